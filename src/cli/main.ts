@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander'
+import { UserError } from '../errors.js'
+import { VERSION } from '../version.js'
+
+/** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
+export function buildProgram(): Command {
+  const program = new Command('dataperf')
+    .description('DataPerf training-data selection benchmarks: generate, select and evaluate with the official scores')
+    .version(VERSION)
+    .exitOverride()
+  return program
+}
+
+/** Runs the CLI and returns the exit code. User mistakes print one line, not a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+    return 0
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode
+    if (err instanceof UserError) {
+      process.stderr.write(`dataperf: error: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+}
