@@ -1,0 +1,61 @@
+/**
+ * Classification metrics with scikit-learn's definitions (sklearn.metrics 1.2.1).
+ * Undefined ratios (zero division) are 0.0, as sklearn returns them (with a warning).
+ */
+
+export interface BinaryMetrics {
+  accuracy: number
+  recall: number
+  precision: number
+  f1: number
+}
+
+/** accuracy_score, recall_score, precision_score, f1_score with pos_label=1 on 0/1 labels. */
+export function binaryMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): BinaryMetrics {
+  if (yTrue.length !== yPred.length) throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
+  let tp = 0, fp = 0, fn = 0, correct = 0
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i] === 1, p = yPred[i] === 1
+    if (t === p) correct++
+    if (t && p) tp++
+    else if (!t && p) fp++
+    else if (t && !p) fn++
+  }
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp)
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn)
+  return {
+    accuracy: yTrue.length === 0 ? 0 : correct / yTrue.length,
+    recall,
+    precision,
+    f1: fScore(tp, fp, fn),
+  }
+}
+
+/** sklearn's F1 from counts: 2tp / (2tp + fp + fn), 0 when the denominator is 0. */
+function fScore(tp: number, fp: number, fn: number): number {
+  const denom = 2 * tp + fp + fn
+  return denom === 0 ? 0 : (2 * tp) / denom
+}
+
+/**
+ * f1_score(y_true, y_pred, average="macro"): the unweighted mean of per-class F1 over the
+ * sorted union of labels present in y_true and y_pred.
+ */
+export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  if (yTrue.length !== yPred.length) throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
+  const counts = new Map<number, { tp: number; fp: number; fn: number }>()
+  const get = (label: number) => {
+    let c = counts.get(label)
+    if (!c) counts.set(label, (c = { tp: 0, fp: 0, fn: 0 }))
+    return c
+  }
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i]!, p = yPred[i]!
+    if (t === p) get(t).tp++
+    else { get(t).fn++; get(p).fp++ }
+  }
+  if (counts.size === 0) return 0
+  let sum = 0
+  for (const { tp, fp, fn } of counts.values()) sum += fScore(tp, fp, fn)
+  return sum / counts.size
+}
