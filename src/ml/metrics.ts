@@ -55,7 +55,11 @@ export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): num
     else { get(t).fn++; get(p).fp++ }
   }
   if (counts.size === 0) return 0
+  // Sum in sorted label order, as numpy does, so the last bit matches too.
   let sum = 0
-  for (const { tp, fp, fn } of counts.values()) sum += fScore(tp, fp, fn)
+  for (const label of [...counts.keys()].sort((a, b) => a - b)) {
+    const { tp, fp, fn } = counts.get(label)!
+    sum += fScore(tp, fp, fn)
+  }
   return sum / counts.size
 }
