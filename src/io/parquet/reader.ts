@@ -1,0 +1,381 @@
+/**
+ * Parquet reading for embedding files, built on hyparquet's page decoders.
+ *
+ * Why not hyparquet's high-level reader: it assembles list columns into one JS array per row,
+ * which for a 1,000,000 x 256 pool means a million arrays and gigabytes of heap. Here pages are
+ * streamed from disk in slabs and list values are copied straight into one typed array, keeping
+ * only the rows asked for, so memory stays near the size of what is kept.
+ */
+import { open, type FileHandle } from 'node:fs/promises'
+import { parquetMetadata } from 'hyparquet'
+import type { ColumnChunk, ColumnDecoder, DecodedArray, FileMetaData, PageHeader, SchemaTree } from 'hyparquet/src/types.js'
+import { parquetHeader } from 'hyparquet/src/column.js'
+import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js'
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js'
+import { readPlain } from 'hyparquet/src/plain.js'
+import { getMaxDefinitionLevel, getMaxRepetitionLevel, getSchemaPath } from 'hyparquet/src/schema.js'
+import { compressors } from 'hyparquet-compressors'
+import { UserError } from '../../errors.js'
+
+const SLAB_BYTES = 16 << 20
+
+/** One leaf column of the file, found from a top-level column name. */
+export interface ColumnInfo {
+  name: string
+  pathInSchema: string[]
+  schemaPath: SchemaTree[]
+  physicalType: string
+  /** true for LIST-like columns (one level of repetition) */
+  repeated: boolean
+}
+
+export interface ReadVectorsOptions {
+  /** expected vector length; rows of any other length are an error */
+  dim?: number
+  /** sorted, distinct row indices to keep (default: all rows) */
+  rows?: Int32Array
+  /** names a row in error messages (e.g. its ID); default "row N" */
+  rowLabel?: (row: number) => string
+  /** called with (rowsDone, totalRows) after each page */
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface Vectors {
+  /** row-major values of the kept rows; Float64Array when the file stores doubles, so no precision is lost */
+  data: Float32Array | Float64Array
+  dim: number
+  rows: number
+}
+
+export class ParquetFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    readonly size: number,
+    readonly metadata: FileMetaData,
+  ) {}
+
+  static async open(path: string): Promise<ParquetFile> {
+    let handle: FileHandle
+    try {
+      handle = await open(path, 'r')
+    } catch (err) {
+      throw new UserError(`${path}: cannot open parquet file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+    }
+    try {
+      const { size } = await handle.stat()
+      if (size === 0) throw new UserError(`${path}: file is empty, expected a parquet file`)
+      if (size < 12) throw new UserError(`${path}: file is too short to be parquet (${size} bytes)`)
+      const tail = await readAt(handle, size - 8, 8)
+      if (tail.readUInt32LE(4) !== 0x31524150) throw new UserError(`${path}: not a parquet file (no PAR1 footer)`)
+      const metaLength = tail.readUInt32LE(0)
+      if (metaLength + 8 > size - 4) throw new UserError(`${path}: corrupt parquet footer (metadata length ${metaLength})`)
+      const footer = await readAt(handle, size - 8 - metaLength, metaLength + 8)
+      let metadata: FileMetaData
+      try {
+        metadata = parquetMetadata(footer)
+      } catch (err) {
+        throw new UserError(`${path}: corrupt parquet metadata (${(err as Error).message})`)
+      }
+      return new ParquetFile(path, handle, size, metadata)
+    } catch (err) {
+      await handle.close()
+      throw err
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close()
+  }
+
+  get numRows(): number {
+    return Number(this.metadata.num_rows)
+  }
+
+  /** Top-level column names, in file order. */
+  get columnNames(): string[] {
+    const root = this.metadata.schema[0]
+    const names: string[] = []
+    let i = 1
+    for (let c = 0; c < (root?.num_children ?? 0); c++) {
+      const el = this.metadata.schema[i]!
+      names.push(el.name)
+      i = skipSubtree(this.metadata.schema, i)
+    }
+    return names
+  }
+
+  /** Finds the single leaf under a top-level column (a list's element for vectors), or undefined. */
+  column(name: string): ColumnInfo | undefined {
+    const leaves = this.metadata.row_groups[0]?.columns.map((c) => c.meta_data?.path_in_schema ?? [])
+      ?? leafPaths(this.metadata)
+    const matching = leaves.filter((p) => p[0] === name)
+    if (matching.length !== 1) return undefined
+    const pathInSchema = matching[0]!
+    const schemaPath = getSchemaPath(this.metadata.schema, pathInSchema)
+    const leaf = schemaPath[schemaPath.length - 1]!.element
+    return {
+      name,
+      pathInSchema,
+      schemaPath,
+      physicalType: leaf.type ?? 'UNKNOWN',
+      repeated: getMaxRepetitionLevel(schemaPath) > 0,
+    }
+  }
+
+  /** Like column(), but a missing column is a user error naming the file and the columns it has. */
+  requireColumn(name: string): ColumnInfo {
+    const info = this.column(name)
+    if (!info) {
+      throw new UserError(`${this.path}: missing column '${name}' (columns: ${this.columnNames.join(', ') || 'none'})`)
+    }
+    return info
+  }
+
+  /**
+   * Reads a flat column as strings, numbers or null (byte arrays decode as UTF-8; 64-bit
+   * integers become numbers). One array entry per row.
+   */
+  async readScalars(name: string): Promise<Array<string | number | boolean | null>> {
+    const info = this.requireColumn(name)
+    if (info.repeated) throw new UserError(`${this.path}: column '${name}' holds lists, expected one value per row`)
+    const out: Array<string | number | boolean | null> = []
+    const maxDef = getMaxDefinitionLevel(info.schemaPath)
+    for await (const page of this.dataPages(info)) {
+      const { values, definitionLevels } = page
+      if (definitionLevels.length === 0) {
+        for (let i = 0; i < values.length; i++) out.push(scalar(values[i]))
+      } else {
+        let vi = 0
+        for (let i = 0; i < definitionLevels.length; i++) out.push(definitionLevels[i] === maxDef ? scalar(values[vi++]) : null)
+      }
+    }
+    return out
+  }
+
+  /**
+   * Reads a list-of-numbers column (float or double elements) into one typed array.
+   * Every kept row must have exactly `dim` finite values.
+   */
+  async readVectors(name: string, options: ReadVectorsOptions = {}): Promise<Vectors> {
+    const info = this.requireColumn(name)
+    if (!info.repeated) {
+      throw new UserError(`${this.path}: column '${name}' is not a list of numbers (found ${info.physicalType} per row)`)
+    }
+    const isDouble = info.physicalType === 'DOUBLE'
+    if (!isDouble && info.physicalType !== 'FLOAT') {
+      throw new UserError(`${this.path}: column '${name}' holds ${info.physicalType} values, expected float or double`)
+    }
+    const total = this.numRows
+    const wanted = options.rows
+    const keptCount = wanted ? wanted.length : total
+    const label = options.rowLabel ?? ((r: number) => `row ${r}`)
+    const maxDef = getMaxDefinitionLevel(info.schemaPath)
+
+    // Without an expected length, take it from the first row group's value count; the per-row
+    // check below then reports any row of another length.
+    const dim = options.dim ?? this.inferListLength(info)
+    const data = alloc(isDouble, keptCount * dim)
+    let row = -1 // current row index in the file
+    let count = 0 // values seen in the current row
+    let keep = false
+    let nextWanted = 0 // index into `wanted` (or the kept row number when all rows are kept)
+    let base = 0 // offset in `data` of the current kept row
+
+    // Only kept rows are checked: a bad row that nobody uses must not block an evaluation.
+    const checkRowLength = () => {
+      if (keep && count !== dim) {
+        throw new UserError(`${this.path}: ${label(row)}: '${name}' has ${count} values, expected ${dim}`)
+      }
+    }
+
+    for await (const page of this.dataPages(info)) {
+      const { values, definitionLevels: defs, repetitionLevels: reps } = page
+      let vi = 0
+      for (let i = 0; i < reps.length; i++) {
+        if (reps[i] === 0) {
+          checkRowLength()
+          row++
+          count = 0
+          keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
+          if (keep) base = nextWanted++ * dim
+        }
+        if (defs.length !== 0 && defs[i] !== maxDef) {
+          // a null element, or an empty or null list: the row has no usable vector
+          if (keep) throw new UserError(`${this.path}: ${label(row)}: '${name}' contains a null or empty vector`)
+          continue
+        }
+        const v = values[vi++] as number
+        if (keep) {
+          if (count >= dim) throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
+          if (!Number.isFinite(v)) {
+            throw new UserError(`${this.path}: ${label(row)}: '${name}' contains ${v} at position ${count}, expected finite numbers`)
+          }
+          data[base + count] = v
+        }
+        count++
+      }
+      options.onProgress?.(row + 1, total)
+    }
+    checkRowLength()
+    if (row + 1 !== total) throw new UserError(`${this.path}: '${name}' has ${row + 1} rows, metadata says ${total}`)
+    if (wanted && nextWanted !== wanted.length) {
+      throw new Error(`row ${wanted[nextWanted]} not found in ${this.path} (file has ${total} rows)`)
+    }
+    return { data, dim, rows: keptCount }
+  }
+
+  /** The list length implied by the first non-empty row group (values / rows). */
+  private inferListLength(info: ColumnInfo): number {
+    for (const group of this.metadata.row_groups) {
+      const rows = Number(group.num_rows)
+      const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
+      if (rows > 0 && chunk?.meta_data) return Math.round(Number(chunk.meta_data.num_values) / rows)
+    }
+    return 0
+  }
+
+  /** Decoded data pages of one column across all row groups: values plus levels. */
+  private async *dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage> {
+    for (const group of this.metadata.row_groups) {
+      const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
+      if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
+      yield* this.chunkPages(chunk, info)
+    }
+  }
+
+  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo): AsyncGenerator<DecodedPage> {
+    const meta = chunk.meta_data!
+    const dataOffset = Number(meta.data_page_offset)
+    const dictOffset = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset)
+    let pos = dictOffset !== undefined && dictOffset > 0 && dictOffset < dataOffset ? dictOffset : dataOffset
+    const end = pos + Number(meta.total_compressed_size)
+    const decoder: ColumnDecoder = {
+      pathInSchema: info.pathInSchema,
+      type: meta.type,
+      element: info.schemaPath[info.schemaPath.length - 1]!.element,
+      schemaPath: info.schemaPath,
+      codec: meta.codec,
+      parsers: DEFAULT_PARSERS,
+      compressors,
+      utf8: true,
+    }
+    const slab = new SlabReader(this.handle, this.path)
+    let dictionary: DecodedArray | undefined
+    while (pos < end) {
+      const { header, headerLength } = await slab.header(pos, end)
+      pos += headerLength
+      const body = await slab.bytes(pos, header.compressed_page_size)
+      pos += header.compressed_page_size
+      try {
+        if (header.type === 'DICTIONARY_PAGE') {
+          const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
+          const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
+          dictionary = convert(readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length), decoder)
+        } else if (header.type === 'DATA_PAGE') {
+          const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
+          const daph = header.data_page_header!
+          const { definitionLevels, repetitionLevels, dataPage } = readDataPage(page, daph, decoder)
+          yield { values: convertWithDictionary(dataPage, dictionary, daph.encoding, decoder), definitionLevels: definitionLevels ?? [], repetitionLevels }
+        } else if (header.type === 'DATA_PAGE_V2') {
+          const daph2 = header.data_page_header_v2!
+          const { definitionLevels, repetitionLevels, dataPage } = readDataPageV2(body, header, decoder)
+          yield { values: convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder), definitionLevels: definitionLevels ?? [], repetitionLevels }
+        }
+        // index pages carry nothing we need
+      } catch (err) {
+        if (err instanceof UserError) throw err
+        throw new UserError(`${this.path}: cannot decode column '${info.name}' (${(err as Error).message})`)
+      }
+    }
+  }
+}
+
+interface DecodedPage {
+  values: DecodedArray
+  definitionLevels: ArrayLike<number>
+  repetitionLevels: ArrayLike<number>
+}
+
+/** Reads a column chunk through a large buffer, so pages cost few system calls. */
+class SlabReader {
+  private buf: Buffer = Buffer.alloc(0)
+  private start = 0
+
+  constructor(private readonly handle: FileHandle, private readonly path: string) {}
+
+  async bytes(pos: number, length: number): Promise<Uint8Array> {
+    if (pos < this.start || pos + length > this.start + this.buf.length) {
+      this.buf = await readAt(this.handle, pos, Math.max(length, SLAB_BYTES))
+      this.start = pos
+      if (this.buf.length < length) throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)
+    }
+    return this.buf.subarray(pos - this.start, pos - this.start + length)
+  }
+
+  /** Parses a thrift page header at `pos`, growing the window if the header is longer than guessed. */
+  async header(pos: number, end: number): Promise<{ header: PageHeader; headerLength: number }> {
+    for (let guess = 256; ; guess *= 4) {
+      const len = Math.min(guess, end - pos)
+      const bytes = await this.bytes(pos, len)
+      const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
+      try {
+        const header = parquetHeader(reader)
+        return { header, headerLength: reader.offset }
+      } catch (err) {
+        if (len >= end - pos || guess > (1 << 26)) {
+          throw new UserError(`${this.path}: corrupt page header at byte ${pos} (${(err as Error).message})`)
+        }
+      }
+    }
+  }
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length)
+  let done = 0
+  while (done < length) {
+    const { bytesRead } = await handle.read(buf, done, length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done === length ? buf : buf.subarray(0, done)
+}
+
+function alloc(isDouble: boolean, n: number): Float32Array | Float64Array {
+  return isDouble ? new Float64Array(n) : new Float32Array(n)
+}
+
+function scalar(v: unknown): string | number | boolean | null {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'bigint') return Number(v)
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v)
+  return String(v)
+}
+
+function samePath(a: string[] | undefined, b: string[]): boolean {
+  return !!a && a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+function skipSubtree(schema: FileMetaData['schema'], i: number): number {
+  const children = schema[i]?.num_children ?? 0
+  let next = i + 1
+  for (let c = 0; c < children; c++) next = skipSubtree(schema, next)
+  return next
+}
+
+function leafPaths(metadata: FileMetaData): string[][] {
+  const out: string[][] = []
+  const walk = (i: number, prefix: string[]): number => {
+    const el = metadata.schema[i]!
+    const path = [...prefix, el.name]
+    if (!el.num_children) { out.push(path); return i + 1 }
+    let next = i + 1
+    for (let c = 0; c < el.num_children; c++) next = walk(next, path)
+    return next
+  }
+  let next = 1
+  for (let c = 0; c < (metadata.schema[0]?.num_children ?? 0); c++) next = walk(next, [])
+  return out
+}
