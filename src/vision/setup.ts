@@ -1,0 +1,83 @@
+/**
+ * The official task_setup.yaml: data_dir, emb_file, dim, eval_tasks, one [train_csv, test_parquet]
+ * entry per task, results_dir (spark_driver_memory and docker_data_dir are accepted and ignored).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { parse } from 'yaml'
+import { UserError } from '../errors.js'
+
+export interface VisionTaskPaths {
+  name: string
+  trainCsv: string
+  testParquet: string
+}
+
+export interface VisionSetup {
+  setupPath: string
+  dataDir: string
+  embFile: string
+  dim: number
+  tasks: VisionTaskPaths[]
+  resultsDir: string
+}
+
+export function readYamlFile(path: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new UserError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+  }
+  if (text.trim() === '') throw new UserError(`${path}: file is empty, expected YAML`)
+  try {
+    return parse(text)
+  } catch (err) {
+    throw new UserError(`${path}: not valid YAML (${(err as Error).message.split('\n')[0]})`)
+  }
+}
+
+/**
+ * Reads the setup. data_dir is taken relative to the YAML's folder; if that folder does not
+ * exist but one relative to the working directory does (how the official main.py resolves it),
+ * that one is used. `dataDirOverride` (--data-dir) wins over both.
+ */
+export function loadVisionSetup(setupPath: string, dataDirOverride?: string): VisionSetup {
+  const doc = readYamlFile(setupPath)
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${setupPath}: expected a mapping of setup keys`)
+  const y = doc as Record<string, unknown>
+  const str = (key: string, fallback?: string): string => {
+    const v = y[key] ?? fallback
+    if (typeof v !== 'string' || v === '') throw new UserError(`${setupPath}: key '${key}' must be a non-empty string`)
+    return v
+  }
+  let dataDir: string
+  if (dataDirOverride !== undefined) dataDir = resolve(dataDirOverride)
+  else {
+    const raw = str('data_dir', '.')
+    const besideYaml = isAbsolute(raw) ? raw : resolve(dirname(setupPath), raw)
+    const fromCwd = resolve(raw)
+    dataDir = !existsSync(besideYaml) && existsSync(fromCwd) ? fromCwd : besideYaml
+  }
+  const dim = y.dim
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) throw new UserError(`${setupPath}: key 'dim' must be a positive integer (found ${JSON.stringify(dim)})`)
+  const evalTasks = y.eval_tasks
+  if (!Array.isArray(evalTasks) || evalTasks.length === 0 || !evalTasks.every((t) => typeof t === 'string')) {
+    throw new UserError(`${setupPath}: key 'eval_tasks' must be a non-empty list of task names`)
+  }
+  const tasks = (evalTasks as string[]).map((name) => {
+    const entry = y[name]
+    if (!Array.isArray(entry) || entry.length !== 2 || !entry.every((p) => typeof p === 'string' && p !== '')) {
+      throw new UserError(`${setupPath}: task '${name}' is listed in eval_tasks but has no [train_csv, test_parquet] entry`)
+    }
+    return { name, trainCsv: resolve(dataDir, entry[0] as string), testParquet: resolve(dataDir, entry[1] as string) }
+  })
+  return {
+    setupPath: resolve(setupPath),
+    dataDir,
+    embFile: resolve(dataDir, str('emb_file')),
+    dim,
+    tasks,
+    resultsDir: resolve(dataDir, str('results_dir', 'results')),
+  }
+}

@@ -1,0 +1,46 @@
+/** A participant's training set for one task: `ImageID,Confidence` rows with labels 0 or 1. */
+import { UserError, sampleList } from '../errors.js'
+import { readCsv, requireCsvColumn } from '../io/csv.js'
+
+/** The challenge rule: at most this many labelled rows per task. */
+export const MAX_TRAINING_ROWS = 1000
+
+export interface TrainingSet {
+  path: string
+  ids: string[]
+  labels: Int32Array
+}
+
+export function readTrainingSet(path: string, maxRows = MAX_TRAINING_ROWS): TrainingSet {
+  const table = readCsv(path)
+  const idCol = requireCsvColumn(table, 'ImageID')
+  const labelCol = requireCsvColumn(table, 'Confidence')
+  if (table.rows.length === 0) throw new UserError(`${path}: no rows after the header, expected ImageID,Confidence rows`)
+  if (table.rows.length > maxRows) {
+    throw new UserError(`${path}: ${table.rows.length} rows, the challenge allows at most ${maxRows} per task (raise with --max-train-rows)`)
+  }
+  const ids: string[] = []
+  const labels = new Int32Array(table.rows.length)
+  const seen = new Map<string, number>()
+  const duplicates: string[] = []
+  table.rows.forEach((row, i) => {
+    const line = i + 2 // 1-based, after the header
+    const id = row[idCol]!
+    if (id === '') throw new UserError(`${path}: line ${line}: empty ImageID`)
+    const label = row[labelCol]!
+    if (label !== '0' && label !== '1') {
+      throw new UserError(`${path}: line ${line} (ImageID ${id}): Confidence is '${label}', expected 0 or 1`)
+    }
+    if (seen.has(id)) duplicates.push(`${id} (lines ${seen.get(id)! + 2} and ${line})`)
+    else seen.set(id, i)
+    ids.push(id)
+    labels[i] = label === '1' ? 1 : 0
+  })
+  if (duplicates.length) throw new UserError(`${path}: duplicate ImageIDs: ${sampleList(duplicates)}`)
+  let positives = 0
+  for (const l of labels) positives += l
+  if (positives === 0 || positives === labels.length) {
+    throw new UserError(`${path}: all ${labels.length} rows have Confidence ${positives ? 1 : 0}; the classifier needs both labels 0 and 1`)
+  }
+  return { path, ids, labels }
+}
