@@ -72,6 +72,7 @@ const CONCEPT_SHARE = [0.008, 0.006, 0.007] // pool prevalence of each concept
 const LOOKALIKE_SHARE = 0.006 // per look-alike class
 const BACKGROUND_CLUSTERS = 80
 const NUISANCE_DIRECTIONS = 8
+const NEAR_DUPLICATE_SHARE = 0.005
 
 function unit(rng: Rng, d: number): Float32Array {
   const v = new Float32Array(d)
@@ -163,8 +164,14 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   clusters.reduce((s, c, i) => (cumulative[i] = s + c.weight), 0)
 
   // Pool: cluster of each row first (small), then vectors a row group at a time.
+  // About 0.5% of images are near-duplicates of the one before them (re-uploads, crops), as in
+  // web-scale pools; they test that selection and training cope with duplicated-looking vectors.
   const assignment = new Int16Array(poolSize)
-  for (let i = 0; i < poolSize; i++) assignment[i] = pickCluster(rng, cumulative)
+  const nearDuplicate = new Uint8Array(poolSize)
+  for (let i = 0; i < poolSize; i++) {
+    if (i > 0 && rng.uniform() < NEAR_DUPLICATE_SHARE) { nearDuplicate[i] = 1; assignment[i] = assignment[i - 1]! }
+    else assignment[i] = pickCluster(rng, cumulative)
+  }
   const taken = new Set<string>()
   const poolIds = uniqueIds(rng, poolSize, taken)
   const out = options.out
@@ -177,7 +184,12 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     vectorColumn: 'embedding',
     vectors: (start, end) => {
       const block = new Float32Array((end - start) * d)
-      for (let r = start; r < end; r++) sample(vectorRng, clusters[assignment[r]!]!, nuisance, block, (r - start) * d)
+      for (let r = start; r < end; r++) {
+        const o = (r - start) * d
+        if (nearDuplicate[r] && r > start) {
+          for (let i = 0; i < d; i++) block[o + i] = block[o - d + i]! + 0.002 * vectorRng.normal()
+        } else sample(vectorRng, clusters[assignment[r]!]!, nuisance, block, o)
+      }
       return block
     },
   }, { codec: 'UNCOMPRESSED', onProgress: (done, total) => options.onProgress?.('pool', done, total) })
