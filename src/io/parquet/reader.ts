@@ -16,6 +16,7 @@ import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getSchemaPath } from 'hyparquet/src/schema.js'
 import { compressors } from 'hyparquet-compressors'
 import { UserError } from '../../errors.js'
+import { allLevelsEqual, rowStartsOfRepetitionLevels } from './list-levels.js'
 
 const SLAB_BYTES = 16 << 20
 
@@ -189,7 +190,37 @@ export class ParquetFile {
       }
     }
 
-    for await (const page of this.dataPages(info)) {
+    for await (const page of this.dataPages(info, true)) {
+      if (page.rowStarts) {
+        // Fast path: whole rows at once. Values before the first row start continue the last row.
+        const { values, rowStarts } = page
+        const copy = (from: number, to: number) => {
+          if (!keep) return
+          const n = to - from
+          if (count + n > dim) throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
+          for (let i = from; i < to; i++) {
+            if (!Number.isFinite(values[i]!)) {
+              throw new UserError(`${this.path}: ${label(row)}: '${name}' contains ${values[i]} at position ${count + i - from}, expected finite numbers`)
+            }
+          }
+          data.set(values.subarray(from, to), base + count)
+        }
+        const first = rowStarts.length ? rowStarts[0]! : values.length
+        copy(0, first)
+        count += first
+        for (let k = 0; k < rowStarts.length; k++) {
+          checkRowLength()
+          row++
+          count = 0
+          keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
+          if (keep) base = nextWanted++ * dim
+          const from = rowStarts[k]!, to = k + 1 < rowStarts.length ? rowStarts[k + 1]! : values.length
+          copy(from, to)
+          count = to - from
+        }
+        options.onProgress?.(row + 1, total)
+        continue
+      }
       const { values, definitionLevels: defs, repetitionLevels: reps } = page
       let vi = 0
       for (let i = 0; i < reps.length; i++) {
@@ -236,15 +267,17 @@ export class ParquetFile {
   }
 
   /** Decoded data pages of one column across all row groups: values plus levels. */
-  private async *dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage> {
+  private dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage>
+  private dataPages(info: ColumnInfo, dense: true): AsyncGenerator<DecodedPage | DenseListPage>
+  private async *dataPages(info: ColumnInfo, dense = false): AsyncGenerator<DecodedPage | DenseListPage> {
     for (const group of this.metadata.row_groups) {
       const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
       if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
-      yield* this.chunkPages(chunk, info)
+      yield* this.chunkPages(chunk, info, dense)
     }
   }
 
-  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo): AsyncGenerator<DecodedPage> {
+  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo, dense: boolean): AsyncGenerator<DecodedPage | DenseListPage> {
     const meta = chunk.meta_data!
     const dataOffset = Number(meta.data_page_offset)
     const dictOffset = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset)
@@ -262,6 +295,7 @@ export class ParquetFile {
     }
     const slab = new SlabReader(this.handle, this.path)
     let dictionary: DecodedArray | undefined
+    let fast: DenseListPage | undefined
     while (pos < end) {
       const { header, headerLength } = await slab.header(pos, end)
       pos += headerLength
@@ -272,6 +306,8 @@ export class ParquetFile {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
           const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
           dictionary = convert(readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length), decoder)
+        } else if (dense && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder))) {
+          yield fast
         } else if (header.type === 'DATA_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
           const daph = header.data_page_header!
@@ -291,10 +327,64 @@ export class ParquetFile {
   }
 }
 
+/** A page decoded generically: values plus one repetition and definition level per value. */
 interface DecodedPage {
   values: DecodedArray
   definitionLevels: ArrayLike<number>
   repetitionLevels: ArrayLike<number>
+  rowStarts?: undefined
+}
+
+/** A list page without nulls, decoded by the fast path: values plus the positions where rows start. */
+interface DenseListPage {
+  values: Float32Array | Float64Array
+  rowStarts: Int32Array
+}
+
+/**
+ * Decodes a PLAIN float/double page of a one-level list column without nulls using the level fast
+ * paths; returns undefined (caller falls back to the generic decoder) for anything else.
+ */
+function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDecoder): DenseListPage | undefined {
+  const type = decoder.type
+  if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
+  const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
+  const defWidth = 32 - Math.clz32(maxDef)
+  let numValues: number, repBytes: Uint8Array, valueBytes: Uint8Array
+  if (header.type === 'DATA_PAGE_V2') {
+    const h = header.data_page_header_v2!
+    if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
+    numValues = h.num_values
+    repBytes = body.subarray(0, h.repetition_levels_byte_length)
+    const levelsLength = h.repetition_levels_byte_length + h.definition_levels_byte_length
+    valueBytes = body.subarray(levelsLength)
+    if (h.is_compressed !== false) {
+      valueBytes = decompressPage(valueBytes, header.uncompressed_page_size - levelsLength, decoder.codec, decoder.compressors)
+    }
+  } else {
+    const h = header.data_page_header!
+    if (h.encoding !== 'PLAIN') return undefined
+    numValues = h.num_values
+    const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors)
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
+    const repLength = view.getUint32(0, true)
+    repBytes = page.subarray(4, 4 + repLength)
+    let off = 4 + repLength
+    if (maxDef > 0) {
+      const defLength = view.getUint32(off, true)
+      if (!allLevelsEqual(page.subarray(off + 4, off + 4 + defLength), defWidth, numValues, maxDef)) return undefined
+      off += 4 + defLength
+    }
+    valueBytes = page.subarray(off)
+  }
+  const width = type === 'FLOAT' ? 4 : 8
+  if (valueBytes.byteLength < numValues * width) return undefined
+  // Typed-array views need aligned offsets; copy the (page-sized) values when they are not.
+  const aligned = valueBytes.byteOffset % width === 0 ? valueBytes : new Uint8Array(valueBytes.subarray(0, numValues * width))
+  const values = type === 'FLOAT'
+    ? new Float32Array(aligned.buffer, aligned.byteOffset, numValues)
+    : new Float64Array(aligned.buffer, aligned.byteOffset, numValues)
+  return { values, rowStarts: rowStartsOfRepetitionLevels(repBytes, numValues) }
 }
 
 /** Reads a column chunk through a large buffer, so pages cost few system calls. */
