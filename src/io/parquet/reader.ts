@@ -6,6 +6,7 @@
  * streamed from disk in slabs and list values are copied straight into one typed array, keeping
  * only the rows asked for, so memory stays near the size of what is kept.
  */
+import { readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { parquetMetadata } from 'hyparquet'
 import type { ColumnChunk, ColumnDecoder, DecodedArray, FileMetaData, PageHeader, SchemaTree } from 'hyparquet/src/types.js'
@@ -19,6 +20,10 @@ import { UserError } from '../../errors.js'
 import { allLevelsEqual, rowStartsOfRepetitionLevels } from './list-levels.js'
 
 const SLAB_BYTES = 16 << 20
+// Sparse reads fetch headers and levels only: small windows, no read-ahead.
+const SPARSE_SLAB_BYTES = 64 << 10
+
+type PageMode = 'generic' | 'dense' | 'sparse'
 
 /** One leaf column of the file, found from a top-level column name. */
 export interface ColumnInfo {
@@ -190,23 +195,18 @@ export class ParquetFile {
       }
     }
 
-    for await (const page of this.dataPages(info, true)) {
+    for await (const page of this.dataPages(info, wanted ? 'sparse' : 'dense')) {
       if (page.rowStarts) {
-        // Fast path: whole rows at once. Values before the first row start continue the last row.
-        const { values, rowStarts } = page
-        const copy = (from: number, to: number) => {
-          if (!keep) return
-          const n = to - from
-          if (count + n > dim) throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
-          for (let i = from; i < to; i++) {
-            if (!Number.isFinite(values[i]!)) {
-              throw new UserError(`${this.path}: ${label(row)}: '${name}' contains ${values[i]} at position ${count + i - from}, expected finite numbers`)
-            }
-          }
-          data.set(values.subarray(from, to), base + count)
+        // Fast path, whole rows at once. Values before the first row start continue the last row.
+        const { rowStarts, numValues } = page
+        const segments: Array<{ at: number; from: number; to: number; row: number }> = []
+        const plan = (from: number, to: number) => {
+          if (!keep || to === from) return
+          if (count + to - from > dim) throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
+          segments.push({ at: base + count, from, to, row })
         }
-        const first = rowStarts.length ? rowStarts[0]! : values.length
-        copy(0, first)
+        const first = rowStarts.length ? rowStarts[0]! : numValues
+        plan(0, first)
         count += first
         for (let k = 0; k < rowStarts.length; k++) {
           checkRowLength()
@@ -214,10 +214,21 @@ export class ParquetFile {
           count = 0
           keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
           if (keep) base = nextWanted++ * dim
-          const from = rowStarts[k]!, to = k + 1 < rowStarts.length ? rowStarts[k + 1]! : values.length
-          copy(from, to)
+          const from = rowStarts[k]!, to = k + 1 < rowStarts.length ? rowStarts[k + 1]! : numValues
+          plan(from, to)
           count = to - from
         }
+        const bytes = await Promise.all(segments.map((g) => page.values(g.from, g.to)))
+        const target = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        segments.forEach((g, i) => {
+          target.set(bytes[i]!, g.at * data.BYTES_PER_ELEMENT)
+          for (let j = g.at; j < g.at + g.to - g.from; j++) {
+            if (!Number.isFinite(data[j]!)) {
+              const position = j - (g.at - (g.at % dim))
+              throw new UserError(`${this.path}: ${label(g.row)}: '${name}' contains ${data[j]} at position ${position}, expected finite numbers`)
+            }
+          }
+        })
         options.onProgress?.(row + 1, total)
         continue
       }
@@ -267,17 +278,59 @@ export class ParquetFile {
   }
 
   /** Decoded data pages of one column across all row groups: values plus levels. */
-  private dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage>
-  private dataPages(info: ColumnInfo, dense: true): AsyncGenerator<DecodedPage | DenseListPage>
-  private async *dataPages(info: ColumnInfo, dense = false): AsyncGenerator<DecodedPage | DenseListPage> {
-    for (const group of this.metadata.row_groups) {
-      const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
-      if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
-      yield* this.chunkPages(chunk, info, dense)
+  /**
+   * An uncompressed PLAIN list page without nulls, with only its levels read: values are fetched
+   * per kept row. Returns undefined for any other page (the caller decodes it whole).
+   */
+  private async sparseListPage(header: PageHeader, bodyPos: number, slab: SlabReader, decoder: ColumnDecoder): Promise<DenseListPage | undefined> {
+    const type = decoder.type
+    if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
+    const width = type === 'FLOAT' ? 4 : 8
+    const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
+    let numValues: number, repBytes: Uint8Array, valuesPos: number
+    if (header.type === 'DATA_PAGE_V2') {
+      const h = header.data_page_header_v2!
+      if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
+      numValues = h.num_values
+      repBytes = new Uint8Array(await slab.bytes(bodyPos, h.repetition_levels_byte_length))
+      valuesPos = bodyPos + h.repetition_levels_byte_length + h.definition_levels_byte_length
+    } else if (header.type === 'DATA_PAGE') {
+      const h = header.data_page_header!
+      if (h.encoding !== 'PLAIN') return undefined
+      numValues = h.num_values
+      const repLength = Buffer.from(await slab.bytes(bodyPos, 4)).readUInt32LE(0)
+      repBytes = new Uint8Array(await slab.bytes(bodyPos + 4, repLength))
+      valuesPos = bodyPos + 4 + repLength
+      if (maxDef > 0) {
+        const defLength = Buffer.from(await slab.bytes(valuesPos, 4)).readUInt32LE(0)
+        const defBytes = await slab.bytes(valuesPos + 4, defLength)
+        if (!allLevelsEqual(defBytes, 32 - Math.clz32(maxDef), numValues, maxDef)) return undefined
+        valuesPos += 4 + defLength
+      }
+    } else return undefined
+    if (valuesPos + numValues * width > bodyPos + header.compressed_page_size) return undefined
+    return {
+      rowStarts: rowStartsOfRepetitionLevels(repBytes, numValues),
+      numValues,
+      values: (from, to) => readAt(this.handle, valuesPos + from * width, (to - from) * width),
     }
   }
 
-  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo, dense: boolean): AsyncGenerator<DecodedPage | DenseListPage> {
+  /**
+   * Pages of a column. 'dense' lets PLAIN list pages without nulls take the fast path; 'sparse'
+   * also leaves their values on disk until asked for (uncompressed files only).
+   */
+  private dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage>
+  private dataPages(info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage>
+  private async *dataPages(info: ColumnInfo, mode: PageMode = 'generic'): AsyncGenerator<DecodedPage | DenseListPage> {
+    for (const group of this.metadata.row_groups) {
+      const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
+      if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
+      yield* this.chunkPages(chunk, info, mode)
+    }
+  }
+
+  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage> {
     const meta = chunk.meta_data!
     const dataOffset = Number(meta.data_page_offset)
     const dictOffset = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset)
@@ -293,20 +346,26 @@ export class ParquetFile {
       compressors,
       utf8: true,
     }
-    const slab = new SlabReader(this.handle, this.path)
+    const sparse = mode === 'sparse' && meta.codec === 'UNCOMPRESSED'
+    const slab = new SlabReader(this.handle, this.path, end, sparse ? SPARSE_SLAB_BYTES : SLAB_BYTES)
     let dictionary: DecodedArray | undefined
     let fast: DenseListPage | undefined
     while (pos < end) {
       const { header, headerLength } = await slab.header(pos, end)
       pos += headerLength
-      const body = await slab.bytes(pos, header.compressed_page_size)
+      const bodyPos = pos
       pos += header.compressed_page_size
+      if (sparse && (fast = await this.sparseListPage(header, bodyPos, slab, decoder))) {
+        yield fast
+        continue
+      }
+      const body = await slab.bytes(bodyPos, header.compressed_page_size)
       try {
         if (header.type === 'DICTIONARY_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
           const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
           dictionary = convert(readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length), decoder)
-        } else if (dense && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder))) {
+        } else if (mode !== 'generic' && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder))) {
           yield fast
         } else if (header.type === 'DATA_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
@@ -335,10 +394,15 @@ interface DecodedPage {
   rowStarts?: undefined
 }
 
-/** A list page without nulls, decoded by the fast path: values plus the positions where rows start. */
+/**
+ * A PLAIN list page without nulls, for the fast path: the positions where rows start, and the
+ * little-endian bytes of values [from, to) on demand. For uncompressed files the values are read
+ * from disk only for the rows that are kept.
+ */
 interface DenseListPage {
-  values: Float32Array | Float64Array
   rowStarts: Int32Array
+  numValues: number
+  values: (from: number, to: number) => Promise<Uint8Array> | Uint8Array
 }
 
 /**
@@ -379,26 +443,44 @@ function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDeco
   }
   const width = type === 'FLOAT' ? 4 : 8
   if (valueBytes.byteLength < numValues * width) return undefined
-  // Typed-array views need aligned offsets; copy the (page-sized) values when they are not.
-  const aligned = valueBytes.byteOffset % width === 0 ? valueBytes : new Uint8Array(valueBytes.subarray(0, numValues * width))
-  const values = type === 'FLOAT'
-    ? new Float32Array(aligned.buffer, aligned.byteOffset, numValues)
-    : new Float64Array(aligned.buffer, aligned.byteOffset, numValues)
-  return { values, rowStarts: rowStartsOfRepetitionLevels(repBytes, numValues) }
+  const bytes = valueBytes
+  return { rowStarts: rowStartsOfRepetitionLevels(repBytes, numValues), numValues, values: (from, to) => bytes.subarray(from * width, to * width) }
 }
 
-/** Reads a column chunk through a large buffer, so pages cost few system calls. */
+/**
+ * Reads a column chunk through one large reused buffer, so pages cost few system calls and no
+ * fresh allocations. The next slab is read ahead while the current one is decoded. Bytes handed
+ * out stay valid until the next call (callers finish with a page before asking for the next).
+ */
 class SlabReader {
   private buf: Buffer = Buffer.alloc(0)
   private start = 0
+  private spare: Buffer = Buffer.alloc(0)
+  private ahead: { pos: number; read: Promise<Buffer> } | undefined
 
-  constructor(private readonly handle: FileHandle, private readonly path: string) {}
+  constructor(private readonly handle: FileHandle, private readonly path: string, private readonly end: number, private readonly slabBytes = SLAB_BYTES) {}
 
   async bytes(pos: number, length: number): Promise<Uint8Array> {
     if (pos < this.start || pos + length > this.start + this.buf.length) {
-      this.buf = await readAt(this.handle, pos, Math.max(length, SLAB_BYTES))
+      const size = Math.min(Math.max(length, this.slabBytes), Math.max(length, this.end - pos))
+      let next: Buffer
+      if (this.ahead && this.ahead.pos === pos) next = await this.ahead.read
+      else {
+        if (this.ahead) await this.ahead.read // never two reads into one buffer
+        next = await readInto(this.handle, this.spare, pos, size)
+      }
+      this.ahead = undefined
+      // the old buffer becomes the spare for the read-ahead
+      this.spare = this.buf.buffer === next.buffer ? Buffer.alloc(0) : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.buffer.byteLength - this.buf.byteOffset)
+      this.buf = next
       this.start = pos
       if (this.buf.length < length) throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)
+      const aheadPos = pos + this.buf.length
+      if (aheadPos < this.end && this.slabBytes === SLAB_BYTES) {
+        const spare = this.spare
+        this.spare = Buffer.alloc(0)
+        this.ahead = { pos: aheadPos, read: readInto(this.handle, spare, aheadPos, Math.min(SLAB_BYTES, this.end - aheadPos)) }
+      }
     }
     return this.buf.subarray(pos - this.start, pos - this.start + length)
   }
@@ -421,15 +503,22 @@ class SlabReader {
   }
 }
 
+// Reads are synchronous preads: from the page cache they cost microseconds, far less than a
+// round trip through libuv's thread pool, and the sparse path makes thousands of small ones.
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length)
+  return readInto(handle, Buffer.alloc(0), position, length)
+}
+
+/** Reads `length` bytes at `position` into `buf` when it is big enough, else into a new buffer. */
+async function readInto(handle: FileHandle, buf: Buffer, position: number, length: number): Promise<Buffer> {
+  const target = buf.length >= length ? buf.subarray(0, length) : Buffer.allocUnsafe(length)
   let done = 0
   while (done < length) {
-    const { bytesRead } = await handle.read(buf, done, length - done, position + done)
+    const bytesRead = readSync(handle.fd, target, done, length - done, position + done)
     if (bytesRead === 0) break
     done += bytesRead
   }
-  return done === length ? buf : buf.subarray(0, done)
+  return target.subarray(0, done)
 }
 
 function alloc(isDouble: boolean, n: number): Float32Array | Float64Array {
