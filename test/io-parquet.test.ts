@@ -1,0 +1,89 @@
+/** The parquet reader on files from our writer and from DuckDB: all paths give the same vectors. */
+import { before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import { ParquetFile } from '../src/io/parquet/reader.js'
+import { writeVectorTable } from '../src/io/parquet/writer.js'
+import { Rng } from '../src/ml/rng.js'
+
+const N = 2500, D = 16
+let dir: string
+let vectors: Float32Array
+let conn: DuckDBConnection
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dataperf-parquet-'))
+  const rng = new Rng(9)
+  vectors = Float32Array.from({ length: N * D }, () => rng.normal())
+  conn = await (await DuckDBInstance.create(':memory:')).connect()
+})
+
+function write(name: string, options: Parameters<typeof writeVectorTable>[2]): string {
+  const path = join(dir, name)
+  writeVectorTable(path, {
+    rows: N, dim: D, leading: [{ name: 'id', type: 'STRING', value: (r) => `id-${r}` }],
+    vectorColumn: 'v', vectors: (s, e) => vectors.subarray(s * D, e * D),
+    trailing: [{ name: 'label', type: 'INT64', value: (r) => r % 2 }],
+  }, options)
+  return path
+}
+
+async function readAll(path: string, rows?: Int32Array) {
+  const f = await ParquetFile.open(path)
+  try {
+    return { ids: await f.readScalars('id'), labels: await f.readScalars('label'), v: await f.readVectors('v', { dim: D, rows }) }
+  } finally {
+    await f.close()
+  }
+}
+
+const subset = Int32Array.from([0, 1, 2, 700, 701, 1499, 1500, 2499])
+function expectedRows(rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * D)
+  rows.forEach((r, k) => out.set(vectors.subarray(r * D, (r + 1) * D), k * D))
+  return out
+}
+
+for (const [name, options] of [
+  ['snappy, row groups of 700', { codec: 'SNAPPY' as const, rowGroupSize: 700 }],
+  ['uncompressed, one row group', { codec: 'UNCOMPRESSED' as const, rowGroupSize: N }],
+  ['list<item> naming', { listElementName: 'item', rowGroupSize: 1000 }],
+] as const) {
+  test(`our writer round-trips all rows and any subset (${name})`, async () => {
+    const path = write(`${name.replace(/\W+/g, '_')}.parquet`, options)
+    const all = await readAll(path)
+    assert.deepEqual(all.v.data, vectors)
+    assert.equal(all.ids[1234], 'id-1234')
+    assert.equal(all.labels[3], 1)
+    assert.deepEqual((await readAll(path, subset)).v.data, expectedRows(subset))
+  })
+}
+
+test('DuckDB files (v1 pages, dictionary pages, doubles) read the same, whole or in part', async () => {
+  const src = write('src.parquet', {})
+  for (const [type, opts] of [['FLOAT[]', ''], ['DOUBLE[]', ", COMPRESSION 'uncompressed'"], ['FLOAT[]', ", ROW_GROUP_SIZE 600, COMPRESSION 'zstd'"]]) {
+    const path = join(dir, `duck-${type.replace(/\W/g, '')}-${opts.length}.parquet`)
+    await conn.run(`COPY (SELECT id, v::${type} AS v, label FROM read_parquet('${src}')) TO '${path}' (FORMAT PARQUET${opts})`)
+    const all = await readAll(path)
+    assert.equal(all.v.data.constructor, type === 'DOUBLE[]' ? Float64Array : Float32Array)
+    assert.deepEqual(Float32Array.from(all.v.data), vectors)
+    assert.deepEqual(Float32Array.from((await readAll(path, subset)).v.data), expectedRows(subset))
+  }
+})
+
+test('nulls, short rows and NaN: errors name the row, but only for rows that are read', async () => {
+  const path = join(dir, 'bad.parquet')
+  await conn.run(`COPY (SELECT 'id-' || i AS id, CASE WHEN i = 5 THEN NULL WHEN i = 9 THEN [1.0, 2.0]::FLOAT[] WHEN i = 12 THEN [1.0, 'nan'::FLOAT, 3.0]::FLOAT[] ELSE [i, i + 1, i + 2]::FLOAT[] END AS v, i AS label FROM range(20) t(i)) TO '${path}' (FORMAT PARQUET)`)
+  const f = await ParquetFile.open(path)
+  const label = (r: number) => `row ${r} (id-${r})`
+  await assert.rejects(f.readVectors('v', { dim: 3, rowLabel: label }), /row 5 \(id-5\): 'v' contains a null or empty vector/)
+  await assert.rejects(f.readVectors('v', { dim: 3, rows: Int32Array.from([9]), rowLabel: label }), /row 9 \(id-9\): 'v' has 2 values, expected 3/)
+  await assert.rejects(f.readVectors('v', { dim: 3, rows: Int32Array.from([12]), rowLabel: label }), /row 12 \(id-12\): 'v' contains NaN at position 1/)
+  const ok = await f.readVectors('v', { dim: 3, rows: Int32Array.from([0, 19]) })
+  assert.deepEqual(Array.from(ok.data), [0, 1, 2, 19, 20, 21])
+  await assert.rejects(Promise.resolve().then(() => f.requireColumn('embedding')), /missing column 'embedding' \(columns: id, v, label\)/)
+  await f.close()
+})
