@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander'
 import { UserError } from '../errors.js'
 import { VERSION } from '../version.js'
+import { registerGenerateCommands } from './generate.js'
+import { registerVisionCommands } from './vision.js'
+import { registerDoctorCommand } from './doctor.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -8,6 +11,9 @@ export function buildProgram(): Command {
     .description('DataPerf training-data selection benchmarks: generate, select and evaluate with the official scores')
     .version(VERSION)
     .exitOverride()
+  registerGenerateCommands(program)
+  registerVisionCommands(program)
+  registerDoctorCommand(program)
   return program
 }
 
@@ -16,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram()
   try {
     await program.parseAsync(argv)
-    return 0
+    // a command may report failure without an error (e.g. doctor finding problems)
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode
     if (err instanceof UserError) {

@@ -31,10 +31,15 @@ export function binaryMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>
   }
 }
 
-/** sklearn's F1 from counts: 2tp / (2tp + fp + fn), 0 when the denominator is 0. */
+/**
+ * sklearn 1.2.1's F1 from counts, with its exact floating-point steps: precision and recall
+ * first (0 on zero division), then (1 + 1) * precision * recall / (precision + recall).
+ */
 function fScore(tp: number, fp: number, fn: number): number {
-  const denom = 2 * tp + fp + fn
-  return denom === 0 ? 0 : (2 * tp) / denom
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp)
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn)
+  const denom = precision + recall
+  return (2 * precision * recall) / (denom === 0 ? 1 : denom)
 }
 
 /**

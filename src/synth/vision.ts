@@ -70,6 +70,7 @@ interface Cluster {
 
 const CONCEPT_SHARE = [0.008, 0.006, 0.007] // pool prevalence of each concept
 const LOOKALIKE_SHARE = 0.006 // per look-alike class
+const MIN_POSITIVES = 60
 const BACKGROUND_CLUSTERS = 80
 const NUISANCE_DIRECTIONS = 8
 const NEAR_DUPLICATE_SHARE = 0.005
@@ -94,15 +95,17 @@ function mix(a: number, x: Float32Array, b: number, y: Float32Array): Float32Arr
 }
 
 /** The latent structure: clusters and shared nuisance directions, all from the seed. */
-function buildWorld(rng: Rng, d: number): { clusters: Cluster[]; nuisance: Float32Array[] } {
+function buildWorld(rng: Rng, d: number, poolSize: number): { clusters: Cluster[]; nuisance: Float32Array[] } {
   const clusters: Cluster[] = []
   const domains = [unit(rng, d), unit(rng, d)] // food-like and animal-like regions
   const conceptDomain = [0, 1, 0]
   VISION_CONCEPTS.forEach((_, t) => {
     const core = mix(0.6, domains[conceptDomain[t]!]!, 0.8, unit(rng, d))
     const modeShares = [0.45, 0.35, 0.2]
+    // small pools still get enough positives for 20 examples and some verified labels
+    const conceptShare = Math.max(CONCEPT_SHARE[t]!, MIN_POSITIVES / poolSize)
     for (const share of modeShares) {
-      clusters.push({ kind: 'concept', task: t, center: mix(0.85, core, 0.53, unit(rng, d)), noise: 0.75 / Math.sqrt(d), weight: CONCEPT_SHARE[t]! * share })
+      clusters.push({ kind: 'concept', task: t, center: mix(0.85, core, 0.53, unit(rng, d)), noise: 0.75 / Math.sqrt(d), weight: conceptShare * share })
     }
     for (let k = 0; k < VISION_CONCEPTS[t]!.lookalikes.length; k++) {
       clusters.push({ kind: 'lookalike', task: t, center: mix(0.8, core, 0.6, unit(rng, d)), noise: 0.8 / Math.sqrt(d), weight: LOOKALIKE_SHARE })
@@ -159,7 +162,7 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   if (!Number.isInteger(poolSize) || poolSize < 1000) throw new RangeError(`pool size must be an integer >= 1000, got ${poolSize}`)
   const d = VISION_DIM
   const rng = new Rng(seed)
-  const { clusters, nuisance } = buildWorld(rng, d)
+  const { clusters, nuisance } = buildWorld(rng, d, poolSize)
   const cumulative = new Float64Array(clusters.length)
   clusters.reduce((s, c, i) => (cumulative[i] = s + c.weight), 0)
 

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command, Option } from 'commander'
+import { UserError } from '../errors.js'
+import { loadVisionSetup } from '../vision/setup.js'
+import { runVisionEvaluation } from '../vision/eval-job.js'
+import { MAX_TRAINING_ROWS } from '../vision/training-set.js'
+import { runVisionMainJob } from '../vision/main-job.js'
+import { formatVisionTable } from '../vision/table.js'
+import { progressReporter } from './progress.js'
+import { nonNegativeInt, positiveInt } from './parse.js'
+
+/** The official default is ./task_setup.yaml; our generator puts one inside the data folder. */
+function defaultSetupPath(dataDir: string | undefined): string {
+  if (existsSync('task_setup.yaml')) return 'task_setup.yaml'
+  const inData = join(dataDir ?? 'data', 'task_setup.yaml')
+  if (existsSync(inData)) return inData
+  throw new UserError('no task_setup.yaml in the working directory or the data folder; pass --setup PATH (or run `dataperf generate vision --out data`)')
+}
+
+export function registerVisionCommands(program: Command): void {
+  const vision = program.command('vision').description('vision track: binary concept classification over 256-d image embeddings')
+
+  vision.command('eval')
+    .description('score each task\'s training set as the official evaluator does; writes results_dir/result_UTC-*.json')
+    .option('--setup <path>', 'task setup YAML with the official keys (default: ./task_setup.yaml, else <data-dir>/task_setup.yaml)')
+    .addOption(new Option('--setup_yaml_path <path>', 'the official flag name for --setup').hideHelp())
+    .option('--data-dir <dir>', 'overrides data_dir of the setup file')
+    .option('--max-train-rows <n>', 'the challenge allows 1,000 rows per task; raise for experiments', positiveInt, MAX_TRAINING_ROWS)
+    .option('--json', 'print one JSON document (results, file paths) instead of the official text')
+    .action(async (opts: { setup?: string; setup_yaml_path?: string; dataDir?: string; maxTrainRows: number; json?: boolean }) => {
+      const setupPath = opts.setup ?? opts.setup_yaml_path ?? defaultSetupPath(opts.dataDir)
+      const setup = loadVisionSetup(setupPath, opts.dataDir)
+      const progress = progressReporter(!opts.json && process.stderr.isTTY === true)
+      let outcome
+      try {
+        outcome = await runVisionEvaluation(setup, { maxTrainRows: opts.maxTrainRows, onProgress: progress.onProgress })
+      } finally {
+        progress.stop()
+      }
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ results: JSON.parse(outcome.text), results_file: outcome.resultsPath, manifest_file: outcome.manifestPath }, null, 2) + '\n')
+      } else {
+        process.stdout.write(`Results saved in ${outcome.resultsPath}\n${outcome.text}\n`)
+      }
+    })
+
+  vision.command('run')
+    .description('the main job: generate the default benchmark if absent, build a baseline training set per task, evaluate, print a table')
+    .option('--data-dir <dir>', 'benchmark folder', 'data')
+    .option('--seed <n>', 'generator seed (used only when generating)', nonNegativeInt, 0)
+    .option('--pool-size <n>', 'pool size (used only when generating)', positiveInt)
+    .action(async (opts: { dataDir: string; seed: number; poolSize?: number }) => {
+      const progress = progressReporter()
+      let outcome
+      try {
+        outcome = await runVisionMainJob({ dataDir: opts.dataDir, seed: opts.seed, poolSize: opts.poolSize, onProgress: progress.onProgress, log: (m) => process.stderr.write(m + '\n') })
+      } finally {
+        progress.stop()
+      }
+      process.stdout.write(formatVisionTable(outcome.evals) + `\nResults saved in ${outcome.resultsPath}\n`)
+    })
+}

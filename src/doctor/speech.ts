@@ -1,0 +1,107 @@
+/**
+ * Checks a speech data folder (workspace/data with dataperf_{lang}_data/ inside) against the
+ * official layout: embeddings folders, one parquet per target word and per nontarget keyword
+ * (clip_id, mswc_embedding_vector of 1024 floats), allowed_training_set.yaml and eval.yaml whose
+ * IDs exist in those files, and the workspace config.
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { ParquetFile } from '../io/parquet/reader.js'
+import { readYamlFile } from '../vision/setup.js'
+import { sampleList } from '../errors.js'
+import { Findings } from './findings.js'
+
+const SPEECH_DIM = 1024
+const CLIP_COLUMN = 'clip_id'
+const VECTOR_COLUMN = 'mswc_embedding_vector'
+
+interface SampleSet { targets: Record<string, string[]>; nontargets: string[] }
+
+function readSampleSet(path: string): SampleSet {
+  const doc = readYamlFile(path) as Partial<SampleSet> | null
+  const ok = doc && typeof doc === 'object' && doc.targets && typeof doc.targets === 'object' && Array.isArray(doc.nontargets) &&
+    Object.values(doc.targets).every((v) => Array.isArray(v))
+  if (!ok) throw new Error(`${path}: expected {targets: {word: [clip_id, ...]}, nontargets: [clip_id, ...]}`)
+  return doc as SampleSet
+}
+
+/** Checks that every ID of `ids` is in `<folder>/<keyword>.parquet`, and that file's vectors. */
+async function checkKeywordFiles(f: Findings, folder: string, byKeyword: Map<string, string[]>, what: string): Promise<void> {
+  let files = 0, clips = 0
+  for (const [keyword, ids] of byKeyword) {
+    const path = join(folder, `${keyword}.parquet`)
+    if (!existsSync(path)) {
+      f.error(`${path}: missing; ${what} lists ${ids.length} clip(s) of '${keyword}' (e.g. ${ids[0]})`, 'restore the file from the official zip (dataperf download speech) or remove those IDs')
+      continue
+    }
+    const ok = await f.check('the file must have clip_id and mswc_embedding_vector (1024 floats, no NaN)', async () => {
+      const file = await ParquetFile.open(path)
+      try {
+        const present = (await file.readScalars(CLIP_COLUMN)).map(String)
+        await file.readVectors(VECTOR_COLUMN, { dim: SPEECH_DIM, rowLabel: (r) => `row ${r} (clip_id ${present[r]})` })
+        const have = new Set(present)
+        const missing = ids.filter((id) => !have.has(id))
+        if (missing.length) throw new Error(`${path}: ${what} lists clip IDs not in this file: ${sampleList(missing)}`)
+        clips += ids.length
+      } finally {
+        await file.close()
+      }
+    })
+    if (ok) files++
+  }
+  if (files) f.ok(`${folder}: ${files} parquet file(s) checked, ${clips} listed clips found with ${SPEECH_DIM}-d finite vectors`)
+}
+
+function groupByKeyword(set: SampleSet): Map<string, string[]> {
+  const m = new Map<string, string[]>()
+  for (const [word, ids] of Object.entries(set.targets)) m.set(word, [...ids])
+  for (const id of set.nontargets) {
+    const keyword = id.split('/')[0]!
+    if (!m.has(keyword)) m.set(keyword, [])
+    m.get(keyword)!.push(id)
+  }
+  return m
+}
+
+export async function checkSpeechFolder(dir: string): Promise<Findings> {
+  const f = new Findings()
+  const languages = existsSync(dir) ? readdirSync(dir).filter((n) => /^dataperf_[a-z]+_data$/.test(n)).sort() : []
+  if (languages.length === 0) {
+    f.error(`${dir}: no dataperf_{lang}_data folders`, 'run `dataperf download speech --output_path DIR` or `dataperf generate speech --out DIR`')
+    return f
+  }
+  for (const folder of languages) {
+    const root = join(dir, folder)
+    const sets: Record<string, SampleSet> = {}
+    for (const [name, file] of [['allowed', 'allowed_training_set.yaml'], ['eval', 'eval.yaml']] as const) {
+      await f.check(`restore ${file} from the official zip`, () => {
+        sets[name] = readSampleSet(join(root, file))
+        const s = sets[name]!
+        f.ok(`${join(root, file)}: targets ${Object.keys(s.targets).sort().join(', ')}; ${Object.values(s.targets).reduce((n, v) => n + v.length, 0)} target and ${s.nontargets.length} nontarget clips`)
+      })
+    }
+    const allowed = sets.allowed, evalSet = sets.eval
+    if (allowed && evalSet) {
+      const a = Object.keys(allowed.targets).sort().join(','), e = Object.keys(evalSet.targets).sort().join(',')
+      if (a !== e) f.error(`${root}: target words differ between allowed_training_set.yaml (${a}) and eval.yaml (${e})`, 'use the two files from the same download')
+      const trainIds = new Set([...Object.values(allowed.targets).flat(), ...allowed.nontargets])
+      const leaked = [...Object.values(evalSet.targets).flat(), ...evalSet.nontargets].filter((id) => trainIds.has(id))
+      if (leaked.length) f.warn(`${root}: ${leaked.length} eval clip(s) also allowed for training: ${sampleList(leaked)}`)
+    }
+    for (const [sub, set, what] of [['train_embeddings', allowed, 'allowed_training_set.yaml'], ['eval_embeddings', evalSet, 'eval.yaml']] as const) {
+      const folderPath = join(root, sub)
+      if (!existsSync(folderPath)) { f.error(`${folderPath}: missing folder`, 'unzip the official archive so that this folder exists'); continue }
+      if (set) await checkKeywordFiles(f, folderPath, groupByKeyword(set), what)
+    }
+  }
+  const config = [join(dir, 'dataperf_speech_config.yaml'), join(dirname(dir), 'dataperf_speech_config.yaml')].find(existsSync)
+  if (!config) f.warn('dataperf_speech_config.yaml not found beside or above the data folder', 'copy the official workspace/dataperf_speech_config.yaml')
+  else await f.check('use the official keys', () => {
+    const c = readYamlFile(config) as Record<string, unknown>
+    const missing = ['selection_random_seed', 'eval_random_seeds', 'selection_algorithm_module', 'selection_algorithm_class'].filter((k) => !(k in (c ?? {})))
+    if (missing.length) throw new Error(`${config}: missing keys ${missing.join(', ')}`)
+    if (!Array.isArray(c.eval_random_seeds) || !c.eval_random_seeds.every((s) => Number.isInteger(s))) throw new Error(`${config}: eval_random_seeds must be a list of integers`)
+    f.ok(`${config}: config keys present; ${c.eval_random_seeds.length} eval seeds`)
+  })
+  return f
+}

@@ -1,0 +1,74 @@
+/** Checks a vision data folder against what `vision eval` and the official evaluator expect. */
+import { existsSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { ParquetFile } from '../io/parquet/reader.js'
+import { readCsv, requireCsvColumn } from '../io/csv.js'
+import { VISION_LAYOUT } from '../synth/vision.js'
+import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
+import { readTrainingSet } from '../vision/training-set.js'
+import { EMBEDDING_COLUMN, ID_COLUMN, readTestSet } from '../vision/evaluate.js'
+import { sampleList } from '../errors.js'
+import { Findings } from './findings.js'
+
+export async function checkVisionFolder(dir: string, setupPath = join(dir, VISION_LAYOUT.setup)): Promise<Findings> {
+  const f = new Findings()
+  let setup: VisionSetup | undefined
+  await f.check('write a task_setup.yaml with the official keys (see `dataperf generate vision` for an example)', () => {
+    setup = loadVisionSetup(setupPath)
+    f.ok(`${setupPath}: setup keys present; tasks ${setup.tasks.map((t) => t.name).join(', ')}; dim ${setup.dim}`)
+  })
+  if (!setup) return f
+  const s = setup
+  const rel = (p: string) => relative(s.dataDir, p) || p
+
+  let poolIds: Set<string> | undefined
+  await f.check(`put the pool at ${rel(s.embFile)} with columns ${ID_COLUMN} (string) and ${EMBEDDING_COLUMN} (list of ${s.dim} floats)`, async () => {
+    const pool = await ParquetFile.open(s.embFile)
+    try {
+      pool.requireColumn(ID_COLUMN)
+      const ids = (await pool.readScalars(ID_COLUMN)).map(String)
+      const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim: s.dim, rowLabel: (r) => `row ${r} (ImageID ${ids[r]})` })
+      poolIds = new Set(ids)
+      if (poolIds.size !== ids.length) f.warn(`${rel(s.embFile)}: ${ids.length - poolIds.size} duplicate ImageIDs in the pool`, 'deduplicate the pool; the official join would duplicate training rows')
+      f.ok(`${rel(s.embFile)}: ${vectors.rows} rows x ${vectors.dim}, no null or non-finite values`)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  for (const task of s.tasks) {
+    await f.check(`the test set must have ${ID_COLUMN}, ${EMBEDDING_COLUMN} (${s.dim} floats) and Confidence (0/1)`, async () => {
+      const t = await readTestSet(task.testParquet, s.dim)
+      let pos = 0
+      for (const v of t.y) pos += v
+      if (pos === 0 || pos === t.rows) f.warn(`${rel(task.testParquet)}: only label ${pos ? 1 : 0} present; precision or recall will be degenerate`)
+      f.ok(`${rel(task.testParquet)}: ${t.rows} rows (${pos} positive)`)
+    })
+    if (!existsSync(task.trainCsv)) {
+      f.warn(`${rel(task.trainCsv)}: training set for ${task.name} not created yet`, `write ImageID,Confidence rows there (e.g. \`dataperf vision run\` writes a baseline)`)
+    } else {
+      await f.check('fix the training CSV as the message says', () => {
+        const set = readTrainingSet(task.trainCsv)
+        if (poolIds) {
+          const missing = set.ids.filter((id) => !poolIds!.has(id))
+          if (missing.length) throw new Error(`${rel(task.trainCsv)}: ImageIDs not in the pool: ${sampleList(missing)}`)
+        }
+        f.ok(`${rel(task.trainCsv)}: ${set.ids.length} rows, all in the pool`)
+      })
+    }
+    const examples = join(s.dataDir, VISION_LAYOUT.exampleSet(task.name))
+    if (existsSync(examples)) {
+      await f.check(undefined, () => {
+        const table = readCsv(examples)
+        const id = requireCsvColumn(table, 'ImageID')
+        const missing = poolIds ? table.rows.map((r) => r[id]!).filter((x) => !poolIds!.has(x)) : []
+        if (missing.length) f.warn(`${rel(examples)}: example IDs not in the pool: ${sampleList(missing)}`)
+        else f.ok(`${rel(examples)}: ${table.rows.length} examples`)
+      })
+    } else f.warn(`${rel(examples)}: no example set for ${task.name}`, 'selection algorithms that start from examples need it')
+  }
+  for (const meta of [VISION_LAYOUT.machineLabels, VISION_LAYOUT.humanLabels]) {
+    if (!existsSync(join(s.dataDir, meta))) f.warn(`${meta}: no weak-label metadata`, 'only needed by algorithms that use weak labels (fpscv, ours)')
+  }
+  return f
+}

@@ -1,0 +1,136 @@
+/**
+ * scikit-learn's LogisticRegression with its defaults (L2, C=1, intercept not penalised, lbfgs):
+ * objective sum_i logloss_i + 0.5/C ||W||^2 as in sklearn 1.2.1, binary as one logistic model
+ * for the larger label, three or more classes multinomial (softmax). Written by hand because no
+ * npm library fits sklearn's model; we minimise to the unique optimum, which sklearn approaches.
+ */
+import { minimizeLbfgs } from './lbfgs.js'
+
+export interface LogisticRegressionOptions { C?: number; maxIter?: number; tol?: number }
+
+export interface LogisticRegressionModel {
+  classes: Int32Array
+  nFeatures: number
+  /** rows x nFeatures, row-major; rows = 1 for two classes, nClasses otherwise */
+  coef: Float64Array
+  intercept: Float64Array
+  nIter: number
+  converged: boolean
+}
+
+function sortedClasses(y: Int32Array): Int32Array {
+  return Int32Array.from(new Set(y)).sort()
+}
+
+export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatures: number, y: Int32Array, options: LogisticRegressionOptions = {}): LogisticRegressionModel {
+  const classes = sortedClasses(y)
+  if (classes.length < 2) throw new Error(`logistic regression needs at least two classes, got ${classes.length}`)
+  const l2 = 1 / (options.C ?? 1)
+  const d = nFeatures
+  const rows = classes.length === 2 ? 1 : classes.length
+  const stride = d + 1 // weights then intercept, per row
+  const target = new Int32Array(nSamples)
+  for (let i = 0; i < nSamples; i++) target[i] = classes.indexOf(y[i]!)
+  const z = new Float64Array(rows)
+
+  const objective = (w: Float64Array, grad: Float64Array): number => {
+    grad.fill(0)
+    let loss = 0
+    for (let i = 0; i < nSamples; i++) {
+      const xi = i * d
+      for (let k = 0; k < rows; k++) {
+        let s = w[k * stride + d]!
+        const wk = k * stride
+        for (let j = 0; j < d; j++) s += w[wk + j]! * X[xi + j]!
+        z[k] = s
+      }
+      if (rows === 1) {
+        const t = target[i]!, r = z[0]!
+        // log(1 + exp(r)) - t r, computed stably
+        loss += (r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r))) - t * r
+        const p = r >= 0 ? 1 / (1 + Math.exp(-r)) : Math.exp(r) / (1 + Math.exp(r))
+        const gi = p - t
+        for (let j = 0; j < d; j++) grad[j]! += gi * X[xi + j]!
+        grad[d]! += gi
+      } else {
+        let max = -Infinity
+        for (let k = 0; k < rows; k++) if (z[k]! > max) max = z[k]!
+        let sum = 0
+        for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
+        const lse = max + Math.log(sum)
+        loss += lse - z[target[i]!]!
+        for (let k = 0; k < rows; k++) {
+          const gi = Math.exp(z[k]! - lse) - (k === target[i] ? 1 : 0)
+          const gk = k * stride
+          for (let j = 0; j < d; j++) grad[gk + j]! += gi * X[xi + j]!
+          grad[gk + d]! += gi
+        }
+      }
+    }
+    for (let k = 0; k < rows; k++) {
+      for (let j = 0; j < d; j++) {
+        const v = w[k * stride + j]!
+        loss += 0.5 * l2 * v * v
+        grad[k * stride + j]! += l2 * v
+      }
+    }
+    return loss
+  }
+  const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: 2000, gtol: 1e-10 })
+  const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
+  for (let k = 0; k < rows; k++) {
+    coef.set(result.x.subarray(k * stride, k * stride + d), k * d)
+    intercept[k] = result.x[k * stride + d]!
+  }
+  return { classes, nFeatures: d, coef, intercept, nIter: result.nIter, converged: result.converged }
+}
+
+/** Binary: one value per sample; otherwise n x nClasses. */
+export function decisionFunction(model: LogisticRegressionModel, X: Float64Array, nSamples: number): Float64Array {
+  const d = model.nFeatures, rows = model.intercept.length
+  const out = new Float64Array(nSamples * rows)
+  for (let i = 0; i < nSamples; i++) {
+    for (let k = 0; k < rows; k++) {
+      let s = model.intercept[k]!
+      for (let j = 0; j < d; j++) s += model.coef[k * d + j]! * X[i * d + j]!
+      out[i * rows + k] = s
+    }
+  }
+  return out
+}
+
+export function predictProba(model: LogisticRegressionModel, X: Float64Array, nSamples: number): Float64Array {
+  const dec = decisionFunction(model, X, nSamples)
+  const K = model.classes.length
+  const out = new Float64Array(nSamples * K)
+  for (let i = 0; i < nSamples; i++) {
+    if (K === 2) {
+      const p = 1 / (1 + Math.exp(-dec[i]!))
+      out[i * 2] = 1 - p
+      out[i * 2 + 1] = p
+    } else {
+      let max = -Infinity
+      for (let k = 0; k < K; k++) max = Math.max(max, dec[i * K + k]!)
+      let sum = 0
+      for (let k = 0; k < K; k++) sum += (out[i * K + k] = Math.exp(dec[i * K + k]! - max))
+      for (let k = 0; k < K; k++) out[i * K + k]! /= sum
+    }
+  }
+  return out
+}
+
+/** Class labels; binary uses decision > 0 as sklearn does, ties go to the first maximum. */
+export function predict(model: LogisticRegressionModel, X: Float64Array, nSamples: number): Int32Array {
+  const dec = decisionFunction(model, X, nSamples)
+  const K = model.classes.length
+  const out = new Int32Array(nSamples)
+  for (let i = 0; i < nSamples; i++) {
+    if (K === 2) out[i] = model.classes[dec[i]! > 0 ? 1 : 0]!
+    else {
+      let best = 0
+      for (let k = 1; k < K; k++) if (dec[i * K + k]! > dec[i * K + best]!) best = k
+      out[i] = model.classes[best]!
+    }
+  }
+  return out
+}

@@ -1,0 +1,158 @@
+/**
+ * Offline evaluation of vision training sets, scoring exactly as the official evaluator:
+ * join each training CSV to the pool by ImageID, fit LogisticRegression(random_state=0),
+ * predict the task's test set, report accuracy, recall, precision and F1 for label 1.
+ * Unlike the official join, unknown or duplicate IDs are refused instead of silently dropped.
+ */
+import { UserError, sampleList } from '../errors.js'
+import { ParquetFile } from '../io/parquet/reader.js'
+import { binaryMetrics, type BinaryMetrics } from '../ml/metrics.js'
+import { fitLogisticRegression, predict } from '../ml/logistic-regression.js'
+import type { VisionSetup } from './setup.js'
+import { readTrainingSet, MAX_TRAINING_ROWS, type TrainingSet } from './training-set.js'
+
+export const ID_COLUMN = 'ImageID'
+export const EMBEDDING_COLUMN = 'embedding'
+export const LABEL_COLUMN = 'Confidence'
+
+export interface EvaluateOptions {
+  maxTrainRows?: number
+  onProgress?: (stage: string, done: number, total: number) => void
+}
+
+export interface TaskEvaluation {
+  task: string
+  metrics: BinaryMetrics
+  trainRows: number
+  trainPositives: number
+  testRows: number
+  testPositives: number
+}
+
+/** Row-major float64 copy of a training matrix (sklearn fits in float64). */
+function toFloat64(values: Float32Array | Float64Array): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values)
+}
+
+/** Opens the pool and checks its columns and vector length against the setup. */
+export async function openPool(setup: VisionSetup): Promise<ParquetFile> {
+  const pool = await ParquetFile.open(setup.embFile)
+  try {
+    pool.requireColumn(ID_COLUMN)
+    const emb = pool.requireColumn(EMBEDDING_COLUMN)
+    const actual = firstRowLength(pool, emb.pathInSchema)
+    if (actual !== setup.dim) throw new UserError(`${setup.embFile}: Embedding file dim=${actual}, but setup file specifies dim=${setup.dim}`)
+    return pool
+  } catch (err) {
+    await pool.close()
+    throw err
+  }
+}
+
+function firstRowLength(file: ParquetFile, path: string[]): number {
+  const group = file.metadata.row_groups.find((g) => Number(g.num_rows) > 0)
+  const chunk = group?.columns.find((c) => c.meta_data?.path_in_schema.join('.') === path.join('.'))
+  return group && chunk?.meta_data ? Math.round(Number(chunk.meta_data.num_values) / Number(group.num_rows)) : 0
+}
+
+/** Maps each training ID to its pool row; unknown IDs are an error listing the first few. */
+function poolRowsFor(set: TrainingSet, rowOf: Map<string, number>, poolPath: string): Int32Array {
+  const rows = new Int32Array(set.ids.length)
+  const missing: string[] = []
+  set.ids.forEach((id, i) => {
+    const r = rowOf.get(id)
+    if (r === undefined) missing.push(id)
+    else rows[i] = r
+  })
+  if (missing.length) throw new UserError(`${set.path}: ImageIDs not in the candidate pool ${poolPath}: ${sampleList(missing)}`)
+  return rows
+}
+
+/** Reads a task's test set: vectors (float64) and 0/1 labels stored as integers or strings. */
+export async function readTestSet(path: string, dim: number): Promise<{ X: Float64Array; y: Int32Array; rows: number }> {
+  const file = await ParquetFile.open(path)
+  try {
+    file.requireColumn(ID_COLUMN)
+    file.requireColumn(LABEL_COLUMN)
+    const emb = file.requireColumn(EMBEDDING_COLUMN)
+    const actual = firstRowLength(file, emb.pathInSchema)
+    if (file.numRows === 0) throw new UserError(`${path}: test set has no rows`)
+    if (actual !== dim) throw new UserError(`${path}: Test file dim=${actual}, but setup file specifies dim=${dim}`)
+    const ids = await file.readScalars(ID_COLUMN)
+    const raw = await file.readScalars(LABEL_COLUMN)
+    const y = new Int32Array(raw.length)
+    raw.forEach((v, i) => {
+      const s = String(v)
+      if (s !== '0' && s !== '1') throw new UserError(`${path}: row ${i} (ImageID ${ids[i]}): ${LABEL_COLUMN} is ${JSON.stringify(v)}, expected 0 or 1`)
+      y[i] = s === '1' ? 1 : 0
+    })
+    const vectors = await file.readVectors(EMBEDDING_COLUMN, { dim, rowLabel: (r) => `row ${r} (ImageID ${ids[r]})` })
+    return { X: toFloat64(vectors.data), y, rows: vectors.rows }
+  } finally {
+    await file.close()
+  }
+}
+
+/**
+ * Evaluates every task of the setup. All training CSVs are checked before the pool is read,
+ * and the pool is read once for the union of their IDs.
+ */
+export async function evaluateVision(setup: VisionSetup, options: EvaluateOptions = {}): Promise<TaskEvaluation[]> {
+  const maxRows = options.maxTrainRows ?? MAX_TRAINING_ROWS
+  const sets = setup.tasks.map((t) => readTrainingSet(t.trainCsv, maxRows))
+  const pool = await openPool(setup)
+  let poolRows: Int32Array[]
+  let needed: Int32Array
+  let vectors: Float32Array | Float64Array
+  try {
+    options.onProgress?.('pool ids', 0, pool.numRows)
+    const poolIds = await pool.readScalars(ID_COLUMN)
+    const wanted = new Set<string>()
+    for (const s of sets) for (const id of s.ids) wanted.add(id)
+    const rowOf = new Map<string, number>()
+    poolIds.forEach((id, r) => {
+      const key = String(id)
+      if (wanted.has(key) && !rowOf.has(key)) rowOf.set(key, r)
+    })
+    poolRows = sets.map((s) => poolRowsFor(s, rowOf, setup.embFile))
+    needed = Int32Array.from(new Set(poolRows.flatMap((r) => Array.from(r)))).sort()
+    const read = await pool.readVectors(EMBEDDING_COLUMN, {
+      dim: setup.dim,
+      rows: needed,
+      rowLabel: (r) => `row ${r} (ImageID ${poolIds[r]})`,
+      onProgress: (done, total) => options.onProgress?.('pool embeddings', done, total),
+    })
+    vectors = read.data
+  } finally {
+    await pool.close()
+  }
+  const slotOf = new Map<number, number>()
+  needed.forEach((r, k) => slotOf.set(r, k))
+
+  const results: TaskEvaluation[] = []
+  for (let t = 0; t < setup.tasks.length; t++) {
+    const task = setup.tasks[t]!
+    const set = sets[t]!
+    const d = setup.dim
+    const X = new Float64Array(set.ids.length * d)
+    poolRows[t]!.forEach((r, i) => {
+      const k = slotOf.get(r)!
+      for (let j = 0; j < d; j++) X[i * d + j] = vectors[k * d + j]!
+    })
+    const model = fitLogisticRegression(X, set.ids.length, d, set.labels)
+    const test = await readTestSet(task.testParquet, d)
+    const yPred = predict(model, test.X, test.rows)
+    let trainPositives = 0, testPositives = 0
+    for (const l of set.labels) trainPositives += l
+    for (const l of test.y) testPositives += l
+    results.push({
+      task: task.name,
+      metrics: binaryMetrics(test.y, yPred),
+      trainRows: set.ids.length,
+      trainPositives,
+      testRows: test.rows,
+      testPositives,
+    })
+  }
+  return results
+}
