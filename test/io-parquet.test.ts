@@ -71,7 +71,25 @@ test('DuckDB files (v1 pages, dictionary pages, doubles) read the same, whole or
     assert.equal(all.v.data.constructor, type === 'DOUBLE[]' ? Float64Array : Float32Array)
     assert.deepEqual(Float32Array.from(all.v.data), vectors)
     assert.deepEqual(Float32Array.from((await readAll(path, subset)).v.data), expectedRows(subset))
+    const f = await ParquetFile.open(path)
+    const rows = await f.findRows('id', new Set(['id-0', 'id-1999', 'id-2499', 'nope']))
+    await f.close()
+    assert.deepEqual([...rows].sort(), [['id-0', 0], ['id-1999', 1999], ['id-2499', 2499]])
   }
+})
+
+test('findRows finds wanted IDs in plain and dictionary-encoded pages', async () => {
+  const path = join(dir, 'dict.parquet')
+  // repeated IDs make DuckDB choose dictionary encoding; first occurrences count
+  await conn.run(`COPY (SELECT 'k' || (i % 50) AS id, [i]::FLOAT[] AS v FROM range(3000) t(i)) TO '${path}' (FORMAT PARQUET)`)
+  const f = await ParquetFile.open(path)
+  const rows = await f.findRows('id', new Set(['k7', 'k49']))
+  await f.close()
+  assert.deepEqual([...rows].sort(), [['k49', 49], ['k7', 7]])
+  const ours = write('plain.parquet', { rowGroupSize: 999 })
+  const g = await ParquetFile.open(ours)
+  assert.deepEqual([...(await g.findRows('id', new Set(['id-998', 'id-999', 'id-1000'])))].sort(), [['id-1000', 1000], ['id-998', 998], ['id-999', 999]])
+  await g.close()
 })
 
 test('nulls, short rows and NaN: errors name the row, but only for rows that are read', async () => {

@@ -1,8 +1,14 @@
 /**
  * SHA-256 of input files for run manifests, computed in a worker thread so that hashing a
- * gigabyte pool overlaps with parsing it on the main thread.
+ * gigabyte pool overlaps with parsing it on the main thread. Hashes of large files are cached
+ * by path, size, modification time and inode (in ~/.cache/dataperf, or $DATAPERF_CACHE_DIR), so
+ * evaluating many training sets against one pool hashes the pool once.
  */
+import { readFileSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { writeFileAtomic } from './atomic-write.js'
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -21,12 +27,55 @@ for (const path of workerData) {
 parentPort.postMessage(out)
 `
 
-/** Starts hashing now; await the promise when the hashes are needed. */
-export function hashFilesInBackground(paths: string[]): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: [...new Set(paths)] })
-    worker.once('message', (hashes: Record<string, string>) => resolve(hashes))
+const CACHE_MIN_BYTES = 64 << 20
+
+interface CacheEntry { size: number; mtimeMs: number; ino: number; sha256: string }
+
+function cachePath(): string {
+  const dir = process.env.DATAPERF_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dataperf')
+  return join(dir, 'sha256.json')
+}
+
+function readCache(): Record<string, CacheEntry> {
+  try {
+    return JSON.parse(readFileSync(cachePath(), 'utf8')) as Record<string, CacheEntry>
+  } catch {
+    return {}
+  }
+}
+
+function hashInWorker(paths: string[]): Promise<Record<string, string>> {
+  if (paths.length === 0) return Promise.resolve({})
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: paths, execArgv: [] })
+    worker.once('message', (hashes: Record<string, string>) => resolvePromise(hashes))
     worker.once('error', reject)
     worker.once('exit', (code) => { if (code !== 0) reject(new Error(`hash worker exited with code ${code}`)) })
   })
+}
+
+/** Starts hashing now; await the promise when the hashes are needed. Keys are the given paths. */
+export async function hashFilesInBackground(paths: string[]): Promise<Record<string, string>> {
+  const unique = [...new Set(paths)]
+  const cache = readCache()
+  const out: Record<string, string> = {}
+  const todo: string[] = []
+  const stats = new Map(unique.map((p) => [p, statSync(p)]))
+  for (const p of unique) {
+    const st = stats.get(p)!
+    const hit = cache[resolve(p)]
+    if (st.size >= CACHE_MIN_BYTES && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) out[p] = hit.sha256
+    else todo.push(p)
+  }
+  const fresh = await hashInWorker(todo)
+  let changed = false
+  for (const [p, sha256] of Object.entries(fresh)) {
+    out[p] = sha256
+    const st = stats.get(p)!
+    if (st.size >= CACHE_MIN_BYTES) { cache[resolve(p)] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 }; changed = true }
+  }
+  if (changed) {
+    try { writeFileAtomic(cachePath(), JSON.stringify(cache)) } catch { /* a cache we cannot write only costs time */ }
+  }
+  return out
 }

@@ -76,7 +76,7 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
     }
     return loss
   }
-  const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: 2000, gtol: 1e-10 })
+  const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: 2000, gtol: 1e-8 })
   const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
   for (let k = 0; k < rows; k++) {
     coef.set(result.x.subarray(k * stride, k * stride + d), k * d)

@@ -105,21 +105,17 @@ export async function evaluateVision(setup: VisionSetup, options: EvaluateOption
   let needed: Int32Array
   let vectors: Float32Array | Float64Array
   try {
-    options.onProgress?.('pool ids', 0, pool.numRows)
-    const poolIds = await pool.readScalars(ID_COLUMN)
     const wanted = new Set<string>()
     for (const s of sets) for (const id of s.ids) wanted.add(id)
-    const rowOf = new Map<string, number>()
-    poolIds.forEach((id, r) => {
-      const key = String(id)
-      if (wanted.has(key) && !rowOf.has(key)) rowOf.set(key, r)
-    })
+    const rowOf = await pool.findRows(ID_COLUMN, wanted)
+    const idOfRow = new Map<number, string>()
+    for (const [id, r] of rowOf) idOfRow.set(r, id)
     poolRows = sets.map((s) => poolRowsFor(s, rowOf, setup.embFile))
     needed = Int32Array.from(new Set(poolRows.flatMap((r) => Array.from(r)))).sort()
     const read = await pool.readVectors(EMBEDDING_COLUMN, {
       dim: setup.dim,
       rows: needed,
-      rowLabel: (r) => `row ${r} (ImageID ${poolIds[r]})`,
+      rowLabel: (r) => `row ${r} (ImageID ${idOfRow.get(r)})`,
       onProgress: (done, total) => options.onProgress?.('pool embeddings', done, total),
     })
     vectors = read.data

@@ -23,7 +23,7 @@ const SLAB_BYTES = 16 << 20
 // Sparse reads fetch headers and levels only: small windows, no read-ahead.
 const SPARSE_SLAB_BYTES = 64 << 10
 
-type PageMode = 'generic' | 'dense' | 'sparse'
+type PageMode = 'generic' | 'dense' | 'sparse' | 'strings'
 
 /** One leaf column of the file, found from a top-level column name. */
 export interface ColumnInfo {
@@ -160,6 +160,49 @@ export class ParquetFile {
   }
 
   /**
+   * The first row holding each wanted value of a flat string column. Only values whose hash
+   * matches a wanted one are decoded, so scanning a million IDs for a few thousand builds a few
+   * thousand strings, not a million.
+   */
+  async findRows(name: string, wanted: ReadonlySet<string>): Promise<Map<string, number>> {
+    const info = this.requireColumn(name)
+    if (info.repeated) throw new UserError(`${this.path}: column '${name}' holds lists, expected one value per row`)
+    const encoder = new TextEncoder(), decoder = new TextDecoder()
+    const hashes = new Set<number>()
+    for (const w of wanted) { const b = encoder.encode(w); hashes.add(fnv1a(b, 0, b.length)) }
+    const found = new Map<string, number>()
+    const maxDef = getMaxDefinitionLevel(info.schemaPath)
+    let row = 0
+    const consider = (value: string | null) => {
+      if (value !== null && wanted.has(value) && !found.has(value)) found.set(value, row)
+      row++
+    }
+    for await (const page of this.dataPages(info, 'strings')) {
+      if (page.plainBytes) {
+        const bytes = page.plainBytes
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        let off = 0
+        for (let i = 0; i < page.numValues; i++) {
+          const len = view.getUint32(off, true)
+          const start = off + 4
+          off = start + len
+          if (hashes.has(fnv1a(bytes, start, off))) consider(decoder.decode(bytes.subarray(start, off)))
+          else row++
+        }
+      } else if (!page.rowStarts) {
+        const { values, definitionLevels } = page
+        let vi = 0
+        const n = definitionLevels.length || values.length
+        for (let i = 0; i < n; i++) {
+          const present = definitionLevels.length === 0 || definitionLevels[i] === maxDef
+          consider(present ? String(scalar(values[vi++])) : null)
+        }
+      }
+    }
+    return found
+  }
+
+  /**
    * Reads a list-of-numbers column (float or double elements) into one typed array.
    * Every kept row must have exactly `dim` finite values.
    */
@@ -232,6 +275,7 @@ export class ParquetFile {
         options.onProgress?.(row + 1, total)
         continue
       }
+      if (page.plainBytes) throw new Error('string page in a vector column') // not produced in vector modes
       const { values, definitionLevels: defs, repetitionLevels: reps } = page
       let vi = 0
       for (let i = 0; i < reps.length; i++) {
@@ -321,8 +365,8 @@ export class ParquetFile {
    * also leaves their values on disk until asked for (uncompressed files only).
    */
   private dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage>
-  private dataPages(info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage>
-  private async *dataPages(info: ColumnInfo, mode: PageMode = 'generic'): AsyncGenerator<DecodedPage | DenseListPage> {
+  private dataPages(info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage>
+  private async *dataPages(info: ColumnInfo, mode: PageMode = 'generic'): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
     for (const group of this.metadata.row_groups) {
       const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
       if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
@@ -330,7 +374,7 @@ export class ParquetFile {
     }
   }
 
-  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage> {
+  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
     const meta = chunk.meta_data!
     const dataOffset = Number(meta.data_page_offset)
     const dictOffset = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset)
@@ -350,6 +394,7 @@ export class ParquetFile {
     const slab = new SlabReader(this.handle, this.path, end, sparse ? SPARSE_SLAB_BYTES : SLAB_BYTES)
     let dictionary: DecodedArray | undefined
     let fast: DenseListPage | undefined
+    let fastStrings: PlainStringPage | undefined
     while (pos < end) {
       const { header, headerLength } = await slab.header(pos, end)
       pos += headerLength
@@ -365,7 +410,9 @@ export class ParquetFile {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
           const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
           dictionary = convert(readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length), decoder)
-        } else if (mode !== 'generic' && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder))) {
+        } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder))) {
+          yield fastStrings
+        } else if ((mode === 'dense' || mode === 'sparse') && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder))) {
           yield fast
         } else if (header.type === 'DATA_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
@@ -388,9 +435,17 @@ export class ParquetFile {
 
 /** A page decoded generically: values plus one repetition and definition level per value. */
 interface DecodedPage {
+  plainBytes?: undefined
   values: DecodedArray
   definitionLevels: ArrayLike<number>
   repetitionLevels: ArrayLike<number>
+  rowStarts?: undefined
+}
+
+/** A PLAIN BYTE_ARRAY page of a flat column without nulls: length-prefixed values, one per row. */
+interface PlainStringPage {
+  plainBytes: Uint8Array
+  numValues: number
   rowStarts?: undefined
 }
 
@@ -400,9 +455,42 @@ interface DecodedPage {
  * from disk only for the rows that are kept.
  */
 interface DenseListPage {
+  plainBytes?: undefined
   rowStarts: Int32Array
   numValues: number
   values: (from: number, to: number) => Promise<Uint8Array> | Uint8Array
+}
+
+/** The values section of a PLAIN BYTE_ARRAY page of a flat column without nulls, else undefined. */
+function plainStringPage(header: PageHeader, body: Uint8Array, decoder: ColumnDecoder): PlainStringPage | undefined {
+  if (decoder.type !== 'BYTE_ARRAY' || getMaxRepetitionLevel(decoder.schemaPath) !== 0) return undefined
+  const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
+  if (header.type === 'DATA_PAGE_V2') {
+    const h = header.data_page_header_v2!
+    if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
+    const levels = h.repetition_levels_byte_length + h.definition_levels_byte_length
+    let values = body.subarray(levels)
+    if (h.is_compressed !== false) values = decompressPage(values, header.uncompressed_page_size - levels, decoder.codec, decoder.compressors)
+    return { plainBytes: values, numValues: h.num_values }
+  }
+  if (header.type !== 'DATA_PAGE') return undefined
+  const h = header.data_page_header!
+  if (h.encoding !== 'PLAIN') return undefined
+  const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors)
+  let off = 0
+  if (maxDef > 0) {
+    const defLength = Buffer.from(page.buffer, page.byteOffset, page.byteLength).readUInt32LE(0)
+    if (!allLevelsEqual(page.subarray(4, 4 + defLength), 32 - Math.clz32(maxDef), h.num_values, maxDef)) return undefined
+    off = 4 + defLength
+  }
+  return { plainBytes: page.subarray(off), numValues: h.num_values }
+}
+
+/** FNV-1a over bytes: a cheap first test before a value is decoded into a string. */
+function fnv1a(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193)
+  return h >>> 0
 }
 
 /**
