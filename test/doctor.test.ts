@@ -1,0 +1,59 @@
+/** `dataperf doctor` says what is fine and what is wrong (with a fix), and exits 1 on errors. */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
+import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
+import { writeVectorTable } from '../src/io/parquet/writer.js'
+import { runCli } from './helpers/cli.js'
+
+test('doctor on a vision folder: fine when generated, specific errors when broken', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dataperf-doctor-v-'))
+  generateVisionBenchmark({ out: dir, seed: 2, poolSize: 2000 })
+  const good = runCli(['doctor', dir])
+  assert.equal(good.code, 0, good.stdout + good.stderr)
+  assert.match(good.stdout, /vision data/)
+  assert.match(good.stdout, /ok\s+embeddings\/train_emb_256_dataperf\.parquet: 2000 rows x 256/)
+  assert.match(good.stdout, /WARN\s+train_sets\/Hawk\.csv: training set for Hawk not created yet/)
+  assert.match(good.stdout, /0 error\(s\)/)
+
+  writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), 'ImageID,Confidence\nffff000011112222,1\n0000aaaa0000bbbb,0\n')
+  rmSync(join(dir, VISION_LAYOUT.testSet('Sushi')))
+  const bad = runCli(['doctor', '--track', 'vision', dir])
+  assert.equal(bad.code, 1)
+  assert.match(bad.stdout, /ERROR .*Hawk\.csv: ImageIDs not in the pool: ffff000011112222, 0000aaaa0000bbbb/)
+  assert.match(bad.stdout, /ERROR .*alpha_test_set_Sushi_256\.parquet: cannot open parquet file \(ENOENT\)\n\s+fix: /)
+  assert.match(bad.stdout, /2 error\(s\)/)
+})
+
+test('doctor on a speech folder: layout, YAML/parquet consistency, vector length', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'dataperf-doctor-s-'))
+  const data = join(ws, 'data')
+  const root = join(data, 'dataperf_en_data')
+  const table = (path: string, ids: string[], dim = 1024) => writeVectorTable(path, {
+    rows: ids.length, dim, leading: [{ name: 'clip_id', type: 'STRING', value: (r) => ids[r]! }],
+    vectorColumn: 'mswc_embedding_vector', vectors: (s, e) => new Float32Array((e - s) * dim).fill(0.25),
+  })
+  for (const sub of ['train', 'eval']) {
+    table(join(root, `${sub}_embeddings/yes.parquet`), [`yes/common_voice_en_1${sub}.wav`, `yes/common_voice_en_2${sub}.wav`])
+    table(join(root, `${sub}_embeddings/cat.parquet`), [`cat/common_voice_en_3${sub}.wav`])
+  }
+  const set = (sub: string) => ({ targets: { yes: [`yes/common_voice_en_1${sub}.wav`, `yes/common_voice_en_2${sub}.wav`] }, nontargets: [`cat/common_voice_en_3${sub}.wav`] })
+  writeFileSync(join(root, 'allowed_training_set.yaml'), stringify(set('train')))
+  writeFileSync(join(root, 'eval.yaml'), stringify(set('eval')))
+  writeFileSync(join(ws, 'dataperf_speech_config.yaml'), 'selection_random_seed: 0\neval_random_seeds: [5, 69]\nselection_algorithm_module: x\nselection_algorithm_class: X\n')
+  const good = runCli(['doctor', data])
+  assert.equal(good.code, 0, good.stdout + good.stderr)
+  assert.match(good.stdout, /speech data/)
+  assert.match(good.stdout, /0 error\(s\), 0 warning\(s\)/)
+
+  table(join(root, 'eval_embeddings/yes.parquet'), [`yes/common_voice_en_1eval.wav`, `yes/common_voice_en_2eval.wav`], 512)
+  rmSync(join(root, 'train_embeddings/cat.parquet'))
+  mkdirSync(join(root, 'extra'))
+  const bad = runCli(['doctor', data])
+  assert.equal(bad.code, 1)
+  assert.match(bad.stdout, /ERROR .*train_embeddings\/cat\.parquet: missing; allowed_training_set\.yaml lists 1 clip\(s\) of 'cat'/)
+  assert.match(bad.stdout, /ERROR .*eval_embeddings\/yes\.parquet: .*has 512 values, expected 1024/)
+})
