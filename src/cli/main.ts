@@ -4,6 +4,7 @@ import { VERSION } from '../version.js'
 import { registerGenerateCommands } from './generate.js'
 import { registerVisionCommands } from './vision.js'
 import { registerDoctorCommand } from './doctor.js'
+import { registerDownloadCommand } from './download.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerGenerateCommands(program)
   registerVisionCommands(program)
   registerDoctorCommand(program)
+  registerDownloadCommand(program)
   return program
 }
 
