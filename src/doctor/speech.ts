@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
-import { readYamlFile } from '../vision/setup.js'
+import { readYamlFile } from '../io/yaml.js'
 import { sampleList } from '../errors.js'
 import { Findings } from './findings.js'
 

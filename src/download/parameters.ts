@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { UserError } from '../errors.js'
-import { readYamlFile } from '../vision/setup.js'
+import { readYamlFile } from '../io/yaml.js'
 
 export const SPEECH_LANGUAGES = ['en', 'id', 'pt'] as const
 export type SpeechLanguage = (typeof SPEECH_LANGUAGES)[number]

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { UserError } from '../errors.js'
 import { writeFileAtomic } from './atomic-write.js'
+import { readTextFile } from './text-file.js'
 
 /** A CSV file read as a header and string rows (csv-parse handles quoting and BOMs). */
 export interface CsvTable {
@@ -11,13 +11,7 @@ export interface CsvTable {
 }
 
 export function readCsv(path: string): CsvTable {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new UserError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
-  }
-  if (text.trim() === '') throw new UserError(`${path}: file is empty, expected a CSV with a header row`)
+  const text = readTextFile(path, 'a CSV with a header row')
   let records: string[][]
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true }) as string[][]

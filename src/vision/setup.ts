@@ -2,10 +2,10 @@
  * The official task_setup.yaml: data_dir, emb_file, dim, eval_tasks, one [train_csv, test_parquet]
  * entry per task, results_dir (spark_driver_memory and docker_data_dir are accepted and ignored).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { parse } from 'yaml'
 import { UserError } from '../errors.js'
+import { readYamlFile } from '../io/yaml.js'
 
 export interface VisionTaskPaths {
   name: string
@@ -20,21 +20,6 @@ export interface VisionSetup {
   dim: number
   tasks: VisionTaskPaths[]
   resultsDir: string
-}
-
-export function readYamlFile(path: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new UserError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
-  }
-  if (text.trim() === '') throw new UserError(`${path}: file is empty, expected YAML`)
-  try {
-    return parse(text)
-  } catch (err) {
-    throw new UserError(`${path}: not valid YAML (${(err as Error).message.split('\n')[0]})`)
-  }
 }
 
 /**
