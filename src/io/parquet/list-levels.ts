@@ -85,3 +85,25 @@ export function allLevelsEqual(bytes: Uint8Array, width: number, count: number, 
   }
   return pos >= count
 }
+
+/**
+ * Writers encode equal level sequences to equal bytes, so the pages of a fixed-length vector
+ * column mostly share one repetition-level stream. Remembering decoded streams by their exact
+ * bytes turns most pages' decoding into one memory comparison.
+ */
+export class RowStartsCache {
+  private readonly known = new Map<string, Array<{ bytes: Buffer; rowStarts: Int32Array }>>()
+
+  rowStarts(bytes: Uint8Array, count: number): Int32Array {
+    const key = `${count}:${bytes.length}`
+    const candidates = this.known.get(key) ?? []
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    for (const c of candidates) if (c.bytes.equals(buf)) return c.rowStarts
+    const rowStarts = rowStartsOfRepetitionLevels(bytes, count)
+    if (candidates.length < 4) {
+      candidates.push({ bytes: Buffer.from(buf), rowStarts })
+      this.known.set(key, candidates)
+    }
+    return rowStarts
+  }
+}

@@ -17,7 +17,7 @@ import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getSchemaPath } from 'hyparquet/src/schema.js'
 import { compressors } from 'hyparquet-compressors'
 import { UserError } from '../../errors.js'
-import { allLevelsEqual, rowStartsOfRepetitionLevels } from './list-levels.js'
+import { allLevelsEqual, RowStartsCache } from './list-levels.js'
 
 const SLAB_BYTES = 16 << 20
 // Sparse reads fetch headers and levels only: small windows, no read-ahead.
@@ -54,6 +54,8 @@ export interface Vectors {
 }
 
 export class ParquetFile {
+  private readonly rowStartsCache = new RowStartsCache()
+
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
@@ -354,7 +356,7 @@ export class ParquetFile {
     } else return undefined
     if (valuesPos + numValues * width > bodyPos + header.compressed_page_size) return undefined
     return {
-      rowStarts: rowStartsOfRepetitionLevels(repBytes, numValues),
+      rowStarts: this.rowStartsCache.rowStarts(repBytes, numValues),
       numValues,
       values: (from, to) => readAt(this.handle, valuesPos + from * width, (to - from) * width),
     }
@@ -412,7 +414,7 @@ export class ParquetFile {
           dictionary = convert(readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length), decoder)
         } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder))) {
           yield fastStrings
-        } else if ((mode === 'dense' || mode === 'sparse') && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder))) {
+        } else if ((mode === 'dense' || mode === 'sparse') && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder, this.rowStartsCache))) {
           yield fast
         } else if (header.type === 'DATA_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
@@ -497,7 +499,7 @@ function fnv1a(bytes: Uint8Array, from: number, to: number): number {
  * Decodes a PLAIN float/double page of a one-level list column without nulls using the level fast
  * paths; returns undefined (caller falls back to the generic decoder) for anything else.
  */
-function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDecoder): DenseListPage | undefined {
+function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDecoder, rowStartsCache: RowStartsCache): DenseListPage | undefined {
   const type = decoder.type
   if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
   const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
@@ -532,7 +534,7 @@ function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDeco
   const width = type === 'FLOAT' ? 4 : 8
   if (valueBytes.byteLength < numValues * width) return undefined
   const bytes = valueBytes
-  return { rowStarts: rowStartsOfRepetitionLevels(repBytes, numValues), numValues, values: (from, to) => bytes.subarray(from * width, to * width) }
+  return { rowStarts: rowStartsCache.rowStarts(repBytes, numValues), numValues, values: (from, to) => bytes.subarray(from * width, to * width) }
 }
 
 /**
