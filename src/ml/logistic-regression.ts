@@ -33,7 +33,31 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
   for (let i = 0; i < nSamples; i++) target[i] = classes.indexOf(y[i]!)
   const z = new Float64Array(rows)
 
-  const objective = (w: Float64Array, grad: Float64Array): number => {
+  // Binary: one weight vector (sklearn's HalfBinomialLoss), written as its own tight loop.
+  const binaryObjective = (w: Float64Array, grad: Float64Array): number => {
+    grad.fill(0)
+    let loss = 0
+    const b = w[d]!
+    for (let i = 0; i < nSamples; i++) {
+      const xi = i * d
+      let r = b
+      for (let j = 0; j < d; j++) r += w[j]! * X[xi + j]!
+      const t = target[i]!
+      // log(1 + exp(r)) - t r, computed stably
+      loss += (r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r))) - t * r
+      const gi = (r >= 0 ? 1 / (1 + Math.exp(-r)) : Math.exp(r) / (1 + Math.exp(r))) - t
+      for (let j = 0; j < d; j++) grad[j]! += gi * X[xi + j]!
+      grad[d]! += gi
+    }
+    for (let j = 0; j < d; j++) {
+      loss += 0.5 * l2 * w[j]! * w[j]!
+      grad[j]! += l2 * w[j]!
+    }
+    return loss
+  }
+
+  // Several classes: softmax over `rows` linear scores (sklearn's HalfMultinomialLoss).
+  const multinomialObjective = (w: Float64Array, grad: Float64Array): number => {
     grad.fill(0)
     let loss = 0
     for (let i = 0; i < nSamples; i++) {
@@ -44,27 +68,17 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
         for (let j = 0; j < d; j++) s += w[wk + j]! * X[xi + j]!
         z[k] = s
       }
-      if (rows === 1) {
-        const t = target[i]!, r = z[0]!
-        // log(1 + exp(r)) - t r, computed stably
-        loss += (r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r))) - t * r
-        const p = r >= 0 ? 1 / (1 + Math.exp(-r)) : Math.exp(r) / (1 + Math.exp(r))
-        const gi = p - t
-        for (let j = 0; j < d; j++) grad[j]! += gi * X[xi + j]!
-        grad[d]! += gi
-      } else {
-        let max = -Infinity
-        for (let k = 0; k < rows; k++) if (z[k]! > max) max = z[k]!
-        let sum = 0
-        for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
-        const lse = max + Math.log(sum)
-        loss += lse - z[target[i]!]!
-        for (let k = 0; k < rows; k++) {
-          const gi = Math.exp(z[k]! - lse) - (k === target[i] ? 1 : 0)
-          const gk = k * stride
-          for (let j = 0; j < d; j++) grad[gk + j]! += gi * X[xi + j]!
-          grad[gk + d]! += gi
-        }
+      let max = -Infinity
+      for (let k = 0; k < rows; k++) if (z[k]! > max) max = z[k]!
+      let sum = 0
+      for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
+      const lse = max + Math.log(sum)
+      loss += lse - z[target[i]!]!
+      for (let k = 0; k < rows; k++) {
+        const gi = Math.exp(z[k]! - lse) - (k === target[i] ? 1 : 0)
+        const gk = k * stride
+        for (let j = 0; j < d; j++) grad[gk + j]! += gi * X[xi + j]!
+        grad[gk + d]! += gi
       }
     }
     for (let k = 0; k < rows; k++) {
@@ -76,6 +90,7 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
     }
     return loss
   }
+  const objective = rows === 1 ? binaryObjective : multinomialObjective
   const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: 2000, gtol: 1e-8 })
   const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
   for (let k = 0; k < rows; k++) {
