@@ -6,6 +6,7 @@ import { loadVisionSetup } from '../vision/setup.js'
 import { runVisionEvaluation } from '../vision/eval-job.js'
 import { MAX_TRAINING_ROWS } from '../vision/training-set.js'
 import { runVisionMainJob } from '../vision/main-job.js'
+import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../vision/select/index.js'
 import { formatVisionTable } from '../vision/table.js'
 import { progressReporter } from './progress.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
@@ -43,6 +44,23 @@ export function registerVisionCommands(program: Command): void {
       } else {
         process.stdout.write(`Results saved in ${outcome.resultsPath}\n${outcome.text}\n`)
       }
+    })
+
+  vision.command('select')
+    .description('build a training set for one task with a selection algorithm; writes ImageID,Confidence CSV')
+    .requiredOption('--task <name>', 'task name from eval_tasks')
+    .requiredOption('--out <csv>', 'training set to write')
+    .addOption(new Option('--algorithm <name>', 'selection algorithm').choices(Object.keys(VISION_SELECTORS)).default('weak-labels'))
+    .option('--setup <path>', 'task setup YAML (default: ./task_setup.yaml, else <data-dir>/task_setup.yaml)')
+    .option('--data-dir <dir>', 'overrides data_dir of the setup file')
+    .option('--budget <n>', 'rows to select (the challenge allows 1,000)', positiveInt, MAX_TRAINING_ROWS)
+    .option('--seed <n>', 'random seed', nonNegativeInt, 0)
+    .action(async (opts: { task: string; out: string; algorithm: string; setup?: string; dataDir?: string; budget: number; seed: number }) => {
+      const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
+      const set = await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed)
+      writeTrainingCsv(opts.out, set)
+      const positives = set.labels.filter((l) => l === 1).length
+      process.stdout.write(`${opts.algorithm}: ${set.ids.length} rows (${positives} labelled 1) for ${opts.task} -> ${opts.out}\n`)
     })
 
   vision.command('run')

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
-import { writeCsv } from '../io/csv.js'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../synth/vision.js'
 import { weakLabelBaseline } from './baseline.js'
+import { writeTrainingCsv } from './select/index.js'
 import { runVisionEvaluation, type VisionEvalOutcome } from './eval-job.js'
 import { ID_COLUMN } from './evaluate.js'
 import { loadVisionSetup } from './setup.js'
@@ -29,7 +29,7 @@ export async function runVisionMainJob(options: MainJobOptions): Promise<VisionE
   const poolIds = (await pool.readScalars(ID_COLUMN).finally(() => pool.close())).map(String)
   for (const task of setup.tasks) {
     const set = weakLabelBaseline(setup.dataDir, task.name, poolIds)
-    writeCsv(task.trainCsv, ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
+    writeTrainingCsv(task.trainCsv, set)
     options.log?.(`Wrote a baseline training set for ${task.name}: ${task.trainCsv}`)
   }
   return runVisionEvaluation(setup, { onProgress: options.onProgress })

@@ -1,0 +1,36 @@
+/** The vision selection algorithms by name, and the job that runs one and writes its CSV. */
+import { UserError } from '../../errors.js'
+import { writeCsv } from '../../io/csv.js'
+import { ParquetFile } from '../../io/parquet/reader.js'
+import { weakLabelBaseline } from '../baseline.js'
+import { EMBEDDING_COLUMN, ID_COLUMN } from '../evaluate.js'
+import type { VisionSetup } from '../setup.js'
+import { centroidSelection } from './centroid.js'
+import type { LabelledIds, VisionSelector } from './types.js'
+
+export const VISION_SELECTORS: Record<string, VisionSelector> = {
+  'weak-labels': async (ctx) => weakLabelBaseline(ctx.dataDir, ctx.task, ctx.poolIds, ctx.budget, ctx.seed),
+  centroid: centroidSelection,
+}
+
+export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number): Promise<LabelledIds> {
+  const selector = VISION_SELECTORS[algorithm]
+  if (!selector) throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
+  if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
+  const pool = await ParquetFile.open(setup.embFile)
+  try {
+    const poolIds = (await pool.readScalars(ID_COLUMN)).map(String)
+    const set = await selector({
+      dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed,
+      vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows })).data,
+    })
+    if (set.ids.length > budget) throw new Error(`${algorithm} returned ${set.ids.length} rows, more than the budget ${budget}`)
+    return set
+  } finally {
+    await pool.close()
+  }
+}
+
+export function writeTrainingCsv(path: string, set: LabelledIds): void {
+  writeCsv(path, ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
+}
