@@ -43,11 +43,6 @@ export interface WriteOptions {
   onProgress?: (rowsDone: number, total: number) => void
 }
 
-/** A VectorTable's `vectors` for data already in one array. */
-export function vectorsOf(all: Float32Array | Float64Array, dim: number): VectorTable['vectors'] {
-  return (start, end) => all.subarray(start * dim, end * dim)
-}
-
 export function writeVectorTable(path: string, table: VectorTable, options: WriteOptions = {}): void {
   const elementType = table.elementType ?? 'FLOAT'
   const trailing = table.trailing ?? []
