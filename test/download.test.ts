@@ -56,7 +56,8 @@ before(async () => {
     }
     res.writeHead(200, { 'Content-Length': f.body.length, ETag: etag, 'Accept-Ranges': 'bytes' })
     if ((f.mode === 'drop-first' || f.mode === 'ignore-range') && f.served === 1) {
-      res.write(f.body.subarray(0, Math.floor(f.body.length / 2)), () => res.destroy())
+      // let the first half reach the client before the connection drops
+      res.write(f.body.subarray(0, Math.floor(f.body.length / 2)), () => setTimeout(() => res.destroy(), 150))
       return
     }
     res.end(f.body)
