@@ -1,7 +1,13 @@
 /**
- * Where the official resources live. Keys follow the official speech `parameters.yaml`
- * (`{lang}_embeddings_url`); optional `{lang}_embeddings_sha256` / `_md5` / `_size` are verified.
- * Vision uses `vision_url` (the official resources are a Google Drive folder: see download.ts).
+ * Where the official resources live, read from a parameters YAML in the official format.
+ *
+ * Speech (harvard-edge/dataperf-speech-example, workspace/parameters.yaml and
+ * utils/download_data.py): `en_embeddings_url`, `id_embeddings_url`, `pt_embeddings_url`.
+ * Vision (CoactiveAI/dataperf-vision-selection, workspace/parameters.yaml): `dataset_url`
+ * (the same file also holds the selection's `n_random` / `n_closest`, which we ignore).
+ *
+ * Our additions, beside any `X_url`: `X_sha256`, `X_md5` (hex) and `X_size` (bytes), verified
+ * after the download when given. Keys we do not know are ignored, so the official files work as is.
  */
 import { existsSync } from 'node:fs'
 import { UserError } from '../errors.js'
@@ -10,39 +16,109 @@ import { readYamlFile } from '../io/yaml.js'
 export const SPEECH_LANGUAGES = ['en', 'id', 'pt'] as const
 export type SpeechLanguage = (typeof SPEECH_LANGUAGES)[number]
 
-export const DEFAULT_PARAMETERS: Record<string, string> = {
+/** The parameter key prefix of a language's zip (`en_embeddings_url`, ...). */
+export const speechPrefix = (lang: SpeechLanguage): string => `${lang}_embeddings`
+/** The parameter key prefix of the vision resources zip (`dataset_url`). */
+export const VISION_PREFIX = 'dataset'
+/** Our first releases read `vision_url` (and `vision_sha256`, ...); still accepted when `dataset_url` is absent. */
+const LEGACY_VISION_PREFIX = 'vision'
+
+/** The official URLs (speech: utils/download_data.py; vision: workspace/parameters.yaml). */
+export const SPEECH_DEFAULTS: Readonly<Record<string, string>> = {
   en_embeddings_url: 'http://dataperf.s3.amazonaws.com/speech-selection/dataperf_eng_data.zip',
   id_embeddings_url: 'http://dataperf.s3.amazonaws.com/speech-selection/dataperf_ind_data.zip',
   pt_embeddings_url: 'http://dataperf.s3.amazonaws.com/speech-selection/dataperf_por_data.zip',
-  vision_url: 'https://drive.google.com/drive/folders/181uI-7NFJwK3IOPy2kOYVIQS4vZOC02A?usp=sharing',
 }
+export const VISION_DEFAULTS: Readonly<Record<string, string>> = {
+  dataset_url: 'https://drive.google.com/drive/folders/181uI-7NFJwK3IOPy2kOYVIQS4vZOC02A?usp=sharing',
+}
+/** Both sets of defaults (a parameters mapping that serves either benchmark). */
+export const DEFAULT_PARAMETERS: Readonly<Record<string, string>> = { ...SPEECH_DEFAULTS, ...VISION_DEFAULTS }
+
+export type Parameters = Record<string, unknown> & { readonly __source?: string }
 
 export interface Resource {
   url: string
   sha256?: string
   md5?: string
   size?: number
+  /** where the values came from, for messages: a file path or 'built-in defaults' */
+  source?: string
 }
 
-/** The built-in parameters, overridden key by key by a parameters YAML when one is given. */
-export function loadParameters(path?: string): Record<string, unknown> {
-  if (!path) return { ...DEFAULT_PARAMETERS }
+/**
+ * The built-in parameters overridden key by key by the YAML at `path` when one is given.
+ * `defaults` lets a caller start from one benchmark's keys only.
+ */
+export function loadParameters(path?: string, defaults: Readonly<Record<string, string>> = DEFAULT_PARAMETERS): Parameters {
+  if (!path) return { ...defaults }
   if (!existsSync(path)) throw new UserError(`${path}: parameters file not found`)
   const doc = readYamlFile(path)
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${path}: expected a mapping of parameter keys`)
-  return { ...DEFAULT_PARAMETERS, ...(doc as Record<string, unknown>) }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UserError(`${path}: expected a mapping of parameter keys such as en_embeddings_url or dataset_url`)
+  }
+  const given = doc as Record<string, unknown>
+  const params: Parameters = { ...defaults, ...given }
+  // our first releases read vision_url & co.; they stand for dataset_* when dataset_url is not given
+  if (given.dataset_url === undefined && given[`${LEGACY_VISION_PREFIX}_url`] !== undefined) {
+    for (const suffix of ['url', 'sha256', 'md5', 'size']) params[`${VISION_PREFIX}_${suffix}`] = given[`${LEGACY_VISION_PREFIX}_${suffix}`]
+  }
+  Object.defineProperty(params, '__source', { value: path, enumerable: false })
+  return params
 }
 
-export function resourceFor(params: Record<string, unknown>, prefix: string): Resource {
-  const url = params[`${prefix}_url`]
-  if (typeof url !== 'string' || url === '') throw new UserError(`parameters: no '${prefix}_url'`)
-  const str = (k: string) => (typeof params[`${prefix}_${k}`] === 'string' ? (params[`${prefix}_${k}`] as string).toLowerCase() : undefined)
-  const size = params[`${prefix}_size`]
-  return { url, sha256: str('sha256'), md5: str('md5'), size: typeof size === 'number' ? size : undefined }
+function sourceOf(params: Parameters): string {
+  return params.__source ?? 'parameters'
+}
+
+function hexValue(params: Parameters, key: string, length: number): string | undefined {
+  const value = params[key]
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value !== 'string') {
+    throw new UserError(`${sourceOf(params)}: ${key} must be a quoted string of ${length} hex digits, got ${JSON.stringify(value)}`)
+  }
+  const hex = value.trim().toLowerCase()
+  if (!new RegExp(`^[0-9a-f]{${length}}$`).test(hex)) {
+    throw new UserError(`${sourceOf(params)}: ${key} must be ${length} hex digits, got '${value}'`)
+  }
+  return hex
+}
+
+function sizeValue(params: Parameters, key: string): number | undefined {
+  const value = params[key]
+  if (value === undefined || value === null || value === '') return undefined
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new UserError(`${sourceOf(params)}: ${key} must be a size in bytes (an integer >= 0), got ${JSON.stringify(value)}`)
+  }
+  return n
+}
+
+/** The URL at `{prefix}_url` with its optional `{prefix}_sha256`, `_md5` and `_size`. */
+export function resourceFor(params: Parameters, prefix: string): Resource {
+  const checks = checksFor(params, prefix)
+  const key = `${prefix}_url`
+  const url = params[key]
+  if (url === undefined || url === null || url === '') throw new UserError(`${sourceOf(params)}: no '${key}' given`)
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url.trim())) {
+    throw new UserError(`${sourceOf(params)}: ${key} must be an http:// or https:// URL, got ${JSON.stringify(url)}`)
+  }
+  return { url: url.trim(), ...checks }
+}
+
+/** Only the checks configured beside `{prefix}_url` (for a URL given on the command line). */
+export function checksFor(params: Parameters, prefix: string): Omit<Resource, 'url'> {
+  return {
+    sha256: hexValue(params, `${prefix}_sha256`, 64),
+    md5: hexValue(params, `${prefix}_md5`, 32),
+    size: sizeValue(params, `${prefix}_size`),
+    source: sourceOf(params),
+  }
 }
 
 export function parseLanguages(list: string): SpeechLanguage[] {
-  const langs = list.split(',').map((s) => s.trim()).filter(Boolean)
+  const langs = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))]
+  if (langs.length === 0) throw new UserError(`--languages: expected some of ${SPEECH_LANGUAGES.join(', ')}`)
   for (const l of langs) {
     if (!(SPEECH_LANGUAGES as readonly string[]).includes(l)) throw new UserError(`unsupported language '${l}': expected some of ${SPEECH_LANGUAGES.join(', ')}`)
   }

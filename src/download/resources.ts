@@ -1,60 +1,163 @@
-/** The download jobs: official zips fetched, verified and laid out as the evaluators expect. */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { diskError, downloadFile, type DownloadOptions } from './http-download.js'
-import { extractZipTo } from './extract.js'
-import { resourceFor, type SpeechLanguage } from './parameters.js'
+/**
+ * The download jobs: an official zip fetched (or given with --zip), verified, extracted into a
+ * temporary folder beside the target and moved into the official layout only when whole.
+ * A language or vision folder already in place is kept unless `force` is set.
+ */
+import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { UserError } from '../errors.js'
+import { removeStaleTemps, tempName, track } from './cleanup.js'
+import { DiskError, diskError } from './disk-errors.js'
+import { BadZipError, extractZip, type ExtractOptions } from './extract.js'
+import { googleDriveMessage, isGoogleDriveUrl } from './google-drive.js'
+import { downloadFile, verifyFile, type DownloadOptions } from './http-download.js'
+import {
+  describeTop, findContentRoot, hasVisionData, isSpeechLayout, isVisionLayout, mergeInto, missingSpeechParts, swapInto,
+} from './layout.js'
+import { checksFor, resourceFor, speechPrefix, VISION_PREFIX, type Parameters, type Resource, type SpeechLanguage } from './parameters.js'
 
-const isSpeechLayout = (names: string[]) => names.includes('train_embeddings') || names.includes('allowed_training_set.yaml')
-const isVisionLayout = (names: string[]) => names.includes('embeddings') || names.includes('test_sets')
+export interface JobOptions extends DownloadOptions {
+  /** lay out this zip (downloaded by hand) instead of downloading */
+  zip?: string
+  /** download and lay out again even when the folder is already in place */
+  force?: boolean
+  /** keep the downloaded zip beside the layout (the official tools leave it there) */
+  keepZip?: boolean
+  /** extraction progress: entries done of all */
+  onExtractProgress?: ExtractOptions['onProgress']
+}
 
-/** Creates the output folder; a path that cannot be one is a user error. */
-function ensureDir(path: string): void {
+/** The official zip name of the vision resources (download_data.py's file_name). */
+export const VISION_ZIP_NAME = 'dataperf-vision-selection-resources.zip'
+
+/** Creates `dir` and checks that we may write there; a user error naming it otherwise. */
+export function ensureWritableDir(dir: string): void {
   try {
-    mkdirSync(path, { recursive: true })
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK)
   } catch (err) {
-    throw diskError(path, err as NodeJS.ErrnoException) ?? err
+    throw diskError(dir, err) ?? err
   }
 }
 
-/** Extracts; a zip we downloaded ourselves is removed afterwards, also when it proved corrupt. */
-async function extractOrDiscard(zip: string, dest: string, isLayout: (names: string[]) => boolean, ours: boolean): Promise<void> {
+/** The file name a URL's zip is saved under: its last path segment, else `fallback`. */
+export function zipNameFor(url: string, fallback: string): string {
+  let name = ''
+  try { name = decodeURIComponent(basename(new URL(url).pathname)) } catch { /* fallback */ }
+  return /^[\w.+-]+\.zip$/i.test(name) ? name : fallback
+}
+
+interface Obtained { zip: string; ours: boolean }
+
+/** The zip to extract: --zip (checked), one left by an earlier run, or a fresh download. */
+async function obtainZip(resource: Resource, target: string, options: JobOptions): Promise<Obtained> {
+  if (options.zip) {
+    if (!existsSync(options.zip)) throw new UserError(`${options.zip}: file not found (--zip)`)
+    await verifyFile(options.zip, resource)
+    return { zip: options.zip, ours: false }
+  }
+  if (existsSync(target)) {
+    try {
+      await verifyFile(target, resource)
+      options.log?.(`${target}: already downloaded; using it`)
+      return { zip: target, ours: false }
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err
+      options.log?.(`${err.message}; downloading it again`)
+      rmSync(target, { force: true })
+    }
+  }
+  await downloadFile(resource, target, options)
+  return { zip: target, ours: true }
+}
+
+/**
+ * Extracts `got.zip` into a temp folder in `parent`, finds the layout in it and hands its folder
+ * to `place`. The temp folder never outlives the call; a zip we downloaded is removed when it
+ * proved corrupt and, unless keepZip, after success.
+ */
+async function extractAndPlace(
+  got: Obtained, parent: string, isLayout: (names: string[]) => boolean, expected: string,
+  place: (root: string) => void, options: JobOptions,
+): Promise<void> {
+  const tmp = tempName(parent, 'extract')
+  const untrack = track(tmp)
+  let ok = false
   try {
-    await extractZipTo(zip, dest, isLayout)
+    try {
+      mkdirSync(tmp)
+    } catch (err) {
+      throw diskError(parent, err) ?? err
+    }
+    await extractZip(got.zip, tmp, { diskLimitBytes: options.diskLimitBytes, onProgress: options.onExtractProgress })
+    const root = findContentRoot(tmp, isLayout)
+    if (!root) throw new BadZipError(`${got.zip}: does not hold the expected layout (${expected}); found: ${describeTop(tmp)}`)
+    place(root)
+    ok = true
+  } catch (err) {
+    if (got.ours && err instanceof BadZipError) {
+      rmSync(got.zip, { force: true })
+      throw new BadZipError(`${err.message} (removed the download; run again to download it afresh)`)
+    }
+    if (got.ours && err instanceof DiskError) {
+      throw new DiskError(`${err.message} (the downloaded ${got.zip} is kept, so the next run only extracts)`, err.code)
+    }
+    throw err
   } finally {
-    if (ours) rmSync(zip, { force: true })
+    rmSync(tmp, { recursive: true, force: true })
+    untrack()
+    if (ok && got.ours && !options.keepZip) rmSync(got.zip, { force: true })
   }
 }
 
-/** Downloads (or takes `zip`) and lays out `output/dataperf_{lang}_data/`. */
-export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Record<string, unknown>, output: string, options: DownloadOptions & { zip?: string } = {}): Promise<string> {
+/** Downloads (or takes `options.zip`) and lays out `output/dataperf_{lang}_data/`; returns that path. */
+export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Parameters, output: string, options: JobOptions = {}): Promise<string> {
   const dest = join(output, `dataperf_${lang}_data`)
-  let zip = options.zip
-  if (!zip) {
-    ensureDir(output)
-    zip = join(output, `dataperf_${lang}_data.zip`)
-    if (!existsSync(zip)) await downloadFile(resourceFor(params, `${lang}_embeddings`), zip, options)
+  if (!options.zip && !options.force && existsSync(dest)) {
+    const missing = missingSpeechParts(dest)
+    if (missing.length === 0) {
+      options.log?.(`${dest}: already in place (--force downloads it again)`)
+      return dest
+    }
+    options.log?.(`${dest}: incomplete (no ${missing.join(', ')}); downloading it again`)
   }
-  await extractOrDiscard(zip, dest, isSpeechLayout, !options.zip)
+  const resource: Resource = options.zip ? { url: '', ...checksFor(params, speechPrefix(lang)) } : resourceFor(params, speechPrefix(lang))
+  if (!options.zip && isGoogleDriveUrl(resource.url)) {
+    throw new UserError(googleDriveMessage(resource.url, `dataperf download speech --languages ${lang} --zip FILE`, `as ${speechPrefix(lang)}_url in a --parameters_file`))
+  }
+  ensureWritableDir(output)
+  removeStaleTemps(output)
+  const got = await obtainZip(resource, join(output, zipNameFor(resource.url, `dataperf_${lang}_data.zip`)), options)
+  await extractAndPlace(got, output, isSpeechLayout, SPEECH_LAYOUT_TEXT, (root) => {
+    const missing = missingSpeechParts(root)
+    if (missing.length > 0) options.log?.(`${got.zip}: warning: the zip has no ${missing.join(', ')}`)
+    swapInto(root, dest)
+  }, options)
   return dest
 }
 
-/** Downloads (or takes `zip`) and lays out embeddings/, test_sets/, ... under `output`. */
-export async function fetchVision(url: string | undefined, params: Record<string, unknown>, output: string, options: DownloadOptions & { zip?: string } = {}): Promise<string> {
-  let zip = options.zip
-  if (!zip) {
-    ensureDir(output)
-    zip = join(output, 'dataperf-vision-selection-resources.zip')
-    const resource = url ? { url } : resourceFor(params, 'vision')
-    if (!existsSync(zip)) await downloadFile(resource, zip, options)
+const SPEECH_LAYOUT_TEXT = 'train_embeddings/, eval_embeddings/, allowed_training_set.yaml, eval.yaml'
+const VISION_LAYOUT_TEXT = 'embeddings/, test_sets/, ...'
+
+/**
+ * Downloads `url` (else the parameters' dataset_url), or takes `options.zip`, and lays out
+ * embeddings/, test_sets/, ... under `output`; returns `output`.
+ */
+export async function fetchVision(url: string | undefined, params: Parameters, output: string, options: JobOptions = {}): Promise<string> {
+  if (!options.zip && !options.force && hasVisionData(output)) {
+    options.log?.(`${output}: embeddings/ and test_sets/ already in place (--force downloads them again)`)
+    return output
   }
-  const staged = join(output, '.dataperf-vision-resources')
-  await extractOrDiscard(zip, staged, isVisionLayout, !options.zip)
-  for (const name of readdirSync(staged)) {
-    const target = join(output, name)
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true })
-    renameSync(join(staged, name), target)
+  const resource: Resource = url !== undefined || options.zip
+    ? { url: url ?? '', ...checksFor(params, VISION_PREFIX) }
+    : resourceFor(params, VISION_PREFIX)
+  if (!options.zip && isGoogleDriveUrl(resource.url)) {
+    throw new UserError(googleDriveMessage(resource.url, 'dataperf download vision --zip FILE', 'with --url'))
   }
-  rmSync(staged, { recursive: true, force: true })
+  if (!options.zip && !/^https?:\/\//i.test(resource.url)) throw new UserError(`--url: expected an http:// or https:// URL, got '${resource.url}'`)
+  ensureWritableDir(output)
+  removeStaleTemps(output)
+  const got = await obtainZip(resource, join(output, VISION_ZIP_NAME), options)
+  await extractAndPlace(got, output, isVisionLayout, VISION_LAYOUT_TEXT, (root) => mergeInto(root, output), options)
   return output
 }
