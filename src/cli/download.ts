@@ -1,32 +1,158 @@
-import { Command } from 'commander'
+/**
+ * `dataperf download speech|vision`: the official download step (utils/download_data.py of the
+ * speech tool, download_data.py / the mlcube download task of the vision tool), with the official
+ * --parameters_file and --output_path, streaming, resumable, retried and verified.
+ */
+import cliProgress from 'cli-progress'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { UserError } from '../errors.js'
-import { loadParameters, parseLanguages } from '../download/parameters.js'
-import { fetchSpeechLanguage, fetchVision } from '../download/resources.js'
-import { progressReporter } from './progress.js'
+import { installSignalCleanup } from '../download/cleanup.js'
+import { loadParameters, parseLanguages, SPEECH_DEFAULTS, VISION_DEFAULTS, type SpeechLanguage } from '../download/parameters.js'
+import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../download/resources.js'
 import { nonNegativeInt } from './parse.js'
 
-interface CommonFlags { output_path: string; parameters_file?: string; zip?: string; retries: number }
+interface CommonFlags {
+  output_path: string
+  parameters_file?: string
+  zip?: string
+  force?: boolean
+  keepZip?: boolean
+  retries: number
+  timeout: number
+}
+
+function seconds(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds > 0, got '${value}'`)
+  return n
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB']
+  let i = 0
+  let v = n
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++ }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
+}
+
+export interface ProgressSink {
+  /** bytes (or entries) done of total, for the stage `label` */
+  update(label: string, done: number, total: number | undefined, unit: 'bytes' | 'files'): void
+  /** a note (retry, resume) printed without tearing the bar */
+  log(message: string): void
+  stop(): void
+}
+
+/**
+ * Progress on stderr: a bar when it is a terminal, else one line every `everyMs` (CI logs stay
+ * short). Speed and ETA are from the bytes of this run (resumed bytes excluded).
+ */
+export function progressSink(stream: NodeJS.WriteStream = process.stderr, everyMs = 10_000): ProgressSink {
+  const tty = stream.isTTY === true
+  let bar: cliProgress.SingleBar | undefined
+  let stage = ''
+  let startedAt = 0
+  let startedFrom = 0
+  let lastLine = 0
+  const describe = (done: number, total: number | undefined, unit: 'bytes' | 'files') => {
+    const fmt = unit === 'bytes' ? formatBytes : (n: number) => `${n}`
+    const of = total ? ` of ${fmt(total)} (${Math.floor((100 * done) / total)}%)` : ''
+    if (unit !== 'bytes') return `${fmt(done)}${of} ${unit}`
+    const secs = (Date.now() - startedAt) / 1000
+    const rate = secs > 0.5 ? (done - startedFrom) / secs : 0
+    const eta = rate > 0 && total ? ` ETA ${Math.ceil((total - done) / rate)} s` : ''
+    return `${fmt(done)}${of}${rate > 0 ? ` ${formatBytes(rate)}/s` : ''}${eta}`
+  }
+  const finishStage = () => {
+    if (bar) { bar.stop(); bar = undefined }
+    stage = ''
+  }
+  return {
+    update(label, done, total, unit) {
+      if (label !== stage) {
+        finishStage()
+        stage = label
+        startedAt = Date.now()
+        startedFrom = done
+        lastLine = 0
+        if (tty) {
+          bar = new cliProgress.SingleBar({ stream, format: `${label} [{bar}] {text}`, hideCursor: true, barsize: 30 }, cliProgress.Presets.shades_classic)
+          bar.start(total ?? 0, done, { text: describe(done, total, unit) })
+          return
+        }
+      }
+      if (bar) {
+        if (total !== undefined && bar.getTotal() !== total) bar.setTotal(total)
+        bar.update(done, { text: describe(done, total, unit) })
+      } else if (!tty && (Date.now() - lastLine >= everyMs || (total !== undefined && done >= total))) {
+        lastLine = Date.now()
+        stream.write(`${label}: ${describe(done, total, unit)}\n`)
+      }
+    },
+    log(message) {
+      if (bar) stream.write('\r\x1b[K')
+      stream.write(`${message}\n`)
+    },
+    stop: finishStage,
+  }
+}
+
+function jobOptions(flags: CommonFlags, progress: ProgressSink, label: string): JobOptions {
+  return {
+    zip: flags.zip,
+    force: flags.force,
+    keepZip: flags.keepZip,
+    retries: flags.retries,
+    timeoutMs: flags.timeout * 1000,
+    onProgress: (done, total) => progress.update(label, done, total, 'bytes'),
+    onExtractProgress: (done, total) => progress.update(`extracting ${label}`, done, total, 'files'),
+    log: (message) => progress.log(message),
+  }
+}
+
+/** The language a hand-downloaded zip is for, from the official names (dataperf_eng_data.zip, ...). */
+function languageOfZip(path: string): SpeechLanguage | undefined {
+  const m = /dataperf_(eng|en|ind|id|por|pt)_data/i.exec(path)
+  if (!m) return undefined
+  return ({ eng: 'en', en: 'en', ind: 'id', id: 'id', por: 'pt', pt: 'pt' } as const)[m[1]!.toLowerCase() as 'en']
+}
+
+function addCommonOptions(cmd: Command, outputDefault: string, parametersHelp: string): Command {
+  return cmd
+    .option('--output_path <dir>', 'where the layout goes', outputDefault)
+    .option('--parameters_file <path>', parametersHelp)
+    .option('--zip <file>', 'lay out a zip downloaded by hand instead of downloading')
+    .option('--force', 'download and lay out again even when the data is already in place')
+    .option('--keep-zip', 'keep the downloaded zip beside the layout (removed after extraction otherwise)')
+    .addOption(new Option('--retries <n>', 'retries after network errors, stalls or HTTP 5xx without progress').argParser(nonNegativeInt).default(5))
+    .addOption(new Option('--timeout <seconds>', 'retry a connection silent for this long').argParser(seconds).default(60))
+}
 
 export function registerDownloadCommand(program: Command): void {
-  const download = program.command('download').description('download the official resources, verify them and lay them out as the evaluators expect')
+  const download = program.command('download')
+    .description('download the official resources, verify them and lay them out as the official tools expect')
 
-  download.command('speech')
-    .description('dataperf_{lang}_data/ for each language (zips from the DataPerf public bucket)')
+  const speech = download.command('speech')
+    .description('workspace/data/dataperf_{lang}_data/ for each language (the official zips from the DataPerf bucket)')
     .option('--languages <list>', 'comma-separated: en, id, pt', 'en,id,pt')
-    .option('--output_path <dir>', 'where dataperf_{lang}_data/ go', 'workspace/data')
-    .option('--parameters_file <path>', 'YAML of URLs ({lang}_embeddings_url, optional _sha256/_md5/_size); built-in defaults otherwise')
-    .option('--zip <file>', 'lay out an already downloaded zip (one language)')
-    .option('--retries <n>', 'retries after network errors or 5xx', nonNegativeInt, 4)
-    .action(async (opts: CommonFlags & { languages: string }) => {
-      const langs = parseLanguages(opts.languages)
-      if (opts.zip && langs.length !== 1) throw new UserError('--zip lays out one language: pass --languages with one of en, id, pt')
-      const params = loadParameters(opts.parameters_file)
+  addCommonOptions(speech, 'workspace/data',
+    'YAML with en_embeddings_url, id_embeddings_url, pt_embeddings_url (official workspace/parameters.yaml keys; optional {lang}_embeddings_sha256 / _md5 / _size); built-in defaults otherwise')
+    .action(async (opts: CommonFlags & { languages: string }, cmd: Command) => {
+      installSignalCleanup()
+      let langs = parseLanguages(opts.languages)
+      if (opts.zip) {
+        if (cmd.getOptionValueSource('languages') === 'default') {
+          const lang = languageOfZip(opts.zip)
+          if (!lang) throw new UserError(`${opts.zip}: cannot tell its language from the name; pass --languages en, id or pt`)
+          langs = [lang]
+        }
+        if (langs.length !== 1) throw new UserError('--zip lays out one language: pass --languages with one of en, id, pt')
+      }
+      const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
       for (const lang of langs) {
-        const progress = progressReporter()
+        const progress = progressSink()
         try {
-          const dest = await fetchSpeechLanguage(lang, params, opts.output_path, {
-            zip: opts.zip, retries: opts.retries, onProgress: (d, t) => progress.onProgress(`dataperf_${lang}_data`, d, t), log: (m) => process.stderr.write(m + '\n'),
-          })
+          const dest = await fetchSpeechLanguage(lang, params, opts.output_path, jobOptions(opts, progress, `dataperf_${lang}_data`))
           progress.stop()
           process.stdout.write(`${lang}: ${dest}\n`)
         } finally {
@@ -35,21 +161,20 @@ export function registerDownloadCommand(program: Command): void {
       }
     })
 
-  download.command('vision')
-    .description('embeddings/, test_sets/, ... under the output folder')
-    .option('--url <url>', 'a direct URL of the resources zip (the official link is a Google Drive folder: see --zip)')
-    .option('--output_path <dir>', 'data folder', 'data')
-    .option('--parameters_file <path>', 'YAML with vision_url (and optional vision_sha256/_md5/_size)')
-    .option('--zip <file>', 'lay out a zip downloaded by hand')
-    .option('--retries <n>', 'retries after network errors or 5xx', nonNegativeInt, 4)
+  const vision = download.command('vision')
+    .description('embeddings/, examples/, test_sets/, train_sets/, results/ under --output_path (the resources zip)')
+    .option('--url <url>', 'a direct URL of dataperf-vision-selection-resources.zip (the official link is a Google Drive folder: download it by hand and use --zip)')
+  addCommonOptions(vision, 'data',
+    'YAML with dataset_url (the official workspace/parameters.yaml; optional dataset_sha256 / _md5 / _size, also applied to --url)')
     .action(async (opts: CommonFlags & { url?: string }) => {
-      const progress = progressReporter()
+      installSignalCleanup()
+      if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
+      const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
+      const progress = progressSink()
       try {
-        const out = await fetchVision(opts.url, loadParameters(opts.parameters_file), opts.output_path, {
-          zip: opts.zip, retries: opts.retries, onProgress: (d, t) => progress.onProgress('vision resources', d, t), log: (m) => process.stderr.write(m + '\n'),
-        })
+        const out = await fetchVision(opts.url, params, opts.output_path, jobOptions(opts, progress, 'vision resources'))
         progress.stop()
-        process.stdout.write(`vision resources laid out in ${out}\n`)
+        process.stdout.write(`vision: ${out}\n`)
       } finally {
         progress.stop()
       }
