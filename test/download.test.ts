@@ -117,9 +117,9 @@ test('too many failures give up with a clear message and keep the .part for a la
 
 test('size and checksum mismatches: an error with both values, no final file, no extracted folder', async () => {
   const out = join(work, 'verify')
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('size.zip', layout), { en_embeddings_size: 123 }), out, quick), new RegExp(`downloaded ${layout.length} bytes, expected 123`))
+  await assert.rejects(fetchSpeechLanguage('en', params(serve('size.zip', layout), { en_embeddings_size: 123 }), out, quick), new RegExp(`size mismatch: the server announces ${layout.length} bytes, expected 123`))
   noLeftovers(out)
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('sum.zip', layout), { en_embeddings_sha256: 'ab'.repeat(32) }), out, quick), /sha256 is [0-9a-f]{64}, expected abab/)
+  await assert.rejects(fetchSpeechLanguage('en', params(serve('sum.zip', layout), { en_embeddings_sha256: 'ab'.repeat(32) }), out, quick), /sha256 mismatch: got [0-9a-f]{64}, expected abab/)
   noLeftovers(out)
   assert.ok(!existsSync(join(out, 'dataperf_en_data')))
 })
@@ -143,7 +143,7 @@ test('a full disk stops with a clear error and no partial files', async () => {
   writeFileSync(join(work, 'not-a-dir'), '')
   const r = await runCliAsync(['download', 'speech', '--languages', 'en', '--output_path', join(work, 'not-a-dir', 'x'), '--parameters_file', writeParams({ en_embeddings_url: serve('nd.zip', layout) })])
   assert.notEqual(r.code, 0)
-  assert.match(r.stderr, /^dataperf: error: .*not-a-dir.*cannot write \(E(NOTDIR|EXIST)\)/)
+  assert.match(r.stderr, /^dataperf: error: .*not-a-dir.*cannot write \(E(NOTDIR|EXIST)\b/)
 })
 
 function writeParams(values: Record<string, unknown>): string {

@@ -60,7 +60,7 @@ async function obtainZip(resource: Resource, target: string, options: JobOptions
     try {
       await verifyFile(target, resource)
       options.log?.(`${target}: already downloaded; using it`)
-      return { zip: target, ours: false }
+      return { zip: target, ours: true } // left by an earlier run of ours: removed after success like a fresh one
     } catch (err) {
       if (!(err instanceof UserError)) throw err
       options.log?.(`${err.message}; downloading it again`)
