@@ -1,0 +1,45 @@
+/**
+ * RBF kernel values computed the two ways libsvm computes them: while training, from dot
+ * products (|xi|^2 + |xj|^2 - 2 xi.xj); while predicting, from squared differences. The two
+ * round differently, and reproducing which is used where keeps our SVC on sklearn's bits.
+ */
+
+/** n x n dot products of row-major X (n x d), summed left to right as libsvm's dense dot. */
+export function gramMatrix(X: Float64Array, n: number, d: number): Float64Array {
+  const out = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    const xi = i * d
+    for (let j = i; j < n; j++) {
+      const xj = j * d
+      let s = 0
+      for (let k = 0; k < d; k++) s += X[xi + k]! * X[xj + k]!
+      out[i * n + j] = s
+      out[j * n + i] = s
+    }
+  }
+  return out
+}
+
+/** The training kernel: exp(-gamma (dot_ii + dot_jj - 2 dot_ij)). */
+export function trainingKernel(gram: Float64Array, n: number, gamma: number): Float64Array {
+  const out = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) out[i * n + j] = Math.exp(-gamma * (gram[i * n + i]! + gram[j * n + j]! - 2 * gram[i * n + j]!))
+  }
+  return out
+}
+
+/** Squared distances between the rows of A (na x d) and B (nb x d): na x nb, libsvm's order. */
+export function squaredDistances(A: Float64Array | Float32Array, na: number, B: Float64Array | Float32Array, nb: number, d: number): Float64Array {
+  const out = new Float64Array(na * nb)
+  for (let i = 0; i < na; i++) {
+    const ai = i * d
+    for (let j = 0; j < nb; j++) {
+      const bj = j * d
+      let s = 0
+      for (let k = 0; k < d; k++) { const diff = A[ai + k]! - B[bj + k]!; s += diff * diff }
+      out[i * nb + j] = s
+    }
+  }
+  return out
+}
