@@ -1,17 +1,26 @@
 /**
- * Limited-memory BFGS for smooth unconstrained minimisation (two-loop recursion, backtracking
- * line search with the Armijo condition). Used to fit logistic regression to its optimum; the
- * optimum is what scikit-learn's lbfgs approaches, so a tight tolerance reproduces its predictions.
+ * L-BFGS for smooth unconstrained minimisation, run the way scipy's L-BFGS-B (3.0) runs it when
+ * there are no bounds, which is how scikit-learn's lbfgs solver calls it: steepest descent with
+ * step 1/|g| first, then quasi-Newton steps of length 1 under the Moré–Thuente line search
+ * (ftol 1e-3, gtol 0.9, xtol 0.1, at most 20 trials), memory of 10 pairs, curvature pairs
+ * skipped when s'y <= eps * (-g's), and the same stopping rules (max |g| <= pgtol, relative
+ * reduction of f <= factr * eps, iteration limit). Stopping where sklearn stops, not at the
+ * exact optimum, is what makes our probabilities equal to sklearn's to many digits.
  */
+import { MoreThuente } from './line-search.js'
 
 /** Returns f(x) and writes the gradient into `grad`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number
 
 export interface LbfgsOptions {
+  /** iteration limit (sklearn's max_iter, default 100) */
   maxIter?: number
-  /** stop when max |gradient| <= gtol * max(1, |f|) */
-  gtol?: number
+  /** stop when max |gradient| <= pgtol (sklearn's tol, default 1e-4) */
+  pgtol?: number
+  /** stop when (f_old - f) / max(|f_old|, |f|, 1) <= factr * eps (sklearn: 64 * eps, so factr 64... scipy's default ftol) */
+  ftol?: number
   memory?: number
+  maxLineSearch?: number
 }
 
 export interface LbfgsResult {
@@ -20,6 +29,8 @@ export interface LbfgsResult {
   nIter: number
   converged: boolean
 }
+
+const EPS = 2.220446049250313e-16
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0
@@ -34,66 +45,97 @@ function maxAbs(a: Float64Array): number {
 }
 
 export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const maxIter = options.maxIter ?? 1000
-  const gtol = options.gtol ?? 1e-10
+  const maxIter = options.maxIter ?? 100
+  const pgtol = options.pgtol ?? 1e-4
+  // scipy's default ftol is 2.2e-9 (factr 1e7); sklearn does not pass one
+  const tol = options.ftol ?? 1e7 * EPS
   const m = options.memory ?? 10
+  const maxls = options.maxLineSearch ?? 20
   const n = x0.length
   const x = Float64Array.from(x0)
   const g = new Float64Array(n)
   let f = objective(x, g)
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = []
-  const dir = new Float64Array(n), xNew = new Float64Array(n), gNew = new Float64Array(n)
+  if (maxAbs(g) <= pgtol) return { x, f, nIter: 0, converged: true }
+
+  const S: Float64Array[] = [], Y: Float64Array[] = [], rhos: number[] = []
+  let theta = 1
+  const d = new Float64Array(n), z = new Float64Array(n), xOld = new Float64Array(n), gOld = new Float64Array(n)
   const alpha = new Float64Array(m)
-  for (let iter = 0; iter < maxIter; iter++) {
-    if (maxAbs(g) <= gtol * Math.max(1, Math.abs(f))) return { x, f, nIter: iter, converged: true }
-    // two-loop recursion: dir = -H g
-    for (let i = 0; i < n; i++) dir[i] = -g[i]!
-    for (let k = S.length - 1; k >= 0; k--) {
-      alpha[k] = rho[k]! * dot(S[k]!, dir)
-      const y = Y[k]!
-      for (let i = 0; i < n; i++) dir[i]! -= alpha[k]! * y[i]!
-    }
-    if (S.length) {
-      const last = S.length - 1
-      const scale = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!)
-      for (let i = 0; i < n; i++) dir[i]! *= scale
+  let iter = 0
+  for (;;) {
+    // direction: steepest descent scaled by 1/theta with no memory, else -H g (two-loop recursion)
+    if (S.length === 0) {
+      for (let i = 0; i < n; i++) z[i] = x[i]! - g[i]! / theta
     } else {
-      const norm = Math.sqrt(dot(g, g))
-      for (let i = 0; i < n; i++) dir[i]! /= Math.max(norm, 1)
+      for (let i = 0; i < n; i++) d[i] = -g[i]!
+      for (let k = S.length - 1; k >= 0; k--) {
+        alpha[k] = rhos[k]! * dot(S[k]!, d)
+        const yk = Y[k]!
+        for (let i = 0; i < n; i++) d[i]! -= alpha[k]! * yk[i]!
+      }
+      for (let i = 0; i < n; i++) d[i]! /= theta
+      for (let k = 0; k < S.length; k++) {
+        const beta = rhos[k]! * dot(Y[k]!, d)
+        const sk = S[k]!
+        for (let i = 0; i < n; i++) d[i]! += sk[i]! * (alpha[k]! - beta)
+      }
+      for (let i = 0; i < n; i++) z[i] = x[i]! + d[i]!
     }
-    for (let k = 0; k < S.length; k++) {
-      const beta = rho[k]! * dot(Y[k]!, dir)
-      const s = S[k]!
-      for (let i = 0; i < n; i++) dir[i]! += (alpha[k]! - beta) * s[i]!
-    }
-    let slope = dot(g, dir)
-    if (slope >= 0) { // not a descent direction: restart from steepest descent
-      S.length = 0; Y.length = 0; rho.length = 0
-      for (let i = 0; i < n; i++) dir[i] = -g[i]!
-      slope = -dot(g, g)
-    }
-    // backtracking line search (Armijo)
-    let step = 1
-    let fNew = Infinity
-    for (let ls = 0; ls < 60; ls++) {
-      for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * dir[i]!
-      fNew = objective(xNew, gNew)
-      if (fNew <= f + 1e-4 * step * slope) break
-      step *= 0.5
-    }
-    if (!(fNew <= f)) return { x, f, nIter: iter, converged: false } // no progress possible in floating point
-    const s = new Float64Array(n), y = new Float64Array(n)
-    for (let i = 0; i < n; i++) { s[i] = xNew[i]! - x[i]!; y[i] = gNew[i]! - g[i]! }
-    const sy = dot(s, y)
-    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (S.length === m) { S.shift(); Y.shift(); rho.shift() }
-      S.push(s); Y.push(y); rho.push(1 / sy)
-    }
+    for (let i = 0; i < n; i++) d[i] = z[i]! - x[i]!
+
+    // line search along d from x
+    const dnorm = Math.sqrt(dot(d, d))
+    let stp = iter === 0 ? Math.min(1 / dnorm, 1e10) : 1
+    xOld.set(x)
+    gOld.set(g)
     const fOld = f
-    x.set(xNew); g.set(gNew); f = fNew
-    if (fOld - f <= 1e-16 * Math.max(Math.abs(f), 1) && maxAbs(g) <= 1e-6 * Math.max(1, Math.abs(f))) {
-      return { x, f, nIter: iter + 1, converged: true }
+    const gdOld = dot(g, d)
+    if (gdOld >= 0) break // not a descent direction: scipy stops here too (ABNORMAL)
+    const search = new MoreThuente(1e-3, 0.9, 0.1, 0, 1e10)
+    let status = search.start(f, gdOld, stp)
+    let trials = 0
+    let gd = gdOld
+    while (status === 'FG') {
+      stp = search.stp
+      if (trials >= maxls) break
+      if (stp === 1) x.set(z)
+      else for (let i = 0; i < n; i++) x[i] = stp * d[i]! + xOld[i]!
+      f = objective(x, g)
+      trials++
+      gd = dot(g, d)
+      status = search.next(f, gd)
     }
+    if (status === 'FG') {
+      // the line search failed: back to the last iterate; restart without memory, or give up
+      x.set(xOld); g.set(gOld); f = fOld
+      if (S.length === 0) break
+      S.length = 0; Y.length = 0; rhos.length = 0; theta = 1
+      continue
+    }
+    iter++
+    if (iter >= maxIter) return { x, f, nIter: iter, converged: false }
+    if (maxAbs(g) <= pgtol) return { x, f, nIter: iter, converged: true }
+    if (fOld - f <= tol * Math.max(Math.abs(fOld), Math.abs(f), 1)) return { x, f, nIter: iter, converged: true }
+
+    // curvature pair s = stp d, y = g - g_old, with s'y computed as L-BFGS-B does
+    const yv = new Float64Array(n)
+    for (let i = 0; i < n; i++) yv[i] = g[i]! - gOld[i]!
+    const rr = dot(yv, yv)
+    let dr: number, ddum: number
+    const s = new Float64Array(n)
+    if (stp === 1) {
+      dr = gd - gdOld
+      ddum = -gdOld
+      s.set(d)
+    } else {
+      dr = (gd - gdOld) * stp
+      for (let i = 0; i < n; i++) s[i] = stp * d[i]!
+      ddum = -gdOld * stp
+    }
+    if (dr <= EPS * ddum) continue // skip the update: not enough curvature
+    if (S.length === m) { S.shift(); Y.shift(); rhos.shift() }
+    S.push(s); Y.push(yv); rhos.push(1 / dr)
+    theta = rr / dr
   }
-  return { x, f, nIter: maxIter, converged: maxAbs(g) <= gtol * Math.max(1, Math.abs(f)) }
+  return { x, f, nIter: iter, converged: false }
 }

@@ -2,7 +2,8 @@
  * scikit-learn's LogisticRegression with its defaults (L2, C=1, intercept not penalised, lbfgs):
  * objective sum_i logloss_i + 0.5/C ||W||^2 as in sklearn 1.2.1, binary as one logistic model
  * for the larger label, three or more classes multinomial (softmax). Written by hand because no
- * npm library fits sklearn's model; we minimise to the unique optimum, which sklearn approaches.
+ * npm library fits sklearn's model; minimised by our L-BFGS that stops where scipy's L-BFGS-B
+ * stops (max_iter 100, tol 1e-4), so the coefficients are sklearn's, not just the optimum's.
  */
 import { minimizeLbfgs } from './lbfgs.js'
 
@@ -91,7 +92,7 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
     return loss
   }
   const objective = rows === 1 ? binaryObjective : multinomialObjective
-  const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: 2000, gtol: 1e-8 })
+  const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: options.maxIter ?? 100, pgtol: options.tol ?? 1e-4 })
   const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
   for (let k = 0; k < rows; k++) {
     coef.set(result.x.subarray(k * stride, k * stride + d), k * d)
