@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { MT19937, numpyRandintMaxInt32 } from '../src/ml/mt19937.js'
+import { MT19937 } from '../src/ml/mt19937.js'
+import { numpyRandintMaxInt32 } from '../src/ml/numpy-random.js'
 
 test('std::mt19937 default seed gives the C++ standard reference value', () => {
   // The C++ standard requires the 10000th output of a default-constructed mt19937 to be 4123659995.

@@ -3,6 +3,7 @@
  * numpy's legacy RandomState and Python's `random` module. Written here because reproducing those
  * tools' random draws bit for bit is what makes our selections and scores equal to theirs.
  */
+
 const N = 624
 const M = 397
 
@@ -87,17 +88,5 @@ export class MT19937 {
     const a = this.nextUint32() >>> 5
     const b = this.nextUint32() >>> 6
     return (a * 67108864 + b) / 9007199254740992
-  }
-}
-
-/**
- * numpy's `RandomState(seed).randint(2**31 - 1)`: the seed scikit-learn hands down to libsvm
- * for `random_state=seed`. Draws 31-bit masked outputs, rejecting the value 2^31 - 1.
- */
-export function numpyRandintMaxInt32(seed: number): number {
-  const g = MT19937.fromSeed(seed)
-  for (;;) {
-    const v = g.nextUint32() & 0x7fffffff
-    if (v <= 2147483646) return v
   }
 }

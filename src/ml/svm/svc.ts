@@ -7,7 +7,7 @@
  * Split in two because only Platt scaling depends on random_state: `fitSvcPairs` (the seed-free
  * one-vs-one solutions) is computed once and `fitPlattScaling` once per seed.
  */
-import { numpyRandintMaxInt32 } from '../mt19937.js'
+import { numpyRandintMaxInt32 } from '../numpy-random.js'
 import { numpyVar } from '../numpy-sum.js'
 import { LibsvmRng } from './libsvm-rng.js'
 import { multiclassProbability, sigmoidPredict, sigmoidTrain } from './platt.js'
