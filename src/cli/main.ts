@@ -3,6 +3,7 @@ import { UserError } from '../errors.js'
 import { VERSION } from '../version.js'
 import { registerGenerateCommands } from './generate.js'
 import { registerVisionCommands } from './vision.js'
+import { registerSpeechCommands } from './speech.js'
 import { registerDoctorCommand } from './doctor.js'
 import { registerDownloadCommand } from './download.js'
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerGenerateCommands(program)
   registerVisionCommands(program)
+  registerSpeechCommands(program)
   registerDoctorCommand(program)
   registerDownloadCommand(program)
   return program

@@ -101,25 +101,32 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
   return { classes, nFeatures: d, coef, intercept, nIter: result.nIter, converged: result.converged }
 }
 
-/** Binary: one value per sample; otherwise n x nClasses. */
-export function decisionFunction(model: LogisticRegressionModel, X: Float64Array, nSamples: number): Float64Array {
-  const d = model.nFeatures, rows = model.intercept.length
-  const out = new Float64Array(nSamples * rows)
-  for (let i = 0; i < nSamples; i++) {
-    for (let k = 0; k < rows; k++) {
-      let s = model.intercept[k]!
-      for (let j = 0; j < d; j++) s += model.coef[k * d + j]! * X[i * d + j]!
-      out[i * rows + k] = s
+/**
+ * Binary: one value per sample; otherwise n x nClasses. `rows` picks rows of X (default all
+ * nSamples), so callers can score a subset of a large matrix without copying it.
+ */
+export function decisionFunction(model: LogisticRegressionModel, X: Float64Array | Float32Array, nSamples: number, rows?: Int32Array): Float64Array {
+  const d = model.nFeatures, k = model.intercept.length
+  const n = rows ? rows.length : nSamples
+  const out = new Float64Array(n * k)
+  for (let i = 0; i < n; i++) {
+    const xi = (rows ? rows[i]! : i) * d
+    for (let c = 0; c < k; c++) {
+      let s = model.intercept[c]!
+      const wc = c * d
+      for (let j = 0; j < d; j++) s += model.coef[wc + j]! * X[xi + j]!
+      out[i * k + c] = s
     }
   }
   return out
 }
 
-export function predictProba(model: LogisticRegressionModel, X: Float64Array, nSamples: number): Float64Array {
-  const dec = decisionFunction(model, X, nSamples)
+export function predictProba(model: LogisticRegressionModel, X: Float64Array | Float32Array, nSamples: number, rows?: Int32Array): Float64Array {
+  const dec = decisionFunction(model, X, nSamples, rows)
   const K = model.classes.length
-  const out = new Float64Array(nSamples * K)
-  for (let i = 0; i < nSamples; i++) {
+  const n = rows ? rows.length : nSamples
+  const out = new Float64Array(n * K)
+  for (let i = 0; i < n; i++) {
     if (K === 2) {
       const p = 1 / (1 + Math.exp(-dec[i]!))
       out[i * 2] = 1 - p

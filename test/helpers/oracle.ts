@@ -31,10 +31,13 @@ export function runOracle<T = unknown>(
       writeFileSync(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
       manifest[name] = { file, dtype, shape }
     }
+    // parameters go through a file: large ones would overflow the command line
+    const paramsFile = join(dir, 'params.json')
+    writeFileSync(paramsFile, JSON.stringify(params))
     const prelude = [
       'import json, sys, numpy as np',
       `_m = json.loads(${JSON.stringify(JSON.stringify(manifest))})`,
-      `ARGS = json.loads(${JSON.stringify(JSON.stringify(params))})`,
+      `ARGS = json.load(open(${JSON.stringify(paramsFile)}))`,
       'for _k, _v in _m.items(): ARGS[_k] = np.fromfile(_v["file"], dtype=_v["dtype"]).reshape(_v["shape"])',
     ].join('\n')
     const out = execFileSync(ORACLE_PYTHON, ['-c', `${prelude}\n${script}`], {

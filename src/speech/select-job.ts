@@ -1,0 +1,80 @@
+/**
+ * `dataperf speech select`, as the official `python -m selection.main`: load the allowed clips,
+ * run the configured selection algorithm, refuse a result over the size cap or with unknown IDs,
+ * write {outdir}/{lang}_{size}_train.json (keys sorted, indent 4) atomically.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError, sampleList } from '../errors.js'
+import { writeFileAtomic } from '../io/atomic-write.js'
+import { pythonJsonDumps } from '../io/python-json.js'
+import { loadSpeechConfig } from './config.js'
+import { attachAudio, loadSpeechEmbeddings } from './embeddings.js'
+import { defaultSpeechPaths, requireSpeechLanguage } from './languages.js'
+import { readSampleIdsYaml, toSampleIds } from './sample-ids.js'
+import { BUILT_IN_SELECTIONS, loadSelectionClass } from './select/load-algorithm.js'
+import type { TrainingSet } from './select/types.js'
+
+export interface SpeechSelectOptions {
+  language: string
+  trainSize: number
+  allowedTrainingSet?: string
+  trainEmbeddingsDir?: string
+  audioDir?: string
+  configFile?: string
+  outdir?: string
+  /** a built-in name (random, baseline) overriding the config's module and class */
+  algorithm?: string
+  log?: (line: string) => void
+}
+
+export interface SpeechSelectResult { outputPath: string; selected: number; trainingSet: TrainingSet }
+
+export function trainingSetJson(set: TrainingSet): string {
+  const targets: Record<string, string[]> = {}
+  for (const word of Object.keys(set.targets).sort()) targets[word] = set.targets[word]!
+  return pythonJsonDumps({ nontargets: set.nontargets, targets })
+}
+
+export async function runSpeechSelection(options: SpeechSelectOptions): Promise<SpeechSelectResult> {
+  const language = requireSpeechLanguage(options.language)
+  const defaults = defaultSpeechPaths(language, options.trainSize)
+  const allowedPath = options.allowedTrainingSet ?? defaults.allowedTrainingSet
+  const embeddingsDir = options.trainEmbeddingsDir ?? defaults.trainEmbeddingsDir
+  const configFile = options.configFile ?? defaults.configFile
+  const outdir = options.outdir ?? defaults.outdir
+  if (!existsSync(outdir) || !statSync(outdir).isDirectory()) throw new UserError(`${outdir} does not exist, please specify --outdir as a command line argument`)
+  const config = loadSpeechConfig(configFile)
+  const cls = options.algorithm
+    ? BUILT_IN_SELECTIONS[options.algorithm]?.cls
+    : await loadSelectionClass(config.selectionAlgorithmModule, config.selectionAlgorithmClass, configFile)
+  if (!cls) throw new UserError(`unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
+  const allowed = readSampleIdsYaml(allowedPath)
+  const embeddings = await loadSpeechEmbeddings(allowed, embeddingsDir, { idsFile: allowedPath })
+  if (options.audioDir) attachAudio(embeddings, options.audioDir)
+  let instance: { select(): TrainingSet | Promise<TrainingSet> }
+  try {
+    instance = new cls({ allowedEmbeddings: embeddings, trainSize: options.trainSize, config: config.raw, audioFlag: options.audioDir !== undefined })
+  } catch (err) {
+    if (err instanceof UserError) throw err
+    throw new UserError(`the selection class could not be constructed: ${(err as Error).message}`)
+  }
+  const result = await instance.select()
+  const set = toSampleIds(result, 'the selection result')
+  const n = set.nontargets.length + [...set.targets.values()].reduce((a, l) => a + l.length, 0)
+  if (n > options.trainSize) throw new UserError(`the selection proposed ${n} samples which exceeds the limit of train_size=${options.trainSize}; nothing written`)
+  for (const [word, ids] of set.targets) {
+    const ok = allowed.targets.get(word)
+    if (!ok) throw new UserError(`the selection returned target word '${word}', which is not in ${allowedPath}; nothing written`)
+    const okSet = new Set(ok)
+    const bad = ids.filter((id) => !okSet.has(id))
+    if (bad.length) throw new UserError(`the selection returned IDs not allowed for '${word}': ${sampleList(bad.map((b) => `'${b}'`))}; nothing written`)
+  }
+  const okNontargets = new Set(allowed.nontargets)
+  const bad = set.nontargets.filter((id) => !okNontargets.has(id))
+  if (bad.length) throw new UserError(`the selection returned nontarget IDs not in ${allowedPath}: ${sampleList(bad.map((b) => `'${b}'`))}; nothing written`)
+  const trainingSet: TrainingSet = { targets: Object.fromEntries(set.targets), nontargets: set.nontargets }
+  const outputPath = join(outdir, `${language}_${options.trainSize}_train.json`)
+  writeFileAtomic(outputPath, trainingSetJson(trainingSet))
+  return { outputPath, selected: n, trainingSet }
+}

@@ -1,0 +1,174 @@
+/**
+ * The official baseline_selection.py: nested cross-validation. 10 stratified shuffle splits of
+ * the targets (train part: int(0.6 * train_size) clips) times 10 shuffle splits of the
+ * nontargets (int(0.4 * train_size) clips); each pair trains the soft-voting SVC + LR on the
+ * train parts and is scored by macro F1 on everything left over; the first best pair wins.
+ *
+ * Splits are sklearn's StratifiedShuffleSplit(random_state=selection_random_seed), index for
+ * index. The official SVC draws its Platt folds from numpy's global RNG (a different selection
+ * on every run); ours uses random_state=selection_random_seed, so a seed gives one answer.
+ *
+ * Speed: every training clip of every split is among at most 10*(0.6+0.4)*train_size distinct
+ * rows, so squared distances from all clips to those rows are computed once (libsvm's predict
+ * formula, same bits) and each of the 100 fits only exponentiates its columns.
+ */
+import { UserError } from '../../errors.js'
+import { predictProba } from '../../ml/logistic-regression.js'
+import { macroF1 } from '../../ml/metrics.js'
+import { fitSoftVoting, predictSoftVoting, scalingForSeed } from '../../ml/soft-voting.js'
+import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified-shuffle-split.js'
+import { pairDecisionValues, } from '../../ml/svm/svc.js'
+import { squaredDistances } from '../../ml/svm/rbf-kernel.js'
+import type { SpeechEmbeddings } from '../embeddings.js'
+import { TrainingSetSelection, type TrainingSet } from './types.js'
+
+export const TARGET_FRACTION = 0.6
+export const N_FOLDS = 10
+
+export interface BaselineProgress { onProgress?: (done: number, total: number) => void }
+
+/** All clips as one matrix: targets in key order, then nontargets; labels as the official code numbers them. */
+export interface BaselinePool {
+  X: Float32Array
+  dim: number
+  nTargets: number
+  nNontargets: number
+  /** class id per target row (1..n by sorted word) */
+  targetLabels: Int32Array
+  /** (word, clip ID) per target row */
+  targetOf: Array<[string, string]>
+}
+
+export function baselinePool(embeddings: SpeechEmbeddings): BaselinePool {
+  const d = embeddings.dim
+  const sorted = [...embeddings.targets.keys()].sort()
+  let nTargets = 0
+  for (const c of embeddings.targets.values()) nTargets += c.ids.length
+  const nNontargets = embeddings.nontargets.ids.length
+  const X = new Float32Array((nTargets + nNontargets) * d)
+  const targetLabels = new Int32Array(nTargets)
+  const targetOf: Array<[string, string]> = []
+  let r = 0
+  for (const [word, c] of embeddings.targets) {
+    X.set(c.vectors, r * d)
+    targetLabels.fill(sorted.indexOf(word) + 1, r, r + c.ids.length)
+    for (const id of c.ids) targetOf.push([word, id])
+    r += c.ids.length
+  }
+  X.set(embeddings.nontargets.vectors, r * d)
+  return { X, dim: d, nTargets, nNontargets, targetLabels, targetOf }
+}
+
+export interface BaselinePlan {
+  targetSplits: TrainTestSplit[]
+  nontargetSplits: TrainTestSplit[]
+  /** distinct pool rows used for training by any split, sorted */
+  trainRows: Int32Array
+}
+
+export function baselinePlan(pool: BaselinePool, trainSize: number, seed: number): BaselinePlan {
+  const numTargets = Math.trunc(trainSize * TARGET_FRACTION)
+  const nontargetSize = Math.trunc(trainSize * (1 - TARGET_FRACTION))
+  const split = (labels: ArrayLike<number>, size: number, what: string): TrainTestSplit[] => {
+    try {
+      return stratifiedShuffleSplit(labels, { nSplits: N_FOLDS, trainSize: size, randomState: seed })
+    } catch (err) {
+      throw new UserError(`baseline selection: cannot split the ${what} for --train_size ${trainSize} (${(err as Error).message})`)
+    }
+  }
+  const targetSplits = split(pool.targetLabels, numTargets, 'targets')
+  const nontargetSplits = split(new Int32Array(pool.nNontargets), nontargetSize, 'nontargets')
+  const rows = new Set<number>()
+  for (const s of targetSplits) for (const r of s.train) rows.add(r)
+  for (const s of nontargetSplits) for (const r of s.train) rows.add(pool.nTargets + r)
+  return { targetSplits, nontargetSplits, trainRows: Int32Array.from(rows).sort() }
+}
+
+/** Squared distances from pool rows [from, to) to the plan's training rows: (to - from) x trainRows. */
+export function distancesToTrainRows(pool: BaselinePool, plan: BaselinePlan, from: number, to: number): Float64Array {
+  const d = pool.dim
+  const B = new Float32Array(plan.trainRows.length * d)
+  plan.trainRows.forEach((r, k) => B.set(pool.X.subarray(r * d, (r + 1) * d), k * d))
+  return squaredDistances(pool.X.subarray(from * d, to * d), to - from, B, plan.trainRows.length, d)
+}
+
+/**
+ * Macro F1 of the pair (target split i, nontarget split j), as the official inner loop scores it.
+ * `distances` is pool rows x plan.trainRows.
+ */
+export function scorePair(pool: BaselinePool, plan: BaselinePlan, distances: Float64Array, i: number, j: number, seed: number): number {
+  const d = pool.dim
+  const t = plan.targetSplits[i]!, n = plan.nontargetSplits[j]!
+  const train = new Int32Array(t.train.length + n.train.length)
+  train.set(t.train)
+  for (let k = 0; k < n.train.length; k++) train[t.train.length + k] = pool.nTargets + n.train[k]!
+  const val = new Int32Array(t.test.length + n.test.length)
+  val.set(t.test)
+  for (let k = 0; k < n.test.length; k++) val[t.test.length + k] = pool.nTargets + n.test[k]!
+  const label = (row: number) => (row < pool.nTargets ? pool.targetLabels[row]! : 0)
+
+  const X = new Float64Array(train.length * d)
+  train.forEach((row, k) => { for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]! })
+  const y = Int32Array.from(train, label)
+  const model = fitSoftVoting(X, train.length, d, y)
+
+  const U = plan.trainRows.length
+  const column = Int32Array.from(train, (row) => binarySearch(plan.trainRows, row))
+  const kernel = new Float64Array(val.length * train.length)
+  const gamma = model.svc.gamma
+  for (let r = 0; r < val.length; r++) {
+    const base = val[r]! * U
+    for (let k = 0; k < train.length; k++) kernel[r * train.length + k] = Math.exp(-gamma * distances[base + column[k]!]!)
+  }
+  const prepared = {
+    rows: val.length,
+    svcDecision: pairDecisionValues(model.svc, kernel, val.length),
+    lrProba: predictProba(model.lr, pool.X, pool.nTargets + pool.nNontargets, val),
+  }
+  const predictions = predictSoftVoting(model, scalingForSeed(model, seed), prepared)
+  return macroF1(Int32Array.from(val, label), predictions)
+}
+
+function binarySearch(sorted: Int32Array, value: number): number {
+  let lo = 0, hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid]! < value) lo = mid + 1
+    else if (sorted[mid]! > value) hi = mid - 1
+    else return mid
+  }
+  throw new Error(`row ${value} is not a planned training row`)
+}
+
+/** The selection for the first best pair (scores in i-major order, strict improvement as the official loop). */
+export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scores: Float64Array, nontargetIds: string[], words: string[]): TrainingSet {
+  let best = 0, bestPair = 0
+  for (let p = 0; p < scores.length; p++) if (scores[p]! > best) { best = scores[p]!; bestPair = p }
+  const i = Math.floor(bestPair / N_FOLDS), j = bestPair % N_FOLDS
+  const targets: Record<string, string[]> = {}
+  for (const w of words) targets[w] = []
+  for (const row of plan.targetSplits[i]!.train) {
+    const [word, id] = pool.targetOf[row]!
+    targets[word]!.push(id)
+  }
+  return { targets, nontargets: Array.from(plan.nontargetSplits[j]!.train, (r) => nontargetIds[r]!) }
+}
+
+export async function baselineSelect(embeddings: SpeechEmbeddings, trainSize: number, seed: number, options: BaselineProgress = {}): Promise<TrainingSet> {
+  const pool = baselinePool(embeddings)
+  const plan = baselinePlan(pool, trainSize, seed)
+  const nPool = pool.nTargets + pool.nNontargets
+  const distances = distancesToTrainRows(pool, plan, 0, nPool)
+  const scores = new Float64Array(N_FOLDS * N_FOLDS)
+  for (let p = 0; p < scores.length; p++) {
+    scores[p] = scorePair(pool, plan, distances, Math.floor(p / N_FOLDS), p % N_FOLDS, seed)
+    options.onProgress?.(p + 1, scores.length)
+  }
+  return selectionFromScores(pool, plan, scores, embeddings.nontargets.ids, [...embeddings.targets.keys()])
+}
+
+export class BaselineSelection extends TrainingSetSelection {
+  select(): Promise<TrainingSet> {
+    return baselineSelect(this.embeddings, this.trainSetSize, this.randomSeed)
+  }
+}

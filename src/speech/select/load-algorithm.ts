@@ -1,0 +1,57 @@
+/**
+ * Resolves the config's selection_algorithm_module / selection_algorithm_class to a class:
+ * the official dotted names (and short names) map to our built-ins; a path to a .ts/.js/.mjs
+ * file is imported as it is (TypeScript through tsx, so no rebuild), relative to the working
+ * directory or else to the config file's folder.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { UserError } from '../../errors.js'
+import { BaselineSelection } from './baseline.js'
+import { RandomSelection } from './random.js'
+import type { SelectionClass } from './types.js'
+
+export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: string; cls: SelectionClass }> = {
+  baseline: { module: 'selection.implementations.baseline_selection', className: 'BaselineSelection', cls: BaselineSelection },
+  random: { module: 'selection.implementations.random_selection', className: 'RandomSelection', cls: RandomSelection },
+}
+
+function builtIn(module: string): SelectionClass | undefined {
+  for (const [name, entry] of Object.entries(BUILT_IN_SELECTIONS)) {
+    if (module === name || module === entry.module) return entry.cls
+  }
+  return undefined
+}
+
+export async function loadSelectionClass(module: string, className: string, configFile: string): Promise<SelectionClass> {
+  const known = builtIn(module)
+  if (known) return known
+  if (!/\.(ts|mts|js|mjs)$/.test(module)) {
+    throw new UserError(`${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(BUILT_IN_SELECTIONS).map(([n, e]) => `${n} / ${e.module}`).join(', ')}) nor a path to a .ts or .js file`)
+  }
+  const candidates = isAbsolute(module) ? [module] : [resolve(module), resolve(dirname(configFile), module)]
+  const path = candidates.find((p) => existsSync(p))
+  if (!path) throw new UserError(`${configFile}: selection_algorithm_module '${module}' not found (looked for ${[...new Set(candidates)].join(' and ')})`)
+  let exports: Record<string, unknown>
+  try {
+    if (/\.m?ts$/.test(path)) {
+      const { tsImport } = await import('tsx/esm/api')
+      exports = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>
+    } else {
+      exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    }
+  } catch (err) {
+    const first = String((err as Error).message ?? err).split('\n')[0]
+    throw new UserError(`${path}: cannot load the selection module (${first})`)
+  }
+  const cls = exports[className]
+  if (cls === undefined) {
+    const names = Object.keys(exports).filter((k) => k !== 'default')
+    throw new UserError(`${path}: no export named '${className}' (selection_algorithm_class in ${configFile}); the module exports ${names.length ? names.join(', ') : 'nothing'}`)
+  }
+  if (typeof cls !== 'function' || typeof (cls as { prototype?: { select?: unknown } }).prototype?.select !== 'function') {
+    throw new UserError(`${path}: '${className}' does not implement TrainingSetSelection: expected a class with a select() method returning {targets, nontargets}`)
+  }
+  return cls as SelectionClass
+}

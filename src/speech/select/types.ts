@@ -1,0 +1,41 @@
+/**
+ * The selection interface, as the official TrainingSetSelection: a class constructed with the
+ * allowed embeddings, the size cap, the config and whether audio is loaded, whose select()
+ * returns {targets: {word: [clip_id, ...]}, nontargets: [clip_id, ...]}. Embeddings come as one
+ * typed matrix per class (`SpeechClass`), not one object per clip.
+ */
+import type { SpeechEmbeddings } from '../embeddings.js'
+
+export interface TrainingSet {
+  targets: Record<string, string[]>
+  nontargets: string[]
+}
+
+export interface SelectionInit {
+  allowedEmbeddings: SpeechEmbeddings
+  trainSize: number
+  /** the parsed dataperf_speech_config.yaml */
+  config: Record<string, unknown>
+  audioFlag: boolean
+}
+
+/** Base class for selection algorithms; user classes may extend it or just have the same shape. */
+export abstract class TrainingSetSelection {
+  readonly embeddings: SpeechEmbeddings
+  readonly trainSetSize: number
+  readonly config: Record<string, unknown>
+  readonly randomSeed: number
+  readonly audioFlag: boolean
+
+  constructor(init: SelectionInit) {
+    this.embeddings = init.allowedEmbeddings
+    this.trainSetSize = init.trainSize
+    this.config = init.config
+    this.randomSeed = typeof init.config['selection_random_seed'] === 'number' ? init.config['selection_random_seed'] : 0
+    this.audioFlag = init.audioFlag
+  }
+
+  abstract select(): TrainingSet | Promise<TrainingSet>
+}
+
+export type SelectionClass = new (init: SelectionInit) => { select(): TrainingSet | Promise<TrainingSet> }
