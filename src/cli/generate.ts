@@ -1,5 +1,7 @@
-import { Command } from 'commander'
+import { join } from 'node:path'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { generateVisionBenchmark, DEFAULT_VISION_POOL_SIZE } from '../synth/vision.js'
+import { generateSpeechBenchmark, parseSpeechLanguages, SPEECH_LANGUAGES } from '../synth/speech.js'
 import { progressReporter } from './progress.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
 
@@ -23,4 +25,36 @@ export function registerGenerateCommands(program: Command): void {
         progress.stop()
       }
     })
+
+  generate.command('speech')
+    .description('per language: train/eval embeddings (one parquet per word), allowed_training_set.yaml, eval.yaml; and dataperf_speech_config.yaml beside --out')
+    .requiredOption('--out <dir>', 'data folder, e.g. workspace/data (dataperf_{lang}_data/ go inside; the config goes into its parent)')
+    .option('--seed <n>', 'random seed', nonNegativeInt, 0)
+    .option('--languages <list>', `comma-separated languages (${SPEECH_LANGUAGES.join(', ')})`, SPEECH_LANGUAGES.join(','))
+    .addOption(new Option('--scale <x>', 'multiply clip counts by x (small benchmarks for tests)').argParser(scaleFactor).default(1).hideHelp())
+    .action((opts: { out: string; seed: number; languages: string; scale: number }) => {
+      const languages = parseSpeechLanguages(opts.languages)
+      const progress = progressReporter()
+      try {
+        const summary = generateSpeechBenchmark({ out: opts.out, seed: opts.seed, languages, scale: opts.scale, onProgress: progress.onProgress })
+        progress.stop()
+        for (const l of summary.languages) {
+          const targets = l.targets.map((t) => `${t.word} ${t.train}/${t.eval}`).join(', ')
+          process.stdout.write(`Wrote ${join(opts.out, l.folder)}: targets (train/eval clips) ${targets}; ` +
+            `nontarget keywords ${l.nontargetKeywords.train} train (${l.nontargetClips.train} clips), ${l.nontargetKeywords.eval} unseen in eval (${l.nontargetClips.eval} clips); ` +
+            `${l.mislabeled} mislabeled and ${l.misaligned} misaligned target training clips\n`)
+        }
+        if (summary.config.written) process.stdout.write(`Wrote ${summary.config.path}\n`)
+        else process.stdout.write(`Note: kept the existing ${summary.config.path}\n`)
+      } finally {
+        progress.stop()
+      }
+    })
+}
+
+/** --scale: a positive number up to 10. */
+function scaleFactor(value: string): number {
+  const x = Number(value)
+  if (!Number.isFinite(x) || x <= 0 || x > 10) throw new InvalidArgumentError(`expected a number in (0, 10], got '${value}'`)
+  return x
 }

@@ -32,7 +32,7 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
   const stride = d + 1 // weights then intercept, per row
   const target = new Int32Array(nSamples)
   for (let i = 0; i < nSamples; i++) target[i] = classes.indexOf(y[i]!)
-  const z = new Float64Array(rows)
+  const z = new Float64Array(rows), g = new Float64Array(rows)
 
   // Binary: one weight vector (sklearn's HalfBinomialLoss), written as its own tight loop.
   const binaryObjective = (w: Float64Array, grad: Float64Array): number => {
@@ -63,7 +63,18 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
     let loss = 0
     for (let i = 0; i < nSamples; i++) {
       const xi = i * d
-      for (let k = 0; k < rows; k++) {
+      // three classes per pass over the row: three independent sums share each load of X
+      let k = 0
+      for (; k + 3 <= rows; k += 3) {
+        const w0 = k * stride, w1 = w0 + stride, w2 = w1 + stride
+        let s0 = w[w0 + d]!, s1 = w[w1 + d]!, s2 = w[w2 + d]!
+        for (let j = 0; j < d; j++) {
+          const x = X[xi + j]!
+          s0 += w[w0 + j]! * x; s1 += w[w1 + j]! * x; s2 += w[w2 + j]! * x
+        }
+        z[k] = s0; z[k + 1] = s1; z[k + 2] = s2
+      }
+      for (; k < rows; k++) {
         let s = w[k * stride + d]!
         const wk = k * stride
         for (let j = 0; j < d; j++) s += w[wk + j]! * X[xi + j]!
@@ -75,9 +86,19 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
       for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
       const lse = max + Math.log(sum)
       loss += lse - z[target[i]!]!
-      for (let k = 0; k < rows; k++) {
-        const gi = Math.exp(z[k]! - lse) - (k === target[i] ? 1 : 0)
-        const gk = k * stride
+      for (let c = 0; c < rows; c++) g[c] = Math.exp(z[c]! - lse) - (c === target[i] ? 1 : 0)
+      let c = 0
+      for (; c + 3 <= rows; c += 3) {
+        const g0 = g[c]!, g1 = g[c + 1]!, g2 = g[c + 2]!
+        const o0 = c * stride, o1 = o0 + stride, o2 = o1 + stride
+        for (let j = 0; j < d; j++) {
+          const x = X[xi + j]!
+          grad[o0 + j]! += g0 * x; grad[o1 + j]! += g1 * x; grad[o2 + j]! += g2 * x
+        }
+        grad[o0 + d]! += g0; grad[o1 + d]! += g1; grad[o2 + d]! += g2
+      }
+      for (; c < rows; c++) {
+        const gi = g[c]!, gk = c * stride
         for (let j = 0; j < d; j++) grad[gk + j]! += gi * X[xi + j]!
         grad[gk + d]! += gi
       }

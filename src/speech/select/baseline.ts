@@ -12,20 +12,22 @@
  * rows, so squared distances from all clips to those rows are computed once (libsvm's predict
  * formula, same bits) and each of the 100 fits only exponentiates its columns.
  */
+import { availableParallelism } from 'node:os'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { UserError } from '../../errors.js'
 import { predictProba } from '../../ml/logistic-regression.js'
 import { macroF1 } from '../../ml/metrics.js'
 import { fitSoftVoting, predictSoftVoting, scalingForSeed } from '../../ml/soft-voting.js'
 import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified-shuffle-split.js'
-import { pairDecisionValues, } from '../../ml/svm/svc.js'
+import { pairDecisionValues } from '../../ml/svm/svc.js'
 import { squaredDistances } from '../../ml/svm/rbf-kernel.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
 export const TARGET_FRACTION = 0.6
 export const N_FOLDS = 10
-
-export interface BaselineProgress { onProgress?: (done: number, total: number) => void }
 
 /** All clips as one matrix: targets in key order, then nontargets; labels as the official code numbers them. */
 export interface BaselinePool {
@@ -154,17 +156,66 @@ export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scor
   return { targets, nontargets: Array.from(plan.nontargetSplits[j]!.train, (r) => nontargetIds[r]!) }
 }
 
-export async function baselineSelect(embeddings: SpeechEmbeddings, trainSize: number, seed: number, options: BaselineProgress = {}): Promise<TrainingSet> {
+export interface BaselineOptions {
+  /** worker threads (default: the machine's cores, at most 8); 1 runs in this thread */
+  threads?: number
+  onProgress?: (done: number, total: number) => void
+}
+
+export async function baselineSelect(embeddings: SpeechEmbeddings, trainSize: number, seed: number, options: BaselineOptions = {}): Promise<TrainingSet> {
   const pool = baselinePool(embeddings)
   const plan = baselinePlan(pool, trainSize, seed)
-  const nPool = pool.nTargets + pool.nNontargets
-  const distances = distancesToTrainRows(pool, plan, 0, nPool)
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
+  const scores = threads === 1 ? scoreAllInThisThread(pool, plan, seed, options) : await scoreAllInWorkers(pool, plan, seed, threads, options)
+  return selectionFromScores(pool, plan, scores, embeddings.nontargets.ids, [...embeddings.targets.keys()])
+}
+
+function scoreAllInThisThread(pool: BaselinePool, plan: BaselinePlan, seed: number, options: BaselineOptions): Float64Array {
+  const distances = distancesToTrainRows(pool, plan, 0, pool.nTargets + pool.nNontargets)
   const scores = new Float64Array(N_FOLDS * N_FOLDS)
   for (let p = 0; p < scores.length; p++) {
     scores[p] = scorePair(pool, plan, distances, Math.floor(p / N_FOLDS), p % N_FOLDS, seed)
     options.onProgress?.(p + 1, scores.length)
   }
-  return selectionFromScores(pool, plan, scores, embeddings.nontargets.ids, [...embeddings.targets.keys()])
+  return scores
+}
+
+/** The same work on worker threads over shared memory: distance rows split evenly, then pairs handed out as workers free up. */
+async function scoreAllInWorkers(pool: BaselinePool, plan: BaselinePlan, seed: number, threads: number, options: BaselineOptions): Promise<Float64Array> {
+  const nPool = pool.nTargets + pool.nNontargets
+  const sharedX = new SharedArrayBuffer(pool.X.byteLength)
+  new Float32Array(sharedX).set(pool.X)
+  const distances = new SharedArrayBuffer(nPool * plan.trainRows.length * 8)
+  const { X: _unused, ...rest } = pool
+  const here = fileURLToPath(import.meta.url)
+  const workerFile = join(dirname(here), `baseline-worker${extname(here)}`)
+  const workers = Array.from({ length: threads }, () => new Worker(workerFile, { workerData: { pool: { ...rest, X: sharedX }, plan, distances, seed } }))
+  const scores = new Float64Array(N_FOLDS * N_FOLDS)
+  try {
+    await Promise.all(workers.map((w, t) => new Promise<void>((resolveDone, reject) => {
+      w.once('error', reject)
+      w.once('message', () => resolveDone())
+      w.postMessage({ kind: 'distances', from: Math.floor((t * nPool) / threads), to: Math.floor(((t + 1) * nPool) / threads) })
+    })))
+    let next = 0, done = 0
+    await Promise.all(workers.map((w) => new Promise<void>((resolveDone, reject) => {
+      const send = () => {
+        if (next >= scores.length) { resolveDone(); return }
+        const p = next++
+        w.postMessage({ kind: 'pair', p, i: Math.floor(p / N_FOLDS), j: p % N_FOLDS })
+      }
+      w.on('error', reject)
+      w.on('message', (m: { p: number; score: number }) => {
+        scores[m.p] = m.score
+        options.onProgress?.(++done, scores.length)
+        send()
+      })
+      send()
+    })))
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+  return scores
 }
 
 export class BaselineSelection extends TrainingSetSelection {
