@@ -3,6 +3,7 @@ import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import { pythonFloatRepr } from '../io/python-json.js'
 import { evaluateSpeech, type SpeechEvalResult } from '../speech/evaluate.js'
+import { evaluateMany } from '../speech/evaluate-many.js'
 import { defaultSpeechPaths, LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES } from '../speech/languages.js'
 import { runSpeechSelection } from '../speech/select-job.js'
 import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
@@ -42,25 +43,35 @@ export function registerSpeechCommands(program: Command): void {
         if (!flags.language || !flags.train_size) throw new UserError('--language and --train_size are required (or --all for the six leaderboards)')
         jobs.push({ language: flags.language, trainSize: flags.train_size })
       }
+      const options = (job: { language: string; trainSize: number }) => ({
+        language: job.language, trainSize: job.trainSize,
+        evalEmbeddingsDir: flags.eval_embeddings_dir, trainEmbeddingsDir: flags.train_embeddings_dir,
+        allowedTrainingSet: flags.allowed_training_set, evalFile: flags.eval_file, trainFile: flags.train_file, configFile: flags.config_file,
+      })
       const results: Array<SpeechEvalResult | { language: string; trainSize: number; missing: string }> = []
-      for (const job of jobs) {
-        if (flags.all) {
-          const trainFile = defaultSpeechPaths(job.language, job.trainSize).trainFile
-          if (!existsSync(trainFile)) {
+      if (!flags.all) {
+        const r = await evaluateSpeech({ ...options(jobs[0]!), log: out })
+        printResult(r, out)
+        results.push(r)
+      } else {
+        // the six leaderboards at once on worker threads; each one's lines are printed in order
+        const present = jobs.filter((job) => existsSync(defaultSpeechPaths(job.language, job.trainSize).trainFile))
+        const done = await evaluateMany(present.map(options))
+        for (const job of jobs) {
+          const k = present.indexOf(job)
+          if (k < 0) {
+            const trainFile = defaultSpeechPaths(job.language, job.trainSize).trainFile
             results.push({ ...job, missing: trainFile })
             out(`== ${job.language} ${job.trainSize}: no ${trainFile}; skipped`)
             continue
           }
           out(`== ${job.language} ${job.trainSize}`)
+          const { result, error, lines } = done[k]!
+          for (const line of lines) out(line)
+          if (error) throw error
+          printResult(result!, out)
+          results.push(result!)
         }
-        const r = await evaluateSpeech({
-          language: job.language, trainSize: job.trainSize,
-          evalEmbeddingsDir: flags.eval_embeddings_dir, trainEmbeddingsDir: flags.train_embeddings_dir,
-          allowedTrainingSet: flags.allowed_training_set, evalFile: flags.eval_file, trainFile: flags.train_file, configFile: flags.config_file,
-          log: out,
-        })
-        printResult(r, out)
-        results.push(r)
       }
       if (flags.all) {
         out('\nleaderboard  score')

@@ -21,6 +21,8 @@ export interface LbfgsOptions {
   ftol?: number
   memory?: number
   maxLineSearch?: number
+  /** the norm pgtol applies to (default max |g_i|); for problems solved in a rotated basis */
+  gradientNorm?: (grad: Float64Array) => number
 }
 
 export interface LbfgsResult {
@@ -51,11 +53,12 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
   const tol = options.ftol ?? 1e7 * EPS
   const m = options.memory ?? 10
   const maxls = options.maxLineSearch ?? 20
+  const gradientNorm = options.gradientNorm ?? maxAbs
   const n = x0.length
   const x = Float64Array.from(x0)
   const g = new Float64Array(n)
   let f = objective(x, g)
-  if (maxAbs(g) <= pgtol) return { x, f, nIter: 0, converged: true }
+  if (gradientNorm(g) <= pgtol) return { x, f, nIter: 0, converged: true }
 
   const S: Float64Array[] = [], Y: Float64Array[] = [], rhos: number[] = []
   let theta = 1
@@ -114,7 +117,7 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     }
     iter++
     if (iter >= maxIter) return { x, f, nIter: iter, converged: false }
-    if (maxAbs(g) <= pgtol) return { x, f, nIter: iter, converged: true }
+    if (gradientNorm(g) <= pgtol) return { x, f, nIter: iter, converged: true }
     if (fOld - f <= tol * Math.max(Math.abs(fOld), Math.abs(f), 1)) return { x, f, nIter: iter, converged: true }
 
     // curvature pair s = stp d, y = g - g_old, with s'y computed as L-BFGS-B does

@@ -26,12 +26,103 @@ function sortedClasses(y: Int32Array): Int32Array {
 export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatures: number, y: Int32Array, options: LogisticRegressionOptions = {}): LogisticRegressionModel {
   const classes = sortedClasses(y)
   if (classes.length < 2) throw new Error(`logistic regression needs at least two classes, got ${classes.length}`)
-  const l2 = 1 / (options.C ?? 1)
-  const d = nFeatures
   const rows = classes.length === 2 ? 1 : classes.length
-  const stride = d + 1 // weights then intercept, per row
   const target = new Int32Array(nSamples)
   for (let i = 0; i < nSamples; i++) target[i] = classes.indexOf(y[i]!)
+  const d = nFeatures
+  const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
+  if (nSamples >= nFeatures) {
+    const fit = fitInFeatureSpace(X, nSamples, d, target, rows, options)
+    for (let k = 0; k < rows; k++) {
+      coef.set(fit.x.subarray(k * (d + 1), k * (d + 1) + d), k * d)
+      intercept[k] = fit.x[k * (d + 1) + d]!
+    }
+    return { classes, nFeatures: d, coef, intercept, nIter: fit.nIter, converged: fit.converged }
+  }
+  // Fewer samples than features (the speech track: <= 60 clips of 1024 values): L-BFGS started
+  // at 0 never leaves the span of the training rows, and it is invariant under rotations, so we
+  // solve in an orthonormal basis Q of that span (r <= n coordinates instead of d) and map back,
+  // W = V Q. Only the stopping test is not rotation invariant: it takes max |g| of the gradient
+  // mapped back to the d features, as sklearn's solver sees it.
+  const { Q, r } = orthonormalRowBasis(X, nSamples, d)
+  const L = new Float64Array(nSamples * r)
+  for (let i = 0; i < nSamples; i++) for (let m = 0; m < r; m++) {
+    let s = 0
+    for (let j = 0; j < d; j++) s += X[i * d + j]! * Q[m * d + j]!
+    L[i * r + m] = s
+  }
+  const back = new Float64Array(d)
+  const pgtol = options.tol ?? 1e-4
+  const entries = rows * (d + 1)
+  const gradientNorm = (g: Float64Array): number => {
+    // Q has orthonormal rows, so |g|_2 is the same in both bases and bounds the max:
+    // |g|_2 / sqrt(entries) <= max |g_W| <= |g|_2. Only in between is the max computed.
+    let sq = 0
+    for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!
+    const norm = Math.sqrt(sq)
+    if (norm <= pgtol * (1 - 1e-9)) return norm
+    if (norm / Math.sqrt(entries) > pgtol * (1 + 1e-9)) return norm / Math.sqrt(entries)
+    let max = 0
+    for (let k = 0; k < rows; k++) {
+      back.fill(0)
+      const gk = k * (r + 1)
+      let m = 0
+      for (; m + 4 <= r; m += 4) {
+        const g0 = g[gk + m]!, g1 = g[gk + m + 1]!, g2 = g[gk + m + 2]!, g3 = g[gk + m + 3]!
+        const q0 = m * d, q1 = q0 + d, q2 = q1 + d, q3 = q2 + d
+        for (let j = 0; j < d; j++) back[j]! += g0 * Q[q0 + j]! + g1 * Q[q1 + j]! + g2 * Q[q2 + j]! + g3 * Q[q3 + j]!
+      }
+      for (; m < r; m++) {
+        const gm = g[gk + m]!
+        for (let j = 0; j < d; j++) back[j]! += gm * Q[m * d + j]!
+      }
+      for (let j = 0; j < d; j++) max = Math.max(max, Math.abs(back[j]!))
+      max = Math.max(max, Math.abs(g[gk + r]!))
+    }
+    return max
+  }
+  const fit = fitInFeatureSpace(L, nSamples, r, target, rows, options, gradientNorm)
+  for (let k = 0; k < rows; k++) {
+    for (let m = 0; m < r; m++) {
+      const v = fit.x[k * (r + 1) + m]!
+      for (let j = 0; j < d; j++) coef[k * d + j]! += v * Q[m * d + j]!
+    }
+    intercept[k] = fit.x[k * (r + 1) + r]!
+  }
+  return { classes, nFeatures: d, coef, intercept, nIter: fit.nIter, converged: fit.converged }
+}
+
+/** An orthonormal basis of the row space of X (r x d, r <= n): modified Gram-Schmidt, applied twice for accuracy. */
+function orthonormalRowBasis(X: Float64Array, n: number, d: number): { Q: Float64Array; r: number } {
+  const Q = new Float64Array(n * d)
+  let r = 0
+  for (let i = 0; i < n; i++) {
+    const v = X.slice(i * d, (i + 1) * d)
+    let norm0 = 0
+    for (let j = 0; j < d; j++) norm0 += v[j]! * v[j]!
+    for (let pass = 0; pass < 2; pass++) {
+      for (let m = 0; m < r; m++) {
+        let dot = 0
+        for (let j = 0; j < d; j++) dot += v[j]! * Q[m * d + j]!
+        for (let j = 0; j < d; j++) v[j]! -= dot * Q[m * d + j]!
+      }
+    }
+    let norm = 0
+    for (let j = 0; j < d; j++) norm += v[j]! * v[j]!
+    // a row (nearly) in the span of earlier rows adds no direction
+    if (norm <= 1e-20 * norm0 || norm === 0) continue
+    const inv = 1 / Math.sqrt(norm)
+    for (let j = 0; j < d; j++) Q[r * d + j] = v[j]! * inv
+    r++
+  }
+  return { Q: Q.subarray(0, r * d), r }
+}
+
+/** Minimises the objective over `rows` x (d + 1) variables (weights then intercept per row) of features X (n x d). */
+function fitInFeatureSpace(X: Float64Array, nSamples: number, d: number, target: Int32Array, rows: number, options: LogisticRegressionOptions,
+  gradientNorm?: (g: Float64Array) => number): { x: Float64Array; nIter: number; converged: boolean } {
+  const l2 = 1 / (options.C ?? 1)
+  const stride = d + 1 // weights then intercept, per row
   const z = new Float64Array(rows), g = new Float64Array(rows)
 
   // Binary: one weight vector (sklearn's HalfBinomialLoss), written as its own tight loop.
@@ -113,13 +204,7 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
     return loss
   }
   const objective = rows === 1 ? binaryObjective : multinomialObjective
-  const result = minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: options.maxIter ?? 100, pgtol: options.tol ?? 1e-4 })
-  const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
-  for (let k = 0; k < rows; k++) {
-    coef.set(result.x.subarray(k * stride, k * stride + d), k * d)
-    intercept[k] = result.x[k * stride + d]!
-  }
-  return { classes, nFeatures: d, coef, intercept, nIter: result.nIter, converged: result.converged }
+  return minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: options.maxIter ?? 100, pgtol: options.tol ?? 1e-4, gradientNorm })
 }
 
 /**
@@ -132,10 +217,22 @@ export function decisionFunction(model: LogisticRegressionModel, X: Float64Array
   const out = new Float64Array(n * k)
   for (let i = 0; i < n; i++) {
     const xi = (rows ? rows[i]! : i) * d
-    for (let c = 0; c < k; c++) {
+    const W = model.coef
+    let c = 0
+    // three classes per pass: independent sums sharing each load of the row
+    for (; c + 3 <= k; c += 3) {
+      const w0 = c * d, w1 = w0 + d, w2 = w1 + d
+      let s0 = model.intercept[c]!, s1 = model.intercept[c + 1]!, s2 = model.intercept[c + 2]!
+      for (let j = 0; j < d; j++) {
+        const x = X[xi + j]!
+        s0 += W[w0 + j]! * x; s1 += W[w1 + j]! * x; s2 += W[w2 + j]! * x
+      }
+      out[i * k + c] = s0; out[i * k + c + 1] = s1; out[i * k + c + 2] = s2
+    }
+    for (; c < k; c++) {
       let s = model.intercept[c]!
       const wc = c * d
-      for (let j = 0; j < d; j++) s += model.coef[wc + j]! * X[xi + j]!
+      for (let j = 0; j < d; j++) s += W[wc + j]! * X[xi + j]!
       out[i * k + c] = s
     }
   }

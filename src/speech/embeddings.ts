@@ -37,6 +37,20 @@ export interface LoadOptions {
   onProgress?: (what: string, done: number, total: number) => void
 }
 
+/** `fn` over `items`, at most `limit` at a time; results in item order. The first error wins. */
+async function mapConcurrently<T, R>(items: T[], fn: (item: T) => Promise<R>, limit = 8): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane))
+  return out
+}
+
 /** The keyword of a nontarget clip: "cat/common_voice_id_12345.wav" -> "cat". */
 export function keywordOf(clipId: string): string {
   return clipId.split('/').find((part) => part !== '') ?? clipId
@@ -81,10 +95,11 @@ async function readRows(file: ParquetFile, rows: number[], ids: string[], dim: n
 
 export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options: LoadOptions): Promise<SpeechEmbeddings> {
   const dim = options.dim ?? SPEECH_DIM
-  const targets = new Map<string, SpeechClass>()
+  // files are read several at a time (their order in the result stays the official one)
+  const targetEntries = [...ids.targets]
   let done = 0
-  const total = ids.targets.size + 1
-  for (const [word, list] of ids.targets) {
+  const total = targetEntries.length + 1
+  const targetClasses = await mapConcurrently(targetEntries, async ([word, list]) => {
     const file = await openEmbeddingFile(dir, word, `target word '${word}' in ${options.idsFile}`)
     try {
       const { ids: fileIds, rowOf } = await readIds(file)
@@ -93,12 +108,14 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
       if (missing.length) throw new UserError(`${file.path}: no clip_id ${sampleList(missing.map((m) => `'${m}'`))} (listed under targets.${word} in ${options.idsFile})`)
       const rows: number[] = []
       fileIds.forEach((id, r) => { if (wanted.has(id)) rows.push(r) })
-      targets.set(word, { ids: rows.map((r) => fileIds[r]!), vectors: await readRows(file, rows, fileIds, dim) })
+      const cls: SpeechClass = { ids: rows.map((r) => fileIds[r]!), vectors: await readRows(file, rows, fileIds, dim) }
+      options.onProgress?.('targets', ++done, total)
+      return cls
     } finally {
       await file.close()
     }
-    options.onProgress?.('targets', ++done, total)
-  }
+  })
+  const targets = new Map<string, SpeechClass>(targetEntries.map(([word], i) => [word, targetClasses[i]!]))
   // nontargets: one file per keyword, in order of first appearance
   const groups = new Map<string, number[]>()
   ids.nontargets.forEach((id, i) => {
@@ -107,9 +124,7 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
     if (!g) groups.set(k, (g = []))
     g.push(i)
   })
-  const order: string[] = []
-  const blocks: Float32Array[] = []
-  for (const [keyword, members] of groups) {
+  const blocks = await mapConcurrently([...groups], async ([keyword, members]) => {
     const file = await openEmbeddingFile(dir, keyword, `nontarget clip '${ids.nontargets[members[0]!]}' in ${options.idsFile}`)
     try {
       const { ids: fileIds, rowOf } = await readIds(file)
@@ -119,12 +134,12 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
         if (r === undefined) throw new UserError(`${file.path}: no clip_id '${id}' (listed under nontargets in ${options.idsFile})`)
         return r
       })
-      blocks.push(await readRows(file, rows, fileIds, dim))
-      for (const i of members) order.push(ids.nontargets[i]!)
+      return await readRows(file, rows, fileIds, dim)
     } finally {
       await file.close()
     }
-  }
+  })
+  const order = [...groups.values()].flatMap((members) => members.map((i) => ids.nontargets[i]!))
   const vectors = new Float32Array(order.length * dim)
   let offset = 0
   for (const b of blocks) { vectors.set(b, offset); offset += b.length }

@@ -12,6 +12,8 @@ import { defaultSpeechPaths, requireSpeechLanguage, trainSizeWarning } from './l
 import { readSampleIdsJson, readSampleIdsYaml, type SampleIds } from './sample-ids.js'
 import { validateSelection } from './validate.js'
 
+export type EvalDataset = ReturnType<typeof createDataset>
+
 export interface SpeechEvalOptions {
   language: string
   trainSize: number
@@ -21,6 +23,8 @@ export interface SpeechEvalOptions {
   evalFile?: string
   trainFile?: string
   configFile?: string
+  /** eval sets already loaded, by eval file and folder (evaluateMany shares one between the 25 and 60 jobs) */
+  evalCache?: Map<string, EvalDataset>
   /** progress lines as the official tool prints them */
   log?: (line: string) => void
 }
@@ -71,7 +75,12 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
   if (words(evalIds) !== words(allowed)) {
     throw new UserError(`${paths.evalFile}: target words (${words(evalIds)}) differ from ${paths.allowedTrainingSet} (${words(allowed)}); class numbers would not line up`)
   }
-  const evalSet = createDataset(await loadSpeechEmbeddings(evalIds, paths.evalEmbeddingsDir, { idsFile: paths.evalFile }))
+  const key = `${paths.evalFile}\0${paths.evalEmbeddingsDir}`
+  let evalSet = options.evalCache?.get(key)
+  if (!evalSet) {
+    evalSet = createDataset(await loadSpeechEmbeddings(evalIds, paths.evalEmbeddingsDir, { idsFile: paths.evalFile }))
+    options.evalCache?.set(key, evalSet)
+  }
   const d = train.X.length / train.rows
   const model = fitSoftVoting(train.X, train.rows, d, train.y)
   const scores = softVotingScores(model, evalSet.X, evalSet.y, evalSet.rows, config.evalRandomSeeds)
