@@ -1,0 +1,5 @@
+/** What a selection module may import: `import type { SelectionInit, TrainingSet } from 'dataperf/speech'`. */
+export { TrainingSetSelection, type SelectionInit, type TrainingSet, type SelectionClass } from './select/types.js'
+export type { SpeechClass, SpeechEmbeddings } from './embeddings.js'
+export { RandomSelection } from './select/random.js'
+export { BaselineSelection } from './select/baseline.js'
