@@ -14,6 +14,18 @@ export class Rng {
     return this.mt.nextDouble()
   }
 
+  /** An index drawn with probability proportional to its weight, given cumulative weights. */
+  pickByCumulativeWeight(cumulative: Float64Array): number {
+    const u = this.uniform() * cumulative[cumulative.length - 1]!
+    let lo = 0, hi = cumulative.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cumulative[mid]! > u) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.mt.nextDouble() * n)

@@ -242,17 +242,6 @@ function cumulativeOf(weights: number[]): Float64Array {
   return c
 }
 
-function pick(rng: Rng, cumulative: Float64Array): number {
-  const u = rng.uniform() * cumulative[cumulative.length - 1]!
-  let lo = 0, hi = cumulative.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (cumulative[mid]! > u) hi = mid
-    else lo = mid + 1
-  }
-  return lo
-}
-
 function buildWorld(seed: number, language: SpeechLanguage): World {
   const rng = streamRng(seed, language, STREAM.world)
   const w = new Float32Array(SPEECH_DIM * LATENT)
@@ -296,7 +285,7 @@ function buildWord(world: World, name: string, clusterRange: [number, number], b
   const clusters: Float64Array[] = []
   const weights: number[] = []
   for (let c = 0; c < k; c++) {
-    const speaker = world.speakers[pick(rng, world.speakerCumulative)]!
+    const speaker = world.speakers[rng.pickByCumulativeWeight(world.speakerCumulative)]!
     const centre = gaussian(rng, LATENT, CLUSTER_OWN_SCALE)
     for (let j = 0; j < LATENT; j++) centre[j]! += speaker[j]!
     clusters.push(centre)
@@ -322,7 +311,7 @@ function addSource(rng: Rng, world: World, word: Word, cluster: number, weight: 
   if (cluster >= 0) centre = word.clusters[cluster]!
   else {
     // a speaker from outside the word's clusters
-    const speaker = world.speakers[pick(rng, world.speakerCumulative)]!
+    const speaker = world.speakers[rng.pickByCumulativeWeight(world.speakerCumulative)]!
     for (let j = 0; j < LATENT; j++) scratchCentre[j] = speaker[j]! + CLUSTER_OWN_SCALE * rng.normal()
     centre = scratchCentre
   }
@@ -334,7 +323,7 @@ function renderClip(rng: Rng, world: World, plan: ClipPlan, out: Float32Array, o
   const h = scratchLatent
   h.fill(0)
   addSource(rng, world, plan.word, plan.cluster, plan.alpha, h)
-  if (plan.other) addSource(rng, world, plan.other, pick(rng, plan.other.cumulative), 1 - plan.alpha, h)
+  if (plan.other) addSource(rng, world, plan.other, rng.pickByCumulativeWeight(plan.other.cumulative), 1 - plan.alpha, h)
   for (let j = 0; j < LATENT; j++) h[j]! += CLIP_LATENT_NOISE * rng.normal()
   for (const dir of world.nuisance) {
     const a = NUISANCE_SCALE * rng.normal()
@@ -395,7 +384,7 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number): { 
   const summaries: SpeechTargetSummary[] = []
 
   const cleanPlan = (rng: Rng, word: Word, newSpeakerShare: number): ClipPlan =>
-    ({ word, cluster: rng.uniform() < newSpeakerShare ? -1 : pick(rng, word.cumulative), alpha: 1 })
+    ({ word, cluster: rng.uniform() < newSpeakerShare ? -1 : rng.pickByCumulativeWeight(word.cumulative), alpha: 1 })
 
   targets.forEach((word, t) => {
     const rng = streamRng(seed, language, STREAM.clips, hashString(word.name), 0)
@@ -412,12 +401,12 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number): { 
       if (k < nMislabeled) {
         // the audio holds another word: another target (40%) or a nontarget keyword
         const src = rng.uniform() < 0.4 || trainNon.length === 0 ? others[rng.int(others.length)]! : trainNon[rng.int(trainNon.length)]!
-        plans[i] = { word: src, cluster: pick(rng, src.cumulative), alpha: 1 }
+        plans[i] = { word: src, cluster: rng.pickByCumulativeWeight(src.cumulative), alpha: 1 }
       } else {
         // the one-second window cut the word: part of it, plus silence or a neighbouring word
         const r = rng.uniform()
         const other = r < 0.5 ? world.silence : r < 0.75 && trainNon.length ? trainNon[rng.int(trainNon.length)]! : others[rng.int(others.length)]!
-        plans[i] = { word, cluster: pick(rng, word.cumulative), alpha: 0.3 + 0.3 * rng.uniform(), other }
+        plans[i] = { word, cluster: rng.pickByCumulativeWeight(word.cumulative), alpha: 0.3 + 0.3 * rng.uniform(), other }
       }
     }
     files.push({ keyword: word.name, split: 'train', ids: numbers.draw(n).map((x) => clipId(word.name, x)), plans })

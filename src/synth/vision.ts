@@ -123,18 +123,6 @@ function buildWorld(rng: Rng, d: number, poolSize: number): { clusters: Cluster[
   return { clusters, nuisance }
 }
 
-/** Draws a cluster index by weight. */
-function pickCluster(rng: Rng, cumulative: Float64Array): number {
-  const u = rng.uniform() * cumulative[cumulative.length - 1]!
-  let lo = 0, hi = cumulative.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (cumulative[mid]! > u) hi = mid
-    else lo = mid + 1
-  }
-  return lo
-}
-
 /** One embedding: cluster center + isotropic noise + a shared nuisance component. */
 function sample(rng: Rng, c: Cluster, nuisance: Float32Array[], out: Float32Array, offset: number): void {
   const d = c.center.length
@@ -173,7 +161,7 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   const nearDuplicate = new Uint8Array(poolSize)
   for (let i = 0; i < poolSize; i++) {
     if (i > 0 && rng.uniform() < NEAR_DUPLICATE_SHARE) { nearDuplicate[i] = 1; assignment[i] = assignment[i - 1]! }
-    else assignment[i] = pickCluster(rng, cumulative)
+    else assignment[i] = rng.pickByCumulativeWeight(cumulative)
   }
   const taken = new Set<string>()
   const poolIds = uniqueIds(rng, poolSize, taken)
