@@ -9,12 +9,18 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { UserError } from '../../errors.js'
 import { BaselineSelection } from './baseline.js'
+import { CleanRepresentativesSelection } from './clean-representatives.js'
+import { CleanlabSelection } from './cleanlab.js'
+import { CoresetSelection } from './coreset.js'
 import { RandomSelection } from './random.js'
 import type { SelectionClass } from './types.js'
 
 export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: string; cls: SelectionClass }> = {
   baseline: { module: 'selection.implementations.baseline_selection', className: 'BaselineSelection', cls: BaselineSelection },
   random: { module: 'selection.implementations.random_selection', className: 'RandomSelection', cls: RandomSelection },
+  cleanlab: { module: 'selection.implementations.cleanlab_selection', className: 'CleanlabSelection', cls: CleanlabSelection },
+  coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
+  'clean-representatives': { module: 'clean-representatives', className: 'CleanRepresentativesSelection', cls: CleanRepresentativesSelection },
 }
 
 function builtIn(module: string): SelectionClass | undefined {
