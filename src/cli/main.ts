@@ -6,6 +6,7 @@ import { registerVisionCommands } from './vision.js'
 import { registerSpeechCommands } from './speech.js'
 import { registerDoctorCommand } from './doctor.js'
 import { registerDownloadCommand } from './download.js'
+import { registerCompareCommand } from './compare.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSpeechCommands(program)
   registerDoctorCommand(program)
   registerDownloadCommand(program)
+  registerCompareCommand(program)
   return program
 }
 

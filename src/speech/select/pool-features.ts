@@ -118,7 +118,8 @@ export function outOfFoldProbabilities(F: Float32Array, k: number, labels: Int32
 /**
  * Confident learning (Northcutt et al.): per-class thresholds t_j = mean p_j over rows labelled j;
  * a row is a likely label error when the most probable class among those above their threshold is
- * not its label. Returns the flags and each row's self-confidence p_label.
+ * not its label. Returns the flags and each row's label quality: its self-confidence after
+ * subtracting the thresholds.
  */
 export function confidentLearning(probs: Float64Array, labels: Int32Array, classes: number): { issue: Uint8Array; quality: Float64Array } {
   const n = labels.length
@@ -133,7 +134,12 @@ export function confidentLearning(probs: Float64Array, labels: Int32Array, class
       if (p >= t[y]! && p > bestP) { bestP = p; best = y }
     }
     issue[i] = best !== -1 && best !== labels[i] ? 1 : 0
-    quality[i] = probs[i * classes + labels[i]!]!
+    // self-confidence on probabilities adjusted by the class thresholds (cleanlab's
+    // adjust_pred_probs=True), so a class the model is generally unsure of is not wiped out
+    let z = 0
+    for (let y = 0; y < classes; y++) z += Math.max(0, probs[i * classes + y]! - t[y]!)
+    const own = Math.max(0, probs[i * classes + labels[i]!]! - t[labels[i]!]!)
+    quality[i] = z > 0 ? own / z : 1 / classes
   }
   return { issue, quality }
 }

@@ -1,0 +1,84 @@
+/**
+ * Speech comparison: for each generator seed, a generated benchmark (all three languages); every
+ * algorithm selects for the six leaderboards (en/id/pt x 25/60) and is scored with the official
+ * evaluation (soft-voting SVC + LR, macro F1 averaged over the 10 eval seeds).
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError } from '../errors.js'
+import { fitSoftVoting, softVotingScores } from '../ml/soft-voting.js'
+import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
+import { createDataset, loadSpeechEmbeddings, type SpeechEmbeddings } from '../speech/embeddings.js'
+import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES } from '../speech/languages.js'
+import { readSampleIdsYaml } from '../speech/sample-ids.js'
+import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
+import { labelledPool } from '../speech/select/pool-features.js'
+import { generateSpeechBenchmark } from '../synth/speech.js'
+import { principalPlane } from './projection.js'
+import type { ComparisonResult } from './types.js'
+
+export interface CompareOptions {
+  algorithms: string[]
+  seeds: number[]
+  /** where generated benchmarks are kept (reused when present) */
+  workDir: string
+  scale?: number
+  onProgress?: (what: string, done: number, total: number) => void
+}
+
+export async function compareSpeech(options: CompareOptions): Promise<ComparisonResult> {
+  for (const a of options.algorithms) {
+    if (!BUILT_IN_SELECTIONS[a]) throw new UserError(`unknown speech algorithm '${a}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
+  }
+  const tasks = SPEECH_LANGUAGE_CODES.flatMap((l) => LEADERBOARD_SIZES.map((s) => `${l} ${s}`))
+  const result: ComparisonResult = {
+    track: 'speech', metric: 'macro F1', tasks, algorithms: options.algorithms, seeds: options.seeds,
+    scores: Object.fromEntries(options.algorithms.map((a) => [a, tasks.map(() => [] as number[])])),
+    seconds: Object.fromEntries(options.algorithms.map((a) => [a, 0])),
+  }
+  const total = options.seeds.length * tasks.length * options.algorithms.length
+  let done = 0
+  for (const seed of options.seeds) {
+    const root = join(options.workDir, `speech-seed-${seed}${options.scale && options.scale !== 1 ? `-scale-${options.scale}` : ''}`)
+    if (!existsSync(join(root, 'data/dataperf_pt_data/eval.yaml'))) {
+      mkdirSync(root, { recursive: true })
+      options.onProgress?.(`generating seed ${seed}`, done, total)
+      generateSpeechBenchmark({ out: join(root, 'data'), seed, scale: options.scale })
+    }
+    for (const language of SPEECH_LANGUAGE_CODES) {
+      const dir = join(root, `data/dataperf_${language}_data`)
+      const pool = await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'allowed_training_set.yaml')), join(dir, 'train_embeddings'), { idsFile: 'allowed_training_set.yaml' })
+      const evalSet = createDataset(await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'eval.yaml')), join(dir, 'eval_embeddings'), { idsFile: 'eval.yaml' }))
+      for (const size of LEADERBOARD_SIZES) {
+        const task = tasks.indexOf(`${language} ${size}`)
+        for (const algorithm of options.algorithms) {
+          options.onProgress?.(`seed ${seed}, ${language} ${size}, ${algorithm}`, done, total)
+          const t = performance.now()
+          const set = await new BUILT_IN_SELECTIONS[algorithm]!.cls({ allowedEmbeddings: pool, trainSize: size, config: { selection_random_seed: seed }, audioFlag: false }).select()
+          result.seconds[algorithm]! += (performance.now() - t) / 1000
+          const ids = { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets }
+          const train = createDataset(await loadSpeechEmbeddings(ids, join(dir, 'train_embeddings'), { idsFile: algorithm }))
+          const scores = softVotingScores(fitSoftVoting(train.X, train.rows, pool.dim, train.y), evalSet.X, evalSet.y, evalSet.rows, OFFICIAL_EVAL_SEEDS)
+          result.scores[algorithm]![task]!.push(scores.reduce((a, b) => a + b, 0) / scores.length)
+          if (seed === options.seeds[0] && language === 'en' && size === 25) recordProjection(result, pool, algorithm, set)
+          done++
+        }
+      }
+    }
+  }
+  options.onProgress?.('done', total, total)
+  return result
+}
+
+function recordProjection(result: ComparisonResult, embeddings: SpeechEmbeddings, algorithm: string, set: { targets: Record<string, string[]>; nontargets: string[] }): void {
+  const pool = labelledPool(embeddings)
+  if (!result.projection) {
+    result.projection = {
+      task: 'en 25 (first seed)', points: principalPlane(pool.X, pool.rows, pool.dim), classes: pool.labels,
+      classNames: ['nontarget', ...pool.words], selected: {},
+    }
+  }
+  const rowOf = new Map(pool.ids.map((id, r) => [id, r]))
+  const chosen = [...Object.values(set.targets).flat(), ...set.nontargets]
+  result.projection.selected[algorithm] = Int32Array.from(chosen, (id) => rowOf.get(id)!)
+}

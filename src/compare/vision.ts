@@ -1,0 +1,80 @@
+/**
+ * Vision comparison: for each generator seed, a generated benchmark; every algorithm selects a
+ * training set per concept (budget 1,000) and the official evaluation scores F1 on its test set.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { UserError } from '../errors.js'
+import { ParquetFile } from '../io/parquet/reader.js'
+import { evaluateVision, EMBEDDING_COLUMN, ID_COLUMN } from '../vision/evaluate.js'
+import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../vision/select/index.js'
+import { loadVisionSetup } from '../vision/setup.js'
+import { MAX_TRAINING_ROWS } from '../vision/training-set.js'
+import { generateVisionBenchmark, VISION_LAYOUT } from '../synth/vision.js'
+import { principalPlane } from './projection.js'
+import type { CompareOptions } from './speech.js'
+import type { ComparisonResult } from './types.js'
+
+export async function compareVision(options: CompareOptions & { poolSize?: number }): Promise<ComparisonResult> {
+  for (const a of options.algorithms) {
+    if (!VISION_SELECTORS[a]) throw new UserError(`unknown vision algorithm '${a}'; built in: ${Object.keys(VISION_SELECTORS).join(', ')}`)
+  }
+  let result: ComparisonResult | undefined
+  const scratch = mkdtempSync(join(tmpdir(), 'dataperf-compare-'))
+  try {
+    let done = 0
+    for (const seed of options.seeds) {
+      const root = join(options.workDir, `vision-seed-${seed}${options.poolSize ? `-pool-${options.poolSize}` : ''}`)
+      if (!existsSync(join(root, VISION_LAYOUT.setup))) {
+        mkdirSync(root, { recursive: true })
+        options.onProgress?.(`generating seed ${seed}`, done, 1)
+        generateVisionBenchmark({ out: root, seed, poolSize: options.poolSize })
+      }
+      const setup = loadVisionSetup(join(root, VISION_LAYOUT.setup))
+      const tasks = setup.tasks.map((t) => t.name)
+      result ??= {
+        track: 'vision', metric: 'F1', tasks, algorithms: options.algorithms, seeds: options.seeds,
+        scores: Object.fromEntries(options.algorithms.map((a) => [a, tasks.map(() => [] as number[])])),
+        seconds: Object.fromEntries(options.algorithms.map((a) => [a, 0])),
+      }
+      const total = options.seeds.length * tasks.length * options.algorithms.length
+      for (const algorithm of options.algorithms) {
+        const csvs = new Map<string, string>()
+        for (const task of tasks) {
+          options.onProgress?.(`seed ${seed}, ${task}, ${algorithm}`, done++, total)
+          const t = performance.now()
+          const set = await runVisionSelection(setup, algorithm, task, MAX_TRAINING_ROWS, seed)
+          result.seconds[algorithm]! += (performance.now() - t) / 1000
+          const csv = join(scratch, `${seed}-${algorithm}-${task}.csv`)
+          writeTrainingCsv(csv, set)
+          csvs.set(task, csv)
+          if (seed === options.seeds[0] && task === tasks[0]) await recordProjection(result, setup.embFile, setup.dim, task, algorithm, set)
+        }
+        const evaluations = await evaluateVision({ ...setup, tasks: setup.tasks.map((t) => ({ ...t, trainCsv: csvs.get(t.name)! })) })
+        evaluations.forEach((e) => result!.scores[algorithm]![tasks.indexOf(e.task)]!.push(e.metrics.f1))
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+  return result!
+}
+
+async function recordProjection(result: ComparisonResult, embFile: string, dim: number, task: string, algorithm: string, set: { ids: string[]; labels: number[] }): Promise<void> {
+  const pool = await ParquetFile.open(embFile)
+  try {
+    const ids = (await pool.readScalars(ID_COLUMN)).map(String)
+    if (!result.projection) {
+      // a sample of 5,000 pool rows plus every selected row keeps the picture light
+      const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim })
+      const X = Float32Array.from(vectors.data)
+      result.projection = { task: `${task} (first seed)`, points: principalPlane(X, ids.length, dim), classes: new Int32Array(ids.length), classNames: ['pool / negative', 'positive'], selected: {}, selectedClasses: {} }
+    }
+    const rowOf = new Map(ids.map((id, r) => [id, r]))
+    result.projection.selected[algorithm] = Int32Array.from(set.ids, (id) => rowOf.get(id)!)
+    result.projection.selectedClasses![algorithm] = Int32Array.from(set.labels)
+  } finally {
+    await pool.close()
+  }
+}
