@@ -6,11 +6,19 @@ import { weakLabelBaseline } from '../baseline.js'
 import { EMBEDDING_COLUMN, ID_COLUMN } from '../evaluate.js'
 import type { VisionSetup } from '../setup.js'
 import { centroidSelection } from './centroid.js'
+import { consensusSelection } from './consensus.js'
+import { fpsCvSelection } from './fpscv.js'
+import { pseudoLabelSelection } from './pseudolabel.js'
+import { randomSelection } from './random.js'
 import type { LabelledIds, VisionSelector } from './types.js'
 
 export const VISION_SELECTORS: Record<string, VisionSelector> = {
+  random: randomSelection,
   'weak-labels': async (ctx) => weakLabelBaseline(ctx.dataDir, ctx.task, ctx.poolIds, ctx.budget, ctx.seed),
   centroid: centroidSelection,
+  fpscv: fpsCvSelection,
+  pseudolabel: pseudoLabelSelection,
+  consensus: consensusSelection,
 }
 
 export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number): Promise<LabelledIds> {

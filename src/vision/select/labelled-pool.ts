@@ -1,0 +1,40 @@
+/** Shared by the vision selection algorithms: the task's known labels as pool rows, and a logistic scorer over the pool. */
+import { fitLogisticRegression, decisionFunction } from '../../ml/logistic-regression.js'
+import { readExampleSet, readHumanLabels } from '../metadata.js'
+import type { SelectionContext } from './types.js'
+
+export interface KnownLabels {
+  /** pool rows of example positives and human-verified positives */
+  positives: number[]
+  /** pool rows of human-verified negatives */
+  negatives: number[]
+}
+
+export function knownLabels(ctx: SelectionContext): KnownLabels {
+  const rowOf = new Map(ctx.poolIds.map((id, r) => [id, r]))
+  const examples = readExampleSet(ctx.dataDir, ctx.task)
+  const human = readHumanLabels(ctx.dataDir, examples.labelName)
+  const rows = (ids: string[]) => [...new Set(ids.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined))]
+  const positives = rows([...examples.ids, ...human.positives])
+  const positiveSet = new Set(positives)
+  return { positives, negatives: rows(human.negatives).filter((r) => !positiveSet.has(r)) }
+}
+
+/** Logistic-regression scores (decision values) of every pool row, trained on the given labelled rows. */
+export function scorePool(pool: Float32Array | Float64Array, n: number, dim: number, positives: number[], negatives: number[]): Float64Array {
+  const rows = [...positives, ...negatives]
+  const X = new Float64Array(rows.length * dim)
+  rows.forEach((r, i) => { for (let j = 0; j < dim; j++) X[i * dim + j] = pool[r * dim + j]! })
+  const y = Int32Array.from(rows, (_, i) => (i < positives.length ? 1 : 0))
+  const model = fitLogisticRegression(X, rows.length, dim, y)
+  return decisionFunction(model, pool, n)
+}
+
+/** Rows [0, n) in a sorted Int32Array (for reading the whole pool). */
+export function allRows(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i)
+}
+
+export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>): { ids: string[]; labels: number[] } {
+  return { ids: [...chosen.keys()].map((r) => ctx.poolIds[r]!), labels: [...chosen.values()] }
+}
