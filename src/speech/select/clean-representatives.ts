@@ -11,8 +11,7 @@
 import { fitSoftVoting, softVotingScores } from '../../ml/soft-voting.js'
 import { Rng } from '../../ml/rng.js'
 import { facilityLocation } from './coresets.js'
-import { PROJECTION_DIM } from './cleanlab.js'
-import { classBudgets, confidentLearning, labelledPool, outOfFoldProbabilities, randomProjection, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
+import { classBudgets, cleaningSignals, PROJECTION_DIM, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
 const NONTARGET_SHARES = [1 / 6, 0.25, 0.33, 0.42]
@@ -20,11 +19,7 @@ const HELD_OUT_PER_CLASS = 60
 
 export class CleanRepresentativesSelection extends TrainingSetSelection {
   select(): TrainingSet {
-    const pool = labelledPool(this.embeddings)
-    const K = pool.words.length
-    const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)
-    const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, this.randomSeed)
-    const { issue, quality } = confidentLearning(probs, pool.labels, K + 1)
+    const { pool, K, F, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed)
     const clean: number[][] = []
     for (let y = 0; y <= K; y++) {
       const rows = rowsOfClass(pool, y, (r) => !issue[r]).sort((a, b) => quality[b]! - quality[a]! || a - b)

@@ -7,18 +7,12 @@
  */
 import { Rng } from '../../ml/rng.js'
 import { kMedoids } from './coresets.js'
-import { confidentLearning, labelledPool, outOfFoldProbabilities, randomProjection, rowsOfClass, toTrainingSet } from './pool-features.js'
+import { cleaningSignals, PROJECTION_DIM, rowsOfClass, toTrainingSet } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
-
-export const PROJECTION_DIM = 64
 
 export class CleanlabSelection extends TrainingSetSelection {
   select(): TrainingSet {
-    const pool = labelledPool(this.embeddings)
-    const K = pool.words.length
-    const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)
-    const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, this.randomSeed)
-    const { issue, quality } = confidentLearning(probs, pool.labels, K + 1)
+    const { pool, K, F, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed)
     // drop flagged rows and the lowest-quality half of all rows (EXTRA_FRAC = 0.5)
     const order = Array.from({ length: pool.rows }, (_, i) => i).sort((a, b) => quality[a]! - quality[b]! || a - b)
     const dropped = new Uint8Array(pool.rows)

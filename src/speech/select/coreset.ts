@@ -4,8 +4,7 @@
  * projection). No cleaning: a reference point for what representativeness alone buys.
  */
 import { facilityLocation } from './coresets.js'
-import { PROJECTION_DIM } from './cleanlab.js'
-import { classBudgets, labelledPool, randomProjection, rowsOfClass, toTrainingSet } from './pool-features.js'
+import { classBudgets, labelledPool, PROJECTION_DIM, randomProjection, rowsOfClass, toTrainingSet } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
 export class CoresetSelection extends TrainingSetSelection {

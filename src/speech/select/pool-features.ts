@@ -173,3 +173,15 @@ export function classBudgets(total: number, K: number, nontargetShare: number): 
   budgets[0] = Math.max(1, total - perTarget * K)
   return budgets
 }
+
+/** Projection dimension for clustering and similarity (64 keeps distances well, and is fast). */
+export const PROJECTION_DIM = 64
+
+/** What the cleaning methods share: the labelled pool, its projection, and confident-learning flags and quality. */
+export function cleaningSignals(embeddings: SpeechEmbeddings, seed: number) {
+  const pool = labelledPool(embeddings)
+  const K = pool.words.length
+  const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, seed)
+  const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, seed)
+  return { pool, K, F, ...confidentLearning(probs, pool.labels, K + 1) }
+}

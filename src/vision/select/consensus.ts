@@ -7,18 +7,14 @@
  * low-scoring pool, which cover its structure.
  */
 import { farthestPointSampling } from '../../ml/fps.js'
-import { Rng } from '../../ml/rng.js'
-import { allRows, knownLabels, scorePool, toLabelledIds } from './labelled-pool.js'
+import { selectionInputs, scorePool, toLabelledIds } from './labelled-pool.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
 const CONFIDENT_LOGIT = Math.log(0.95 / 0.05)
 const PSEUDO_SHARE = 0.5
 
 export async function consensusSelection(ctx: SelectionContext): Promise<LabelledIds> {
-  const n = ctx.poolIds.length, d = ctx.dim
-  const rng = new Rng(ctx.seed)
-  const known = knownLabels(ctx)
-  const pool = await ctx.vectors(allRows(n))
+  const { n, d, rng, known, pool } = await selectionInputs(ctx)
   const negatives = known.negatives.length ? known.negatives : Array.from(rng.sampleIndices(n, Math.min(n, 1000)))
   const scores = scorePool(pool, n, d, known.positives, negatives)
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b)

@@ -8,18 +8,14 @@
 import { farthestPointSampling } from '../../ml/fps.js'
 import { fitLogisticRegression, predict } from '../../ml/logistic-regression.js'
 import { binaryMetrics } from '../../ml/metrics.js'
-import { Rng } from '../../ml/rng.js'
-import { allRows, knownLabels, toLabelledIds } from './labelled-pool.js'
+import { selectionInputs, toLabelledIds } from './labelled-pool.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
 const POSITIVE_SHARES = [0.2, 0.35, 0.5]
 const FOLDS = 3
 
 export async function fpsCvSelection(ctx: SelectionContext): Promise<LabelledIds> {
-  const n = ctx.poolIds.length, d = ctx.dim
-  const rng = new Rng(ctx.seed)
-  const known = knownLabels(ctx)
-  const pool = await ctx.vectors(allRows(n))
+  const { n, d, rng, known, pool } = await selectionInputs(ctx)
   const fps = Array.from(await farthestPointSampling(pool instanceof Float32Array ? pool : Float32Array.from(pool), n, d, Math.min(n, ctx.budget), { first: rng.int(n) }))
   const positiveSet = new Set(known.positives)
   const fpsNegatives = fps.filter((r) => !positiveSet.has(r))

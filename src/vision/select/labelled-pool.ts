@@ -1,6 +1,7 @@
 /** Shared by the vision selection algorithms: the task's known labels as pool rows, and a logistic scorer over the pool. */
 import { fitLogisticRegression, decisionFunction } from '../../ml/logistic-regression.js'
 import { readExampleSet, readHumanLabels } from '../metadata.js'
+import { Rng } from '../../ml/rng.js'
 import type { SelectionContext } from './types.js'
 
 export interface KnownLabels {
@@ -37,4 +38,10 @@ export function allRows(n: number): Int32Array {
 
 export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>): { ids: string[]; labels: number[] } {
   return { ids: [...chosen.keys()].map((r) => ctx.poolIds[r]!), labels: [...chosen.values()] }
+}
+
+/** What the label-using algorithms start from: sizes, a seeded Rng, the known labels and the whole pool. */
+export async function selectionInputs(ctx: SelectionContext) {
+  const n = ctx.poolIds.length, d = ctx.dim
+  return { n, d, rng: new Rng(ctx.seed), known: knownLabels(ctx), pool: await ctx.vectors(allRows(n)) }
 }
