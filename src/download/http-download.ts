@@ -11,7 +11,7 @@
  * Errors are UserErrors naming the URL or file.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { Transform } from 'node:stream'
@@ -223,7 +223,10 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
     },
   })
   let fileError: unknown
-  const out = createWriteStream(part, start > 0 ? { flags: 'r+', start } : { flags: 'w' })
+  // opened synchronously so the .part exists before any byte flows: a failure then never races
+  // an asynchronous open that would recreate the .part after the caller removed it
+  const fd = openSync(part, start > 0 ? 'r+' : 'w') // disk errors become one clear line in the caller
+  const out = createWriteStream(part, start > 0 ? { fd, start } : { fd })
   out.on('error', (err) => { fileError = err })
   try {
     await pipeline(res, meter, out)
