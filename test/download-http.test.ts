@@ -8,23 +8,23 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { downloadFile, type DownloadOptions } from '../src/download/http-download.js'
+import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 
 interface Seen { headers: IncomingHttpHeaders; status: number; sent: number }
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void
 const routes = new Map<string, { handler: Handler; seen: Seen[] }>()
-let server: Server
+let server: LocalServer
 let base: string
 let work: string
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'dataperf-download-http-'))
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     const route = routes.get(req.url!)
     if (!route) { res.writeHead(404).end(); return }
     const seen: Seen = { headers: req.headers, status: 0, sent: 0 }
@@ -38,12 +38,10 @@ before(async () => {
     res.on('close', () => { seen.status = res.statusCode })
     route.handler(req, res, route.seen.length)
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = server.base
 })
 
 after(() => {
-  server.closeAllConnections()
   server.close()
   rmSync(work, { recursive: true, force: true })
 })

@@ -8,8 +8,6 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -18,27 +16,26 @@ import { UserError } from '../src/errors.js'
 import { decodeEntryName, extractZip } from '../src/download/extract.js'
 import { loadParameters } from '../src/download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../src/download/resources.js'
+import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 
 const files = new Map<string, Buffer>()
 const hits = new Map<string, number>()
-let server: Server
+let server: LocalServer
 let base: string
 let work: string
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'dataperf-download-layout-'))
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1)
     const body = files.get(req.url!)
     if (!body) { res.writeHead(404).end(); return }
     res.writeHead(200, { 'Content-Length': body.length, ETag: `"${createHash('md5').update(body).digest('hex')}"` }).end(body)
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = server.base
 })
 
 after(() => {
-  server.closeAllConnections()
   server.close()
   rmSync(work, { recursive: true, force: true })
 })

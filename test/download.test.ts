@@ -7,19 +7,19 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { zipSync, strToU8 } from 'fflate'
 import { fetchSpeechLanguage } from '../src/download/resources.js'
 import { loadParameters } from '../src/download/parameters.js'
+import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 import { runCliAsync } from './helpers/cli.js'
 
 type Mode = 'normal' | 'drop-first' | 'fail-twice' | 'ignore-range'
 const files = new Map<string, { body: Buffer; mode: Mode; served: number }>()
 const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = []
-let server: Server
+let server: LocalServer
 let base: string
 let work: string
 
@@ -40,7 +40,7 @@ function serve(name: string, body: Uint8Array, mode: Mode = 'normal'): string {
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'dataperf-download-'))
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     seen.push({ path: req.url!, headers: req.headers })
     const f = files.get(req.url!)
     if (!f) { res.writeHead(404).end(); return }
@@ -62,8 +62,7 @@ before(async () => {
     }
     res.end(f.body)
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = server.base
 })
 
 after(() => server.close())
