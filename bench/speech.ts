@@ -127,7 +127,7 @@ let same = true
 baselineJobs.forEach((job, i) => {
   const pool = baselinePool(pools.get(job.lang)!)
   const theirs = sk.baselines[i]!
-  const theirTargets = theirs.targets.map((r) => pool.targetOf[r]![1])
+  const theirTargets = theirs.targets.map((r) => pool.ids[r]!)
   const ours = Object.values(job.targets).flat()
   const theirNontargets = theirs.nontargets.map((r) => pools.get(job.lang)!.nontargets.ids[r]!)
   const equal = JSON.stringify([...ours].sort()) === JSON.stringify([...theirTargets].sort()) && JSON.stringify(job.nontargets) === JSON.stringify(theirNontargets)

@@ -66,7 +66,7 @@ async function recordProjection(result: ComparisonResult, embFile: string, dim: 
   try {
     const ids = (await pool.readScalars(ID_COLUMN)).map(String)
     if (!result.projection) {
-      // a sample of 5,000 pool rows plus every selected row keeps the picture light
+      // the whole pool is projected once; the report draws a sample of it
       const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim })
       const X = Float32Array.from(vectors.data)
       result.projection = { task: `${task} (first seed)`, points: principalPlane(X, ids.length, dim), classes: new Int32Array(ids.length), classNames: ['pool / negative', 'positive'], selected: {}, selectedClasses: {} }

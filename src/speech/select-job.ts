@@ -59,7 +59,14 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
     if (err instanceof UserError) throw err
     throw new UserError(`the selection class could not be constructed: ${(err as Error).message}`)
   }
-  const result = await instance.select()
+  let result: TrainingSet
+  try {
+    result = await instance.select()
+  } catch (err) {
+    if (err instanceof UserError) throw err
+    // the user's own code failed: one line naming it, not our stack trace
+    throw new UserError(`the selection algorithm failed: ${(err as Error)?.message ?? String(err)}; nothing written`)
+  }
   const set = toSampleIds(result, 'the selection result')
   const n = set.nontargets.length + [...set.targets.values()].reduce((a, l) => a + l.length, 0)
   if (n > options.trainSize) throw new UserError(`the selection proposed ${n} samples which exceeds the limit of train_size=${options.trainSize}; nothing written`)

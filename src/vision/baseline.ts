@@ -5,11 +5,7 @@
  */
 import { Rng } from '../ml/rng.js'
 import { readExampleSet, readHumanLabels } from './metadata.js'
-
-export interface LabelledIds {
-  ids: string[]
-  labels: number[]
-}
+import type { LabelledIds } from './select/types.js'
 
 export function weakLabelBaseline(dataDir: string, task: string, poolIds: readonly string[], budget = 1000, seed = 0): LabelledIds {
   const rng = new Rng(seed)

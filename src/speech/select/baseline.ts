@@ -24,41 +24,27 @@ import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified
 import { pairDecisionValues } from '../../ml/svm/svc.js'
 import { squaredDistances } from '../../ml/svm/rbf-kernel.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
+import { labelledPool, toTrainingSet, type LabelledPool } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
 export const TARGET_FRACTION = 0.6
 export const N_FOLDS = 10
 
-/** All clips as one matrix: targets in key order, then nontargets; labels as the official code numbers them. */
-export interface BaselinePool {
-  X: Float32Array
-  dim: number
+/** All clips as one labelled matrix (targets in key order, then nontargets), plus the targets' labels as the official code numbers them. */
+export interface BaselinePool extends LabelledPool {
   nTargets: number
   nNontargets: number
-  /** class id per target row (1..n by sorted word) */
+  /** class id per target row: 1..n by sorted word, as baseline_selection.py */
   targetLabels: Int32Array
-  /** (word, clip ID) per target row */
-  targetOf: Array<[string, string]>
 }
 
 export function baselinePool(embeddings: SpeechEmbeddings): BaselinePool {
-  const d = embeddings.dim
-  const sorted = [...embeddings.targets.keys()].sort()
-  let nTargets = 0
-  for (const c of embeddings.targets.values()) nTargets += c.ids.length
+  const pool = labelledPool(embeddings)
   const nNontargets = embeddings.nontargets.ids.length
-  const X = new Float32Array((nTargets + nNontargets) * d)
-  const targetLabels = new Int32Array(nTargets)
-  const targetOf: Array<[string, string]> = []
-  let r = 0
-  for (const [word, c] of embeddings.targets) {
-    X.set(c.vectors, r * d)
-    targetLabels.fill(sorted.indexOf(word) + 1, r, r + c.ids.length)
-    for (const id of c.ids) targetOf.push([word, id])
-    r += c.ids.length
-  }
-  X.set(embeddings.nontargets.vectors, r * d)
-  return { X, dim: d, nTargets, nNontargets, targetLabels, targetOf }
+  const nTargets = pool.rows - nNontargets
+  const sorted = [...pool.words].sort()
+  const official = [0, ...pool.words.map((w) => sorted.indexOf(w) + 1)]
+  return { ...pool, nTargets, nNontargets, targetLabels: Int32Array.from(pool.labels.subarray(0, nTargets), (y) => official[y]!) }
 }
 
 export interface BaselinePlan {
@@ -107,7 +93,7 @@ export function scorePair(pool: BaselinePool, plan: BaselinePlan, distances: Flo
   const val = new Int32Array(t.test.length + n.test.length)
   val.set(t.test)
   for (let k = 0; k < n.test.length; k++) val[t.test.length + k] = pool.nTargets + n.test[k]!
-  const label = (row: number) => (row < pool.nTargets ? pool.targetLabels[row]! : 0)
+  const label = (row: number) => (row < pool.nTargets ? pool.targetLabels[row]! : 0) // official class ids
 
   const X = new Float64Array(train.length * d)
   train.forEach((row, k) => { for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]! })
@@ -143,17 +129,11 @@ function binarySearch(sorted: Int32Array, value: number): number {
 }
 
 /** The selection for the first best pair (scores in i-major order, strict improvement as the official loop). */
-export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scores: Float64Array, nontargetIds: string[], words: string[]): TrainingSet {
+export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scores: Float64Array): TrainingSet {
   let best = 0, bestPair = 0
   for (let p = 0; p < scores.length; p++) if (scores[p]! > best) { best = scores[p]!; bestPair = p }
   const i = Math.floor(bestPair / N_FOLDS), j = bestPair % N_FOLDS
-  const targets: Record<string, string[]> = {}
-  for (const w of words) targets[w] = []
-  for (const row of plan.targetSplits[i]!.train) {
-    const [word, id] = pool.targetOf[row]!
-    targets[word]!.push(id)
-  }
-  return { targets, nontargets: Array.from(plan.nontargetSplits[j]!.train, (r) => nontargetIds[r]!) }
+  return toTrainingSet(pool, [...plan.targetSplits[i]!.train, ...Array.from(plan.nontargetSplits[j]!.train, (r) => pool.nTargets + r)])
 }
 
 export interface BaselineOptions {
@@ -167,7 +147,7 @@ export async function baselineSelect(embeddings: SpeechEmbeddings, trainSize: nu
   const plan = baselinePlan(pool, trainSize, seed)
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
   const scores = threads === 1 ? scoreAllInThisThread(pool, plan, seed, options) : await scoreAllInWorkers(pool, plan, seed, threads, options)
-  return selectionFromScores(pool, plan, scores, embeddings.nontargets.ids, [...embeddings.targets.keys()])
+  return selectionFromScores(pool, plan, scores)
 }
 
 function scoreAllInThisThread(pool: BaselinePool, plan: BaselinePlan, seed: number, options: BaselineOptions): Float64Array {

@@ -2,7 +2,7 @@
 import { fitLogisticRegression, decisionFunction } from '../../ml/logistic-regression.js'
 import { readExampleSet, readHumanLabels } from '../metadata.js'
 import { Rng } from '../../ml/rng.js'
-import type { SelectionContext } from './types.js'
+import type { LabelledIds, SelectionContext } from './types.js'
 
 export interface KnownLabels {
   /** pool rows of example positives and human-verified positives */
@@ -36,7 +36,7 @@ export function allRows(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i)
 }
 
-export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>): { ids: string[]; labels: number[] } {
+export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>): LabelledIds {
   return { ids: [...chosen.keys()].map((r) => ctx.poolIds[r]!), labels: [...chosen.values()] }
 }
 
