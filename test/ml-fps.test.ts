@@ -1,8 +1,8 @@
-/** Farthest point sampling: pruned and threaded versions pick exactly plain FPS's indices (NumPy). */
+/** Farthest point sampling: the lazy, SIMD-filtered and sharded versions pick exactly plain FPS's indices (NumPy). */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { farthestPointSampling, farthestPointSamplingSync } from '../src/ml/fps.js'
@@ -10,33 +10,62 @@ import { Rng } from '../src/ml/rng.js'
 import { ORACLE_PYTHON } from './helpers/oracle.js'
 import { REPO_ROOT } from './helpers/paths.js'
 
-function clustered(n: number, d: number, seed: number): Float32Array {
+function clustered(n: number, d: number, seed: number, spread = 0.4): Float32Array {
   const rng = new Rng(seed)
   const centers = Array.from({ length: 30 }, () => Float32Array.from({ length: d }, () => rng.normal()))
   const X = new Float32Array(n * d)
   for (let i = 0; i < n; i++) {
     if (i % 50 === 1) { X.copyWithin(i * d, (i - 1) * d, i * d); continue } // exact duplicates: ties
     const c = centers[rng.int(centers.length)]!
-    for (let j = 0; j < d; j++) X[i * d + j] = c[j]! + 0.4 * rng.normal()
+    for (let j = 0; j < d; j++) X[i * d + j] = c[j]! + spread * rng.normal()
   }
   return X
 }
 
-test('FPS equals a plain NumPy FPS, single-threaded and with worker threads', async () => {
+function numpyFps(X: Float32Array, n: number, d: number, k: number, first: number): number[] {
+  const dir = mkdtempSync(join(tmpdir(), 'dataperf-fps-'))
+  try {
+    writeFileSync(join(dir, 'x.bin'), new Uint8Array(X.buffer, X.byteOffset, X.byteLength))
+    return (JSON.parse(execFileSync(ORACLE_PYTHON, [join(REPO_ROOT, 'bench/fps_numpy.py'), join(dir, 'x.bin'), String(n), String(d), String(k), String(first)], { encoding: 'utf8' })) as { indices: number[] }).indices
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+test('FPS equals a plain NumPy FPS, on the calling thread and over 2 and 3 worker threads', async () => {
   const n = 20000, d = 64, k = 150
   const X = clustered(n, d, 3)
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-fps-'))
-  writeFileSync(join(dir, 'x.bin'), new Uint8Array(X.buffer))
-  const numpy = JSON.parse(execFileSync(ORACLE_PYTHON, [join(REPO_ROOT, 'bench/fps_numpy.py'), join(dir, 'x.bin'), String(n), String(d), String(k), '7'], { encoding: 'utf8' })) as { indices: number[] }
-  const sync = farthestPointSamplingSync(X, n, d, k, { first: 7 })
-  assert.deepEqual(Array.from(sync), numpy.indices)
-  const threaded = await farthestPointSampling(X, n, d, k, { first: 7, threads: 2 })
-  assert.deepEqual(Array.from(threaded), numpy.indices)
-  assert.equal(new Set(numpy.indices).size, k, 'no point chosen twice')
+  const expected = numpyFps(X, n, d, k, 7)
+  assert.equal(new Set(expected).size, k, 'no point chosen twice')
+  assert.deepEqual(Array.from(farthestPointSamplingSync(X, n, d, k, { first: 7 })), expected)
+  assert.deepEqual(Array.from(await farthestPointSampling(X, n, d, k, { first: 7, threads: 2 })), expected)
+  const shared = new Float32Array(new SharedArrayBuffer(X.byteLength))
+  shared.set(X)
+  assert.deepEqual(Array.from(await farthestPointSampling(shared, n, d, k, { first: 7, threads: 3 })), expected)
 })
 
-test('FPS handles k >= n and tiny inputs', async () => {
+test('FPS equals NumPy when d is not a multiple of the SIMD width and values are far from the origin', async () => {
+  const n = 3000, d = 13, k = 200
+  const X = clustered(n, d, 5, 2)
+  for (let i = 0; i < X.length; i++) X[i]! += 1000 // float32 rounding matters more here
+  const expected = numpyFps(X, n, d, k, 0)
+  assert.deepEqual(Array.from(farthestPointSamplingSync(X, n, d, k)), expected)
+  assert.deepEqual(Array.from(await farthestPointSampling(X, n, d, k, { threads: 2 })), expected)
+})
+
+test('FPS past the distinct points keeps choosing as plain FPS does (lowest index among zero distances)', async () => {
+  const d = 3
+  const X = Float32Array.from([0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 5, 5, 5])
+  const expected = numpyFps(X, 5, d, 5, 1)
+  assert.deepEqual(Array.from(farthestPointSamplingSync(X, 5, d, 5, { first: 1 })), expected)
+  assert.deepEqual(Array.from(await farthestPointSampling(X, 5, d, 5, { first: 1, threads: 2 })), expected)
+})
+
+test('FPS handles k >= n and tiny inputs, and reports progress', async () => {
   const X = Float32Array.from([0, 0, 1, 0, 5, 5])
-  assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 10)), [0, 2, 1])
+  const progress: number[] = []
+  assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 10, { onProgress: (done) => progress.push(done) })), [0, 2, 1])
+  assert.deepEqual(progress, [1, 2, 3])
   assert.deepEqual(Array.from(await farthestPointSampling(X, 3, 2, 2)), [0, 2])
+  assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 0)), [])
 })

@@ -44,6 +44,8 @@ export interface ReadVectorsOptions {
   rowLabel?: (row: number) => string
   /** called with (rowsDone, totalRows) after each page */
   onProgress?: (done: number, total: number) => void
+  /** allocate the values in a SharedArrayBuffer, so worker threads can read them without a copy */
+  shared?: boolean
 }
 
 export interface Vectors {
@@ -226,7 +228,7 @@ export class ParquetFile {
     // Without an expected length, take it from the first row group's value count; the per-row
     // check below then reports any row of another length.
     const dim = options.dim ?? this.inferListLength(info)
-    const data = alloc(isDouble, keptCount * dim)
+    const data = alloc(isDouble, keptCount * dim, options.shared === true)
     let row = -1 // current row index in the file
     let count = 0 // values seen in the current row
     let keep = false
@@ -611,8 +613,9 @@ async function readInto(handle: FileHandle, buf: Buffer, position: number, lengt
   return target.subarray(0, done)
 }
 
-function alloc(isDouble: boolean, n: number): Float32Array | Float64Array {
-  return isDouble ? new Float64Array(n) : new Float32Array(n)
+function alloc(isDouble: boolean, n: number, shared: boolean): Float32Array | Float64Array {
+  if (!shared) return isDouble ? new Float64Array(n) : new Float32Array(n)
+  return isDouble ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float32Array(new SharedArrayBuffer(n * 4))
 }
 
 function scalar(v: unknown): string | number | boolean | null {

@@ -30,7 +30,7 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
     const poolIds = (await pool.readScalars(ID_COLUMN)).map(String)
     const set = await selector({
       dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed,
-      vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows })).data,
+      vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true })).data,
     })
     if (set.ids.length > budget) throw new Error(`${algorithm} returned ${set.ids.length} rows, more than the budget ${budget}`)
     return set
