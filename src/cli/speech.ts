@@ -8,6 +8,7 @@ import { defaultSpeechPaths, LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES } from '..
 import { runSpeechSelection } from '../speech/select-job.js'
 import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { positiveInt } from './parse.js'
+import { progressReporter } from './progress.js'
 
 interface EvalFlags {
   language?: string; train_size?: number; eval_embeddings_dir?: string; train_embeddings_dir?: string
@@ -92,11 +93,17 @@ export function registerSpeechCommands(program: Command): void {
     .option('--outdir <dir>', 'output folder (must exist)', 'workspace')
     .addOption(new Option('--algorithm <name>', 'a built-in selection, overriding the config').choices(Object.keys(BUILT_IN_SELECTIONS)))
     .action(async (flags: { language: string; train_size: number; allowed_training_set?: string; train_embeddings_dir?: string; audio_dir?: string; config_file?: string; outdir: string; algorithm?: string }) => {
-      const r = await runSpeechSelection({
-        language: flags.language, trainSize: flags.train_size, allowedTrainingSet: flags.allowed_training_set,
-        trainEmbeddingsDir: flags.train_embeddings_dir, audioDir: flags.audio_dir, configFile: flags.config_file,
-        outdir: flags.outdir, algorithm: flags.algorithm,
-      })
+      const progress = progressReporter()
+      let r
+      try {
+        r = await runSpeechSelection({
+          language: flags.language, trainSize: flags.train_size, allowedTrainingSet: flags.allowed_training_set,
+          trainEmbeddingsDir: flags.train_embeddings_dir, audioDir: flags.audio_dir, configFile: flags.config_file,
+          outdir: flags.outdir, algorithm: flags.algorithm, onProgress: progress.onProgress,
+        })
+      } finally {
+        progress.stop()
+      }
       process.stdout.write(`Wrote ${r.outputPath} (${r.selected} clips)\n`)
     })
 }

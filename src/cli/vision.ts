@@ -57,7 +57,13 @@ export function registerVisionCommands(program: Command): void {
     .option('--seed <n>', 'random seed', nonNegativeInt, 0)
     .action(async (opts: { task: string; out: string; algorithm: string; setup?: string; dataDir?: string; budget: number; seed: number }) => {
       const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
-      const set = await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed)
+      const progress = progressReporter()
+      let set
+      try {
+        set = await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed, progress.onProgress)
+      } finally {
+        progress.stop()
+      }
       writeTrainingCsv(opts.out, set)
       const positives = set.labels.filter((l) => l === 1).length
       process.stdout.write(`${opts.algorithm}: ${set.ids.length} rows (${positives} labelled 1) for ${opts.task} -> ${opts.out}\n`)

@@ -13,7 +13,7 @@ import { attachAudio, loadSpeechEmbeddings } from './embeddings.js'
 import { defaultSpeechPaths, requireSpeechLanguage } from './languages.js'
 import { readSampleIdsYaml, toSampleIds } from './sample-ids.js'
 import { BUILT_IN_SELECTIONS, loadSelectionClass } from './select/load-algorithm.js'
-import type { TrainingSet } from './select/types.js'
+import type { ProgressCallback, TrainingSet } from './select/types.js'
 
 export interface SpeechSelectOptions {
   language: string
@@ -26,6 +26,7 @@ export interface SpeechSelectOptions {
   /** a built-in name (random, baseline) overriding the config's module and class */
   algorithm?: string
   log?: (line: string) => void
+  onProgress?: ProgressCallback
 }
 
 export interface SpeechSelectResult { outputPath: string; selected: number; trainingSet: TrainingSet }
@@ -54,7 +55,7 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
   if (options.audioDir) attachAudio(embeddings, options.audioDir)
   let instance: { select(): TrainingSet | Promise<TrainingSet> }
   try {
-    instance = new cls({ allowedEmbeddings: embeddings, trainSize: options.trainSize, config: config.raw, audioFlag: options.audioDir !== undefined })
+    instance = new cls({ allowedEmbeddings: embeddings, trainSize: options.trainSize, config: config.raw, audioFlag: options.audioDir !== undefined, onProgress: options.onProgress })
   } catch (err) {
     if (err instanceof UserError) throw err
     throw new UserError(`the selection class could not be constructed: ${(err as Error).message}`)

@@ -200,6 +200,6 @@ async function scoreAllInWorkers(pool: BaselinePool, plan: BaselinePlan, seed: n
 
 export class BaselineSelection extends TrainingSetSelection {
   select(): Promise<TrainingSet> {
-    return baselineSelect(this.embeddings, this.trainSetSize, this.randomSeed)
+    return baselineSelect(this.embeddings, this.trainSetSize, this.randomSeed, { onProgress: (done, total) => this.onProgress('baseline: split pairs', done, total) })
   }
 }

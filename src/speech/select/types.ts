@@ -17,7 +17,11 @@ export interface SelectionInit {
   /** the parsed dataperf_speech_config.yaml */
   config: Record<string, unknown>
   audioFlag: boolean
+  /** progress of long work (stage, done, total); the CLI draws it as a bar */
+  onProgress?: ProgressCallback
 }
+
+export type ProgressCallback = (stage: string, done: number, total: number) => void
 
 /** Base class for selection algorithms; user classes may extend it or just have the same shape. */
 export abstract class TrainingSetSelection {
@@ -26,6 +30,8 @@ export abstract class TrainingSetSelection {
   readonly config: Record<string, unknown>
   readonly randomSeed: number
   readonly audioFlag: boolean
+  /** reports progress of long work; a no-op unless the caller asked for it */
+  readonly onProgress: ProgressCallback
 
   constructor(init: SelectionInit) {
     this.embeddings = init.allowedEmbeddings
@@ -33,6 +39,7 @@ export abstract class TrainingSetSelection {
     this.config = init.config
     this.randomSeed = typeof init.config['selection_random_seed'] === 'number' ? init.config['selection_random_seed'] : 0
     this.audioFlag = init.audioFlag
+    this.onProgress = init.onProgress ?? (() => {})
   }
 
   abstract select(): TrainingSet | Promise<TrainingSet>

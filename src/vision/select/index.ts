@@ -10,7 +10,7 @@ import { consensusSelection } from './consensus.js'
 import { fpsCvSelection } from './fpscv.js'
 import { pseudoLabelSelection } from './pseudolabel.js'
 import { randomSelection } from './random.js'
-import type { LabelledIds, VisionSelector } from './types.js'
+import type { LabelledIds, SelectionContext, VisionSelector } from './types.js'
 
 export const VISION_SELECTORS: Record<string, VisionSelector> = {
   random: randomSelection,
@@ -21,7 +21,7 @@ export const VISION_SELECTORS: Record<string, VisionSelector> = {
   consensus: consensusSelection,
 }
 
-export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number): Promise<LabelledIds> {
+export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number, onProgress?: SelectionContext['onProgress']): Promise<LabelledIds> {
   const selector = VISION_SELECTORS[algorithm]
   if (!selector) throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
   if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
@@ -30,7 +30,8 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
     const poolIds = (await pool.readScalars(ID_COLUMN)).map(String)
     const set = await selector({
       dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed,
-      vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true })).data,
+      vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true, onProgress: (done, total) => onProgress?.('reading the pool', done, total) })).data,
+      onProgress,
     })
     if (set.ids.length > budget) throw new Error(`${algorithm} returned ${set.ids.length} rows, more than the budget ${budget}`)
     return set

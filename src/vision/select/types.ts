@@ -8,6 +8,8 @@ export interface SelectionContext {
   seed: number
   /** pool vectors of the given sorted rows, row-major */
   vectors: (rows: Int32Array) => Promise<Float32Array | Float64Array>
+  /** progress of long work (stage, done, total); the CLI draws it as a bar */
+  onProgress?: (stage: string, done: number, total: number) => void
 }
 
 export interface LabelledIds {
