@@ -39,3 +39,23 @@ test('compare: an unknown algorithm is one clear error', () => {
   assert.equal(r.code, 2)
   assert.match(r.stderr, /^dataperf: error: unknown vision algorithm 'magic'; built in: random, weak-labels/)
 })
+
+test('compare --track vision: table per concept, and a projection whose first axis points towards the examples', async () => {
+  const { compareVision } = await import('../src/compare/vision.js')
+  const dir = mkdtempSync(join(tmpdir(), 'dataperf-compare-vision-'))
+  const result = await compareVision({ algorithms: ['random', 'centroid'], seeds: [1], workDir: dir, poolSize: 3000 })
+  assert.deepEqual(result.tasks, ['Cupcake', 'Hawk', 'Sushi'])
+  for (const a of ['random', 'centroid']) for (const perSeed of result.scores[a]!) assert.ok(perSeed.length === 1 && perSeed[0]! >= 0 && perSeed[0]! <= 1)
+  const p = result.projection!
+  assert.equal(p.axes?.[0], 'towards the example images')
+  const n = p.points.length / 2
+  let poolMean = 0
+  for (let i = 0; i < n; i++) poolMean += p.points[2 * i]! / n
+  // centroid labels 1 the images nearest the examples' centroid: they sit far along the first axis
+  const rows = p.selected['centroid']!, labels = p.selectedClasses!['centroid']!
+  const positives = Array.from(rows).filter((_, k) => labels[k] === 1)
+  const positiveMean = positives.reduce((s, i) => s + p.points[2 * i]!, 0) / positives.length
+  let spread = 0
+  for (let i = 0; i < n; i++) spread += (p.points[2 * i]! - poolMean) ** 2 / n
+  assert.ok(positiveMean - poolMean > 2 * Math.sqrt(spread), `positives at ${positiveMean}, pool at ${poolMean} ± ${Math.sqrt(spread)}`)
+})

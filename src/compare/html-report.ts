@@ -20,8 +20,9 @@ function scoreChart(result: ComparisonResult): string {
   const hi = Math.min(1, Math.ceil(Math.max(...values.flat().map(([m, s]) => m + s)) * 10) / 10)
   const y = (v: number) => bottom - ((v - lo) / Math.max(1e-9, hi - lo)) * (bottom - top)
   const parts: string[] = []
-  for (let t = 0; t <= 5; t++) {
-    const v = lo + ((hi - lo) * t) / 5
+  // ticks at round values: every 0.05, 0.1 or 0.2 depending on the range
+  const step = hi - lo <= 0.3 ? 0.05 : hi - lo <= 0.6 ? 0.1 : 0.2
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9; v += step) {
     parts.push(`<line x1="60" x2="${width}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="55" y="${y(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(2)}</text>`)
   }
   groups.forEach((g, gi) => {
@@ -58,11 +59,16 @@ function projectionPanels(result: ComparisonResult): string {
   }
   const panels = result.algorithms.filter((a) => p.selected[a]).map((a) => {
     const classOf = (k: number, i: number) => p.selectedClasses?.[a]?.[k] ?? p.classes[i]!
-    const marks = Array.from(p.selected[a]!, (i, k) => `<circle cx="${sx(p.points[2 * i]!).toFixed(1)}" cy="${sy(p.points[2 * i + 1]!).toFixed(1)}" r="4" fill="${PALETTE[classOf(k, i) % PALETTE.length]}" stroke="#000" stroke-width="1"/>`)
+    const picks = Array.from(p.selected[a]!, (i, k) => ({ i, cls: classOf(k, i) }))
+    // class 0 (the pool's bulk) small and first, so the rarer classes drawn over it stay visible
+    picks.sort((x, y) => x.cls - y.cls)
+    const small = picks.length > 200 ? 2.5 : 3.5
+    const marks = picks.map(({ i, cls }) => `<circle cx="${sx(p.points[2 * i]!).toFixed(1)}" cy="${sy(p.points[2 * i + 1]!).toFixed(1)}" r="${cls === 0 ? small : 4}" fill="${PALETTE[cls % PALETTE.length]}" stroke="#000" stroke-width="${cls === 0 ? 0.5 : 1}"/>`)
     return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" style="border:1px solid #ccc">${background.join('')}${marks.join('')}</svg><figcaption>${escape(a)} (${p.selected[a]!.length} selected)</figcaption></figure>`
   })
   const legend = p.classNames.map((c, i) => `<span style="color:${PALETTE[i % PALETTE.length]}">&#9679; ${escape(c)}</span>`).join(' &nbsp; ')
-  return `<h2>What each algorithm selected: ${escape(p.task)}</h2><p>Pool projected on its first two principal components; selected clips outlined. ${legend}</p><div class="panels">${panels.join('')}</div>`
+  const axes = p.axes ? `two axes (horizontal: ${escape(p.axes[0])}; vertical: ${escape(p.axes[1])})` : 'its first two principal components'
+  return `<h2>What each algorithm selected: ${escape(p.task)}</h2><p>Pool projected on ${axes} (faint dots: a sample of the pool); selected points outlined, coloured by the label they were given. ${legend}</p><div class="panels">${panels.join('')}</div>`
 }
 
 export function renderComparisonHtml(result: ComparisonResult): string {

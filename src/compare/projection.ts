@@ -1,13 +1,20 @@
-/** The first two principal components of a row-major matrix (power iteration with deflation, seeded). */
+/**
+ * A 2-D view of a row-major matrix: its first two principal components (power iteration with
+ * deflation, seeded), or, given `firstAxis`, that direction and the main spread orthogonal to it.
+ */
 import { Rng } from '../ml/rng.js'
 
-export function principalPlane(X: Float32Array, n: number, d: number, seed = 0): Float32Array {
+export function principalPlane(X: Float32Array, n: number, d: number, seed = 0, firstAxis?: Float64Array): Float32Array {
   const mean = new Float64Array(d)
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += X[i * d + j]! / n
   const rng = new Rng(seed)
   const components: Float64Array[] = []
+  if (firstAxis) {
+    const norm = Math.sqrt(firstAxis.reduce((a, v) => a + v * v, 0)) || 1
+    components.push(firstAxis.map((v) => v / norm))
+  }
   const tmp = new Float64Array(n)
-  for (let c = 0; c < 2; c++) {
+  while (components.length < 2) {
     let v = Float64Array.from({ length: d }, () => rng.normal())
     for (let iter = 0; iter < 50; iter++) {
       // w = (X - mean)^T (X - mean) v, minus the earlier component's part

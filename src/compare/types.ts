@@ -20,6 +20,8 @@ export interface PoolProjection {
   /** class per point, named by classNames */
   classes: Int32Array
   classNames: string[]
+  /** what the two axes show (default: the first two principal components) */
+  axes?: [string, string]
   selected: Record<string, Int32Array>
   /** the class of each selected point when it differs from the pool's (vision: the label given) */
   selectedClasses?: Record<string, Int32Array>

@@ -9,7 +9,8 @@ import { UserError } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { evaluateVision, EMBEDDING_COLUMN, ID_COLUMN } from '../vision/evaluate.js'
 import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../vision/select/index.js'
-import { loadVisionSetup } from '../vision/setup.js'
+import { readExampleSet } from '../vision/metadata.js'
+import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
 import { MAX_TRAINING_ROWS } from '../vision/training-set.js'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../synth/vision.js'
 import { principalPlane } from './projection.js'
@@ -49,7 +50,7 @@ export async function compareVision(options: CompareOptions & { poolSize?: numbe
           const csv = join(scratch, `${seed}-${algorithm}-${task}.csv`)
           writeTrainingCsv(csv, set)
           csvs.set(task, csv)
-          if (seed === options.seeds[0] && task === tasks[0]) await recordProjection(result, setup.embFile, setup.dim, task, algorithm, set)
+          if (seed === options.seeds[0] && task === tasks[0]) await recordProjection(result, setup, task, algorithm, set)
         }
         const evaluations = await evaluateVision({ ...setup, tasks: setup.tasks.map((t) => ({ ...t, trainCsv: csvs.get(t.name)! })) })
         evaluations.forEach((e) => result!.scores[algorithm]![tasks.indexOf(e.task)]!.push(e.metrics.f1))
@@ -61,15 +62,20 @@ export async function compareVision(options: CompareOptions & { poolSize?: numbe
   return result!
 }
 
-async function recordProjection(result: ComparisonResult, embFile: string, dim: number, task: string, algorithm: string, set: { ids: string[]; labels: number[] }): Promise<void> {
-  const pool = await ParquetFile.open(embFile)
+async function recordProjection(result: ComparisonResult, setup: VisionSetup, task: string, algorithm: string, set: { ids: string[]; labels: number[] }): Promise<void> {
+  const dim = setup.dim
+  const pool = await ParquetFile.open(setup.embFile)
   try {
     const ids = (await pool.readScalars(ID_COLUMN)).map(String)
     if (!result.projection) {
       // the whole pool is projected once; the report draws a sample of it
       const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim })
       const X = Float32Array.from(vectors.data)
-      result.projection = { task: `${task} (first seed)`, points: principalPlane(X, ids.length, dim), classes: new Int32Array(ids.length), classNames: ['pool / negative', 'positive'], selected: {}, selectedClasses: {} }
+      result.projection = {
+        task: `${task} (first seed)`, points: principalPlane(X, ids.length, dim, 0, towardsExamples(setup.dataDir, task, ids, X, dim)),
+        axes: ['towards the example images', 'main spread across that'],
+        classes: new Int32Array(ids.length), classNames: ['pool / labelled 0', 'labelled 1'], selected: {}, selectedClasses: {},
+      }
     }
     const rowOf = new Map(ids.map((id, r) => [id, r]))
     result.projection.selected[algorithm] = Int32Array.from(set.ids, (id) => rowOf.get(id)!)
@@ -77,4 +83,17 @@ async function recordProjection(result: ComparisonResult, embFile: string, dim: 
   } finally {
     await pool.close()
   }
+}
+
+/** The direction from the pool's mean to the mean of the task's example images (what the concept looks like). */
+function towardsExamples(dataDir: string, task: string, ids: string[], X: Float32Array, d: number): Float64Array {
+  const examples = new Set(readExampleSet(dataDir, task).ids)
+  const all = new Float64Array(d), ex = new Float64Array(d)
+  let count = 0
+  ids.forEach((id, r) => {
+    const isExample = examples.has(id)
+    if (isExample) count++
+    for (let j = 0; j < d; j++) { all[j]! += X[r * d + j]!; if (isExample) ex[j]! += X[r * d + j]! }
+  })
+  return ex.map((v, j) => (count ? v / count : 0) - all[j]! / ids.length)
 }
