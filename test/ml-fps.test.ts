@@ -69,18 +69,3 @@ test('FPS handles k >= n and tiny inputs, and reports progress', async () => {
   assert.deepEqual(Array.from(await farthestPointSampling(X, 3, 2, 2)), [0, 2])
   assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 0)), [])
 })
-
-test('SharedFloor keeps a lower bound of the largest value raised, across a shared cell', async () => {
-  const { SharedFloor } = await import('../src/ml/fps-shard.js')
-  const cells = new Int32Array(new SharedArrayBuffer(8))
-  const a = new SharedFloor(cells, 1), b = new SharedFloor(cells, 1)
-  assert.equal(a.get(), 0)
-  a.raise(0.1) // not a float32: stored rounded down
-  assert.ok(b.get() <= 0.1 && b.get() > 0.0999999)
-  b.raise(0.05)
-  assert.ok(a.get() <= 0.1 && a.get() > 0.0999999, 'a smaller value does not lower it')
-  b.raise(7)
-  assert.equal(a.get(), 7)
-  a.reset()
-  assert.equal(b.get(), 0)
-})

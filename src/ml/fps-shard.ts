@@ -18,41 +18,6 @@ export function sqDist(P: Float32Array, a: number, b: number, d: number): number
   return s
 }
 
-const NONE = { row: -1, distance: -Infinity }
-
-/**
- * A non-negative float64 shared by threads, kept as the bits of a float32 rounded down (positive
- * floats order like their bit patterns, so a max on the bits is a max on the values).
- */
-export class SharedFloor {
-  private readonly f32 = new Float32Array(1)
-  private readonly bits = new Int32Array(this.f32.buffer)
-
-  /** cell: index into a shared Int32Array */
-  constructor(private readonly cells: Int32Array, private readonly cell: number) {}
-
-  get(): number {
-    this.bits[0] = Atomics.load(this.cells, this.cell)
-    return this.f32[0]!
-  }
-
-  raise(value: number): void {
-    if (!(value >= 0)) return
-    this.f32[0] = value
-    if (this.f32[0]! > value) this.bits[0]!-- // round down: stays a lower bound
-    const bits = this.bits[0]!
-    for (let seen = Atomics.load(this.cells, this.cell); seen < bits;) {
-      const was = Atomics.compareExchange(this.cells, this.cell, seen, bits)
-      if (was === seen) break
-      seen = was
-    }
-  }
-
-  reset(): void {
-    Atomics.store(this.cells, this.cell, 0)
-  }
-}
-
 export class FpsShard {
   private readonly heap: KeyedMaxHeap
   /** centers 0 .. checked[i]-1 are accounted for in the bound of point from + i */
@@ -70,22 +35,15 @@ export class FpsShard {
     this.kernel.addCenter(P, first)
   }
 
-  /**
-   * The shard's farthest row from the centers so far and its squared distance (ties: the lowest
-   * row). With `floor` (a lower bound of the farthest distance over all shards, which other shards
-   * raise while this one works) it gives up, returning row -1, once its best bound falls below it.
-   */
-  farthest(floor?: SharedFloor): { row: number; distance: number } {
+  /** The shard's farthest row from the centers so far and its squared distance (ties: the lowest row). */
+  farthest(): { row: number; distance: number } {
     const { heap, checked, kernel } = this
-    if (heap.items.length === 0) return NONE
+    if (heap.items.length === 0) return { row: -1, distance: -Infinity }
     for (let i = heap.topItem; checked[i] !== this.centers; i = heap.topItem) {
-      const least = floor?.get() ?? -Infinity
-      if (heap.topKey < least) return NONE
-      const m = kernel.catchUp(this.P, this.from + i, checked[i]!, this.centers, heap.topKey, Math.max(heap.runnerUpKey(), least))
+      const m = kernel.catchUp(this.P, this.from + i, checked[i]!, this.centers, heap.topKey, heap.runnerUpKey())
       checked[i] = kernel.next
       heap.lowerTopKey(m)
     }
-    floor?.raise(heap.topKey)
     return { row: this.from + heap.topItem, distance: heap.topKey }
   }
 

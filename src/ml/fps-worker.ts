@@ -1,13 +1,12 @@
 /**
  * Worker thread of farthest point sampling (src/ml/fps.ts): owns one shard of the shared points.
  * Protocol over the shared Int32Array `control`: [0] generation (bumped by the main thread to
- * start a round), [1] the new center's row (-1: stop), [2] shards done this round, [3] failed,
- * [4] the round's floor (see SharedFloor). Each round the worker adds the center, writes its
- * shard's farthest (distance, row; row -1 when it gave up below the floor) into
+ * start a round), [1] the new center's row (-1: stop), [2] shards done this round, [3] failed.
+ * Each round the worker adds the center, writes its shard's farthest (distance, row) into
  * results[2 * slot ..], and counts itself done.
  */
 import { workerData } from 'node:worker_threads'
-import { FpsShard, SharedFloor } from './fps-shard.js'
+import { FpsShard } from './fps-shard.js'
 
 export interface FpsWorkerData {
   points: SharedArrayBuffer
@@ -27,10 +26,9 @@ export interface FpsWorkerData {
 const data = workerData as FpsWorkerData
 const control = new Int32Array(data.control)
 const results = new Float64Array(data.results)
-const floor = new SharedFloor(control, 4)
 
 function report(shard: FpsShard): void {
-  const { row, distance } = shard.farthest(floor)
+  const { row, distance } = shard.farthest()
   results[2 * data.slot] = distance
   results[2 * data.slot + 1] = row
   if (Atomics.add(control, 2, 1) + 1 === data.shards) Atomics.notify(control, 2)

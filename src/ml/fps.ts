@@ -8,12 +8,11 @@
  * updates (see fps-shard.ts) with a float32 SIMD kernel that rules centers out before any exact
  * distance is computed (wasm/fps-catch-up.wat). With worker threads the rows are split into
  * shards, one per thread: each round every shard finds its own farthest point and the farthest of
- * those (ties: lowest row) is the next center; a shard gives up early once its best bound is below
- * a distance another shard has already found.
+ * those (ties: lowest row) is the next center.
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { FpsShard, SharedFloor } from './fps-shard.js'
+import { FpsShard } from './fps-shard.js'
 import type { FpsWorkerData } from './fps-worker.js'
 
 export interface FpsOptions {
@@ -53,8 +52,7 @@ export async function farthestPointSampling(points: Float32Array, n: number, d: 
     s.set(points.subarray(0, n * d))
     return s
   })()
-  const control = new Int32Array(new SharedArrayBuffer(5 * 4))
-  const floor = new SharedFloor(control, 4)
+  const control = new Int32Array(new SharedArrayBuffer(16))
   const results = new Float64Array(new SharedArrayBuffer(threads * 16))
   const chosen = new Int32Array(kk)
   chosen[0] = options.first ?? 0
@@ -73,7 +71,6 @@ export async function farthestPointSampling(points: Float32Array, n: number, d: 
     for (let i = 1; i < kk; i++) {
       if (i > 1) {
         Atomics.store(control, 2, 0)
-        floor.reset()
         Atomics.store(control, 1, chosen[i - 1]!)
         Atomics.add(control, 0, 1)
         Atomics.notify(control, 0)
