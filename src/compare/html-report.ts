@@ -67,8 +67,8 @@ function projectionPanels(result: ComparisonResult): string {
     return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" style="border:1px solid #ccc">${background.join('')}${marks.join('')}</svg><figcaption>${escape(a)} (${p.selected[a]!.length} selected)</figcaption></figure>`
   })
   const legend = p.classNames.map((c, i) => `<span style="color:${PALETTE[i % PALETTE.length]}">&#9679; ${escape(c)}</span>`).join(' &nbsp; ')
-  const axes = p.axes ? `two axes (horizontal: ${escape(p.axes[0])}; vertical: ${escape(p.axes[1])})` : 'its first two principal components'
-  return `<h2>What each algorithm selected: ${escape(p.task)}</h2><p>Pool projected on ${axes} (faint dots: a sample of the pool); selected points outlined, coloured by the label they were given. ${legend}</p><div class="panels">${panels.join('')}</div>`
+  const axes = p.axes ? `horizontal: ${escape(p.axes[0])}; vertical: ${escape(p.axes[1])}` : 'its first two principal components'
+  return `<h2>What each algorithm selected: ${escape(p.task)}</h2><p>Each panel shows the pool (faint dots, a sample) projected on two axes (${axes}) and the points the algorithm selected, outlined and coloured by the label they were given. ${legend}</p><div class="panels">${panels.join('')}</div>`
 }
 
 export function renderComparisonHtml(result: ComparisonResult): string {

@@ -14,7 +14,7 @@ import { readSampleIdsYaml } from '../speech/sample-ids.js'
 import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { labelledPool } from '../speech/select/pool-features.js'
 import { generateSpeechBenchmark } from '../synth/speech.js'
-import { principalPlane } from './projection.js'
+import { classPlane } from './projection.js'
 import type { ComparisonResult } from './types.js'
 
 export interface CompareOptions {
@@ -74,7 +74,8 @@ function recordProjection(result: ComparisonResult, embeddings: SpeechEmbeddings
   const pool = labelledPool(embeddings)
   if (!result.projection) {
     result.projection = {
-      task: 'en 25 (first seed)', points: principalPlane(pool.X, pool.rows, pool.dim), classes: pool.labels,
+      task: 'en 25 (first seed)', points: classPlane(pool.X, pool.rows, pool.dim, pool.labels), classes: pool.labels,
+      axes: ['the direction that separates the words most', 'the next such direction'],
       classNames: ['nontarget', ...pool.words], selected: {},
     }
   }
