@@ -1,6 +1,5 @@
 /**
- * Coresets inside one class, on projected features: k-medoids (k-medoids++ start, then Voronoi
- * iteration, as sklearn_extra's KMedoids "alternate" method) and greedy facility location
+ * Coresets inside one class: k-medoids (sklearn_extra's KMedoids) and greedy facility location
  * (maximise sum_i max_{j chosen} sim(i, j): each pick is the most representative clip left).
  */
 import type { Rng } from '../../ml/rng.js'
@@ -18,38 +17,49 @@ function pairwise(F: Float32Array, k: number, rows: number[]): Float64Array {
   return D
 }
 
-/** `count` medoids among `rows`; returns pool rows. */
+/**
+ * `count` medoids among `rows` (pool rows out), as sklearn_extra's KMedoids(init="k-medoids++",
+ * method="alternate", metric="euclidean"): k-means++ seeding on squared distances with
+ * 2 + floor(ln count) candidates per step (the one lowering the potential most wins), then
+ * alternate assignment and per-cluster medoid update on plain Euclidean distances until the
+ * medoids stop changing (at most 300 rounds).
+ */
 export function kMedoids(F: Float32Array, k: number, rows: number[], count: number, rng: Rng): number[] {
   const m = rows.length
   if (count >= m) return [...rows]
-  const D = pairwise(F, k, rows)
-  // k-medoids++: each next medoid with probability proportional to its distance to the nearest chosen one
+  const D2 = pairwise(F, k, rows)
+  const D = D2.map(Math.sqrt)
+  const trials = 2 + Math.floor(Math.log(count))
   const medoids = [rng.int(m)]
-  const near = new Float64Array(m).fill(Infinity)
+  let closest = D2.slice(0, m) // squared distance of each row to its nearest seed
+  let potential = closest.reduce((a, b) => a + b, 0)
   while (medoids.length < count) {
-    const last = medoids[medoids.length - 1]!
-    let total = 0
-    for (let i = 0; i < m; i++) { near[i] = Math.min(near[i]!, D[i * m + last]!); total += near[i]! }
-    let u = rng.uniform() * total, pick = 0
-    for (let i = 0; i < m; i++) { u -= near[i]!; if (u <= 0 && near[i]! > 0) { pick = i; break } pick = i }
-    medoids.push(pick)
+    let best = -1, bestPotential = Infinity, bestClosest = closest
+    for (let t = 0; t < trials; t++) {
+      let u = rng.uniform() * potential, candidate = m - 1
+      for (let i = 0; i < m; i++) { u -= closest[i]!; if (u < 0) { candidate = i; break } }
+      const next = closest.map((v, i) => Math.min(v, D2[candidate * m + i]!))
+      const p = next.reduce((a, b) => a + b, 0)
+      if (p < bestPotential) { best = candidate; bestPotential = p; bestClosest = next }
+    }
+    medoids.push(best)
+    closest = bestClosest
+    potential = bestPotential
   }
   const assign = new Int32Array(m)
-  for (let iter = 0; iter < 30; iter++) {
+  for (let iter = 0; iter < 300; iter++) {
     for (let i = 0; i < m; i++) {
-      let best = 0, bestD = Infinity
-      medoids.forEach((c, j) => { const v = D[i * m + c]!; if (v < bestD) { bestD = v; best = j } })
-      assign[i] = best
+      let nearest = 0, nearestD = Infinity
+      medoids.forEach((c, j) => { const v = D[c * m + i]!; if (v < nearestD) { nearestD = v; nearest = j } })
+      assign[i] = nearest
     }
     let changed = false
     medoids.forEach((c, j) => {
-      let best = c, bestCost = Infinity
-      for (let a = 0; a < m; a++) {
-        if (assign[a] !== j) continue
-        let cost = 0
-        for (let b = 0; b < m; b++) if (assign[b] === j) cost += D[a * m + b]!
-        if (cost < bestCost) { bestCost = cost; best = a }
-      }
+      const members: number[] = []
+      for (let a = 0; a < m; a++) if (assign[a] === j) members.push(a)
+      const cost = (a: number) => members.reduce((s, b) => s + D[a * m + b]!, 0)
+      let best = c, bestCost = cost(c)
+      for (const a of members) { const v = cost(a); if (v < bestCost) { bestCost = v; best = a } }
       if (best !== c) { medoids[j] = best; changed = true }
     })
     if (!changed) break

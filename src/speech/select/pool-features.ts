@@ -134,14 +134,35 @@ export function confidentLearning(probs: Float64Array, labels: Int32Array, class
       if (p >= t[y]! && p > bestP) { bestP = p; best = y }
     }
     issue[i] = best !== -1 && best !== labels[i] ? 1 : 0
-    // self-confidence on probabilities adjusted by the class thresholds (cleanlab's
-    // adjust_pred_probs=True), so a class the model is generally unsure of is not wiped out
+    // self-confidence on probabilities less the class thresholds (clipped at 0, our variant of
+    // cleanlab's adjust_pred_probs), so a class the model is generally unsure of is not wiped out
     let z = 0
     for (let y = 0; y < classes; y++) z += Math.max(0, probs[i * classes + y]! - t[y]!)
     const own = Math.max(0, probs[i * classes + labels[i]!]! - t[labels[i]!]!)
     quality[i] = z > 0 ? own / z : 1 / classes
   }
   return { issue, quality }
+}
+
+/**
+ * cleanlab's label quality with method="self_confidence" and adjust_pred_probs=True: each row's
+ * probabilities less the class thresholds (mean p_j over rows labelled j), shifted up by the
+ * largest threshold and renormalised; the score is the adjusted probability of the given label.
+ */
+export function adjustedSelfConfidence(probs: Float64Array, labels: Int32Array, classes: number): Float64Array {
+  const n = labels.length
+  const t = new Float64Array(classes), count = new Float64Array(classes)
+  for (let i = 0; i < n; i++) { t[labels[i]!]! += probs[i * classes + labels[i]!]!; count[labels[i]!]!++ }
+  // a class without rows gets cleanlab's BIG_VALUE 2; thresholds are floored at 2e-6
+  for (let y = 0; y < classes; y++) t[y] = count[y]! > 0 ? Math.max(2e-6, t[y]! / count[y]!) : 2
+  const shift = Math.max(...t)
+  const quality = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    let z = 0
+    for (let y = 0; y < classes; y++) z += probs[i * classes + y]! - t[y]! + shift
+    quality[i] = (probs[i * classes + labels[i]!]! - t[labels[i]!]! + shift) / z
+  }
+  return quality
 }
 
 /** Rows of class y, optionally only those passing `keep`. */
