@@ -26,7 +26,7 @@ export class CleanlabSelection extends TrainingSetSelection {
     const pool = labelledPool(this.embeddings)
     const K = pool.words.length
     const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)
-    const probs = outOfFoldLogisticProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, NUM_FOLDS, this.randomSeed)
+    const probs = outOfFoldLogisticProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, NUM_FOLDS, this.randomSeed, (done, total) => this.onProgress('cleanlab: out-of-fold folds', done, total))
     const { issue } = confidentLearning(probs, pool.labels, K + 1)
     const quality = adjustedSelfConfidence(probs, pool.labels, K + 1)
     const order = Array.from({ length: pool.rows }, (_, i) => i).sort((a, b) => quality[a]! - quality[b]! || a - b)
@@ -41,6 +41,7 @@ export class CleanlabSelection extends TrainingSetSelection {
       let rows = rowsOfClass(pool, y, keep)
       if (rows.length === 0) rows = rowsOfClass(pool, y)
       chosen.push(...kMedoids(pool.X, pool.dim, rows, y === 0 ? nontargetSize : perTarget, rng))
+      this.onProgress('cleanlab: k-medoids per class', y + 1, K + 1)
     }
     return toTrainingSet(pool, chosen)
   }

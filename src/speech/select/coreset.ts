@@ -14,7 +14,10 @@ export class CoresetSelection extends TrainingSetSelection {
     const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)
     const budgets = classBudgets(this.trainSetSize, K, 1 / (K + 1))
     const chosen: number[] = []
-    for (let y = 0; y <= K; y++) chosen.push(...facilityLocation(F, PROJECTION_DIM, rowsOfClass(pool, y), budgets[y]!))
+    for (let y = 0; y <= K; y++) {
+      chosen.push(...facilityLocation(F, PROJECTION_DIM, rowsOfClass(pool, y), budgets[y]!))
+      this.onProgress('coreset: facility location per class', y + 1, K + 1)
+    }
     return toTrainingSet(pool, chosen)
   }
 }

@@ -26,13 +26,14 @@ export function stratifiedFolds(labels: Int32Array, folds: number, seed: number)
  * n x classes out-of-fold probabilities from scikit-learn's default LogisticRegression on the
  * features F (n x k); a class missing from a training fold gets probability 0, as in cleanlab.
  */
-export function outOfFoldLogisticProbabilities(F: Float32Array, k: number, labels: Int32Array, classes: number, folds: number, seed: number): Float64Array {
+export function outOfFoldLogisticProbabilities(F: Float32Array, k: number, labels: Int32Array, classes: number, folds: number, seed: number, onFold?: (done: number, total: number) => void): Float64Array {
   const n = labels.length
   const fold = stratifiedFolds(labels, folds, seed)
   const probs = new Float64Array(n * classes)
   for (let f = 0; f < folds; f++) {
     const train: number[] = [], held: number[] = []
     for (let i = 0; i < n; i++) (fold[i] === f ? held : train).push(i)
+    onFold?.(f, folds)
     if (held.length === 0) continue
     const X = new Float64Array(train.length * k)
     train.forEach((r, j) => { for (let c = 0; c < k; c++) X[j * k + c] = F[r * k + c]! })
@@ -41,5 +42,6 @@ export function outOfFoldLogisticProbabilities(F: Float32Array, k: number, label
     const K = model.classes.length
     held.forEach((r, j) => { for (let c = 0; c < K; c++) probs[r * classes + model.classes[c]!] = p[j * K + c]! })
   }
+  onFold?.(folds, folds)
   return probs
 }
