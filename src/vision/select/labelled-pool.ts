@@ -1,5 +1,5 @@
 /** Shared by the vision selection algorithms: the task's known labels as pool rows, and a logistic scorer over the pool. */
-import { fitLogisticRegression, decisionFunction } from '../../ml/logistic-regression.js'
+import { fitLogisticRegression, decisionFunction, type LogisticRegressionModel, type LogisticRegressionOptions } from '../../ml/logistic-regression.js'
 import { readExampleSet, readHumanLabels } from '../metadata.js'
 import { Rng } from '../../ml/rng.js'
 import type { LabelledIds, SelectionContext } from './types.js'
@@ -21,14 +21,18 @@ export function knownLabels(ctx: SelectionContext): KnownLabels {
   return { positives, negatives: rows(human.negatives).filter((r) => !positiveSet.has(r)) }
 }
 
-/** Logistic-regression scores (decision values) of every pool row, trained on the given labelled rows. */
-export function scorePool(pool: Float32Array | Float64Array, n: number, dim: number, positives: number[], negatives: number[]): Float64Array {
+/** Logistic regression (the official model unless options say otherwise) trained on the given labelled pool rows. */
+export function fitOnRows(pool: Float32Array | Float64Array, dim: number, positives: readonly number[], negatives: readonly number[], options: LogisticRegressionOptions = {}): LogisticRegressionModel {
   const rows = [...positives, ...negatives]
   const X = new Float64Array(rows.length * dim)
   rows.forEach((r, i) => { for (let j = 0; j < dim; j++) X[i * dim + j] = pool[r * dim + j]! })
   const y = Int32Array.from(rows, (_, i) => (i < positives.length ? 1 : 0))
-  const model = fitLogisticRegression(X, rows.length, dim, y)
-  return decisionFunction(model, pool, n)
+  return fitLogisticRegression(X, rows.length, dim, y, options)
+}
+
+/** Logistic-regression scores (decision values) of every pool row, trained on the given labelled rows. */
+export function scorePool(pool: Float32Array | Float64Array, n: number, dim: number, positives: readonly number[], negatives: readonly number[]): Float64Array {
+  return decisionFunction(fitOnRows(pool, dim, positives, negatives), pool, n)
 }
 
 /** Rows [0, n) in a sorted Int32Array (for reading the whole pool). */
