@@ -82,7 +82,9 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
   if (low.length > 0 && chosen.size < budget) {
     const X = new Float32Array(low.length * d)
     low.forEach((r, i) => { for (let j = 0; j < d; j++) X[i * d + j] = pool[r * d + j]! })
-    const picks = await farthestPointSampling(X, low.length, d, Math.min(low.length, budget - chosen.size), { first: rng.int(low.length) })
+    const picks = await farthestPointSampling(X, low.length, d, Math.min(low.length, budget - chosen.size), {
+      first: rng.int(low.length), onProgress: (done, total) => ctx.onProgress?.('farthest point sampling', done, total),
+    })
     for (const k of picks) add(low[k]!, 0)
   }
   return toLabelledIds(ctx, chosen)

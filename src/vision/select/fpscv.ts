@@ -1,9 +1,12 @@
 /**
  * The vision winner's method as its write-up describes it: positives from the human-verified
- * labels (and the examples), candidate negatives by farthest point sampling over the whole pool
- * (diverse images, almost surely negatives for a rare concept) plus the human-verified negatives,
- * and the subset — how many positives, how many FPS negatives — chosen by cross-validation on the
- * human-verified labels with the official model.
+ * labels (and the examples), negatives by farthest point sampling over the whole pool (diverse
+ * images, almost surely negatives for a rare concept), and the core set chosen by cross-validation
+ * with the official model. The choices differ in how many FPS negatives they take (the positives
+ * are few, so the negatives set the class balance the model learns) and in whether the
+ * human-verified negatives join them; each is scored by F1 on held-out human-labelled images,
+ * training on the choice built without them. (The write-up's nested cross-validation also has an
+ * outer loop, which only estimates the chosen set's score; the selection does not need it.)
  */
 import { farthestPointSampling } from '../../ml/fps.js'
 import { fitLogisticRegression, predict } from '../../ml/logistic-regression.js'
@@ -11,39 +14,49 @@ import { binaryMetrics } from '../../ml/metrics.js'
 import { selectionInputs, toLabelledIds } from './labelled-pool.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
-const POSITIVE_SHARES = [0.2, 0.35, 0.5]
+/** FPS negatives as shares of the budget left after the positives */
+const NEGATIVE_SHARES = [0.1, 0.25, 0.5, 1]
 const FOLDS = 3
+
+interface Choice { negativeShare: number; humanNegatives: boolean }
 
 export async function fpsCvSelection(ctx: SelectionContext): Promise<LabelledIds> {
   const { n, d, rng, known, pool } = await selectionInputs(ctx)
-  const fps = Array.from(await farthestPointSampling(pool instanceof Float32Array ? pool : Float32Array.from(pool), n, d, Math.min(n, ctx.budget), { first: rng.int(n) }))
+  const points = pool instanceof Float32Array ? pool : Float32Array.from(pool)
+  const fps = Array.from(await farthestPointSampling(points, n, d, Math.min(n, ctx.budget), {
+    first: rng.int(n), onProgress: (done, total) => ctx.onProgress?.('farthest point sampling', done, total),
+  }))
   const positiveSet = new Set(known.positives)
   const fpsNegatives = fps.filter((r) => !positiveSet.has(r))
   const positives = [...known.positives]
   rng.shuffle(positives)
-  const candidate = (share: number, pos: number[], humanNeg: number[]): Map<number, number> => {
+  const build = (choice: Choice, pos: number[], humanNeg: number[]): Map<number, number> => {
     const chosen = new Map<number, number>()
-    for (const r of pos.slice(0, Math.floor(ctx.budget * share))) chosen.set(r, 1)
-    for (const r of humanNeg) { if (chosen.size >= ctx.budget) break; if (!chosen.has(r)) chosen.set(r, 0) }
-    for (const r of fpsNegatives) { if (chosen.size >= ctx.budget) break; if (!chosen.has(r)) chosen.set(r, 0) }
+    for (const r of pos.slice(0, Math.floor(ctx.budget / 2))) chosen.set(r, 1)
+    if (choice.humanNegatives) for (const r of humanNeg) { if (chosen.size >= ctx.budget) break; if (!chosen.has(r)) chosen.set(r, 0) }
+    const fpsCount = Math.round((ctx.budget - chosen.size) * choice.negativeShare)
+    let added = 0
+    for (const r of fpsNegatives) { if (added >= fpsCount || chosen.size >= ctx.budget) break; if (!chosen.has(r)) { chosen.set(r, 0); added++ } }
     return chosen
   }
-  // cross-validation over the human-verified labels: train on a candidate built without the fold, test on the fold
+  const choices: Choice[] = NEGATIVE_SHARES.flatMap((negativeShare) => [true, false].map((humanNegatives) => ({ negativeShare, humanNegatives })))
+  // folds over the human-verified labels: train on a choice built without the fold, test on the fold
   const labelled = [...known.positives.map((r) => [r, 1] as const), ...known.negatives.map((r) => [r, 0] as const)]
   rng.shuffle(labelled)
-  let bestShare = POSITIVE_SHARES[0]!, bestF1 = -1
-  for (const share of POSITIVE_SHARES) {
+  let best = choices[choices.length - 2]!, bestF1 = -1
+  choices.forEach((choice, c) => {
     let f1 = 0
     for (let f = 0; f < FOLDS; f++) {
       const test = labelled.filter((_, i) => i % FOLDS === f)
       const testRows = new Set(test.map(([r]) => r))
-      const chosen = candidate(share, positives.filter((r) => !testRows.has(r)), known.negatives.filter((r) => !testRows.has(r)))
+      const chosen = build(choice, positives.filter((r) => !testRows.has(r)), known.negatives.filter((r) => !testRows.has(r)))
       for (const r of testRows) chosen.delete(r)
       f1 += foldF1(pool, d, chosen, test)
     }
-    if (f1 > bestF1) { bestF1 = f1; bestShare = share }
-  }
-  return toLabelledIds(ctx, candidate(bestShare, positives, known.negatives))
+    if (f1 > bestF1) { bestF1 = f1; best = choice }
+    ctx.onProgress?.('cross-validating core sets', c + 1, choices.length)
+  })
+  return toLabelledIds(ctx, build(best, positives, known.negatives))
 }
 
 function foldF1(pool: Float32Array | Float64Array, d: number, chosen: Map<number, number>, test: ReadonlyArray<readonly [number, number]>): number {
