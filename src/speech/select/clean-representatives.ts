@@ -42,7 +42,8 @@ export class CleanRepresentativesSelection extends TrainingSetSelection {
     const byKeyword = new Map<string, number[]>()
     for (const r of clean[0]!) {
       const k = keywordOf(pool.ids[r]!)
-      byKeyword.set(k, [...(byKeyword.get(k) ?? []), r])
+      if (!byKeyword.has(k)) byKeyword.set(k, [])
+      byKeyword.get(k)!.push(r)
     }
     const keywords = [...byKeyword.keys()]
     const ranked = new Map(keywords.map((k) => {
@@ -51,7 +52,8 @@ export class CleanRepresentativesSelection extends TrainingSetSelection {
     }))
     const nontargetOrder = (use: string[]) => spreadOverKeywords(F, use.map((k) => ranked.get(k)!), maxBudget)
 
-    // held-out targets, fixed over folds; the other clean target clips are candidates
+    // folds of whole nontarget keywords; held-out targets are fixed over folds and few enough that
+    // every fold's nontargets outnumber them; the other clean target clips are candidates
     const folds = Array.from({ length: Math.min(KEYWORD_FOLDS, keywords.length - 1) }, () => [] as string[])
     const shuffledKeywords = [...keywords]
     rng.shuffle(shuffledKeywords)
