@@ -1,10 +1,9 @@
 /**
  * The built-in speech selection algorithms on a generated benchmark: every one returns a valid
  * training set under the cap (allowed IDs, no duplicates, every class present) and is
- * deterministic by seed; the coresets of our own beat balanced random selection (its mean over three
- * selection seeds) on mean macro F1, and the official baseline and cleanlab recipes do not: on
- * this generator (eval nontargets a third of the eval set) their budget splits lose to balanced
- * random (cleanlab: 2 clips per target word at cap 25; baseline: targets in pool proportion).
+ * deterministic by seed; and every method but random beats balanced random selection (its mean
+ * over three selection seeds) on mean macro F1. With eval nontargets outnumbering eval targets, the
+ * official recipes' larger nontarget shares (baseline 40%, cleanlab half) pay off.
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -63,21 +62,11 @@ for (const name of ['random', 'baseline', 'cleanlab', 'coreset', 'clean-represen
   })
 }
 
-for (const name of ['coreset', 'clean-representatives']) {
+for (const name of ['baseline', 'cleanlab', 'coreset', 'clean-representatives']) {
   test(`${name} beats balanced random selection on mean macro F1 (25 and 60)`, async () => {
-    const ours = [await score(await run(name, 25)), await score(await run(name, 60))]
+    const scores = [await score(await run(name, 25)), await score(await run(name, 60))]
     const random = [randomScore.get(25)!, randomScore.get(60)!]
-    console.log(`# ${name}: ${ours.map((s) => s.toFixed(4)).join(', ')} vs random ${random.map((s) => s.toFixed(4)).join(', ')}`)
-    assert.ok(ours[0]! + ours[1]! > random[0]! + random[1]!, `${ours} vs ${random}`)
-  })
-}
-
-// the true outcome for the official recipes, asserted so that a change which flips it is noticed
-for (const name of ['baseline', 'cleanlab']) {
-  test(`${name} (official recipe) does not beat balanced random selection on mean macro F1 (25 and 60)`, async () => {
-    const theirs = [await score(await run(name, 25)), await score(await run(name, 60))]
-    const random = [randomScore.get(25)!, randomScore.get(60)!]
-    console.log(`# ${name}: ${theirs.map((s) => s.toFixed(4)).join(', ')} vs random ${random.map((s) => s.toFixed(4)).join(', ')}`)
-    assert.ok(theirs[0]! + theirs[1]! <= random[0]! + random[1]!, `${theirs} vs ${random}`)
+    console.log(`# ${name}: ${scores.map((s) => s.toFixed(4)).join(', ')} vs random ${random.map((s) => s.toFixed(4)).join(', ')}`)
+    assert.ok(scores[0]! + scores[1]! > random[0]! + random[1]!, `${scores} vs ${random}`)
   })
 }

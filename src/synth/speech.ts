@@ -174,7 +174,12 @@ const ROW_GROUP_ROWS = 256
 const TARGET_TRAIN_CLIPS: [number, number] = [300, 2500]
 const TARGET_EVAL_CLIPS: [number, number] = [100, 300]
 const NONTARGET_TRAIN_CLIPS: [number, number] = [3, 50]
-const NONTARGET_EVAL_CLIPS: [number, number] = [3, 30]
+// The official English eval set holds 200 nontarget keyword files (the expected output in the
+// official colab) and more nontarget than target clips (baseline_selection.py says so); our 40
+// unseen keywords per language stand for 200, so each gets five times the clips of a training
+// keyword's range (about 2,300 eval nontargets against about 900 eval targets). With 3-30 clips
+// the eval set was two-thirds targets, which undervalues the nontarget class.
+const NONTARGET_EVAL_CLIPS: [number, number] = [15, 150]
 const MISLABELED_RATE: [number, number] = [0.015, 0.03]
 const MISALIGNED_RATE: [number, number] = [0.01, 0.02]
 

@@ -67,12 +67,15 @@ export function kMedoids(F: Float32Array, k: number, rows: number[], count: numb
   return medoids.map((i) => rows[i]!)
 }
 
-/** Greedy facility location with similarity exp(-d^2 / median d^2); returns pool rows in pick order. */
+/** Greedy facility location with similarity exp(-d^2 / median d^2); returns pool rows in pick order (all of them when count >= rows). */
 export function facilityLocation(F: Float32Array, k: number, rows: number[], count: number): number[] {
   const m = rows.length
-  if (count >= m) return [...rows]
+  if (m <= 1) return [...rows]
+  count = Math.min(count, m)
   const D = pairwise(F, k, rows)
-  const sample = Array.from(D.filter((_, i) => i % (m + 1) !== 0 && i % 7 === 0)).sort((a, b) => a - b)
+  // the median over every 7th pair, or over all pairs of a small set
+  const stride = m * m > 1000 ? 7 : 1
+  const sample = Array.from(D.filter((_, i) => i % (m + 1) !== 0 && i % stride === 0)).sort((a, b) => a - b)
   const sigma = Math.max(1e-12, sample[Math.floor(sample.length / 2)] ?? 1)
   const S = D.map((v) => Math.exp(-v / sigma))
   const cover = new Float64Array(m)
