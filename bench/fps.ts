@@ -3,8 +3,9 @@
  * (lazy updates + float32 SIMD filter, on the calling thread and sharded over worker threads)
  * against a straightforward vectorised NumPy FPS (bench/fps_numpy.py, Debian's python3-numpy) on
  * the same float32 data, in the same run. Checks that all pick identical indices.
- * Uses the cached vision pool from bench:vision when present, else synthetic clustered data.
- * Environment: BENCH_FPS_N, BENCH_FPS_K, BENCH_FPS_THREADS.
+ * Uses the cached vision pool from bench:vision when present, else (or with BENCH_FPS_DATA=synthetic)
+ * 100 Gaussian clusters with isotropic noise, the harder case for lazy updates.
+ * Environment: BENCH_FPS_N, BENCH_FPS_K, BENCH_FPS_THREADS, BENCH_FPS_DATA (pool | synthetic).
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,7 +23,7 @@ const threads = Number(process.env.BENCH_FPS_THREADS ?? availableParallelism())
 
 async function pool(): Promise<{ X: Float32Array; source: string }> {
   const cached = join(root, 'bench/out/vision-1000000/embeddings/train_emb_256_dataperf.parquet')
-  if (existsSync(cached) && n <= 1_000_000) {
+  if (existsSync(cached) && n <= 1_000_000 && process.env.BENCH_FPS_DATA !== 'synthetic') {
     const f = await ParquetFile.open(cached)
     const v = await f.readVectors('embedding', { dim: d, rows: Int32Array.from({ length: n }, (_, i) => i), shared: true })
     await f.close()
@@ -32,7 +33,7 @@ async function pool(): Promise<{ X: Float32Array; source: string }> {
   const centers = Array.from({ length: 100 }, () => Float32Array.from({ length: d }, () => rng.normal()))
   const X = new Float32Array(new SharedArrayBuffer(n * d * 4))
   for (let i = 0; i < n; i++) { const c = centers[rng.int(100)]!; for (let j = 0; j < d; j++) X[i * d + j] = c[j]! + 0.5 * rng.normal() }
-  return { X, source: 'synthetic clustered data (run bench:vision first for the vision pool)' }
+  return { X, source: 'synthetic clustered data' }
 }
 
 function seconds<T>(f: () => T): [T, number] {

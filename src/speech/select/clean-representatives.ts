@@ -73,6 +73,8 @@ export class CleanRepresentativesSelection extends TrainingSetSelection {
     let bestShare = NONTARGET_SHARES[0]!, bestScore = -1
     if (folds.length > 0 && heldTargets.length > 0) {
       const scores = new Float64Array(NONTARGET_SHARES.length)
+      const fits = folds.length * NONTARGET_SHARES.length
+      let fitted = 0
       for (const fold of folds) {
         const heldOut = [...heldTargets, ...fold.flatMap((k) => byKeyword.get(k)!)]
         const held = gather(pool, heldOut)
@@ -80,6 +82,7 @@ export class CleanRepresentativesSelection extends TrainingSetSelection {
         NONTARGET_SHARES.forEach((share, s) => {
           const chosen = pick(candidates, classBudgets(this.trainSetSize, K, share))
           const train = gather(pool, chosen)
+          this.onProgress('clean-representatives: nontarget share on held-out keywords', ++fitted, fits)
           if (new Set(train.y).size < 2) return
           const model = fitSoftVoting(train.X, chosen.length, pool.dim, train.y)
           scores[s]! += softVotingScores(model, held.X, held.y, heldOut.length, [this.randomSeed])[0]!
