@@ -261,11 +261,12 @@ export function predictProba(model: LogisticRegressionModel, X: Float64Array | F
 }
 
 /** Class labels; binary uses decision > 0 as sklearn does, ties go to the first maximum. */
-export function predict(model: LogisticRegressionModel, X: Float64Array, nSamples: number): Int32Array {
-  const dec = decisionFunction(model, X, nSamples)
+export function predict(model: LogisticRegressionModel, X: Float64Array | Float32Array, nSamples: number, rows?: Int32Array): Int32Array {
+  const dec = decisionFunction(model, X, nSamples, rows)
   const K = model.classes.length
-  const out = new Int32Array(nSamples)
-  for (let i = 0; i < nSamples; i++) {
+  const n = rows ? rows.length : nSamples
+  const out = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
     if (K === 2) out[i] = model.classes[dec[i]! > 0 ? 1 : 0]!
     else {
       let best = 0

@@ -9,9 +9,9 @@
  * outer loop, which only estimates the chosen set's score; the selection does not need it.)
  */
 import { farthestPointSampling } from '../../ml/fps.js'
-import { fitLogisticRegression, predict } from '../../ml/logistic-regression.js'
+import { predict } from '../../ml/logistic-regression.js'
 import { binaryMetrics } from '../../ml/metrics.js'
-import { selectionInputs, toLabelledIds } from './labelled-pool.js'
+import { fitOnRows, selectionInputs, toLabelledIds } from './labelled-pool.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
 /** FPS negatives as shares of the budget left after the positives */
@@ -60,13 +60,10 @@ export async function fpsCvSelection(ctx: SelectionContext): Promise<LabelledIds
 }
 
 function foldF1(pool: Float32Array | Float64Array, d: number, chosen: Map<number, number>, test: ReadonlyArray<readonly [number, number]>): number {
-  const rows = [...chosen.keys()]
-  const y = Int32Array.from(chosen.values())
-  if (test.length === 0 || new Set(y).size < 2) return 0
-  const X = new Float64Array(rows.length * d)
-  rows.forEach((r, i) => { for (let j = 0; j < d; j++) X[i * d + j] = pool[r * d + j]! })
-  const model = fitLogisticRegression(X, rows.length, d, y)
-  const T = new Float64Array(test.length * d)
-  test.forEach(([r], i) => { for (let j = 0; j < d; j++) T[i * d + j] = pool[r * d + j]! })
-  return binaryMetrics(Int32Array.from(test, ([, l]) => l), predict(model, T, test.length)).f1
+  const positives: number[] = [], negatives: number[] = []
+  for (const [r, label] of chosen) (label === 1 ? positives : negatives).push(r)
+  if (test.length === 0 || positives.length === 0 || negatives.length === 0) return 0
+  const model = fitOnRows(pool, d, positives, negatives)
+  const predicted = predict(model, pool, pool.length / d, Int32Array.from(test, ([r]) => r))
+  return binaryMetrics(Int32Array.from(test, ([, l]) => l), predicted).f1
 }
