@@ -11,7 +11,7 @@ import { KeyedMaxHeap } from './keyed-max-heap.js'
 import { FpsCatchUp } from './wasm/fps-catch-up.js'
 
 /** Squared distance between rows a and b of P, float64 sum in coordinate order. */
-export function sqDist(P: Float32Array, a: number, b: number, d: number): number {
+function sqDist(P: Float32Array, a: number, b: number, d: number): number {
   let s = 0
   const ao = a * d, bo = b * d
   for (let j = 0; j < d; j++) { const t = P[ao + j]! - P[bo + j]!; s += t * t }
