@@ -36,9 +36,9 @@ async function pool(): Promise<{ X: Float32Array; source: string }> {
   return { X, source: 'synthetic clustered data' }
 }
 
-function seconds<T>(f: () => T): [T, number] {
+async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
   const t = performance.now()
-  const r = f()
+  const r = await f()
   return [r, (performance.now() - t) / 1000]
 }
 
@@ -46,10 +46,8 @@ const { X, source } = await pool()
 const dir = mkdtempSync(join(tmpdir(), 'dataperf-fps-bench-'))
 try {
   writeFileSync(join(dir, 'x.bin'), new Uint8Array(X.buffer, X.byteOffset, X.byteLength))
-  const [single, singleSeconds] = seconds(() => farthestPointSamplingSync(X, n, d, k, { first: 0 }))
-  const t = performance.now()
-  const threaded = await farthestPointSampling(X, n, d, k, { first: 0, threads })
-  const threadedSeconds = (performance.now() - t) / 1000
+  const [single, singleSeconds] = await timed(() => farthestPointSamplingSync(X, n, d, k, { first: 0 }))
+  const [threaded, threadedSeconds] = await timed(() => farthestPointSampling(X, n, d, k, { first: 0, threads }))
   const numpy = JSON.parse(execFileSync('/usr/bin/python3', [join(root, 'bench/fps_numpy.py'), join(dir, 'x.bin'), String(n), String(d), String(k), '0'], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { indices: number[]; seconds: number }
   const same = (a: ArrayLike<number>) => a.length === numpy.indices.length && numpy.indices.every((v, i) => v === a[i])
   console.log(`FPS of ${k} from ${n} x ${d} (${source}); ${availableParallelism()} cores`)
