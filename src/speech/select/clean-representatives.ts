@@ -28,7 +28,7 @@ const NONTARGETS_PER_TARGET = 2.5
 
 export class CleanRepresentativesSelection extends TrainingSetSelection {
   select(): TrainingSet {
-    const { pool, K, F, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed)
+    const { pool, K, F, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed, 'nearest-centroid')
     const clean: number[][] = []
     for (let y = 0; y <= K; y++) {
       const rows = rowsOfClass(pool, y, (r) => !issue[r]).sort((a, b) => quality[b]! - quality[a]! || a - b)

@@ -7,28 +7,21 @@
  *
  * Two deviations. The official model is SVC(probability=True) on all 1024 features; our libsvm
  * port needs about 80 s per leaderboard for its 10 fits, so a stand-in gives the probabilities:
- * the fixed model's other half, sklearn's LogisticRegression, on a 64-d random projection (about
- * 5 s). And where cleaning empties a class, the official loop skips it; we fall back to all its
+ * the fixed model's other half, sklearn's LogisticRegression, on a 64-d random projection (the
+ * whole selection then takes about 8 s per leaderboard in `compare`). And where cleaning empties a class, the official loop skips it; we fall back to all its
  * clips, so every class stays present (an empty class renumbers the others at evaluation).
  */
 import { Rng } from '../../ml/rng.js'
 import { kMedoids } from './coresets.js'
-import { outOfFoldLogisticProbabilities } from './out-of-fold.js'
-import { adjustedSelfConfidence, confidentLearning, labelledPool, PROJECTION_DIM, randomProjection, rowsOfClass, toTrainingSet } from './pool-features.js'
+import { cleaningSignals, rowsOfClass, toTrainingSet } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
-const NUM_FOLDS = 10
 const EXTRA_FRAC = 0.5
 const TARGET_FRAC = 0.5
 
 export class CleanlabSelection extends TrainingSetSelection {
   select(): TrainingSet {
-    const pool = labelledPool(this.embeddings)
-    const K = pool.words.length
-    const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)
-    const probs = outOfFoldLogisticProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, NUM_FOLDS, this.randomSeed, (done, total) => this.onProgress('cleanlab: out-of-fold folds', done, total))
-    const { issue } = confidentLearning(probs, pool.labels, K + 1)
-    const quality = adjustedSelfConfidence(probs, pool.labels, K + 1)
+    const { pool, K, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed, 'logistic', (done, total) => this.onProgress('cleanlab: out-of-fold folds', done, total))
     const order = Array.from({ length: pool.rows }, (_, i) => i).sort((a, b) => quality[a]! - quality[b]! || a - b)
     const dropped = new Uint8Array(pool.rows)
     for (const r of order.slice(0, Math.trunc(EXTRA_FRAC * pool.rows))) dropped[r] = 1

@@ -1,11 +1,11 @@
 /**
  * Shared tools of the speech selection algorithms: the allowed clips as one labelled matrix, a
  * seeded random projection (clustering and similarity in 1024-d are costly; distances survive a
- * Gaussian projection well), out-of-fold class probabilities from a nearest-centroid model, and
- * per-class budgets.
+ * Gaussian projection well), confident learning and label quality, and per-class budgets.
  */
 import { Rng } from '../../ml/rng.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
+import { outOfFoldProbabilities, type OutOfFoldModel } from './out-of-fold.js'
 import type { TrainingSet } from './types.js'
 
 export interface LabelledPool {
@@ -67,66 +67,16 @@ export function squaredDistance(A: Float32Array, a: number, B: Float32Array, b: 
 }
 
 /**
- * Out-of-fold class probabilities (n x classes) from a nearest-centroid model: each fold's rows
- * are scored against class means of the other folds, softmax of -distance^2 / temperature.
- */
-export function outOfFoldProbabilities(F: Float32Array, k: number, labels: Int32Array, classes: number, folds: number, seed: number): Float64Array {
-  const n = labels.length
-  const rng = new Rng(seed)
-  const fold = new Int32Array(n)
-  const order = Array.from({ length: n }, (_, i) => i)
-  rng.shuffle(order)
-  order.forEach((row, i) => { fold[row] = i % folds })
-  const probs = new Float64Array(n * classes)
-  const dist = new Float64Array(classes)
-  for (let f = 0; f < folds; f++) {
-    const sums = new Float64Array(classes * k), counts = new Float64Array(classes)
-    for (let i = 0; i < n; i++) {
-      if (fold[i] === f) continue
-      const y = labels[i]!
-      counts[y]!++
-      for (let c = 0; c < k; c++) sums[y * k + c]! += F[i * k + c]!
-    }
-    for (let y = 0; y < classes; y++) for (let c = 0; c < k; c++) sums[y * k + c]! /= Math.max(1, counts[y]!)
-    // temperature: the mean distance of training rows to their own class mean
-    let spread = 0, m = 0
-    for (let i = 0; i < n && m < 2000; i++) {
-      if (fold[i] === f) continue
-      const y = labels[i]!
-      let s = 0
-      for (let c = 0; c < k; c++) { const t = F[i * k + c]! - sums[y * k + c]!; s += t * t }
-      spread += s; m++
-    }
-    const temperature = Math.max(1e-12, spread / Math.max(1, m)) / 4
-    for (let i = 0; i < n; i++) {
-      if (fold[i] !== f) continue
-      let min = Infinity
-      for (let y = 0; y < classes; y++) {
-        let s = 0
-        for (let c = 0; c < k; c++) { const t = F[i * k + c]! - sums[y * k + c]!; s += t * t }
-        dist[y] = s
-        if (s < min) min = s
-      }
-      let z = 0
-      for (let y = 0; y < classes; y++) z += (probs[i * classes + y] = Math.exp(-(dist[y]! - min) / temperature))
-      for (let y = 0; y < classes; y++) probs[i * classes + y]! /= z
-    }
-  }
-  return probs
-}
-
-/**
  * Confident learning (Northcutt et al.): per-class thresholds t_j = mean p_j over rows labelled j;
  * a row is a likely label error when the most probable class among those above their threshold is
- * not its label. Returns the flags and each row's label quality: its self-confidence after
- * subtracting the thresholds.
+ * not its label.
  */
-export function confidentLearning(probs: Float64Array, labels: Int32Array, classes: number): { issue: Uint8Array; quality: Float64Array } {
+export function confidentLearning(probs: Float64Array, labels: Int32Array, classes: number): Uint8Array {
   const n = labels.length
   const t = new Float64Array(classes), count = new Float64Array(classes)
   for (let i = 0; i < n; i++) { t[labels[i]!]! += probs[i * classes + labels[i]!]!; count[labels[i]!]!++ }
   for (let y = 0; y < classes; y++) t[y]! /= Math.max(1, count[y]!)
-  const issue = new Uint8Array(n), quality = new Float64Array(n)
+  const issue = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
     let best = -1, bestP = -1
     for (let y = 0; y < classes; y++) {
@@ -134,14 +84,8 @@ export function confidentLearning(probs: Float64Array, labels: Int32Array, class
       if (p >= t[y]! && p > bestP) { bestP = p; best = y }
     }
     issue[i] = best !== -1 && best !== labels[i] ? 1 : 0
-    // self-confidence on probabilities less the class thresholds (clipped at 0, our variant of
-    // cleanlab's adjust_pred_probs), so a class the model is generally unsure of is not wiped out
-    let z = 0
-    for (let y = 0; y < classes; y++) z += Math.max(0, probs[i * classes + y]! - t[y]!)
-    const own = Math.max(0, probs[i * classes + labels[i]!]! - t[labels[i]!]!)
-    quality[i] = z > 0 ? own / z : 1 / classes
   }
-  return { issue, quality }
+  return issue
 }
 
 /**
@@ -198,11 +142,14 @@ export function classBudgets(total: number, K: number, nontargetShare: number): 
 /** Projection dimension for clustering and similarity (64 keeps distances well, and is fast). */
 export const PROJECTION_DIM = 64
 
-/** What the cleaning methods share: the labelled pool, its projection, and confident-learning flags and quality. */
-export function cleaningSignals(embeddings: SpeechEmbeddings, seed: number) {
+/**
+ * What the cleaning methods share: the labelled pool, its projection, out-of-fold probabilities
+ * (10 stratified folds, on the projection), confident-learning flags and cleanlab's label quality.
+ */
+export function cleaningSignals(embeddings: SpeechEmbeddings, seed: number, model: OutOfFoldModel, onFold?: (done: number, total: number) => void) {
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, seed)
-  const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, seed)
-  return { pool, K, F, ...confidentLearning(probs, pool.labels, K + 1) }
+  const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, seed, model, onFold)
+  return { pool, K, F, issue: confidentLearning(probs, pool.labels, K + 1), quality: adjustedSelfConfidence(probs, pool.labels, K + 1) }
 }
