@@ -98,7 +98,7 @@ test('speech: --force lays out again; when that fails the old folder stays untou
   const dest = await fetchSpeechLanguage('en', params(serve('force/a.zip', wrapped)), out, quick)
   writeFileSync(join(dest, 'marker'), 'old')
   const corrupt = Buffer.from(wrapped)
-  corrupt[corrupt.indexOf(Buffer.alloc(64, 7)) + 10] ^= 0xff // a byte inside train_embeddings/yes.parquet
+  corrupt[corrupt.indexOf(Buffer.alloc(64, 7)) + 10]! ^= 0xff // a byte inside train_embeddings/yes.parquet
   await assert.rejects(fetchSpeechLanguage('en', params(serve('force/bad.zip', corrupt)), out, { ...quick, force: true }), /fails its CRC-32 check/)
   assert.ok(existsSync(join(dest, 'marker')), 'old folder kept')
   assert.deepEqual(listing(out), ['dataperf_en_data'])
@@ -124,7 +124,7 @@ test('checksum and size mismatch: an error, no zip, no .part, no extracted folde
 test('a corrupt zip (CRC), a truncated zip and a zip without the layout: refused, nothing left', async () => {
   const out = outDir()
   const corrupt = Buffer.from(wrapped)
-  corrupt[corrupt.indexOf(Buffer.alloc(64, 9)) + 100] ^= 0x01
+  corrupt[corrupt.indexOf(Buffer.alloc(64, 9)) + 100]! ^= 0x01
   await assert.rejects(fetchSpeechLanguage('en', params(serve('bad/crc.zip', corrupt)), out, quick),
     /crc\.zip: corrupt zip \(entry 'dataperf_en_data\/train_embeddings\/nontarget\.parquet' fails its CRC-32 check\) \(removed the download; run again to download it afresh\)$/)
   assert.deepEqual(listing(out), [])

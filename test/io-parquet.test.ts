@@ -64,7 +64,7 @@ for (const [name, options] of [
 
 test('DuckDB files (v1 pages, dictionary pages, doubles) read the same, whole or in part', async () => {
   const src = write('src.parquet', {})
-  for (const [type, opts] of [['FLOAT[]', ''], ['DOUBLE[]', ", COMPRESSION 'uncompressed'"], ['FLOAT[]', ", ROW_GROUP_SIZE 600, COMPRESSION 'zstd'"]]) {
+  for (const [type, opts] of <[string, string][]>[['FLOAT[]', ''], ['DOUBLE[]', ", COMPRESSION 'uncompressed'"], ['FLOAT[]', ", ROW_GROUP_SIZE 600, COMPRESSION 'zstd'"]]) {
     const path = join(dir, `duck-${type.replace(/\W/g, '')}-${opts.length}.parquet`)
     await conn.run(`COPY (SELECT id, v::${type} AS v, label FROM read_parquet('${src}')) TO '${path}' (FORMAT PARQUET${opts})`)
     const all = await readAll(path)
