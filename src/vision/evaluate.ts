@@ -56,7 +56,7 @@ function firstRowLength(file: ParquetFile, path: string[]): number {
 }
 
 /** Maps each training ID to its pool row; unknown IDs are an error listing the first few. */
-function poolRowsFor(set: TrainingSet, rowOf: Map<string, number>, poolPath: string): Int32Array {
+export function poolRowsFor(set: TrainingSet, rowOf: Map<string, number>, poolPath: string): Int32Array {
   const rows = new Int32Array(set.ids.length)
   const missing: string[] = []
   set.ids.forEach((id, i) => {

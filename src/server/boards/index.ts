@@ -1,0 +1,57 @@
+/**
+ * Per board: check a submission at upload time and score it in a worker, with the same library
+ * functions `dataperf speech eval` and `dataperf vision eval` use. Errors are the CLI's one-line
+ * UserErrors, naming the submitted file.
+ */
+import { createHash } from 'node:crypto'
+import type { Board } from '../challenge/load.js'
+import { scoreSpeechSubmission, validateSpeechSubmission, type SpeechDetails } from './speech.js'
+import type { SubmittedFile } from './staging.js'
+import type { ProgressCallback } from './types.js'
+import { scoreVisionSubmission, validateVisionSubmission, type VisionDetails } from './vision.js'
+
+export type { SubmittedFile } from './staging.js'
+export type { ProgressCallback } from './types.js'
+export type { SpeechDetails } from './speech.js'
+export type { VisionDetails, VisionTaskMetrics } from './vision.js'
+
+export interface BoardScore {
+  score: number
+  details: SpeechDetails | VisionDetails
+}
+
+export interface ValidSubmission {
+  board: string
+  /** the files, in the board's order (vision: eval_tasks order) */
+  files: SubmittedFile[]
+  /** see submissionSha256 */
+  sha256: string
+  /** speech: clips selected; vision: rows per task */
+  summary: { samples: number } | { rows: Record<string, number> }
+}
+
+/**
+ * The submission's SHA-256: of the file's bytes when it is one file (what `sha256sum FILE`
+ * prints); for several files, of the `sha256sum` lines ("<hex>  <name>\n") sorted by name.
+ */
+export function submissionSha256(files: readonly SubmittedFile[]): string {
+  const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
+  if (files.length === 1) return sha(files[0]!.bytes)
+  const lines = files.map((f) => `${sha(f.bytes)}  ${f.name}\n`).sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : a.slice(66) > b.slice(66) ? 1 : 0))
+  return sha(lines.join(''))
+}
+
+export async function validateSubmission(board: Board, files: readonly SubmittedFile[]): Promise<ValidSubmission> {
+  if (board.track === 'speech') {
+    const summary = await validateSpeechSubmission(board, files)
+    return { board: board.id, files: [...files], sha256: submissionSha256(files), summary }
+  }
+  const summary = await validateVisionSubmission(board, files)
+  const order = board.tasks.map((t) => `${t}.csv`)
+  const sorted = [...files].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+  return { board: board.id, files: sorted, sha256: submissionSha256(files), summary }
+}
+
+export async function scoreSubmission(board: Board, files: readonly SubmittedFile[], onProgress?: ProgressCallback): Promise<BoardScore> {
+  return board.track === 'speech' ? scoreSpeechSubmission(board, files, onProgress) : scoreVisionSubmission(board, files, onProgress)
+}

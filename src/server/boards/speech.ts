@@ -1,0 +1,59 @@
+/**
+ * A speech board: one `{lang}_{size}_train.json`, checked and scored by the functions behind
+ * `dataperf speech eval` (readSampleIdsJson + validateSelection, then evaluateSpeech).
+ */
+import { UserError } from '../../errors.js'
+import { evaluateSpeech } from '../../speech/evaluate.js'
+import { readSampleIdsJson, readSampleIdsYaml, countSamples } from '../../speech/sample-ids.js'
+import { validateSelection } from '../../speech/validate.js'
+import { speechBoardPaths, speechTrainFileName, type SpeechBoard } from '../challenge/load.js'
+import { withStagedFiles, type SubmittedFile } from './staging.js'
+import type { ProgressCallback } from './types.js'
+
+export interface SpeechDetails {
+  seeds: number[]
+  /** macro F1 per seed, in seed order; the score is their mean (np.mean) */
+  perSeedF1: number[]
+}
+
+/** The single file a speech board takes, by its expected name. */
+function theFile(board: SpeechBoard, files: readonly SubmittedFile[]): SubmittedFile {
+  const expected = speechTrainFileName(board)
+  if (files.length !== 1 || files[0]!.name !== expected) {
+    const got = files.length === 0 ? 'no file' : files.map((f) => f.name).join(', ')
+    throw new UserError(`board ${board.id} takes one file named ${expected}, got ${got}`)
+  }
+  return files[0]!
+}
+
+export async function validateSpeechSubmission(board: SpeechBoard, files: readonly SubmittedFile[]): Promise<{ samples: number }> {
+  const file = theFile(board, files)
+  const paths = speechBoardPaths(board)
+  return withStagedFiles([file], [board.dataDir], async (staged) => {
+    const trainFile = staged.get(file.name)!
+    const selected = readSampleIdsJson(trainFile)
+    validateSelection(selected, readSampleIdsYaml(paths.allowedTrainingSet), board.trainSize, { selected: trainFile, allowed: paths.allowedTrainingSet })
+    return { samples: countSamples(selected) }
+  })
+}
+
+const STAGES = ['validating selected IDs', 'loading selected training data', 'loading eval data']
+
+export async function scoreSpeechSubmission(board: SpeechBoard, files: readonly SubmittedFile[], onProgress?: ProgressCallback): Promise<{ score: number; details: SpeechDetails }> {
+  const file = theFile(board, files)
+  const paths = speechBoardPaths(board)
+  const total = STAGES.length + 1
+  const result = await withStagedFiles([file], [board.dataDir], (staged) => evaluateSpeech({
+    language: board.language,
+    trainSize: board.trainSize,
+    ...paths,
+    trainFile: staged.get(file.name)!,
+    configFile: board.configPath,
+    log: (line) => {
+      const k = STAGES.indexOf(line)
+      if (k >= 0) onProgress?.(line, k, total)
+    },
+  }))
+  onProgress?.('scored', total, total)
+  return { score: result.score, details: { seeds: result.seeds, perSeedF1: result.scores } }
+}

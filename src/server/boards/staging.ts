@@ -1,0 +1,43 @@
+/**
+ * The track evaluators read files by path, as the CLI does. A submission's bytes are written to a
+ * private temporary folder under their submitted names, the evaluator runs on those paths, and
+ * the folder is removed; user errors name the submitted file, not the temporary path.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { UserError } from '../../errors.js'
+
+export interface SubmittedFile {
+  name: string
+  bytes: Buffer
+}
+
+/**
+ * Runs `fn` with the files staged in a temporary folder; `paths` maps each name to its path.
+ * User errors name the submitted file; server folders in `hidePrefixes` are cut from messages too,
+ * so a participant sees e.g. `allowed_training_set.yaml`, not where the server keeps it.
+ */
+export async function withStagedFiles<T>(files: readonly SubmittedFile[], hidePrefixes: readonly string[], fn: (paths: Map<string, string>) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'dataperf-submission-'))
+  try {
+    const paths = new Map<string, string>()
+    for (const f of files) {
+      const path = join(dir, f.name) // names were checked against the board's expected names
+      writeFileSync(path, f.bytes, { mode: 0o600 })
+      paths.set(f.name, path)
+    }
+    try {
+      return await fn(paths)
+    } catch (err) {
+      if (err instanceof UserError) {
+        let message = err.message
+        for (const prefix of [dir, ...hidePrefixes]) message = message.split(prefix + '/').join('')
+        throw new UserError(message)
+      }
+      throw err
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
