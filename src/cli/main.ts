@@ -7,6 +7,7 @@ import { registerSpeechCommands } from './speech.js'
 import { registerDoctorCommand } from './doctor.js'
 import { registerDownloadCommand } from './download.js'
 import { registerCompareCommand } from './compare.js'
+import { registerVerifyResultCommand } from './verify-result.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program)
   registerDownloadCommand(program)
   registerCompareCommand(program)
+  registerVerifyResultCommand(program)
   return program
 }
 
