@@ -7,12 +7,14 @@
 import { createPublicKey, generateKeyPairSync, createPrivateKey, sign, verify, createHash, type KeyObject } from 'node:crypto'
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import canonicalize from 'canonicalize'
 import { UserError } from '../errors.js'
 import { tempPathFor } from '../io/atomic-write.js'
 import { hashFilesInBackground } from '../io/file-hash.js'
 import { VERSION } from '../version.js'
+import { canonicalJson } from './canonical-json.js'
 import { boardDataFiles, type Board, type Challenge } from './challenge/load.js'
+
+export { canonicalJson } from './canonical-json.js'
 
 export const MANIFEST_FORMAT = 'dataperf-result/1'
 /** What scored the submission: this package's version (its evaluators are the CLI's). */
@@ -43,13 +45,6 @@ export interface SignedManifest {
   manifest: ResultManifest
   /** base64 ed25519 signature of canonicalJson(manifest) */
   signature: string
-}
-
-/** RFC 8785 canonical JSON: what is signed and hashed, byte for byte. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value)
-  if (text === undefined) throw new Error('canonicalJson: value has no JSON form')
-  return text
 }
 
 export interface ServerKey {
