@@ -30,7 +30,7 @@ const pool = await ParquetFile.open(poolPath)
 const ids = (await pool.readScalars('ImageID')).map(String)
 await pool.close()
 for (const task of ['Cupcake', 'Hawk', 'Sushi']) {
-  const set = weakLabelBaseline(dir, task, ids, 1000)
+  const set = await weakLabelBaseline(dir, task, ids, 1000)
   writeCsv(join(dir, VISION_LAYOUT.trainSet(task)), ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
 }
 

@@ -35,7 +35,7 @@ before(async () => {
   const ids = (await pool.readScalars('ImageID')).map(String)
   await pool.close()
   for (const c of VISION_CONCEPTS) {
-    const set = weakLabelBaseline(dir, c.name, ids, 600)
+    const set = await weakLabelBaseline(dir, c.name, ids, 600)
     writeCsv(join(dir, VISION_LAYOUT.trainSet(c.name)), ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
   }
   reference = await scores(dir)

@@ -52,7 +52,7 @@ function teacherScores(task: string): Float64Array {
   return out
 }
 
-function buildSpecs(): Spec[] {
+async function buildSpecs(): Promise<Spec[]> {
   const rng = new Rng(2024)
   const specs: Spec[] = []
   const scores = Object.fromEntries(VISION_CONCEPTS.map((c) => [c.name, teacherScores(c.name)]))
@@ -97,7 +97,7 @@ function buildSpecs(): Spec[] {
       rows = [...new Set([...pairs.flatMap((r) => [r - 1, r]), ...ranked.slice(0, 100), ...Array.from(rng.sampleIndices(ids.length, 200))])].slice(0, 1000)
       labels = rows.map((r) => (rng.uniform() < 0.1 ? rng.int(2) : teacherLabel(r)))
     } else {
-      const set = weakLabelBaseline(dir, task, ids, 1000, k)
+      const set = await weakLabelBaseline(dir, task, ids, 1000, k)
       const rowOf = new Map(ids.map((id, r) => [id, r]))
       rows = set.ids.map((id) => rowOf.get(id)!)
       labels = set.labels
@@ -131,7 +131,7 @@ print(json.dumps(out))
 `
 
 test(`vision eval equals scikit-learn on ${SETS} varied training sets`, async () => {
-  const specs = buildSpecs()
+  const specs = await buildSpecs()
   const offsets = new Int32Array(SETS + 1)
   specs.forEach((s, k) => (offsets[k + 1] = offsets[k]! + s.rows.length))
   const arrays: Record<string, { data: Float64Array | Float32Array | Int32Array; shape: number[] }> = {

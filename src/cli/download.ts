@@ -9,6 +9,7 @@ import { UserError } from '../errors.js'
 import { installSignalCleanup } from '../download/cleanup.js'
 import { loadParameters, parseLanguages, SPEECH_DEFAULTS, VISION_DEFAULTS, type SpeechLanguage } from '../download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../download/resources.js'
+import { fetchOpenImagesLabels, OPEN_IMAGES_LABELS_URL } from '../download/open-images-labels.js'
 import { nonNegativeInt } from './parse.js'
 
 interface CommonFlags {
@@ -163,14 +164,26 @@ export function registerDownloadCommand(program: Command): void {
 
   const vision = download.command('vision')
     .description('embeddings/, examples/, test_sets/, train_sets/, results/ under --output_path (the resources zip)')
-    .option('--url <url>', 'a direct URL of dataperf-vision-selection-resources.zip (the official link is a Google Drive folder: download it by hand and use --zip)')
+    .option('--url <url>', 'a direct URL of dataperf-vision-selection-resources.zip (the official link is a Google Drive folder: download it by hand and use --zip); with --open-images-labels, of the labels CSV')
+    .option('--open-images-labels', `instead of the resources: Open Images' human-verified labels into <output_path>/metadata/ (default URL ${OPEN_IMAGES_LABELS_URL})`)
   addCommonOptions(vision, 'data',
     'YAML with dataset_url (the official workspace/parameters.yaml; optional dataset_sha256 / _md5 / _size, also applied to --url)')
-    .action(async (opts: CommonFlags & { url?: string }) => {
+    .action(async (opts: CommonFlags & { url?: string; openImagesLabels?: boolean }) => {
       installSignalCleanup()
       if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
       const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
       const progress = progressSink()
+      if (opts.openImagesLabels) {
+        if (opts.zip !== undefined) throw new UserError('--open-images-labels downloads a CSV: --zip does not apply')
+        try {
+          const path = await fetchOpenImagesLabels(opts.url, params, opts.output_path, jobOptions(opts, progress, 'open images labels'))
+          progress.stop()
+          process.stdout.write(`open images labels: ${path}\n`)
+        } finally {
+          progress.stop()
+        }
+        return
+      }
       try {
         const out = await fetchVision(opts.url, params, opts.output_path, jobOptions(opts, progress, 'vision resources'))
         progress.stop()

@@ -6,7 +6,8 @@ import { loadVisionSetup } from '../vision/setup.js'
 import { runVisionEvaluation } from '../vision/eval-job.js'
 import { MAX_TRAINING_ROWS } from '../vision/training-set.js'
 import { runVisionMainJob } from '../vision/main-job.js'
-import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../vision/select/index.js'
+import { runVisionSelection, VISION_SELECTORS, writeSelectionManifest, writeTrainingCsv } from '../vision/select/index.js'
+import { OPEN_IMAGES_HUMAN_LABELS } from '../vision/human-labels.js'
 import { formatVisionTable } from '../vision/table.js'
 import { progressReporter } from './progress.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
@@ -55,16 +56,19 @@ export function registerVisionCommands(program: Command): void {
     .option('--data-dir <dir>', 'overrides data_dir of the setup file')
     .option('--budget <n>', 'rows to select (the challenge allows 1,000)', positiveInt, MAX_TRAINING_ROWS)
     .option('--seed <n>', 'random seed', nonNegativeInt, 0)
-    .action(async (opts: { task: string; out: string; algorithm: string; setup?: string; dataDir?: string; budget: number; seed: number }) => {
+    .option('--human-labels <csv>', `human-verified labels (ImageID,Source,LabelName,Confidence), e.g. Open Images' ${OPEN_IMAGES_HUMAN_LABELS} (default: found under the data folder's metadata/)`)
+    .action(async (opts: { task: string; out: string; algorithm: string; setup?: string; dataDir?: string; budget: number; seed: number; humanLabels?: string }) => {
       const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
       const progress = progressReporter()
       let set
       try {
-        set = await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed, progress.onProgress)
+        set = await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed, progress.onProgress, opts.humanLabels)
       } finally {
         progress.stop()
       }
+      for (const note of set.notes ?? []) process.stderr.write(`warning: ${note}\n`)
       writeTrainingCsv(opts.out, set)
+      writeSelectionManifest(opts.out, { algorithm: opts.algorithm, task: opts.task, budget: opts.budget, seed: opts.seed }, set)
       const positives = set.labels.filter((l) => l === 1).length
       process.stdout.write(`${opts.algorithm}: ${set.ids.length} rows (${positives} labelled 1) for ${opts.task} -> ${opts.out}\n`)
     })

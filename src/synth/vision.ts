@@ -41,6 +41,8 @@ export const VISION_LAYOUT = {
   exampleSet: (task: string) => `examples/alpha_example_set_${task}.csv`,
   machineLabels: 'metadata/train-annotations-machine-imagelabels.csv',
   humanLabels: 'metadata/train-annotations-human-imagelabels.csv',
+  /** Open Images V6's public human labels (what `download vision --open-images-labels` fetches) */
+  openImagesHumanLabels: 'metadata/oidv6-train-annotations-human-imagelabels.csv',
   classDescriptions: 'metadata/class-descriptions.csv',
   results: 'results',
 }

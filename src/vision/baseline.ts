@@ -4,13 +4,14 @@
  * negatives) up to the budget.
  */
 import { Rng } from '../ml/rng.js'
-import { readExampleSet, readHumanLabels } from './metadata.js'
+import { humanLabelsForPool } from './human-labels.js'
+import { readExampleSet } from './metadata.js'
 import type { LabelledIds } from './select/types.js'
 
-export function weakLabelBaseline(dataDir: string, task: string, poolIds: readonly string[], budget = 1000, seed = 0): LabelledIds {
+export async function weakLabelBaseline(dataDir: string, task: string, poolIds: readonly string[], budget = 1000, seed = 0, humanLabelsFile?: string): Promise<LabelledIds> {
   const rng = new Rng(seed)
   const examples = readExampleSet(dataDir, task)
-  const human = readHumanLabels(dataDir, examples.labelName)
+  const { labels: human, report } = await humanLabelsForPool(dataDir, task, examples.labelName, new Set(poolIds), humanLabelsFile)
   const chosen = new Map<string, number>()
   const add = (id: string, label: number) => { if (chosen.size < budget && !chosen.has(id)) chosen.set(id, label) }
   for (const id of examples.ids) add(id, 1)
@@ -22,5 +23,5 @@ export function weakLabelBaseline(dataDir: string, task: string, poolIds: readon
   for (const id of negatives.slice(0, Math.floor(budget * 0.2))) add(id, 0)
   const order = rng.sampleIndices(poolIds.length, Math.min(poolIds.length, budget * 2))
   for (const r of order) add(poolIds[r]!, 0)
-  return { ids: [...chosen.keys()], labels: [...chosen.values()] }
+  return { ids: [...chosen.keys()], labels: [...chosen.values()], ...report }
 }

@@ -28,7 +28,8 @@ export async function runVisionMainJob(options: MainJobOptions): Promise<VisionE
   const pool = await ParquetFile.open(setup.embFile)
   const poolIds = (await pool.readScalars(ID_COLUMN).finally(() => pool.close())).map(String)
   for (const task of setup.tasks) {
-    const set = weakLabelBaseline(setup.dataDir, task.name, poolIds)
+    const set = await weakLabelBaseline(setup.dataDir, task.name, poolIds)
+    for (const note of set.notes ?? []) options.log?.(`warning: ${note}`)
     writeTrainingCsv(task.trainCsv, set)
     options.log?.(`Wrote a baseline training set for ${task.name}: ${task.trainCsv}`)
   }

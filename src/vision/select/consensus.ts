@@ -87,7 +87,7 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
     })
     for (const k of picks) add(low[k]!, 0)
   }
-  return toLabelledIds(ctx, chosen)
+  return toLabelledIds(ctx, chosen, known)
 }
 
 /** The decision value that best separates the labels by F1: a midpoint between two sorted scores. */

@@ -56,7 +56,7 @@ export async function fpsCvSelection(ctx: SelectionContext): Promise<LabelledIds
     if (f1 > bestF1) { bestF1 = f1; best = choice }
     ctx.onProgress?.('cross-validating core sets', c + 1, choices.length)
   })
-  return toLabelledIds(ctx, build(best, positives, known.negatives))
+  return toLabelledIds(ctx, build(best, positives, known.negatives), known)
 }
 
 function foldF1(pool: Float32Array | Float64Array, d: number, chosen: Map<number, number>, test: ReadonlyArray<readonly [number, number]>): number {

@@ -1,6 +1,8 @@
 /** The vision selection algorithms by name, and the job that runs one and writes its CSV. */
 import { UserError } from '../../errors.js'
 import { writeCsv } from '../../io/csv.js'
+import { writeFileAtomic } from '../../io/atomic-write.js'
+import { VERSION } from '../../version.js'
 import { ParquetFile } from '../../io/parquet/reader.js'
 import { weakLabelBaseline } from '../baseline.js'
 import { EMBEDDING_COLUMN, ID_COLUMN } from '../evaluate.js'
@@ -14,14 +16,14 @@ import type { LabelledIds, SelectionContext, VisionSelector } from './types.js'
 
 export const VISION_SELECTORS: Record<string, VisionSelector> = {
   random: randomSelection,
-  'weak-labels': async (ctx) => weakLabelBaseline(ctx.dataDir, ctx.task, ctx.poolIds, ctx.budget, ctx.seed),
+  'weak-labels': async (ctx) => weakLabelBaseline(ctx.dataDir, ctx.task, ctx.poolIds, ctx.budget, ctx.seed, ctx.humanLabelsFile),
   centroid: centroidSelection,
   fpscv: fpsCvSelection,
   pseudolabel: pseudoLabelSelection,
   consensus: consensusSelection,
 }
 
-export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number, onProgress?: SelectionContext['onProgress']): Promise<LabelledIds> {
+export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number, onProgress?: SelectionContext['onProgress'], humanLabelsFile?: string): Promise<LabelledIds> {
   const selector = VISION_SELECTORS[algorithm]
   if (!selector) throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
   if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
@@ -29,7 +31,7 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
   try {
     const poolIds = (await pool.readScalars(ID_COLUMN)).map(String)
     const set = await selector({
-      dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed,
+      dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed, humanLabelsFile,
       vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true, onProgress: (done, total) => onProgress?.('reading the pool', done, total) })).data,
       onProgress,
     })
@@ -42,4 +44,20 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
 
 export function writeTrainingCsv(path: string, set: LabelledIds): void {
   writeCsv(path, ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
+}
+
+/** `X.csv` -> `X.manifest.json`: what the selection did, beside the training set it wrote. */
+export function selectionManifestPath(csvPath: string): string {
+  return csvPath.replace(/\.csv$/i, '') + '.manifest.json'
+}
+
+/** The manifest: tool version, settings, the human labels read (or that there were none) and any notes. */
+export function writeSelectionManifest(csvPath: string, settings: { algorithm: string; task: string; budget: number; seed: number }, set: LabelledIds): void {
+  const manifest = {
+    tool: 'dataperf vision select', version: VERSION, ...settings,
+    rows: set.ids.length, positives: set.labels.filter((l) => l === 1).length,
+    human_labels: set.humanLabels ?? 'not used by this algorithm',
+    notes: set.notes ?? [],
+  }
+  writeFileAtomic(selectionManifestPath(csvPath), JSON.stringify(manifest, null, 2) + '\n')
 }

@@ -1,6 +1,7 @@
 /** Shared by the vision selection algorithms: the task's known labels as pool rows, and a logistic scorer over the pool. */
 import { fitLogisticRegression, decisionFunction, type LogisticRegressionModel, type LogisticRegressionOptions } from '../../ml/logistic-regression.js'
-import { readExampleSet, readHumanLabels } from '../metadata.js'
+import { humanLabelsForPool, type HumanLabelsReport } from '../human-labels.js'
+import { readExampleSet } from '../metadata.js'
 import { Rng } from '../../ml/rng.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
@@ -9,16 +10,18 @@ export interface KnownLabels {
   positives: number[]
   /** pool rows of human-verified negatives */
   negatives: number[]
+  /** which human labels were read, and a note when there were none */
+  report: HumanLabelsReport
 }
 
-export function knownLabels(ctx: SelectionContext): KnownLabels {
+export async function knownLabels(ctx: SelectionContext): Promise<KnownLabels> {
   const rowOf = new Map(ctx.poolIds.map((id, r) => [id, r]))
   const examples = readExampleSet(ctx.dataDir, ctx.task)
-  const human = readHumanLabels(ctx.dataDir, examples.labelName)
+  const { labels: human, report } = await humanLabelsForPool(ctx.dataDir, ctx.task, examples.labelName, new Set(ctx.poolIds), ctx.humanLabelsFile)
   const rows = (ids: string[]) => [...new Set(ids.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined))]
   const positives = rows([...examples.ids, ...human.positives])
   const positiveSet = new Set(positives)
-  return { positives, negatives: rows(human.negatives).filter((r) => !positiveSet.has(r)) }
+  return { positives, negatives: rows(human.negatives).filter((r) => !positiveSet.has(r)), report }
 }
 
 /** Logistic regression (the official model unless options say otherwise) trained on the given labelled pool rows. */
@@ -40,12 +43,13 @@ export function allRows(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i)
 }
 
-export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>): LabelledIds {
-  return { ids: [...chosen.keys()].map((r) => ctx.poolIds[r]!), labels: [...chosen.values()] }
+/** The chosen rows as IDs and labels, with the report of the human labels they came from. */
+export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>, known?: KnownLabels): LabelledIds {
+  return { ids: [...chosen.keys()].map((r) => ctx.poolIds[r]!), labels: [...chosen.values()], ...known?.report }
 }
 
 /** What the label-using algorithms start from: sizes, a seeded Rng, the known labels and the whole pool. */
 export async function selectionInputs(ctx: SelectionContext) {
   const n = ctx.poolIds.length, d = ctx.dim
-  return { n, d, rng: new Rng(ctx.seed), known: knownLabels(ctx), pool: await ctx.vectors(allRows(n)) }
+  return { n, d, rng: new Rng(ctx.seed), known: await knownLabels(ctx), pool: await ctx.vectors(allRows(n)) }
 }
