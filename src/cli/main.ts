@@ -8,6 +8,7 @@ import { registerDoctorCommand } from './doctor.js'
 import { registerDownloadCommand } from './download.js'
 import { registerCompareCommand } from './compare.js'
 import { registerVerifyResultCommand } from './verify-result.js'
+import { registerCreateCommands } from './create.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDownloadCommand(program)
   registerCompareCommand(program)
   registerVerifyResultCommand(program)
+  registerCreateCommands(program)
   return program
 }
 

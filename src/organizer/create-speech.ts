@@ -1,0 +1,220 @@
+/**
+ * `dataperf create speech`: a new speech selection experiment from MSWC's raw material, exactly
+ * as the official create_experiment.py (harvard-edge/dataperf-speech-example) writes it:
+ * - targets: each target's TRAIN clips (splits CSV order) form allowed_training_set.targets[word],
+ *   its DEV then TEST clips eval.targets[word]; the word's parquet rows matching them, in the
+ *   parquet's row order, go to train_embeddings/ and eval_embeddings/ (eval: dev rows, then test rows);
+ * - nontargets: candidates are the metadata's words, in its order, with more than
+ *   `minimumSamplesForNontargetWords` clips and not a target. One numpy RandomState(seed) draws the
+ *   known + unknown words (choice without replacement), then that many clips of each drawn word
+ *   in turn. A known word's matching parquet rows split in half (training first); unknown words
+ *   go to eval only.
+ * - the two YAML files as PyYAML dumps them.
+ * The official script holds the targets in a Python set, so its target order varies from run to
+ * run; ours is the order of --targets.
+ * Where the official script would silently write an inconsistent experiment (a listed clip with
+ * no vector, a missing parquet file), we stop with a one-line error and write nothing.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError, sampleList } from '../errors.js'
+import { ParquetFile } from '../io/parquet/reader.js'
+import { writeVectorTable } from '../io/parquet/writer.js'
+import { writeFileAtomic } from '../io/atomic-write.js'
+import { pyyamlDump } from '../io/pyyaml-dump.js'
+import { NumpyRandomState } from '../ml/numpy-random.js'
+import { SPEECH_LAYOUT } from '../synth/speech.js'
+import { readFilenames, readWordCounts } from './mswc-metadata.js'
+import { readTargetSplits } from './mswc-splits.js'
+import { nontargetClipId } from './clip-ids.js'
+import { buildFolder } from './output-folder.js'
+
+/** The official GenerationParams defaults. */
+export const SPEECH_GENERATION_DEFAULTS = {
+  minimumSamplesForNontargetWords: 200,
+  numNontargetTrainingWords: 100,
+  numNontargetEvalWords: 100,
+  seedNontargetSelection: 0,
+} as const
+
+export interface CreateSpeechOptions {
+  metadata: string
+  splits: string
+  embeddings: string
+  language: string
+  targets: string[]
+  out: string
+  minimumSamplesForNontargetWords?: number
+  numNontargetTrainingWords?: number
+  numNontargetEvalWords?: number
+  seedNontargetSelection?: number
+  onProgress?: (stage: string, done: number, total: number) => void
+}
+
+export interface CreatedSpeech {
+  out: string
+  targets: Array<{ word: string; train: number; eval: number }>
+  knownNontargetWords: string[]
+  unknownNontargetWords: string[]
+  nontargetClips: { train: number; eval: number }
+}
+
+/** A word's embedding file: every row's clip ID, and vectors read on demand. */
+interface WordFile { path: string; file: ParquetFile; ids: string[] }
+
+async function openWordFile(dir: string, word: string, why: string): Promise<WordFile> {
+  const path = join(dir, `${word}.parquet`)
+  if (!existsSync(path)) throw new UserError(`${path}: file not found (${why}); --embeddings must hold one parquet file per word`)
+  const file = await ParquetFile.open(path)
+  try {
+    file.requireColumn(SPEECH_LAYOUT.clipColumn)
+    file.requireColumn(SPEECH_LAYOUT.vectorColumn)
+    const ids = (await file.readScalars(SPEECH_LAYOUT.clipColumn)).map((v) => String(v))
+    return { path, file, ids }
+  } catch (err) {
+    await file.close()
+    throw err
+  }
+}
+
+/** Rows whose clip ID is in `wanted`, in row order (pandas' `isin`). */
+function rowsIn(ids: readonly string[], wanted: ReadonlySet<string>): number[] {
+  const rows: number[] = []
+  ids.forEach((id, r) => { if (wanted.has(id)) rows.push(r) })
+  return rows
+}
+
+function requireVectors(word: WordFile, clips: readonly string[], why: string): void {
+  const have = new Set(word.ids)
+  const missing = [...new Set(clips.filter((c) => !have.has(c)))]
+  if (missing.length > 0) throw new UserError(`${word.path}: no vector for ${missing.length} clip${missing.length > 1 ? 's' : ''} ${why}: ${sampleList(missing, 3)}`)
+}
+
+/** Writes `outputs` (each a list of the file's row numbers, in order) as parquet files of the same columns. */
+async function writeRows(word: WordFile, outputs: Array<{ path: string; rows: number[] }>): Promise<void> {
+  const union = Int32Array.from(new Set(outputs.flatMap((o) => o.rows))).sort()
+  const vectors = await word.file.readVectors(SPEECH_LAYOUT.vectorColumn, { rows: union, rowLabel: (r) => `clip '${word.ids[r]}'` })
+  const slot = new Map<number, number>()
+  union.forEach((row, i) => slot.set(row, i))
+  const { dim, data } = vectors
+  for (const { path, rows } of outputs) {
+    writeVectorTable(path, {
+      rows: rows.length,
+      leading: [{ name: SPEECH_LAYOUT.clipColumn, type: 'STRING', value: (i) => word.ids[rows[i]!]! }],
+      vectorColumn: SPEECH_LAYOUT.vectorColumn,
+      dim,
+      elementType: data instanceof Float64Array ? 'DOUBLE' : 'FLOAT',
+      vectors: (start, end) => {
+        const block = data instanceof Float64Array ? new Float64Array((end - start) * dim) : new Float32Array((end - start) * dim)
+        for (let i = start; i < end; i++) {
+          const s = slot.get(rows[i]!)!
+          block.set(data.subarray(s * dim, (s + 1) * dim), (i - start) * dim)
+        }
+        return block
+      },
+    })
+  }
+}
+
+function checkCount(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new UserError(`${name} must be an integer >= ${min}, got ${value}`)
+}
+
+export async function createSpeechExperiment(options: CreateSpeechOptions): Promise<CreatedSpeech> {
+  const p = { ...SPEECH_GENERATION_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<CreateSpeechOptions>
+  checkCount('--minimum-samples-for-nontarget-words', p.minimumSamplesForNontargetWords, 0)
+  checkCount('--num-nontarget-training-words', p.numNontargetTrainingWords, 0)
+  checkCount('--num-nontarget-eval-words', p.numNontargetEvalWords, 0)
+  checkCount('--seed-nontarget-selection', p.seedNontargetSelection, 0)
+  if (p.seedNontargetSelection > 0xffffffff) throw new UserError(`--seed-nontarget-selection must be below 2^32, got ${p.seedNontargetSelection}`)
+  const targets = [...new Set(options.targets.map((t) => t.trim()).filter((t) => t !== ''))]
+  if (targets.length === 0) throw new UserError('--targets: expected a comma-separated list of target words')
+  for (const t of targets) {
+    if (t.includes('/') || t.startsWith('.')) throw new UserError(`--targets: '${t}' is not a word (it names files ${t}.parquet)`)
+  }
+  if (!existsSync(options.embeddings)) throw new UserError(`${options.embeddings}: folder not found (--embeddings)`)
+  const progress = options.onProgress ?? (() => {})
+
+  return buildFolder(options.out, async (tmp) => {
+    progress('reading metadata', 0, 1)
+    const { words, counts } = await readWordCounts(options.metadata, options.language)
+    const unknown = targets.filter((t) => !counts.has(t))
+    if (unknown.length > 0) throw new UserError(`unknown target word${unknown.length > 1 ? 's' : ''} ${sampleList(unknown)}: not in ${options.metadata}'s ${options.language} wordcounts`)
+
+    // nontarget words: one RandomState stream draws the words, then each word's clips
+    const targetSet = new Set(targets)
+    const candidates = words.filter((w) => counts.get(w)! > p.minimumSamplesForNontargetWords && !targetSet.has(w))
+    const wanted = p.numNontargetTrainingWords + p.numNontargetEvalWords
+    if (candidates.length < wanted) {
+      throw new UserError(`${options.metadata}: only ${candidates.length} nontarget candidate words in ${options.language} (words with more than ${p.minimumSamplesForNontargetWords} clips, not targets); ${wanted} are needed (${p.numNontargetTrainingWords} known + ${p.numNontargetEvalWords} unknown)`)
+    }
+    const rng = new NumpyRandomState(p.seedNontargetSelection)
+    const drawn = rng.choiceWithoutReplacement(candidates, wanted)
+    const filenames = await readFilenames(options.metadata, options.language, new Set(drawn))
+    const drawnClips = drawn.map((word) => {
+      const files = filenames.get(word)
+      if (!files) throw new UserError(`${options.metadata}: no ${options.language}.filenames entry for '${word}'`)
+      if (files.length < p.minimumSamplesForNontargetWords) {
+        throw new UserError(`${options.metadata}: ${options.language}.filenames.${word} lists ${files.length} files, but its wordcount is ${counts.get(word)} and ${p.minimumSamplesForNontargetWords} are drawn`)
+      }
+      return { word, clips: rng.choiceWithoutReplacement(files, p.minimumSamplesForNontargetWords).map((f) => nontargetClipId(word, f)) }
+    })
+
+    progress('reading splits', 0, 1)
+    const splits = await readTargetSplits(options.splits, targets)
+
+    const trainDir = join(tmp, SPEECH_LAYOUT.trainEmbeddings)
+    const evalDir = join(tmp, SPEECH_LAYOUT.evalEmbeddings)
+    const allowed = { targets: new Map<string, string[]>(), nontargets: [] as string[] }
+    const evalSet = { targets: new Map<string, string[]>(), nontargets: [] as string[] }
+    const summary: CreatedSpeech = { out: options.out, targets: [], knownNontargetWords: [], unknownNontargetWords: [], nontargetClips: { train: 0, eval: 0 } }
+    const total = targets.length + drawnClips.length
+    let done = 0
+
+    for (const target of targets) {
+      const s = splits.get(target)!
+      const file = await openWordFile(options.embeddings, target, `target word '${target}'`)
+      try {
+        requireVectors(file, [...s.train, ...s.dev, ...s.test], `listed for '${target}' in ${options.splits}`)
+        const trainRows = rowsIn(file.ids, new Set(s.train))
+        const evalRows = [...rowsIn(file.ids, new Set(s.dev)), ...rowsIn(file.ids, new Set(s.test))]
+        await writeRows(file, [
+          { path: join(trainDir, `${target}.parquet`), rows: trainRows },
+          { path: join(evalDir, `${target}.parquet`), rows: evalRows },
+        ])
+        allowed.targets.set(target, s.train)
+        evalSet.targets.set(target, [...s.dev, ...s.test])
+        summary.targets.push({ word: target, train: trainRows.length, eval: evalRows.length })
+      } finally {
+        await file.file.close()
+      }
+      progress('writing embeddings', ++done, total)
+    }
+
+    for (const [i, { word, clips }] of drawnClips.entries()) {
+      const known = i < p.numNontargetTrainingWords
+      const file = await openWordFile(options.embeddings, word, `drawn as a${known ? ' known' : 'n unknown'} nontarget word`)
+      try {
+        requireVectors(file, clips, `drawn for nontarget word '${word}'`)
+        const rows = rowsIn(file.ids, new Set(clips))
+        const half = known ? Math.floor(rows.length / 2) : 0
+        const trainRows = rows.slice(0, half), evalRows = rows.slice(half)
+        const outputs = [{ path: join(evalDir, `${word}.parquet`), rows: evalRows }]
+        if (known) outputs.unshift({ path: join(trainDir, `${word}.parquet`), rows: trainRows })
+        await writeRows(file, outputs)
+        allowed.nontargets.push(...trainRows.map((r) => file.ids[r]!))
+        evalSet.nontargets.push(...evalRows.map((r) => file.ids[r]!))
+        summary.nontargetClips.train += trainRows.length
+        summary.nontargetClips.eval += evalRows.length
+        ;(known ? summary.knownNontargetWords : summary.unknownNontargetWords).push(word)
+      } finally {
+        await file.file.close()
+      }
+      progress('writing embeddings', ++done, total)
+    }
+
+    writeFileAtomic(join(tmp, SPEECH_LAYOUT.allowedTrainingSet), pyyamlDump(allowed))
+    writeFileAtomic(join(tmp, SPEECH_LAYOUT.evalSet), pyyamlDump(evalSet))
+    return summary
+  })
+}
