@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -170,4 +170,30 @@ test('download vision --zip lays out a hand-downloaded resources zip', async () 
   assert.equal(r.code, 0, r.stderr)
   assert.deepEqual(readdirSync(out).sort(), ['embeddings', 'test_sets'])
   assert.equal(readFileSync(join(out, 'embeddings/train_emb_256_dataperf.parquet')).length, 100)
+})
+
+test('download vision --zip never replaces a user\'s folder or file: a clash is refused, a task_setup.yaml of theirs is kept', async () => {
+  const out = join(work, 'vision-clash')
+  mkdirSync(join(out, 'results'), { recursive: true })
+  writeFileSync(join(out, 'results', 'result_UTC-old.json'), '{}')
+  writeFileSync(join(out, 'task_setup.yaml'), 'data_dir: mine\n')
+  const data = { embeddings: { 'train_emb_256_dataperf.parquet': new Uint8Array(100) }, test_sets: { 'alpha_test_set_Hawk_256.parquet': new Uint8Array(50) } }
+  // a file named `results` where the user has a folder: one line, exit 2, nothing changed
+  const clash = join(work, 'clash.zip')
+  writeFileSync(clash, zipSync({ x: { ...data, results: strToU8('not a folder') } }))
+  const r = await runCliAsync(['download', 'vision', '--zip', clash, '--output_path', out])
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /vision-clash\/results is a folder and .*clash\.zip holds a file 'results' there; refusing to replace it/)
+  assert.equal(r.stderr.trim().split('\n').filter((l) => !/^extracting/.test(l)).length, 1)
+  assert.deepEqual(readdirSync(out).sort(), ['results', 'task_setup.yaml'])
+  assert.equal(readFileSync(join(out, 'results', 'result_UTC-old.json'), 'utf8'), '{}')
+  // the zip's own task_setup.yaml: the user's stays, the new one lands beside it, and the log says so
+  const setup = join(work, 'setup.zip')
+  writeFileSync(setup, zipSync({ x: { ...data, 'task_setup.yaml': strToU8('data_dir: zips\n') } }))
+  const s = await runCliAsync(['download', 'vision', '--zip', setup, '--output_path', out])
+  assert.equal(s.code, 0, s.stderr)
+  assert.equal(readFileSync(join(out, 'task_setup.yaml'), 'utf8'), 'data_dir: mine\n')
+  assert.equal(readFileSync(join(out, 'task_setup.downloaded.yaml'), 'utf8'), 'data_dir: zips\n')
+  assert.match(s.stderr, /task_setup\.yaml: kept yours; the one from .*setup\.zip is .*task_setup\.downloaded\.yaml/)
+  assert.equal(readFileSync(join(out, 'results', 'result_UTC-old.json'), 'utf8'), '{}')
 })

@@ -5,16 +5,19 @@
  *   mlcube.yaml); the folder is swapped in whole;
  * - vision: `{output_path}/embeddings/`, `examples/`, `test_sets/`, `train_sets/`, `results/`
  *   (CoactiveAI/dataperf-vision-selection README: the resources zip's folders are moved into
- *   data/); merged file by file, so the user's own training sets and results stay.
+ *   data/); merged file by file, so the user's own training sets, results and setup stay.
  * Zips may wrap their content in one top folder (or a few nested ones); we find the content.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { dirname, extname, join } from 'node:path'
+import { UserError } from '../errors.js'
 import { tempName } from './cleanup.js'
 import { diskError } from './disk-errors.js'
 
 export const SPEECH_LAYOUT = ['train_embeddings', 'eval_embeddings', 'allowed_training_set.yaml', 'eval.yaml'] as const
 export const VISION_LAYOUT = ['embeddings', 'test_sets'] as const
+/** The vision zip's data folders: downloading again replaces their files (the rest is the user's). */
+export const VISION_RESOURCE_FOLDERS = ['embeddings', 'test_sets', 'examples'] as const
 
 const visible = (names: string[]) => names.filter((n) => n !== '__MACOSX' && !n.startsWith('.'))
 
@@ -83,22 +86,84 @@ export function swapInto(src: string, dest: string): void {
   rmSync(old, { recursive: true, force: true })
 }
 
-/**
- * Moves the contents of folder `src` into folder `dest`: files replace files of the same name,
- * folders merge, anything else in `dest` stays. Every file arrives by rename, whole.
- */
-export function mergeInto(src: string, dest: string): void {
+/** How one path of the extracted tree arrives in the user's folder. */
+type Step =
+  | { kind: 'move'; from: string; to: string }
+  | { kind: 'replace'; from: string; to: string }
+  | { kind: 'beside'; from: string; to: string; kept: string }
+
+export interface MergeOptions {
+  /** top-level folders the download owns (its data): a differing file there is replaced */
+  owned: readonly string[]
+  /** names the message uses for the zip */
+  source: string
+  log?: (message: string) => void
+}
+
+function sameBytes(a: string, b: string): boolean {
+  const sa = statSync(a), sb = statSync(b)
+  return sa.size === sb.size && readFileSync(a).equals(readFileSync(b))
+}
+
+/** `name.downloaded.ext`, else `name.downloaded-2.ext`, ...: a free name beside `path`. */
+function besideName(path: string): string {
+  const ext = extname(path)
+  const stem = path.slice(0, path.length - ext.length)
+  for (let i = 1; ; i++) {
+    const candidate = `${stem}.downloaded${i === 1 ? '' : `-${i}`}${ext}`
+    if (!lexists(candidate)) return candidate
+  }
+}
+
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function isDirectory(path: string): boolean | undefined {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return undefined // a dangling symbolic link
+  }
+}
+
+/** Plans the merge of `src` into `dest` (nothing moves yet); throws on a file/folder clash. */
+function planMerge(src: string, dest: string, rel: string, options: MergeOptions, steps: Step[]): void {
   for (const name of readdirSync(src)) {
     if (name === '__MACOSX') continue
     const from = join(src, name)
     const to = join(dest, name)
+    const path = rel === '' ? name : `${rel}/${name}`
     const fromDir = statSync(from).isDirectory()
-    const toStat = existsSync(to) ? statSync(to) : undefined
-    if (fromDir && toStat?.isDirectory()) {
-      mergeInto(from, to)
-    } else {
-      if (toStat) swapInto(from, to)
-      else move(from, to)
+    if (!lexists(to)) { steps.push({ kind: 'move', from, to }); continue }
+    const toDir = isDirectory(to)
+    if (toDir === undefined || toDir !== fromDir) {
+      const theirs = toDir === undefined ? 'a dangling link' : toDir ? 'a folder' : 'a file'
+      throw new UserError(`${to} is ${theirs} and ${options.source} holds a ${fromDir ? 'folder' : 'file'} '${path}' there; refusing to replace it (nothing was changed: move it aside or choose another --output_path)`)
     }
+    if (fromDir) { planMerge(from, to, path, options, steps); continue }
+    if (options.owned.includes(path.split('/')[0]!)) steps.push({ kind: 'replace', from, to })
+    else if (!sameBytes(from, to)) steps.push({ kind: 'beside', from, to: besideName(to), kept: to })
+  }
+}
+
+/**
+ * Moves the contents of folder `src` into folder `dest`, folders merging. A file the user already
+ * has is never lost: inside the download's own data folders (`options.owned`) a differing file is
+ * replaced by the new one (that is what downloading again means), anywhere else the user's file stays
+ * and the new one is written beside it as `name.downloaded.ext`, said in the log. A file where the
+ * zip has a folder (or the reverse) is refused before anything moves. Every file arrives by rename.
+ */
+export function mergeInto(src: string, dest: string, options: MergeOptions): void {
+  const steps: Step[] = []
+  planMerge(src, dest, '', options, steps)
+  for (const step of steps) {
+    if (step.kind === 'beside') options.log?.(`${step.kept}: kept yours; the one from ${options.source} is ${step.to}`)
+    move(step.from, step.to) // a rename replaces a file whole
   }
 }

@@ -12,7 +12,7 @@ import { BadZipError, extractZip, type ExtractOptions } from './extract.js'
 import { googleDriveMessage, isGoogleDriveUrl } from './google-drive.js'
 import { downloadFile, verifyFile, type DownloadOptions } from './http-download.js'
 import {
-  describeTop, findContentRoot, hasVisionData, isSpeechLayout, isVisionLayout, mergeInto, missingSpeechParts, swapInto,
+  describeTop, findContentRoot, hasVisionData, isSpeechLayout, isVisionLayout, mergeInto, missingSpeechParts, swapInto, VISION_RESOURCE_FOLDERS,
 } from './layout.js'
 import { checksFor, resourceFor, speechPrefix, VISION_PREFIX, type Parameters, type Resource, type SpeechLanguage } from './parameters.js'
 
@@ -158,6 +158,6 @@ export async function fetchVision(url: string | undefined, params: Parameters, o
   ensureWritableDir(output)
   removeStaleTemps(output)
   const got = await obtainZip(resource, join(output, VISION_ZIP_NAME), options)
-  await extractAndPlace(got, output, isVisionLayout, VISION_LAYOUT_TEXT, (root) => mergeInto(root, output), options)
+  await extractAndPlace(got, output, isVisionLayout, VISION_LAYOUT_TEXT, (root) => mergeInto(root, output, { owned: VISION_RESOURCE_FOLDERS, source: got.zip, log: options.log }), options)
   return output
 }
