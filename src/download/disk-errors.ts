@@ -1,5 +1,8 @@
 /** File-system failures while writing downloads and extracted files, as one-line user errors. */
 import { UserError } from '../errors.js'
+import { errnoCode } from '../io/fs-errors.js'
+
+export { errnoCode }
 
 const NO_SPACE = new Set(['ENOSPC', 'EDQUOT', 'EFBIG'])
 const NOT_WRITABLE: Record<string, string> = {
@@ -11,12 +14,6 @@ const NOT_A_FOLDER: Record<string, string> = {
   ENOTDIR: 'a parent is a file, not a folder',
   EEXIST: 'a file is in the way of a folder',
   ENOENT: 'no such folder',
-}
-
-/** The error code of a Node file-system error, if `err` is one. */
-export function errnoCode(err: unknown): string | undefined {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code
-  return typeof code === 'string' ? code : undefined
 }
 
 export function isDiskError(err: unknown): boolean {

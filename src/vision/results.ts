@@ -1,7 +1,9 @@
 /** The official results file (result_UTC-*.json) and our manifest beside it. */
-import { statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { writeFileAtomic } from '../io/atomic-write.js'
+import { UserError } from '../errors.js'
+import { writeGroupExclusive } from '../io/exclusive-write.js'
+import { fsError } from '../io/fs-errors.js'
 import { pythonJsonDumps, PyInt } from '../io/python-json.js'
 import { VERSION } from '../version.js'
 import type { TaskEvaluation } from './evaluate.js'
@@ -34,6 +36,8 @@ export interface WrittenResults {
 /**
  * Writes results_dir/result_UTC-....json exactly as the official tool (json.dump, indent 4), and
  * manifest_UTC-....json beside it: tool version, settings, and SHA-256 of every input file.
+ * Neither replaces an existing file: when the second's name is taken (two runs in one second),
+ * the pair is named result_UTC-...-2.json and so on. Both are written, or neither.
  */
 export function writeVisionResults(
   setup: VisionSetup,
@@ -42,10 +46,7 @@ export function writeVisionResults(
   settings: Record<string, unknown>,
   now = new Date(),
 ): WrittenResults {
-  const stamp = utcStamp(now)
   const text = pythonJsonDumps(officialResults(evals))
-  const resultsPath = join(setup.resultsDir, `result_${stamp}.json`)
-  const manifestPath = join(setup.resultsDir, `manifest_${stamp}.json`)
   const inputs: Record<string, unknown> = {}
   for (const [path, sha256] of Object.entries(hashes)) {
     inputs[relative(setup.dataDir, path) || path] = { sha256, bytes: new PyInt(statSync(path).size) }
@@ -54,7 +55,7 @@ export function writeVisionResults(
     tool: 'dataperf',
     version: VERSION,
     created: now.toISOString(),
-    results_file: `result_${stamp}.json`,
+    results_file: '',
     setup_file: setup.setupPath,
     data_dir: setup.dataDir,
     settings,
@@ -65,7 +66,28 @@ export function writeVisionResults(
       test_rows: new PyInt(e.testRows), test_positives: new PyInt(e.testPositives),
     }])),
   }
-  writeFileAtomic(resultsPath, text)
-  writeFileAtomic(manifestPath, pythonJsonDumps(manifest) + '\n')
-  return { resultsPath, manifestPath, text }
+  // the official name when it is free, else -2, -3, ...; the manifest first, so a result never lacks one
+  const stamp = utcStamp(now)
+  let written
+  try {
+    written = writeGroupExclusive(setup.resultsDir, (n) => {
+      const name = `${stamp}${n === 0 ? '' : `-${n + 1}`}.json`
+      return [
+        { name: `manifest_${name}`, data: pythonJsonDumps({ ...manifest, results_file: `result_${name}` }) + '\n' },
+        { name: `result_${name}`, data: text },
+      ]
+    })
+  } catch (err) {
+    throw resultsDirError(setup, err) ?? err
+  }
+  return { resultsPath: join(setup.resultsDir, written[1]!.name), manifestPath: join(setup.resultsDir, written[0]!.name), text }
+}
+
+/** A one-line error for a results folder that cannot take the files; undefined for anything else. */
+function resultsDirError(setup: VisionSetup, err: unknown): UserError | undefined {
+  const advice = `nothing was written; fix it or set another results_dir in ${setup.setupPath}`
+  if (existsSync(setup.resultsDir) && !statSync(setup.resultsDir).isDirectory()) {
+    return new UserError(`${setup.resultsDir}: is a file, not a folder (results_dir); ${advice}`)
+  }
+  return fsError(setup.resultsDir, err, 'write the results there', advice)
 }
