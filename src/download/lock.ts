@@ -29,7 +29,14 @@ export function acquireLock(path: string): () => void {
       rmSync(lock, { force: true })
       continue
     }
-    try { writeSync(fd, String(process.pid)) } finally { closeSync(fd) }
+    try {
+      writeSync(fd, String(process.pid))
+    } catch (err) {
+      rmSync(lock, { force: true }) // e.g. a full disk: no lock file without its pid
+      throw diskError(lock, err) ?? err
+    } finally {
+      closeSync(fd)
+    }
     const untrack = track(lock)
     held.add(lock)
     return () => { untrack(); held.delete(lock); rmSync(lock, { force: true }) }
