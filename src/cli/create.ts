@@ -1,7 +1,8 @@
 import { Command } from 'commander'
 import { createSpeechExperiment, SPEECH_GENERATION_DEFAULTS } from '../organizer/create-speech.js'
+import { createVisionExperiment, VISION_CREATE_DEFAULTS } from '../organizer/create-vision.js'
 import { progressReporter } from './progress.js'
-import { nonNegativeInt } from './parse.js'
+import { nonNegativeInt, positiveInt } from './parse.js'
 
 /** `dataperf create speech|vision`: new experiments for organizers, from raw corpora. */
 export function registerCreateCommands(program: Command): void {
@@ -31,6 +32,34 @@ export function registerCreateCommands(program: Command): void {
         const targets = s.targets.map((t) => `${t.word} ${t.train}/${t.eval}`).join(', ')
         process.stdout.write(`Wrote ${s.out}: targets (train/eval clips) ${targets}; ${s.knownNontargetWords.length} known nontarget words ` +
           `(${s.nontargetClips.train} training clips), ${s.unknownNontargetWords.length} unknown ones; ${s.nontargetClips.eval} nontarget eval clips\n`)
+      } finally {
+        progress.stop()
+      }
+    })
+
+  const v = VISION_CREATE_DEFAULTS
+  create.command('vision')
+    .description('an experiment in the official layout: the pool without the test images, test_sets/, examples/, metadata/ and task_setup.yaml')
+    .requiredOption('--pool <parquet>', 'candidate pool (ImageID, embedding)')
+    .requiredOption('--human-labels <csv>', 'Open Images-style human labels (ImageID,Source,LabelName,Confidence)')
+    .requiredOption('--class-descriptions <csv>', 'LabelName,DisplayName')
+    .requiredOption('--concepts <list>', 'comma-separated concepts (DisplayName or LabelName); each becomes a task')
+    .requiredOption('--out <dir>', 'new (or empty) output folder')
+    .option('--image-urls <csv>', 'ImageID,OriginalURL (Open Images image list) for the example sets\' OriginalURL column')
+    .option('--examples <n>', 'example positives per task', positiveInt, v.examples)
+    .option('--test-positives <n>', 'held-out verified positives per test set', positiveInt, v.testPositives)
+    .option('--test-negatives <n>', 'held-out verified negatives per test set', positiveInt, v.testNegatives)
+    .option('--seed <n>', 'random seed', nonNegativeInt, v.seed)
+    .action(async (opts: {
+      pool: string; humanLabels: string; classDescriptions: string; concepts: string; out: string; imageUrls?: string
+      examples: number; testPositives: number; testNegatives: number; seed: number
+    }) => {
+      const progress = progressReporter()
+      try {
+        const s = await createVisionExperiment({ ...opts, concepts: opts.concepts.split(','), onProgress: progress.onProgress })
+        progress.stop()
+        const tasks = s.tasks.map((t) => `${t.task} (${t.testPositives}+${t.testNegatives} test, ${t.examples} examples)`).join(', ')
+        process.stdout.write(`Wrote ${s.out}: pool of ${s.poolSize} (${s.removed} test images removed), tasks ${tasks}\n`)
       } finally {
         progress.stop()
       }
