@@ -1,0 +1,168 @@
+// The pages' only script, loaded as a module by every page. Everything it does is an enhancement:
+// the server-rendered HTML is complete without it. It shows times in the visitor's time zone, sorts
+// tables, accepts dropped files, follows a submission or a board live over server-sent events, and
+// asks before destructive forms. Compiled by the project's tsc (DOM types) and served as-is.
+
+const FINAL = new Set(['scored', 'failed'])
+
+function localTimes(root: ParentNode): void {
+  const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
+  const rel = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+  for (const el of root.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
+    const date = new Date(el.dateTime)
+    if (Number.isNaN(date.getTime())) continue
+    if (!el.title) el.title = el.textContent ?? ''
+    let text = fmt.format(date)
+    if (el.hasAttribute('data-relative')) text += ` (${relative(rel, date.getTime() - Date.now())})`
+    el.textContent = text
+  }
+}
+
+function relative(rel: Intl.RelativeTimeFormat, ms: number): string {
+  const abs = Math.abs(ms)
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]]
+  for (const [unit, size] of units) if (abs >= size) return rel.format(Math.round(ms / size), unit)
+  return rel.format(Math.round(ms / 1000), 'second')
+}
+
+function sortableTables(root: ParentNode): void {
+  for (const table of root.querySelectorAll<HTMLTableElement>('table[data-sortable]')) {
+    const headers = [...table.querySelectorAll<HTMLTableCellElement>('thead th')]
+    headers.forEach((th, column) => {
+      const kind = th.dataset['sort']
+      if (!kind || th.querySelector('button')) return
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'sort'
+      button.append(...th.childNodes)
+      th.append(button)
+      button.addEventListener('click', () => {
+        const ascending = th.getAttribute('aria-sort') !== 'ascending'
+        for (const other of headers) other.removeAttribute('aria-sort')
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending')
+        const body = table.tBodies[0]
+        if (!body) return
+        const value = (row: HTMLTableRowElement) => row.cells[column]?.dataset['value'] ?? row.cells[column]?.textContent ?? ''
+        const rows = [...body.rows].sort((a, b) => {
+          const order = kind === 'number' ? Number(value(a)) - Number(value(b)) : value(a).localeCompare(value(b))
+          return ascending ? order : -order
+        })
+        body.append(...rows)
+      })
+    })
+  }
+}
+
+function dropzones(root: ParentNode): void {
+  for (const zone of root.querySelectorAll<HTMLElement>('[data-dropzone]')) {
+    const input = zone.querySelector<HTMLInputElement>('input[type=file]')
+    const chosen = zone.querySelector<HTMLElement>('[data-chosen]')
+    if (!input) continue
+    const show = () => {
+      const files = [...(input.files ?? [])]
+      if (chosen) chosen.textContent = files.length === 0 ? '' : `Chosen: ${files.map((f) => `${f.name} (${Math.max(1, Math.round(f.size / 1024))} KB)`).join(', ')}`
+    }
+    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over') })
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'))
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault()
+      zone.classList.remove('over')
+      if (e.dataTransfer?.files.length) { input.files = e.dataTransfer.files; show() }
+    })
+    input.addEventListener('change', show)
+    zone.classList.add('enhanced')
+  }
+}
+
+/** On the submit form, only the chosen board's quota and file names are shown. */
+function boardPicker(root: ParentNode): void {
+  const select = root.querySelector<HTMLSelectElement>('[data-board-select]')
+  if (!select) return
+  const update = () => {
+    for (const el of document.querySelectorAll<HTMLElement>('[data-quota-board],[data-files-board]')) {
+      el.hidden = (el.dataset['quotaBoard'] ?? el.dataset['filesBoard']) !== select.value
+    }
+    for (const el of document.querySelectorAll('[data-board-name]')) el.textContent = select.value
+  }
+  select.addEventListener('change', update)
+  update()
+}
+
+function confirmations(root: ParentNode): void {
+  for (const form of root.querySelectorAll<HTMLFormElement>('form[data-confirm]')) {
+    form.addEventListener('submit', (e) => { if (!window.confirm(form.dataset['confirm'] ?? 'Are you sure?')) e.preventDefault() })
+  }
+  for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
+    button.addEventListener('click', async () => {
+      const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
+      if (!target) return
+      target.select()
+      try { await navigator.clipboard.writeText(target.value); button.textContent = 'Copied' } catch { button.textContent = 'Press Ctrl+C' }
+    })
+  }
+}
+
+/** Fetches this page again and swaps the named live region for the fresh server rendering. */
+async function refreshRegion(name: string): Promise<HTMLElement | undefined> {
+  const response = await fetch(location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+  if (!response.ok) return undefined
+  const doc = new DOMParser().parseFromString(await response.text(), 'text/html')
+  const fresh = doc.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
+  const current = document.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
+  if (!fresh || !current) return undefined
+  const adopted = document.importNode(fresh, true)
+  current.replaceWith(adopted)
+  enhance(adopted)
+  return adopted
+}
+
+interface LiveEvent { status?: string; stage?: string; done?: number; total?: number }
+
+function parseEvent(data: string): LiveEvent {
+  try { return JSON.parse(data) as LiveEvent } catch { return {} }
+}
+
+function liveRegions(): void {
+  for (const region of document.querySelectorAll<HTMLElement>('[data-live-region][data-live-url]')) {
+    const name = region.dataset['liveRegion'] ?? ''
+    const url = region.dataset['liveUrl'] ?? ''
+    if (!url || typeof EventSource === 'undefined') continue
+    if (name === 'submission' && FINAL.has(region.dataset['liveStatus'] ?? '')) continue
+    const source = new EventSource(url, { withCredentials: true })
+    let pending: ReturnType<typeof setTimeout> | undefined
+    const onEvent = (e: MessageEvent<string>) => {
+      const ev = parseEvent(e.data)
+      if (name === 'submission') {
+        const live = document.querySelector<HTMLElement>('[data-live-region="submission"]')
+        const stage = live?.querySelector<HTMLElement>('[data-stage]')
+        if (stage && ev.stage) stage.textContent = ev.stage
+        const bar = live?.querySelector<HTMLProgressElement>('[data-progress]')
+        if (bar && typeof ev.done === 'number' && typeof ev.total === 'number' && ev.total > 0) { bar.max = ev.total; bar.value = ev.done }
+        const shown = live?.dataset['liveStatus']
+        if (ev.status && ev.status !== shown) {
+          if (FINAL.has(ev.status)) source.close()
+          void refreshRegion(name)
+        }
+      } else {
+        // A board: several scores may land together; refresh once after they settle.
+        clearTimeout(pending)
+        pending = setTimeout(() => void refreshRegion(name), 300)
+      }
+    }
+    for (const type of ['message', 'status', 'progress', 'stage', 'score', 'scored', 'failed']) source.addEventListener(type, onEvent as EventListener)
+  }
+}
+
+function enhance(root: ParentNode): void {
+  localTimes(root)
+  sortableTables(root)
+  dropzones(root)
+  confirmations(root)
+}
+
+document.documentElement.classList.add('js')
+enhance(document)
+boardPicker(document)
+liveRegions()
+
+export {}

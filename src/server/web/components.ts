@@ -1,0 +1,127 @@
+// Pieces several pages share: form fields with their labels and errors, the leaderboard table,
+// status badges, quota lines.
+import { html, type HtmlValue, type SafeHtml } from './html.js'
+import { boardTitle, formatScore, scoreHtml, timeHtml } from './format.js'
+import type { BoardView, LeaderboardRowView, QuotaView, SubmissionRowView, SubmissionStatus } from './view-models.js'
+
+export interface FieldOptions {
+  name: string
+  label: string
+  type?: 'text' | 'email' | 'password' | 'url' | 'datetime-local' | 'number'
+  value?: string
+  error?: string
+  hint?: HtmlValue
+  required?: boolean
+  autocomplete?: string
+  id?: string
+  min?: number
+  maxlength?: number
+}
+
+/** A labelled input; its hint and error are tied to it by aria-describedby. */
+export function inputField(o: FieldOptions): SafeHtml {
+  const id = o.id ?? `f-${o.name}`
+  const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  return html`<div class="field${o.error ? ' invalid' : ''}">
+  <label for="${id}">${o.label}${o.required ? '' : html` <span class="muted">(optional)</span>`}</label>
+  ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
+  <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.required ? html` required` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.min !== undefined ? html` min="${o.min}"` : ''}${o.maxlength !== undefined ? html` maxlength="${o.maxlength}"` : ''}${described ? html` aria-describedby="${described}"` : ''}${o.error ? html` aria-invalid="true"` : ''}>
+  ${o.error ? html`<p class="error" id="${id}-error">${o.error}</p>` : ''}
+</div>`
+}
+
+export function textareaField(o: FieldOptions & { rows?: number }): SafeHtml {
+  const id = o.id ?? `f-${o.name}`
+  const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  return html`<div class="field${o.error ? ' invalid' : ''}">
+  <label for="${id}">${o.label}${o.required ? '' : html` <span class="muted">(optional)</span>`}</label>
+  ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
+  <textarea id="${id}" name="${o.name}" rows="${o.rows ?? 3}"${o.maxlength !== undefined ? html` maxlength="${o.maxlength}"` : ''}${described ? html` aria-describedby="${described}"` : ''}${o.error ? html` aria-invalid="true"` : ''}>${o.value ?? ''}</textarea>
+  ${o.error ? html`<p class="error" id="${id}-error">${o.error}</p>` : ''}
+</div>`
+}
+
+const STATUS_TEXT: Record<SubmissionStatus, string> = { queued: 'Queued', running: 'Running', scored: 'Scored', failed: 'Failed' }
+
+export function statusBadge(status: SubmissionStatus): SafeHtml {
+  return html`<span class="badge status-${status}">${STATUS_TEXT[status]}</span>`
+}
+
+export function quotaText(q: QuotaView): SafeHtml {
+  return html`<strong>${q.remaining}</strong> of ${q.limit} submissions left today; resets ${timeHtml(q.resetsAt, { relative: true })}`
+}
+
+/** A header cell whose column the client script can sort (server order is by rank). */
+function sortableTh(label: HtmlValue, kind: 'number' | 'text', opts: { sorted?: boolean; className?: string } = {}): SafeHtml {
+  return html`<th scope="col" data-sort="${kind}"${opts.className ? html` class="${opts.className}"` : ''}${opts.sorted ? html` aria-sort="ascending"` : ''}>${label}</th>`
+}
+
+/** The leaderboard table: rank, team, method, score (and a column per vision task), submissions, last.
+ *  Compact (the home page's top of each board): rank, team, score only. */
+export function leaderboardTable(board: BoardView, rows: readonly LeaderboardRowView[], opts: { compact?: boolean; caption: string }): SafeHtml {
+  const tasks = board.track === 'vision' && !opts.compact ? board.tasks ?? [] : []
+  const scoreLabel = board.track === 'vision' ? 'Mean F1' : 'Macro F1'
+  const full = !opts.compact
+  if (rows.length === 0) {
+    return html`<p class="empty">No scored submissions on this board yet.</p>`
+  }
+  const th = (label: HtmlValue, kind: 'number' | 'text', o: { sorted?: boolean; className?: string } = {}) =>
+    full ? sortableTh(label, kind, o) : html`<th scope="col"${o.className ? html` class="${o.className}"` : ''}>${label}</th>`
+  return html`<div class="table-wrap"><table class="board"${full ? html` data-sortable` : ''}>
+<caption>${opts.caption}</caption>
+<thead><tr>
+  ${th('Rank', 'number', { sorted: true, className: 'num' })}
+  ${th('Team', 'text')}
+  ${full ? th('Method', 'text') : ''}
+  ${th(scoreLabel, 'number', { className: 'num' })}
+  ${tasks.map((t) => th(html`${t} <abbr title="F1 score">F1</abbr>`, 'number', { className: 'num' }))}
+  ${full ? html`${th('Submissions', 'number', { className: 'num' })}${th('Last submission', 'number')}` : ''}
+</tr></thead>
+<tbody>
+${rows.map((r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
+  <td class="num" data-value="${r.rank}">${r.rank}</td>
+  <td data-value="${r.team}">${r.team}${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
+  ${full ? html`<td data-value="${r.method}">${r.submissionId ? html`<a href="/submissions/${r.submissionId}">${r.method}</a>` : r.method}</td>` : ''}
+  <td class="num score" data-value="${String(r.score)}">${scoreHtml(r.score)}</td>
+  ${tasks.map((t) => {
+    const v = r.taskF1?.[t]
+    return v === undefined ? html`<td class="num" data-value="-1">–</td>` : html`<td class="num" data-value="${String(v)}">${scoreHtml(v)}</td>`
+  })}
+  ${full ? html`<td class="num" data-value="${r.submissions}">${r.submissions}</td><td data-value="${r.lastSubmission.getTime()}">${timeHtml(r.lastSubmission)}</td>` : ''}
+</tr>`)}
+</tbody>
+</table></div>`
+}
+
+/** A list of submissions (a team's own, or all of them for organizers). */
+export function submissionsTable(rows: readonly SubmissionRowView[], opts: { caption: string; showTeam?: boolean; actions?: (row: SubmissionRowView) => HtmlValue }): SafeHtml {
+  if (rows.length === 0) return html`<p class="empty">No submissions yet.</p>`
+  return html`<div class="table-wrap"><table data-sortable>
+<caption>${opts.caption}</caption>
+<thead><tr>
+  ${sortableTh('Submitted', 'number', { sorted: true })}
+  ${sortableTh('Board', 'text')}
+  ${opts.showTeam ? sortableTh('Team', 'text') : ''}
+  ${sortableTh('Method', 'text')}
+  ${sortableTh('Status', 'text')}
+  ${sortableTh('Score', 'number', { className: 'num' })}
+  ${opts.actions ? html`<th scope="col">Actions</th>` : ''}
+</tr></thead>
+<tbody>
+${rows.map((r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
+  <td data-value="${r.submittedAt.getTime()}">${timeHtml(r.submittedAt)}</td>
+  <td data-value="${r.board}">${r.board}</td>
+  ${opts.showTeam ? html`<td data-value="${r.team ?? ''}">${r.team ?? ''}</td>` : ''}
+  <td data-value="${r.method}"><a href="/submissions/${r.id}">${r.method}</a>${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
+  <td data-value="${r.status}">${statusBadge(r.status)}</td>
+  <td class="num" data-value="${r.score === undefined ? '-1' : String(r.score)}">${r.score === undefined ? '–' : html`<span title="${String(r.score)}">${formatScore(r.score)}</span>`}</td>
+  ${opts.actions ? html`<td>${opts.actions(r)}</td>` : ''}
+</tr>`)}
+</tbody>
+</table></div>`
+}
+
+/** <option>s for a board picker. */
+export function boardOptions(boards: readonly BoardView[], selected: string | undefined): SafeHtml {
+  return html`${boards.map((b) => html`<option value="${b.id}"${b.id === selected ? html` selected` : ''}>${b.id} — ${boardTitle(b)}</option>`)}`
+}

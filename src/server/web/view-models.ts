@@ -1,0 +1,207 @@
+// The plain objects the page views render. The route layer fills them from the server's services;
+// the views know nothing of the database, of Fastify or of the challenge loader, so they can be
+// rendered and tested on their own.
+
+export interface UserView {
+  name: string
+  email: string
+  isOrganizer: boolean
+  team?: { id: string; name: string }
+}
+
+/** What every page needs besides its own content. */
+export interface PageContext {
+  challengeName: string
+  /** The path of the page, to mark the current navigation entry. */
+  path: string
+  user?: UserView
+  /** Token for the hidden `_csrf` field of every state-changing form. */
+  csrfToken: string
+  flash?: { kind: 'ok' | 'error'; text: string }
+}
+
+export interface BoardView {
+  id: string
+  track: 'speech' | 'vision'
+  /** Speech: en | id | pt. */
+  language?: string
+  /** Speech: the cap on the training set (25 or 60). */
+  trainSize?: number
+  /** Vision: the task names, in the challenge's order. */
+  tasks?: string[]
+  /** Hidden from participants until an organizer publishes it (hidden phase). */
+  hidden?: boolean
+}
+
+export interface PhaseView {
+  name: string
+  start: Date
+  end: Date
+  dailyLimit: number
+  leaderboard: 'public' | 'hidden'
+  rule: 'best' | 'latest'
+}
+
+export interface LeaderboardRowView {
+  rank: number
+  team: string
+  method: string
+  score: number
+  submissions: number
+  lastSubmission: Date
+  baseline: boolean
+  submissionId?: string
+  /** Vision: F1 per task. */
+  taskF1?: Record<string, number>
+}
+
+export interface ChartPoint { at: Date; score: number }
+export interface ChartSeries { name: string; baseline?: boolean; points: ChartPoint[] }
+
+export interface BoardTop {
+  board: BoardView
+  rows: LeaderboardRowView[]
+  /** True when the board exists but the visitor may not see it yet. */
+  withheld: boolean
+}
+
+export interface HomeView {
+  name: string
+  description: string
+  boards: BoardView[]
+  phases: PhaseView[]
+  currentPhase?: PhaseView
+  nextPhase?: PhaseView
+  tops: BoardTop[]
+  /** The server's own URL, for the `dataperf submit --server` example. */
+  serverUrl: string
+}
+
+export interface LeaderboardView {
+  board: BoardView
+  boards: BoardView[]
+  /** The board is hidden from participants; only organizers reach this page then. */
+  hidden: boolean
+  rule: 'best' | 'latest'
+  rows: LeaderboardRowView[]
+  series: ChartSeries[]
+  csvUrl: string
+  jsonUrl: string
+  /** Server-sent events announcing new scores on this board (progressive enhancement). */
+  eventsUrl?: string
+}
+
+export interface QuotaView {
+  limit: number
+  used: number
+  remaining: number
+  resetsAt: Date
+}
+
+export type SubmitField = 'board' | 'file' | 'method' | 'description' | 'link'
+
+export interface SubmitView {
+  boards: BoardView[]
+  selectedBoard?: string
+  quotas: Record<string, QuotaView>
+  values: { method: string; description: string; link: string }
+  errors: Partial<Record<SubmitField, string>>
+  /** Why submitting is not possible now (no team, no open phase); the form is then not shown. */
+  closedReason?: string
+  maxUploadBytes: number
+}
+
+export type SubmissionStatus = 'queued' | 'running' | 'scored' | 'failed'
+
+export interface SpeechDetailsView { kind: 'speech'; seeds: number[]; perSeedF1: number[] }
+export interface VisionDetailsView {
+  kind: 'vision'
+  tasks: Record<string, { accuracy: number; recall: number; precision: number; f1: number }>
+}
+
+export interface SubmissionView {
+  id: string
+  board: BoardView
+  team: string
+  method: string
+  description?: string
+  link?: string
+  status: SubmissionStatus
+  stage?: string
+  progress?: { done: number; total: number }
+  error?: string
+  score?: number
+  details?: SpeechDetailsView | VisionDetailsView
+  rank?: number
+  baseline?: boolean
+  submittedAt: Date
+  scoredAt?: Date
+  sha256?: string
+  manifestUrl?: string
+  publicKeyUrl: string
+  eventsUrl: string
+}
+
+export interface SubmissionRowView {
+  id: string
+  board: string
+  method: string
+  status: SubmissionStatus
+  score?: number
+  submittedAt: Date
+  baseline?: boolean
+  team?: string
+}
+
+export interface TeamView {
+  team?: { id: string; name: string; members: { name: string; email: string }[] }
+  invites: { code: string; createdAt: Date }[]
+  /** An invitation code just created, shown once. */
+  newInviteCode?: string
+  tokens: { id: string; name: string; createdAt: Date; lastUsedAt?: Date }[]
+  /** A token just created: its secret is shown this once and never again. */
+  newToken?: { name: string; token: string }
+  submissions: SubmissionRowView[]
+  quotas: { board: BoardView; quota: QuotaView }[]
+  errors: Partial<Record<'teamName' | 'inviteCode' | 'tokenName', string>>
+  serverUrl: string
+}
+
+export interface RankChangeView {
+  team: string
+  rankBefore?: number
+  rankAfter?: number
+  scoreBefore?: number
+  scoreAfter?: number
+}
+
+export interface AuditEntryView { seq: number; at: Date; kind: string; actor: string; summary: string }
+
+export interface OrganizerView {
+  phases: PhaseView[]
+  boards: BoardView[]
+  submissions: SubmissionRowView[]
+  rescore?: { board: string; changes: RankChangeView[] }
+  audit: { entries: AuditEntryView[]; chain: { ok: boolean; brokenAt?: number } }
+  health: {
+    queue: { queued: number; running: number; failed: number; scored: number }
+    workers: { id: string; lastSeen: Date; job?: string }[]
+  }
+  errors: Partial<Record<string, string>>
+}
+
+export interface AccountView {
+  mode: 'login' | 'signup'
+  values: { email: string; name: string; inviteCode: string }
+  errors: Partial<Record<'email' | 'name' | 'password' | 'inviteCode' | 'form', string>>
+  /** The server asks for an invitation code at sign-up. */
+  inviteRequired: boolean
+  /** Where to go after logging in. */
+  next?: string
+}
+
+export interface ErrorView {
+  status: number
+  title: string
+  message: string
+}

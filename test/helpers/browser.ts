@@ -1,0 +1,33 @@
+// Debian's Chromium driven by playwright-core, for the pages' tests. The flags keep Chromium from
+// reaching for the network (this machine and CI have none outside loopback) and from needing a GPU
+// or a sandbox (tests run as root in CI). A missing Chromium fails the test: CI installs it.
+import { existsSync } from 'node:fs'
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+
+export const CHROMIUM_PATH = process.env['DATAPERF_CHROMIUM'] ?? '/usr/bin/chromium'
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+]
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install chromium" (.ci/run does)`)
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
+}
+
+export const DESKTOP = { width: 1280, height: 900 } as const
+export const PHONE = { width: 390, height: 844 } as const
+
+/** A fresh context (cookies, storage) per simulated visitor. */
+export async function newVisitor(browser: Browser, opts: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<BrowserContext> {
+  return browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: opts.viewport ?? DESKTOP,
+    timezoneId: opts.timezoneId ?? 'UTC',
+    locale: 'en-US',
+    acceptDownloads: true,
+  })
+}
