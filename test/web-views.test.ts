@@ -24,6 +24,8 @@ let server: LocalServer
 let browser: Browser
 /** The live submission's state, advanced by the test's event stream. */
 let liveStatus: 'queued' | 'running' | 'scored' = 'queued'
+/** The open event stream of the live submission page, for the test to send the final event. */
+let liveStream: import('node:http').ServerResponse | undefined
 
 const pages: Record<string, () => SafeHtml> = {
   '/': () => homePage(fx.ctx({ path: '/' }), fx.homeView()),
@@ -40,7 +42,7 @@ const pages: Record<string, () => SafeHtml> = {
   })),
   '/submissions/failed': () => submissionPage(fx.ctx(), fx.submissionView({ status: 'failed', error: 'worker lost the data file speech/eval.yaml', score: undefined, rank: undefined, details: undefined })),
   '/submissions/live': () => submissionPage(fx.ctx(), fx.submissionView({
-    id: 'live', status: liveStatus, stage: liveStatus === 'running' ? 'training seed 3 of 10' : undefined,
+    id: 'live', status: liveStatus, stage: liveStatus === 'running' ? 'training seed 3 of 10' : undefined, progress: liveStatus === 'running' ? { done: 3, total: 10 } : undefined,
     score: liveStatus === 'scored' ? 0.5 : undefined, rank: liveStatus === 'scored' ? 2 : undefined,
     details: liveStatus === 'scored' ? fx.submissionView().details : undefined, eventsUrl: '/events/live',
   })),
@@ -61,8 +63,9 @@ before(async () => {
     if (path === '/events/live') {
       // A running event, then the final one: the page must follow both without a reload.
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' })
-      setTimeout(() => { liveStatus = 'running'; res.write(`data: ${JSON.stringify({ status: 'running', stage: 'training seed 3 of 10', done: 3, total: 10 })}\n\n`) }, 200)
-      setTimeout(() => { liveStatus = 'scored'; res.write(`event: scored\ndata: ${JSON.stringify({ status: 'scored' })}\n\n`) }, 900)
+      liveStream = res
+      liveStatus = 'running'
+      res.write(`data: ${JSON.stringify({ status: 'running', stage: 'training seed 3 of 10', done: 3, total: 10 })}\n\n`)
       return
     }
     if (path.endsWith('/events')) { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write(': quiet board\n\n'); return }
@@ -76,6 +79,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  liveStream?.end()
   server?.close()
 })
 
@@ -209,9 +213,12 @@ test('a submission page follows the status live: running with its stage, then sc
   liveStatus = 'queued'
   const page = await open('/submissions/live')
   await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42 })
-  assert.equal(await page.locator('.status .badge').innerText(), 'Queued')
-  await page.locator('[data-stage]', { hasText: 'training seed 3 of 10' }).waitFor({ timeout: 5000 })
-  await page.locator('.status .badge', { hasText: 'Scored' }).waitFor({ timeout: 5000 })
+  await page.locator('[data-stage]', { hasText: 'training seed 3 of 10' }).waitFor({ timeout: 10_000 })
+  await page.locator('.status .badge', { hasText: 'Running' }).waitFor({ timeout: 10_000 })
+  assert.equal(await page.locator('progress[data-progress]').evaluate((e) => (e as HTMLProgressElement).value), 3)
+  liveStatus = 'scored'
+  liveStream?.write(`event: scored\ndata: ${JSON.stringify({ status: 'scored' })}\n\n`)
+  await page.locator('.status .badge', { hasText: 'Scored' }).waitFor({ timeout: 10_000 })
   assert.equal(await page.locator('.big-score').innerText(), 'Score 0.5000 · rank 2 on en-25')
   assert.equal(await page.locator('figure.chart rect').count(), 10, 'one bar per seed')
   assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'the page was not reloaded')

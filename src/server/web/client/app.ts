@@ -102,11 +102,18 @@ function confirmations(root: ParentNode): void {
   }
 }
 
-/** Fetches this page again and swaps the named live region for the fresh server rendering. */
+const refreshCounts = new Map<string, number>()
+
+/** Fetches this page again and swaps the named live region for the fresh server rendering; an
+ *  answer overtaken by a later refresh of the same region is dropped, so the newest state wins. */
 async function refreshRegion(name: string): Promise<HTMLElement | undefined> {
+  const ticket = (refreshCounts.get(name) ?? 0) + 1
+  refreshCounts.set(name, ticket)
   const response = await fetch(location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
   if (!response.ok) return undefined
-  const doc = new DOMParser().parseFromString(await response.text(), 'text/html')
+  const text = await response.text()
+  if (refreshCounts.get(name) !== ticket) return undefined
+  const doc = new DOMParser().parseFromString(text, 'text/html')
   const fresh = doc.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
   const current = document.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
   if (!fresh || !current) return undefined
