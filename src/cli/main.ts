@@ -9,6 +9,7 @@ import { registerDownloadCommand } from './download.js'
 import { registerCompareCommand } from './compare.js'
 import { registerVerifyResultCommand } from './verify-result.js'
 import { registerCreateCommands } from './create.js'
+import { registerServeCommands } from './serve.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program)
   registerVerifyResultCommand(program)
   registerCreateCommands(program)
+  registerServeCommands(program)
   return program
 }
 

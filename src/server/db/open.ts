@@ -1,0 +1,98 @@
+/**
+ * The one module that knows which database is behind the server: an embedded SQLite file
+ * (better-sqlite3) by default, or PostgreSQL (`pg`) for a URL starting with postgres://.
+ * Opening migrates the schema to the latest version.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SQLite from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
+import { Migrator, type MigrationProvider } from 'kysely/migration'
+import { UserError } from '../../errors.js'
+import { migrations } from './migrations.js'
+import type { Database } from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Db {
+  kysely: Kysely<Database>
+  dialect: Dialect
+  /** where it is, without a password */
+  describe: string
+  close(): Promise<void>
+}
+
+export function isPostgresUrl(spec: string): boolean {
+  return /^postgres(ql)?:\/\//.test(spec)
+}
+
+// pg returns BIGINT (count(*)) as text; counts here are small, so numbers are safe
+pg.types.setTypeParser(20, (v: string) => Number(v))
+
+export async function openDb(spec: string, options: { migrate?: boolean } = {}): Promise<Db> {
+  let kysely: Kysely<Database>
+  let dialect: Dialect
+  let describe: string
+  if (isPostgresUrl(spec)) {
+    dialect = 'postgres'
+    const url = new URL(spec)
+    describe = `postgres://${url.host}${url.pathname}`
+    const pool = new pg.Pool({ connectionString: spec, max: 10 })
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    try {
+      await sql`select 1`.execute(kysely)
+    } catch (err) {
+      await kysely.destroy()
+      throw new UserError(`cannot connect to ${describe}: ${(err as Error).message}`)
+    }
+  } else {
+    dialect = 'sqlite'
+    const path = resolve(spec)
+    describe = path
+    mkdirSync(dirname(path), { recursive: true })
+    let database: SQLite.Database
+    try {
+      database = new SQLite(path)
+    } catch (err) {
+      throw new UserError(`cannot open the SQLite database ${path}: ${(err as Error).message}`)
+    }
+    // WAL lets a reader (audit-verify, a second process) run beside the server; busy_timeout waits out a writer
+    database.pragma('journal_mode = WAL')
+    database.pragma('busy_timeout = 5000')
+    database.pragma('foreign_keys = ON')
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  }
+  const db: Db = { kysely, dialect, describe, close: () => kysely.destroy() }
+  if (options.migrate !== false) await migrate(db)
+  return db
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(db.dialect) }
+  const migrator = new Migrator({ db: db.kysely, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed on ${db.describe}: ${(error as Error).message ?? String(error)}`)
+  }
+}
+
+/**
+ * Runs fn in one transaction. On PostgreSQL, `lock` names advisory locks taken for the
+ * transaction (to serialise e.g. appends to the audit chain); SQLite transactions are already
+ * serialised by the single connection.
+ */
+export async function inTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.kysely.transaction().execute(fn)
+}
+
+export async function advisoryLock(db: Db, trx: Transaction<Database>, key: number): Promise<void> {
+  if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${key})`.execute(trx)
+}
+
+/** Unique-constraint violation, in either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string }
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

@@ -1,0 +1,194 @@
+/**
+ * The server's tables, as Kysely sees them. Times are ISO-8601 UTC strings (sortable as text in
+ * both databases); flags are 0/1 integers; ids are random text, so nothing differs between SQLite
+ * and PostgreSQL and no id can be guessed.
+ */
+export interface UsersTable {
+  id: string
+  email: string
+  name: string
+  /** scrypt$N$r$p$salt$hash, never the password */
+  password_hash: string
+  role: 'participant' | 'organizer'
+  created_at: string
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value */
+  token_hash: string
+  user_id: string
+  created_at: string
+  expires_at: string
+}
+
+export interface ApiTokensTable {
+  id: string
+  user_id: string
+  name: string
+  /** SHA-256 of the token; the token is shown once */
+  token_hash: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface SignupInvitesTable {
+  code_hash: string
+  created_by: string | null
+  created_at: string
+  used_by: string | null
+  used_at: string | null
+}
+
+export interface TeamsTable {
+  id: string
+  name: string
+  created_by: string
+  created_at: string
+}
+
+export interface TeamMembersTable {
+  team_id: string
+  /** unique: one team per user */
+  user_id: string
+  joined_at: string
+}
+
+export interface TeamInvitesTable {
+  code_hash: string
+  team_id: string
+  created_by: string
+  created_at: string
+  expires_at: string
+  used_by: string | null
+}
+
+export interface BlobsTable {
+  /** SHA-256 of bytes: content-addressed, stored once */
+  sha256: string
+  bytes: Buffer
+  size: number
+}
+
+export interface SubmissionsTable {
+  id: string
+  board: string
+  team_id: string
+  user_id: string
+  phase: string | null
+  method: string
+  description: string | null
+  link: string | null
+  /** the submission's SHA-256 (boards/submissionSha256); unique per team and board */
+  sha256: string
+  status: 'queued' | 'running' | 'scored' | 'failed'
+  stage: string | null
+  progress_done: number
+  progress_total: number
+  error: string | null
+  /** the current score (the latest scoring); old ones stay in `scores` */
+  score: number | null
+  details: string | null
+  score_id: string | null
+  baseline: number
+  /** UTC day charged to the quota (YYYY-MM-DD) */
+  quota_day: string
+  submitted_at: string
+  scored_at: string | null
+}
+
+export interface SubmissionFilesTable {
+  submission_id: string
+  position: number
+  name: string
+  blob_sha256: string
+}
+
+export interface QuotaCountersTable {
+  team_id: string
+  board: string
+  day: string
+  used: number
+}
+
+export interface JobsTable {
+  id: string
+  submission_id: string
+  kind: 'score' | 'rescore'
+  status: 'queued' | 'running' | 'done' | 'failed'
+  attempts: number
+  lease_owner: string | null
+  lease_expires_at: string | null
+  error: string | null
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+}
+
+export interface ScoresTable {
+  id: string
+  submission_id: string
+  /** unique: a job writes at most one score, whatever happens to its worker */
+  job_id: string
+  score: number
+  details: string
+  /** the unsigned manifest (JSON); the server signs it when asked */
+  manifest: string
+  evaluator_version: string
+  created_at: string
+}
+
+export interface AuditLogTable {
+  seq: number
+  at: string
+  kind: string
+  actor: string
+  payload: string
+  prev_hash: string
+  hash: string
+}
+
+export interface BoardStateTable {
+  board: string
+  phase: string
+  published_at: string | null
+  published_by: string | null
+}
+
+export interface PhaseOverridesTable {
+  name: string
+  start: string | null
+  end: string | null
+  daily_limit: number | null
+  leaderboard: string | null
+  rule: string | null
+}
+
+export interface WorkersTable {
+  id: string
+  host: string
+  pid: number
+  started_at: string
+  last_seen_at: string
+  jobs_done: number
+}
+
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  signup_invites: SignupInvitesTable
+  teams: TeamsTable
+  team_members: TeamMembersTable
+  team_invites: TeamInvitesTable
+  blobs: BlobsTable
+  submissions: SubmissionsTable
+  submission_files: SubmissionFilesTable
+  quota_counters: QuotaCountersTable
+  jobs: JobsTable
+  scores: ScoresTable
+  audit_log: AuditLogTable
+  board_state: BoardStateTable
+  phase_overrides: PhaseOverridesTable
+  workers: WorkersTable
+}

@@ -1,0 +1,96 @@
+/**
+ * The Fastify application: plugins (cookies, CSRF, rate limits, multipart uploads, OpenAPI), the
+ * /api/v1 routes (thin: each calls one service), the error shape `{ error: { code, message } }`,
+ * and the place where the pages plugin (issue 10) registers: `options.plugins`.
+ */
+import { randomBytes } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyMultipart from '@fastify/multipart'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifySwagger from '@fastify/swagger'
+import { UserError } from '../../errors.js'
+import { VERSION } from '../../version.js'
+import type { ServerContext } from '../services/context.js'
+import { ServiceError } from '../services/errors.js'
+import { csrfError, registerAuth, SESSION_COOKIE } from './auth.js'
+import { adminRoutes } from './routes/admin.js'
+import { authRoutes } from './routes/auth.js'
+import { challengeRoutes } from './routes/challenge.js'
+import { leaderboardRoutes } from './routes/leaderboard.js'
+import { submissionRoutes } from './routes/submissions.js'
+import { teamRoutes } from './routes/teams.js'
+import { tokenRoutes } from './routes/tokens.js'
+
+export interface RateLimit { max: number; windowMs: number }
+
+export interface AppOptions {
+  /** signs result manifests; absent on a server without keys */
+  keys: { privateKey: import('node:crypto').KeyObject; publicKeyPem: string }
+  rateLimits?: { login?: RateLimit; submit?: RateLimit }
+  /** more plugins (the web pages) registered after the API, with the same context */
+  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
+  logger?: boolean
+  /** Secure flag on cookies (behind HTTPS) */
+  secureCookies?: boolean
+}
+
+export interface RouteDeps {
+  ctx: ServerContext
+  options: AppOptions
+  rateLimits: { login: RateLimit; submit: RateLimit }
+}
+
+export const DEFAULT_RATE_LIMITS = { login: { max: 10, windowMs: 60_000 }, submit: { max: 30, windowMs: 60_000 } }
+
+export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false })
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
+
+  await app.register(fastifyCookie)
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies ?? false },
+    csrfOpts: { hmacKey: randomBytes(32).toString('hex'), userInfo: true },
+    getUserInfo: (req) => req.sessionToken ?? '',
+  })
+  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' })
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: ctx.config.maxUploadBytes, files: 20, fields: 10, fieldSize: 10_000, parts: 40 },
+  })
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'dataperf leaderboard server', version: VERSION, description: 'Submit DataPerf training sets, follow their scoring, read the leaderboards.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  })
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = err as Error & { statusCode?: number; code?: string; validation?: unknown }
+    if (err instanceof ServiceError) return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } })
+    if (err instanceof UserError) return reply.status(400).send({ error: { code: 'bad_request', message: err.message } })
+    if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') { const c = csrfError(); return reply.status(403).send({ error: { code: c.code, message: c.message } }) }
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: { code: 'too_large', message: `upload too large: at most ${ctx.config.maxUploadBytes} bytes per submission` } })
+    }
+    if (e.validation) return reply.status(400).send({ error: { code: 'bad_request', message: e.message } })
+    if (e.statusCode === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: e.message } })
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.status(e.statusCode).send({ error: { code: e.code ?? 'bad_request', message: e.message } })
+    req.log.error(err)
+    process.stderr.write(`dataperf server: ${req.method} ${req.url}: ${e.stack ?? e.message}\n`)
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; the server log has the details' } })
+  })
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }))
+
+  registerAuth(app, ctx)
+  const deps: RouteDeps = { ctx, options, rateLimits }
+  await app.register(async (api) => {
+    for (const routes of [authRoutes, teamRoutes, tokenRoutes, challengeRoutes, submissionRoutes, leaderboardRoutes, adminRoutes]) routes(api, deps)
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  }, { prefix: '/api/v1' })
+  for (const plugin of options.plugins ?? []) await app.register(plugin, { ctx })
+  await app.ready()
+  return app
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify'
+import { createTeam, createTeamInvite, joinTeam, leaveTeam, myTeam } from '../../services/teams.js'
+import { listTeamSubmissions } from '../../services/submissions.js'
+import { requireAuth } from '../auth.js'
+import type { RouteDeps } from '../app.js'
+
+const tags = ['teams']
+
+export function teamRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
+  api.post<{ Body: { name: string } }>('/teams', {
+    schema: { tags, summary: 'Create a team (you become its first member)', body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+  }, async (req, reply) => reply.status(201).send({ team: await createTeam(ctx, requireAuth(req), req.body.name) }))
+
+  api.get('/teams/mine', { schema: { tags, summary: 'Your team and its members' } }, async (req) => ({ team: (await myTeam(ctx, requireAuth(req))) ?? null }))
+
+  api.get('/teams/mine/submissions', { schema: { tags, summary: "Your team's submissions, newest first" } }, async (req) => ({ submissions: await listTeamSubmissions(ctx, requireAuth(req)) }))
+
+  api.post<{ Params: { id: string } }>('/teams/:id/invites', {
+    schema: { tags, summary: 'A single-use invite code for your team (valid 7 days)', params: { type: 'object', properties: { id: { type: 'string' } } } },
+  }, async (req, reply) => {
+    const invite = await createTeamInvite(ctx, requireAuth(req), req.params.id)
+    return reply.status(201).send({ code: invite.code, expires_at: invite.expiresAt })
+  })
+
+  api.post<{ Body: { code: string } }>('/teams/join', {
+    schema: { tags, summary: 'Join a team with its invite code', body: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } } },
+  }, async (req) => ({ team: await joinTeam(ctx, requireAuth(req), req.body.code) }))
+
+  api.post('/teams/leave', { schema: { tags, summary: 'Leave your team' } }, async (req) => {
+    await leaveTeam(ctx, requireAuth(req))
+    return { ok: true }
+  })
+}

@@ -1,0 +1,60 @@
+/**
+ * The job table as a queue with leases. A worker claims the oldest job that is queued, or whose
+ * lease ran out (its worker died), renews the lease while it works, and finishes it only if it
+ * still holds the lease. On PostgreSQL the claim is one UPDATE over a `FOR UPDATE SKIP LOCKED`
+ * pick, so any number of worker machines share the table without taking a job twice; on SQLite
+ * the single UPDATE is atomic by itself.
+ */
+import type { Kysely, Transaction } from 'kysely'
+import type { Db } from '../db/open.js'
+import type { Database, JobsTable } from '../db/schema.js'
+import { newId } from '../services/secrets.js'
+
+export type Job = JobsTable
+
+export async function enqueueJob(trx: Transaction<Database> | Kysely<Database>, submissionId: string, kind: Job['kind'], now: Date): Promise<string> {
+  const id = newId('job')
+  await trx.insertInto('jobs').values({ id, submission_id: submissionId, kind, status: 'queued', attempts: 0, lease_owner: null, lease_expires_at: null, error: null, created_at: now.toISOString(), started_at: null, finished_at: null }).execute()
+  return id
+}
+
+export async function claimJob(db: Db, workerId: string, leaseMs: number, now: Date): Promise<Job | undefined> {
+  const nowIso = now.toISOString()
+  const claimed = await db.kysely.updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      lease_owner: workerId,
+      lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      attempts: eb('attempts', '+', 1),
+      started_at: nowIso,
+    }))
+    .where('id', '=', (eb) => {
+      let pick = eb.selectFrom('jobs').select('id')
+        .where((w) => w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_expires_at', '<', nowIso)])]))
+        .orderBy('created_at').orderBy('id').limit(1)
+      if (db.dialect === 'postgres') pick = pick.forUpdate().skipLocked()
+      return pick
+    })
+    .returningAll()
+    .executeTakeFirst()
+  return claimed
+}
+
+/** Extends the lease; false when the job is no longer this worker's (lease lost and retaken). */
+export async function renewLease(db: Db, jobId: string, workerId: string, leaseMs: number, now: Date): Promise<boolean> {
+  const r = await db.kysely.updateTable('jobs').set({ lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
+    .where('id', '=', jobId).where('lease_owner', '=', workerId).where('status', '=', 'running').executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+/** Marks the job done or failed inside the caller's transaction, only if this worker still holds it. */
+export async function closeJob(trx: Transaction<Database>, jobId: string, workerId: string, status: 'done' | 'failed', now: Date, error: string | null = null): Promise<boolean> {
+  const r = await trx.updateTable('jobs').set({ status, finished_at: now.toISOString(), lease_expires_at: null, error })
+    .where('id', '=', jobId).where('lease_owner', '=', workerId).where('status', '=', 'running').executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+export async function queueCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.kysely.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}

@@ -1,0 +1,57 @@
+/**
+ * What every service works with: the database, the loaded challenge, the settings, and the
+ * in-process event bus (SSE listeners). Built once by `startServer` or `startWorker`; HTTP routes,
+ * pages and CLI commands all call services with it, so none of them touches SQL.
+ */
+import { EventEmitter } from 'node:events'
+import type { Challenge } from '../challenge/load.js'
+import type { Db } from '../db/open.js'
+
+export interface ServerConfig {
+  /** named in manifests: the server's public URL or name */
+  serverName: string
+  /** uploads over this many bytes are refused while they stream in */
+  maxUploadBytes: number
+  /** sign-up needs an invite code made by an organizer */
+  inviteOnly: boolean
+  sessionTtlMs: number
+  /** a job whose worker stops renewing its lease for this long is taken again */
+  leaseMs: number
+  /** a job taken this many times without finishing is failed */
+  maxAttempts: number
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  serverName: 'dataperf',
+  maxUploadBytes: 20 * 1024 * 1024,
+  inviteOnly: false,
+  sessionTtlMs: 14 * 24 * 3600 * 1000,
+  leaseMs: 60_000,
+  maxAttempts: 3,
+}
+
+/** Events about one submission: `submission:<id>` with the new status (listeners re-read it). */
+export class SubmissionEvents extends EventEmitter {
+  constructor() {
+    super()
+    this.setMaxListeners(0)
+  }
+  changed(submissionId: string): void {
+    this.emit(`submission:${submissionId}`)
+    this.emit('job')
+  }
+}
+
+export interface ServerContext {
+  db: Db
+  challenge: Challenge
+  config: ServerConfig
+  events: SubmissionEvents
+  now: () => Date
+}
+
+export function createContext(db: Db, challenge: Challenge, config: Partial<ServerConfig> = {}): ServerContext {
+  return { db, challenge, config: { ...DEFAULT_CONFIG, ...config }, events: new SubmissionEvents(), now: () => new Date() }
+}
+
+export const iso = (d: Date) => d.toISOString()

@@ -1,0 +1,95 @@
+/**
+ * Teams: a user belongs to at most one team; a member invites others with a single-use code
+ * (valid 7 days, kept hashed); leaving the last member leaves the team and its submissions.
+ */
+import { isUniqueViolation } from '../db/open.js'
+import type { User } from './accounts.js'
+import { iso, type ServerContext } from './context.js'
+import { badRequest, forbidden, ServiceError } from './errors.js'
+import { newId, newSecret, sha256Hex } from './secrets.js'
+
+export interface Team {
+  id: string
+  name: string
+  members: Array<{ id: string; name: string; email: string }>
+}
+
+const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
+
+export async function teamIdOf(ctx: ServerContext, userId: string): Promise<string | undefined> {
+  const row = await ctx.db.kysely.selectFrom('team_members').select('team_id').where('user_id', '=', userId).executeTakeFirst()
+  return row?.team_id
+}
+
+export async function myTeam(ctx: ServerContext, user: User): Promise<Team | undefined> {
+  const teamId = await teamIdOf(ctx, user.id)
+  return teamId ? getTeam(ctx, teamId) : undefined
+}
+
+export async function getTeam(ctx: ServerContext, teamId: string): Promise<Team | undefined> {
+  const team = await ctx.db.kysely.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst()
+  if (!team) return undefined
+  const members = await ctx.db.kysely.selectFrom('team_members').innerJoin('users', 'users.id', 'team_members.user_id')
+    .select(['users.id', 'users.name', 'users.email']).where('team_members.team_id', '=', teamId).orderBy('team_members.joined_at').execute()
+  return { ...team, members }
+}
+
+/** The caller's team, or a 403 saying how to get one. */
+export async function requireTeam(ctx: ServerContext, user: User): Promise<string> {
+  const teamId = await teamIdOf(ctx, user.id)
+  if (!teamId) throw new ServiceError(403, 'no_team', 'you are in no team: create one (POST /api/v1/teams) or join one with an invite code')
+  return teamId
+}
+
+export async function createTeam(ctx: ServerContext, user: User, nameRaw: string): Promise<Team> {
+  const name = nameRaw.trim()
+  if (name === '' || name.length > 80) throw badRequest('team name: expected 1 to 80 characters')
+  const id = newId('team')
+  const now = iso(ctx.now())
+  try {
+    await ctx.db.kysely.transaction().execute(async (trx) => {
+      await trx.insertInto('teams').values({ id, name, created_by: user.id, created_at: now }).execute()
+      await trx.insertInto('team_members').values({ team_id: id, user_id: user.id, joined_at: now }).execute()
+    })
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const existing = await teamIdOf(ctx, user.id)
+      if (existing) throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
+      throw new ServiceError(409, 'team_name_taken', `a team named '${name}' exists; choose another name`)
+    }
+    throw err
+  }
+  return (await getTeam(ctx, id))!
+}
+
+export async function createTeamInvite(ctx: ServerContext, user: User, teamId: string): Promise<{ code: string; expiresAt: string }> {
+  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden('only members of a team can invite to it')
+  const code = newSecret('dp_team')
+  const now = ctx.now()
+  const expiresAt = iso(new Date(now.getTime() + INVITE_TTL_MS))
+  await ctx.db.kysely.insertInto('team_invites').values({ code_hash: sha256Hex(code), team_id: teamId, created_by: user.id, created_at: iso(now), expires_at: expiresAt, used_by: null }).execute()
+  return { code, expiresAt }
+}
+
+export async function joinTeam(ctx: ServerContext, user: User, code: string): Promise<Team> {
+  const now = iso(ctx.now())
+  const teamId = await ctx.db.kysely.transaction().execute(async (trx) => {
+    const invite = await trx.selectFrom('team_invites').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirst()
+    if (!invite || invite.used_by !== null || invite.expires_at <= now) throw new ServiceError(403, 'invite_invalid', 'that team invite code is unknown, used or expired; ask the team for a new one')
+    const claimed = await trx.updateTable('team_invites').set({ used_by: user.id }).where('code_hash', '=', invite.code_hash).where('used_by', 'is', null).executeTakeFirst()
+    if (Number(claimed.numUpdatedRows) !== 1) throw new ServiceError(403, 'invite_invalid', 'that team invite code was just used')
+    try {
+      await trx.insertInto('team_members').values({ team_id: invite.team_id, user_id: user.id, joined_at: now }).execute()
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
+      throw err
+    }
+    return invite.team_id
+  })
+  return (await getTeam(ctx, teamId))!
+}
+
+export async function leaveTeam(ctx: ServerContext, user: User): Promise<void> {
+  const deleted = await ctx.db.kysely.deleteFrom('team_members').where('user_id', '=', user.id).executeTakeFirst()
+  if (Number(deleted.numDeletedRows) === 0) throw new ServiceError(409, 'no_team', 'you are in no team')
+}

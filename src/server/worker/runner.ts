@@ -1,0 +1,168 @@
+/**
+ * A job worker: takes jobs from the job table (queue/jobs.ts), scores each in a worker thread,
+ * renews its lease while scoring, and writes the score, the submission's new state, the unsigned
+ * manifest and the audit entry in ONE transaction that first checks it still holds the lease;
+ * the score row is unique per job, so each job leaves at most one score whatever happens.
+ * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
+ */
+import { hostname } from 'node:os'
+import { resolve } from 'node:path'
+import { VERSION } from '../../version.js'
+import { hashFilesInBackground } from '../../io/file-hash.js'
+import { boardDataFiles, findBoard } from '../challenge/load.js'
+import type { BoardScore } from '../boards/index.js'
+import { claimJob, closeJob, renewLease, type Job } from '../queue/jobs.js'
+import { appendAudit } from '../services/audit.js'
+import { iso, type ServerContext } from '../services/context.js'
+import { newId } from '../services/secrets.js'
+import { submissionFiles } from '../services/submissions.js'
+import { scoreInThread, ScoringError, type ScoringRun } from './score.js'
+
+export interface WorkerOptions {
+  /** wait between polls of an empty queue (an in-process enqueue wakes the worker at once) */
+  pollMs?: number
+  log?: (line: string) => void
+}
+
+class LeaseLost extends Error {}
+
+export class JobWorker {
+  readonly id: string
+  private running = false
+  private loop: Promise<void> | undefined
+  private wake: (() => void) | undefined
+  private current: ScoringRun | undefined
+  private readonly pollMs: number
+  private readonly log: (line: string) => void
+
+  constructor(private readonly ctx: ServerContext, options: WorkerOptions = {}) {
+    this.id = `wrk_${hostname()}_${process.pid}_${newId('').slice(1, 9)}`
+    this.pollMs = options.pollMs ?? 1000
+    this.log = options.log ?? (() => {})
+  }
+
+  start(): void {
+    if (this.running) return
+    this.running = true
+    const onJob = () => this.wake?.()
+    this.ctx.events.on('job', onJob)
+    this.loop = (async () => {
+      await this.register()
+      while (this.running) {
+        let worked = false
+        try {
+          worked = await this.runOnce()
+        } catch (err) {
+          this.log(`worker ${this.id}: ${(err as Error).message}`)
+        }
+        if (!worked && this.running) await new Promise<void>((r) => { this.wake = r; setTimeout(r, this.pollMs) })
+        this.wake = undefined
+      }
+      this.ctx.events.off('job', onJob)
+    })()
+  }
+
+  /** Stops taking jobs; a job being scored is abandoned (its lease runs out and it is taken again). */
+  async stop(): Promise<void> {
+    this.running = false
+    this.current?.abort()
+    this.wake?.()
+    await this.loop
+  }
+
+  private async register(): Promise<void> {
+    const now = iso(this.ctx.now())
+    await this.ctx.db.kysely.insertInto('workers').values({ id: this.id, host: hostname(), pid: process.pid, started_at: now, last_seen_at: now, jobs_done: 0 })
+      .onConflict((oc) => oc.column('id').doNothing()).execute()
+  }
+
+  /** Takes and processes one job; false when the queue had none. */
+  async runOnce(): Promise<boolean> {
+    const { db, config } = this.ctx
+    await db.kysely.updateTable('workers').set({ last_seen_at: iso(this.ctx.now()) }).where('id', '=', this.id).execute()
+    const job = await claimJob(db, this.id, config.leaseMs, this.ctx.now())
+    if (!job) return false
+    this.log(`worker ${this.id}: job ${job.id} (${job.kind} ${job.submission_id}, attempt ${job.attempts})`)
+    if (job.attempts > config.maxAttempts) {
+      await this.fail(job, `scoring was started ${config.maxAttempts} times and never finished (a worker crashed or was stopped each time); ask the organizers`)
+      return true
+    }
+    try {
+      await this.process(job)
+    } catch (err) {
+      if (err instanceof LeaseLost) this.log(`worker ${this.id}: lost the lease of job ${job.id}; another worker has it`)
+      else throw err
+    }
+    return true
+  }
+
+  private async process(job: Job): Promise<void> {
+    const { db, config, challenge } = this.ctx
+    const sub = await db.kysely.selectFrom('submissions').innerJoin('teams', 'teams.id', 'submissions.team_id')
+      .select(['submissions.id', 'submissions.board', 'submissions.sha256', 'submissions.submitted_at', 'submissions.score', 'teams.name as team'])
+      .where('submissions.id', '=', job.submission_id).executeTakeFirstOrThrow()
+    const board = findBoard(challenge, sub.board)
+    if (!board) return this.fail(job, `board ${sub.board} is no longer in challenge.yaml`)
+    if (job.kind === 'score') {
+      await db.kysely.updateTable('submissions').set({ status: 'running', stage: 'starting', error: null }).where('id', '=', sub.id).execute()
+      this.ctx.events.changed(sub.id)
+    }
+    const files = await submissionFiles(this.ctx, sub.id)
+    let lost = false
+    let lastProgress = 0
+    const run = scoreInThread(challenge.dir, board.id, files, (stage, done, total) => {
+      if (job.kind !== 'score' || Date.now() - lastProgress < 200 && done < total) return
+      lastProgress = Date.now()
+      void db.kysely.updateTable('submissions').set({ stage, progress_done: done, progress_total: total })
+        .where('id', '=', sub.id).where('status', '=', 'running').execute().then(() => this.ctx.events.changed(sub.id), () => {})
+    })
+    this.current = run
+    const renew = setInterval(() => {
+      renewLease(db, job.id, this.id, config.leaseMs, this.ctx.now()).then((ok) => { if (!ok) { lost = true; run.abort() } }, () => {})
+    }, Math.max(200, config.leaseMs / 3))
+    let score: BoardScore
+    try {
+      score = await run.result
+    } catch (err) {
+      if (lost) throw new LeaseLost()
+      if (!this.running) throw new LeaseLost() // stopping: leave the job to the next worker
+      const e = err as ScoringError
+      return this.fail(job, e.user ? e.message : `scoring failed: ${e.message}`)
+    } finally {
+      clearInterval(renew)
+      this.current = undefined
+    }
+    if (lost) throw new LeaseLost()
+    const dataFiles = boardDataFiles(challenge, board)
+    const hashes = await hashFilesInBackground(dataFiles.map((f) => resolve(challenge.dir, f)))
+    const now = this.ctx.now()
+    const scoreId = newId('scr')
+    const details = score.details as unknown as Record<string, unknown>
+    const manifest = {
+      format: 'dataperf-result/1', server: config.serverName, board: board.id, submission_id: sub.id, team: sub.team,
+      submitted_at: sub.submitted_at, scored_at: iso(now), submission_sha256: sub.sha256,
+      data_files: Object.fromEntries(dataFiles.map((f) => [f, hashes[resolve(challenge.dir, f)]!])),
+      evaluator_version: VERSION, ...('seeds' in details ? { seeds: details['seeds'] } : {}), score: score.score, details: score.details,
+    }
+    await db.kysely.transaction().execute(async (trx) => {
+      if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
+      await trx.insertInto('scores').values({ id: scoreId, submission_id: sub.id, job_id: job.id, score: score.score, details: JSON.stringify(score.details), manifest: JSON.stringify(manifest), evaluator_version: VERSION, created_at: iso(now) }).execute()
+      await trx.updateTable('submissions').set({ status: 'scored', stage: null, error: null, score: score.score, details: JSON.stringify(score.details), score_id: scoreId, scored_at: iso(now) })
+        .where('id', '=', sub.id).execute()
+      await appendAudit(this.ctx, trx, { kind: job.kind === 'score' ? 'score' : 'rescore', actor: this.id, payload: { submission: sub.id, board: board.id, score: score.score, ...(job.kind === 'rescore' ? { previous: sub.score } : {}), evaluator_version: VERSION } })
+      await trx.updateTable('workers').set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) })).where('id', '=', this.id).execute()
+    })
+    this.ctx.events.changed(sub.id)
+  }
+
+  private async fail(job: Job, message: string): Promise<void> {
+    const { db } = this.ctx
+    const now = this.ctx.now()
+    await db.kysely.transaction().execute(async (trx) => {
+      if (!(await closeJob(trx, job.id, this.id, 'failed', now, message))) throw new LeaseLost()
+      // a failed rescore keeps the earlier score; a failed first scoring shows the reason
+      if (job.kind === 'score') await trx.updateTable('submissions').set({ status: 'failed', stage: null, error: message }).where('id', '=', job.submission_id).execute()
+    })
+    this.ctx.events.changed(job.submission_id)
+  }
+}
