@@ -10,6 +10,7 @@ import { registerCompareCommand } from './compare.js'
 import { registerVerifyResultCommand } from './verify-result.js'
 import { registerCreateCommands } from './create.js'
 import { registerServeCommands } from './serve.js'
+import { registerSubmitCommands } from './submit.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerVerifyResultCommand(program)
   registerCreateCommands(program)
   registerServeCommands(program)
+  registerSubmitCommands(program)
   return program
 }
 

@@ -40,6 +40,8 @@ function workerConfig(opts: { leaseSeconds?: number }): Partial<ServerConfig> {
 }
 
 export function registerServeCommands(program: Command): void {
+  // `serve` and its subcommands share option names (--challenge, --db): options belong to the command they follow
+  program.enablePositionalOptions()
   const serve = program.command('serve')
     .description('run the leaderboard server: accounts, teams, submissions scored with the official evaluators, leaderboards')
     .enablePositionalOptions()
