@@ -110,9 +110,9 @@ export function registerServeCommands(program: Command): void {
       const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
       try {
         const r = await verifyAudit(ctx)
-        if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact\n`)
+        if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact; head ${r.head}\n`)
         else {
-          process.stdout.write(`audit log BROKEN at entry ${r.brokenAt} (of ${r.entries}): it was changed, removed or inserted after it was written\n`)
+          process.stdout.write(`audit log BROKEN at entry ${r.brokenAt} (of ${r.total}): ${r.reason}\n`)
           process.exitCode = 1
         }
       } finally { await ctx.db.close() }

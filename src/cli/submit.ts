@@ -104,7 +104,7 @@ export function registerSubmitCommands(program: Command): void {
 
 export function formatBoard(board: Leaderboard): string {
   const header = ['rank', 'team', 'method', 'score', 'submissions', 'submitted (UTC)']
-  const rows = board.rows.map((r) => [String(r.rank), r.baseline ? `${r.team} (baseline)` : r.team, r.method, r.score.toFixed(4), String(r.submissions), r.submitted_at.slice(0, 16).replace('T', ' ')])
+  const rows = board.rows.map((r) => [r.rank === null ? '-' : String(r.rank), r.baseline ? `${r.team} (baseline)` : r.team, r.method, r.score.toFixed(4), String(r.submissions), r.submitted_at.slice(0, 16).replace('T', ' ')])
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)))
   const line = (cells: string[]) => cells.map((v, c) => (c === 0 || c === 3 || c === 4 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd()
   return [

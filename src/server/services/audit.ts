@@ -5,7 +5,7 @@
  * PostgreSQL; SQLite transactions already are), so the chain never forks.
  */
 import type { Transaction } from 'kysely'
-import { entryHash, GENESIS_HASH, verifyChain } from '../audit/chain.js'
+import { nextEntry, verifyChain, type ChainStatus } from '../audit/chain.js'
 import { advisoryLock } from '../db/open.js'
 import type { Database } from '../db/schema.js'
 import { iso, type ServerContext } from './context.js'
@@ -21,10 +21,9 @@ export interface AuditInput {
 export async function appendAudit(ctx: Pick<ServerContext, 'db' | 'now'>, trx: Transaction<Database>, input: AuditInput): Promise<number> {
   await advisoryLock(ctx.db, trx, AUDIT_LOCK)
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
-  const entry = { seq: (last?.seq ?? 0) + 1, at: iso(ctx.now()), kind: input.kind, actor: input.actor, payload: input.payload }
-  const prevHash = last?.hash ?? GENESIS_HASH
-  await trx.insertInto('audit_log').values({ ...entry, payload: JSON.stringify(entry.payload), prev_hash: prevHash, hash: entryHash(prevHash, entry) }).execute()
-  return entry.seq
+  const e = nextEntry(last, { at: iso(ctx.now()), kind: input.kind, actor: input.actor, payload: input.payload })
+  await trx.insertInto('audit_log').values({ seq: e.seq, at: e.at, kind: e.kind, actor: e.actor, payload: JSON.stringify(e.payload), prev_hash: e.prevHash, hash: e.hash }).execute()
+  return e.seq
 }
 
 export interface AuditRow { seq: number; at: string; kind: string; actor: string; payload: unknown; prevHash: string; hash: string }
@@ -38,8 +37,7 @@ export async function readAudit(ctx: Pick<ServerContext, 'db'>, options: { after
 }
 
 /** Re-computes the whole chain: `dataperf serve audit-verify` and the organizers' audit page. */
-export async function verifyAudit(ctx: Pick<ServerContext, 'db'>): Promise<{ ok: boolean; entries: number; brokenAt?: number }> {
+export async function verifyAudit(ctx: Pick<ServerContext, 'db'>): Promise<ChainStatus & { total: number }> {
   const rows = await readAudit(ctx)
-  const result = verifyChain(rows)
-  return { ...result, entries: rows.length }
+  return { ...verifyChain(rows), total: rows.length }
 }

@@ -27,7 +27,8 @@ export interface Leaderboard {
 
 /** A row as the API shows it (snake_case; no internal ids but the submission's). */
 export interface LeaderboardRow {
-  rank: number
+  /** null for baseline rows (placed by score, never moving a team's rank) */
+  rank: number | null
   team: string
   method: string
   score: number
@@ -40,7 +41,7 @@ export interface LeaderboardRow {
 }
 
 function rowJson(r: RankedRow): LeaderboardRow {
-  return { rank: r.rank, team: r.team, method: r.method, score: r.score, details: r.details, baseline: r.baseline, submitted_at: r.submittedAt, submissions: r.submissions, last_submitted_at: r.lastSubmittedAt, submission_id: r.submissionId }
+  return { rank: r.rank, team: r.team, method: r.method, score: r.score, details: r.details, baseline: r.baseline, submitted_at: r.submittedAt, submissions: r.submissions, last_submitted_at: r.lastSubmittedAt, submission_id: String(r.submissionId) }
 }
 
 interface Cached { at: number; rows: RankedRow[]; json: LeaderboardRow[] }

@@ -6,10 +6,8 @@
  * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
  */
 import { hostname } from 'node:os'
-import { resolve } from 'node:path'
-import { VERSION } from '../../version.js'
-import { hashFilesInBackground } from '../../io/file-hash.js'
-import { boardDataFiles, findBoard } from '../challenge/load.js'
+import { findBoard } from '../challenge/load.js'
+import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore } from '../boards/index.js'
 import { claimJob, closeJob, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit } from '../services/audit.js'
@@ -133,23 +131,22 @@ export class JobWorker {
       this.current = undefined
     }
     if (lost) throw new LeaseLost()
-    const dataFiles = boardDataFiles(challenge, board)
-    const hashes = await hashFilesInBackground(dataFiles.map((f) => resolve(challenge.dir, f)))
+    const dataFiles = await boardDataHashes(challenge, board)
     const now = this.ctx.now()
     const scoreId = newId('scr')
     const details = score.details as unknown as Record<string, unknown>
-    const manifest = {
-      format: 'dataperf-result/1', server: config.serverName, board: board.id, submission_id: sub.id, team: sub.team,
+    const manifest: ResultManifest = {
+      format: MANIFEST_FORMAT, server: config.serverName, board: board.id, submission_id: sub.id, team: sub.team,
       submitted_at: sub.submitted_at, scored_at: iso(now), submission_sha256: sub.sha256,
-      data_files: Object.fromEntries(dataFiles.map((f) => [f, hashes[resolve(challenge.dir, f)]!])),
-      evaluator_version: VERSION, ...('seeds' in details ? { seeds: details['seeds'] } : {}), score: score.score, details: score.details,
+      data_files: dataFiles,
+      evaluator_version: EVALUATOR_VERSION, ...(Array.isArray(details['seeds']) ? { seeds: details['seeds'] as number[] } : {}), score: score.score, details: score.details,
     }
     await db.kysely.transaction().execute(async (trx) => {
       if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
-      await trx.insertInto('scores').values({ id: scoreId, submission_id: sub.id, job_id: job.id, score: score.score, details: JSON.stringify(score.details), manifest: JSON.stringify(manifest), evaluator_version: VERSION, created_at: iso(now) }).execute()
+      await trx.insertInto('scores').values({ id: scoreId, submission_id: sub.id, job_id: job.id, score: score.score, details: JSON.stringify(score.details), manifest: JSON.stringify(manifest), evaluator_version: EVALUATOR_VERSION, created_at: iso(now) }).execute()
       await trx.updateTable('submissions').set({ status: 'scored', stage: null, error: null, score: score.score, details: JSON.stringify(score.details), score_id: scoreId, scored_at: iso(now) })
         .where('id', '=', sub.id).execute()
-      await appendAudit(this.ctx, trx, { kind: job.kind === 'score' ? 'score' : 'rescore', actor: this.id, payload: { submission: sub.id, board: board.id, score: score.score, ...(job.kind === 'rescore' ? { previous: sub.score } : {}), evaluator_version: VERSION } })
+      await appendAudit(this.ctx, trx, { kind: job.kind === 'score' ? 'score' : 'rescore', actor: this.id, payload: { submission: sub.id, board: board.id, score: score.score, ...(job.kind === 'rescore' ? { previous: sub.score } : {}), evaluator_version: EVALUATOR_VERSION } })
       await trx.updateTable('workers').set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) })).where('id', '=', this.id).execute()
     })
     this.ctx.events.changed(sub.id)
