@@ -13,7 +13,9 @@ import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES } from '../speech/languages.js
 import { readSampleIdsYaml } from '../speech/sample-ids.js'
 import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { labelledPool } from '../speech/select/pool-features.js'
-import { generateSpeechBenchmark } from '../synth/speech.js'
+import { generateSpeechBenchmark, type SpeechKnobs } from '../synth/speech.js'
+import type { SpeechLanguageCode as SpeechLanguage } from '../speech/languages.js'
+import { createHash } from 'node:crypto'
 import { classPlane } from './projection.js'
 import type { ComparisonResult } from './types.js'
 
@@ -23,14 +25,28 @@ export interface CompareOptions {
   /** where generated benchmarks are kept (reused when present) */
   workDir: string
   scale?: number
+  /** speech: languages to run (default all three) */
+  languages?: readonly SpeechLanguage[]
+  /** generator knobs (a sweep setting); benchmarks with knobs are kept in folders named by their hash */
+  knobs?: SpeechKnobs
+  /** false: skip the pool picture (sweeps) */
+  projection?: boolean
   onProgress?: (what: string, done: number, total: number) => void
+}
+
+/** A short, stable tag of a knob setting for folder names ('' for none). */
+export function knobTag(knobs: object | undefined): string {
+  if (!knobs || Object.keys(knobs).length === 0) return ''
+  const canonical = JSON.stringify(Object.keys(knobs).sort().map((k) => [k, (knobs as Record<string, unknown>)[k]]))
+  return `-knobs-${createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`
 }
 
 export async function compareSpeech(options: CompareOptions): Promise<ComparisonResult> {
   for (const a of options.algorithms) {
     if (!BUILT_IN_SELECTIONS[a]) throw new UserError(`unknown speech algorithm '${a}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
   }
-  const tasks = SPEECH_LANGUAGE_CODES.flatMap((l) => LEADERBOARD_SIZES.map((s) => `${l} ${s}`))
+  const languages = options.languages ?? SPEECH_LANGUAGE_CODES
+  const tasks = languages.flatMap((l) => LEADERBOARD_SIZES.map((s) => `${l} ${s}`))
   const result: ComparisonResult = {
     track: 'speech', metric: 'macro F1', tasks, algorithms: options.algorithms, seeds: options.seeds,
     scores: Object.fromEntries(options.algorithms.map((a) => [a, tasks.map(() => [] as number[])])),
@@ -39,13 +55,14 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
   const total = options.seeds.length * tasks.length * options.algorithms.length
   let done = 0
   for (const seed of options.seeds) {
-    const root = join(options.workDir, `speech-seed-${seed}${options.scale && options.scale !== 1 ? `-scale-${options.scale}` : ''}`)
-    if (!existsSync(join(root, 'data/dataperf_pt_data/eval.yaml'))) {
+    const root = join(options.workDir, `speech-seed-${seed}${options.scale && options.scale !== 1 ? `-scale-${options.scale}` : ''}${knobTag(options.knobs)}`)
+    const missing = languages.filter((l) => !existsSync(join(root, `data/dataperf_${l}_data/eval.yaml`)))
+    if (missing.length > 0) {
       mkdirSync(root, { recursive: true })
       options.onProgress?.(`generating seed ${seed}`, done, total)
-      generateSpeechBenchmark({ out: join(root, 'data'), seed, scale: options.scale })
+      generateSpeechBenchmark({ out: join(root, 'data'), seed, scale: options.scale, languages: missing, knobs: options.knobs })
     }
-    for (const language of SPEECH_LANGUAGE_CODES) {
+    for (const language of languages) {
       const dir = join(root, `data/dataperf_${language}_data`)
       const pool = await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'allowed_training_set.yaml')), join(dir, 'train_embeddings'), { idsFile: 'allowed_training_set.yaml' })
       const evalSet = createDataset(await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'eval.yaml')), join(dir, 'eval_embeddings'), { idsFile: 'eval.yaml' }))
@@ -60,7 +77,7 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
           const train = createDataset(await loadSpeechEmbeddings(ids, join(dir, 'train_embeddings'), { idsFile: algorithm }))
           const scores = softVotingScores(fitSoftVoting(train.X, train.rows, pool.dim, train.y), evalSet.X, evalSet.y, evalSet.rows, OFFICIAL_EVAL_SEEDS)
           result.scores[algorithm]![task]!.push(scores.reduce((a, b) => a + b, 0) / scores.length)
-          if (seed === options.seeds[0] && language === 'en' && size === 25) recordProjection(result, pool, algorithm, set)
+          if (options.projection !== false && seed === options.seeds[0] && language === languages[0] && size === LEADERBOARD_SIZES[0]) recordProjection(result, pool, algorithm, set)
           done++
         }
       }
@@ -74,7 +91,7 @@ function recordProjection(result: ComparisonResult, embeddings: SpeechEmbeddings
   const pool = labelledPool(embeddings)
   if (!result.projection) {
     result.projection = {
-      task: 'en 25 (first seed)', points: classPlane(pool.X, pool.rows, pool.dim, pool.labels), classes: pool.labels,
+      task: `${result.tasks[0]} (first seed)`, points: classPlane(pool.X, pool.rows, pool.dim, pool.labels), classes: pool.labels,
       axes: ['the direction that separates the words most', 'the next such direction'],
       classNames: ['nontarget', ...pool.words], selected: {},
     }

@@ -12,12 +12,19 @@ import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../visio
 import { readExampleSet } from '../vision/metadata.js'
 import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
 import { MAX_TRAINING_ROWS } from '../vision/training-set.js'
-import { generateVisionBenchmark, VISION_LAYOUT } from '../synth/vision.js'
+import { generateVisionBenchmark, VISION_LAYOUT, type VisionKnobs } from '../synth/vision.js'
 import { principalPlane } from './projection.js'
-import type { CompareOptions } from './speech.js'
+import { knobTag, type CompareOptions } from './speech.js'
 import type { ComparisonResult } from './types.js'
 
-export async function compareVision(options: CompareOptions & { poolSize?: number }): Promise<ComparisonResult> {
+export interface CompareVisionOptions extends Omit<CompareOptions, 'knobs' | 'languages' | 'scale'> {
+  poolSize?: number
+  /** rows per training set (default the challenge's 1,000) */
+  budget?: number
+  knobs?: VisionKnobs
+}
+
+export async function compareVision(options: CompareVisionOptions): Promise<ComparisonResult> {
   for (const a of options.algorithms) {
     if (!VISION_SELECTORS[a]) throw new UserError(`unknown vision algorithm '${a}'; built in: ${Object.keys(VISION_SELECTORS).join(', ')}`)
   }
@@ -26,11 +33,11 @@ export async function compareVision(options: CompareOptions & { poolSize?: numbe
   try {
     let done = 0
     for (const seed of options.seeds) {
-      const root = join(options.workDir, `vision-seed-${seed}${options.poolSize ? `-pool-${options.poolSize}` : ''}`)
+      const root = join(options.workDir, `vision-seed-${seed}${options.poolSize ? `-pool-${options.poolSize}` : ''}${knobTag(options.knobs)}`)
       if (!existsSync(join(root, VISION_LAYOUT.setup))) {
         mkdirSync(root, { recursive: true })
         options.onProgress?.(`generating seed ${seed}`, done, 1)
-        generateVisionBenchmark({ out: root, seed, poolSize: options.poolSize })
+        generateVisionBenchmark({ out: root, seed, poolSize: options.poolSize, knobs: options.knobs })
       }
       const setup = loadVisionSetup(join(root, VISION_LAYOUT.setup))
       const tasks = setup.tasks.map((t) => t.name)
@@ -45,12 +52,12 @@ export async function compareVision(options: CompareOptions & { poolSize?: numbe
         for (const task of tasks) {
           options.onProgress?.(`seed ${seed}, ${task}, ${algorithm}`, done++, total)
           const t = performance.now()
-          const set = await runVisionSelection(setup, algorithm, task, MAX_TRAINING_ROWS, seed)
+          const set = await runVisionSelection(setup, algorithm, task, options.budget ?? MAX_TRAINING_ROWS, seed)
           result.seconds[algorithm]! += (performance.now() - t) / 1000
           const csv = join(scratch, `${seed}-${algorithm}-${task}.csv`)
           writeTrainingCsv(csv, set)
           csvs.set(task, csv)
-          if (seed === options.seeds[0] && task === tasks[0]) await recordProjection(result, setup, task, algorithm, set)
+          if (options.projection !== false && seed === options.seeds[0] && task === tasks[0]) await recordProjection(result, setup, task, algorithm, set)
         }
         const evaluations = await evaluateVision({ ...setup, tasks: setup.tasks.map((t) => ({ ...t, trainCsv: csvs.get(t.name)! })) })
         evaluations.forEach((e) => result!.scores[algorithm]![tasks.indexOf(e.task)]!.push(e.metrics.f1))

@@ -111,6 +111,8 @@ export interface GenerateSpeechOptions {
   languages?: readonly SpeechLanguage[]
   /** multiplies clip counts (and nontarget keyword counts), for quick tests; default 1 */
   scale?: number
+  /** how the benchmark is made (for robustness sweeps); every knob left out keeps its default */
+  knobs?: SpeechKnobs
   onProgress?: (stage: string, done: number, total: number) => void
 }
 
@@ -139,6 +141,66 @@ export interface GeneratedSpeech {
   scale: number
   languages: SpeechLanguageSummary[]
   config: { path: string; written: boolean }
+}
+
+/**
+ * The generator's knobs (snake_case, as written in a sweep file). At their defaults the output is
+ * byte for byte what the generator wrote before the knobs existed. Ranges are [low, high],
+ * drawn per word.
+ */
+export interface SpeechKnobs {
+  /** spread of the shared speakers in the latent space (default 0.75) */
+  speaker_scale?: number
+  /** share of eval clips from speakers outside the word's training clusters (default 0.25) */
+  eval_new_speaker_share?: number
+  /** share of a target word's training clips that hold another word (default [0.015, 0.03]) */
+  mislabeled_rate?: [number, number]
+  /** share of a target word's training clips cut badly (default [0.01, 0.02]) */
+  misaligned_rate?: [number, number]
+  /** training clips per target word, drawn log-uniformly: the class imbalance (default [300, 2500]) */
+  target_train_clips?: [number, number]
+  /** unseen nontarget keywords in the eval set, at most 40 (default 40, times --scale) */
+  eval_keywords?: number
+  /** eval clips per unseen nontarget keyword: how nontarget-heavy the eval set is (default [15, 150]) */
+  eval_nontarget_clips?: [number, number]
+}
+
+interface ResolvedSpeechKnobs {
+  speakerScale: number
+  evalNewSpeakerShare: number
+  mislabeledRate: [number, number]
+  misalignedRate: [number, number]
+  targetTrainClips: [number, number]
+  evalKeywords?: number
+  evalNontargetClips: [number, number]
+}
+
+/** The knobs with defaults filled in; an unknown knob or a value out of range is a user error. */
+export function resolveSpeechKnobs(knobs: SpeechKnobs = {}, where = 'speech knobs'): ResolvedSpeechKnobs {
+  const names = ['speaker_scale', 'eval_new_speaker_share', 'mislabeled_rate', 'misaligned_rate', 'target_train_clips', 'eval_keywords', 'eval_nontarget_clips']
+  for (const k of Object.keys(knobs)) if (!names.includes(k)) throw new UserError(`${where}: unknown knob '${k}' (known: ${names.join(', ')})`)
+  const num = (name: string, v: unknown, lo: number, hi: number): number => {
+    if (typeof v !== 'number' || !(v >= lo && v <= hi)) throw new UserError(`${where}: ${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
+    return v
+  }
+  const range = (name: string, v: unknown, lo: number, hi: number): [number, number] => {
+    if (!Array.isArray(v) || v.length !== 2) throw new UserError(`${where}: ${name} must be [low, high], got ${JSON.stringify(v)}`)
+    const [a, b] = [num(name, v[0], lo, hi), num(name, v[1], lo, hi)]
+    if (a > b) throw new UserError(`${where}: ${name}: low ${a} is above high ${b}`)
+    return [a, b]
+  }
+  if (knobs.mislabeled_rate !== undefined && knobs.misaligned_rate !== undefined && knobs.mislabeled_rate[1] + knobs.misaligned_rate[1] > 0.5) {
+    throw new UserError(`${where}: mislabeled_rate and misaligned_rate together must stay at or below 0.5`)
+  }
+  return {
+    speakerScale: knobs.speaker_scale === undefined ? SPEAKER_SCALE : num('speaker_scale', knobs.speaker_scale, 0, 5),
+    evalNewSpeakerShare: knobs.eval_new_speaker_share === undefined ? EVAL_NEW_SPEAKER_SHARE : num('eval_new_speaker_share', knobs.eval_new_speaker_share, 0, 1),
+    mislabeledRate: knobs.mislabeled_rate === undefined ? MISLABELED_RATE : range('mislabeled_rate', knobs.mislabeled_rate, 0, 0.4),
+    misalignedRate: knobs.misaligned_rate === undefined ? MISALIGNED_RATE : range('misaligned_rate', knobs.misaligned_rate, 0, 0.4),
+    targetTrainClips: knobs.target_train_clips === undefined ? TARGET_TRAIN_CLIPS : range('target_train_clips', knobs.target_train_clips, 20, 20000),
+    evalKeywords: knobs.eval_keywords === undefined ? undefined : Math.round(num('eval_keywords', knobs.eval_keywords, 3, 40)),
+    evalNontargetClips: knobs.eval_nontarget_clips === undefined ? NONTARGET_EVAL_CLIPS : range('eval_nontarget_clips', knobs.eval_nontarget_clips, 1, 2000),
+  }
 }
 
 /** Parses a comma-separated language list; an unknown language is a user error naming the supported ones. */
@@ -247,7 +309,7 @@ function cumulativeOf(weights: number[]): Float64Array {
   return c
 }
 
-function buildWorld(seed: number, language: SpeechLanguage): World {
+function buildWorld(seed: number, language: SpeechLanguage, speakerScale: number): World {
   const rng = streamRng(seed, language, STREAM.world)
   const w = new Float32Array(SPEECH_DIM * LATENT)
   const s = 1 / Math.sqrt(LATENT)
@@ -256,7 +318,7 @@ function buildWorld(seed: number, language: SpeechLanguage): World {
   for (let i = 0; i < SPEECH_DIM; i++) bias[i] = BIAS_MEAN + BIAS_SCALE * rng.normal()
   const nuisance = Array.from({ length: NUISANCE_DIRECTIONS }, () => gaussian(rng, LATENT, 1))
   const speakerRng = streamRng(seed, language, STREAM.speakers)
-  const speakers = Array.from({ length: SPEAKERS }, () => gaussian(speakerRng, LATENT, SPEAKER_SCALE))
+  const speakers = Array.from({ length: SPEAKERS }, () => gaussian(speakerRng, LATENT, speakerScale))
   // Common Voice style: a few prolific speakers, a long tail
   const speakerCumulative = cumulativeOf(Array.from({ length: SPEAKERS }, (_, k) => 1 / Math.pow(k + 1, 0.8)))
   // silence and background noise: a weak latent of its own, recorded by anyone
@@ -373,13 +435,13 @@ function scaled(n: number, scale: number, min: number): number {
   return Math.max(min, Math.round(n * scale))
 }
 
-function planLanguage(seed: number, language: SpeechLanguage, scale: number): { world: World; files: KeywordFile[]; summary: SpeechLanguageSummary } {
-  const world = buildWorld(seed, language)
+function planLanguage(seed: number, language: SpeechLanguage, scale: number, knobs: ResolvedSpeechKnobs): { world: World; files: KeywordFile[]; summary: SpeechLanguageSummary } {
+  const world = buildWorld(seed, language, knobs.speakerScale)
   const bigrams = new Map<string, Float64Array>()
   const targetNames = [...SPEECH_TARGET_WORDS[language]].sort()
   const lists = SPEECH_NONTARGET_WORDS[language]
   const trainNames = lists.train.slice(0, Math.min(lists.train.length, scaled(lists.train.length, scale, 3)))
-  const evalNames = lists.eval.slice(0, Math.min(lists.eval.length, scaled(lists.eval.length, scale, 3)))
+  const evalNames = lists.eval.slice(0, Math.min(lists.eval.length, knobs.evalKeywords ?? scaled(lists.eval.length, scale, 3)))
   const targets = targetNames.map((n) => buildWord(world, n, [3, 5], bigrams))
   const trainNon = trainNames.map((n) => buildWord(world, n, [1, 3], bigrams))
   const evalNon = evalNames.map((n) => buildWord(world, n, [1, 3], bigrams))
@@ -393,9 +455,10 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number): { 
 
   targets.forEach((word, t) => {
     const rng = streamRng(seed, language, STREAM.clips, hashString(word.name), 0)
-    const n = scaled(logUniformInt(rng, TARGET_TRAIN_CLIPS), scale, 6)
-    const mislabeledRate = MISLABELED_RATE[0] + rng.uniform() * (MISLABELED_RATE[1] - MISLABELED_RATE[0])
-    const misalignedRate = MISALIGNED_RATE[0] + rng.uniform() * (MISALIGNED_RATE[1] - MISALIGNED_RATE[0])
+    const n = scaled(logUniformInt(rng, knobs.targetTrainClips), scale, 6)
+    const [ml, mh] = knobs.mislabeledRate, [al, ah] = knobs.misalignedRate
+    const mislabeledRate = ml + rng.uniform() * (mh - ml)
+    const misalignedRate = al + rng.uniform() * (ah - al)
     const plans = Array.from({ length: n }, () => cleanPlan(rng, word, 0))
     const nMislabeled = Math.round(n * mislabeledRate)
     const nMisaligned = Math.round(n * misalignedRate)
@@ -430,15 +493,15 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number): { 
   targets.forEach((word, t) => {
     const rng = streamRng(seed, language, STREAM.clips, hashString(word.name), 1)
     const n = scaled(logUniformInt(rng, TARGET_EVAL_CLIPS), scale, 4)
-    const plans = Array.from({ length: n }, () => cleanPlan(rng, word, EVAL_NEW_SPEAKER_SHARE))
+    const plans = Array.from({ length: n }, () => cleanPlan(rng, word, knobs.evalNewSpeakerShare))
     files.push({ keyword: word.name, split: 'eval', ids: numbers.draw(n).map((x) => clipId(word.name, x)), plans })
     summaries[t]!.eval = n
   })
   let nonEvalClips = 0
   for (const word of evalNon) {
     const rng = streamRng(seed, language, STREAM.clips, hashString(word.name), 1)
-    const n = scaled(logUniformInt(rng, NONTARGET_EVAL_CLIPS), scale, 1)
-    const plans = Array.from({ length: n }, () => cleanPlan(rng, word, EVAL_NEW_SPEAKER_SHARE))
+    const n = scaled(logUniformInt(rng, knobs.evalNontargetClips), scale, 1)
+    const plans = Array.from({ length: n }, () => cleanPlan(rng, word, knobs.evalNewSpeakerShare))
     files.push({ keyword: word.name, split: 'eval', ids: numbers.draw(n).map((x) => clipId(word.name, x)), plans })
     nonEvalClips += n
   }
@@ -476,8 +539,8 @@ function checkReplaceable(folder: string): void {
   if (!ours) throw new UserError(`${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another --out`)
 }
 
-function generateLanguage(out: string, seed: number, scale: number, language: SpeechLanguage, onProgress: GenerateSpeechOptions['onProgress']): SpeechLanguageSummary {
-  const { world, files, summary } = planLanguage(seed, language, scale)
+function generateLanguage(out: string, seed: number, scale: number, knobs: SpeechKnobs | undefined, language: SpeechLanguage, onProgress: GenerateSpeechOptions['onProgress']): SpeechLanguageSummary {
+  const { world, files, summary } = planLanguage(seed, language, scale, resolveSpeechKnobs(knobs))
   const folder = join(out, summary.folder)
   const tmp = tempPathFor(folder)
   const total = files.reduce((s, f) => s + f.ids.length, 0)
@@ -505,7 +568,8 @@ function generateLanguage(out: string, seed: number, scale: number, language: Sp
     const header = `# Generated by \`dataperf generate speech\` (seed ${seed}${scale !== 1 ? `, scale ${scale}` : ''}); synthetic, not MSWC data.\n`
     writeFileAtomic(join(tmp, SPEECH_LAYOUT.allowedTrainingSet), sampleSetYaml(files.filter((f) => f.split === 'train'), targetNames, header))
     writeFileAtomic(join(tmp, SPEECH_LAYOUT.evalSet), sampleSetYaml(files.filter((f) => f.split === 'eval'), targetNames, header))
-    writeFileAtomic(join(tmp, SPEECH_LAYOUT.marker), JSON.stringify({ generator: 'dataperf generate speech', seed, scale, language }, null, 2) + '\n')
+    const knobRecord = knobs && Object.keys(knobs).length ? { knobs } : {}
+    writeFileAtomic(join(tmp, SPEECH_LAYOUT.marker), JSON.stringify({ generator: 'dataperf generate speech', seed, scale, language, ...knobRecord }, null, 2) + '\n')
     // swap the finished folder in; an older generated one is removed only afterwards
     const old = existsSync(folder) ? tempPathFor(folder) : undefined
     if (old) renameSync(folder, old)
@@ -527,10 +591,11 @@ export function generateSpeechBenchmark(options: GenerateSpeechOptions): Generat
   for (const l of languages) {
     if (!(SPEECH_LANGUAGES as readonly string[]).includes(l)) throw new UserError(`unsupported language '${l}'; supported languages: ${SPEECH_LANGUAGES.join(', ')}`)
   }
+  resolveSpeechKnobs(options.knobs) // checked before anything is written
   const out = options.out
   for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)))
   mkdirSync(out, { recursive: true })
-  const summaries = languages.map((l) => generateLanguage(out, seed, scale, l, options.onProgress))
+  const summaries = languages.map((l) => generateLanguage(out, seed, scale, options.knobs, l, options.onProgress))
   const configPath = join(dirname(out), SPEECH_LAYOUT.config)
   let written = false
   if (!existsSync(configPath)) {
