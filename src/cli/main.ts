@@ -11,6 +11,7 @@ import { registerVerifyResultCommand } from './verify-result.js'
 import { registerCreateCommands } from './create.js'
 import { registerServeCommands } from './serve.js'
 import { registerSubmitCommands } from './submit.js'
+import { registerChallengeCommands } from './challenge.js'
 
 /** Builds the `dataperf` command tree; each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCreateCommands(program)
   registerServeCommands(program)
   registerSubmitCommands(program)
+  registerChallengeCommands(program)
   return program
 }
 

@@ -33,6 +33,8 @@ export interface CorpusOptions {
   /** clip counts per word are drawn in [lo, hi] */
   clips: [number, number]
   dim?: number
+  /** repeat one listed clip's row in each parquet file (pandas' isin keeps both); default true */
+  duplicateRows?: boolean
 }
 
 /** Words that test YAML quoting, file names and object key order. */
@@ -80,7 +82,9 @@ export function writeMswcCorpus(dir: string, options: CorpusOptions): MswcCorpus
 
   // splits: the targets' clips and a few other words', each TRAIN, DEV or TEST, rows shuffled
   const rows: string[] = []
-  for (const w of [...options.targets, ...words.slice(0, 3)]) {
+  // the first words get rows too; a target among them is listed twice (the official script keeps both)
+  const extra = words.slice(0, 3).filter((w) => options.duplicateRows !== false || !options.targets.includes(w))
+  for (const w of [...options.targets, ...extra]) {
     for (const link of opus.get(w)!) {
       const r = rng.uniform()
       const set = r < 0.6 ? 'TRAIN' : r < 0.8 ? 'DEV' : 'TEST'
@@ -95,7 +99,7 @@ export function writeMswcCorpus(dir: string, options: CorpusOptions): MswcCorpus
     const ids = opus.get(w)!.map((o) => o.replace(/\.opus$/, '.wav'))
     for (let k = 0; k < 3; k++) ids.push(`${w}/common_voice_${language}_${(clipNumber += 1)}.wav`) // not in the metadata
     shuffle(rng, ids)
-    ids.push(opus.get(w)![0]!.replace(/\.opus$/, '.wav')) // a duplicated row: pandas' isin keeps both (and halves become uneven)
+    if (options.duplicateRows !== false) ids.push(opus.get(w)![0]!.replace(/\.opus$/, '.wav')) // a duplicated row: pandas' isin keeps both (and halves become uneven)
     const vectors = new Float32Array(ids.length * dim)
     for (let i = 0; i < vectors.length; i++) vectors[i] = rng.normal()
     writeVectorTable(join(dir, 'embeddings', `${w}.parquet`), {
