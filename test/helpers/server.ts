@@ -21,6 +21,8 @@ export interface ChallengeOptions {
   leaderboard?: 'public' | 'hidden'
   rule?: 'best' | 'latest'
   vision?: boolean
+  /** eval seeds in the speech config (default: the official 10); fewer make scoring quicker */
+  seeds?: number[]
 }
 
 /** A challenge folder: speech en at cap 25 (clip counts x0.05), optionally vision (1,000-image pool). */
@@ -31,6 +33,9 @@ export function makeChallenge(dir: string, options: ChallengeOptions = {}): stri
     id: 'en-25', track: 'speech', language: 'en', train_size: 25,
     data_dir: `speech/data/${SPEECH_LAYOUT.languageDir('en')}`, config: `speech/${SPEECH_LAYOUT.config}`,
   }]
+  if (options.seeds) {
+    writeFileSync(join(dir, 'speech', SPEECH_LAYOUT.config), `selection_random_seed: 0\neval_random_seeds: [${options.seeds.join(', ')}]\n`)
+  }
   if (options.vision) {
     generateVisionBenchmark({ out: join(dir, 'vision'), seed: 3, poolSize: 1000 })
     boards.push({ id: 'vision', track: 'vision', setup: `vision/${VISION_LAYOUT.setup}` })
@@ -168,3 +173,28 @@ export class Api {
   }
 }
 
+
+/** Reads the server's database directly (what the tests check: rows, counts, stored secrets). */
+export async function query<T = Record<string, unknown>>(dbSpec: string, text: string): Promise<T[]> {
+  if (/^postgres/.test(dbSpec)) {
+    const client = new pg.Client({ connectionString: dbSpec })
+    await client.connect()
+    try { return (await client.query(text)).rows as T[] } finally { await client.end() }
+  }
+  const { default: SQLite } = await import('better-sqlite3')
+  const db = new SQLite(dbSpec, { readonly: true })
+  try { return db.prepare(text).all() as T[] } finally { db.close() }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Waits until `check` returns a value (not undefined), polling. */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await check()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(everyMs)
+  }
+}
