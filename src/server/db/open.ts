@@ -61,7 +61,17 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
     database.pragma('journal_mode = WAL')
     database.pragma('busy_timeout = 5000')
     database.pragma('foreign_keys = ON')
-    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    // Kysely opens transactions with a deferred BEGIN; another process (a CLI command beside the
+    // server) could then make a read-then-write transaction fail at once with SQLITE_BUSY.
+    // BEGIN IMMEDIATE takes the write lock up front, so busy_timeout waits for it instead.
+    const immediate = new Proxy(database, {
+      get: (target, key) => {
+        if (key === 'prepare') return (text: string) => target.prepare(text === 'begin' ? 'begin immediate' : text)
+        const value = Reflect.get(target, key, target) as unknown
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+      },
+    })
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: immediate }) })
   }
   const db: Db = { kysely, dialect, describe, close: () => kysely.destroy() }
   if (options.migrate !== false) await migrate(db)
