@@ -5,7 +5,8 @@
  * from a local HTTP server, size and SHA-256 verified (a tampered zip is refused); participants'
  * selection runs on the downloaded data; the challenge folder loads as `dataperf serve` loads it,
  * and the server's scoring of those selections equals `dataperf speech eval` / `vision eval`
- * run on the full experiments.
+ * run on the full experiments, and so does `dataperf serve` on the challenge folder when the
+ * participant uploads with `dataperf submit` (issue 11, item 4).
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -16,6 +17,7 @@ import { unzipSync } from 'fflate'
 import { parse as parseYaml } from 'yaml'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { runCli, runCliAsync } from './helpers/cli.js'
+import { Api, startProc } from './helpers/server.js'
 import { startLocalServer } from './helpers/local-server.js'
 import { writeMswcCorpus } from './helpers/mswc-corpus.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -42,7 +44,7 @@ function yamlIds(path: string): string[] {
   return [...Object.values(y.targets).flat(), ...y.nontargets]
 }
 
-test('challenge pack: nothing hidden goes public; download verifies it; the server scores as eval does', async () => {
+test('create, pack, download, select, serve, submit: nothing hidden goes public; the server scores as eval does', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-pack-'))
   const served = new Map<string, Buffer>()
   const server = await startLocalServer((req, res) => {
@@ -140,8 +142,8 @@ test('challenge pack: nothing hidden goes public; download verifies it; the serv
       '--train_embeddings_dir', join(full, 'train_embeddings'), '--allowed_training_set', join(full, 'allowed_training_set.yaml'),
       '--eval_file', join(full, 'eval.yaml'), '--train_file', join(ws, 'en_25_train.json'), '--config_file', join(ws, 'dataperf_speech_config.yaml'), '--json'])
     assert.equal(local.code, 0, local.stderr)
-    const localJson = JSON.parse(local.stdout) as Record<string, unknown>
-    assert.ok(JSON.stringify(localJson).includes(String(serverScore.score)), `server ${serverScore.score} vs local ${local.stdout}`)
+    const localScore = (JSON.parse(local.stdout) as { score: number }).score
+    assert.equal(serverScore.score, localScore)
 
     const vision = challenge.boards[2]!
     const files = ['Cupcake', 'Hawk', 'Sushi'].map((t) => ({ name: `${t}.csv`, bytes: readFileSync(join(ws, `${t}.csv`)) }))
@@ -153,6 +155,29 @@ test('challenge pack: nothing hidden goes public; download verifies it; the serv
     const localVision = (JSON.parse(ve.stdout) as { results: Record<string, { f1: number }> }).results
     const meanF1 = Object.values(localVision).reduce((a, t) => a + t.f1, 0) / 3
     assert.equal(visionScore.score, meanF1)
+
+    // the organizer's checks pass on the server's data
+    for (const d of ['speech', 'vision']) {
+      const doc = runCli(['doctor', join(out, 'challenge', d)])
+      assert.equal(doc.code, 0, doc.stdout + doc.stderr)
+      assert.match(doc.stdout, /\b0 error\(s\)/)
+    }
+
+    // `dataperf serve` on the challenge folder; the participant submits with `dataperf submit`
+    const state = join(dir, 'state')
+    const srv = await startProc(['serve', '--challenge', join(out, 'challenge'), '--db', join(state, 'server.sqlite'), '--state', state, '--port', '0'], dir)
+    try {
+      const { token } = await new Api(srv.url).participant('pat@example.org', 'Team Pat')
+      const sub = await runCliAsync(['submit', '--server', srv.url, '--token', token, '--board', 'en-25', '--method', 'random', join(ws, 'en_25_train.json')], dir)
+      assert.equal(sub.code, 0, sub.stderr)
+      assert.equal(Number(/^Score: (\S+)$/m.exec(sub.stdout)?.[1]), localScore)
+      const vsub = await runCliAsync(['submit', '--server', srv.url, '--token', token, '--board', 'vision', '--method', 'centroid',
+        ...['Cupcake', 'Hawk', 'Sushi'].map((t) => join(ws, `${t}.csv`))], dir)
+      assert.equal(vsub.code, 0, vsub.stderr)
+      assert.equal(Number(/^Score: (\S+)$/m.exec(vsub.stdout)?.[1]), meanF1)
+    } finally {
+      await srv.stop()
+    }
   } finally {
     server.close()
     rmSync(dir, { recursive: true, force: true })
