@@ -23,7 +23,7 @@ test('doctor on a vision folder: fine when generated, specific errors when broke
   rmSync(join(dir, VISION_LAYOUT.testSet('Sushi')))
   const bad = runCli(['doctor', '--track', 'vision', dir])
   assert.equal(bad.code, 1)
-  assert.match(bad.stdout, /ERROR .*Hawk\.csv: ImageIDs not in the pool: ffff000011112222, 0000aaaa0000bbbb/)
+  assert.match(bad.stdout, /ERROR .*Hawk\.csv: ImageIDs not in the candidate pool embeddings\/train_emb_256_dataperf\.parquet: ffff000011112222, 0000aaaa0000bbbb/)
   assert.match(bad.stdout, /ERROR .*alpha_test_set_Sushi_256\.parquet: cannot open parquet file \(ENOENT\)\n\s+fix: /)
   assert.match(bad.stdout, /2 error\(s\)/)
 })

@@ -181,13 +181,14 @@ test('a selection module that does not exist, and a class that does not implemen
   assert.ok(!existsSync(join(dir, 'workspace/en_25_train.json.tmp')))
 })
 
-test('a selection that returns too many clips or unknown IDs is refused and nothing is written', () => {
+test('a selection that eval would refuse is refused by select, with eval\'s checks, and nothing is written', () => {
   const dir = workspace()
   rmSync(join(dir, 'workspace/en_25_train.json'))
   const config = join(dir, 'workspace/dataperf_speech_config.yaml')
   writeFileSync(join(dir, 'greedy.ts'), `
+type Init = { allowedEmbeddings: { targets: Map<string, { ids: string[] }>; nontargets: { ids: string[] } } }
 export class Greedy {
-  constructor(private init: { allowedEmbeddings: { targets: Map<string, { ids: string[] }>; nontargets: { ids: string[] } } }) {}
+  constructor(private init: Init) {}
   select() {
     const targets: Record<string, string[]> = {}
     for (const [w, c] of this.init.allowedEmbeddings.targets) targets[w] = c.ids.slice(0, 10)
@@ -197,11 +198,35 @@ export class Greedy {
 export class Liar {
   select() { return { targets: { answer: ['answer/common_voice_en_0.wav'] }, nontargets: [] } }
 }
+/** one clip twice: the official evaluator would count it twice and train on it once */
+export class Twice {
+  constructor(private init: Init) {}
+  select() {
+    const targets: Record<string, string[]> = {}
+    for (const [w, c] of this.init.allowedEmbeddings.targets) targets[w] = c.ids.slice(0, 2)
+    const first = this.init.allowedEmbeddings.nontargets.ids[0]!
+    return { targets, nontargets: [first, first] }
+  }
+}
+/** no clip of one target word: eval would renumber the classes */
+export class Forgetful {
+  constructor(private init: Init) {}
+  select() {
+    const targets: Record<string, string[]> = {}
+    for (const [w, c] of [...this.init.allowedEmbeddings.targets].slice(1)) targets[w] = c.ids.slice(0, 2)
+    return { targets, nontargets: this.init.allowedEmbeddings.nontargets.ids.slice(0, 2) }
+  }
+}
 `)
-  writeFileSync(config, 'selection_random_seed: 0\neval_random_seeds: [5]\nselection_algorithm_module: "greedy.ts"\nselection_algorithm_class: "Greedy"\n')
+  const use = (cls: string) => writeFileSync(config, `selection_random_seed: 0\neval_random_seeds: [5]\nselection_algorithm_module: "greedy.ts"\nselection_algorithm_class: "${cls}"\n`)
   const selectArgs = ['speech', 'select', '--language', 'en', '--train_size', '25']
-  expectError(dir, selectArgs, /the selection proposed 50 samples which exceeds the limit of train_size=25; nothing written/)
-  writeFileSync(config, 'selection_random_seed: 0\neval_random_seeds: [5]\nselection_algorithm_module: "greedy.ts"\nselection_algorithm_class: "Liar"\n')
-  expectError(dir, selectArgs, /IDs not allowed for 'answer': 'answer\/common_voice_en_0\.wav'; nothing written/)
+  use('Greedy')
+  expectError(dir, selectArgs, /^dataperf: error: the selection of Greedy \(greedy\.ts\): 50 samples exceeds limit of 25; nothing written$/)
+  use('Liar')
+  expectError(dir, selectArgs, /the selection of Liar \(greedy\.ts\): answer contains an ID not in allowed set: 'answer\/common_voice_en_0\.wav'; nothing written$/)
+  use('Twice')
+  expectError(dir, selectArgs, /the selection of Twice \(greedy\.ts\): clip '[^']+' is listed twice \(nontargets and nontargets\); each clip may be selected once; nothing written$/)
+  use('Forgetful')
+  expectError(dir, selectArgs, /the selection of Forgetful \(greedy\.ts\): no clips selected for target 'answer'; every class needs at least one training clip; nothing written$/)
   assert.ok(!existsSync(join(dir, 'workspace/en_25_train.json')))
 })

@@ -6,6 +6,7 @@
 import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { UserError } from '../errors.js'
+import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
 import { installSignalCleanup } from '../download/cleanup.js'
 import { loadParameters, parseLanguages, SPEECH_DEFAULTS, VISION_DEFAULTS, type SpeechLanguage } from '../download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../download/resources.js'
@@ -135,7 +136,7 @@ export function registerDownloadCommand(program: Command): void {
 
   const speech = download.command('speech')
     .description('workspace/data/dataperf_{lang}_data/ for each language (the official zips from the DataPerf bucket)')
-    .option('--languages <list>', 'comma-separated: en, id, pt', 'en,id,pt')
+    .option('--languages <list>', `comma-separated: ${SPEECH_LANGUAGES.join(', ')}`, SPEECH_LANGUAGES.join(','))
   addCommonOptions(speech, 'workspace/data',
     'YAML with en_embeddings_url, id_embeddings_url, pt_embeddings_url (official workspace/parameters.yaml keys; optional {lang}_embeddings_sha256 / _md5 / _size); built-in defaults otherwise')
     .action(async (opts: CommonFlags & { languages: string }, cmd: Command) => {
@@ -153,7 +154,7 @@ export function registerDownloadCommand(program: Command): void {
       for (const lang of langs) {
         const progress = progressSink()
         try {
-          const dest = await fetchSpeechLanguage(lang, params, opts.output_path, jobOptions(opts, progress, `dataperf_${lang}_data`))
+          const dest = await fetchSpeechLanguage(lang, params, opts.output_path, jobOptions(opts, progress, SPEECH_FILES.languageDir(lang)))
           progress.stop()
           process.stdout.write(`${lang}: ${dest}\n`)
         } finally {

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { generateVisionBenchmark, DEFAULT_VISION_POOL_SIZE } from '../synth/vision.js'
-import { generateSpeechBenchmark, parseSpeechLanguages, SPEECH_LANGUAGES } from '../synth/speech.js'
+import { generateSpeechBenchmark } from '../synth/speech.js'
+import { parseSpeechLanguages, SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES } from '../speech/layout.js'
 import { progressReporter } from './progress.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
 

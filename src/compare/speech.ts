@@ -9,12 +9,12 @@ import { UserError } from '../errors.js'
 import { fitSoftVoting, softVotingScores } from '../ml/soft-voting.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
 import { createDataset, loadSpeechEmbeddings, type SpeechEmbeddings } from '../speech/embeddings.js'
-import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES } from '../speech/languages.js'
-import { readSampleIdsYaml } from '../speech/sample-ids.js'
+import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES, SPEECH_LAYOUT, speechDataPaths, type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
+import { readSampleIdsYaml, toSampleIds } from '../speech/sample-ids.js'
+import { validateSelection } from '../speech/validate.js'
 import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { labelledPool } from '../speech/select/pool-features.js'
 import { generateSpeechBenchmark, type SpeechKnobs } from '../synth/speech.js'
-import type { SpeechLanguageCode as SpeechLanguage } from '../speech/languages.js'
 import { createHash } from 'node:crypto'
 import { classPlane } from './projection.js'
 import type { ComparisonResult } from './types.js'
@@ -56,16 +56,17 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
   let done = 0
   for (const seed of options.seeds) {
     const root = join(options.workDir, `speech-seed-${seed}${options.scale && options.scale !== 1 ? `-scale-${options.scale}` : ''}${knobTag(options.knobs)}`)
-    const missing = languages.filter((l) => !existsSync(join(root, `data/dataperf_${l}_data/eval.yaml`)))
+    const missing = languages.filter((l) => !existsSync(join(root, 'data', SPEECH_LAYOUT.languageDir(l), SPEECH_LAYOUT.evalSet)))
     if (missing.length > 0) {
       mkdirSync(root, { recursive: true })
       options.onProgress?.(`generating seed ${seed}`, done, total)
       generateSpeechBenchmark({ out: join(root, 'data'), seed, scale: options.scale, languages: missing, knobs: options.knobs })
     }
     for (const language of languages) {
-      const dir = join(root, `data/dataperf_${language}_data`)
-      const pool = await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'allowed_training_set.yaml')), join(dir, 'train_embeddings'), { idsFile: 'allowed_training_set.yaml' })
-      const evalSet = createDataset(await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'eval.yaml')), join(dir, 'eval_embeddings'), { idsFile: 'eval.yaml' }))
+      const paths = speechDataPaths(join(root, 'data', SPEECH_LAYOUT.languageDir(language)))
+      const allowed = readSampleIdsYaml(paths.allowedTrainingSet)
+      const pool = await loadSpeechEmbeddings(allowed, paths.trainEmbeddingsDir, { idsFile: paths.allowedTrainingSet })
+      const evalSet = createDataset(await loadSpeechEmbeddings(readSampleIdsYaml(paths.evalFile), paths.evalEmbeddingsDir, { idsFile: paths.evalFile }))
       for (const size of LEADERBOARD_SIZES) {
         const task = tasks.indexOf(`${language} ${size}`)
         for (const algorithm of options.algorithms) {
@@ -73,8 +74,11 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
           const t = performance.now()
           const set = await new BUILT_IN_SELECTIONS[algorithm]!.cls({ allowedEmbeddings: pool, trainSize: size, config: { selection_random_seed: seed }, audioFlag: false }).select()
           result.seconds[algorithm]! += (performance.now() - t) / 1000
-          const ids = { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets }
-          const train = createDataset(await loadSpeechEmbeddings(ids, join(dir, 'train_embeddings'), { idsFile: algorithm }))
+          // scored only when `speech eval` would accept it (a built-in's bug is not scored silently)
+          const what = `the ${algorithm} selection (seed ${seed}, ${language} ${size})`
+          const ids = toSampleIds(set, what)
+          validateSelection(ids, allowed, size, { selected: what, allowed: paths.allowedTrainingSet })
+          const train = createDataset(await loadSpeechEmbeddings(ids, paths.trainEmbeddingsDir, { idsFile: what }))
           const scores = softVotingScores(fitSoftVoting(train.X, train.rows, pool.dim, train.y), evalSet.X, evalSet.y, evalSet.rows, OFFICIAL_EVAL_SEEDS)
           result.scores[algorithm]![task]!.push(scores.reduce((a, b) => a + b, 0) / scores.length)
           if (options.projection !== false && seed === options.seeds[0] && language === languages[0] && size === LEADERBOARD_SIZES[0]) recordProjection(result, pool, algorithm, set)

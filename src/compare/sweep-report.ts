@@ -1,5 +1,5 @@
 /** The sweep as text (a table per track and a summary of wins) and as a self-contained HTML page. */
-import { LEADERBOARD_SIZES } from '../speech/languages.js'
+import { LEADERBOARD_SIZES } from '../speech/layout.js'
 import { judgeRow, meanOverRows, type SweepRow, type SweepTrackResult } from './sweep.js'
 import { mean, std } from './types.js'
 

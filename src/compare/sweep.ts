@@ -21,7 +21,7 @@
  */
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
-import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES, type SpeechLanguageCode } from '../speech/languages.js'
+import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES, type SpeechLanguageCode } from '../speech/layout.js'
 import { resolveSpeechKnobs, type SpeechKnobs } from '../synth/speech.js'
 import { resolveVisionKnobs, type VisionKnobs } from '../synth/vision.js'
 import { compareSpeech } from './speech.js'

@@ -9,11 +9,8 @@ import { dirname, join } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readYamlFile } from '../io/yaml.js'
 import { sampleList } from '../errors.js'
+import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM, SPEECH_LAYOUT, keywordOf, languageOfDir } from '../speech/layout.js'
 import { Findings } from './findings.js'
-
-const SPEECH_DIM = 1024
-const CLIP_COLUMN = 'clip_id'
-const VECTOR_COLUMN = 'mswc_embedding_vector'
 
 interface SampleSet { targets: Record<string, string[]>; nontargets: string[] }
 
@@ -29,16 +26,16 @@ function readSampleSet(path: string): SampleSet {
 async function checkKeywordFiles(f: Findings, folder: string, byKeyword: Map<string, string[]>, what: string): Promise<void> {
   let files = 0, clips = 0
   for (const [keyword, ids] of byKeyword) {
-    const path = join(folder, `${keyword}.parquet`)
+    const path = join(folder, SPEECH_LAYOUT.embeddingFile(keyword))
     if (!existsSync(path)) {
       f.error(`${path}: missing; ${what} lists ${ids.length} clip(s) of '${keyword}' (e.g. ${ids[0]})`, 'restore the file from the official zip (dataperf download speech) or remove those IDs')
       continue
     }
-    const ok = await f.check('the file must have clip_id and mswc_embedding_vector (1024 floats, no NaN)', async () => {
+    const ok = await f.check(`the file must have ${CLIP_ID_COLUMN} and ${EMBEDDING_COLUMN} (${SPEECH_DIM} floats, no NaN)`, async () => {
       const file = await ParquetFile.open(path)
       try {
-        const present = (await file.readScalars(CLIP_COLUMN)).map(String)
-        await file.readVectors(VECTOR_COLUMN, { dim: SPEECH_DIM, rowLabel: (r) => `row ${r} (clip_id ${present[r]})` })
+        const present = (await file.readScalars(CLIP_ID_COLUMN)).map(String)
+        await file.readVectors(EMBEDDING_COLUMN, { dim: SPEECH_DIM, rowLabel: (r) => `row ${r} (clip_id ${present[r]})` })
         const have = new Set(present)
         const missing = ids.filter((id) => !have.has(id))
         if (missing.length) throw new Error(`${path}: ${what} lists clip IDs not in this file: ${sampleList(missing)}`)
@@ -56,7 +53,7 @@ function groupByKeyword(set: SampleSet): Map<string, string[]> {
   const m = new Map<string, string[]>()
   for (const [word, ids] of Object.entries(set.targets)) m.set(word, [...ids])
   for (const id of set.nontargets) {
-    const keyword = id.split('/')[0]!
+    const keyword = keywordOf(id)
     if (!m.has(keyword)) m.set(keyword, [])
     m.get(keyword)!.push(id)
   }
@@ -65,7 +62,7 @@ function groupByKeyword(set: SampleSet): Map<string, string[]> {
 
 export async function checkSpeechFolder(dir: string): Promise<Findings> {
   const f = new Findings()
-  const languages = existsSync(dir) ? readdirSync(dir).filter((n) => /^dataperf_[a-z]+_data$/.test(n)).sort() : []
+  const languages = existsSync(dir) ? readdirSync(dir).filter((n) => languageOfDir(n) !== undefined).sort() : []
   if (languages.length === 0) {
     f.error(`${dir}: no dataperf_{lang}_data folders`, 'run `dataperf download speech --output_path DIR` or `dataperf generate speech --out DIR`')
     return f
@@ -73,7 +70,7 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
   for (const folder of languages) {
     const root = join(dir, folder)
     const sets: Record<string, SampleSet> = {}
-    for (const [name, file] of [['allowed', 'allowed_training_set.yaml'], ['eval', 'eval.yaml']] as const) {
+    for (const [name, file] of [['allowed', SPEECH_LAYOUT.allowedTrainingSet], ['eval', SPEECH_LAYOUT.evalSet]] as const) {
       await f.check(`restore ${file} from the official zip`, () => {
         sets[name] = readSampleSet(join(root, file))
         const s = sets[name]!
@@ -83,18 +80,18 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
     const allowed = sets.allowed, evalSet = sets.eval
     if (allowed && evalSet) {
       const a = Object.keys(allowed.targets).sort().join(','), e = Object.keys(evalSet.targets).sort().join(',')
-      if (a !== e) f.error(`${root}: target words differ between allowed_training_set.yaml (${a}) and eval.yaml (${e})`, 'use the two files from the same download')
+      if (a !== e) f.error(`${root}: target words differ between ${SPEECH_LAYOUT.allowedTrainingSet} (${a}) and ${SPEECH_LAYOUT.evalSet} (${e})`, 'use the two files from the same download')
       const trainIds = new Set([...Object.values(allowed.targets).flat(), ...allowed.nontargets])
       const leaked = [...Object.values(evalSet.targets).flat(), ...evalSet.nontargets].filter((id) => trainIds.has(id))
       if (leaked.length) f.warn(`${root}: ${leaked.length} eval clip(s) also allowed for training: ${sampleList(leaked)}`)
     }
-    for (const [sub, set, what] of [['train_embeddings', allowed, 'allowed_training_set.yaml'], ['eval_embeddings', evalSet, 'eval.yaml']] as const) {
+    for (const [sub, set, what] of [[SPEECH_LAYOUT.trainEmbeddings, allowed, SPEECH_LAYOUT.allowedTrainingSet], [SPEECH_LAYOUT.evalEmbeddings, evalSet, SPEECH_LAYOUT.evalSet]] as const) {
       const folderPath = join(root, sub)
       if (!existsSync(folderPath)) { f.error(`${folderPath}: missing folder`, 'unzip the official archive so that this folder exists'); continue }
       if (set) await checkKeywordFiles(f, folderPath, groupByKeyword(set), what)
     }
   }
-  const config = [join(dir, 'dataperf_speech_config.yaml'), join(dirname(dir), 'dataperf_speech_config.yaml')].find(existsSync)
+  const config = [join(dir, SPEECH_LAYOUT.config), join(dirname(dir), SPEECH_LAYOUT.config)].find(existsSync)
   if (!config) f.warn('dataperf_speech_config.yaml not found beside or above the data folder', 'copy the official workspace/dataperf_speech_config.yaml')
   else await f.check('use the official keys', () => {
     const c = readYamlFile(config) as Record<string, unknown>

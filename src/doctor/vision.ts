@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readCsv, requireCsvColumn } from '../io/csv.js'
-import { VISION_LAYOUT } from '../synth/vision.js'
+import { ID_COLUMN, EMBEDDING_COLUMN, LABEL_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
 import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
-import { readTrainingSet } from '../vision/training-set.js'
-import { EMBEDDING_COLUMN, ID_COLUMN, readTestSet } from '../vision/evaluate.js'
+import { poolRowsFor, readTrainingSet } from '../vision/validate.js'
+import { readTestSet } from '../vision/evaluate.js'
 import { sampleList } from '../errors.js'
 import { Findings } from './findings.js'
 
@@ -22,6 +22,7 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
   const rel = (p: string) => relative(s.dataDir, p) || p
 
   let poolIds: Set<string> | undefined
+  let poolRowOf: Map<string, number> | undefined
   await f.check(`put the pool at ${rel(s.embFile)} with columns ${ID_COLUMN} (string) and ${EMBEDDING_COLUMN} (list of ${s.dim} floats)`, async () => {
     const pool = await ParquetFile.open(s.embFile)
     try {
@@ -29,6 +30,7 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
       const ids = (await pool.readScalars(ID_COLUMN)).map(String)
       const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim: s.dim, rowLabel: (r) => `row ${r} (ImageID ${ids[r]})` })
       poolIds = new Set(ids)
+      poolRowOf = new Map(ids.map((id, r) => [id, r]))
       if (poolIds.size !== ids.length) f.warn(`${rel(s.embFile)}: ${ids.length - poolIds.size} duplicate ImageIDs in the pool`, 'deduplicate the pool; the official join would duplicate training rows')
       f.ok(`${rel(s.embFile)}: ${vectors.rows} rows x ${vectors.dim}, no null or non-finite values`)
     } finally {
@@ -37,7 +39,7 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
   })
 
   for (const task of s.tasks) {
-    await f.check(`the test set must have ${ID_COLUMN}, ${EMBEDDING_COLUMN} (${s.dim} floats) and Confidence (0/1)`, async () => {
+    await f.check(`the test set must have ${ID_COLUMN}, ${EMBEDDING_COLUMN} (${s.dim} floats) and ${LABEL_COLUMN} (0/1)`, async () => {
       const t = await readTestSet(task.testParquet, s.dim)
       let pos = 0
       for (const v of t.y) pos += v
@@ -48,11 +50,9 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
       f.warn(`${rel(task.trainCsv)}: training set for ${task.name} not created yet`, `write ImageID,Confidence rows there (e.g. \`dataperf vision run\` writes a baseline)`)
     } else {
       await f.check('fix the training CSV as the message says', () => {
+        // the same checks as `vision eval` (validate.ts), so doctor and eval never disagree
         const set = readTrainingSet(task.trainCsv)
-        if (poolIds) {
-          const missing = set.ids.filter((id) => !poolIds!.has(id))
-          if (missing.length) throw new Error(`${rel(task.trainCsv)}: ImageIDs not in the pool: ${sampleList(missing)}`)
-        }
+        if (poolRowOf) poolRowsFor(set, poolRowOf, rel(s.embFile))
         f.ok(`${rel(task.trainCsv)}: ${set.ids.length} rows, all in the pool`)
       })
     }
@@ -60,7 +60,7 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
     if (existsSync(examples)) {
       await f.check(undefined, () => {
         const table = readCsv(examples)
-        const id = requireCsvColumn(table, 'ImageID')
+        const id = requireCsvColumn(table, ID_COLUMN)
         const missing = poolIds ? table.rows.map((r) => r[id]!).filter((x) => !poolIds!.has(x)) : []
         if (missing.length) f.warn(`${rel(examples)}: example IDs not in the pool: ${sampleList(missing)}`)
         else f.ok(`${rel(examples)}: ${table.rows.length} examples`)

@@ -13,9 +13,12 @@ import { dirname, extname, join } from 'node:path'
 import { UserError } from '../errors.js'
 import { tempName } from './cleanup.js'
 import { diskError } from './disk-errors.js'
+import { SPEECH_DATA_PARTS as SPEECH_LAYOUT } from '../speech/layout.js'
+import { VISION_DATA_PARTS as VISION_LAYOUT } from '../vision/layout.js'
 
-export const SPEECH_LAYOUT = ['train_embeddings', 'eval_embeddings', 'allowed_training_set.yaml', 'eval.yaml'] as const
-export const VISION_LAYOUT = ['embeddings', 'test_sets'] as const
+// what each track's folder holds is the track's own knowledge (speech/layout.ts, vision/layout.ts)
+export { SPEECH_DATA_PARTS as SPEECH_LAYOUT } from '../speech/layout.js'
+export { VISION_DATA_PARTS as VISION_LAYOUT } from '../vision/layout.js'
 /** The vision zip's data folders: downloading again replaces their files (the rest is the user's). */
 export const VISION_RESOURCE_FOLDERS = ['embeddings', 'test_sets', 'examples'] as const
 

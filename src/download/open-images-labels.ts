@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { VISION_LAYOUT } from '../synth/vision.js'
+import { VISION_LAYOUT } from '../vision/layout.js'
 import { UserError } from '../errors.js'
 import { ensureWritableDir, type JobOptions } from './resources.js'
 import { downloadFile, verifyFile } from './http-download.js'

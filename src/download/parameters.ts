@@ -12,9 +12,10 @@
 import { existsSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
+import { type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
 
-export const SPEECH_LANGUAGES = ['en', 'id', 'pt'] as const
-export type SpeechLanguage = (typeof SPEECH_LANGUAGES)[number]
+// the language list and its parser belong to the speech track
+export { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, parseSpeechLanguages as parseLanguages, type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
 
 /** The parameter key prefix of a language's zip (`en_embeddings_url`, ...). */
 export const speechPrefix = (lang: SpeechLanguage): string => `${lang}_embeddings`
@@ -116,11 +117,3 @@ export function checksFor(params: Parameters, prefix: string): Omit<Resource, 'u
   }
 }
 
-export function parseLanguages(list: string): SpeechLanguage[] {
-  const langs = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))]
-  if (langs.length === 0) throw new UserError(`--languages: expected some of ${SPEECH_LANGUAGES.join(', ')}`)
-  for (const l of langs) {
-    if (!(SPEECH_LANGUAGES as readonly string[]).includes(l)) throw new UserError(`unsupported language '${l}': expected some of ${SPEECH_LANGUAGES.join(', ')}`)
-  }
-  return langs as SpeechLanguage[]
-}

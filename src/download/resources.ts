@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { UserError } from '../errors.js'
+import { SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
 import { removeStaleTemps, tempName, track } from './cleanup.js'
 import { DiskError, diskError } from './disk-errors.js'
 import { BadZipError, extractZip, type ExtractOptions } from './extract.js'
@@ -112,7 +113,7 @@ async function extractAndPlace(
 
 /** Downloads (or takes `options.zip`) and lays out `output/dataperf_{lang}_data/`; returns that path. */
 export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Parameters, output: string, options: JobOptions = {}): Promise<string> {
-  const dest = join(output, `dataperf_${lang}_data`)
+  const dest = join(output, SPEECH_FILES.languageDir(lang))
   if (!options.zip && !options.force && existsSync(dest)) {
     const missing = missingSpeechParts(dest)
     if (missing.length === 0) {
@@ -127,7 +128,7 @@ export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Paramete
   }
   ensureWritableDir(output)
   removeStaleTemps(output)
-  const got = await obtainZip(resource, join(output, zipNameFor(resource.url, `dataperf_${lang}_data.zip`)), options)
+  const got = await obtainZip(resource, join(output, zipNameFor(resource.url, `${SPEECH_FILES.languageDir(lang)}.zip`)), options)
   await extractAndPlace(got, output, isSpeechLayout, SPEECH_LAYOUT_TEXT, (root) => {
     const missing = missingSpeechParts(root)
     if (missing.length > 0) options.log?.(`${got.zip}: warning: the zip has no ${missing.join(', ')}`)
@@ -136,7 +137,7 @@ export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Paramete
   return dest
 }
 
-const SPEECH_LAYOUT_TEXT = 'train_embeddings/, eval_embeddings/, allowed_training_set.yaml, eval.yaml'
+const SPEECH_LAYOUT_TEXT = [SPEECH_FILES.trainEmbeddings + '/', SPEECH_FILES.evalEmbeddings + '/', SPEECH_FILES.allowedTrainingSet, SPEECH_FILES.evalSet].join(', ')
 const VISION_LAYOUT_TEXT = 'embeddings/, test_sets/, ...'
 
 /**

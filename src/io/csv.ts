@@ -11,7 +11,11 @@ export interface CsvTable {
 }
 
 export function readCsv(path: string): CsvTable {
-  const text = readTextFile(path, 'a CSV with a header row')
+  return parseCsv(readTextFile(path, 'a CSV with a header row'), path)
+}
+
+/** CSV text (e.g. an uploaded file's) as a table; `path` names it in errors. */
+export function parseCsv(text: string, path: string): CsvTable {
   let records: string[][]
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true }) as string[][]
@@ -19,7 +23,8 @@ export function readCsv(path: string): CsvTable {
     throw new UserError(`${path}: not a valid CSV (${(err as Error).message})`)
   }
   const [header, ...rows] = records
-  return { path, header: header!, rows }
+  if (header === undefined) throw new UserError(`${path}: empty file, expected a CSV with a header row`)
+  return { path, header, rows }
 }
 
 /** Index of a required column, or a user error listing the columns the file has. */

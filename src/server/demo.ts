@@ -8,8 +8,10 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { UserError } from '../errors.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
-import { generateSpeechBenchmark, SPEECH_LAYOUT } from '../synth/speech.js'
-import { generateVisionBenchmark, VISION_LAYOUT } from '../synth/vision.js'
+import { SPEECH_LAYOUT } from '../speech/layout.js'
+import { generateSpeechBenchmark } from '../synth/speech.js'
+import { generateVisionBenchmark } from '../synth/vision.js'
+import { VISION_LAYOUT } from '../vision/layout.js'
 import { CHALLENGE_FILE } from './challenge/load.js'
 
 /** Clip counts x0.2 and a 2,000-image pool: seconds to generate, still scoring like the real thing. */

@@ -9,11 +9,8 @@ import { join } from 'node:path'
 import { UserError, sampleList } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readWav } from '../io/wav.js'
+import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM, SPEECH_LAYOUT, keywordOf } from './layout.js'
 import type { SampleIds } from './sample-ids.js'
-
-export const CLIP_ID_COLUMN = 'clip_id'
-export const EMBEDDING_COLUMN = 'mswc_embedding_vector'
-export const SPEECH_DIM = 1024
 
 /** One class's clips: IDs and a row-major matrix (ids.length x dim). */
 export interface SpeechClass {
@@ -51,21 +48,17 @@ async function mapConcurrently<T, R>(items: T[], fn: (item: T) => Promise<R>, li
   return out
 }
 
-/** The keyword of a nontarget clip: "cat/common_voice_id_12345.wav" -> "cat". */
-export function keywordOf(clipId: string): string {
-  return clipId.split('/').find((part) => part !== '') ?? clipId
-}
 
 interface ParquetRows { ids: string[]; rowOf: Map<string, number> }
 
 async function openEmbeddingFile(dir: string, name: string, why: string): Promise<ParquetFile> {
-  const path = join(dir, `${name}.parquet`)
+  const path = join(dir, SPEECH_LAYOUT.embeddingFile(name))
   if (!existsSync(path)) throw new UserError(`${path}: file not found (${why}); expected one parquet file per target word and per nontarget keyword in ${dir}`)
   const file = await ParquetFile.open(path)
   for (const column of [CLIP_ID_COLUMN, EMBEDDING_COLUMN]) {
     if (!file.column(column)) {
       await file.close()
-      throw new UserError(`${path}: no column '${column}' (found ${file.columnNames.join(', ')}); expected clip_id and mswc_embedding_vector`)
+      throw new UserError(`${path}: no column '${column}' (found ${file.columnNames.join(', ')}); expected ${CLIP_ID_COLUMN} and ${EMBEDDING_COLUMN}`)
     }
   }
   return file

@@ -8,7 +8,7 @@ import { numpySum } from '../ml/numpy-sum.js'
 import { fitSoftVoting, softVotingScores } from '../ml/soft-voting.js'
 import { loadSpeechConfig } from './config.js'
 import { createDataset, loadSpeechEmbeddings } from './embeddings.js'
-import { defaultSpeechPaths, requireSpeechLanguage, trainSizeWarning } from './languages.js'
+import { defaultSpeechPaths, requireSpeechLanguage, trainSizeWarning } from './layout.js'
 import { readSampleIdsJson, readSampleIdsYaml, type SampleIds } from './sample-ids.js'
 import { validateSelection } from './validate.js'
 

@@ -1,19 +1,21 @@
 /**
  * `dataperf speech select`, as the official `python -m selection.main`: load the allowed clips,
- * run the configured selection algorithm, refuse a result over the size cap or with unknown IDs,
- * write {outdir}/{lang}_{size}_train.json (keys sorted, indent 4) atomically.
+ * run the configured selection algorithm, refuse a result that `speech eval` would refuse (the one
+ * validator, validate.ts: size cap, unknown words or IDs, duplicates, empty classes), write
+ * {outdir}/{lang}_{size}_train.json (keys sorted, indent 4) atomically.
  */
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError, sampleList } from '../errors.js'
+import { UserError } from '../errors.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { pythonJsonDumps } from '../io/python-json.js'
 import { loadSpeechConfig } from './config.js'
 import { attachAudio, loadSpeechEmbeddings } from './embeddings.js'
-import { defaultSpeechPaths, requireSpeechLanguage } from './languages.js'
-import { readSampleIdsYaml, toSampleIds } from './sample-ids.js'
+import { defaultSpeechPaths, requireSpeechLanguage, SPEECH_LAYOUT } from './layout.js'
+import { countSamples, readSampleIdsYaml, toSampleIds } from './sample-ids.js'
 import { BUILT_IN_SELECTIONS, loadSelectionClass } from './select/load-algorithm.js'
 import type { ProgressCallback, TrainingSet } from './select/types.js'
+import { validateSelection } from './validate.js'
 
 export interface SpeechSelectOptions {
   language: string
@@ -68,21 +70,18 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
     // the user's own code failed: one line naming it, not our stack trace
     throw new UserError(`the selection algorithm failed: ${(err as Error)?.message ?? String(err)}; nothing written`)
   }
-  const set = toSampleIds(result, 'the selection result')
-  const n = set.nontargets.length + [...set.targets.values()].reduce((a, l) => a + l.length, 0)
-  if (n > options.trainSize) throw new UserError(`the selection proposed ${n} samples which exceeds the limit of train_size=${options.trainSize}; nothing written`)
-  for (const [word, ids] of set.targets) {
-    const ok = allowed.targets.get(word)
-    if (!ok) throw new UserError(`the selection returned target word '${word}', which is not in ${allowedPath}; nothing written`)
-    const okSet = new Set(ok)
-    const bad = ids.filter((id) => !okSet.has(id))
-    if (bad.length) throw new UserError(`the selection returned IDs not allowed for '${word}': ${sampleList(bad.map((b) => `'${b}'`))}; nothing written`)
+  const source = options.algorithm ? `the ${options.algorithm} selection` : `the selection of ${config.selectionAlgorithmClass} (${config.selectionAlgorithmModule})`
+  const set = toSampleIds(result, source)
+  try {
+    // what `speech eval` checks, so that a file we write is a file eval accepts
+    validateSelection(set, allowed, options.trainSize, { selected: source, allowed: allowedPath })
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`${err.message}; nothing written`)
+    throw err
   }
-  const okNontargets = new Set(allowed.nontargets)
-  const bad = set.nontargets.filter((id) => !okNontargets.has(id))
-  if (bad.length) throw new UserError(`the selection returned nontarget IDs not in ${allowedPath}: ${sampleList(bad.map((b) => `'${b}'`))}; nothing written`)
+  const n = countSamples(set)
   const trainingSet: TrainingSet = { targets: Object.fromEntries(set.targets), nontargets: set.nontargets }
-  const outputPath = join(outdir, `${language}_${options.trainSize}_train.json`)
+  const outputPath = join(outdir, SPEECH_LAYOUT.trainFile(language, options.trainSize))
   writeFileAtomic(outputPath, trainingSetJson(trainingSet))
   return { outputPath, selected: n, trainingSet }
 }

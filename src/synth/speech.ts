@@ -19,8 +19,11 @@
  * Every random draw that concerns one word is seeded by (seed, language, word), so a language
  * generated alone equals the same language generated with the others.
  */
-import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, type SpeechLanguageCode as SpeechLanguage } from '../speech/languages.js'
-import { SPEECH_DIM } from '../speech/embeddings.js'
+import {
+  CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM, SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_LAYOUT,
+  requireSpeechLanguages, type SpeechLanguageCode as SpeechLanguage,
+} from '../speech/layout.js'
+import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { stringify } from 'yaml'
@@ -29,9 +32,10 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { tempPathFor, writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
 
-// the track's languages and vector length are defined once, with the rest of the speech code
-export { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, type SpeechLanguageCode as SpeechLanguage } from '../speech/languages.js'
-export { SPEECH_DIM } from '../speech/embeddings.js'
+// the track's languages, file names and vector length belong to the track (speech/layout.ts)
+export {
+  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_DIM, SPEECH_LAYOUT, parseSpeechLanguages, type SpeechLanguageCode as SpeechLanguage,
+} from '../speech/layout.js'
 export const DEFAULT_SPEECH_SEED = 0
 
 /** Five target words per language (ASCII). */
@@ -83,24 +87,9 @@ function words(text: string): string[] {
   return text.trim().split(/\s+/)
 }
 
-/** Relative paths of the generated files (the official names). */
-export const SPEECH_LAYOUT = {
-  languageDir: (language: string) => `dataperf_${language}_data`,
-  trainEmbeddings: 'train_embeddings',
-  evalEmbeddings: 'eval_embeddings',
-  allowedTrainingSet: 'allowed_training_set.yaml',
-  evalSet: 'eval.yaml',
-  /** written beside the data folder (workspace/dataperf_speech_config.yaml for --out workspace/data) */
-  config: 'dataperf_speech_config.yaml',
-  /** marks a language folder as ours, so that a later run may replace it (and never a downloaded one) */
-  marker: '.dataperf-generated.json',
-  clipColumn: 'clip_id',
-  vectorColumn: 'mswc_embedding_vector',
-}
-
 /** The official workspace/dataperf_speech_config.yaml, byte for byte. */
 export const SPEECH_CONFIG_YAML = 'selection_random_seed: 0\n' +
-  'eval_random_seeds: [5, 69, 98, 70, 95, 64, 37, 11, 4, 32]\n' +
+  `eval_random_seeds: [${OFFICIAL_EVAL_SEEDS.join(', ')}]\n` +
   'selection_algorithm_module: "selection.implementations.baseline_selection"\n' +
   'selection_algorithm_class: "BaselineSelection"\n'
 
@@ -201,15 +190,6 @@ export function resolveSpeechKnobs(knobs: SpeechKnobs = {}, where = 'speech knob
     evalKeywords: knobs.eval_keywords === undefined ? undefined : Math.round(num('eval_keywords', knobs.eval_keywords, 3, 40)),
     evalNontargetClips: knobs.eval_nontarget_clips === undefined ? NONTARGET_EVAL_CLIPS : range('eval_nontarget_clips', knobs.eval_nontarget_clips, 1, 2000),
   }
-}
-
-/** Parses a comma-separated language list; an unknown language is a user error naming the supported ones. */
-export function parseSpeechLanguages(list: string): SpeechLanguage[] {
-  const items = list.split(',').map((s) => s.trim()).filter((s) => s !== '')
-  if (items.length === 0) throw new UserError(`no language given; supported languages: ${SPEECH_LANGUAGES.join(', ')}`)
-  const bad = items.filter((s) => !(SPEECH_LANGUAGES as readonly string[]).includes(s))
-  if (bad.length) throw new UserError(`unsupported language${bad.length > 1 ? 's' : ''} ${bad.map((s) => `'${s}'`).join(', ')}; supported languages: ${SPEECH_LANGUAGES.join(', ')}`)
-  return [...new Set(items)] as SpeechLanguage[]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -551,11 +531,11 @@ function generateLanguage(out: string, seed: number, scale: number, knobs: Speec
       const rng = streamRng(seed, language, STREAM.clips, hashString(f.keyword), f.split === 'train' ? 2 : 3)
       const sub = f.split === 'train' ? SPEECH_LAYOUT.trainEmbeddings : SPEECH_LAYOUT.evalEmbeddings
       const before = done
-      writeVectorTable(join(tmp, sub, `${f.keyword}.parquet`), {
+      writeVectorTable(join(tmp, sub, SPEECH_LAYOUT.embeddingFile(f.keyword)), {
         rows: f.ids.length,
         dim: SPEECH_DIM,
-        leading: [{ name: SPEECH_LAYOUT.clipColumn, type: 'STRING', value: (r) => f.ids[r]! }],
-        vectorColumn: SPEECH_LAYOUT.vectorColumn,
+        leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (r) => f.ids[r]! }],
+        vectorColumn: EMBEDDING_COLUMN,
         vectors: (start, end) => {
           const block = new Float32Array((end - start) * SPEECH_DIM)
           for (let r = start; r < end; r++) renderClip(rng, world, f.plans[r]!, block, (r - start) * SPEECH_DIM)
@@ -587,10 +567,7 @@ export function generateSpeechBenchmark(options: GenerateSpeechOptions): Generat
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer >= 0, got ${seed}`)
   const scale = options.scale ?? 1
   if (!(scale > 0 && scale <= 10)) throw new RangeError(`scale must be in (0, 10], got ${scale}`)
-  const languages = [...new Set(options.languages ?? SPEECH_LANGUAGES)]
-  for (const l of languages) {
-    if (!(SPEECH_LANGUAGES as readonly string[]).includes(l)) throw new UserError(`unsupported language '${l}'; supported languages: ${SPEECH_LANGUAGES.join(', ')}`)
-  }
+  const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGES)
   resolveSpeechKnobs(options.knobs) // checked before anything is written
   const out = options.out
   for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)))

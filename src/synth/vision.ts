@@ -14,6 +14,7 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeCsv } from '../io/csv.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
+import { EMBEDDING_COLUMN, ID_COLUMN, LABEL_COLUMN, LABEL_NAME_COLUMN, SETUP_KEYS, TRAINING_SET_COLUMNS, VISION_LAYOUT } from '../vision/layout.js'
 
 export interface VisionConcept {
   name: string
@@ -32,21 +33,8 @@ export const VISION_DIM = 256
 export const DEFAULT_VISION_POOL_SIZE = 20000
 export const DEFAULT_VISION_SEED = 0
 
-/** Relative paths of the generated files (the official names). */
-export const VISION_LAYOUT = {
-  setup: 'task_setup.yaml',
-  pool: 'embeddings/train_emb_256_dataperf.parquet',
-  testSet: (task: string) => `test_sets/alpha_test_set_${task}_256.parquet`,
-  trainSet: (task: string) => `train_sets/${task}.csv`,
-  randomTemplate: 'train_sets/random_500.csv',
-  exampleSet: (task: string) => `examples/alpha_example_set_${task}.csv`,
-  machineLabels: 'metadata/train-annotations-machine-imagelabels.csv',
-  humanLabels: 'metadata/train-annotations-human-imagelabels.csv',
-  /** Open Images V6's public human labels (what `download vision --open-images-labels` fetches) */
-  openImagesHumanLabels: 'metadata/oidv6-train-annotations-human-imagelabels.csv',
-  classDescriptions: 'metadata/class-descriptions.csv',
-  results: 'results',
-}
+// the file names and columns belong to the track (vision/layout.ts)
+export { VISION_LAYOUT } from '../vision/layout.js'
 
 export interface GenerateVisionOptions {
   out: string
@@ -286,8 +274,8 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   writeVectorTable(join(out, VISION_LAYOUT.pool), {
     rows: poolSize,
     dim: d,
-    leading: [{ name: 'ImageID', type: 'STRING', value: (r) => poolIds[r]! }],
-    vectorColumn: 'embedding',
+    leading: [{ name: ID_COLUMN, type: 'STRING', value: (r) => poolIds[r]! }],
+    vectorColumn: EMBEDDING_COLUMN,
     vectors: (start, end) => {
       const block = new Float32Array((end - start) * d)
       for (let r = start; r < end; r++) {
@@ -326,10 +314,10 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     writeVectorTable(join(out, VISION_LAYOUT.testSet(concept.name)), {
       rows: size,
       dim: d,
-      leading: [{ name: 'ImageID', type: 'STRING', value: (r) => ids[r]! }],
-      vectorColumn: 'embedding',
+      leading: [{ name: ID_COLUMN, type: 'STRING', value: (r) => ids[r]! }],
+      vectorColumn: EMBEDDING_COLUMN,
       vectors: (start, end) => vectors.subarray(start * d, end * d),
-      trailing: [{ name: 'Confidence', type: 'STRING', value: (r) => String(labels[order[r]!]!) }],
+      trailing: [{ name: LABEL_COLUMN, type: 'STRING', value: (r) => String(labels[order[r]!]!) }],
     })
     testSizes[concept.name] = size
   })
@@ -358,16 +346,16 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     positivesPerTask[concept.name] = positives.length
     const examples = [...positives]
     labelRng.shuffle(examples)
-    writeCsv(join(out, VISION_LAYOUT.exampleSet(concept.name)), ['LabelName', 'ImageID', 'Confidence', 'OriginalURL', 'DisplayName'],
+    writeCsv(join(out, VISION_LAYOUT.exampleSet(concept.name)), [LABEL_NAME_COLUMN, ID_COLUMN, LABEL_COLUMN, 'OriginalURL', 'DisplayName'],
       examples.slice(0, 20).map((r) => [concept.labelName, poolIds[r]!, 1, `https://images.example.org/${poolIds[r]}.jpg`, concept.name]))
   })
-  writeCsv(join(out, VISION_LAYOUT.machineLabels), ['ImageID', 'Source', 'LabelName', 'Confidence'], machine)
-  writeCsv(join(out, VISION_LAYOUT.humanLabels), ['ImageID', 'Source', 'LabelName', 'Confidence'], human)
-  writeCsv(join(out, VISION_LAYOUT.classDescriptions), ['LabelName', 'DisplayName'], VISION_CONCEPTS.map((c) => [c.labelName, c.name]))
+  writeCsv(join(out, VISION_LAYOUT.machineLabels), [ID_COLUMN, 'Source', LABEL_NAME_COLUMN, LABEL_COLUMN], machine)
+  writeCsv(join(out, VISION_LAYOUT.humanLabels), [ID_COLUMN, 'Source', LABEL_NAME_COLUMN, LABEL_COLUMN], human)
+  writeCsv(join(out, VISION_LAYOUT.classDescriptions), [LABEL_NAME_COLUMN, 'DisplayName'], VISION_CONCEPTS.map((c) => [c.labelName, c.name]))
 
   // A format template like the official random_500.csv: random pool IDs with random labels.
   const template = labelRng.sampleIndices(poolSize, 500)
-  writeCsv(join(out, VISION_LAYOUT.randomTemplate), ['ImageID', 'Confidence'], Array.from(template, (r) => [poolIds[r]!, labelRng.int(2)]))
+  writeCsv(join(out, VISION_LAYOUT.randomTemplate), TRAINING_SET_COLUMNS, Array.from(template, (r) => [poolIds[r]!, labelRng.int(2)]))
 
   writeFileAtomic(join(out, VISION_LAYOUT.setup), visionSetupYaml())
   mkdirSync(join(out, VISION_LAYOUT.results), { recursive: true })
@@ -380,11 +368,11 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
 export function visionSetupYaml(): string {
   const doc: Record<string, unknown> = {
     spark_driver_memory: '6g',
-    data_dir: '.',
-    emb_file: VISION_LAYOUT.pool,
+    [SETUP_KEYS.dataDir]: '.',
+    [SETUP_KEYS.embFile]: VISION_LAYOUT.pool,
   }
   for (const c of VISION_CONCEPTS) doc[c.name] = [VISION_LAYOUT.trainSet(c.name), VISION_LAYOUT.testSet(c.name)]
-  Object.assign(doc, { results_dir: VISION_LAYOUT.results, dim: VISION_DIM, eval_tasks: VISION_CONCEPTS.map((c) => c.name), docker_data_dir: 'data' })
+  Object.assign(doc, { [SETUP_KEYS.resultsDir]: VISION_LAYOUT.results, [SETUP_KEYS.dim]: VISION_DIM, [SETUP_KEYS.evalTasks]: VISION_CONCEPTS.map((c) => c.name), docker_data_dir: 'data' })
   return '# Generated by `dataperf generate vision`; keys as in the official task_setup.yaml.\n' +
     '# Paths are relative to data_dir, which is relative to this file.\n' + stringify(doc, { flow: false })
 }

@@ -3,7 +3,7 @@ import { hashFilesInBackground } from '../io/file-hash.js'
 import { evaluateVision, type EvaluateOptions, type TaskEvaluation } from './evaluate.js'
 import { writeVisionResults, type WrittenResults } from './results.js'
 import type { VisionSetup } from './setup.js'
-import { MAX_TRAINING_ROWS } from './training-set.js'
+import { MAX_TRAINING_ROWS } from './layout.js'
 
 export interface VisionEvalOutcome extends WrittenResults {
   evals: TaskEvaluation[]

@@ -4,16 +4,13 @@
  * predict the task's test set, report accuracy, recall, precision and F1 for label 1.
  * Unlike the official join, unknown or duplicate IDs are refused instead of silently dropped.
  */
-import { UserError, sampleList } from '../errors.js'
+import { UserError } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { binaryMetrics, type BinaryMetrics } from '../ml/metrics.js'
 import { fitLogisticRegression, predict } from '../ml/logistic-regression.js'
+import { EMBEDDING_COLUMN, ID_COLUMN, LABEL_COLUMN, MAX_TRAINING_ROWS } from './layout.js'
 import type { VisionSetup } from './setup.js'
-import { readTrainingSet, MAX_TRAINING_ROWS, type TrainingSet } from './training-set.js'
-
-export const ID_COLUMN = 'ImageID'
-export const EMBEDDING_COLUMN = 'embedding'
-export const LABEL_COLUMN = 'Confidence'
+import { matchPool, readTrainingSet, type TrainingSet } from './validate.js'
 
 export interface EvaluateOptions {
   maxTrainRows?: number
@@ -55,19 +52,6 @@ function firstRowLength(file: ParquetFile, path: string[]): number {
   return group && chunk?.meta_data ? Math.round(Number(chunk.meta_data.num_values) / Number(group.num_rows)) : 0
 }
 
-/** Maps each training ID to its pool row; unknown IDs are an error listing the first few. */
-export function poolRowsFor(set: TrainingSet, rowOf: Map<string, number>, poolPath: string): Int32Array {
-  const rows = new Int32Array(set.ids.length)
-  const missing: string[] = []
-  set.ids.forEach((id, i) => {
-    const r = rowOf.get(id)
-    if (r === undefined) missing.push(id)
-    else rows[i] = r
-  })
-  if (missing.length) throw new UserError(`${set.path}: ImageIDs not in the candidate pool ${poolPath}: ${sampleList(missing)}`)
-  return rows
-}
-
 /** Reads a task's test set: vectors (float64) and 0/1 labels stored as integers or strings. */
 export async function readTestSet(path: string, dim: number): Promise<{ X: Float64Array; y: Int32Array; rows: number }> {
   const file = await ParquetFile.open(path)
@@ -99,18 +83,24 @@ export async function readTestSet(path: string, dim: number): Promise<{ X: Float
  */
 export async function evaluateVision(setup: VisionSetup, options: EvaluateOptions = {}): Promise<TaskEvaluation[]> {
   const maxRows = options.maxTrainRows ?? MAX_TRAINING_ROWS
-  const sets = setup.tasks.map((t) => readTrainingSet(t.trainCsv, maxRows))
+  return evaluateVisionSets(setup, setup.tasks.map((t) => readTrainingSet(t.trainCsv, maxRows)), options)
+}
+
+/**
+ * Evaluates training sets already read (one per task of the setup, in its order), e.g. uploaded
+ * files parsed with parseTrainingSet: the same scoring as `vision eval`.
+ */
+export async function evaluateVisionSets(setup: VisionSetup, sets: readonly TrainingSet[], options: EvaluateOptions = {}): Promise<TaskEvaluation[]> {
+  if (sets.length !== setup.tasks.length) throw new Error(`evaluateVisionSets: ${sets.length} training sets for ${setup.tasks.length} tasks`)
   const pool = await openPool(setup)
   let poolRows: Int32Array[]
   let needed: Int32Array
   let vectors: Float32Array | Float64Array
   try {
-    const wanted = new Set<string>()
-    for (const s of sets) for (const id of s.ids) wanted.add(id)
-    const rowOf = await pool.findRows(ID_COLUMN, wanted)
+    const match = await matchPool(pool, sets)
+    poolRows = match.poolRows
     const idOfRow = new Map<number, string>()
-    for (const [id, r] of rowOf) idOfRow.set(r, id)
-    poolRows = sets.map((s) => poolRowsFor(s, rowOf, setup.embFile))
+    for (const [id, r] of match.rowOf) idOfRow.set(r, id)
     needed = Int32Array.from(new Set(poolRows.flatMap((r) => Array.from(r)))).sort()
     const read = await pool.readVectors(EMBEDDING_COLUMN, {
       dim: setup.dim,

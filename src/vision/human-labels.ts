@@ -13,11 +13,11 @@ import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parse } from 'csv-parse/sync'
 import { UserError } from '../errors.js'
-import { VISION_LAYOUT } from '../synth/vision.js'
+import { ID_COLUMN, LABEL_COLUMN, LABEL_NAME_COLUMN, VISION_LAYOUT } from './layout.js'
 
 /** Open Images V6's file name. */
 export const OPEN_IMAGES_HUMAN_LABELS = basename(VISION_LAYOUT.openImagesHumanLabels)
-const COLUMNS = ['ImageID', 'LabelName', 'Confidence'] as const
+const COLUMNS = [ID_COLUMN, LABEL_NAME_COLUMN, LABEL_COLUMN] as const
 
 export interface HumanLabels {
   positives: string[]

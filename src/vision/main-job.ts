@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
-import { generateVisionBenchmark, VISION_LAYOUT } from '../synth/vision.js'
+import { generateVisionBenchmark } from '../synth/vision.js'
 import { weakLabelBaseline } from './baseline.js'
 import { writeTrainingCsv } from './select/index.js'
 import { runVisionEvaluation, type VisionEvalOutcome } from './eval-job.js'
-import { ID_COLUMN } from './evaluate.js'
+import { ID_COLUMN, VISION_LAYOUT } from './layout.js'
 import { loadVisionSetup } from './setup.js'
 
 export interface MainJobOptions {

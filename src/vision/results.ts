@@ -7,6 +7,7 @@ import { fsError } from '../io/fs-errors.js'
 import { pythonJsonDumps, PyInt } from '../io/python-json.js'
 import { VERSION } from '../version.js'
 import type { TaskEvaluation } from './evaluate.js'
+import { manifestFileName, resultsFileName } from './layout.js'
 import type { VisionSetup } from './setup.js'
 
 export type OfficialResults = Record<string, { accuracy: number; recall: number; precision: number; f1: number }>
@@ -71,10 +72,10 @@ export function writeVisionResults(
   let written
   try {
     written = writeGroupExclusive(setup.resultsDir, (n) => {
-      const name = `${stamp}${n === 0 ? '' : `-${n + 1}`}.json`
+      const id = `${stamp}${n === 0 ? '' : `-${n + 1}`}`
       return [
-        { name: `manifest_${name}`, data: pythonJsonDumps({ ...manifest, results_file: `result_${name}` }) + '\n' },
-        { name: `result_${name}`, data: text },
+        { name: manifestFileName(id), data: pythonJsonDumps({ ...manifest, results_file: resultsFileName(id) }) + '\n' },
+        { name: resultsFileName(id), data: text },
       ]
     })
   } catch (err) {

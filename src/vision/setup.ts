@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
+import { SETUP_KEYS, VISION_LAYOUT } from './layout.js'
 
 export interface VisionTaskPaths {
   name: string
@@ -39,16 +40,16 @@ export function loadVisionSetup(setupPath: string, dataDirOverride?: string): Vi
   let dataDir: string
   if (dataDirOverride !== undefined) dataDir = resolve(dataDirOverride)
   else {
-    const raw = str('data_dir', '.')
+    const raw = str(SETUP_KEYS.dataDir, '.')
     const besideYaml = isAbsolute(raw) ? raw : resolve(dirname(setupPath), raw)
     const fromCwd = resolve(raw)
     dataDir = !existsSync(besideYaml) && existsSync(fromCwd) ? fromCwd : besideYaml
   }
-  const dim = y.dim
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) throw new UserError(`${setupPath}: key 'dim' must be a positive integer (found ${JSON.stringify(dim)})`)
-  const evalTasks = y.eval_tasks
+  const dim = y[SETUP_KEYS.dim]
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) throw new UserError(`${setupPath}: key '${SETUP_KEYS.dim}' must be a positive integer (found ${JSON.stringify(dim)})`)
+  const evalTasks = y[SETUP_KEYS.evalTasks]
   if (!Array.isArray(evalTasks) || evalTasks.length === 0 || !evalTasks.every((t) => typeof t === 'string')) {
-    throw new UserError(`${setupPath}: key 'eval_tasks' must be a non-empty list of task names`)
+    throw new UserError(`${setupPath}: key '${SETUP_KEYS.evalTasks}' must be a non-empty list of task names`)
   }
   const tasks = (evalTasks as string[]).map((name) => {
     const entry = y[name]
@@ -60,9 +61,9 @@ export function loadVisionSetup(setupPath: string, dataDirOverride?: string): Vi
   return {
     setupPath: resolve(setupPath),
     dataDir,
-    embFile: resolve(dataDir, str('emb_file')),
+    embFile: resolve(dataDir, str(SETUP_KEYS.embFile)),
     dim,
     tasks,
-    resultsDir: resolve(dataDir, str('results_dir', 'results')),
+    resultsDir: resolve(dataDir, str(SETUP_KEYS.resultsDir, VISION_LAYOUT.results)),
   }
 }

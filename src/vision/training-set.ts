@@ -1,9 +1,10 @@
-/** A participant's training set for one task: `ImageID,Confidence` rows with labels 0 or 1. */
+/**
+ * A participant's training set for one task: `ImageID,Confidence` rows with labels 0 or 1.
+ * The row rules; validate.ts adds the pool check and is what callers use.
+ */
 import { UserError, sampleList } from '../errors.js'
-import { readCsv, requireCsvColumn } from '../io/csv.js'
-
-/** The challenge rule: at most this many labelled rows per task. */
-export const MAX_TRAINING_ROWS = 1000
+import { parseCsv, readCsv, requireCsvColumn, type CsvTable } from '../io/csv.js'
+import { ID_COLUMN, LABEL_COLUMN, MAX_TRAINING_ROWS } from './layout.js'
 
 export interface TrainingSet {
   path: string
@@ -12,9 +13,18 @@ export interface TrainingSet {
 }
 
 export function readTrainingSet(path: string, maxRows = MAX_TRAINING_ROWS): TrainingSet {
-  const table = readCsv(path)
-  const idCol = requireCsvColumn(table, 'ImageID')
-  const labelCol = requireCsvColumn(table, 'Confidence')
+  return trainingSetFromTable(readCsv(path), maxRows)
+}
+
+/** The same rules over CSV text (an uploaded file); `name` names it in errors. */
+export function parseTrainingSet(text: string, name: string, maxRows = MAX_TRAINING_ROWS): TrainingSet {
+  return trainingSetFromTable(parseCsv(text, name), maxRows)
+}
+
+function trainingSetFromTable(table: CsvTable, maxRows: number): TrainingSet {
+  const path = table.path
+  const idCol = requireCsvColumn(table, ID_COLUMN)
+  const labelCol = requireCsvColumn(table, LABEL_COLUMN)
   if (table.rows.length === 0) throw new UserError(`${path}: no rows after the header, expected ImageID,Confidence rows`)
   if (table.rows.length > maxRows) {
     throw new UserError(`${path}: ${table.rows.length} rows, the challenge allows at most ${maxRows} per task (raise with --max-train-rows)`)

@@ -5,9 +5,10 @@
  */
 import { UserError } from '../../errors.js'
 import { numpySum } from '../../ml/numpy-sum.js'
-import { evaluateVision, ID_COLUMN, openPool, poolRowsFor } from '../../vision/evaluate.js'
+import { evaluateVision, openPool } from '../../vision/evaluate.js'
+import { MAX_TRAINING_ROWS } from '../../vision/layout.js'
 import { loadVisionSetup, type VisionSetup } from '../../vision/setup.js'
-import { MAX_TRAINING_ROWS, readTrainingSet } from '../../vision/training-set.js'
+import { matchPool, readTrainingSet } from '../../vision/validate.js'
 import type { VisionBoard } from '../challenge/load.js'
 import { withStagedFiles, type SubmittedFile } from './staging.js'
 import type { ProgressCallback } from './types.js'
@@ -48,10 +49,7 @@ export async function validateVisionSubmission(board: VisionBoard, files: readon
     // the IDs must be in the pool, as evaluateVision checks before training
     const pool = await openPool(setup)
     try {
-      const wanted = new Set<string>()
-      for (const s of sets) for (const id of s.ids) wanted.add(id)
-      const rowOf = await pool.findRows(ID_COLUMN, wanted)
-      for (const s of sets) poolRowsFor(s, rowOf, setup.embFile)
+      await matchPool(pool, sets)
     } finally {
       await pool.close()
     }

@@ -9,8 +9,7 @@ import { join, resolve } from 'node:path'
 import { UserError } from '../../errors.js'
 import { readYamlFile } from '../../io/yaml.js'
 import { loadSpeechConfig } from '../../speech/config.js'
-import { requireSpeechLanguage, type SpeechLanguageCode } from '../../speech/languages.js'
-import { SPEECH_LAYOUT } from '../../synth/speech.js'
+import { requireSpeechLanguage, SPEECH_LAYOUT, speechDataPaths, type SpeechLanguageCode } from '../../speech/layout.js'
 import { loadVisionSetup } from '../../vision/setup.js'
 import { checkRealInside, isWithin, relativeInside, resolveInside } from './inside.js'
 
@@ -66,17 +65,12 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d
 
 /** The speech data files of a board's data folder (the official names). */
 export function speechBoardPaths(board: SpeechBoard) {
-  return {
-    allowedTrainingSet: join(board.dataDir, SPEECH_LAYOUT.allowedTrainingSet),
-    evalFile: join(board.dataDir, SPEECH_LAYOUT.evalSet),
-    trainEmbeddingsDir: join(board.dataDir, SPEECH_LAYOUT.trainEmbeddings),
-    evalEmbeddingsDir: join(board.dataDir, SPEECH_LAYOUT.evalEmbeddings),
-  }
+  return speechDataPaths(board.dataDir)
 }
 
 /** The submitted file name a speech board expects: {lang}_{size}_train.json. */
 export function speechTrainFileName(board: SpeechBoard): string {
-  return `${board.language}_${board.trainSize}_train.json`
+  return SPEECH_LAYOUT.trainFile(board.language, board.trainSize)
 }
 
 export function loadChallenge(dir: string): Challenge {

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js'
 import { VERSION } from '../../version.js'
 import { ParquetFile } from '../../io/parquet/reader.js'
 import { weakLabelBaseline } from '../baseline.js'
-import { EMBEDDING_COLUMN, ID_COLUMN } from '../evaluate.js'
+import { EMBEDDING_COLUMN, ID_COLUMN, TRAINING_SET_COLUMNS } from '../layout.js'
 import type { VisionSetup } from '../setup.js'
 import { centroidSelection } from './centroid.js'
 import { consensusSelection } from './consensus.js'
@@ -43,7 +43,7 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
 }
 
 export function writeTrainingCsv(path: string, set: LabelledIds): void {
-  writeCsv(path, ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
+  writeCsv(path, TRAINING_SET_COLUMNS, set.ids.map((id, i) => [id, set.labels[i]!]))
 }
 
 /** `X.csv` -> `X.manifest.json`: what the selection did, beside the training set it wrote. */
