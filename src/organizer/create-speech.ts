@@ -23,7 +23,7 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { pyyamlDump } from '../io/pyyaml-dump.js'
 import { NumpyRandomState } from '../ml/numpy-random.js'
-import { SPEECH_LAYOUT } from '../synth/speech.js'
+import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_LAYOUT } from '../speech/layout.js'
 import { readFilenames, readWordCounts } from './mswc-metadata.js'
 import { readTargetSplits } from './mswc-splits.js'
 import { nontargetClipId } from './clip-ids.js'
@@ -67,9 +67,9 @@ async function openWordFile(dir: string, word: string, why: string): Promise<Wor
   if (!existsSync(path)) throw new UserError(`${path}: file not found (${why}); --embeddings must hold one parquet file per word`)
   const file = await ParquetFile.open(path)
   try {
-    file.requireColumn(SPEECH_LAYOUT.clipColumn)
-    file.requireColumn(SPEECH_LAYOUT.vectorColumn)
-    const ids = (await file.readScalars(SPEECH_LAYOUT.clipColumn)).map((v) => String(v))
+    file.requireColumn(CLIP_ID_COLUMN)
+    file.requireColumn(EMBEDDING_COLUMN)
+    const ids = (await file.readScalars(CLIP_ID_COLUMN)).map((v) => String(v))
     return { path, file, ids }
   } catch (err) {
     await file.close()
@@ -93,15 +93,15 @@ function requireVectors(word: WordFile, clips: readonly string[], why: string): 
 /** Writes `outputs` (each a list of the file's row numbers, in order) as parquet files of the same columns. */
 async function writeRows(word: WordFile, outputs: Array<{ path: string; rows: number[] }>): Promise<void> {
   const union = Int32Array.from(new Set(outputs.flatMap((o) => o.rows))).sort()
-  const vectors = await word.file.readVectors(SPEECH_LAYOUT.vectorColumn, { rows: union, rowLabel: (r) => `clip '${word.ids[r]}'` })
+  const vectors = await word.file.readVectors(EMBEDDING_COLUMN, { rows: union, rowLabel: (r) => `clip '${word.ids[r]}'` })
   const slot = new Map<number, number>()
   union.forEach((row, i) => slot.set(row, i))
   const { dim, data } = vectors
   for (const { path, rows } of outputs) {
     writeVectorTable(path, {
       rows: rows.length,
-      leading: [{ name: SPEECH_LAYOUT.clipColumn, type: 'STRING', value: (i) => word.ids[rows[i]!]! }],
-      vectorColumn: SPEECH_LAYOUT.vectorColumn,
+      leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (i) => word.ids[rows[i]!]! }],
+      vectorColumn: EMBEDDING_COLUMN,
       dim,
       elementType: data instanceof Float64Array ? 'DOUBLE' : 'FLOAT',
       vectors: (start, end) => {
@@ -179,8 +179,8 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
         const trainRows = rowsIn(file.ids, new Set(s.train))
         const evalRows = [...rowsIn(file.ids, new Set(s.dev)), ...rowsIn(file.ids, new Set(s.test))]
         await writeRows(file, [
-          { path: join(trainDir, `${target}.parquet`), rows: trainRows },
-          { path: join(evalDir, `${target}.parquet`), rows: evalRows },
+          { path: join(trainDir, SPEECH_LAYOUT.embeddingFile(target)), rows: trainRows },
+          { path: join(evalDir, SPEECH_LAYOUT.embeddingFile(target)), rows: evalRows },
         ])
         allowed.targets.set(target, s.train)
         evalSet.targets.set(target, [...s.dev, ...s.test])
@@ -199,8 +199,8 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
         const rows = rowsIn(file.ids, new Set(clips))
         const half = known ? Math.floor(rows.length / 2) : 0
         const trainRows = rows.slice(0, half), evalRows = rows.slice(half)
-        const outputs = [{ path: join(evalDir, `${word}.parquet`), rows: evalRows }]
-        if (known) outputs.unshift({ path: join(trainDir, `${word}.parquet`), rows: trainRows })
+        const outputs = [{ path: join(evalDir, SPEECH_LAYOUT.embeddingFile(word)), rows: evalRows }]
+        if (known) outputs.unshift({ path: join(trainDir, SPEECH_LAYOUT.embeddingFile(word)), rows: trainRows })
         await writeRows(file, outputs)
         allowed.nontargets.push(...trainRows.map((r) => file.ids[r]!))
         evalSet.nontargets.push(...evalRows.map((r) => file.ids[r]!))
