@@ -19,8 +19,7 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { Rng } from '../ml/rng.js'
 import { readHumanLabels } from '../vision/human-labels.js'
-import { EMBEDDING_COLUMN, ID_COLUMN } from '../vision/evaluate.js'
-import { VISION_LAYOUT } from '../synth/vision.js'
+import { EMBEDDING_COLUMN, ID_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
 import { buildFolder, requireFreshOutput } from './output-folder.js'
 
 export const VISION_CREATE_DEFAULTS = { examples: 20, testPositives: 80, testNegatives: 60, seed: 0 } as const
