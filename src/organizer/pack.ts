@@ -21,11 +21,10 @@ import { parse as parseYaml, stringify } from 'yaml'
 import { UserError, sampleList } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readSampleIdsYaml } from '../speech/sample-ids.js'
-import { requireSpeechLanguage, LEADERBOARD_SIZES, type SpeechLanguageCode } from '../speech/languages.js'
-import { SPEECH_CONFIG_YAML, SPEECH_LAYOUT } from '../synth/speech.js'
-import { VISION_LAYOUT } from '../synth/vision.js'
+import { CLIP_ID_COLUMN, requireSpeechLanguage, LEADERBOARD_SIZES, SPEECH_LAYOUT, type SpeechLanguageCode } from '../speech/layout.js'
+import { SPEECH_CONFIG_YAML } from '../synth/speech.js'
+import { ID_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
 import { loadVisionSetup } from '../vision/setup.js'
-import { ID_COLUMN } from '../vision/evaluate.js'
 import { speechPrefix, VISION_PREFIX } from '../download/parameters.js'
 import { VISION_ZIP_NAME } from '../download/resources.js'
 import { buildFolder } from './output-folder.js'
@@ -82,7 +81,7 @@ async function stringsIn(path: string): Promise<Iterable<string>> {
     const f = await ParquetFile.open(path)
     try {
       const out: string[] = []
-      for (const col of [ID_COLUMN, SPEECH_LAYOUT.clipColumn]) if (f.column(col)) out.push(...(await f.readScalars(col)).map(String))
+      for (const col of [ID_COLUMN, CLIP_ID_COLUMN]) if (f.column(col)) out.push(...(await f.readScalars(col)).map(String))
       return out
     } finally {
       await f.close()
