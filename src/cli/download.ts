@@ -3,7 +3,6 @@
  * speech tool, download_data.py / the mlcube download task of the vision tool), with the official
  * --parameters_file and --output_path, streaming, resumable, retried and verified.
  */
-import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { UserError } from '../errors.js'
 import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
@@ -12,6 +11,7 @@ import { loadParameters, parseLanguages, SPEECH_DEFAULTS, VISION_DEFAULTS, type 
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../download/resources.js'
 import { fetchOpenImagesLabels, OPEN_IMAGES_LABELS_URL } from '../download/open-images-labels.js'
 import { nonNegativeInt } from './parse.js'
+import { progressSink, type ProgressSink } from './progress.js'
 
 interface CommonFlags {
   output_path: string
@@ -29,75 +29,7 @@ function seconds(value: string): number {
   return n
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let i = 0
-  let v = n
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++ }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
-}
 
-export interface ProgressSink {
-  /** bytes (or entries) done of total, for the stage `label` */
-  update(label: string, done: number, total: number | undefined, unit: 'bytes' | 'files'): void
-  /** a note (retry, resume) printed without tearing the bar */
-  log(message: string): void
-  stop(): void
-}
-
-/**
- * Progress on stderr: a bar when it is a terminal, else one line every `everyMs` (CI logs stay
- * short). Speed and ETA are from the bytes of this run (resumed bytes excluded).
- */
-export function progressSink(stream: NodeJS.WriteStream = process.stderr, everyMs = 10_000): ProgressSink {
-  const tty = stream.isTTY === true
-  let bar: cliProgress.SingleBar | undefined
-  let stage = ''
-  let startedAt = 0
-  let startedFrom = 0
-  let lastLine = 0
-  const describe = (done: number, total: number | undefined, unit: 'bytes' | 'files') => {
-    const fmt = unit === 'bytes' ? formatBytes : (n: number) => `${n}`
-    const of = total ? ` of ${fmt(total)} (${Math.floor((100 * done) / total)}%)` : ''
-    if (unit !== 'bytes') return `${fmt(done)}${of} ${unit}`
-    const secs = (Date.now() - startedAt) / 1000
-    const rate = secs > 0.5 ? (done - startedFrom) / secs : 0
-    const eta = rate > 0 && total ? ` ETA ${Math.ceil((total - done) / rate)} s` : ''
-    return `${fmt(done)}${of}${rate > 0 ? ` ${formatBytes(rate)}/s` : ''}${eta}`
-  }
-  const finishStage = () => {
-    if (bar) { bar.stop(); bar = undefined }
-    stage = ''
-  }
-  return {
-    update(label, done, total, unit) {
-      if (label !== stage) {
-        finishStage()
-        stage = label
-        startedAt = Date.now()
-        startedFrom = done
-        lastLine = 0
-        if (tty) {
-          bar = new cliProgress.SingleBar({ stream, format: `${label} [{bar}] {text}`, hideCursor: true, barsize: 30 }, cliProgress.Presets.shades_classic)
-          bar.start(total ?? 0, done, { text: describe(done, total, unit) })
-          return
-        }
-      }
-      if (bar) {
-        if (total !== undefined && bar.getTotal() !== total) bar.setTotal(total)
-        bar.update(done, { text: describe(done, total, unit) })
-      } else if (!tty && (Date.now() - lastLine >= everyMs || (total !== undefined && done >= total))) {
-        lastLine = Date.now()
-        stream.write(`${label}: ${describe(done, total, unit)}\n`)
-      }
-    },
-    log(message) {
-      if (bar) stream.write('\r\x1b[K')
-      stream.write(`${message}\n`)
-    },
-    stop: finishStage,
-  }
-}
 
 function jobOptions(flags: CommonFlags, progress: ProgressSink, label: string): JobOptions {
   return {
@@ -152,7 +84,7 @@ export function registerDownloadCommand(program: Command): void {
       }
       const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
       for (const lang of langs) {
-        const progress = progressSink()
+        const progress = progressSink({ everyMs: 10_000 })
         try {
           const dest = await fetchSpeechLanguage(lang, params, opts.output_path, jobOptions(opts, progress, SPEECH_FILES.languageDir(lang)))
           progress.stop()
@@ -173,7 +105,7 @@ export function registerDownloadCommand(program: Command): void {
       installSignalCleanup()
       if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
       const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
-      const progress = progressSink()
+      const progress = progressSink({ everyMs: 10_000 })
       if (opts.openImagesLabels) {
         if (opts.zip !== undefined) throw new UserError('--open-images-labels downloads a CSV: --zip does not apply')
         try {
