@@ -16,7 +16,7 @@ import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { labelledPool } from '../speech/select/pool-features.js'
 import { generateSpeechBenchmark, type SpeechKnobs } from '../synth/speech.js'
 import { createHash } from 'node:crypto'
-import { classPlane } from './projection.js'
+import { classPlane } from '../ml/principal-axes.js'
 import type { ComparisonResult } from './types.js'
 
 export interface CompareOptions {

@@ -13,7 +13,7 @@ import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../visio
 import { readExampleSet } from '../vision/metadata.js'
 import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
 import { generateVisionBenchmark, type VisionKnobs } from '../synth/vision.js'
-import { principalPlane } from './projection.js'
+import { principalPlane } from '../ml/principal-axes.js'
 import { knobTag, type CompareOptions } from './speech.js'
 import type { ComparisonResult } from './types.js'
 

@@ -15,7 +15,7 @@
 import { fitSoftVoting, softVotingScores } from '../../ml/soft-voting.js'
 import { Rng } from '../../ml/rng.js'
 import { keywordOf } from '../layout.js'
-import { facilityLocation } from './coresets.js'
+import { facilityLocation } from '../../ml/coresets.js'
 import { classBudgets, cleaningSignals, PROJECTION_DIM, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 

@@ -12,7 +12,7 @@
  * clips, so every class stays present (an empty class renumbers the others at evaluation).
  */
 import { Rng } from '../../ml/rng.js'
-import { kMedoids } from './coresets.js'
+import { kMedoids } from '../../ml/coresets.js'
 import { cleaningSignals, rowsOfClass, toTrainingSet } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 

@@ -3,8 +3,9 @@
  * each class the clips that best represent the rest (greedy facility location on a random
  * projection). No cleaning: a reference point for what representativeness alone buys.
  */
-import { facilityLocation } from './coresets.js'
-import { classBudgets, labelledPool, PROJECTION_DIM, randomProjection, rowsOfClass, toTrainingSet } from './pool-features.js'
+import { facilityLocation } from '../../ml/coresets.js'
+import { randomProjection } from '../../ml/random-projection.js'
+import { classBudgets, labelledPool, PROJECTION_DIM, rowsOfClass, toTrainingSet } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
 export class CoresetSelection extends TrainingSetSelection {

@@ -1,11 +1,12 @@
 /**
- * Shared tools of the speech selection algorithms: the allowed clips as one labelled matrix, a
- * seeded random projection (clustering and similarity in 1024-d are costly; distances survive a
- * Gaussian projection well), confident learning and label quality, and per-class budgets.
+ * Shared tools of the speech selection algorithms: the allowed clips as one labelled matrix,
+ * per-class budgets, and the cleaning signals (a seeded random projection, out-of-fold
+ * probabilities, confident learning and label quality: the kernels live in ml/).
  */
-import { Rng } from '../../ml/rng.js'
+import { adjustedSelfConfidence, confidentLearning } from '../../ml/confident-learning.js'
+import { outOfFoldProbabilities, type OutOfFoldModel } from '../../ml/out-of-fold.js'
+import { randomProjection } from '../../ml/random-projection.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
-import { outOfFoldProbabilities, type OutOfFoldModel } from './out-of-fold.js'
 import type { TrainingSet } from './types.js'
 
 export interface LabelledPool {
@@ -37,76 +38,6 @@ export function labelledPool(embeddings: SpeechEmbeddings): LabelledPool {
   X.set(embeddings.nontargets.vectors, r * d)
   ids.push(...embeddings.nontargets.ids)
   return { X, dim: d, rows, labels, ids, words }
-}
-
-/** X (n x d) times a seeded Gaussian d x k matrix scaled by 1/sqrt(k). */
-export function randomProjection(X: Float32Array, n: number, d: number, k: number, seed: number): Float32Array {
-  const rng = new Rng(seed)
-  const R = new Float32Array(d * k)
-  const scale = 1 / Math.sqrt(k)
-  for (let i = 0; i < R.length; i++) R[i] = rng.normal() * scale
-  const out = new Float32Array(n * k)
-  const acc = new Float64Array(k)
-  for (let i = 0; i < n; i++) {
-    acc.fill(0)
-    for (let j = 0; j < d; j++) {
-      const x = X[i * d + j]!
-      if (x === 0) continue // ReLU embeddings are mostly zeros
-      const rj = j * k
-      for (let c = 0; c < k; c++) acc[c]! += x * R[rj + c]!
-    }
-    for (let c = 0; c < k; c++) out[i * k + c] = acc[c]!
-  }
-  return out
-}
-
-export function squaredDistance(A: Float32Array, a: number, B: Float32Array, b: number, k: number): number {
-  let s = 0
-  for (let c = 0; c < k; c++) { const t = A[a * k + c]! - B[b * k + c]!; s += t * t }
-  return s
-}
-
-/**
- * Confident learning (Northcutt et al.): per-class thresholds t_j = mean p_j over rows labelled j;
- * a row is a likely label error when the most probable class among those above their threshold is
- * not its label.
- */
-export function confidentLearning(probs: Float64Array, labels: Int32Array, classes: number): Uint8Array {
-  const n = labels.length
-  const t = new Float64Array(classes), count = new Float64Array(classes)
-  for (let i = 0; i < n; i++) { t[labels[i]!]! += probs[i * classes + labels[i]!]!; count[labels[i]!]!++ }
-  for (let y = 0; y < classes; y++) t[y]! /= Math.max(1, count[y]!)
-  const issue = new Uint8Array(n)
-  for (let i = 0; i < n; i++) {
-    let best = -1, bestP = -1
-    for (let y = 0; y < classes; y++) {
-      const p = probs[i * classes + y]!
-      if (p >= t[y]! && p > bestP) { bestP = p; best = y }
-    }
-    issue[i] = best !== -1 && best !== labels[i] ? 1 : 0
-  }
-  return issue
-}
-
-/**
- * cleanlab's label quality with method="self_confidence" and adjust_pred_probs=True: each row's
- * probabilities less the class thresholds (mean p_j over rows labelled j), shifted up by the
- * largest threshold and renormalised; the score is the adjusted probability of the given label.
- */
-export function adjustedSelfConfidence(probs: Float64Array, labels: Int32Array, classes: number): Float64Array {
-  const n = labels.length
-  const t = new Float64Array(classes), count = new Float64Array(classes)
-  for (let i = 0; i < n; i++) { t[labels[i]!]! += probs[i * classes + labels[i]!]!; count[labels[i]!]!++ }
-  // a class without rows gets cleanlab's BIG_VALUE 2; thresholds are floored at 2e-6
-  for (let y = 0; y < classes; y++) t[y] = count[y]! > 0 ? Math.max(2e-6, t[y]! / count[y]!) : 2
-  const shift = Math.max(...t)
-  const quality = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    let z = 0
-    for (let y = 0; y < classes; y++) z += probs[i * classes + y]! - t[y]! + shift
-    quality[i] = (probs[i * classes + labels[i]!]! - t[labels[i]!]! + shift) / z
-  }
-  return quality
 }
 
 /** Rows of class y, optionally only those passing `keep`. */

@@ -1,8 +1,8 @@
 /**
- * 2-D views of a pool for the comparison report: principal axes by power iteration with deflation
+ * 2-D views of a matrix (e.g. for the comparison report): principal axes by power iteration with deflation
  * (seeded), optionally after given axes, and the projection of rows onto two axes.
  */
-import { Rng } from '../ml/rng.js'
+import { Rng } from './rng.js'
 
 function normalized(v: Float64Array): Float64Array {
   const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1

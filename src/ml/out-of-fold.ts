@@ -5,8 +5,8 @@
  * held-out fold. Two models: scikit-learn's default LogisticRegression (cleanlab's recipe) and a
  * cheap nearest-centroid model (softmax of -distance^2 / temperature to the class means).
  */
-import { fitLogisticRegression, predictProba } from '../../ml/logistic-regression.js'
-import { Rng } from '../../ml/rng.js'
+import { fitLogisticRegression, predictProba } from './logistic-regression.js'
+import { Rng } from './rng.js'
 
 export type OutOfFoldModel = 'logistic' | 'nearest-centroid'
 

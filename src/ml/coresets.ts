@@ -1,9 +1,9 @@
 /**
  * Coresets inside one class: k-medoids (sklearn_extra's KMedoids) and greedy facility location
- * (maximise sum_i max_{j chosen} sim(i, j): each pick is the most representative clip left).
+ * (maximise sum_i max_{j chosen} sim(i, j): each pick is the most representative row left).
  */
-import type { Rng } from '../../ml/rng.js'
-import { squaredDistance } from './pool-features.js'
+import { squaredDistance } from './random-projection.js'
+import type { Rng } from './rng.js'
 
 /** Pairwise squared distances among `rows` (m x m). */
 function pairwise(F: Float32Array, k: number, rows: number[]): Float64Array {
