@@ -6,7 +6,7 @@ import { renderComparisonHtml } from '../compare/html-report.js'
 import { compareSpeech } from '../compare/speech.js'
 import { formatComparisonTable } from '../compare/table.js'
 import { compareVision } from '../compare/vision.js'
-import { readSweepFile, runSweep } from '../compare/sweep.js'
+import { readSweepFile, runSweep, type SweepTrackResult } from '../compare/sweep.js'
 import { formatSweep, renderSweepHtml } from '../compare/sweep-report.js'
 import { progressReporter } from './progress.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
@@ -65,17 +65,21 @@ async function runSweepCommand(file: string, opts: { track?: 'vision' | 'speech'
   const spec = readSweepFile(file)
   if (opts.track && !spec[opts.track]) throw new UserError(`${file}: no ${opts.track} section (--track ${opts.track})`)
   const { bar, onProgress } = progressLines()
+  const command = ['dataperf compare --sweep', file, ...(opts.track ? ['--track', opts.track] : []), ...(opts.seeds ? ['--first-seed', String(opts.seeds[0]), '--seeds', String(opts.seeds.length)] : [])].join(' ')
+  const txt = opts.out.replace(/\.html?$/i, '') + '.txt'
+  const write = (tracks: SweepTrackResult[], partial: boolean) => {
+    const note = partial ? '(partial: the sweep is still running)\n' : ''
+    writeFileAtomic(opts.out, renderSweepHtml(tracks, command))
+    writeFileAtomic(txt, `$ ${command}\n${note}${formatSweep(tracks)}\n`)
+  }
   let tracks
   try {
-    tracks = await runSweep(spec, { workDir: resolve(opts.workDir), track: opts.track, seeds: opts.seeds, onProgress })
+    tracks = await runSweep(spec, { workDir: resolve(opts.workDir), track: opts.track, seeds: opts.seeds, onProgress, onSetting: (t) => write(t, true) })
   } finally {
     bar.stop()
   }
-  const command = ['dataperf compare --sweep', file, ...(opts.track ? ['--track', opts.track] : []), ...(opts.seeds ? ['--first-seed', String(opts.seeds[0]), '--seeds', String(opts.seeds.length)] : [])].join(' ')
+  write(tracks, false)
   const text = formatSweep(tracks)
-  writeFileAtomic(opts.out, renderSweepHtml(tracks, command))
-  const txt = opts.out.replace(/\.html?$/i, '') + '.txt'
-  writeFileAtomic(txt, `$ ${command}\n${text}\n`)
   if (opts.json) process.stdout.write(JSON.stringify({ tracks: tracks.map((t) => ({ ...t, settings: t.settings.map((s) => ({ name: s.name, knobs: s.knobs, scores: s.result.scores, tasks: s.result.tasks })) })), report: resolve(opts.out), text: resolve(txt) }, null, 2) + '\n')
   else process.stdout.write(`${text}\nReport: ${resolve(opts.out)} and ${resolve(txt)}\n`)
 }

@@ -5,7 +5,8 @@
  *
  *   seeds: [1, 2, 3]
  *   vision:
- *     pool_size: 5000            # optional; also budget (rows per training set)
+ *     pool_size: 5000            # optional; also budget (rows per training set) and
+ *                                # concept_per_seed (true: one concept per seed, in turn)
  *     algorithms: [random, fpscv, consensus]
  *     ours: consensus            # the method the summary judges
  *     settings:                  # name -> generator knobs (src/synth/vision.ts VisionKnobs)
@@ -37,7 +38,7 @@ export interface SweepTrackSpec<K> {
 export interface SweepSpec {
   path: string
   seeds: number[]
-  vision?: SweepTrackSpec<VisionKnobs> & { poolSize?: number; budget?: number }
+  vision?: SweepTrackSpec<VisionKnobs> & { poolSize?: number; budget?: number; conceptPerSeed?: boolean }
   speech?: SweepTrackSpec<SpeechKnobs> & { languages?: SpeechLanguageCode[]; scale?: number }
 }
 
@@ -91,11 +92,13 @@ export function readSweepFile(path: string): SweepSpec {
   }
   const spec: SweepSpec = { path, seeds: seeds as number[] }
   if (doc.vision !== undefined) {
-    const v = trackSpec<VisionKnobs>(path, 'vision', doc.vision, ['pool_size', 'budget'], (k, w) => { resolveVisionKnobs(k, w) })
+    const v = trackSpec<VisionKnobs>(path, 'vision', doc.vision, ['pool_size', 'budget', 'concept_per_seed'], (k, w) => { resolveVisionKnobs(k, w) })
+    if (v.concept_per_seed !== undefined && typeof v.concept_per_seed !== 'boolean') throw new UserError(`${path}: vision.concept_per_seed: expected true or false, got ${JSON.stringify(v.concept_per_seed)}`)
     spec.vision = {
       algorithms: v.algorithms, ours: v.ours, settings: v.settings,
       poolSize: v.pool_size === undefined ? undefined : positiveInt(`${path}: vision.pool_size`, v.pool_size),
       budget: v.budget === undefined ? undefined : positiveInt(`${path}: vision.budget`, v.budget),
+      conceptPerSeed: v.concept_per_seed as boolean | undefined,
     }
   }
   if (doc.speech !== undefined) {
@@ -139,6 +142,8 @@ export interface SweepOptions {
   /** overrides the file's seeds */
   seeds?: number[]
   onProgress?: (what: string, done: number, total: number) => void
+  /** called after each setting with what is done so far (a long sweep leaves a partial report) */
+  onSetting?: (tracks: SweepTrackResult[]) => void
 }
 
 function rowsOf(result: ComparisonResult, setting: string, cap?: number): SweepRow {
@@ -159,10 +164,11 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     const track: SweepTrackResult = { track: 'vision', metric: 'F1', algorithms: v.algorithms, ours: v.ours, seeds, settings: [], rows: [], seconds: Object.fromEntries(v.algorithms.map((a) => [a, 0])) }
     for (const { name, knobs } of v.settings) {
       started++
-      const result = await compareVision({ algorithms: v.algorithms, seeds, workDir: options.workDir, poolSize: v.poolSize, budget: v.budget, knobs, projection: false, onProgress: progress(name) })
+      const result = await compareVision({ algorithms: v.algorithms, seeds, workDir: options.workDir, poolSize: v.poolSize, budget: v.budget, conceptPerSeed: v.conceptPerSeed, knobs, projection: false, onProgress: progress(name) })
       track.settings.push({ name, knobs, result })
       track.rows.push(rowsOf(result, name))
       for (const a of v.algorithms) track.seconds[a]! += result.seconds[a]!
+      options.onSetting?.([...out, track])
     }
     out.push(track)
   }
@@ -175,6 +181,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       track.settings.push({ name, knobs, result })
       for (const cap of LEADERBOARD_SIZES) track.rows.push(rowsOf(result, name, cap))
       for (const a of s.algorithms) track.seconds[a]! += result.seconds[a]!
+      options.onSetting?.([...out, track])
     }
     out.push(track)
   }

@@ -22,6 +22,8 @@ export interface CompareVisionOptions extends Omit<CompareOptions, 'knobs' | 'la
   /** rows per training set (default the challenge's 1,000) */
   budget?: number
   knobs?: VisionKnobs
+  /** run one concept per seed, taking them in turn (seed index 0: the first task, ...), for quick sweeps */
+  conceptPerSeed?: boolean
 }
 
 export async function compareVision(options: CompareVisionOptions): Promise<ComparisonResult> {
@@ -39,8 +41,10 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
         options.onProgress?.(`generating seed ${seed}`, done, 1)
         generateVisionBenchmark({ out: root, seed, poolSize: options.poolSize, knobs: options.knobs })
       }
-      const setup = loadVisionSetup(join(root, VISION_LAYOUT.setup))
-      const tasks = setup.tasks.map((t) => t.name)
+      const full = loadVisionSetup(join(root, VISION_LAYOUT.setup))
+      const k = options.seeds.indexOf(seed)
+      const setup = options.conceptPerSeed ? { ...full, tasks: [full.tasks[k % full.tasks.length]!] } : full
+      const tasks = options.conceptPerSeed ? ['concept per seed'] : setup.tasks.map((t) => t.name)
       result ??= {
         track: 'vision', metric: 'F1', tasks, algorithms: options.algorithms, seeds: options.seeds,
         scores: Object.fromEntries(options.algorithms.map((a) => [a, tasks.map(() => [] as number[])])),
@@ -49,7 +53,7 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
       const total = options.seeds.length * tasks.length * options.algorithms.length
       for (const algorithm of options.algorithms) {
         const csvs = new Map<string, string>()
-        for (const task of tasks) {
+        for (const { name: task } of setup.tasks) {
           options.onProgress?.(`seed ${seed}, ${task}, ${algorithm}`, done++, total)
           const t = performance.now()
           const set = await runVisionSelection(setup, algorithm, task, options.budget ?? MAX_TRAINING_ROWS, seed)
@@ -57,10 +61,10 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
           const csv = join(scratch, `${seed}-${algorithm}-${task}.csv`)
           writeTrainingCsv(csv, set)
           csvs.set(task, csv)
-          if (options.projection !== false && seed === options.seeds[0] && task === tasks[0]) await recordProjection(result, setup, task, algorithm, set)
+          if (options.projection !== false && seed === options.seeds[0] && task === setup.tasks[0]!.name) await recordProjection(result, setup, task, algorithm, set)
         }
         const evaluations = await evaluateVision({ ...setup, tasks: setup.tasks.map((t) => ({ ...t, trainCsv: csvs.get(t.name)! })) })
-        evaluations.forEach((e) => result!.scores[algorithm]![tasks.indexOf(e.task)]!.push(e.metrics.f1))
+        evaluations.forEach((e, i) => result!.scores[algorithm]![i]!.push(e.metrics.f1))
       }
     }
   } finally {
