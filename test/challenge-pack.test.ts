@@ -98,7 +98,7 @@ test('create, pack, download, select, serve, submit: nothing hidden goes public;
       }
     }
     const speechZip = Object.keys(unzipSync(readFileSync(join(pub, 'dataperf_en_data.zip'))))
-    assert.ok(speechZip.every((n) => n.startsWith('dataperf_en_data/allowed_training_set.yaml') || n.startsWith('dataperf_en_data/train_embeddings/')), speechZip.join(', '))
+    assert.ok(speechZip.every((n) => ['allowed_training_set.yaml', 'PUBLIC_BUNDLE.txt', 'train_embeddings/'].some((p) => n.startsWith(`dataperf_en_data/${p}`))), speechZip.join(', '))
     const visionZip = Object.keys(unzipSync(readFileSync(join(pub, 'dataperf-vision-selection-resources.zip'))))
     assert.ok(visionZip.every((n) => !n.includes('test_sets')), visionZip.join(', '))
     assert.ok(checked > 20)
@@ -112,6 +112,19 @@ test('create, pack, download, select, serve, submit: nothing hidden goes public;
     assert.ok(readFileSync(join(ws, 'data/dataperf_en_data/allowed_training_set.yaml')).equals(readFileSync(join(exps, 'dataperf_en_data/allowed_training_set.yaml'))))
     const dv = await runCliAsync(['download', 'vision', '--output_path', join(ws, 'vision'), '--parameters_file', params])
     assert.equal(dv.code, 0, dv.stderr)
+    assert.doesNotMatch(dl.stdout + dl.stderr, /warning/i, 'a public bundle is complete without eval data')
+    // a second run finds both in place (the public bundle counts as complete) and downloads nothing
+    const again = await runCliAsync(['download', 'speech', '--languages', 'en', '--output_path', join(ws, 'data'), '--parameters_file', params])
+    assert.match(again.stdout + again.stderr, /already in place/)
+    const againVision = await runCliAsync(['download', 'vision', '--output_path', join(ws, 'vision'), '--parameters_file', params])
+    assert.match(againVision.stdout + againVision.stderr, /already in place/)
+    // doctor passes on what participants downloaded
+    writeFileSync(join(ws, 'dataperf_speech_config.yaml'), readFileSync(join(pub, 'dataperf_speech_config.yaml')))
+    for (const d of [join(ws, 'data'), join(ws, 'vision')]) {
+      const doc = runCli(['doctor', d])
+      assert.match(doc.stdout, /\b0 error\(s\)/, doc.stdout + doc.stderr)
+      assert.match(doc.stdout, /public bundle/)
+    }
     // a zip changed on the server is refused by its checksum
     const tampered = Buffer.from(served.get('files/dataperf_en_data.zip')!)
     tampered[tampered.length - 30] = tampered[tampered.length - 30]! ^ 0xff
@@ -121,7 +134,6 @@ test('create, pack, download, select, serve, submit: nothing hidden goes public;
     assert.match(bad.stderr, /sha256|SHA-256|checksum/i)
 
     // participants select on the public data only
-    writeFileSync(join(ws, 'dataperf_speech_config.yaml'), readFileSync(join(pub, 'dataperf_speech_config.yaml')))
     const sel = runCli(['speech', 'select', '--language', 'en', '--train_size', '25', '--algorithm', 'random',
       '--allowed_training_set', join(ws, 'data/dataperf_en_data/allowed_training_set.yaml'), '--train_embeddings_dir', join(ws, 'data/dataperf_en_data/train_embeddings'),
       '--config_file', join(ws, 'dataperf_speech_config.yaml'), '--outdir', ws])

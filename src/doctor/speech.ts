@@ -70,7 +70,10 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
   for (const folder of languages) {
     const root = join(dir, folder)
     const sets: Record<string, SampleSet> = {}
-    for (const [name, file] of [['allowed', SPEECH_LAYOUT.allowedTrainingSet], ['eval', SPEECH_LAYOUT.evalSet]] as const) {
+    // a challenge's public bundle (dataperf challenge pack) has no eval data: the server keeps it
+    const publicBundle = existsSync(join(root, SPEECH_LAYOUT.publicBundle))
+    if (publicBundle) f.ok(`${root}: a challenge's public bundle; ${SPEECH_LAYOUT.evalSet} and ${SPEECH_LAYOUT.evalEmbeddings}/ stay on the leaderboard server`)
+    for (const [name, file] of ([['allowed', SPEECH_LAYOUT.allowedTrainingSet], ['eval', SPEECH_LAYOUT.evalSet]] as const).filter(([n]) => !(publicBundle && n === 'eval'))) {
       await f.check(`restore ${file} from the official zip`, () => {
         sets[name] = readSampleSet(join(root, file))
         const s = sets[name]!
@@ -85,7 +88,7 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
       const leaked = [...Object.values(evalSet.targets).flat(), ...evalSet.nontargets].filter((id) => trainIds.has(id))
       if (leaked.length) f.warn(`${root}: ${leaked.length} eval clip(s) also allowed for training: ${sampleList(leaked)}`)
     }
-    for (const [sub, set, what] of [[SPEECH_LAYOUT.trainEmbeddings, allowed, SPEECH_LAYOUT.allowedTrainingSet], [SPEECH_LAYOUT.evalEmbeddings, evalSet, SPEECH_LAYOUT.evalSet]] as const) {
+    for (const [sub, set, what] of ([[SPEECH_LAYOUT.trainEmbeddings, allowed, SPEECH_LAYOUT.allowedTrainingSet], [SPEECH_LAYOUT.evalEmbeddings, evalSet, SPEECH_LAYOUT.evalSet]] as const).filter(([sub]) => !(publicBundle && sub === SPEECH_LAYOUT.evalEmbeddings))) {
       const folderPath = join(root, sub)
       if (!existsSync(folderPath)) { f.error(`${folderPath}: missing folder`, 'unzip the official archive so that this folder exists'); continue }
       if (set) await checkKeywordFiles(f, folderPath, groupByKeyword(set), what)

@@ -102,8 +102,13 @@ async function stringsIn(path: string): Promise<Iterable<string>> {
   return text.split(/[\s,;"'[\]{}]+/)
 }
 
+/** The marker that tells download and doctor this folder is a public bundle, and says so to a reader. */
+const PUBLIC_BUNDLE_TEXT = (kept: string) => `This is the public bundle of a DataPerf selection challenge, made by \`dataperf challenge pack\`.\n` +
+  `${kept} stay on the leaderboard server, which scores submissions (\`dataperf submit\`).\n`
+
 async function assertNoLeak(entries: ZipEntry[], hidden: ReadonlySet<string>, what: string): Promise<void> {
   for (const e of entries) {
+    if (e.bytes) continue // our own marker text
     const leaked = new Set<string>()
     for (const s of await stringsIn(e.source)) if (hidden.has(s)) leaked.add(s)
     if (leaked.size > 0) throw new UserError(`${e.source}: holds ${leaked.size} ${what} (${sampleList([...leaked], 3)}); it would be public, so nothing was packed`)
@@ -147,6 +152,7 @@ export async function packChallenge(options: PackOptions): Promise<Packed> {
       })),
     ]
     await assertNoLeak(entries, hidden, 'eval clip IDs')
+    entries.push({ source: '', name: `${s.folder}/${SPEECH_LAYOUT.publicBundle}`, bytes: Buffer.from(PUBLIC_BUNDLE_TEXT(`${SPEECH_LAYOUT.evalSet} and ${SPEECH_LAYOUT.evalEmbeddings}/`)) })
     speechPublic.push({ ...s, entries })
   }
   let visionPublic: { entries: ZipEntry[]; tasks: string[]; hidden: number } | undefined
@@ -163,6 +169,7 @@ export async function packChallenge(options: PackOptions): Promise<Packed> {
       existsSync(join(found.vision!, d)) ? filesUnder(join(found.vision!, d)).map((f) => `${d}/${f}`) : [])]
     const entries: ZipEntry[] = [VISION_LAYOUT.setup, ...publicParts].map((rel) => ({ source: join(found.vision!, rel), name: `${VISION_BUNDLE_FOLDER}/${rel}` }))
     await assertNoLeak(entries, hidden, 'test image IDs')
+    entries.push({ source: '', name: `${VISION_BUNDLE_FOLDER}/${VISION_LAYOUT.publicBundle}`, bytes: Buffer.from(PUBLIC_BUNDLE_TEXT('the test sets')) })
     visionPublic = { entries, tasks: setup.tasks.map((t) => t.name), hidden: hidden.size }
   }
 

@@ -25,7 +25,8 @@ export function filesUnder(dir: string): string[] {
   return out.sort()
 }
 
-export interface ZipEntry { source: string; name: string }
+/** A file on disk (`source`) or text of ours (`bytes`), stored under `name`. */
+export interface ZipEntry { source: string; name: string; bytes?: Buffer }
 export interface WrittenZip { path: string; size: number; sha256: string; entries: string[] }
 
 /** Writes `entries` (files on disk, names inside the zip) to `path`; returns its size and SHA-256. */
@@ -34,7 +35,8 @@ export async function writeZip(path: string, entries: ZipEntry[]): Promise<Writt
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   for (const e of sorted) {
     // parquet is compressed already; deflating it again costs time for nothing
-    zip.addFile(e.source, e.name, { mtime: FIXED_TIME, mode: 0o100644, compress: !e.name.endsWith('.parquet') })
+    if (e.bytes) zip.addBuffer(e.bytes, e.name, { mtime: FIXED_TIME, mode: 0o100644 })
+    else zip.addFile(e.source, e.name, { mtime: FIXED_TIME, mode: 0o100644, compress: !e.name.endsWith('.parquet') })
   }
   zip.end()
   const hash = createHash('sha256')

@@ -36,6 +36,8 @@ export const SPEECH_LAYOUT = {
   trainFile: (language: string, trainSize: number) => `${language}_${trainSize}_train.json`,
   /** marks a generated language folder as ours, so that a later run may replace it (and never a downloaded one) */
   marker: '.dataperf-generated.json',
+  /** marks a challenge's public bundle (`dataperf challenge pack`): eval.yaml and eval_embeddings/ stay on the server */
+  publicBundle: 'PUBLIC_BUNDLE.txt',
 } as const
 
 /**

@@ -37,6 +37,8 @@ export const VISION_LAYOUT = {
   openImagesHumanLabels: 'metadata/oidv6-train-annotations-human-imagelabels.csv',
   classDescriptions: 'metadata/class-descriptions.csv',
   results: 'results',
+  /** marks a challenge's public bundle (`dataperf challenge pack`): the test sets stay on the server */
+  publicBundle: 'PUBLIC_BUNDLE.txt',
 } as const
 
 /** The folders that mark a vision resources tree (download finds a zip's content by them). */
