@@ -3,6 +3,7 @@
  * (maximise sum_i max_{j chosen} sim(i, j): each pick is the most representative row left).
  */
 import { squaredDistance } from './random-projection.js'
+import { gaussianSimilarity } from './svm/rbf-kernel.js'
 import type { Rng } from './rng.js'
 
 /** Pairwise squared distances among `rows` (m x m). */
@@ -77,7 +78,7 @@ export function facilityLocation(F: Float32Array, k: number, rows: number[], cou
   const stride = m * m > 1000 ? 7 : 1
   const sample = Array.from(D.filter((_, i) => i % (m + 1) !== 0 && i % stride === 0)).sort((a, b) => a - b)
   const sigma = Math.max(1e-12, sample[Math.floor(sample.length / 2)] ?? 1)
-  const S = D.map((v) => Math.exp(-v / sigma))
+  const S = D.map((v) => gaussianSimilarity(v, sigma))
   const cover = new Float64Array(m)
   const chosen: number[] = []
   const taken = new Uint8Array(m)

@@ -4,6 +4,24 @@
  * round differently, and reproducing which is used where keeps our SVC on sklearn's bits.
  */
 
+/** The RBF kernel exp(-gamma d^2) of a squared distance: the one place it is computed. */
+export function rbf(squaredDistance: number, gamma: number): number {
+  return Math.exp(-gamma * squaredDistance)
+}
+
+/**
+ * The same Gaussian with a bandwidth instead of gamma, exp(-d^2 / width), as facility location
+ * uses it; kept as a division (not rbf(d2, 1 / width)) so selections keep their bits.
+ */
+export function gaussianSimilarity(squaredDistance: number, width: number): number {
+  return Math.exp(-squaredDistance / width)
+}
+
+/** rbf of every squared distance (the prediction-time kernel, from squaredDistances). */
+export function rbfOfSquaredDistances(sq: Float64Array, gamma: number): Float64Array {
+  return sq.map((s) => rbf(s, gamma))
+}
+
 /** n x n dot products of row-major X (n x d), summed left to right as libsvm's dense dot. */
 export function gramMatrix(X: Float64Array, n: number, d: number): Float64Array {
   const out = new Float64Array(n * n)
@@ -24,7 +42,7 @@ export function gramMatrix(X: Float64Array, n: number, d: number): Float64Array 
 export function trainingKernel(gram: Float64Array, n: number, gamma: number): Float64Array {
   const out = new Float64Array(n * n)
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) out[i * n + j] = Math.exp(-gamma * (gram[i * n + i]! + gram[j * n + j]! - 2 * gram[i * n + j]!))
+    for (let j = 0; j < n; j++) out[i * n + j] = rbf(gram[i * n + i]! + gram[j * n + j]! - 2 * gram[i * n + j]!, gamma)
   }
   return out
 }

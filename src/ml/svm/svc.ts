@@ -11,7 +11,7 @@ import { numpyRandintMaxInt32 } from '../numpy-random.js'
 import { numpyVar } from '../numpy-sum.js'
 import { LibsvmRng } from './libsvm-rng.js'
 import { multiclassProbability, sigmoidPredict, sigmoidTrain } from './platt.js'
-import { gramMatrix, squaredDistances, trainingKernel } from './rbf-kernel.js'
+import { gramMatrix, rbf, rbfOfSquaredDistances, squaredDistances, trainingKernel } from './rbf-kernel.js'
 import { solveCSvc, type SolverOptions } from './smo-solver.js'
 
 export interface SvcOptions { C?: number; tol?: number; shrinking?: boolean }
@@ -63,7 +63,7 @@ export function fitSvcPairs(X: Float64Array, nSamples: number, nFeatures: number
   const gram = gramMatrix(X, nSamples, nFeatures)
   const kernel = trainingKernel(gram, nSamples, gamma)
   const sq = squaredDistances(X, nSamples, X, nSamples, nFeatures)
-  const predictKernel = sq.map((s) => Math.exp(-gamma * s))
+  const predictKernel = rbfOfSquaredDistances(sq, gamma)
   const solver: SolverOptions = { C: options.C ?? 1, eps: options.tol ?? 1e-3, shrinking: options.shrinking ?? true, maxIter: -1 }
   const { classes, members } = groupClasses(y)
   const pairs: SvcPair[] = []
@@ -160,7 +160,7 @@ export function pairDecisionValues(model: SvcPairs, kernelRows: Float64Array, nR
 /** exp(-gamma * squared distance): the kernel of new rows against the training rows. */
 export function predictionKernel(model: SvcPairs, X: Float64Array | Float32Array, nRows: number, train: Float64Array): Float64Array {
   const sq = squaredDistances(X, nRows, train, model.nTrain, model.nFeatures)
-  for (let i = 0; i < sq.length; i++) sq[i] = Math.exp(-model.gamma * sq[i]!)
+  for (let i = 0; i < sq.length; i++) sq[i] = rbf(sq[i]!, model.gamma)
   return sq
 }
 

@@ -22,7 +22,7 @@ import { macroF1 } from '../../ml/metrics.js'
 import { fitSoftVoting, predictSoftVoting, scalingForSeed } from '../../ml/soft-voting.js'
 import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified-shuffle-split.js'
 import { pairDecisionValues } from '../../ml/svm/svc.js'
-import { squaredDistances } from '../../ml/svm/rbf-kernel.js'
+import { rbf, squaredDistances } from '../../ml/svm/rbf-kernel.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
 import { labelledPool, toTrainingSet, type LabelledPool } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
@@ -106,7 +106,7 @@ export function scorePair(pool: BaselinePool, plan: BaselinePlan, distances: Flo
   const gamma = model.svc.gamma
   for (let r = 0; r < val.length; r++) {
     const base = val[r]! * U
-    for (let k = 0; k < train.length; k++) kernel[r * train.length + k] = Math.exp(-gamma * distances[base + column[k]!]!)
+    for (let k = 0; k < train.length; k++) kernel[r * train.length + k] = rbf(distances[base + column[k]!]!, gamma)
   }
   const prepared = {
     rows: val.length,
