@@ -12,6 +12,7 @@ import { createSignupInvite, makeOrganizer } from '../server/services/accounts.j
 import { verifyAudit } from '../server/services/audit.js'
 import type { ServerConfig } from '../server/services/context.js'
 import { finishRescore, startRescore } from '../server/services/rescore.js'
+import { webPages } from '../server/web/plugin.js'
 import { DEFAULT_STATE_DIR, defaultDbPath, openContext, startServer, startWorkers } from '../server/serve.js'
 import { JobWorker } from '../server/worker/runner.js'
 import { positiveInt } from './parse.js'
@@ -71,9 +72,10 @@ export function registerServeCommands(program: Command): void {
         challengeDir, db: opts.db, host: opts.host, port: opts.port, stateDir: opts.state, workers: opts.workers,
         config: { inviteOnly: !!opts.inviteOnly, maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024), serverName: opts.serverName ?? `dataperf ${challengeDir}`, ...workerConfig(opts) },
         log: (line) => process.stderr.write(line + '\n'),
+        plugins: [webPages],
       })
       const c = server.ctx.challenge
-      process.stdout.write(`dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${opts.workers}\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`)
+      process.stdout.write(`dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${opts.workers}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`)
       await waitForSignal()
       await server.close()
     })

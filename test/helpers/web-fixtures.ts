@@ -22,13 +22,13 @@ export const PHASE = { name: 'open', start: day(1), end: new Date(Date.UTC(2027,
 
 export const SPEECH_ROWS: LeaderboardView['rows'] = [
   { rank: 1, team: 'Lovelace Lab', method: 'cleanlab + k-medoids', score: 0.41234567, submissions: 4, lastSubmission: day(5, 10), baseline: false, submissionId: 's4' },
-  { rank: 2, team: 'Organizers', method: 'official baseline', score: 0.3524, submissions: 1, lastSubmission: day(1, 9), baseline: true, submissionId: 'b1' },
-  { rank: 3, team: 'Babbage & Co <b>', method: 'random', score: 0.30111, submissions: 2, lastSubmission: day(3, 12), baseline: false, submissionId: 's7' },
+  { rank: null, team: 'Organizers', method: 'official baseline', score: 0.3524, submissions: 1, lastSubmission: day(1, 9), baseline: true, submissionId: 'b1' },
+  { rank: 2, team: 'Babbage & Co <b>', method: 'random', score: 0.30111, submissions: 2, lastSubmission: day(3, 12), baseline: false, submissionId: 's7' },
 ]
 
 export const VISION_ROWS: LeaderboardView['rows'] = [
   { rank: 1, team: 'Hopper', method: 'fpscv', score: 0.81, submissions: 2, lastSubmission: day(4), baseline: false, taskF1: { Cupcake: 0.8, Hawk: 0.78, Sushi: 0.85 } },
-  { rank: 2, team: 'Organizers', method: 'random 500', score: 0.462, submissions: 1, lastSubmission: day(1), baseline: true, taskF1: { Cupcake: 0.504, Hawk: 0.25, Sushi: 0.632 } },
+  { rank: null, team: 'Organizers', method: 'random 500', score: 0.462, submissions: 1, lastSubmission: day(1), baseline: true, taskF1: { Cupcake: 0.504, Hawk: 0.25, Sushi: 0.632 } },
 ]
 
 export function leaderboardView(board = SPEECH_BOARDS[0]!): LeaderboardView {
@@ -104,7 +104,7 @@ export function organizerView(): OrganizerView {
     ],
     rescore: { board: 'en-25', changes: [{ team: 'Lovelace Lab', rankBefore: 2, rankAfter: 1, scoreBefore: 0.35, scoreAfter: 0.41 }] },
     audit: { entries: [{ seq: 1, at: day(1), kind: 'submission', actor: 'ada@example.org', summary: 'en-25 s4 sha256 aaaa…' }], chain: { ok: true } },
-    health: { queue: { queued: 1, running: 1, failed: 0, scored: 12 }, workers: [{ id: 'worker-1', lastSeen: day(5), job: 's6' }] },
+    health: { queue: { queued: 1, running: 1, failed: 0, scored: 12 }, workers: [{ id: 'worker-1', host: 'box', lastSeen: day(5), jobsDone: 12 }] },
     errors: {},
   }
 }

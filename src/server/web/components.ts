@@ -78,8 +78,8 @@ export function leaderboardTable(board: BoardView, rows: readonly LeaderboardRow
   ${full ? html`${th('Submissions', 'number', { className: 'num' })}${th('Last submission', 'number')}` : ''}
 </tr></thead>
 <tbody>
-${rows.map((r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
-  <td class="num" data-value="${r.rank}">${r.rank}</td>
+${rows.map((r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
+  <td class="num" data-value="${r.rank ?? i + 0.5}">${r.rank ?? html`<span aria-label="no rank (baseline)">–</span>`}</td>
   <td data-value="${r.team}">${r.team}${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
   ${full ? html`<td data-value="${r.method}">${r.submissionId ? html`<a href="/submissions/${r.submissionId}">${r.method}</a>` : r.method}</td>` : ''}
   <td class="num score" data-value="${String(r.score)}">${scoreHtml(r.score)}</td>

@@ -43,7 +43,8 @@ export interface PhaseView {
 }
 
 export interface LeaderboardRowView {
-  rank: number
+  /** null for baseline rows: they are placed by score but take no rank from a team */
+  rank: number | null
   team: string
   method: string
   score: number
@@ -134,6 +135,8 @@ export interface SubmissionView {
   details?: SpeechDetailsView | VisionDetailsView
   rank?: number
   baseline?: boolean
+  /** Scored, but the board is hidden from this viewer until the organizers publish it. */
+  scoreHidden?: boolean
   submittedAt: Date
   scoredAt?: Date
   sha256?: string
@@ -185,7 +188,7 @@ export interface OrganizerView {
   audit: { entries: AuditEntryView[]; chain: { ok: boolean; brokenAt?: number } }
   health: {
     queue: { queued: number; running: number; failed: number; scored: number }
-    workers: { id: string; lastSeen: Date; job?: string }[]
+    workers: { id: string; host: string; lastSeen: Date; jobsDone: number }[]
   }
   errors: Partial<Record<string, string>>
 }

@@ -79,7 +79,7 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
   <h2 id="health-h">Queue and workers</h2>
   <ul class="stats"><li><strong>${q.queued}</strong> queued</li><li><strong>${q.running}</strong> running</li><li><strong>${q.scored}</strong> scored</li><li><strong>${q.failed}</strong> failed</li></ul>
   ${v.health.workers.length === 0 ? html`<p class="error">No worker has reported in: queued submissions will wait. Start one with <code>dataperf worker</code>.</p>` : html`<div class="table-wrap"><table><caption>Workers</caption>
-  <thead><tr><th scope="col">Worker</th><th scope="col">Last seen</th><th scope="col">Job</th></tr></thead>
-  <tbody>${v.health.workers.map((w) => html`<tr><td>${w.id}</td><td>${timeHtml(w.lastSeen, { relative: true })}</td><td>${w.job ? html`<a href="/submissions/${w.job}">${w.job}</a>` : 'idle'}</td></tr>`)}</tbody></table></div>`}
+  <thead><tr><th scope="col">Worker</th><th scope="col">Host</th><th scope="col">Last seen</th><th scope="col" class="num">Jobs done</th></tr></thead>
+  <tbody>${v.health.workers.map((w) => html`<tr><td>${w.id}</td><td>${w.host}</td><td>${timeHtml(w.lastSeen, { relative: true })}</td><td class="num">${w.jobsDone}</td></tr>`)}</tbody></table></div>`}
 </section>`)
 }

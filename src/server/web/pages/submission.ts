@@ -15,6 +15,7 @@ function statusBlock(v: SubmissionView): SafeHtml {
     <span data-stage>${v.status === 'running' && v.stage ? v.stage : v.status === 'queued' ? 'waiting for a worker' : ''}</span></p>
   ${pending ? html`<progress data-progress${v.progress ? html` max="${v.progress.total}" value="${v.progress.done}"` : ''} aria-label="Evaluation progress"></progress>` : ''}
   ${v.status === 'failed' ? html`<p class="error" role="alert"><strong>The evaluation failed:</strong> ${v.error ?? 'no reason was recorded'}. This submission was not ranked.</p>` : ''}
+  ${v.status === 'scored' && v.scoreHidden ? html`<p>The score is hidden until the organizers publish the board ${v.board.id}.</p>` : ''}
   ${v.status === 'scored' && v.score !== undefined ? html`<p class="big-score">Score <strong>${scoreHtml(v.score)}</strong>${v.rank !== undefined ? html` · rank <strong>${v.rank}</strong> on <a href="/boards/${v.board.id}">${v.board.id}</a>` : ''}</p>` : ''}
 </div>`
 }

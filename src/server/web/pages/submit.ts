@@ -15,7 +15,7 @@ export function submitPage(ctx: PageContext, view: SubmitView): SafeHtml {
 <h1>Submit a training set</h1>
 ${view.closedReason || !selected
     ? html`<p class="notice" role="note">${view.closedReason ?? 'There is no board to submit to.'}</p>`
-    : html`<form method="post" action="/submit" enctype="multipart/form-data" class="stack" data-submit-form novalidate>
+    : html`<form method="post" action="/submit?_csrf=${encodeURIComponent(ctx.csrfToken)}" enctype="multipart/form-data" class="stack" data-submit-form novalidate>
   ${csrfField(ctx)}
   <div class="field${view.errors.board ? ' invalid' : ''}">
     <label for="f-board">Board</label>
