@@ -65,7 +65,7 @@ before(async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' })
       liveStream = res
       liveStatus = 'running'
-      res.write(`data: ${JSON.stringify({ status: 'running', stage: 'training seed 3 of 10', done: 3, total: 10 })}\n\n`)
+      res.write(`event: submission\ndata: ${JSON.stringify({ status: 'running', stage: 'training seed 3 of 10', progress: { done: 3, total: 10 } })}\n\n`)
       return
     }
     if (path.endsWith('/events')) { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write(': quiet board\n\n'); return }
@@ -217,7 +217,7 @@ test('a submission page follows the status live: running with its stage, then sc
   await page.locator('.status .badge', { hasText: 'Running' }).waitFor({ timeout: 10_000 })
   assert.equal(await page.locator('progress[data-progress]').evaluate((e) => (e as HTMLProgressElement).value), 3)
   liveStatus = 'scored'
-  liveStream?.write(`event: scored\ndata: ${JSON.stringify({ status: 'scored' })}\n\n`)
+  liveStream?.write(`event: submission\ndata: ${JSON.stringify({ status: 'scored', progress: { done: 10, total: 10 } })}\n\n`)
   await page.locator('.status .badge', { hasText: 'Scored' }).waitFor({ timeout: 10_000 })
   assert.equal(await page.locator('.big-score').innerText(), 'Score 0.5000 · rank 2 on en-25')
   assert.equal(await page.locator('figure.chart rect').count(), 10, 'one bar per seed')

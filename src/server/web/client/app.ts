@@ -123,7 +123,8 @@ async function refreshRegion(name: string): Promise<HTMLElement | undefined> {
   return adopted
 }
 
-interface LiveEvent { status?: string; stage?: string; done?: number; total?: number }
+/** The server's "submission" event carries the submission (progress as { done, total }). */
+interface LiveEvent { status?: string; stage?: string | null; done?: number; total?: number; progress?: { done: number; total: number } }
 
 function parseEvent(data: string): LiveEvent {
   try { return JSON.parse(data) as LiveEvent } catch { return {} }
@@ -144,7 +145,8 @@ function liveRegions(): void {
         const stage = live?.querySelector<HTMLElement>('[data-stage]')
         if (stage && ev.stage) stage.textContent = ev.stage
         const bar = live?.querySelector<HTMLProgressElement>('[data-progress]')
-        if (bar && typeof ev.done === 'number' && typeof ev.total === 'number' && ev.total > 0) { bar.max = ev.total; bar.value = ev.done }
+        const done = ev.progress?.done ?? ev.done, total = ev.progress?.total ?? ev.total
+        if (bar && typeof done === 'number' && typeof total === 'number' && total > 0) { bar.max = total; bar.value = done }
         const shown = live?.dataset['liveStatus']
         if (ev.status && ev.status !== shown) {
           if (FINAL.has(ev.status)) source.close()
@@ -156,7 +158,7 @@ function liveRegions(): void {
         pending = setTimeout(() => void refreshRegion(name), 300)
       }
     }
-    for (const type of ['message', 'status', 'progress', 'stage', 'score', 'scored', 'failed']) source.addEventListener(type, onEvent as EventListener)
+    for (const type of ['message', 'submission', 'board']) source.addEventListener(type, onEvent as EventListener)
   }
 }
 

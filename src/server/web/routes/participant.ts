@@ -94,8 +94,9 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     } catch (err) {
       if (!(err instanceof ServiceError) || err.status >= 500 || err.status === 403) throw err
       const field = err.message.startsWith('board:') ? 'board' : fieldOf(err) ?? 'file'
-      const message = field === 'file' ? err.message : err.message.replace(/^\w+:\s*/, '')
-      const view = await submitView(user, form.board || undefined, { method: form.method, description: form.description, link: form.link }, { [field]: sentence(message) })
+      // The validator's message is shown as the CLI prints it (it starts with the file's name).
+      const message = field === 'file' ? err.message : sentence(err.message.replace(/^\w+:\s*/, ''))
+      const view = await submitView(user, form.board || undefined, { method: form.method, description: form.description, link: form.link }, { [field]: message })
       return web.send(reply, submitPage(await web.pageContext(req, reply), view), err.status)
     }
   })
