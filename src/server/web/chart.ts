@@ -32,9 +32,10 @@ export function niceTicks(lo: number, hi: number, maxTicks = 5): number[] {
   return ticks
 }
 
+const MINUTE = 60_000
 const HOUR = 3600_000
 const DAY = 24 * HOUR
-const TIME_STEPS = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY]
+const TIME_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY]
 
 function timeTicks(t0: number, t1: number): { at: number; label: string }[] {
   const step = TIME_STEPS.find((s) => (t1 - t0) / s <= 6) ?? 365 * DAY
@@ -59,8 +60,12 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
   const W = 720, H = 300, left = 56, right = 16, top = 16, bottom = 40
   const all = lines.flatMap((l) => l.points)
   const times = all.map((p) => p.at.getTime())
-  const t0 = Math.min(...times)
-  const t1 = Math.max(opts.until?.getTime() ?? 0, ...times, t0 + HOUR)
+  // From the first score to now (or the last score), at least ten minutes wide, with a small margin
+  // on the left so the first points do not sit on the axis.
+  const t1 = Math.max(opts.until?.getTime() ?? 0, ...times)
+  const first = Math.min(...times)
+  const span = Math.max(t1 - first, 10 * MINUTE)
+  const t0 = t1 - span * 1.04
   const yTicks = niceTicks(Math.min(...all.map((p) => p.score)), Math.max(...all.map((p) => p.score)))
   const y0 = yTicks[0]!, y1 = yTicks[yTicks.length - 1]!
   const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - right)

@@ -75,7 +75,7 @@ export function leaderboardTable(board: BoardView, rows: readonly LeaderboardRow
   ${full ? th('Method', 'text') : ''}
   ${th(scoreLabel, 'number', { className: 'num' })}
   ${tasks.map((t) => th(html`${t} <abbr title="F1 score">F1</abbr>`, 'number', { className: 'num' }))}
-  ${full ? html`${th('Submissions', 'number', { className: 'num' })}${th('Last submission', 'number')}` : ''}
+  ${full ? html`${th('Submissions', 'number', { className: 'num wide' })}${th('Last submission', 'number', { className: 'wide' })}` : ''}
 </tr></thead>
 <tbody>
 ${rows.map((r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
@@ -87,7 +87,7 @@ ${rows.map((r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
     const v = r.taskF1?.[t]
     return v === undefined ? html`<td class="num" data-value="-1">–</td>` : html`<td class="num" data-value="${String(v)}">${scoreHtml(v)}</td>`
   })}
-  ${full ? html`<td class="num" data-value="${r.submissions}">${r.submissions}</td><td data-value="${r.lastSubmission.getTime()}">${timeHtml(r.lastSubmission)}</td>` : ''}
+  ${full ? html`<td class="num wide" data-value="${r.submissions}">${r.submissions}</td><td class="wide" data-value="${r.lastSubmission.getTime()}">${timeHtml(r.lastSubmission)}</td>` : ''}
 </tr>`)}
 </tbody>
 </table></div>`

@@ -86,6 +86,8 @@ export interface LeaderboardView {
   rule: 'best' | 'latest'
   rows: LeaderboardRowView[]
   series: ChartSeries[]
+  /** When the page was made: the chart's lines run up to it. */
+  now?: Date
   csvUrl: string
   jsonUrl: string
   /** Server-sent events announcing new scores on this board (progressive enhancement). */

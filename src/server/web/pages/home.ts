@@ -52,7 +52,7 @@ ${phaseSection(view)}
   <h2 id="boards-h">Boards</h2>
   <div class="tops">
   ${view.tops.map((t) => html`<article class="card top" aria-labelledby="top-${t.board.id}">
-    <h3 id="top-${t.board.id}"><a href="/boards/${t.board.id}">${boardTitle(t.board)}</a> <span class="muted">${t.board.id}</span></h3>
+    <h3 id="top-${t.board.id}"><a href="/boards/${t.board.id}">${boardTitle(t.board)}</a> <span class="muted nowrap">${t.board.id}</span></h3>
     ${t.withheld ? html`<p class="muted">This board is hidden until the organizers publish it.</p>` : leaderboardTable(t.board, t.rows, { compact: true, caption: `Top of ${t.board.id}` })}
     <p><a href="/boards/${t.board.id}">Full leaderboard<span class="visually-hidden"> for ${t.board.id}</span></a></p>
   </article>`)}
@@ -65,7 +65,7 @@ ${phaseSection(view)}
       ${dataCommands(view.boards).map((d) => html`<p class="muted">${d.title}</p><pre><code>${d.commands.join('\n')}</code></pre>`)}
     </li>
     <li>Choose a training set with <code>dataperf speech select</code> or <code>dataperf vision select</code>, and score it locally with <code>dataperf speech eval</code> / <code>dataperf vision eval</code>: the server computes the same numbers.</li>
-    <li><a href="/signup">Sign up</a>, create or join a team, then <a href="/submit">submit</a> here or from the command line with an API token:
+    <li>${ctx.user ? html`Create or join a team on your <a href="/team">team page</a>` : html`<a href="/signup">Sign up</a>, create or join a team`}, then <a href="/submit">submit</a> here or from the command line with an API token:
       <pre><code>npx dataperf submit --server ${view.serverUrl} --token TOKEN --board ${view.boards[0]?.id ?? 'BOARD'} FILE</code></pre></li>
   </ol>
 </section>`)

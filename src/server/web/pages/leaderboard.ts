@@ -44,7 +44,7 @@ ${leaderboardTable(b, view.rows, { caption: `Leaderboard for ${b.id}` })}
 <p class="exports">Download this board: <a href="${view.csvUrl}" download>CSV</a> · <a href="${view.jsonUrl}">JSON</a></p>
 <section aria-labelledby="chart-h">
   <h2 id="chart-h">Best score over time</h2>
-  ${bestScoreChart(view.series, { title: `Best score over time per team on ${b.id}` })}
+  ${bestScoreChart(view.series, { title: `Best score over time per team on ${b.id}`, until: view.now })}
 </section>
 </div>`)
 }

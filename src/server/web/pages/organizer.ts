@@ -71,9 +71,9 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
   <p class="chain ${v.audit.chain.ok ? 'ok' : 'broken'}" role="status">${v.audit.chain.ok
     ? html`Hash chain intact (${v.audit.entries.length} latest entries shown).`
     : html`<strong>Hash chain broken at entry ${v.audit.chain.brokenAt ?? '?'}</strong>: an entry was changed or removed after it was written. Run <code>dataperf serve audit-verify</code> for details.`}</p>
-  <div class="table-wrap"><table><caption>Latest audit entries</caption>
+  <div class="table-wrap"><table class="audit"><caption>Latest audit entries</caption>
   <thead><tr><th scope="col" class="num">#</th><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Actor</th><th scope="col">What</th></tr></thead>
-  <tbody>${v.audit.entries.map((e) => html`<tr${v.audit.chain.brokenAt === e.seq ? html` class="broken"` : ''}><td class="num">${e.seq}</td><td>${timeHtml(e.at)}</td><td>${e.kind}</td><td>${e.actor}</td><td>${e.summary}</td></tr>`)}</tbody></table></div>
+  <tbody>${v.audit.entries.map((e) => html`<tr${v.audit.chain.brokenAt === e.seq ? html` class="broken"` : ''}><td class="num">${e.seq}</td><td class="when">${timeHtml(e.at)}</td><td>${e.kind}</td><td class="id">${e.actor}</td><td class="what">${e.summary}</td></tr>`)}</tbody></table></div>
 </section>
 <section aria-labelledby="health-h">
   <h2 id="health-h">Queue and workers</h2>

@@ -59,7 +59,7 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     return web.send(reply, leaderboardPage(await web.pageContext(req, reply), {
       board: current, boards: all.filter((b) => b.visible).map((b) => b.board),
       hidden: board.hidden && !board.published, rule: board.rule,
-      rows: board.rows.map(leaderboardRowView), series: history.map(seriesView),
+      rows: board.rows.map(leaderboardRowView), series: history.map(seriesView), now: ctx.now(),
       csvUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard?format=csv`,
       jsonUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard`,
       eventsUrl: `/boards/${encodeURIComponent(id)}/events`,
