@@ -52,8 +52,9 @@ export function quotaText(q: QuotaView): SafeHtml {
 }
 
 /** A header cell whose column the client script can sort (server order is by rank). */
-function sortableTh(label: HtmlValue, kind: 'number' | 'text', opts: { sorted?: boolean; className?: string } = {}): SafeHtml {
-  return html`<th scope="col" data-sort="${kind}"${opts.className ? html` class="${opts.className}"` : ''}${opts.sorted ? html` aria-sort="ascending"` : ''}>${label}</th>`
+function sortableTh(label: HtmlValue, kind: 'number' | 'text', opts: { sorted?: boolean | 'descending'; className?: string } = {}): SafeHtml {
+  const sort = opts.sorted === 'descending' ? 'descending' : opts.sorted ? 'ascending' : undefined
+  return html`<th scope="col" data-sort="${kind}"${opts.className ? html` class="${opts.className}"` : ''}${sort ? html` aria-sort="${sort}"` : ''}>${label}</th>`
 }
 
 /** The leaderboard table: rank, team, method, score (and a column per vision task), submissions, last.
@@ -99,22 +100,22 @@ export function submissionsTable(rows: readonly SubmissionRowView[], opts: { cap
   return html`<div class="table-wrap"><table data-sortable>
 <caption>${opts.caption}</caption>
 <thead><tr>
-  ${sortableTh('Submitted', 'number', { sorted: true })}
-  ${sortableTh('Board', 'text')}
-  ${opts.showTeam ? sortableTh('Team', 'text') : ''}
   ${sortableTh('Method', 'text')}
   ${sortableTh('Status', 'text')}
   ${sortableTh('Score', 'number', { className: 'num' })}
+  ${sortableTh('Board', 'text')}
+  ${opts.showTeam ? sortableTh('Team', 'text') : ''}
+  ${sortableTh('Submitted', 'number', { sorted: 'descending' })}
   ${opts.actions ? html`<th scope="col">Actions</th>` : ''}
 </tr></thead>
 <tbody>
 ${rows.map((r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
-  <td data-value="${r.submittedAt.getTime()}">${timeHtml(r.submittedAt)}</td>
-  <td data-value="${r.board}">${r.board}</td>
-  ${opts.showTeam ? html`<td data-value="${r.team ?? ''}">${r.team ?? ''}</td>` : ''}
   <td data-value="${r.method}"><a href="/submissions/${r.id}">${r.method}</a>${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
   <td data-value="${r.status}">${statusBadge(r.status)}</td>
   <td class="num" data-value="${r.score === undefined ? '-1' : String(r.score)}">${r.score === undefined ? '–' : html`<span title="${String(r.score)}">${formatScore(r.score)}</span>`}</td>
+  <td data-value="${r.board}">${r.board}</td>
+  ${opts.showTeam ? html`<td data-value="${r.team ?? ''}">${r.team ?? ''}</td>` : ''}
+  <td data-value="${r.submittedAt.getTime()}">${timeHtml(r.submittedAt)}</td>
   ${opts.actions ? html`<td>${opts.actions(r)}</td>` : ''}
 </tr>`)}
 </tbody>
