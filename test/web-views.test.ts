@@ -114,6 +114,7 @@ test('bestSoFar keeps only improvements in time order; niceTicks cover the range
   const d = (h: number) => new Date(Date.UTC(2026, 0, 1, h))
   const best = bestSoFar([{ at: d(3), score: 0.5 }, { at: d(1), score: 0.4 }, { at: d(2), score: 0.3 }, { at: d(4), score: 0.5 }, { at: d(5), score: 0.6 }])
   assert.deepEqual(best.map((p) => [p.at.getUTCHours(), p.score]), [[1, 0.4], [3, 0.5], [5, 0.6]])
+  assert.deepEqual(niceTicks(0, 0.0584), [0, 0.02, 0.04, 0.06])
   const ticks = niceTicks(0.301, 0.412)
   assert.ok(ticks[0]! <= 0.301 && ticks[ticks.length - 1]! >= 0.412, String(ticks))
   assert.deepEqual(ticks, [0.3, 0.35, 0.4, 0.45])

@@ -66,7 +66,10 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
   const first = Math.min(...times)
   const span = Math.max(t1 - first, 10 * MINUTE)
   const t0 = t1 - span * 1.04
-  const yTicks = niceTicks(Math.min(...all.map((p) => p.score)), Math.max(...all.map((p) => p.score)))
+  // Scores are F1 values in [0, 1]: a flat or single-point board gets some room, never past 0 or 1.
+  const minScore = Math.min(...all.map((p) => p.score)), maxScore = Math.max(...all.map((p) => p.score))
+  const pad = maxScore - minScore < 0.02 ? 0.05 : 0
+  const yTicks = niceTicks(Math.max(0, minScore - pad), Math.min(1, maxScore + pad))
   const y0 = yTicks[0]!, y1 = yTicks[yTicks.length - 1]!
   const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - right)
   const y = (v: number) => top + (1 - (v - y0) / (y1 - y0)) * (H - top - bottom)
