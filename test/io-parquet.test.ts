@@ -1,13 +1,14 @@
 /** The parquet reader on files from our writer and from DuckDB: all paths give the same vectors. */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { Rng } from '../src/ml/rng.js'
+import { UserError } from '../src/errors.js'
 
 const N = 2500, D = 16
 let dir: string
@@ -104,4 +105,50 @@ test('nulls, short rows and NaN: errors name the row, but only for rows that are
   assert.deepEqual(Array.from(ok.data), [0, 1, 2, 19, 20, 21])
   await assert.rejects(Promise.resolve().then(() => f.requireColumn('embedding')), /missing column 'embedding' \(columns: id, v, label\)/)
   await f.close()
+})
+
+test('a damaged footer, byte by byte: every change is a one-line user error or a clean read, never a crash', async () => {
+  const path = write('fuzz-source.parquet', {})
+  const orig = readFileSync(path)
+  const metaLength = orig.readUInt32LE(orig.length - 8)
+  const start = orig.length - 8 - metaLength
+  const damaged = join(dir, 'fuzz.parquet')
+  const crashes: string[] = []
+  for (let i = start; i < orig.length - 8; i++) {
+    for (const value of [0x00, 0x12, 0x7f]) {
+      if (orig[i] === value) continue
+      const bytes = Buffer.from(orig)
+      bytes[i] = value
+      writeFileSync(damaged, bytes)
+      try {
+        await readAll(damaged)
+      } catch (err) {
+        if (!(err instanceof UserError)) crashes.push(`byte ${i - start} = ${value}: ${(err as Error).stack?.split('\n').slice(0, 2).join(' ')}`)
+        else assert.ok(!err.message.includes('\n') && err.message.startsWith(damaged), err.message)
+      }
+    }
+  }
+  assert.deepEqual(crashes, [])
+})
+
+test('an unknown physical type in the footer and a folder given as the file: one line naming the path', async () => {
+  const path = write('unknown-type.parquet', {})
+  const bytes = readFileSync(path)
+  const start = bytes.length - 8 - bytes.readUInt32LE(bytes.length - 8)
+  // the schema element of column 'id': type (field 1, BYTE_ARRAY = zigzag 12) ... name 'id'
+  const name = bytes.indexOf(Buffer.from([0x18, 0x02, 0x69, 0x64]), start)
+  const at = bytes.lastIndexOf(Buffer.from([0x15, 0x0c]), name)
+  assert.ok(at > start && name - at <= 6, 'the schema element of id')
+  bytes[at + 1] = 0x12 // type 9: no such physical type
+  writeFileSync(path, bytes)
+  await assert.rejects(readAll(path), (err: Error) => err instanceof UserError && err.message.startsWith(`${path}: `) && /parquet metadata \(.*type/.test(err.message) && !err.message.includes('\n'))
+  // the same in the column chunk's metadata (what the decoder would use)
+  const chunk = bytes.indexOf(Buffer.from([0x15, 0x0c]), at + 2)
+  bytes[at + 1] = 0x0c
+  bytes[chunk + 1] = 0x12
+  writeFileSync(path, bytes)
+  await assert.rejects(readAll(path), new UserError(`${path}: unreadable parquet metadata (row group 0: column 'id' has type undefined, the schema says BYTE_ARRAY)`))
+  const folder = join(dir, 'folder.parquet')
+  mkdirSync(folder)
+  await assert.rejects(ParquetFile.open(folder), new UserError(`${folder}: is a folder, expected a parquet file`))
 })

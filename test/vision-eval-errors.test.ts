@@ -74,6 +74,13 @@ describe('vision eval refuses bad input clearly', () => {
     expectUserError(dir, /train_emb_256_dataperf\.parquet: cannot open parquet file \(ENOENT\)/)
   })
 
+  test('a folder given as the pool', () => {
+    const dir = freshCopy()
+    rmSync(join(dir, VISION_LAYOUT.pool))
+    mkdirSync(join(dir, VISION_LAYOUT.pool))
+    expectUserError(dir, /train_emb_256_dataperf\.parquet: is a folder, expected a parquet file$/)
+  })
+
   test('pool parquet without the expected columns', () => {
     const dir = freshCopy()
     writeVectorTable(join(dir, VISION_LAYOUT.pool), {

@@ -17,6 +17,7 @@ import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getSchemaPath } from 'hyparquet/src/schema.js'
 import { compressors } from 'hyparquet-compressors'
 import { UserError } from '../../errors.js'
+import { metadataProblem } from './check-metadata.js'
 import { allLevelsEqual, RowStartsCache } from './list-levels.js'
 
 const SLAB_BYTES = 16 << 20
@@ -73,7 +74,9 @@ export class ParquetFile {
       throw new UserError(`${path}: cannot open parquet file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
     }
     try {
-      const { size } = await handle.stat()
+      const stat = await handle.stat()
+      if (stat.isDirectory()) throw new UserError(`${path}: is a folder, expected a parquet file`)
+      const size = stat.size
       if (size === 0) throw new UserError(`${path}: file is empty, expected a parquet file`)
       if (size < 12) throw new UserError(`${path}: file is too short to be parquet (${size} bytes)`)
       const tail = await readAt(handle, size - 8, 8)
@@ -87,6 +90,8 @@ export class ParquetFile {
       } catch (err) {
         throw new UserError(`${path}: corrupt parquet metadata (${(err as Error).message})`)
       }
+      const problem = metadataProblem(metadata, size - 8 - metaLength)
+      if (problem) throw new UserError(`${path}: unreadable parquet metadata (${problem})`)
       return new ParquetFile(path, handle, size, metadata)
     } catch (err) {
       await handle.close()
@@ -257,7 +262,7 @@ export class ParquetFile {
         count += first
         for (let k = 0; k < rowStarts.length; k++) {
           checkRowLength()
-          row++
+          if (++row >= total) throw new UserError(`${this.path}: '${name}' has more rows than the metadata's ${total}`)
           count = 0
           keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
           if (keep) base = nextWanted++ * dim
@@ -285,7 +290,7 @@ export class ParquetFile {
       for (let i = 0; i < reps.length; i++) {
         if (reps[i] === 0) {
           checkRowLength()
-          row++
+          if (++row >= total) throw new UserError(`${this.path}: '${name}' has more rows than the metadata's ${total}`)
           count = 0
           keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
           if (keep) base = nextWanted++ * dim
@@ -585,8 +590,13 @@ class SlabReader {
       const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
       try {
         const header = parquetHeader(reader)
+        const body = header.compressed_page_size
+        if (typeof body !== 'number' || body < 0 || pos + reader.offset + body > end || typeof header.uncompressed_page_size !== 'number') {
+          throw new UserError(`${this.path}: corrupt page header at byte ${pos} (page size ${String(body)} does not fit its column chunk)`)
+        }
         return { header, headerLength: reader.offset }
       } catch (err) {
+        if (err instanceof UserError) throw err
         if (len >= end - pos || guess > (1 << 26)) {
           throw new UserError(`${this.path}: corrupt page header at byte ${pos} (${(err as Error).message})`)
         }
