@@ -3,14 +3,14 @@
  * speech tool, download_data.py / the mlcube download task of the vision tool), with the official
  * --parameters_file and --output_path, streaming, resumable, retried and verified.
  */
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
 import { installSignalCleanup } from '../download/cleanup.js'
 import { loadParameters, parseLanguages, SPEECH_DEFAULTS, VISION_DEFAULTS, type SpeechLanguage } from '../download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../download/resources.js'
 import { fetchOpenImagesLabels, OPEN_IMAGES_LABELS_URL } from '../download/open-images-labels.js'
-import { nonNegativeInt } from './parse.js'
+import { nonNegativeInt, positiveSeconds } from './parse.js'
 import { progressSink, type ProgressSink } from './progress.js'
 
 interface CommonFlags {
@@ -21,12 +21,6 @@ interface CommonFlags {
   keepZip?: boolean
   retries: number
   timeout: number
-}
-
-function seconds(value: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds > 0, got '${value}'`)
-  return n
 }
 
 
@@ -59,7 +53,7 @@ function addCommonOptions(cmd: Command, outputDefault: string, parametersHelp: s
     .option('--force', 'download and lay out again even when the data is already in place')
     .option('--keep-zip', 'keep the downloaded zip beside the layout (removed after extraction otherwise)')
     .addOption(new Option('--retries <n>', 'retries after network errors, stalls or HTTP 5xx without progress').argParser(nonNegativeInt).default(5))
-    .addOption(new Option('--timeout <seconds>', 'retry a connection silent for this long').argParser(seconds).default(60))
+    .addOption(new Option('--timeout <seconds>', 'retry a connection silent for this long').argParser(positiveSeconds).default(60))
 }
 
 export function registerDownloadCommand(program: Command): void {

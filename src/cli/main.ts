@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { UserError } from '../errors.js'
+import { fsError } from '../io/fs-errors.js'
 import { VERSION } from '../version.js'
 import { registerGenerateCommands } from './generate.js'
 import { registerVisionCommands } from './vision.js'
@@ -44,6 +45,13 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode
     if (err instanceof UserError) {
       process.stderr.write(`dataperf: error: ${err.message}\n`)
+      return 2
+    }
+    // a file-system failure no command foresaw (full disk, permissions): still one line naming the path
+    const path = (err as NodeJS.ErrnoException | undefined)?.path
+    const fs = typeof path === 'string' ? fsError(path, err, `${(err as NodeJS.ErrnoException).syscall ?? 'use'} it`) : undefined
+    if (fs) {
+      process.stderr.write(`dataperf: error: ${fs.message}\n`)
       return 2
     }
     throw err

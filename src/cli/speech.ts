@@ -7,7 +7,7 @@ import { evaluateMany } from '../speech/evaluate-many.js'
 import { defaultSpeechPaths, LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES } from '../speech/layout.js'
 import { runSpeechSelection } from '../speech/select-job.js'
 import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
-import { positiveInt } from './parse.js'
+import { positiveInt, positiveSeconds } from './parse.js'
 import { progressReporter } from './progress.js'
 
 interface EvalFlags {
@@ -92,14 +92,15 @@ export function registerSpeechCommands(program: Command): void {
     .option('--config_file <yaml>', 'default workspace/dataperf_speech_config.yaml (selection_algorithm_module: a built-in or a .ts/.js path)')
     .option('--outdir <dir>', 'output folder (must exist)', 'workspace')
     .addOption(new Option('--algorithm <name>', 'a built-in selection, overriding the config').choices(Object.keys(BUILT_IN_SELECTIONS)))
-    .action(async (flags: { language: string; train_size: number; allowed_training_set?: string; train_embeddings_dir?: string; audio_dir?: string; config_file?: string; outdir: string; algorithm?: string }) => {
+    .option('--timeout <seconds>', 'stop the selection if it has not finished after this many seconds (default: no limit)', positiveSeconds)
+    .action(async (flags: { language: string; train_size: number; allowed_training_set?: string; train_embeddings_dir?: string; audio_dir?: string; config_file?: string; outdir: string; algorithm?: string; timeout?: number }) => {
       const progress = progressReporter()
       let r
       try {
         r = await runSpeechSelection({
           language: flags.language, trainSize: flags.train_size, allowedTrainingSet: flags.allowed_training_set,
           trainEmbeddingsDir: flags.train_embeddings_dir, audioDir: flags.audio_dir, configFile: flags.config_file,
-          outdir: flags.outdir, algorithm: flags.algorithm, onProgress: progress.onProgress,
+          outdir: flags.outdir, algorithm: flags.algorithm, timeoutSeconds: flags.timeout, onProgress: progress.onProgress,
         })
       } finally {
         progress.stop()

@@ -8,12 +8,13 @@ import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
+import { fsError } from '../io/fs-errors.js'
 import { pythonJsonDumps } from '../io/python-json.js'
 import { loadSpeechConfig } from './config.js'
-import { attachAudio, loadSpeechEmbeddings } from './embeddings.js'
 import { defaultSpeechPaths, requireSpeechLanguage, SPEECH_LAYOUT } from './layout.js'
 import { countSamples, readSampleIdsYaml, toSampleIds } from './sample-ids.js'
-import { BUILT_IN_SELECTIONS, loadSelectionClass } from './select/load-algorithm.js'
+import { BUILT_IN_SELECTIONS } from './select/load-algorithm.js'
+import { runSelectionInWorker } from './select/run-in-worker.js'
 import type { ProgressCallback, TrainingSet } from './select/types.js'
 import { validateSelection } from './validate.js'
 
@@ -27,6 +28,8 @@ export interface SpeechSelectOptions {
   outdir?: string
   /** a built-in name (random, baseline) overriding the config's module and class */
   algorithm?: string
+  /** stop a selection still running after this many seconds (none by default) */
+  timeoutSeconds?: number
   log?: (line: string) => void
   onProgress?: ProgressCallback
 }
@@ -48,28 +51,17 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
   const outdir = options.outdir ?? defaults.outdir
   if (!existsSync(outdir) || !statSync(outdir).isDirectory()) throw new UserError(`${outdir} does not exist, please specify --outdir as a command line argument`)
   const config = loadSpeechConfig(configFile)
-  const cls = options.algorithm
-    ? BUILT_IN_SELECTIONS[options.algorithm]?.cls
-    : await loadSelectionClass(config.selectionAlgorithmModule, config.selectionAlgorithmClass, configFile)
-  if (!cls) throw new UserError(`unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
+  if (options.algorithm !== undefined && !BUILT_IN_SELECTIONS[options.algorithm]) {
+    throw new UserError(`unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
+  }
   const allowed = readSampleIdsYaml(allowedPath)
-  const embeddings = await loadSpeechEmbeddings(allowed, embeddingsDir, { idsFile: allowedPath })
-  if (options.audioDir) attachAudio(embeddings, options.audioDir)
-  let instance: { select(): TrainingSet | Promise<TrainingSet> }
-  try {
-    instance = new cls({ allowedEmbeddings: embeddings, trainSize: options.trainSize, config: config.raw, audioFlag: options.audioDir !== undefined, onProgress: options.onProgress })
-  } catch (err) {
-    if (err instanceof UserError) throw err
-    throw new UserError(`the selection class could not be constructed: ${(err as Error).message}`)
-  }
-  let result: TrainingSet
-  try {
-    result = await instance.select()
-  } catch (err) {
-    if (err instanceof UserError) throw err
-    // the user's own code failed: one line naming it, not our stack trace
-    throw new UserError(`the selection algorithm failed: ${(err as Error)?.message ?? String(err)}; nothing written`)
-  }
+  // in a worker thread: a class that exits, never settles or runs too long cannot end the CLI with 0
+  const result = await runSelectionInWorker({
+    configFile, config: config.raw, allowedPath, embeddingsDir, audioDir: options.audioDir, trainSize: options.trainSize,
+    ...(options.algorithm !== undefined
+      ? { builtIn: options.algorithm }
+      : { module: config.selectionAlgorithmModule, className: config.selectionAlgorithmClass }),
+  }, { timeoutSeconds: options.timeoutSeconds, onProgress: options.onProgress })
   const source = options.algorithm ? `the ${options.algorithm} selection` : `the selection of ${config.selectionAlgorithmClass} (${config.selectionAlgorithmModule})`
   const set = toSampleIds(result, source)
   try {
@@ -82,6 +74,10 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
   const n = countSamples(set)
   const trainingSet: TrainingSet = { targets: Object.fromEntries(set.targets), nontargets: set.nontargets }
   const outputPath = join(outdir, SPEECH_LAYOUT.trainFile(language, options.trainSize))
-  writeFileAtomic(outputPath, trainingSetJson(trainingSet))
+  try {
+    writeFileAtomic(outputPath, trainingSetJson(trainingSet))
+  } catch (err) {
+    throw fsError(outputPath, err, 'write the training set', 'nothing written; choose a writable --outdir') ?? err
+  }
   return { outputPath, selected: n, trainingSet }
 }
