@@ -146,9 +146,29 @@ describe('vision eval refuses bad input clearly', () => {
     const dir = freshCopy()
     const rows = poolIds.slice(0, 1001).map((id, i) => `${id},${i % 2}`)
     writeFileSync(join(dir, VISION_LAYOUT.trainSet('Sushi')), `ImageID,Confidence\n${rows.join('\n')}\n`)
-    expectUserError(dir, /Sushi\.csv: 1001 rows, the challenge allows at most 1000 per task/)
+    expectUserError(dir, /Sushi\.csv: more than 1000 rows; the challenge allows at most 1000 per task \(raise with --max-train-rows\)$/)
     const r = runCli(['vision', 'eval', '--setup', join(dir, 'task_setup.yaml'), '--max-train-rows', '2000'])
     assert.equal(r.code, 0, r.stderr)
+  })
+
+  test('reading stops at the row cap: rows past it are never parsed', () => {
+    const dir = freshCopy()
+    const rows = poolIds.slice(0, 1001).map((id, i) => `${id},${i % 2}`)
+    // garbage after row 1001 (an unclosed quote) would be a CSV error if it were read
+    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Sushi')), `ImageID,Confidence\n${rows.join('\n')}\n"unclosed,1\n${'x,0\n'.repeat(50_000)}`)
+    expectUserError(dir, /Sushi\.csv: more than 1000 rows; the challenge allows at most 1000 per task/)
+  })
+
+  test('huge values are cut in messages; a huge line is refused without being read whole', () => {
+    const dir = freshCopy()
+    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), `${'h'.repeat(300_000)},Confidence\n${poolIds[0]},1\n`)
+    let line = expectUserError(dir, /Hawk\.csv: missing column 'ImageID' \(header: h{80}\.\.\. \(300011 characters\)\)$/)
+    assert.ok(line.length < 400, `${line.length} characters`)
+    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},${'9'.repeat(500_000)}\n`)
+    line = expectUserError(dir, new RegExp(`Hawk\\.csv: line 3 \\(ImageID ${poolIds[1]}\\): Confidence is '9{80}\\.\\.\\. \\(500000 characters\\)', expected 0 or 1$`))
+    assert.ok(line.length < 400)
+    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), 'x'.repeat(3 << 20))
+    expectUserError(dir, /Hawk\.csv: line 1 is longer than 1048576 bytes; expected a CSV of short rows$/)
   })
 
   test('a single-class training set', () => {

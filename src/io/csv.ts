@@ -1,7 +1,7 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
-import { UserError } from '../errors.js'
+import { clip, UserError } from '../errors.js'
 import { writeFileAtomic } from './atomic-write.js'
-import { readTextFile } from './text-file.js'
 
 /** A CSV file read as a header and string rows (csv-parse handles quoting and BOMs). */
 export interface CsvTable {
@@ -10,8 +10,81 @@ export interface CsvTable {
   rows: string[][]
 }
 
-export function readCsv(path: string): CsvTable {
-  return parseCsv(readTextFile(path, 'a CSV with a header row'), path)
+export interface ReadCsvOptions {
+  /** stop reading after this many data rows: more is an error naming the cap (the file is not read on) */
+  maxRows?: number
+  /** what the cap is, for the message (default: "at most N rows") */
+  capReason?: string
+  /** the longest line accepted, in bytes (a 100 MB line is no CSV we read) */
+  maxLineBytes?: number
+}
+
+const CHUNK = 1 << 16
+const DEFAULT_MAX_LINE = 1 << 20
+
+function readError(path: string, err: unknown): UserError {
+  return new UserError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+}
+
+/**
+ * The bytes of `path` up to the end of record `maxRecords` (header included), read in chunks:
+ * a record ends at a newline outside double quotes; empty lines do not count. Returns undefined
+ * when the file has more records than that, so a 2M-row file costs one chunk past the cap.
+ */
+function readRecords(path: string, maxRecords: number, maxLineBytes: number): Buffer | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+    if (fstatSync(fd).isDirectory()) { closeSync(fd); throw Object.assign(new Error('is a folder'), { code: 'EISDIR' }) }
+  } catch (err) {
+    throw readError(path, err)
+  }
+  const chunks: Buffer[] = []
+  let records = 0, lineStart = 0, offset = 0, inQuotes = false, lineHasContent = false, line = 1
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK)
+      let n: number
+      try {
+        n = readSync(fd, chunk, 0, CHUNK, null)
+      } catch (err) {
+        throw readError(path, err)
+      }
+      if (n === 0) break
+      for (let i = 0; i < n; i++) {
+        const byte = chunk[i]!
+        if (byte === 0x22) inQuotes = !inQuotes
+        if (byte === 0x0a) {
+          line++
+          if (!inQuotes) {
+            if (lineHasContent && ++records > maxRecords) return undefined
+            lineHasContent = false
+            lineStart = offset + i + 1
+          }
+        } else if (byte !== 0x0d) {
+          lineHasContent = true
+        }
+        if (offset + i - lineStart >= maxLineBytes) {
+          throw new UserError(`${path}: line ${line} is longer than ${maxLineBytes} bytes; expected a CSV of short rows`)
+        }
+      }
+      chunks.push(chunk.subarray(0, n))
+      offset += n
+    }
+  } finally {
+    closeSync(fd)
+  }
+  if (lineHasContent && ++records > maxRecords) return undefined
+  return Buffer.concat(chunks)
+}
+
+export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
+  const maxRows = options.maxRows ?? Infinity
+  const bytes = readRecords(path, maxRows + 1, options.maxLineBytes ?? DEFAULT_MAX_LINE)
+  if (bytes === undefined) throw new UserError(`${path}: more than ${maxRows} rows; ${options.capReason ?? `expected at most ${maxRows}`}`)
+  const text = bytes.toString('utf8')
+  if (text.trim() === '') throw new UserError(`${path}: file is empty, expected a CSV with a header row`)
+  return parseCsv(text, path)
 }
 
 /** CSV text (e.g. an uploaded file's) as a table; `path` names it in errors. */
@@ -20,7 +93,7 @@ export function parseCsv(text: string, path: string): CsvTable {
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true }) as string[][]
   } catch (err) {
-    throw new UserError(`${path}: not a valid CSV (${(err as Error).message})`)
+    throw new UserError(`${path}: not a valid CSV (${clip((err as Error).message, 200)})`)
   }
   const [header, ...rows] = records
   if (header === undefined) throw new UserError(`${path}: empty file, expected a CSV with a header row`)
@@ -30,7 +103,7 @@ export function parseCsv(text: string, path: string): CsvTable {
 /** Index of a required column, or a user error listing the columns the file has. */
 export function requireCsvColumn(table: CsvTable, name: string): number {
   const i = table.header.indexOf(name)
-  if (i < 0) throw new UserError(`${table.path}: missing column '${name}' (header: ${table.header.join(',')})`)
+  if (i < 0) throw new UserError(`${table.path}: missing column '${name}' (header: ${clip(table.header.join(','))})`)
   return i
 }
 

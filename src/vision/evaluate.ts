@@ -4,7 +4,7 @@
  * predict the task's test set, report accuracy, recall, precision and F1 for label 1.
  * Unlike the official join, unknown or duplicate IDs are refused instead of silently dropped.
  */
-import { UserError } from '../errors.js'
+import { clip, UserError } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { binaryMetrics, type BinaryMetrics } from '../ml/metrics.js'
 import { fitLogisticRegression, predict } from '../ml/logistic-regression.js'
@@ -70,7 +70,7 @@ export async function readTestSet(path: string, dim: number): Promise<{ X: Float
       if (s !== '0' && s !== '1') throw new UserError(`${path}: row ${i} (ImageID ${ids[i]}): ${LABEL_COLUMN} is ${JSON.stringify(v)}, expected 0 or 1`)
       y[i] = s === '1' ? 1 : 0
     })
-    const vectors = await file.readVectors(EMBEDDING_COLUMN, { dim, rowLabel: (r) => `row ${r} (ImageID ${ids[r]})` })
+    const vectors = await file.readVectors(EMBEDDING_COLUMN, { dim, rowLabel: (r) => `row ${r} (ImageID ${clip(String(ids[r]))})` })
     return { X: toFloat64(vectors.data), y, rows: vectors.rows }
   } finally {
     await file.close()
@@ -105,7 +105,7 @@ export async function evaluateVisionSets(setup: VisionSetup, sets: readonly Trai
     const read = await pool.readVectors(EMBEDDING_COLUMN, {
       dim: setup.dim,
       rows: needed,
-      rowLabel: (r) => `row ${r} (ImageID ${idOfRow.get(r)})`,
+      rowLabel: (r) => `row ${r} (ImageID ${clip(String(idOfRow.get(r)))})`,
       onProgress: (done, total) => options.onProgress?.('pool embeddings', done, total),
     })
     vectors = read.data

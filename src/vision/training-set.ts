@@ -2,7 +2,7 @@
  * A participant's training set for one task: `ImageID,Confidence` rows with labels 0 or 1.
  * The row rules; validate.ts adds the pool check and is what callers use.
  */
-import { UserError, sampleList } from '../errors.js'
+import { clip, UserError, sampleList } from '../errors.js'
 import { parseCsv, readCsv, requireCsvColumn, type CsvTable } from '../io/csv.js'
 import { ID_COLUMN, LABEL_COLUMN, MAX_TRAINING_ROWS } from './layout.js'
 
@@ -13,7 +13,8 @@ export interface TrainingSet {
 }
 
 export function readTrainingSet(path: string, maxRows = MAX_TRAINING_ROWS): TrainingSet {
-  return trainingSetFromTable(readCsv(path), maxRows)
+  // reading stops at the cap: a 2M-row file is refused after one chunk past row maxRows
+  return trainingSetFromTable(readCsv(path, { maxRows, capReason: capReason(maxRows) }), maxRows)
 }
 
 /** The same rules over CSV text (an uploaded file); `name` names it in errors. */
@@ -21,14 +22,14 @@ export function parseTrainingSet(text: string, name: string, maxRows = MAX_TRAIN
   return trainingSetFromTable(parseCsv(text, name), maxRows)
 }
 
+const capReason = (maxRows: number) => `the challenge allows at most ${maxRows} per task (raise with --max-train-rows)`
+
 function trainingSetFromTable(table: CsvTable, maxRows: number): TrainingSet {
   const path = table.path
   const idCol = requireCsvColumn(table, ID_COLUMN)
   const labelCol = requireCsvColumn(table, LABEL_COLUMN)
+  if (table.rows.length > maxRows) throw new UserError(`${path}: more than ${maxRows} rows; ${capReason(maxRows)}`)
   if (table.rows.length === 0) throw new UserError(`${path}: no rows after the header, expected ImageID,Confidence rows`)
-  if (table.rows.length > maxRows) {
-    throw new UserError(`${path}: ${table.rows.length} rows, the challenge allows at most ${maxRows} per task (raise with --max-train-rows)`)
-  }
   const ids: string[] = []
   const labels = new Int32Array(table.rows.length)
   const seen = new Map<string, number>()
@@ -39,9 +40,9 @@ function trainingSetFromTable(table: CsvTable, maxRows: number): TrainingSet {
     if (id === '') throw new UserError(`${path}: line ${line}: empty ImageID`)
     const label = row[labelCol]!
     if (label !== '0' && label !== '1') {
-      throw new UserError(`${path}: line ${line} (ImageID ${id}): Confidence is '${label}', expected 0 or 1`)
+      throw new UserError(`${path}: line ${line} (ImageID ${clip(id)}): Confidence is '${clip(label)}', expected 0 or 1`)
     }
-    if (seen.has(id)) duplicates.push(`${id} (lines ${seen.get(id)! + 2} and ${line})`)
+    if (seen.has(id)) duplicates.push(`${clip(id)} (lines ${seen.get(id)! + 2} and ${line})`)
     else seen.set(id, i)
     ids.push(id)
     labels[i] = label === '1' ? 1 : 0
