@@ -166,7 +166,7 @@ test('vision: invalid CSVs get the CLI\'s message; names must be the tasks\', al
     [replace('Hawk.csv', `ImageID,Confidence\n${poolIds[0]},1\nnot-in-pool,0\n`), /^Hawk\.csv: ImageIDs not in the candidate pool embeddings\/train_emb_256_dataperf\.parquet: not-in-pool$/],
     [replace('Sushi.csv', `ImageID,Label\n${poolIds[0]},1\n`), /^Sushi\.csv: missing column 'Confidence' \(header: ImageID,Label\)$/],
     [replace('Cupcake.csv', `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},2\n`), /^Cupcake\.csv: line 3 \(ImageID \w+\): Confidence is '2', expected 0 or 1$/],
-    [replace('Cupcake.csv', 'ImageID,Confidence\n' + Array.from({ length: 1002 }, (_, i) => `img${i},${i % 2}`).join('\n') + '\n'), /^Cupcake\.csv: 1002 rows, the challenge allows at most 1000 per task/],
+    [replace('Cupcake.csv', 'ImageID,Confidence\n' + Array.from({ length: 1002 }, (_, i) => `img${i},${i % 2}`).join('\n') + '\n'), /^Cupcake\.csv: more than 1000 rows; the challenge allows at most 1000 per task/],
   ]
   for (const [files, expected] of cases) {
     const message = await refusal(board, files)
