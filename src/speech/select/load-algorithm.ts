@@ -1,7 +1,7 @@
 /**
  * Resolves the config's selection_algorithm_module / selection_algorithm_class to a class:
  * the official dotted names (and short names) map to our built-ins; a path to a .ts/.js/.mjs
- * file is imported as it is (TypeScript through tsx, so no rebuild), relative to the working
+ * file is imported as it is (TypeScript through tsx when installed, so no rebuild), relative to the working
  * directory or else to the config file's folder.
  */
 import { existsSync } from 'node:fs'
@@ -30,6 +30,19 @@ function builtIn(module: string): SelectionClass | undefined {
   return undefined
 }
 
+/**
+ * tsx (12 MB with esbuild) runs a TypeScript selection module without a build step. It is an
+ * optional peer dependency: loaded only for a .ts module, and a clear message when absent.
+ */
+async function loadTsx(path: string): Promise<typeof import('tsx/esm/api')> {
+  try {
+    return await import('tsx/esm/api')
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
+    throw new UserError(`${path}: a TypeScript selection module needs tsx: run \`npm install tsx\` beside dataperf, or compile the module to .js`)
+  }
+}
+
 export async function loadSelectionClass(module: string, className: string, configFile: string): Promise<SelectionClass> {
   const known = builtIn(module)
   if (known) return known
@@ -42,12 +55,13 @@ export async function loadSelectionClass(module: string, className: string, conf
   let exports: Record<string, unknown>
   try {
     if (/\.m?ts$/.test(path)) {
-      const { tsImport } = await import('tsx/esm/api')
+      const { tsImport } = await loadTsx(path)
       exports = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>
     } else {
       exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
     }
   } catch (err) {
+    if (err instanceof UserError) throw err
     const first = String((err as Error).message ?? err).split('\n')[0]
     throw new UserError(`${path}: cannot load the selection module (${first})`)
   }
