@@ -1,12 +1,13 @@
 /** `dataperf doctor` says what is fine and what is wrong (with a fix), and exits 1 on errors. */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { stringify } from 'yaml'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
+import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runCli } from './helpers/cli.js'
 
 test('doctor on a vision folder: fine when generated, specific errors when broken', () => {
@@ -56,4 +57,38 @@ test('doctor on a speech folder: layout, YAML/parquet consistency, vector length
   assert.equal(bad.code, 1)
   assert.match(bad.stdout, /ERROR .*train_embeddings\/cat\.parquet: missing; allowed_training_set\.yaml lists 1 clip\(s\) of 'cat'/)
   assert.match(bad.stdout, /ERROR .*eval_embeddings\/yes\.parquet: .*has 512 values, expected 1024/)
+})
+
+test('doctor (issue 13 item 8): a folder as the pool and a link loop are named; results_dir outside the data folder is reported', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dataperf-doctor-v8-'))
+  generateVisionBenchmark({ out: dir, seed: 2, poolSize: 1000 })
+  rmSync(join(dir, VISION_LAYOUT.pool))
+  mkdirSync(join(dir, VISION_LAYOUT.pool))
+  symlinkSync('Hawk.csv', join(dir, VISION_LAYOUT.trainSet('Hawk')) + '.tmp')
+  renameSync(join(dir, VISION_LAYOUT.trainSet('Hawk')) + '.tmp', join(dir, VISION_LAYOUT.trainSet('Hawk'))) // Hawk.csv -> Hawk.csv
+  const setup = join(dir, VISION_LAYOUT.setup)
+  writeFileSync(setup, readFileSync(setup, 'utf8').replace(/^results_dir: .*$/m, 'results_dir: ../../elsewhere'))
+  const r = runCli(['doctor', dir])
+  assert.equal(r.code, 1)
+  assert.match(r.stdout, new RegExp(`ERROR ${join(dir, VISION_LAYOUT.pool).replace(/[.]/g, '\\.')}: is a folder, expected a parquet file\\n`))
+  assert.match(r.stdout, /ERROR .*Hawk\.csv: cannot read file \(ELOOP\)/)
+  assert.doesNotMatch(r.stdout, /Hawk\.csv: training set for Hawk not created yet/)
+  assert.match(r.stdout, new RegExp(`WARN\\s+results_dir: results go to ${resolve(dir, '../../elsewhere')}, outside the data folder`))
+})
+
+test('doctor (issue 13 item 8): speech config as eval reads it, train JSON files checked, a language folder accepted itself', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'dataperf-doctor-s8-'))
+  generateSpeechBenchmark({ out: join(ws, 'data'), languages: ['en'], seed: 3, scale: 0.2 })
+  const config = join(ws, 'dataperf_speech_config.yaml')
+  writeFileSync(config, 'selection_random_seed: 0\neval_random_seeds: []\nselection_algorithm_module: random\nselection_algorithm_class: RandomSelection\n')
+  writeFileSync(join(ws, 'en_25_train.json'), JSON.stringify({ targets: {}, nontargets: ['nope/common_voice_en_0.wav'] }))
+  for (const target of [join(ws, 'data'), join(ws, 'data', 'dataperf_en_data')]) {
+    const r = runCli(['doctor', target])
+    assert.equal(r.code, 1, r.stdout + r.stderr)
+    assert.match(r.stdout, /speech data/)
+    assert.doesNotMatch(r.stdout, /no dataperf_\{lang\}_data folders/)
+    assert.match(r.stdout, /ERROR .*dataperf_speech_config\.yaml: 'eval_random_seeds' must be a non-empty list of integers/)
+    assert.match(r.stdout, /ERROR .*en_25_train\.json: nontargets contain an ID not in allowed set: 'nope\/common_voice_en_0\.wav'/)
+    assert.match(r.stdout, /ok\s+.*dataperf_en_data\/allowed_training_set\.yaml/)
+  }
 })

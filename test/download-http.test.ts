@@ -186,6 +186,18 @@ test('a file that changed on the server since the .part was started is downloade
   assert.equal(seen[1]!.status, 200, 'the server saw the validator differ and sent the whole new file')
 })
 
+test('a .part started from another URL is not resumed, and the note says so (not "no ETag")', async () => {
+  const first = route('mirror-a.zip', fileServer({ body: () => BODY, dropOn: [1] }))
+  const second = route('mirror-b.zip', fileServer({ body: () => BODY }))
+  const { dest } = target()
+  await assert.rejects(downloadFile({ url: first.url }, dest, { ...quick, retries: 0 }), /gave up/)
+  const notes: string[] = []
+  await downloadFile({ url: second.url, sha256: sha256(BODY) }, dest, { ...quick, log: (m) => notes.push(m) })
+  assert.deepEqual(readFileSync(dest), BODY)
+  assert.equal(second.seen[0]!.headers.range, undefined, 'no resume across URLs')
+  assert.ok(notes.some((n) => n.endsWith(`file.zip.part: cannot resume it safely: it was started from another URL (${first.url}); starting again`)), notes.join('\n'))
+})
+
 test('503 twice, then 200: retried with exponential back-off', async () => {
   const { url, seen } = route('retry.zip', fileServer({ body: () => BODY, failWith: (n) => (n <= 2 ? 503 : undefined) }))
   const { dest } = target()

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
+import { DuckDBInstance } from '@duckdb/node-api'
 import { runCli } from './helpers/cli.js'
 
 let base: string
@@ -112,6 +113,30 @@ describe('vision eval refuses bad input clearly', () => {
       vectors: (s, e) => { const v = new Float32Array((e - s) * d).fill(0.5); if (s <= 7 && 7 < e) v[(7 - s) * d + 3] = NaN; return v },
     })
     expectUserError(dir, new RegExp(`row 7 \\(ImageID ${poolIds[7]}\\): 'embedding' contains NaN at position 3`))
+  })
+
+  test('a pool listing a training ID twice is refused, naming it (issue 13 item 6)', () => {
+    const dir = freshCopy()
+    const d = 256
+    // row 1 repeats row 0's ID with another vector; the training sets use poolIds[0]
+    writeVectorTable(join(dir, VISION_LAYOUT.pool), {
+      rows: poolIds.length, dim: d, leading: [{ name: 'ImageID', type: 'STRING', value: (r) => poolIds[r === 1 ? 0 : r]! }], vectorColumn: 'embedding',
+      vectors: (s, e) => Float32Array.from({ length: (e - s) * d }, (_, i) => ((s * d + i) % 7) / 7),
+    })
+    expectUserError(dir, new RegExp(`train_emb_256_dataperf\\.parquet: duplicate ImageIDs in the candidate pool: ${poolIds[0]} \\(rows 0 and 1\\); each ID must be listed once`))
+  })
+
+  test('vectors of mixed lengths are named by row, never as an average; a string column is not "dim=1" (item 8)', async () => {
+    const dir = freshCopy()
+    const pool = join(dir, VISION_LAYOUT.pool)
+    const ids = `[${poolIds.map((id) => `'${id}'`).join(', ')}]`
+    const db = await (await DuckDBInstance.create(':memory:')).connect()
+    // every tenth row (3, 13, ...) has 100 values, the rest 256: the average, 240.4, is no row's length
+    await db.run(`COPY (SELECT ids[i] AS ImageID, list_transform(range(CASE WHEN i % 10 = 4 THEN 100 ELSE 256 END), x -> 0.5::FLOAT) AS embedding
+      FROM (SELECT ${ids} AS ids), range(1, ${poolIds.length + 1}) t(i)) TO '${pool}' (FORMAT PARQUET)`)
+    expectUserError(dir, /train_emb_256_dataperf\.parquet: vectors of different lengths in 'embedding' \(row 3 has 100 values, row 0 has 256\); setup file specifies dim=256$/)
+    await db.run(`COPY (SELECT ids[i] AS ImageID, '[0.1, 0.2]' AS embedding FROM (SELECT ${ids} AS ids), range(1, 3) t(i)) TO '${pool}' (FORMAT PARQUET)`)
+    expectUserError(dir, /train_emb_256_dataperf\.parquet: column 'embedding' holds one BYTE_ARRAY value per row, expected a list of 256 numbers$/)
   })
 
   test('CSV without ImageID or Confidence', () => {

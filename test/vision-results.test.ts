@@ -95,3 +95,17 @@ test('a full disk: one line, exit 2, and no result without its manifest', (t) =>
     }
   }
 })
+
+test('results_dir outside the data folder is followed, and said (issue 13 item 7)', () => {
+  const elsewhere = mkdtempSync(join(tmpdir(), 'dataperf-results-elsewhere-'))
+  const dir = copyWithResultsDir(elsewhere)
+  const r = runCli(evalArgs(dir))
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(r.stderr, `Results go to ${elsewhere} (results_dir in ${join(dir, VISION_LAYOUT.setup)} points outside the data folder ${dir})\n`)
+  assert.equal(readdirSync(elsewhere).filter((f) => f.startsWith('result_')).length, 1)
+  const inside = copyWithResultsDir('my/results')
+  const quiet = runCli(evalArgs(inside))
+  assert.equal(quiet.code, 0, quiet.stderr)
+  assert.equal(quiet.stderr, '')
+  rmSync(elsewhere, { recursive: true, force: true })
+})

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
-import { loadVisionSetup } from '../vision/setup.js'
+import { loadVisionSetup, resultsDirNote } from '../vision/setup.js'
 import { runVisionEvaluation } from '../vision/eval-job.js'
 import { MAX_TRAINING_ROWS } from '../vision/layout.js'
 import { runVisionMainJob } from '../vision/main-job.js'
@@ -33,6 +33,8 @@ export function registerVisionCommands(program: Command): void {
     .action(async (opts: { setup?: string; setup_yaml_path?: string; dataDir?: string; maxTrainRows: number; json?: boolean }) => {
       const setupPath = opts.setup ?? opts.setup_yaml_path ?? defaultSetupPath(opts.dataDir)
       const setup = loadVisionSetup(setupPath, opts.dataDir)
+      const note = resultsDirNote(setup)
+      if (note) process.stderr.write(note + '\n')
       const progress = progressReporter(!opts.json && process.stderr.isTTY === true)
       let outcome
       try {

@@ -5,11 +5,14 @@
  * IDs exist in those files, and the workspace config.
  */
 import { existsSync, readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readYamlFile } from '../io/yaml.js'
 import { sampleList } from '../errors.js'
 import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM, SPEECH_LAYOUT, keywordOf, languageOfDir } from '../speech/layout.js'
+import { loadSpeechConfig } from '../speech/config.js'
+import { countSamples, readSampleIdsJson, readSampleIdsYaml, type SampleIds } from '../speech/sample-ids.js'
+import { validateSelection } from '../speech/validate.js'
 import { Findings } from './findings.js'
 
 interface SampleSet { targets: Record<string, string[]>; nontargets: string[] }
@@ -60,9 +63,34 @@ function groupByKeyword(set: SampleSet): Map<string, string[]> {
   return m
 }
 
+/**
+ * The {lang}_{size}_train.json files in `workspace`, each checked as `speech eval` checks it
+ * (the one validator) against its language's allowed set.
+ */
+async function checkTrainFiles(f: Findings, workspace: string, allowedOf: Map<string, { set: SampleIds; path: string }>): Promise<void> {
+  const names = existsSync(workspace) ? readdirSync(workspace) : []
+  for (const name of names.sort()) {
+    const m = /^([a-z]+)_(\d+)_train\.json$/.exec(name)
+    if (!m || name !== SPEECH_LAYOUT.trainFile(m[1]!, Number(m[2]))) continue
+    const path = join(workspace, name)
+    const allowed = allowedOf.get(m[1]!)
+    if (!allowed) { f.warn(`${path}: no ${SPEECH_LAYOUT.languageDir(m[1]!)} folder to check it against`); continue }
+    await f.check('fix the selection (or run `dataperf speech select` again)', () => {
+      const set = readSampleIdsJson(path)
+      validateSelection(set, allowed.set, Number(m[2]), { selected: path, allowed: allowed.path })
+      f.ok(`${path}: ${countSamples(set)} clips, all allowed, within ${m[2]}`)
+    })
+  }
+}
+
 export async function checkSpeechFolder(dir: string): Promise<Findings> {
   const f = new Findings()
-  const languages = existsSync(dir) ? readdirSync(dir).filter((n) => languageOfDir(n) !== undefined).sort() : []
+  // the data folder (holding dataperf_{lang}_data/), or one language folder itself
+  const own = languageOfDir(basename(resolve(dir)))
+  if (own !== undefined) dir = dirname(resolve(dir))
+  const languages = own !== undefined ? [SPEECH_LAYOUT.languageDir(own)]
+    : existsSync(dir) ? readdirSync(dir).filter((n) => languageOfDir(n) !== undefined).sort() : []
+  const allowedOf = new Map<string, { set: SampleIds; path: string }>()
   if (languages.length === 0) {
     f.error(`${dir}: no dataperf_{lang}_data folders`, 'run `dataperf download speech --output_path DIR` or `dataperf generate speech --out DIR`')
     return f
@@ -81,6 +109,8 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
       })
     }
     const allowed = sets.allowed, evalSet = sets.eval
+    const allowedPath = join(root, SPEECH_LAYOUT.allowedTrainingSet)
+    if (allowed) await f.check(undefined, () => { allowedOf.set(languageOfDir(folder)!, { set: readSampleIdsYaml(allowedPath), path: allowedPath }) })
     if (allowed && evalSet) {
       const a = Object.keys(allowed.targets).sort().join(','), e = Object.keys(evalSet.targets).sort().join(',')
       if (a !== e) f.error(`${root}: target words differ between ${SPEECH_LAYOUT.allowedTrainingSet} (${a}) and ${SPEECH_LAYOUT.evalSet} (${e})`, 'use the two files from the same download')
@@ -97,11 +127,10 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
   const config = [join(dir, SPEECH_LAYOUT.config), join(dirname(dir), SPEECH_LAYOUT.config)].find(existsSync)
   if (!config) f.warn('dataperf_speech_config.yaml not found beside or above the data folder', 'copy the official workspace/dataperf_speech_config.yaml')
   else await f.check('use the official keys', () => {
-    const c = readYamlFile(config) as Record<string, unknown>
-    const missing = ['selection_random_seed', 'eval_random_seeds', 'selection_algorithm_module', 'selection_algorithm_class'].filter((k) => !(k in (c ?? {})))
-    if (missing.length) throw new Error(`${config}: missing keys ${missing.join(', ')}`)
-    if (!Array.isArray(c.eval_random_seeds) || !c.eval_random_seeds.every((s) => Number.isInteger(s))) throw new Error(`${config}: eval_random_seeds must be a list of integers`)
-    f.ok(`${config}: config keys present; ${c.eval_random_seeds.length} eval seeds`)
+    const c = loadSpeechConfig(config) // what eval reads, so that doctor and eval agree (e.g. on eval_random_seeds: [])
+    f.ok(`${config}: config keys present; ${c.evalRandomSeeds.length} eval seeds`)
   })
+  // the selections in the workspace (beside the data folder), and any in the data folder itself
+  for (const workspace of new Set([dirname(resolve(dir)), resolve(dir)])) await checkTrainFiles(f, workspace, allowedOf)
   return f
 }

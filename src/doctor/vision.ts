@@ -1,14 +1,23 @@
 /** Checks a vision data folder against what `vision eval` and the official evaluator expect. */
-import { existsSync } from 'node:fs'
+import { existsSync, lstatSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readCsv, requireCsvColumn } from '../io/csv.js'
 import { ID_COLUMN, EMBEDDING_COLUMN, LABEL_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
-import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
+import { isInside, loadVisionSetup, type VisionSetup } from '../vision/setup.js'
 import { poolRowsFor, readTrainingSet } from '../vision/validate.js'
 import { readTestSet } from '../vision/evaluate.js'
-import { sampleList } from '../errors.js'
+import { sampleList, UserError } from '../errors.js'
 import { Findings } from './findings.js'
+
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
 
 export async function checkVisionFolder(dir: string, setupPath = join(dir, VISION_LAYOUT.setup)): Promise<Findings> {
   const f = new Findings()
@@ -23,6 +32,8 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
 
   let poolIds: Set<string> | undefined
   let poolRowOf: Map<string, number> | undefined
+  const poolDuplicates = new Set<string>()
+  if (!isInside(s.resultsDir, s.dataDir)) f.warn(`results_dir: results go to ${s.resultsDir}, outside the data folder ${s.dataDir}`, `fine if you want them there; otherwise set results_dir in ${setupPath}`)
   await f.check(`put the pool at ${rel(s.embFile)} with columns ${ID_COLUMN} (string) and ${EMBEDDING_COLUMN} (list of ${s.dim} floats)`, async () => {
     const pool = await ParquetFile.open(s.embFile)
     try {
@@ -31,7 +42,16 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
       const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim: s.dim, rowLabel: (r) => `row ${r} (ImageID ${ids[r]})` })
       poolIds = new Set(ids)
       poolRowOf = new Map(ids.map((id, r) => [id, r]))
-      if (poolIds.size !== ids.length) f.warn(`${rel(s.embFile)}: ${ids.length - poolIds.size} duplicate ImageIDs in the pool`, 'deduplicate the pool; the official join would duplicate training rows')
+      if (poolIds.size !== ids.length) {
+        const firstRow = new Map<string, number>()
+        const repeated: string[] = []
+        ids.forEach((id, r) => {
+          const first = firstRow.get(id)
+          if (first === undefined) firstRow.set(id, r)
+          else { repeated.push(`${id} (rows ${first} and ${r})`); poolDuplicates.add(id) }
+        })
+        f.warn(`${rel(s.embFile)}: duplicate ImageIDs in the pool: ${sampleList(repeated)}`, 'list each ID once; `vision eval` refuses a training set that uses a repeated one (the official join would use every copy)')
+      }
       f.ok(`${rel(s.embFile)}: ${vectors.rows} rows x ${vectors.dim}, no null or non-finite values`)
     } finally {
       await pool.close()
@@ -49,13 +69,15 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
       if (pos === 0 || pos === t.rows) f.warn(`${rel(task.testParquet)}: only label ${pos ? 1 : 0} present; precision or recall will be degenerate`)
       f.ok(`${rel(task.testParquet)}: ${t.rows} rows (${pos} positive)`)
     })
-    if (!existsSync(task.trainCsv)) {
+    if (!lexists(task.trainCsv)) { // a dangling link or a link loop is there, and eval fails on it: checked below
       f.warn(`${rel(task.trainCsv)}: training set for ${task.name} not created yet`, `write ImageID,Confidence rows there (e.g. \`dataperf vision run\` writes a baseline)`)
     } else {
       await f.check('fix the training CSV as the message says', () => {
         // the same checks as `vision eval` (validate.ts), so doctor and eval never disagree
         const set = readTrainingSet(task.trainCsv)
         if (poolRowOf) poolRowsFor(set, poolRowOf, rel(s.embFile))
+        const used = set.ids.filter((id) => poolDuplicates.has(id))
+        if (used.length) throw new UserError(`${rel(task.trainCsv)}: uses ImageIDs listed more than once in the pool: ${sampleList(used)}; \`vision eval\` refuses it`)
         f.ok(`${rel(task.trainCsv)}: ${set.ids.length} rows, all in the pool`)
       })
     }

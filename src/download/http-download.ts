@@ -144,7 +144,13 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
     headers.Range = `bytes=${have}-`
     headers['If-Range'] = meta.validator!
   } else if (have > 0) {
-    options.log?.(`${part}: no ETag or Last-Modified was recorded for it, so it cannot be resumed safely; starting again`)
+    // say why it cannot be resumed: each reason asks something different of the user
+    const why = meta === undefined
+      ? `no record of where it was downloaded from (${metaPath} is missing or unreadable)`
+      : meta.url !== s.url
+        ? `it was started from another URL (${meta.url})`
+        : 'the server sent no ETag or Last-Modified for it'
+    options.log?.(`${part}: cannot resume it safely: ${why}; starting again`)
   }
 
   let href = new URL(s.url)

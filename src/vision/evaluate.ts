@@ -36,14 +36,28 @@ export async function openPool(setup: VisionSetup): Promise<ParquetFile> {
   const pool = await ParquetFile.open(setup.embFile)
   try {
     pool.requireColumn(ID_COLUMN)
-    const emb = pool.requireColumn(EMBEDDING_COLUMN)
-    const actual = firstRowLength(pool, emb.pathInSchema)
-    if (actual !== setup.dim) throw new UserError(`${setup.embFile}: Embedding file dim=${actual}, but setup file specifies dim=${setup.dim}`)
+    await checkVectorColumn(pool, setup.dim, 'Embedding file')
     return pool
   } catch (err) {
     await pool.close()
     throw err
   }
+}
+
+/**
+ * The vector column holds lists of `dim` floats: else the official message when every row has
+ * one other length, or the shortest and longest rows when lengths differ (never an average).
+ */
+async function checkVectorColumn(file: ParquetFile, dim: number, official: 'Embedding file' | 'Test file'): Promise<void> {
+  const emb = file.requireColumn(EMBEDDING_COLUMN)
+  if (!emb.repeated) throw new UserError(`${file.path}: column '${EMBEDDING_COLUMN}' holds one ${emb.physicalType} value per row, expected a list of ${dim} numbers`)
+  if (emb.physicalType !== 'FLOAT' && emb.physicalType !== 'DOUBLE') {
+    throw new UserError(`${file.path}: column '${EMBEDDING_COLUMN}' holds lists of ${emb.physicalType}, expected float or double`)
+  }
+  if (firstRowLength(file, emb.pathInSchema) === dim) return // a row of another length is named when read
+  const r = await file.listLengthRange(EMBEDDING_COLUMN)
+  if (r.min === r.max) throw new UserError(`${file.path}: ${official} dim=${r.min}, but setup file specifies dim=${dim}`)
+  throw new UserError(`${file.path}: vectors of different lengths in '${EMBEDDING_COLUMN}' (row ${r.minRow} has ${r.min} values, row ${r.maxRow} has ${r.max}); setup file specifies dim=${dim}`)
 }
 
 function firstRowLength(file: ParquetFile, path: string[]): number {
@@ -58,10 +72,8 @@ export async function readTestSet(path: string, dim: number): Promise<{ X: Float
   try {
     file.requireColumn(ID_COLUMN)
     file.requireColumn(LABEL_COLUMN)
-    const emb = file.requireColumn(EMBEDDING_COLUMN)
-    const actual = firstRowLength(file, emb.pathInSchema)
     if (file.numRows === 0) throw new UserError(`${path}: test set has no rows`)
-    if (actual !== dim) throw new UserError(`${path}: Test file dim=${actual}, but setup file specifies dim=${dim}`)
+    await checkVectorColumn(file, dim, 'Test file')
     const ids = await file.readScalars(ID_COLUMN)
     const raw = await file.readScalars(LABEL_COLUMN)
     const y = new Int32Array(raw.length)

@@ -3,7 +3,7 @@
  * entry per task, results_dir (spark_driver_memory and docker_data_dir are accepted and ignored).
  */
 import { existsSync } from 'node:fs'
-import { dirname, isAbsolute, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
 import { SETUP_KEYS, VISION_LAYOUT } from './layout.js'
@@ -66,4 +66,19 @@ export function loadVisionSetup(setupPath: string, dataDirOverride?: string): Vi
     tasks,
     resultsDir: resolve(dataDir, str(SETUP_KEYS.resultsDir, VISION_LAYOUT.results)),
   }
+}
+
+/** True when `path` is `dir` or lies under it (e.g. results_dir inside the data folder). */
+export function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/**
+ * A note for results_dir outside the data folder (`../../../tmp/x`, or an absolute path from a
+ * downloaded YAML): allowed, but said, so results do not land somewhere unexpected unseen.
+ */
+export function resultsDirNote(setup: VisionSetup): string | undefined {
+  if (isInside(setup.resultsDir, setup.dataDir)) return undefined
+  return `Results go to ${setup.resultsDir} (results_dir in ${setup.setupPath} points outside the data folder ${setup.dataDir})`
 }

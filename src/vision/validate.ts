@@ -35,6 +35,11 @@ export interface PoolMatch {
 export async function matchPool(pool: ParquetFile, sets: readonly TrainingSet[]): Promise<PoolMatch> {
   const wanted = new Set<string>()
   for (const s of sets) for (const id of s.ids) wanted.add(id)
-  const rowOf = await pool.findRows(ID_COLUMN, wanted)
+  // a pool listing a training ID twice would make the official join train on both copies: refused
+  const repeated: string[] = []
+  const rowOf = await pool.findRows(ID_COLUMN, wanted, (id, first, row) => repeated.push(`${id} (rows ${first} and ${row})`))
+  if (repeated.length) {
+    throw new UserError(`${pool.path}: duplicate ImageIDs in the candidate pool: ${sampleList(repeated)}; each ID must be listed once (the official join would use every copy)`)
+  }
   return { rowOf, poolRows: sets.map((s) => poolRowsFor(s, rowOf, pool.path)) }
 }

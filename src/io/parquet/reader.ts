@@ -169,11 +169,12 @@ export class ParquetFile {
   }
 
   /**
-   * The first row holding each wanted value of a flat string column. Only values whose hash
+   * The first row holding each wanted value of a flat string column (`onRepeat` hears of any
+   * later row holding one again). Only values whose hash
    * matches a wanted one are decoded, so scanning a million IDs for a few thousand builds a few
    * thousand strings, not a million.
    */
-  async findRows(name: string, wanted: ReadonlySet<string>): Promise<Map<string, number>> {
+  async findRows(name: string, wanted: ReadonlySet<string>, onRepeat?: (value: string, firstRow: number, row: number) => void): Promise<Map<string, number>> {
     const info = this.requireColumn(name)
     if (info.repeated) throw new UserError(`${this.path}: column '${name}' holds lists, expected one value per row`)
     const encoder = new TextEncoder(), decoder = new TextDecoder()
@@ -183,7 +184,11 @@ export class ParquetFile {
     const maxDef = getMaxDefinitionLevel(info.schemaPath)
     let row = 0
     const consider = (value: string | null) => {
-      if (value !== null && wanted.has(value) && !found.has(value)) found.set(value, row)
+      if (value !== null && wanted.has(value)) {
+        const first = found.get(value)
+        if (first === undefined) found.set(value, row)
+        else onRepeat?.(value, first, row)
+      }
       row++
     }
     for await (const page of this.dataPages(info, 'strings')) {
@@ -318,6 +323,31 @@ export class ParquetFile {
       throw new Error(`row ${wanted[nextWanted]} not found in ${this.path} (file has ${total} rows)`)
     }
     return { data, dim, rows: keptCount }
+  }
+
+  /**
+   * The shortest and longest list of a list column, with the first row of each (for messages
+   * about vectors of mixed lengths: an average would name a length no row has).
+   */
+  async listLengthRange(name: string): Promise<{ min: number; minRow: number; max: number; maxRow: number }> {
+    const info = this.requireColumn(name)
+    const maxDef = getMaxDefinitionLevel(info.schemaPath)
+    const range = { min: Infinity, minRow: -1, max: -1, maxRow: -1 }
+    let row = -1, count = 0
+    const endRow = () => {
+      if (row < 0) return
+      if (count < range.min) { range.min = count; range.minRow = row }
+      if (count > range.max) { range.max = count; range.maxRow = row }
+    }
+    for await (const page of this.dataPages(info)) {
+      const { definitionLevels: defs, repetitionLevels: reps } = page
+      for (let i = 0; i < reps.length; i++) {
+        if (reps[i] === 0) { endRow(); row++; count = 0 }
+        if (defs.length === 0 || defs[i] === maxDef) count++
+      }
+    }
+    endRow()
+    return range
   }
 
   /** The list length implied by the first non-empty row group (values / rows). */
