@@ -180,3 +180,39 @@ test('the OpenAPI document describes the API', async () => {
   }
   assert.ok(readdirSync(join(root, 'state', 'keys')).length >= 2)
 })
+
+test('organizers mark baseline rows and rescore a board after a data change: old scores kept, new ones shown, rank changes printed', async () => {
+  await api.participant('organizer@example.org')
+  assert.equal(runCli(['serve', 'make-organizer', 'organizer@example.org', '--challenge', challenge, '--db', dbFile], root).code, 0)
+  const login = await api.call('POST', 'auth/login', { json: { email: 'organizer@example.org', password: 'correct horse battery' } })
+  const cookie = (login.headers.get('set-cookie') ?? '').split(/,(?=\s*\w+=)/).map((x) => x.split(';')[0]!.trim()).join('; ')
+  const org = { cookie, 'x-csrf-token': login.body.csrf_token }
+  const before = (await api.call('GET', 'boards/en-25/leaderboard')).body.rows as Array<{ team: string; submission_id: string; score: number }>
+  const bobRow = before.find((r) => r.team === 'Team Bob')!
+  assert.equal((await api.call('POST', `admin/submissions/${bobRow.submission_id}/baseline`, { token: alice })).status, 403)
+  assert.equal((await api.call('POST', `admin/submissions/${bobRow.submission_id}/baseline`, { headers: org, json: {} })).status, 200)
+  const marked = (await api.call('GET', 'boards/en-25/leaderboard')).body.rows.find((r: { submission_id: string }) => r.submission_id === bobRow.submission_id)
+  assert.deepEqual([marked.baseline, marked.rank], [true, null])
+
+  // the data changes: two of the ten eval seeds remain
+  const config = join(challenge, 'speech/dataperf_speech_config.yaml')
+  writeFileSync(config, readFileSync(config, 'utf8').replace(/eval_random_seeds: \[[^\]]*\]/, 'eval_random_seeds: [5, 69]'))
+  const scoredBefore = (await import('better-sqlite3').then(({ default: S }) => { const d = new S(dbFile, { readonly: true }); const r = d.prepare("select id, score, details from submissions where board = 'en-25' and status = 'scored'").all() as Array<{ id: string; score: number; details: string }>; d.close(); return r }))
+  const r = await runCliAsync(['serve', 'rescore', '--board', 'en-25', '--challenge', challenge, '--db', dbFile], root)
+  assert.equal(r.code, 0, r.stdout + r.stderr)
+  assert.match(r.stdout, new RegExp(`^rescored ${scoredBefore.length} submissions of en-25$`, 'm'))
+  assert.match(r.stdout, /score 0\.\d+ -> 0\.\d+/)
+  const d = new SQLite(dbFile, { readonly: true })
+  for (const s of scoredBefore) {
+    const rows = d.prepare('select score, details from scores where submission_id = ? order by created_at').all(s.id) as Array<{ score: number; details: string }>
+    assert.equal(rows.length, 2, 'the old score is kept beside the new one')
+    assert.equal(rows[0]!.score, s.score)
+    const now = d.prepare('select score, details from submissions where id = ?').get(s.id) as { score: number; details: string }
+    assert.equal(now.score, rows[1]!.score)
+    const details = JSON.parse(now.details) as { seeds: number[]; perSeedF1: number[] }
+    assert.deepEqual(details.seeds, [5, 69])
+    const old = JSON.parse(s.details) as { perSeedF1: number[] }
+    assert.deepEqual(details.perSeedF1, old.perSeedF1.slice(0, 2), 'the same seeds score the same')
+  }
+  d.close()
+})
