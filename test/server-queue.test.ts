@@ -57,7 +57,7 @@ describe('SQLite, in-process worker', () => {
   let server: Proc, dbFile: string
   before(async () => {
     dbFile = join(root, 'sqlite', 'server.sqlite')
-    server = await startProc(['serve', '--challenge', challenge, '--db', dbFile, '--state', join(root, 'sqlite'), '--port', '0'], root)
+    server = await startProc(['serve', '--challenge', challenge, '--db', dbFile, '--state', join(root, 'sqlite'), '--port', '0', '--login-limit', '100'], root)
   })
   after(async () => { await server?.stop() })
 
@@ -95,7 +95,7 @@ describe('PostgreSQL, `dataperf worker` processes', async () => {
   const workers: Proc[] = []
   before(async () => {
     if (!pgUrl) return
-    server = await startProc(['serve', '--challenge', challenge, '--db', pgUrl, '--state', join(root, 'pg'), '--port', '0', '--workers', '0'], root)
+    server = await startProc(['serve', '--challenge', challenge, '--db', pgUrl, '--state', join(root, 'pg'), '--port', '0', '--workers', '0', '--login-limit', '100'], root)
     for (let i = 0; i < 2; i++) workers.push(await startProc(['worker', '--challenge', challenge, '--db', pgUrl, '--lease-seconds', '3'], root))
   })
   after(async () => { await Promise.all([server, ...workers].map((p) => p?.stop())) })

@@ -130,6 +130,11 @@ test('CSRF: a state-changing request with the session cookie needs the session\'
   assert.equal((await api.call('POST', 'tokens', { headers: { cookie, 'x-csrf-token': other.body.csrf_token }, json: { name: 'x' } })).status, 403)
   const ok = await api.call('POST', 'tokens', { headers: { cookie, 'x-csrf-token': login.body.csrf_token }, json: { name: 'x' } })
   assert.equal(ok.status, 201)
+  // scripts get a token with email and password in the body (no cookie, so nothing to forge)
+  assert.equal((await api.call('POST', 'tokens', { json: { name: 'script', email: 'b@example.org', password: 'wrong password' } })).status, 401)
+  const scripted = await api.call('POST', 'tokens', { json: { name: 'script', email: 'b@example.org', password: 'correct horse battery' } })
+  assert.equal(scripted.status, 201)
+  assert.equal((await api.call('GET', 'me', { token: scripted.body.token })).body.user.email, 'b@example.org')
 })
 
 test('uploads over the size cap are refused (413) whether the length is declared or streamed, and cost nothing', async () => {

@@ -57,7 +57,9 @@ export function registerServeCommands(program: Command): void {
     .option('--max-upload-mb <n>', 'largest submission accepted, in MB', (v) => Number(v), 20)
     .option('--server-name <name>', 'the name or public URL written in result manifests')
     .addOption(new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt))
-    .action(async (opts: DbOpts & { demo?: boolean; host: string; port: number; workers: number; inviteOnly?: boolean; maxUploadMb: number; serverName?: string; leaseSeconds?: number }) => {
+    .option('--login-limit <n>', 'log-in (and sign-up, token) requests per minute per address', positiveInt, 10)
+    .option('--submit-limit <n>', 'submission requests per minute per user', positiveInt, 30)
+    .action(async (opts: DbOpts & { demo?: boolean; host: string; port: number; workers: number; inviteOnly?: boolean; maxUploadMb: number; serverName?: string; leaseSeconds?: number; loginLimit: number; submitLimit: number }) => {
       let challengeDir = opts.challenge
       if (opts.demo) {
         challengeDir = join(resolve(opts.state), 'demo-challenge')
@@ -71,6 +73,7 @@ export function registerServeCommands(program: Command): void {
       const server = await startServer({
         challengeDir, db: opts.db, host: opts.host, port: opts.port, stateDir: opts.state, workers: opts.workers,
         config: { inviteOnly: !!opts.inviteOnly, maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024), serverName: opts.serverName ?? `dataperf ${challengeDir}`, ...workerConfig(opts) },
+        rateLimits: { login: { max: opts.loginLimit, windowMs: 60_000 }, submit: { max: opts.submitLimit, windowMs: 60_000 } },
         log: (line) => process.stderr.write(line + '\n'),
         plugins: [webPages],
       })

@@ -51,17 +51,24 @@ export async function signUp(ctx: ServerContext, input: { email: string; name: s
   return user
 }
 
-/** Checks the password and opens a session; returns the cookie value (kept only hashed). */
-export async function logIn(ctx: ServerContext, emailRaw: string, password: string): Promise<{ user: User; sessionToken: string; expiresAt: Date }> {
+/** The account with this email and password, or a 401. */
+export async function checkPassword(ctx: ServerContext, emailRaw: string, password: string): Promise<User> {
   const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', emailRaw.trim().toLowerCase()).executeTakeFirst()
   // verify against a dummy hash when the user is unknown, so timing does not tell which emails exist
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
   if (!row || !ok) throw new ServiceError(401, 'bad_credentials', 'wrong email or password')
+  return toUser(row)
+}
+
+/** Checks the password and opens a session; returns the cookie value (kept only hashed). */
+export async function logIn(ctx: ServerContext, emailRaw: string, password: string): Promise<{ user: User; sessionToken: string; expiresAt: Date }> {
+  const user = await checkPassword(ctx, emailRaw, password)
+  const row = { id: user.id }
   const sessionToken = newSecret('dp_ses')
   const now = ctx.now()
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMs)
   await ctx.db.kysely.insertInto('sessions').values({ token_hash: sha256Hex(sessionToken), user_id: row.id, created_at: iso(now), expires_at: iso(expiresAt) }).execute()
-  return { user: toUser(row), sessionToken, expiresAt }
+  return { user, sessionToken, expiresAt }
 }
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
 
