@@ -44,7 +44,7 @@ function rowJson(r: RankedRow): LeaderboardRow {
   return { rank: r.rank, team: r.team, method: r.method, score: r.score, details: r.details, baseline: r.baseline, submitted_at: r.submittedAt, submissions: r.submissions, last_submitted_at: r.lastSubmittedAt, submission_id: String(r.submissionId) }
 }
 
-interface Cached { at: number; rows: RankedRow[]; json: LeaderboardRow[] }
+interface Cached { at: number; rows: RankedRow[]; json: LeaderboardRow[]; bodies: Map<string, string> }
 const caches = new WeakMap<ServerContext, Map<string, Cached>>()
 
 function cacheOf(ctx: ServerContext): Map<string, Cached> {
@@ -83,12 +83,12 @@ async function rankedRows(ctx: ServerContext, board: string, phase: Phase): Prom
     details: r.details ? JSON.parse(r.details) as unknown : null, baseline: r.baseline === 1,
   }))
   const ranked = rankBoard(boardRows, phase.rule)
-  const entry = { at: Date.now(), rows: ranked, json: ranked.map(rowJson) }
+  const entry = { at: Date.now(), rows: ranked, json: ranked.map(rowJson), bodies: new Map<string, string>() }
   cache.set(key, entry)
   return entry
 }
 
-export async function getLeaderboard(ctx: ServerContext, viewer: User | undefined, boardId: string, phaseName?: string): Promise<Leaderboard & { ranked: RankedRow[] }> {
+export async function getLeaderboard(ctx: ServerContext, viewer: User | undefined, boardId: string, phaseName?: string): Promise<Leaderboard & { ranked: RankedRow[]; body: () => string }> {
   requireBoard(ctx, boardId)
   const phase = await displayedPhase(ctx, phaseName)
   const published = await isPublished(ctx, boardId, phase.name)
@@ -96,7 +96,19 @@ export async function getLeaderboard(ctx: ServerContext, viewer: User | undefine
     throw forbidden(`board ${boardId} is hidden during phase ${phase.name}; the organizers publish it when the phase ends`)
   }
   const ranked = await rankedRows(ctx, boardId, phase)
-  return { board: boardId, phase: phaseJson(phase), rule: phase.rule, hidden: phase.leaderboard === 'hidden', published, rows: ranked.json, ranked: ranked.rows }
+  const board = { board: boardId, phase: phaseJson(phase), rule: phase.rule, hidden: phase.leaderboard === 'hidden', published, rows: ranked.json }
+  return { ...board, ranked: ranked.rows, body: () => cachedBody(ranked, board) }
+}
+
+/** The board as JSON text, serialised once per cache period (a busy board is mostly re-sent, not re-built). */
+function cachedBody(entry: Cached, board: Leaderboard): string {
+  const key = JSON.stringify([board.phase, board.published])
+  let body = entry.bodies.get(key)
+  if (body === undefined) {
+    body = JSON.stringify(board)
+    entry.bodies.set(key, body)
+  }
+  return body
 }
 
 export function leaderboardCsv(board: Leaderboard & { ranked: RankedRow[] }): string {

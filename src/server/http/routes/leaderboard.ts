@@ -14,7 +14,6 @@ export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): voi
     if (req.query.format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${board.board}-${board.phase.name}.csv"`).send(leaderboardCsv(board))
     }
-    const { ranked: _ranked, ...json } = board
-    return json
+    return reply.type('application/json; charset=utf-8').send(board.body())
   })
 }
