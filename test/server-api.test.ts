@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { verifyManifest } from '../src/server/manifest.js'
-import { runCli, runCliAsync } from './helpers/cli.js'
+import { runCliAsync } from './helpers/cli.js'
 import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
 
 let root: string, challenge: string, dbFile: string, server: Proc, api: Api
@@ -40,7 +40,7 @@ test('a speech submission is scored exactly as `dataperf speech eval` scores the
   const scored = await api.waitScored(alice, r.body.submission.id)
   assert.equal(scored.status, 'scored', scored.error)
   const data = join(challenge, 'speech/data/dataperf_en_data')
-  const cli = runCli(['speech', 'eval', '--language', 'en', '--train_size', '25', '--train_file', file, '--json',
+  const cli = await runCliAsync(['speech', 'eval', '--language', 'en', '--train_size', '25', '--train_file', file, '--json',
     '--eval_embeddings_dir', join(data, 'eval_embeddings'), '--train_embeddings_dir', join(data, 'train_embeddings'),
     '--allowed_training_set', join(data, 'allowed_training_set.yaml'), '--eval_file', join(data, 'eval.yaml'),
     '--config_file', join(challenge, 'speech/dataperf_speech_config.yaml')], root)
@@ -55,7 +55,7 @@ test('a vision submission (one CSV per task) is scored exactly as `dataperf visi
   // the training sets where task_setup.yaml names them, so `vision eval` reads the very files submitted
   const setup = join(challenge, 'vision/task_setup.yaml')
   for (const t of ['Cupcake', 'Hawk', 'Sushi']) {
-    const s = runCli(['vision', 'select', '--setup', setup, '--task', t, '--algorithm', 'random', '--out', join(challenge, 'vision/train_sets', `${t}.csv`)], root)
+    const s = await runCliAsync(['vision', 'select', '--setup', setup, '--task', t, '--algorithm', 'random', '--out', join(challenge, 'vision/train_sets', `${t}.csv`)], root)
     assert.equal(s.code, 0, s.stderr)
   }
   const files = ['Cupcake', 'Hawk', 'Sushi'].map((t) => ({ name: `${t}.csv`, bytes: readFileSync(join(challenge, 'vision/train_sets', `${t}.csv`)) }))
@@ -63,7 +63,7 @@ test('a vision submission (one CSV per task) is scored exactly as `dataperf visi
   assert.equal(r.status, 202, JSON.stringify(r.body))
   const scored = await api.waitScored(alice, r.body.submission.id)
   assert.equal(scored.status, 'scored', scored.error)
-  const cli = runCli(['vision', 'eval', '--setup', setup, '--json'], root)
+  const cli = await runCliAsync(['vision', 'eval', '--setup', setup, '--json'], root)
   assert.equal(cli.code, 0, cli.stderr)
   const results = (JSON.parse(cli.stdout) as { results: Record<string, { accuracy: number; recall: number; precision: number; f1: number }> }).results
   for (const t of ['Cupcake', 'Hawk', 'Sushi']) {
@@ -159,7 +159,7 @@ test('a signed manifest verifies with the server key, a tampered one does not; t
   assert.equal(verifyManifest(signed, key), true)
   assert.equal(verifyManifest({ ...signed, manifest: { ...signed.manifest, score: signed.manifest.score + 1e-9 } }, key), false)
 
-  const ok = runCli(['serve', 'audit-verify', '--challenge', challenge, '--db', dbFile], root)
+  const ok = await runCliAsync(['serve', 'audit-verify', '--challenge', challenge, '--db', dbFile], root)
   assert.equal(ok.code, 0, ok.stdout + ok.stderr)
   assert.match(ok.stdout, /^audit log OK: \d+ entries/)
   const db = new SQLite(dbFile)
@@ -167,7 +167,7 @@ test('a signed manifest verifies with the server key, a tampered one does not; t
   assert.ok(['submission', 'score', 'quota'].every((k) => kinds.some((x) => x.kind === k)), JSON.stringify(kinds))
   db.prepare("update audit_log set payload = replace(payload, '\"quota_used\":1', '\"quota_used\":0') where seq = (select min(seq) from audit_log where kind = 'submission')").run()
   db.close()
-  const broken = runCli(['serve', 'audit-verify', '--challenge', challenge, '--db', dbFile], root)
+  const broken = await runCliAsync(['serve', 'audit-verify', '--challenge', challenge, '--db', dbFile], root)
   assert.equal(broken.code, 1, broken.stdout + broken.stderr)
   assert.match(broken.stdout, /^audit log BROKEN at entry \d+/)
 })
@@ -183,7 +183,7 @@ test('the OpenAPI document describes the API', async () => {
 
 test('organizers mark baseline rows and rescore a board after a data change: old scores kept, new ones shown, rank changes printed', async () => {
   await api.participant('organizer@example.org')
-  assert.equal(runCli(['serve', 'make-organizer', 'organizer@example.org', '--challenge', challenge, '--db', dbFile], root).code, 0)
+  assert.equal((await runCliAsync(['serve', 'make-organizer', 'organizer@example.org', '--challenge', challenge, '--db', dbFile], root)).code, 0)
   const login = await api.call('POST', 'auth/login', { json: { email: 'organizer@example.org', password: 'correct horse battery' } })
   const cookie = (login.headers.get('set-cookie') ?? '').split(/,(?=\s*\w+=)/).map((x) => x.split(';')[0]!.trim()).join('; ')
   const org = { cookie, 'x-csrf-token': login.body.csrf_token }
@@ -215,4 +215,28 @@ test('organizers mark baseline rows and rescore a board after a data change: old
     assert.deepEqual(details.perSeedF1, old.perSeedF1.slice(0, 2), 'the same seeds score the same')
   }
   d.close()
+})
+
+test('a job that fails shows the team its reason and gives the quota back; the same file is accepted again once the server is fixed', async () => {
+  const dave = (await api.participant('dave@example.org', 'Team Dave')).token
+  const evalFile = join(challenge, 'speech/data/dataperf_en_data/eval.yaml')
+  const original = readFileSync(evalFile)
+  const bytes = speechSelection(challenge, 31)
+  writeFileSync(evalFile, 'targets: [unclosed\n')
+  let failed
+  try {
+    const r = await api.submit(dave, 'en-25', [{ name: 'en_25_train.json', bytes }])
+    assert.equal(r.status, 202, JSON.stringify(r.body))
+    failed = await api.waitScored(dave, r.body.submission.id)
+  } finally { writeFileSync(evalFile, original) }
+  assert.equal(failed.status, 'failed')
+  assert.match(failed.error, /eval\.yaml/)
+  assert.ok(!failed.error.includes(challenge), `server path in: ${failed.error}`)
+  assert.equal((await api.call('GET', 'boards/en-25/quota', { token: dave })).body.used, 0)
+  const again = await api.submit(dave, 'en-25', [{ name: 'en_25_train.json', bytes }])
+  assert.equal(again.status, 202)
+  assert.equal(again.body.submission.id, failed.id)
+  assert.equal(again.body.quota.used, 1)
+  const scored = await api.waitScored(dave, failed.id)
+  assert.equal(scored.status, 'scored', scored.error)
 })

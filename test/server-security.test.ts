@@ -9,7 +9,7 @@ import { request } from 'node:http'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli } from './helpers/cli.js'
+import { runCliAsync } from './helpers/cli.js'
 import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
 
 let root: string, challenge: string, dbFile: string, server: Proc, api: Api
@@ -84,7 +84,7 @@ test('no URL reaches challenge data: paths, traversal, encoded slashes and dots'
 
 test('a hidden board: participants see neither the board nor their scores until an organizer publishes it', async () => {
   await api.participant('org@example.org')
-  const made = runCli(['serve', 'make-organizer', 'org@example.org', '--challenge', challenge, '--db', dbFile], root)
+  const made = await runCliAsync(['serve', 'make-organizer', 'org@example.org', '--challenge', challenge, '--db', dbFile], root)
   assert.equal(made.code, 0, made.stderr)
   const org = (await api.call('POST', 'auth/login', { json: { email: 'org@example.org', password: 'correct horse battery' } }))
   const cookie = (org.headers.get('set-cookie') ?? '').split(/,(?=\s*\w+=)/).map((x) => x.split(';')[0]!.trim()).join('; ')

@@ -45,8 +45,7 @@ export interface RouteDeps {
 export const DEFAULT_RATE_LIMITS = { login: { max: 10, windowMs: 60_000 }, submit: { max: 30, windowMs: 60_000 } }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
-  // keepAliveTimeout: Node's 5 s rather than Fastify's 72 s; clients (undici) keep an idle socket as long as
-  // the server's Keep-Alive hint says, and a socket idle for a minute was seen closed under a client's next request
+  // keepAliveTimeout: Node's 5 s rather than Fastify's 72 s, so idle client sockets are not kept for a minute
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false, keepAliveTimeout: 5000 })
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../errors.js'
 import { validateSubmission, type SubmittedFile } from '../boards/index.js'
-import { findBoard, type Board } from '../challenge/load.js'
+import { findBoard, type Board, type Phase } from '../challenge/load.js'
 import { isUniqueViolation } from '../db/open.js'
 import type { SubmissionsTable } from '../db/schema.js'
 import { enqueueJob } from '../queue/jobs.js'
@@ -96,6 +96,7 @@ export async function submit(ctx: ServerContext, user: User, boardId: string, fi
     throw err
   }
   const earlier = await findByHash(ctx, teamId, board.id, valid.sha256)
+  if (earlier && earlier.status === 'failed') return retryFailed(ctx, user, earlier, phase)
   if (earlier) return { submission: await viewOf(ctx, user, earlier), quota: await readQuota(ctx, teamId, board.id, phase), duplicate: true }
 
   const id = newId('sub')
@@ -133,6 +134,20 @@ export async function submit(ctx: ServerContext, user: User, boardId: string, fi
   }
   ctx.events.changed(id)
   return { submission: (await getSubmission(ctx, user, id)), quota, duplicate: false }
+}
+
+/** The same file again after its scoring failed (the failure gave the quota back): charged and queued anew. */
+async function retryFailed(ctx: ServerContext, user: User, earlier: SubmissionsTable, phase: Phase): Promise<SubmitResult> {
+  const now = ctx.now()
+  const quota = await ctx.db.kysely.transaction().execute(async (trx) => {
+    const q = await chargeQuota(ctx, trx, earlier.team_id, earlier.board, phase)
+    await trx.updateTable('submissions').set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now) }).where('id', '=', earlier.id).execute()
+    await enqueueJob(trx, earlier.id, 'score', now)
+    await appendAudit(ctx, trx, { kind: 'submission', actor: user.id, payload: { submission: earlier.id, team: earlier.team_id, board: earlier.board, phase: phase.name, sha256: earlier.sha256, retry: true, quota_used: q.used, quota_limit: q.limit } })
+    return q
+  })
+  ctx.events.changed(earlier.id)
+  return { submission: await getSubmission(ctx, user, earlier.id), quota, duplicate: false }
 }
 
 async function findByHash(ctx: ServerContext, teamId: string, board: string, sha256: string): Promise<SubmissionsTable | undefined> {

@@ -157,8 +157,17 @@ export class JobWorker {
     const now = this.ctx.now()
     await db.kysely.transaction().execute(async (trx) => {
       if (!(await closeJob(trx, job.id, this.id, 'failed', now, message))) throw new LeaseLost()
-      // a failed rescore keeps the earlier score; a failed first scoring shows the reason
-      if (job.kind === 'score') await trx.updateTable('submissions').set({ status: 'failed', stage: null, error: message }).where('id', '=', job.submission_id).execute()
+      // a failed rescore keeps the earlier score; a failed first scoring shows the reason and gives
+      // the quota back (the file was valid: the failure is the server's, not the team's)
+      if (job.kind === 'score') {
+        const sub = await trx.updateTable('submissions').set({ status: 'failed', stage: null, error: message }).where('id', '=', job.submission_id)
+          .returning(['team_id', 'board', 'quota_day']).executeTakeFirst()
+        if (sub) {
+          await trx.updateTable('quota_counters').set((eb) => ({ used: eb('used', '-', 1) }))
+            .where('team_id', '=', sub.team_id).where('board', '=', sub.board).where('day', '=', sub.quota_day).where('used', '>', 0).execute()
+        }
+        await appendAudit(this.ctx, trx, { kind: 'quota', actor: this.id, payload: { decision: 'refunded', submission: job.submission_id, reason: message } })
+      }
     })
     this.ctx.events.changed(job.submission_id)
   }

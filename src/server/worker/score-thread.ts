@@ -21,5 +21,7 @@ async function run(input: Input): Promise<void> {
 
 run(workerData as Input).catch((err: unknown) => {
   const e = err as Error
-  parentPort!.postMessage({ error: { message: e.message ?? String(err), user: err instanceof UserError } })
+  // the team sees this message: paths inside the challenge folder are shown relative to it
+  const message = String(e.message ?? err).split(`${(workerData as Input).challengeDir}/`).join('')
+  parentPort!.postMessage({ error: { message, user: err instanceof UserError } })
 })
