@@ -45,8 +45,7 @@ export interface RouteDeps {
 export const DEFAULT_RATE_LIMITS = { login: { max: 10, windowMs: 60_000 }, submit: { max: 30, windowMs: 60_000 } }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
-  // keepAliveTimeout: Node's 5 s rather than Fastify's 72 s, so idle client sockets are not kept for a minute
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false, keepAliveTimeout: 5000 })
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false })
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 
   await app.register(fastifyCookie)
