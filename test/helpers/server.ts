@@ -125,7 +125,10 @@ export class Api {
     const headers: Record<string, string> = { ...options.headers }
     if (options.token) headers['authorization'] = `Bearer ${options.token}`
     if (options.json !== undefined) headers['content-type'] = 'application/json'
-    const res = await fetch(`${this.url}${path.startsWith('/') ? '' : '/api/v1/'}${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) })
+    const send = () => fetch(`${this.url}${path.startsWith('/') ? '' : '/api/v1/'}${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) })
+    // a GET on a pooled keep-alive socket the server closed meanwhile (the test's event loop was
+    // blocked, e.g. by spawnSync, past the socket's lifetime) fails without reaching the server: send it again
+    const res = await send().catch((err: Error) => { if (method === 'GET') return send(); throw err })
     const text = await res.text()
     let body: unknown = text
     try { body = JSON.parse(text) } catch { /* CSV, PEM, ... */ }
