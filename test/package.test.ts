@@ -36,3 +36,53 @@ test('tsx is an optional peer (loaded only for a .ts selection module), and a de
   assert.equal(pkg.peerDependenciesMeta?.['tsx']?.optional, true)
   assert.ok(pkg.devDependencies['tsx'])
 })
+
+test("a separate project imports 'dataperf' by name, type-checks against its types and scores with it", async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { execFileSync } = await import('node:child_process')
+  const project = mkdtempSync(join(tmpdir(), 'dataperf-user-'))
+  try {
+    mkdirSync(join(project, 'node_modules'))
+    symlinkSync(root, join(project, 'node_modules', 'dataperf'), 'dir') // as `npm link` / a workspace install lays it
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', type: 'module', private: true }))
+    const user = `
+import { evaluateVision, generateVisionBenchmark, loadVisionSetup, ParquetFile, visionLayout, UserError, validateSpeechSelection,
+  TrainingSetSelection, type SelectionInit, type SpeechTrainingSet, type TaskEvaluation, type VisionSelector } from 'dataperf'
+import type { SelectionInit as FromSpeech } from 'dataperf/speech'
+import { join } from 'node:path'
+
+export class Mine extends TrainingSetSelection {
+  constructor(init: SelectionInit & FromSpeech) { super(init) }
+  select(): SpeechTrainingSet { return { targets: {}, nontargets: [] } }
+}
+export const first: VisionSelector = async (ctx) => ({ ids: ctx.poolIds.slice(0, ctx.budget), labels: ctx.poolIds.slice(0, ctx.budget).map((_, i) => i % 2) })
+
+const dir = process.argv[2]!
+generateVisionBenchmark({ out: dir, seed: 2, poolSize: 1000 })
+const setup = loadVisionSetup(join(dir, visionLayout.VISION_LAYOUT.setup))
+const pool = await ParquetFile.open(setup.embFile)
+const ids = (await pool.readScalars(visionLayout.ID_COLUMN)).map(String)
+await pool.close()
+const { writeFileSync } = await import('node:fs')
+for (const t of setup.tasks) writeFileSync(t.trainCsv, 'ImageID,Confidence\\n' + ids.slice(0, 40).map((id, i) => id + ',' + (i % 3 === 0 ? 1 : 0)).join('\\n') + '\\n')
+const evals: TaskEvaluation[] = await evaluateVision(setup)
+let refused = ''
+try { validateSpeechSelection({ targets: new Map(), nontargets: [] }, { targets: new Map([['a', ['a/1.wav']]]), nontargets: ['b/1.wav'] }, 25, { selected: 's', allowed: 'a' }) } catch (e) { if (e instanceof UserError) refused = e.message }
+console.log(JSON.stringify({ f1: evals.map((e) => e.metrics.f1), refused }))
+`
+    writeFileSync(join(project, 'user.ts'), user)
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true, outDir: 'out', types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['user.ts'] }))
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, stdio: 'pipe' })
+    const out = execFileSync(process.execPath, [join(project, 'out/user.js'), join(project, 'bench')], { cwd: project }).toString()
+    const got = JSON.parse(out) as { f1: number[]; refused: string }
+    // the same numbers as the library called from inside the repository
+    const { evaluateVision, loadVisionSetup } = await import('../src/index.js')
+    const direct = await evaluateVision(loadVisionSetup(join(project, 'bench', 'task_setup.yaml')))
+    assert.deepEqual(got.f1, direct.map((e) => e.metrics.f1))
+    assert.equal(got.f1.length, 3)
+    assert.match(got.refused, /^s: no clips selected for target 'a'/)
+  } finally {
+    rmSync(project, { recursive: true, force: true })
+  }
+})
