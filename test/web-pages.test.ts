@@ -242,6 +242,13 @@ test('an organizer marks a baseline and publishes the hidden boards; participant
     await page.waitForURL('**/organizer*')
     assert.match(await page.locator('.flash').innerText(), new RegExp(`Board ${id} published`))
   }
+  // A phase's daily limit changed on the page is what the quota then says.
+  await page.getByLabel('Daily limit per team and board').fill('6')
+  await page.getByRole('button', { name: 'Save open' }).click()
+  await page.waitForURL('**/organizer*')
+  assert.equal(await page.locator('.flash').innerText(), 'Phase open saved.')
+  assert.equal(await page.getByLabel('Daily limit per team and board').inputValue(), '6')
+  assert.equal((await api.call('GET', 'boards/en-25/quota', { token: aliceToken })).body.limit, 6)
   await shoot(olga, '/organizer', 'organizer')
 
   const board = await go(bob, '/boards/en-25')
@@ -317,4 +324,19 @@ test('the home and leaderboard pages read with JavaScript off', async () => {
   await shoot(bob, '/boards/vision', 'leaderboard-vision')
   await shoot(alice, '/submit', 'submit')
   await shoot(alice, '/team', 'team')
+})
+
+test('too many log-in attempts get a sentence saying to wait, not an error code', async () => {
+  const context = await visitor()
+  const page = await go(context, '/login')
+  let message = ''
+  for (let i = 0; i < 15 && !/Too many attempts/.test(message); i++) {
+    await page.getByLabel('E-mail').fill('alice@example.org')
+    await page.getByLabel('Password').fill(`wrong ${i}`)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    message = await page.getByRole('alert').innerText()
+  }
+  assert.equal(message, 'Too many attempts from here in a short time. Wait a minute, then try again.')
+  assert.equal(await page.getByLabel('E-mail').inputValue(), 'alice@example.org')
+  await context.close()
 })
