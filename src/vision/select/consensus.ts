@@ -1,97 +1,147 @@
 /**
  * Our method. An Open Images-style pool hides many more of the concept's images than the human
- * labels name, and the test negatives are mostly look-alikes, so the training set should hold as
- * many of the concept's images as can be found, the nearest misses as negatives, and diverse
- * background for the rest.
+ * labels name, and the test negatives are mostly look-alikes, so the training set may gain from
+ * the concept's unlabelled images (pseudo-positives), from the nearest misses as negatives (hard
+ * negatives) and from diverse background for the rest. How much of each helps depends on the
+ * data (how far look-alikes sit, how rare the concept is, what the test sets hold), so those
+ * amounts are not fixed: they are chosen by cross-validation on the human labels.
  *
- * Self-training with a cut learned from the human labels: the examples and human-verified labels,
- * plus random pool images as negatives (the concept is rare), train a logistic scorer; the
- * cross-validated scores of the human-labelled images give the cut that best separates their
- * positives from their negatives (by F1); unlabelled pool images scored above the cut become
- * positives, the highest-scoring ones below it hard negatives, and the scorer is trained again
- * with them. The rest of the budget goes to farthest-point samples of the low-scoring pool.
+ * 1. A logistic scorer is trained on the known positives (examples, verified positives) and
+ *    negatives (verified negatives, plus random pool images: the concept is rare) and scores the
+ *    pool; the cut that best separates its training labels by F1 counts how many unlabelled pool
+ *    images look like the concept (k).
+ * 2. A candidate training set takes the known labels, the top `multiplier * k` unlabelled images
+ *    as positives, the next highest-scoring `hardPerPositive` per positive as negatives, and
+ *    farthest-point samples of the low-scoring pool as negatives for a share of the rest of the
+ *    budget (the winner's core set: how many sets the class balance the model learns). With
+ *    multiplier 0 and no hard negatives a candidate is the winner's (fpscv) core set.
+ * 3. Each candidate (multiplier x hard negatives x FPS share) is scored by
+ *    cross-validation: the labelled images are split in folds; for each fold, scorer and
+ *    candidate are built without it, the official model is trained on the candidate and its F1
+ *    measured on the fold. The best mean F1 wins (ties go to the middle of the grid, the prior).
+ *    With too few labels to cross-validate, the prior is used and the manifest says so.
  */
 import { farthestPointSampling } from '../../ml/fps.js'
-import { decisionFunction } from '../../ml/logistic-regression.js'
+import { decisionFunction, predict } from '../../ml/logistic-regression.js'
+import { binaryMetrics } from '../../ml/metrics.js'
 import { fitOnRows, selectionInputs, toLabelledIds } from './labelled-pool.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
-/** random pool images taken as negatives while scoring */
-const BACKGROUND = 1000
-const FOLDS = 5
-const ROUNDS = 2
 /**
- * The scorer is less regularised than the official model (C = 1): on ~1,000 rows of unit-scale
- * embeddings C = 1 shrinks the scores so much that a rare mode of the concept and the upper tail
- * of a look-alike class overlap, and self-training then pulls a look-alike class in.
+ * Random pool images taken as the scorer's negatives. Not a tuned value: the scorer needs many
+ * more negatives than the tens of labelled images, and a rare concept makes nearly all of them
+ * true negatives; the budget's scale (1,000) is used.
  */
-const SCORER_C = 10
-const MAX_POSITIVE_SHARE = 0.4
-/** hard negatives per positive, within at most MAX_HARD_SHARE of the budget */
-const HARD_PER_POSITIVE = 1.5
-const MAX_HARD_SHARE = 0.35
+const BACKGROUND = 1000
+const FOLDS = 3
+/**
+ * The grid. The prior (used for ties and when labels are too few) is the winner's own core set,
+ * no pseudo-positives and no hard negatives, with half the rest of the budget as FPS negatives.
+ */
+const MULTIPLIERS = [0, 0.5, 1]
+const HARD_PER_POSITIVE = [0, 1]
+const FPS_SHARES = [0.1, 0.25, 0.5, 1]
+const PRIOR = { m: 0, h: 0, f: 2 }
+/** structural caps, not tuned: positives at most half the budget, hard negatives at most a third */
+const MAX_POSITIVE_SHARE = 0.5
+const MAX_HARD_SHARE = 1 / 3
+/** below this many labelled negatives or positives per fold the F1 of a fold says nothing */
+const MIN_LABELS_PER_CLASS = 2 * FOLDS
+
+interface Candidate { m: number; h: number; f: number }
 
 export async function consensusSelection(ctx: SelectionContext): Promise<LabelledIds> {
   const { n, d, rng, known, pool } = await selectionInputs(ctx)
   const budget = ctx.budget
-  const human = [...known.positives, ...known.negatives]
-  const labels = Int32Array.from(human, (_, i) => (i < known.positives.length ? 1 : 0))
-  const isHuman = new Set(human)
-  let background = Array.from(rng.sampleIndices(n, Math.min(n, BACKGROUND))).filter((r) => !isHuman.has(r))
-  const shuffled = [...human]
-  rng.shuffle(shuffled)
-  const foldOf = new Map(shuffled.map((r, i) => [r, i % FOLDS]))
-  const humanRows = Int32Array.from(human)
+  const points = pool instanceof Float32Array ? pool : Float32Array.from(pool)
+  const fps = Array.from(await farthestPointSampling(points, n, d, Math.min(n, budget), {
+    first: rng.int(n), onProgress: (done, total) => ctx.onProgress?.('farthest point sampling', done, total),
+  }))
+  const isKnown = new Set([...known.positives, ...known.negatives])
+  const background = Array.from(rng.sampleIndices(n, Math.min(n, BACKGROUND))).filter((r) => !isKnown.has(r))
 
-  let pseudoPositives: number[] = [], hardNegatives: number[] = []
-  let scores: Float64Array = new Float64Array(n), cut = 0
-  for (let round = 0; round < ROUNDS; round++) {
-    // cross-validated scores of the human labels: each fold scored by a model that never saw it
-    const heldOut = new Float64Array(human.length)
-    for (let f = 0; f < FOLDS; f++) {
-      const trainPositives = [...known.positives.filter((r) => foldOf.get(r) !== f), ...pseudoPositives]
-      const trainNegatives = [...known.negatives.filter((r) => foldOf.get(r) !== f), ...hardNegatives, ...background]
-      if (trainPositives.length === 0 || trainNegatives.length === 0) continue
-      const s = decisionFunction(fitOnRows(pool, d, trainPositives, trainNegatives, { C: SCORER_C }), pool, n, humanRows)
-      human.forEach((r, i) => { if (foldOf.get(r) === f) heldOut[i] = s[i]! })
-    }
-    cut = bestF1Cut(heldOut, labels)
-    const model = fitOnRows(pool, d, [...known.positives, ...pseudoPositives], [...known.negatives, ...hardNegatives, ...background], { C: SCORER_C })
-    scores = decisionFunction(model, pool, n)
-    const order = Array.from({ length: n }, (_, i) => i).filter((r) => !isHuman.has(r)).sort((a, b) => scores[b]! - scores[a]! || a - b)
-    const maxPseudo = Math.max(0, Math.floor(budget * MAX_POSITIVE_SHARE) - known.positives.length)
+  /** pool scores and the pseudo-positive count k, from labels that leave out `excluded` */
+  const scorer = (excluded: ReadonlySet<number>) => {
+    const pos = known.positives.filter((r) => !excluded.has(r))
+    const neg = [...known.negatives.filter((r) => !excluded.has(r)), ...background.filter((r) => !excluded.has(r))]
+    const scores = decisionFunction(fitOnRows(pool, d, pos, neg), pool, n)
+    const cut = bestF1Cut([...pos, ...neg].map((r) => scores[r]!), [...pos.map(() => 1), ...neg.map(() => 0)])
+    const labelled = new Set([...pos, ...neg])
     let k = 0
-    for (; k < order.length && scores[order[k]!]! > cut; k++);
-    // above the cut but over the cap: the lowest-scoring are ambiguous and left out
-    pseudoPositives = order.slice(0, Math.min(k, maxPseudo))
-    const hard = Math.min(Math.floor(budget * MAX_HARD_SHARE), Math.round(HARD_PER_POSITIVE * (known.positives.length + pseudoPositives.length)))
-    hardNegatives = order.slice(k, k + hard)
-    const taken = new Set([...pseudoPositives, ...hardNegatives])
-    background = background.filter((r) => !taken.has(r))
+    for (let r = 0; r < n; r++) if (scores[r]! > cut && !labelled.has(r) && !excluded.has(r)) k++
+    // the unlabelled images, highest score first
+    const order = Array.from({ length: n }, (_, i) => i).filter((r) => !isKnown.has(r) && !excluded.has(r)).sort((a, b) => scores[b]! - scores[a]! || a - b)
+    return { scores, k, order }
+  }
+  const build = (cand: Candidate, scored: ReturnType<typeof scorer>, excluded: ReadonlySet<number>): Map<number, number> => {
+    const { scores, k, order } = scored
+    const chosen = new Map<number, number>()
+    const add = (r: number, label: number) => { if (chosen.size < budget && !chosen.has(r) && !excluded.has(r)) chosen.set(r, label) }
+    const pos = known.positives.filter((r) => !excluded.has(r))
+    for (const r of pos) add(r, 1)
+    const pseudo = Math.max(0, Math.min(Math.round(MULTIPLIERS[cand.m]! * k), Math.floor(budget * MAX_POSITIVE_SHARE) - pos.length))
+    for (const r of order.slice(0, pseudo)) add(r, 1)
+    for (const r of known.negatives) add(r, 0)
+    // hard negatives start below both the pseudo-positives and the cut: the images in between are ambiguous
+    const start = Math.max(pseudo, k)
+    const hard = Math.min(Math.round(HARD_PER_POSITIVE[cand.h]! * (pos.length + pseudo)), Math.floor(budget * MAX_HARD_SHARE))
+    for (const r of order.slice(start, start + hard)) add(r, 0)
+    // diverse negatives: farthest-point samples scored below the hard negatives, a share of the rest
+    const floor = order[start + hard - 1] !== undefined && hard > 0 ? scores[order[start + hard - 1]!]! : order[start] !== undefined ? scores[order[start]!]! : Infinity
+    const target = chosen.size + Math.round((budget - chosen.size) * FPS_SHARES[cand.f]!)
+    for (const r of fps) if (chosen.size < target && scores[r]! < floor && !isKnown.has(r)) add(r, 0)
+    // when FPS points run out (a small pool), the lowest-scoring images make up the share
+    for (let i = order.length - 1; i >= 0 && chosen.size < target; i--) add(order[i]!, 0)
+    return chosen
   }
 
-  const chosen = new Map<number, number>()
-  const add = (r: number, label: number) => { if (chosen.size < budget && !chosen.has(r)) chosen.set(r, label) }
-  for (const r of known.positives) add(r, 1)
-  for (const r of pseudoPositives) add(r, 1)
-  for (const r of known.negatives) add(r, 0)
-  for (const r of hardNegatives) add(r, 0)
-  // diverse negatives from the part of the pool scored below the hard negatives
-  const floor = hardNegatives.length ? scores[hardNegatives[hardNegatives.length - 1]!]! : cut
-  const low = Array.from({ length: n }, (_, i) => i).filter((r) => scores[r]! < floor && !chosen.has(r))
-  if (low.length > 0 && chosen.size < budget) {
-    const X = new Float32Array(low.length * d)
-    low.forEach((r, i) => { for (let j = 0; j < d; j++) X[i * d + j] = pool[r * d + j]! })
-    const picks = await farthestPointSampling(X, low.length, d, Math.min(low.length, budget - chosen.size), {
-      first: rng.int(low.length), onProgress: (done, total) => ctx.onProgress?.('farthest point sampling', done, total),
+  const grid: Candidate[] = MULTIPLIERS.flatMap((_, m) => HARD_PER_POSITIVE.flatMap((_, h) => FPS_SHARES.map((_, f) => ({ m, h, f }))))
+  let best: Candidate = PRIOR
+  const notes: string[] = []
+  if (known.positives.length >= MIN_LABELS_PER_CLASS && known.negatives.length >= MIN_LABELS_PER_CLASS) {
+    // folds stratified by label, so every fold holds positives and negatives
+    const folds: number[][] = Array.from({ length: FOLDS }, () => [])
+    for (const group of [known.positives, known.negatives]) {
+      const shuffled = [...group]
+      rng.shuffle(shuffled)
+      shuffled.forEach((r, i) => folds[i % FOLDS]!.push(r))
+    }
+    const positiveSet = new Set(known.positives)
+    const f1 = new Float64Array(grid.length)
+    let done = 0
+    for (const fold of folds) {
+      const excluded = new Set(fold)
+      const scored = scorer(excluded)
+      grid.forEach((cand, g) => {
+        f1[g]! += foldF1(pool, d, build(cand, scored, excluded), fold, positiveSet)
+        ctx.onProgress?.('cross-validating core sets', ++done, FOLDS * grid.length)
+      })
+    }
+    const distance = (x: Candidate) => Math.abs(x.m - PRIOR.m) + Math.abs(x.h - PRIOR.h) + Math.abs(x.f - PRIOR.f)
+    let bestF1 = -1
+    grid.forEach((cand, g) => {
+      const better = f1[g]! > bestF1 + 1e-12 || (Math.abs(f1[g]! - bestF1) <= 1e-12 && distance(cand) < distance(best))
+      if (better) { bestF1 = f1[g]!; best = cand }
     })
-    for (const k of picks) add(low[k]!, 0)
+  } else {
+    notes.push(`consensus: ${known.positives.length} known positives and ${known.negatives.length} verified negatives for ${ctx.task}, too few to cross-validate (at least ${MIN_LABELS_PER_CLASS} of each); used the prior: ${MULTIPLIERS[PRIOR.m]} x the pseudo-positive count, ${HARD_PER_POSITIVE[PRIOR.h]} hard negatives per positive, ${FPS_SHARES[PRIOR.f]} of the rest as FPS negatives`)
   }
-  return toLabelledIds(ctx, chosen, known)
+  const set = toLabelledIds(ctx, build(best, scorer(new Set()), new Set()), known)
+  set.notes = [...(set.notes ?? []), ...notes]
+  set.choices = { pseudo_positive_multiplier: MULTIPLIERS[best.m]!, hard_negatives_per_positive: HARD_PER_POSITIVE[best.h]!, fps_share: FPS_SHARES[best.f]! }
+  return set
+}
+
+function foldF1(pool: Float32Array | Float64Array, d: number, chosen: Map<number, number>, fold: number[], positives: ReadonlySet<number>): number {
+  const pos: number[] = [], neg: number[] = []
+  for (const [r, label] of chosen) (label === 1 ? pos : neg).push(r)
+  if (pos.length === 0 || neg.length === 0) return 0
+  const predicted = predict(fitOnRows(pool, d, pos, neg), pool, pool.length / d, Int32Array.from(fold))
+  return binaryMetrics(Int32Array.from(fold, (r) => (positives.has(r) ? 1 : 0)), predicted).f1
 }
 
 /** The decision value that best separates the labels by F1: a midpoint between two sorted scores. */
-function bestF1Cut(scores: Float64Array, labels: Int32Array): number {
+function bestF1Cut(scores: number[], labels: number[]): number {
   const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b)
   const positives = labels.reduce((s, l) => s + l, 0)
   let tp = 0, best = -1, cut = 0
@@ -105,4 +155,3 @@ function bestF1Cut(scores: Float64Array, labels: Int32Array): number {
   }
   return cut
 }
-

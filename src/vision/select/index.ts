@@ -58,6 +58,7 @@ export function writeSelectionManifest(csvPath: string, settings: { algorithm: s
     rows: set.ids.length, positives: set.labels.filter((l) => l === 1).length,
     human_labels: set.humanLabels ?? 'not used by this algorithm',
     notes: set.notes ?? [],
+    ...(set.choices ? { choices: set.choices } : {}),
   }
   writeFileAtomic(selectionManifestPath(csvPath), JSON.stringify(manifest, null, 2) + '\n')
 }

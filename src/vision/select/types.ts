@@ -21,6 +21,8 @@ export interface LabelledIds {
   humanLabels?: { file: string | null; positives: number; negatives: number }
   /** things the user should know (no human labels found, ...): printed on stderr and kept in the manifest */
   notes?: string[]
+  /** hyperparameters the algorithm chose from the data (kept in the manifest) */
+  choices?: Record<string, number | string>
 }
 
 export type VisionSelector = (ctx: SelectionContext) => Promise<LabelledIds>
