@@ -37,12 +37,18 @@ export function kMedoids(F: Float32Array, k: number, rows: number[], count: numb
   while (medoids.length < count) {
     let best = -1, bestPotential = Infinity, bestClosest = closest
     for (let t = 0; t < trials; t++) {
-      let u = rng.uniform() * potential, candidate = m - 1
+      // rounding can leave u >= 0 after the last row: then the last row not yet at distance 0
+      // (never an existing medoid, which would repeat a clip)
+      let u = rng.uniform() * potential, candidate = -1
       for (let i = 0; i < m; i++) { u -= closest[i]!; if (u < 0) { candidate = i; break } }
+      if (candidate < 0) for (let i = m - 1; i >= 0 && candidate < 0; i--) if (closest[i]! > 0) candidate = i
+      if (candidate < 0) continue
       const next = closest.map((v, i) => Math.min(v, D2[candidate * m + i]!))
       const p = next.reduce((a, b) => a + b, 0)
       if (p < bestPotential) { best = candidate; bestPotential = p; bestClosest = next }
     }
+    // every row coincides with a medoid (duplicate vectors): no distinct medoid is left
+    if (best < 0) break
     medoids.push(best)
     closest = bestClosest
     potential = bestPotential

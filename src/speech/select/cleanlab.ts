@@ -33,7 +33,8 @@ export class CleanlabSelection extends TrainingSetSelection {
     for (let y = 0; y <= K; y++) {
       let rows = rowsOfClass(pool, y, keep)
       if (rows.length === 0) rows = rowsOfClass(pool, y)
-      chosen.push(...kMedoids(pool.X, pool.dim, rows, y === 0 ? nontargetSize : perTarget, rng))
+      // medoids on duplicate vectors can coincide: a clip is listed once
+      chosen.push(...new Set(kMedoids(pool.X, pool.dim, rows, y === 0 ? nontargetSize : perTarget, rng)))
       this.onProgress('cleanlab: k-medoids per class', y + 1, K + 1)
     }
     return toTrainingSet(pool, chosen)
