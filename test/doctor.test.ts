@@ -42,8 +42,9 @@ test('doctor on a speech folder: layout, YAML/parquet consistency, vector length
     table(join(root, `${sub}_embeddings/cat.parquet`), [`cat/common_voice_en_3${sub}.wav`])
   }
   const set = (sub: string) => ({ targets: { yes: [`yes/common_voice_en_1${sub}.wav`, `yes/common_voice_en_2${sub}.wav`] }, nontargets: [`cat/common_voice_en_3${sub}.wav`] })
-  writeFileSync(join(root, 'allowed_training_set.yaml'), stringify(set('train')))
-  writeFileSync(join(root, 'eval.yaml'), stringify(set('eval')))
+  // YAML 1.1, as PyYAML (and the official tools) read it: the word yes must be quoted
+  writeFileSync(join(root, 'allowed_training_set.yaml'), stringify(set('train'), { version: '1.1' }))
+  writeFileSync(join(root, 'eval.yaml'), stringify(set('eval'), { version: '1.1' }))
   writeFileSync(join(ws, 'dataperf_speech_config.yaml'), 'selection_random_seed: 0\neval_random_seeds: [5, 69]\nselection_algorithm_module: x\nselection_algorithm_class: X\n')
   const good = runCli(['doctor', data])
   assert.equal(good.code, 0, good.stdout + good.stderr)

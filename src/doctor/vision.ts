@@ -1,5 +1,5 @@
 /** Checks a vision data folder against what `vision eval` and the official evaluator expect. */
-import { existsSync, lstatSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readCsv, requireCsvColumn } from '../io/csv.js'
@@ -9,15 +9,8 @@ import { poolRowsFor, readTrainingSet } from '../vision/validate.js'
 import { readTestSet } from '../vision/evaluate.js'
 import { sampleList, UserError } from '../errors.js'
 import { Findings } from './findings.js'
+import { lexists } from '../io/lexists.js'
 
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path)
-    return true
-  } catch {
-    return false
-  }
-}
 
 export async function checkVisionFolder(dir: string, setupPath = join(dir, VISION_LAYOUT.setup)): Promise<Findings> {
   const f = new Findings()

@@ -8,13 +8,14 @@
  *   data/); merged file by file, so the user's own training sets, results and setup stay.
  * Zips may wrap their content in one top folder (or a few nested ones); we find the content.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, extname, join } from 'node:path'
 import { UserError } from '../errors.js'
 import { tempName } from './cleanup.js'
 import { diskError } from './disk-errors.js'
 import { SPEECH_DATA_PARTS as SPEECH_LAYOUT, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
 import { VISION_DATA_PARTS as VISION_LAYOUT, VISION_LAYOUT as VISION_FILES } from '../vision/layout.js'
+import { lexists } from '../io/lexists.js'
 
 // what each track's folder holds is the track's own knowledge (speech/layout.ts, vision/layout.ts)
 export { SPEECH_DATA_PARTS as SPEECH_LAYOUT } from '../speech/layout.js'
@@ -123,14 +124,6 @@ function besideName(path: string): string {
   }
 }
 
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path)
-    return true
-  } catch {
-    return false
-  }
-}
 
 function isDirectory(path: string): boolean | undefined {
   try {
