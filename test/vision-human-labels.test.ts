@@ -109,8 +109,10 @@ test('an algorithm that uses human labels and finds none says so on stderr and i
       assert.match(r.stderr, /warning: no human labels for Hawk: none of .*oidv6-train-annotations-human-imagelabels\.csv.* exists/)
       const m = manifestOf(out)
       assert.deepEqual(m.human_labels, { file: null, positives: 0, negatives: 0 })
-      assert.equal(m.notes.length, 1)
       assert.match(m.notes[0]!, /--human-labels FILE/)
+      // consensus also says that it could not cross-validate and kept its prior
+      assert.equal(m.notes.length, algorithm === 'consensus' ? 2 : 1, m.notes.join('\n'))
+      if (algorithm === 'consensus') assert.match(m.notes[1]!, /too few to cross-validate/)
     }
     // a file without the task's label is named in the note
     const empty = join(work, 'other-label.csv')
