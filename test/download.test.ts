@@ -182,7 +182,7 @@ test('download vision --zip never replaces a user\'s folder or file: a clash is 
   const clash = join(work, 'clash.zip')
   writeFileSync(clash, zipSync({ x: { ...data, results: strToU8('not a folder') } }))
   const r = await runCliAsync(['download', 'vision', '--zip', clash, '--output_path', out])
-  assert.equal(r.code, 2)
+  assert.equal(r.code, 2, r.stderr)
   assert.match(r.stderr, /vision-clash\/results is a folder and .*clash\.zip holds a file 'results' there; refusing to replace it/)
   assert.equal(r.stderr.trim().split('\n').filter((l) => !/^extracting/.test(l)).length, 1)
   assert.deepEqual(readdirSync(out).sort(), ['results', 'task_setup.yaml'])
