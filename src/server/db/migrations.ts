@@ -4,7 +4,7 @@
  * difference is the binary column (blob / bytea), chosen by `binaryType`.
  */
 import type { Kysely } from 'kysely'
-import type { Migration } from 'kysely/migration'
+import type { Migration } from 'kysely'
 
 export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
   const binaryType = dialect === 'postgres' ? 'bytea' : 'blob'
