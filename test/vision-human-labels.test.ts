@@ -110,9 +110,12 @@ test('an algorithm that uses human labels and finds none says so on stderr and i
       const m = manifestOf(out)
       assert.deepEqual(m.human_labels, { file: null, positives: 0, negatives: 0 })
       assert.match(m.notes[0]!, /--human-labels FILE/)
-      // consensus also says that it could not cross-validate and kept its prior
+      // consensus also says that it could not cross-validate, and its set is then exactly fpscv's
       assert.equal(m.notes.length, algorithm === 'consensus' ? 2 : 1, m.notes.join('\n'))
-      if (algorithm === 'consensus') assert.match(m.notes[1]!, /too few to cross-validate/)
+      if (algorithm === 'consensus') {
+        assert.match(m.notes[1]!, /too few to cross-validate.*kept fpscv's set/)
+        assert.equal(readFileSync(out, 'utf8'), readFileSync(join(work, 'none-fpscv.csv'), 'utf8'))
+      }
     }
     // a file without the task's label is named in the note
     const empty = join(work, 'other-label.csv')

@@ -35,7 +35,7 @@ export function binaryMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>
  * sklearn 1.2.1's F1 from counts, with its exact floating-point steps: precision and recall
  * first (0 on zero division), then (1 + 1) * precision * recall / (precision + recall).
  */
-function fScore(tp: number, fp: number, fn: number): number {
+export function fScore(tp: number, fp: number, fn: number): number {
   const precision = tp + fp === 0 ? 0 : tp / (tp + fp)
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn)
   const denom = precision + recall
