@@ -65,7 +65,7 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
 }
 
 /** F1 at an even class mix: precision from the true and false positive rates, so the fold's mix does not weigh in. */
-function evenMixF1(c: FoldCounts): number {
+export function evenMixF1(c: FoldCounts): number {
   const positives = c.tp + c.fn, negatives = c.fp + c.tn
   if (negatives === 0 || positives === 0) return f1Of(c)
   const tpr = c.tp / positives, fpr = c.fp / negatives
