@@ -10,6 +10,35 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A fault in dataperf itself, not in the user's input: a built-in algorithm returned an invalid
+ * result, or an exception no code foresaw. The CLI says it is a bug (naming the algorithm when
+ * known), asks for a report and exits 70 (EX_SOFTWARE); the stack is printed under DATAPERF_DEBUG=1.
+ */
+export class BugError extends Error {
+  /** the built-in algorithm at fault, when known */
+  readonly algorithm?: string
+
+  constructor(message: string, algorithm?: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'BugError'
+    this.algorithm = algorithm
+  }
+}
+
+/**
+ * Checks a built-in algorithm's output with a validator made for user files: a UserError there is
+ * our bug (the algorithm broke its contract), so it becomes a BugError naming the algorithm.
+ */
+export async function checkBuiltInResult<T>(algorithm: string, check: () => T | Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (err) {
+    if (err instanceof UserError) throw new BugError(`the built-in ${algorithm} algorithm returned an invalid result: ${err.message}`, algorithm, { cause: err })
+    throw err
+  }
+}
+
 /** Formats a list of offending items as "a, b, c (and 7 more; 10 in all)". */
 export function sampleList(items: readonly string[], shown = 5): string {
   const head = items.slice(0, shown).map((item) => clip(item)).join(', ')

@@ -1,11 +1,11 @@
 /**
  * dataperf as a library: `import { evaluateVision, evaluateSpeech, ... } from 'dataperf'`.
  * The same functions the CLI calls (and the server), typed; nothing here reads argv or prints.
- * Selection modules may also import only the speech interface from 'dataperf/speech'.
+ * Selection modules may also import only their track's interface from 'dataperf/speech' or 'dataperf/vision'.
  */
 
 // errors: a UserError's message is one line naming the file, row or ID at fault
-export { UserError } from './errors.js'
+export { BugError, UserError } from './errors.js'
 
 // readers
 export { ParquetFile } from './io/parquet/reader.js'
@@ -22,6 +22,10 @@ export { officialResults, type OfficialResults } from './vision/results.js'
 export { readExampleSet, type ExampleSet } from './vision/metadata.js'
 export { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from './vision/select/index.js'
 export type { LabelledIds, SelectionContext as VisionSelectionContext, VisionSelector } from './vision/select/types.js'
+// a user's vision selection module (`vision select --algorithm my.ts`): handed its data, returns its set
+export { defineVisionSelector, type VisionSelectorInput, type VisionSelectorOutput, type VisionSelectorPlugin } from './vision/select/plugin-api.js'
+export { runVisionPlugin, type VisionPluginOptions } from './vision/select/plugin.js'
+export { validateSelected as validateVisionSelection } from './vision/validate.js'
 export type { BinaryMetrics } from './ml/metrics.js'
 
 // speech: layout, files, the one validator, evaluation, selection interface

@@ -50,6 +50,8 @@ test("a separate project imports 'dataperf' by name, type-checks against its typ
 import { evaluateVision, generateVisionBenchmark, loadVisionSetup, ParquetFile, visionLayout, UserError, validateSpeechSelection,
   TrainingSetSelection, type SelectionInit, type SpeechTrainingSet, type TaskEvaluation, type VisionSelector } from 'dataperf'
 import type { SelectionInit as FromSpeech } from 'dataperf/speech'
+import { defineVisionSelector, type VisionSelectorInput, type VisionSelectorOutput } from 'dataperf/vision'
+import { defineVisionSelector as fromIndex, type VisionSelectorPlugin } from 'dataperf'
 import { join } from 'node:path'
 
 export class Mine extends TrainingSetSelection {
@@ -57,6 +59,14 @@ export class Mine extends TrainingSetSelection {
   select(): SpeechTrainingSet { return { targets: {}, nontargets: [] } }
 }
 export const first: VisionSelector = async (ctx) => ({ ids: ctx.poolIds.slice(0, ctx.budget), labels: ctx.poolIds.slice(0, ctx.budget).map((_, i) => i % 2) })
+
+// a vision selection module, typed against the package (what \`vision select --algorithm mine.ts\` loads)
+export const mine: VisionSelectorPlugin = fromIndex(defineVisionSelector((input: VisionSelectorInput): VisionSelectorOutput => {
+  const ids = [...input.examples, ...input.ids.filter((id) => !input.examples.includes(id)).slice(0, input.budget - input.examples.length)]
+  return { ids, labels: ids.map((id) => (input.examples.includes(id) ? 1 : 0)) }
+}))
+const picked = await mine({ task: 't', ids: ['a', 'b', 'c'], embeddings: new Float32Array(6), dim: 2, budget: 2, seed: 0, examples: ['b'],
+  humanLabels: { positives: [], negatives: [], file: null }, onProgress: () => {} })
 
 const dir = process.argv[2]!
 generateVisionBenchmark({ out: dir, seed: 2, poolSize: 1000 })
@@ -69,19 +79,20 @@ for (const t of setup.tasks) writeFileSync(t.trainCsv, 'ImageID,Confidence\\n' +
 const evals: TaskEvaluation[] = await evaluateVision(setup)
 let refused = ''
 try { validateSpeechSelection({ targets: new Map(), nontargets: [] }, { targets: new Map([['a', ['a/1.wav']]]), nontargets: ['b/1.wav'] }, 25, { selected: 's', allowed: 'a' }) } catch (e) { if (e instanceof UserError) refused = e.message }
-console.log(JSON.stringify({ f1: evals.map((e) => e.metrics.f1), refused }))
+console.log(JSON.stringify({ f1: evals.map((e) => e.metrics.f1), refused, picked }))
 `
     writeFileSync(join(project, 'user.ts'), user)
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true, outDir: 'out', types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['user.ts'] }))
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, stdio: 'pipe' })
     const out = execFileSync(process.execPath, [join(project, 'out/user.js'), join(project, 'bench')], { cwd: project }).toString()
-    const got = JSON.parse(out) as { f1: number[]; refused: string }
+    const got = JSON.parse(out) as { f1: number[]; refused: string; picked: unknown }
     // the same numbers as the library called from inside the repository
     const { evaluateVision, loadVisionSetup } = await import('../src/index.js')
     const direct = await evaluateVision(loadVisionSetup(join(project, 'bench', 'task_setup.yaml')))
     assert.deepEqual(got.f1, direct.map((e) => e.metrics.f1))
     assert.equal(got.f1.length, 3)
     assert.match(got.refused, /^s: no clips selected for target 'a'/)
+    assert.deepEqual(got.picked, { ids: ['b', 'a'], labels: [1, 0] })
   } finally {
     rmSync(project, { recursive: true, force: true })
   }

@@ -7,10 +7,11 @@ import { runVisionEvaluation } from '../vision/eval-job.js'
 import { MAX_TRAINING_ROWS } from '../vision/layout.js'
 import { runVisionMainJob } from '../vision/main-job.js'
 import { runVisionSelection, VISION_SELECTORS, writeSelectionManifest, writeTrainingCsv } from '../vision/select/index.js'
+import { isVisionPluginPath, runVisionPlugin } from '../vision/select/plugin.js'
 import { OPEN_IMAGES_HUMAN_LABELS } from '../vision/human-labels.js'
 import { formatVisionTable } from '../vision/table.js'
 import { progressReporter } from './progress.js'
-import { nonNegativeInt, positiveInt } from './parse.js'
+import { nonNegativeInt, positiveInt, positiveSeconds } from './parse.js'
 
 /** The official default is ./task_setup.yaml; our generator puts one inside the data folder. */
 function defaultSetupPath(dataDir: string | undefined): string {
@@ -53,18 +54,24 @@ export function registerVisionCommands(program: Command): void {
     .description('build a training set for one task with a selection algorithm; writes ImageID,Confidence CSV')
     .requiredOption('--task <name>', 'task name from eval_tasks')
     .requiredOption('--out <csv>', 'training set to write')
-    .addOption(new Option('--algorithm <name>', 'selection algorithm').choices(Object.keys(VISION_SELECTORS)).default('weak-labels'))
+    .option('--algorithm <name|path>', `a built-in (${Object.keys(VISION_SELECTORS).join(', ')}) or a .ts/.js selection module of your own (see README)`, 'weak-labels')
     .option('--setup <path>', 'task setup YAML (default: ./task_setup.yaml, else <data-dir>/task_setup.yaml)')
     .option('--data-dir <dir>', 'overrides data_dir of the setup file')
     .option('--budget <n>', 'rows to select (the challenge allows 1,000)', positiveInt, MAX_TRAINING_ROWS)
     .option('--seed <n>', 'random seed', nonNegativeInt, 0)
     .option('--human-labels <csv>', `human-verified labels (ImageID,Source,LabelName,Confidence), e.g. Open Images' ${OPEN_IMAGES_HUMAN_LABELS} (default: found under the data folder's metadata/)`)
-    .action(async (opts: { task: string; out: string; algorithm: string; setup?: string; dataDir?: string; budget: number; seed: number; humanLabels?: string }) => {
+    .option('--timeout <seconds>', 'stop a selection module of your own if it has not finished after this many seconds (default: no limit)', positiveSeconds)
+    .action(async (opts: { task: string; out: string; algorithm: string; setup?: string; dataDir?: string; budget: number; seed: number; humanLabels?: string; timeout?: number }) => {
+      const plugin = isVisionPluginPath(opts.algorithm)
+      if (!plugin && !VISION_SELECTORS[opts.algorithm]) throw new UserError(`--algorithm '${opts.algorithm}': expected a built-in (${Object.keys(VISION_SELECTORS).join(', ')}) or a path to a .ts or .js selection module`)
+      if (!plugin && opts.timeout !== undefined) throw new UserError('--timeout applies to a selection module of your own (--algorithm PATH), not to a built-in')
       const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
       const progress = progressReporter()
       let set
       try {
-        set = await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed, progress.onProgress, opts.humanLabels)
+        set = plugin
+          ? await runVisionPlugin(setup, opts.algorithm, opts.task, opts.budget, opts.seed, { timeoutSeconds: opts.timeout, onProgress: progress.onProgress, humanLabelsFile: opts.humanLabels })
+          : await runVisionSelection(setup, opts.algorithm, opts.task, opts.budget, opts.seed, progress.onProgress, opts.humanLabels)
       } finally {
         progress.stop()
       }

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../errors.js'
+import { checkBuiltInResult, UserError } from '../errors.js'
 import { fitSoftVoting, softVotingScores } from '../ml/soft-voting.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
 import { createDataset, loadSpeechEmbeddings, type SpeechEmbeddings } from '../speech/embeddings.js'
@@ -76,8 +76,11 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
           result.seconds[algorithm]! += (performance.now() - t) / 1000
           // scored only when `speech eval` would accept it (a built-in's bug is not scored silently)
           const what = `the ${algorithm} selection (seed ${seed}, ${language} ${size})`
-          const ids = toSampleIds(set, what)
-          validateSelection(ids, allowed, size, { selected: what, allowed: paths.allowedTrainingSet })
+          const ids = await checkBuiltInResult(algorithm, () => {
+            const ids = toSampleIds(set, what)
+            validateSelection(ids, allowed, size, { selected: what, allowed: paths.allowedTrainingSet })
+            return ids
+          })
           const train = createDataset(await loadSpeechEmbeddings(ids, paths.trainEmbeddingsDir, { idsFile: what }))
           const scores = softVotingScores(fitSoftVoting(train.X, train.rows, pool.dim, train.y), evalSet.X, evalSet.y, evalSet.rows, OFFICIAL_EVAL_SEEDS)
           result.scores[algorithm]![task]!.push(scores.reduce((a, b) => a + b, 0) / scores.length)

@@ -6,14 +6,14 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../errors.js'
+import { checkBuiltInResult, UserError } from '../errors.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { fsError } from '../io/fs-errors.js'
 import { pythonJsonDumps } from '../io/python-json.js'
 import { loadSpeechConfig } from './config.js'
 import { defaultSpeechPaths, requireSpeechLanguage, SPEECH_LAYOUT } from './layout.js'
 import { countSamples, readSampleIdsYaml, toSampleIds } from './sample-ids.js'
-import { BUILT_IN_SELECTIONS } from './select/load-algorithm.js'
+import { BUILT_IN_SELECTIONS, builtInName } from './select/load-algorithm.js'
 import { runSelectionInWorker } from './select/run-in-worker.js'
 import type { ProgressCallback, TrainingSet } from './select/types.js'
 import { validateSelection } from './validate.js'
@@ -63,10 +63,17 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
       : { module: config.selectionAlgorithmModule, className: config.selectionAlgorithmClass }),
   }, { timeoutSeconds: options.timeoutSeconds, onProgress: options.onProgress })
   const source = options.algorithm ? `the ${options.algorithm} selection` : `the selection of ${config.selectionAlgorithmClass} (${config.selectionAlgorithmModule})`
-  const set = toSampleIds(result, source)
-  try {
-    // what `speech eval` checks, so that a file we write is a file eval accepts
+  // what `speech eval` checks, so that a file we write is a file eval accepts
+  const check = () => {
+    const set = toSampleIds(result, source)
     validateSelection(set, allowed, options.trainSize, { selected: source, allowed: allowedPath })
+    return set
+  }
+  const builtIn = options.algorithm ?? builtInName(config.selectionAlgorithmModule)
+  let set
+  try {
+    // a built-in's invalid result is a bug in dataperf; a plugin's is the user's mistake
+    set = builtIn !== undefined ? await checkBuiltInResult(builtIn, check) : check()
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`${err.message}; nothing written`)
     throw err

@@ -22,27 +22,46 @@ export function parseTrainingSet(text: string, name: string, maxRows = MAX_TRAIN
   return trainingSetFromTable(parseCsv(text, name), maxRows)
 }
 
+/**
+ * The same rules over a selection an algorithm returned (IDs and their labels), before it is
+ * written: `name` names the algorithm, `cap` (with `capReason`) the most rows allowed.
+ */
+export function trainingSetFromSelection(ids: readonly string[], labels: ArrayLike<number>, name: string, cap: number, capReason: string): TrainingSet {
+  const table: CsvTable = { path: name, header: [ID_COLUMN, LABEL_COLUMN], rows: ids.map((id, i) => [id, String(labels[i])]) }
+  return trainingSetFromTable(table, cap, { where: (i) => `entry ${i}`, both: (i, j) => `entries ${i} and ${j}`, capReason, noRows: 'returned no rows' })
+}
+
 const capReason = (maxRows: number) => `the challenge allows at most ${maxRows} per task (raise with --max-train-rows)`
 
-function trainingSetFromTable(table: CsvTable, maxRows: number): TrainingSet {
+interface RowWords {
+  /** where row i is, for messages */
+  where: (i: number) => string
+  /** where rows i and j are */
+  both: (i: number, j: number) => string
+  capReason: string
+  noRows: string
+}
+
+const CSV_WORDS = (maxRows: number): RowWords => ({ where: (i) => `line ${i + 2}`, both: (i, j) => `lines ${i + 2} and ${j + 2}`, capReason: capReason(maxRows), noRows: 'no rows after the header, expected ImageID,Confidence rows' })
+
+function trainingSetFromTable(table: CsvTable, maxRows: number, words: RowWords = CSV_WORDS(maxRows)): TrainingSet {
   const path = table.path
   const idCol = requireCsvColumn(table, ID_COLUMN)
   const labelCol = requireCsvColumn(table, LABEL_COLUMN)
-  if (table.rows.length > maxRows) throw new UserError(`${path}: more than ${maxRows} rows; ${capReason(maxRows)}`)
-  if (table.rows.length === 0) throw new UserError(`${path}: no rows after the header, expected ImageID,Confidence rows`)
+  if (table.rows.length > maxRows) throw new UserError(`${path}: more than ${maxRows} rows; ${words.capReason}`)
+  if (table.rows.length === 0) throw new UserError(`${path}: ${words.noRows}`)
   const ids: string[] = []
   const labels = new Int32Array(table.rows.length)
   const seen = new Map<string, number>()
   const duplicates: string[] = []
   table.rows.forEach((row, i) => {
-    const line = i + 2 // 1-based, after the header
     const id = row[idCol]!
-    if (id === '') throw new UserError(`${path}: line ${line}: empty ImageID`)
+    if (id === '') throw new UserError(`${path}: ${words.where(i)}: empty ImageID`)
     const label = row[labelCol]!
     if (label !== '0' && label !== '1') {
-      throw new UserError(`${path}: line ${line} (ImageID ${clip(id)}): Confidence is '${clip(label)}', expected 0 or 1`)
+      throw new UserError(`${path}: ${words.where(i)} (ImageID ${clip(id)}): Confidence is '${clip(label)}', expected 0 or 1`)
     }
-    if (seen.has(id)) duplicates.push(`${clip(id)} (lines ${seen.get(id)! + 2} and ${line})`)
+    if (seen.has(id)) duplicates.push(`${clip(id)} (${words.both(seen.get(id)!, i)})`)
     else seen.set(id, i)
     ids.push(id)
     labels[i] = label === '1' ? 1 : 0

@@ -4,12 +4,38 @@
  * cap) are checked by readTrainingSet / parseTrainingSet; every ID must then be in the
  * candidate pool (the official Spark join would drop unknown IDs silently; we refuse them).
  */
-import { UserError, sampleList } from '../errors.js'
+import { clip, UserError, sampleList } from '../errors.js'
 import type { ParquetFile } from '../io/parquet/reader.js'
 import { ID_COLUMN } from './layout.js'
-import type { TrainingSet } from './training-set.js'
+import { trainingSetFromSelection, type TrainingSet } from './training-set.js'
 
 export { parseTrainingSet, readTrainingSet, type TrainingSet } from './training-set.js'
+
+/**
+ * A selection an algorithm returned (`{ids, labels}`), checked before it is written by the rules a
+ * training-set file meets in `eval` (shape, 0/1 labels, both labels, no duplicates, at most
+ * `budget` rows, every ID in the pool). `name` names the algorithm (a plugin's file) in errors.
+ */
+export async function validateSelected(value: unknown, name: string, pool: ParquetFile, budget: number): Promise<TrainingSet> {
+  const v = value as { ids?: unknown; labels?: unknown } | null | undefined
+  const expected = 'expected { ids: string[], labels: number[] } (labels 0 or 1, one per ID)'
+  if (typeof v !== 'object' || v === null || !Array.isArray(v.ids) || !(Array.isArray(v.labels) || ArrayBuffer.isView(v.labels))) {
+    throw new UserError(`${name}: returned ${describe(value)}; ${expected}`)
+  }
+  const ids = v.ids as unknown[], labels = v.labels as ArrayLike<unknown>
+  const bad = ids.findIndex((id) => typeof id !== 'string')
+  if (bad >= 0) throw new UserError(`${name}: ids[${bad}] is ${describe(ids[bad])}, expected an ImageID string`)
+  if (labels.length !== ids.length) throw new UserError(`${name}: returned ${ids.length} ids but ${labels.length} labels; ${expected}`)
+  const set = trainingSetFromSelection(ids as string[], labels as ArrayLike<number>, name, budget, `the budget is ${budget} (--budget)`)
+  await matchPool(pool, [set])
+  return set
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'string' ? `the string '${clip(value)}'` : typeof value === 'object' ? `an object with keys ${clip(Object.keys(value).join(', ')) || '(none)'}` : `${typeof value} ${clip(String(value))}`
+}
 
 /** Maps each training ID to its pool row; unknown IDs are an error listing the first few. */
 export function poolRowsFor(set: TrainingSet, rowOf: ReadonlyMap<string, number>, poolPath: string): Int32Array {

@@ -1,13 +1,13 @@
 /**
  * Resolves the config's selection_algorithm_module / selection_algorithm_class to a class:
  * the official dotted names (and short names) map to our built-ins; a path to a .ts/.js/.mjs
- * file is imported as it is (TypeScript through tsx when installed, so no rebuild), relative to the working
- * directory or else to the config file's folder.
+ * file is imported as it is (plugins/load-module.ts), relative to the working directory or else to
+ * the config file's folder.
  */
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { UserError } from '../../errors.js'
+import { importPluginModule, PLUGIN_PATH } from '../../plugins/load-module.js'
 import { BaselineSelection } from './baseline.js'
 import { CleanRepresentativesSelection } from './clean-representatives.js'
 import { CleanlabSelection } from './cleanlab.js'
@@ -23,48 +23,26 @@ export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: st
   'clean-representatives': { module: 'clean-representatives', className: 'CleanRepresentativesSelection', cls: CleanRepresentativesSelection },
 }
 
-function builtIn(module: string): SelectionClass | undefined {
-  for (const [name, entry] of Object.entries(BUILT_IN_SELECTIONS)) {
-    if (module === name || module === entry.module) return entry.cls
-  }
-  return undefined
+/** The built-in a config's module names (short or official dotted name), if any. */
+export function builtInName(module: string): string | undefined {
+  return Object.entries(BUILT_IN_SELECTIONS).find(([name, entry]) => module === name || module === entry.module)?.[0]
 }
 
-/**
- * tsx (12 MB with esbuild) runs a TypeScript selection module without a build step. It is an
- * optional peer dependency: loaded only for a .ts module, and a clear message when absent.
- */
-async function loadTsx(path: string): Promise<typeof import('tsx/esm/api')> {
-  try {
-    return await import('tsx/esm/api')
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
-    throw new UserError(`${path}: a TypeScript selection module needs tsx: run \`npm install tsx\` beside dataperf, or compile the module to .js`)
-  }
+function builtIn(module: string): SelectionClass | undefined {
+  const name = builtInName(module)
+  return name === undefined ? undefined : BUILT_IN_SELECTIONS[name]!.cls
 }
 
 export async function loadSelectionClass(module: string, className: string, configFile: string): Promise<SelectionClass> {
   const known = builtIn(module)
   if (known) return known
-  if (!/\.(ts|mts|js|mjs)$/.test(module)) {
+  if (!PLUGIN_PATH.test(module)) {
     throw new UserError(`${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(BUILT_IN_SELECTIONS).map(([n, e]) => `${n} / ${e.module}`).join(', ')}) nor a path to a .ts or .js file`)
   }
   const candidates = isAbsolute(module) ? [module] : [resolve(module), resolve(dirname(configFile), module)]
   const path = candidates.find((p) => existsSync(p))
   if (!path) throw new UserError(`${configFile}: selection_algorithm_module '${module}' not found (looked for ${[...new Set(candidates)].join(' and ')})`)
-  let exports: Record<string, unknown>
-  try {
-    if (/\.m?ts$/.test(path)) {
-      const { tsImport } = await loadTsx(path)
-      exports = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>
-    } else {
-      exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
-    }
-  } catch (err) {
-    if (err instanceof UserError) throw err
-    const first = String((err as Error).message ?? err).split('\n')[0]
-    throw new UserError(`${path}: cannot load the selection module (${first})`)
-  }
+  const exports = await importPluginModule(path, 'selection module')
   const cls = exports[className]
   if (cls === undefined) {
     const names = Object.keys(exports).filter((k) => k !== 'default')

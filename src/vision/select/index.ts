@@ -1,5 +1,5 @@
 /** The vision selection algorithms by name, and the job that runs one and writes its CSV. */
-import { UserError } from '../../errors.js'
+import { checkBuiltInResult, UserError } from '../../errors.js'
 import { writeCsv } from '../../io/csv.js'
 import { writeFileAtomic } from '../../io/atomic-write.js'
 import { VERSION } from '../../version.js'
@@ -7,6 +7,7 @@ import { ParquetFile } from '../../io/parquet/reader.js'
 import { weakLabelBaseline } from '../baseline.js'
 import { EMBEDDING_COLUMN, ID_COLUMN, TRAINING_SET_COLUMNS } from '../layout.js'
 import type { VisionSetup } from '../setup.js'
+import { validateSelected } from '../validate.js'
 import { centroidSelection } from './centroid.js'
 import { consensusSelection } from './consensus.js'
 import { fpsCvSelection } from './fpscv.js'
@@ -35,7 +36,8 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
       vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true, onProgress: (done, total) => onProgress?.('reading the pool', done, total) })).data,
       onProgress,
     })
-    if (set.ids.length > budget) throw new Error(`${algorithm} returned ${set.ids.length} rows, more than the budget ${budget}`)
+    // what `vision eval` would check: a built-in's invalid set is a bug in dataperf, not the user's mistake
+    await checkBuiltInResult(algorithm, () => validateSelected(set, `the ${algorithm} selection for ${task}`, pool, budget))
     return set
   } finally {
     await pool.close()

@@ -1,0 +1,27 @@
+/**
+ * The worker-thread side of runInWorker(): runs `work` and posts its result, a UserError's message,
+ * or (any other exception, a bug in dataperf) the error with its stack.
+ */
+import { parentPort } from 'node:worker_threads'
+import { UserError } from '../errors.js'
+import type { WorkerReply } from './run-in-worker.js'
+
+export type PostProgress = (stage: string, done: number, total: number) => void
+
+/** `notTransferable`: the message when the result cannot be posted (functions, class instances with handles...). */
+export function answerParent(work: (onProgress: PostProgress) => Promise<unknown>, notTransferable: (reason: string) => string): void {
+  const post = (reply: WorkerReply) => parentPort!.postMessage(reply)
+  work((stage, done, total) => post({ kind: 'progress', stage, done, total })).then(
+    (result) => {
+      try {
+        post({ kind: 'result', result })
+      } catch (err) {
+        post({ kind: 'error', message: notTransferable((err as Error).message) })
+      }
+    },
+    (err: unknown) => {
+      if (err instanceof UserError) post({ kind: 'error', message: err.message })
+      else post({ kind: 'bug', message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack })
+    },
+  )
+}

@@ -1,0 +1,59 @@
+/**
+ * `dataperf vision select --algorithm my-selector.ts`: a user's selector (plugin-api.ts) run in a
+ * worker thread (plugins/run-in-worker.ts), so that one that exits, never settles or runs past
+ * --timeout ends with a one-line error, and its result checked by the one vision validator before
+ * anything is written. Its mistakes are the user's: one line naming the file.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { UserError } from '../../errors.js'
+import { ParquetFile } from '../../io/parquet/reader.js'
+import { PLUGIN_PATH } from '../../plugins/load-module.js'
+import { runInWorker } from '../../plugins/run-in-worker.js'
+import type { HumanLabelsReport } from '../human-labels.js'
+import type { VisionSetup } from '../setup.js'
+import { validateSelected } from '../validate.js'
+import type { LabelledIds, SelectionContext } from './types.js'
+
+/** What the worker is handed (plain data: it crosses the thread boundary). */
+export interface VisionPluginRequest {
+  path: string
+  embFile: string
+  dim: number
+  dataDir: string
+  task: string
+  budget: number
+  seed: number
+  humanLabelsFile?: string
+}
+
+export interface VisionPluginOptions {
+  /** stop the plugin after this many seconds (none by default) */
+  timeoutSeconds?: number
+  onProgress?: SelectionContext['onProgress']
+  humanLabelsFile?: string
+}
+
+/** Whether an --algorithm value names a plugin file rather than a built-in. */
+export function isVisionPluginPath(algorithm: string): boolean {
+  return PLUGIN_PATH.test(algorithm)
+}
+
+/** Runs the plugin at `modulePath` for one task; its training set, validated (or a UserError, nothing written). */
+export async function runVisionPlugin(setup: VisionSetup, modulePath: string, task: string, budget: number, seed: number, options: VisionPluginOptions = {}): Promise<LabelledIds> {
+  const path = resolve(modulePath)
+  if (!existsSync(path)) throw new UserError(`${modulePath}: selection module not found (--algorithm takes a built-in name or a path to a .ts or .js file)`)
+  if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
+  const request: VisionPluginRequest = { path, embFile: setup.embFile, dim: setup.dim, dataDir: setup.dataDir, task, budget, seed, humanLabelsFile: options.humanLabelsFile }
+  const reply = await runInWorker(new URL('./plugin-worker.js', import.meta.url), request, path, options) as { set: unknown; report: HumanLabelsReport }
+  const pool = await ParquetFile.open(setup.embFile)
+  try {
+    // the checks `vision eval` makes, so that a file we write is a file eval accepts
+    const set = await validateSelected(reply.set, path, pool, budget)
+    // the manifest records which human labels it was handed (their notes speak of built-ins' choices)
+    return { ids: set.ids, labels: Array.from(set.labels), humanLabels: reply.report.humanLabels }
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`${err.message}; nothing written`)
+    throw err
+  }
+}
