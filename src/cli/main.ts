@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander'
-import { UserError } from '../errors.js'
-import { fsError } from '../io/fs-errors.js'
 import { VERSION } from '../version.js'
+import { reportError } from './report-error.js'
 import { registerGenerateCommands } from './generate.js'
 import { registerVisionCommands } from './vision.js'
 import { registerSpeechCommands } from './speech.js'
@@ -34,7 +33,7 @@ export function buildProgram(): Command {
   return program
 }
 
-/** Runs the CLI and returns the exit code. User mistakes print one line, not a stack trace. */
+/** Runs the CLI and returns the exit code: 2 for a user's mistake (one line), 70 for a bug in dataperf (report-error.ts). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram()
   try {
@@ -43,17 +42,6 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode
-    if (err instanceof UserError) {
-      process.stderr.write(`dataperf: error: ${err.message}\n`)
-      return 2
-    }
-    // a file-system failure no command foresaw (full disk, permissions): still one line naming the path
-    const path = (err as NodeJS.ErrnoException | undefined)?.path
-    const fs = typeof path === 'string' ? fsError(path, err, `${(err as NodeJS.ErrnoException).syscall ?? 'use'} it`) : undefined
-    if (fs) {
-      process.stderr.write(`dataperf: error: ${fs.message}\n`)
-      return 2
-    }
-    throw err
+    return reportError(err)
   }
 }

@@ -1,5 +1,5 @@
 /** The vision selection algorithms by name, and the job that runs one and writes its CSV. */
-import { checkBuiltInResult, UserError } from '../../errors.js'
+import { BugError, checkBuiltInResult, UserError } from '../../errors.js'
 import { writeCsv } from '../../io/csv.js'
 import { writeFileAtomic } from '../../io/atomic-write.js'
 import { VERSION } from '../../version.js'
@@ -35,6 +35,10 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
       dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed, humanLabelsFile,
       vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true, onProgress: (done, total) => onProgress?.('reading the pool', done, total) })).data,
       onProgress,
+    }).catch((err: unknown) => {
+      // a built-in that throws anything but a UserError (or a file-system error naming its path) has a bug: say which one
+      if (err instanceof UserError || typeof (err as NodeJS.ErrnoException | undefined)?.path === 'string') throw err
+      throw new BugError(`the ${algorithm} selection failed: ${(err as Error)?.message ?? String(err)}`, algorithm, { cause: err })
     })
     // what `vision eval` would check: a built-in's invalid set is a bug in dataperf, not the user's mistake
     await checkBuiltInResult(algorithm, () => validateSelected(set, `the ${algorithm} selection for ${task}`, pool, budget))
