@@ -1,124 +1,127 @@
 /**
- * Our method: clean, then represent, then let the official model choose the split.
- * 1. Confident learning on out-of-fold nearest-centroid probabilities flags likely mislabeled or
- *    misaligned clips; those and each class's least self-consistent 20% are set aside.
- * 2. Within each target word, greedy facility location picks the clips that best represent the
- *    rest (central, typical recordings rather than outliers), in pick order, so any budget is a
- *    prefix. Eval nontargets are unseen keywords, so nontargets are spread over keywords instead:
- *    keywords in facility-location order of their centroids (covering the nontarget space), one
- *    representative clip of each per round.
- * 3. The nontarget share of the budget is chosen among a few candidates by training the official
- *    soft-voting SVC + LR on each and scoring macro F1 on held-out clips that look like the eval
- *    set: whole nontarget keywords held out (unseen, as eval keywords are), outnumbering the
- *    held-out targets as eval nontargets do; averaged over folds of keywords.
+ * Our method: let the official model choose, on held-out training clips, how the set is built.
+ * A few candidate constructions, each a plain idea that wins on some kind of data:
+ * - representatives: per class, the clips that best represent the rest (greedy facility location
+ *   on a random projection, as `coreset`); wins when few clips must stand for a class;
+ * - clean representatives: the same after dropping clips that confident learning (out-of-fold
+ *   nearest-centroid probabilities) flags as likely mislabeled or misaligned;
+ * - random and clean random: a seeded draw per class; wins when spread matters more than
+ *   typicality (larger caps, speakers the eval set adds).
+ * The budget is split evenly over the classes in all of them (macro F1 weighs classes equally).
+ * Each candidate is built from the training clips outside a held-out fold and scored with the
+ * official soft-voting SVC + LR (macro F1) on that fold; folds hold out whole nontarget keywords,
+ * as the eval set's nontargets are unseen keywords. The candidate with the best mean over the
+ * folds is then built from all clips. Nothing is tuned to a generator: the choice is made on each
+ * pool's own clips.
  */
-import { fitSoftVoting, softVotingScores } from '../../ml/soft-voting.js'
-import { Rng } from '../../ml/rng.js'
-import { keywordOf } from '../layout.js'
+import { confidentLearning } from '../../ml/confident-learning.js'
 import { facilityLocation } from '../../ml/coresets.js'
-import { classBudgets, cleaningSignals, PROJECTION_DIM, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
+import { outOfFoldProbabilities } from '../../ml/out-of-fold.js'
+import { randomProjection } from '../../ml/random-projection.js'
+import { Rng } from '../../ml/rng.js'
+import { fitSoftVoting, softVotingScores } from '../../ml/soft-voting.js'
+import { keywordOf } from '../layout.js'
+import { classBudgets, labelledPool, PROJECTION_DIM, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
 import { TrainingSetSelection, type TrainingSet } from './types.js'
 
-const NONTARGET_SHARES = [1 / 6, 0.25, 1 / 3, 0.42, 0.5, 0.6]
-const HELD_OUT_PER_TARGET = 60
-/** held-out nontarget keywords are split into this many folds, each scored once */
-const KEYWORD_FOLDS = 3
-/** eval nontargets outnumber eval targets (baseline_selection.py); held-out targets are capped to keep that mix */
-const NONTARGETS_PER_TARGET = 2.5
+/**
+ * Three folds: each candidate costs one fit per fold (a fit on 25-60 clips takes well under a
+ * second), and three is the fewest that holds out every clip once while keeping two thirds to build from.
+ */
+const FOLDS = 3
+
+/** A candidate construction: from the rows it may use per class (0 = nontarget), the chosen rows. */
+type Construction = (rowsByClass: number[][], budgets: Int32Array, rng: Rng) => number[]
+
+export interface Candidate { name: string; clean: boolean; build: Construction }
+
+export function candidates(F: Float32Array): Candidate[] {
+  const representatives: Construction = (rows, budgets) => rows.flatMap((r, y) => facilityLocation(F, PROJECTION_DIM, r, budgets[y]!))
+  const random: Construction = (rows, budgets, rng) => rows.flatMap((r, y) => [...rng.sampleIndices(r.length, Math.min(r.length, budgets[y]!))].map((i) => r[i]!))
+  return [
+    { name: 'representatives', clean: false, build: representatives },
+    { name: 'clean representatives', clean: true, build: representatives },
+    { name: 'random', clean: false, build: random },
+    { name: 'clean random', clean: true, build: random },
+  ]
+}
+
+export interface CandidateChoice { scores: Array<{ name: string; score: number }>; chosen: number }
 
 export class CleanRepresentativesSelection extends TrainingSetSelection {
+  /** the held-out score of each candidate and the one chosen, after select() (for reports and tests) */
+  choice?: CandidateChoice
+
   select(): TrainingSet {
-    const { pool, K, F, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed, 'nearest-centroid')
-    const clean: number[][] = []
-    for (let y = 0; y <= K; y++) {
-      const rows = rowsOfClass(pool, y, (r) => !issue[r]).sort((a, b) => quality[b]! - quality[a]! || a - b)
-      const kept = rows.slice(0, Math.max(1, Math.ceil(rows.length * 0.8)))
-      clean.push(kept.length ? kept : rowsOfClass(pool, y))
-    }
-    const maxBudget = this.trainSetSize
-    const rng = new Rng(this.randomSeed)
-
-    // nontargets by keyword, each keyword's clips in facility-location order
-    const byKeyword = new Map<string, number[]>()
-    for (const r of clean[0]!) {
-      const k = keywordOf(pool.ids[r]!)
-      if (!byKeyword.has(k)) byKeyword.set(k, [])
-      byKeyword.get(k)!.push(r)
-    }
-    const keywords = [...byKeyword.keys()]
-    const ranked = new Map(keywords.map((k) => {
-      const rows = byKeyword.get(k)!
-      return [k, facilityLocation(F, PROJECTION_DIM, rows, Math.min(rows.length, maxBudget))]
-    }))
-    const nontargetOrder = (use: string[]) => spreadOverKeywords(F, use.map((k) => ranked.get(k)!), maxBudget)
-
-    // folds of whole nontarget keywords; held-out targets are fixed over folds and few enough that
-    // every fold's nontargets outnumber them; the other clean target clips are candidates
-    const folds = Array.from({ length: Math.min(KEYWORD_FOLDS, keywords.length - 1) }, () => [] as string[])
-    const shuffledKeywords = [...keywords]
-    rng.shuffle(shuffledKeywords)
-    shuffledKeywords.forEach((k, i) => folds[i % Math.max(1, folds.length)]?.push(k))
-    const heldNontargets = folds.map((fold) => fold.reduce((s, k) => s + byKeyword.get(k)!.length, 0))
-    const perTarget = Math.min(HELD_OUT_PER_TARGET, Math.round(Math.min(...heldNontargets) / (NONTARGETS_PER_TARGET * K)))
-    const heldTargets: number[] = []
-    const targetCandidates: number[][] = []
-    for (let y = 1; y <= K; y++) {
-      const shuffled = [...clean[y]!]
-      rng.shuffle(shuffled)
-      const h = Math.min(perTarget, Math.floor(shuffled.length / 3))
-      heldTargets.push(...shuffled.slice(0, h))
-      targetCandidates.push(facilityLocation(F, PROJECTION_DIM, shuffled.slice(h), Math.min(shuffled.length - h, maxBudget)))
-    }
-
-    let bestShare = NONTARGET_SHARES[0]!, bestScore = -1
-    if (folds.length > 0 && heldTargets.length > 0) {
-      const scores = new Float64Array(NONTARGET_SHARES.length)
-      const fits = folds.length * NONTARGET_SHARES.length
+    const pool = labelledPool(this.embeddings)
+    const K = pool.words.length
+    const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)
+    const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, this.randomSeed, 'nearest-centroid')
+    const issue = confidentLearning(probs, pool.labels, K + 1)
+    const budgets = classBudgets(this.trainSetSize, K, 1 / (K + 1))
+    const all = Array.from({ length: K + 1 }, (_, y) => rowsOfClass(pool, y))
+    // a class that cleaning would empty keeps all its clips
+    const cleanRows = (rows: number[][]) => rows.map((r) => { const kept = r.filter((i) => !issue[i]); return kept.length > 0 ? kept : r })
+    const fold = heldOutFolds(pool, FOLDS, this.randomSeed)
+    const list = candidates(F)
+    const scores = new Float64Array(list.length)
+    const usable = Math.min(...Array.from({ length: FOLDS }, (_, f) => countIn(fold, f, pool, 0)))
+    if (usable > 0) {
       let fitted = 0
-      for (const fold of folds) {
-        const heldOut = [...heldTargets, ...fold.flatMap((k) => byKeyword.get(k)!)]
-        const held = gather(pool, heldOut)
-        const candidates = [nontargetOrder(keywords.filter((k) => !fold.includes(k))), ...targetCandidates]
-        NONTARGET_SHARES.forEach((share, s) => {
-          const chosen = pick(candidates, classBudgets(this.trainSetSize, K, share))
+      for (let f = 0; f < FOLDS; f++) {
+        const inside = all.map((r) => r.filter((i) => fold[i] !== f))
+        const held = pool.labels.reduce<number[]>((a, _, i) => { if (fold[i] === f) a.push(i); return a }, [])
+        const heldX = gather(pool, held)
+        list.forEach((c, ci) => {
+          this.onProgress('clean-representatives: candidates on held-out clips', ++fitted, FOLDS * list.length)
+          const chosen = c.build(c.clean ? cleanRows(inside) : inside, budgets, new Rng(this.randomSeed * 7919 + f))
           const train = gather(pool, chosen)
-          this.onProgress('clean-representatives: nontarget share on held-out keywords', ++fitted, fits)
           if (new Set(train.y).size < 2) return
           const model = fitSoftVoting(train.X, chosen.length, pool.dim, train.y)
-          scores[s]! += softVotingScores(model, held.X, held.y, heldOut.length, [this.randomSeed])[0]!
+          scores[ci]! += softVotingScores(model, heldX.X, heldX.y, held.length, [this.randomSeed])[0]! / FOLDS
         })
       }
-      NONTARGET_SHARES.forEach((share, s) => { if (scores[s]! > bestScore) { bestScore = scores[s]!; bestShare = share } })
     }
-    // final choice from all clean clips
-    const final = [nontargetOrder(keywords)]
-    for (let y = 1; y <= K; y++) final.push(facilityLocation(F, PROJECTION_DIM, clean[y]!, Math.min(clean[y]!.length, maxBudget)))
-    return toTrainingSet(pool, pick(final, classBudgets(this.trainSetSize, K, bestShare)))
+    let best = 0
+    scores.forEach((s, i) => { if (s > scores[best]!) best = i })
+    this.choice = { scores: list.map((c, i) => ({ name: c.name, score: scores[i]! })), chosen: best }
+    const c = list[best]!
+    return toTrainingSet(pool, c.build(c.clean ? cleanRows(all) : all, budgets, new Rng(this.randomSeed)))
   }
 }
 
 /**
- * Up to `count` nontarget rows, one per keyword per round: keywords in facility-location order of
- * their centroids (so the first ones cover the nontarget space), each keyword's clips in `ranked` order.
+ * Fold per row (-1: never held out): nontargets by whole keyword, keywords shuffled and dealt over
+ * the folds; each target word's clips shuffled and dealt, at most as many per fold as the fold's
+ * nontargets, so that no class outweighs the nontarget class in the held-out mix.
  */
-function spreadOverKeywords(F: Float32Array, ranked: number[][], count: number): number[] {
-  const k = PROJECTION_DIM
-  const centroids = new Float32Array(ranked.length * k)
-  ranked.forEach((rows, i) => {
-    for (const r of rows) for (let c = 0; c < k; c++) centroids[i * k + c]! += F[r * k + c]! / rows.length
-  })
-  const order = facilityLocation(centroids, k, ranked.map((_, i) => i), ranked.length)
-  const out: number[] = []
-  for (let round = 0; out.length < count; round++) {
-    const before = out.length
-    for (const i of order) if (round < ranked[i]!.length && out.length < count) out.push(ranked[i]![round]!)
-    if (out.length === before) break
+function heldOutFolds(pool: LabelledPool, folds: number, seed: number): Int32Array {
+  const rng = new Rng(seed)
+  const fold = new Int32Array(pool.rows).fill(-1)
+  const byKeyword = new Map<string, number[]>()
+  for (const r of rowsOfClass(pool, 0)) {
+    const k = keywordOf(pool.ids[r]!)
+    if (!byKeyword.has(k)) byKeyword.set(k, [])
+    byKeyword.get(k)!.push(r)
   }
-  return out
+  const keywords = [...byKeyword.keys()]
+  rng.shuffle(keywords)
+  keywords.forEach((k, i) => { for (const r of byKeyword.get(k)!) fold[r] = i % folds })
+  const nontargets = Array.from({ length: folds }, (_, f) => countIn(fold, f, pool, 0))
+  for (let y = 1; y <= pool.words.length; y++) {
+    const rows = rowsOfClass(pool, y)
+    rng.shuffle(rows)
+    // a fold holds out at most a quarter of a word's clips, so three quarters remain to build from
+    const perFold = Math.min(Math.floor(rows.length / (folds + 1)), ...nontargets)
+    for (let f = 0; f < folds; f++) for (const r of rows.slice(f * perFold, (f + 1) * perFold)) fold[r] = f
+  }
+  return fold
 }
 
-function pick(ranked: number[][], budgets: Int32Array): number[] {
-  return ranked.flatMap((rows, y) => rows.slice(0, budgets[y]!))
+function countIn(fold: Int32Array, f: number, pool: LabelledPool, y: number): number {
+  let n = 0
+  for (let i = 0; i < pool.rows; i++) if (fold[i] === f && pool.labels[i] === y) n++
+  return n
 }
 
 function gather(pool: LabelledPool, rows: number[]): { X: Float64Array; y: Int32Array } {
