@@ -13,7 +13,7 @@ export type WorkerReply =
   /** a UserError's message */
   | { kind: 'error'; message: string }
   /** an unexpected exception in our own code (a bug in dataperf) */
-  | { kind: 'bug'; message: string; stack?: string }
+  | { kind: 'bug'; message: string; stack?: string; algorithm?: string }
 
 export interface RunOptions {
   /** stop the plugin after this many seconds (none by default) */
@@ -42,7 +42,7 @@ export function runInWorker(script: URL, workerData: unknown, name: string, opti
       if (reply.kind === 'progress') options.onProgress?.(reply.stage, reply.done, reply.total)
       else if (reply.kind === 'result') finish(() => resolve(reply.result))
       else if (reply.kind === 'error') finish(() => reject(new UserError(reply.message)))
-      else finish(() => reject(Object.assign(new BugError(reply.message), reply.stack ? { stack: reply.stack } : {})))
+      else finish(() => reject(Object.assign(new BugError(reply.message, reply.algorithm), reply.stack ? { stack: reply.stack } : {})))
     })
     // an exception thrown outside the plugin's promise (e.g. in a timer it set)
     worker.on('error', (err) => finish(() => reject(new UserError(`${name} failed: ${err?.message ?? String(err)}; nothing written`))))

@@ -3,7 +3,7 @@
  * or (any other exception, a bug in dataperf) the error with its stack.
  */
 import { parentPort } from 'node:worker_threads'
-import { UserError } from '../errors.js'
+import { BugError, UserError } from '../errors.js'
 import type { WorkerReply } from './run-in-worker.js'
 
 export type PostProgress = (stage: string, done: number, total: number) => void
@@ -21,7 +21,12 @@ export function answerParent(work: (onProgress: PostProgress) => Promise<unknown
     },
     (err: unknown) => {
       if (err instanceof UserError) post({ kind: 'error', message: err.message })
-      else post({ kind: 'bug', message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack })
+      else {
+        // the stack (and its cause's) crosses the thread as text, for DATAPERF_DEBUG=1
+        const cause = (err as Error)?.cause as Error | undefined
+        const stack = `${(err as Error)?.stack ?? String(err)}${cause !== undefined ? `\ncaused by: ${cause?.stack ?? String(cause)}` : ''}`
+        post({ kind: 'bug', message: (err as Error)?.message ?? String(err), stack, algorithm: err instanceof BugError ? err.algorithm : undefined })
+      }
     },
   )
 }

@@ -4,7 +4,7 @@
  * Running here, a process.exit() or a select() that never settles ends this thread, not the CLI.
  */
 import { workerData } from 'node:worker_threads'
-import { UserError } from '../../errors.js'
+import { BugError, UserError } from '../../errors.js'
 import { answerParent } from '../../plugins/worker-side.js'
 import { attachAudio, loadSpeechEmbeddings } from '../embeddings.js'
 import { readSampleIdsYaml } from '../sample-ids.js'
@@ -20,20 +20,22 @@ answerParent(async (onProgress) => {
   const allowed = readSampleIdsYaml(request.allowedPath)
   const embeddings = await loadSpeechEmbeddings(allowed, request.embeddingsDir, { idsFile: request.allowedPath })
   if (request.audioDir !== undefined) attachAudio(embeddings, request.audioDir)
-  // a built-in's own exception is a bug in dataperf (posted with its stack); the user's is their mistake
-  const users = !Object.values(BUILT_IN_SELECTIONS).some((e) => e.cls === cls)
+  // the user's own code failing is one line naming it; a built-in's is a bug in dataperf, naming which
+  const builtIn = Object.entries(BUILT_IN_SELECTIONS).find(([, e]) => e.cls === cls)?.[0]
+  const failed = (err: unknown, what: string, after = '') => {
+    if (err instanceof UserError) return err
+    const message = `${what}: ${(err as Error)?.message ?? String(err)}${after}`
+    return builtIn !== undefined ? new BugError(message, builtIn, { cause: err }) : new UserError(message)
+  }
   let instance: { select(): unknown }
   try {
     instance = new cls({ allowedEmbeddings: embeddings, trainSize: request.trainSize, config: request.config, audioFlag: request.audioDir !== undefined, onProgress })
   } catch (err) {
-    if (err instanceof UserError || !users) throw err
-    throw new UserError(`the selection class could not be constructed: ${(err as Error)?.message ?? String(err)}`)
+    throw failed(err, 'the selection class could not be constructed')
   }
   try {
     return await instance.select()
   } catch (err) {
-    if (err instanceof UserError || !users) throw err
-    // the user's own code failed: one line naming it, not our stack trace
-    throw new UserError(`the selection algorithm failed: ${(err as Error)?.message ?? String(err)}; nothing written`)
+    throw failed(err, 'the selection algorithm failed', '; nothing written')
   }
 }, (reason) => `the selection algorithm returned something that is not a training set (${reason}); nothing written`)
