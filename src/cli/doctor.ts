@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { languageOfDir } from '../speech/layout.js'
+import { VISION_LAYOUT } from '../vision/layout.js'
 import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import { checkVisionFolder } from '../doctor/vision.js'
@@ -9,7 +10,7 @@ import type { Findings } from '../doctor/findings.js'
 
 /** Which track a folder holds: a task_setup.yaml means vision, dataperf_*_data folders speech. */
 function detectTrack(dir: string): 'vision' | 'speech' {
-  if (existsSync(join(dir, 'task_setup.yaml'))) return 'vision'
+  if (existsSync(join(dir, VISION_LAYOUT.setup))) return 'vision'
   if (languageOfDir(basename(resolve(dir))) !== undefined) return 'speech' // one language folder itself
   if (existsSync(dir) && readdirSync(dir).some((n) => languageOfDir(n) !== undefined)) return 'speech'
   throw new UserError(`${dir}: neither a vision folder (task_setup.yaml) nor a speech folder (dataperf_{lang}_data/); pass --track`)

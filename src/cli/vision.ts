@@ -4,7 +4,7 @@ import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import { loadVisionSetup, resultsDirNote } from '../vision/setup.js'
 import { runVisionEvaluation } from '../vision/eval-job.js'
-import { MAX_TRAINING_ROWS } from '../vision/layout.js'
+import { MAX_TRAINING_ROWS, VISION_LAYOUT } from '../vision/layout.js'
 import { runVisionMainJob } from '../vision/main-job.js'
 import { runVisionSelection, VISION_SELECTORS, writeSelectionManifest, writeTrainingCsv } from '../vision/select/index.js'
 import { isVisionPluginPath, runVisionPlugin } from '../vision/select/plugin.js'
@@ -15,8 +15,8 @@ import { nonNegativeInt, positiveInt, positiveSeconds } from './parse.js'
 
 /** The official default is ./task_setup.yaml; our generator puts one inside the data folder. */
 function defaultSetupPath(dataDir: string | undefined): string {
-  if (existsSync('task_setup.yaml')) return 'task_setup.yaml'
-  const inData = join(dataDir ?? 'data', 'task_setup.yaml')
+  if (existsSync(VISION_LAYOUT.setup)) return VISION_LAYOUT.setup
+  const inData = join(dataDir ?? 'data', VISION_LAYOUT.setup)
   if (existsSync(inData)) return inData
   throw new UserError('no task_setup.yaml in the working directory or the data folder; pass --setup PATH (or run `dataperf generate vision --out data`)')
 }

@@ -19,7 +19,9 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { Rng } from '../ml/rng.js'
 import { readHumanLabels } from '../vision/human-labels.js'
-import { EMBEDDING_COLUMN, ID_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
+import {
+  CLASS_DESCRIPTIONS_COLUMNS, DISPLAY_NAME_COLUMN, EMBEDDING_COLUMN, EXAMPLE_SET_COLUMNS, ID_COLUMN, IMAGE_LABELS_COLUMNS, LABEL_COLUMN, LABEL_NAME_COLUMN, URL_COLUMN, VISION_LAYOUT,
+} from '../vision/layout.js'
 import { buildFolder, requireFreshOutput } from './output-folder.js'
 
 export const VISION_CREATE_DEFAULTS = { examples: 20, testPositives: 80, testNegatives: 60, seed: 0 } as const
@@ -52,7 +54,7 @@ function taskName(displayName: string): string {
 
 function readConcepts(path: string, wanted: string[]): Array<{ task: string; labelName: string; displayName: string }> {
   const table = readCsv(path)
-  const labelCol = requireCsvColumn(table, 'LabelName'), nameCol = requireCsvColumn(table, 'DisplayName')
+  const labelCol = requireCsvColumn(table, LABEL_NAME_COLUMN), nameCol = requireCsvColumn(table, DISPLAY_NAME_COLUMN)
   return wanted.map((w) => {
     const row = table.rows.find((r) => r[labelCol] === w) ?? table.rows.find((r) => r[nameCol] === w)
       ?? table.rows.find((r) => r[nameCol]?.toLowerCase() === w.toLowerCase())
@@ -64,7 +66,7 @@ function readConcepts(path: string, wanted: string[]): Array<{ task: string; lab
 function readUrls(path: string | undefined): Map<string, string> {
   if (path === undefined) return new Map()
   const table = readCsv(path)
-  const id = requireCsvColumn(table, ID_COLUMN), url = requireCsvColumn(table, 'OriginalURL')
+  const id = requireCsvColumn(table, ID_COLUMN), url = requireCsvColumn(table, URL_COLUMN)
   return new Map(table.rows.map((r) => [r[id]!, r[url]!]))
 }
 
@@ -184,9 +186,9 @@ export async function createVisionExperiment(options: CreateVisionOptions): Prom
             }
             return block
           },
-          trailing: [{ name: 'Confidence', type: 'STRING', value: (k) => String(test[k]!.label) }],
+          trailing: [{ name: LABEL_COLUMN, type: 'STRING', value: (k) => String(test[k]!.label) }],
         })
-        writeCsv(join(tmp, VISION_LAYOUT.exampleSet(c.task)), ['LabelName', 'ImageID', 'Confidence', 'OriginalURL', 'DisplayName'],
+        writeCsv(join(tmp, VISION_LAYOUT.exampleSet(c.task)), EXAMPLE_SET_COLUMNS,
           examples[i]!.map((id) => [c.labelName, id, 1, urls.get(id) ?? '', c.displayName]))
         const testPositives = test.filter((t) => t.label === 1).length
         return { task: c.task, labelName: c.labelName, examples: examples[i]!.length, testPositives, testNegatives: test.length - testPositives, poolPositives: labels[i]!.positives.filter((id) => !testIds.has(id)).length }
@@ -197,8 +199,8 @@ export async function createVisionExperiment(options: CreateVisionOptions): Prom
         for (const id of labels[i]!.positives) if (!testIds.has(id)) humanRows.push([id, 'verification', c.labelName, 1])
         for (const id of labels[i]!.negatives) if (!testIds.has(id)) humanRows.push([id, 'verification', c.labelName, 0])
       })
-      writeCsv(join(tmp, VISION_LAYOUT.humanLabels), ['ImageID', 'Source', 'LabelName', 'Confidence'], humanRows)
-      writeCsv(join(tmp, VISION_LAYOUT.classDescriptions), ['LabelName', 'DisplayName'], concepts.map((c) => [c.labelName, c.displayName]))
+      writeCsv(join(tmp, VISION_LAYOUT.humanLabels), IMAGE_LABELS_COLUMNS, humanRows)
+      writeCsv(join(tmp, VISION_LAYOUT.classDescriptions), CLASS_DESCRIPTIONS_COLUMNS, concepts.map((c) => [c.labelName, c.displayName]))
       writeFileAtomic(join(tmp, VISION_LAYOUT.setup), createdSetupYaml(concepts.map((c) => c.task), dim))
       return { out: options.out, poolSize: keptRows.length, removed: testIds.size, dim, tasks }
     })

@@ -14,7 +14,9 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeCsv } from '../io/csv.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
-import { EMBEDDING_COLUMN, ID_COLUMN, LABEL_COLUMN, LABEL_NAME_COLUMN, SETUP_KEYS, TRAINING_SET_COLUMNS, VISION_LAYOUT } from '../vision/layout.js'
+import {
+  CLASS_DESCRIPTIONS_COLUMNS, EMBEDDING_COLUMN, EXAMPLE_SET_COLUMNS, ID_COLUMN, IMAGE_LABELS_COLUMNS, LABEL_COLUMN, LABEL_NAME_COLUMN, SETUP_KEYS, TRAINING_SET_COLUMNS, VISION_LAYOUT,
+} from '../vision/layout.js'
 
 export interface VisionConcept {
   name: string
@@ -346,12 +348,12 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     positivesPerTask[concept.name] = positives.length
     const examples = [...positives]
     labelRng.shuffle(examples)
-    writeCsv(join(out, VISION_LAYOUT.exampleSet(concept.name)), [LABEL_NAME_COLUMN, ID_COLUMN, LABEL_COLUMN, 'OriginalURL', 'DisplayName'],
+    writeCsv(join(out, VISION_LAYOUT.exampleSet(concept.name)), EXAMPLE_SET_COLUMNS,
       examples.slice(0, 20).map((r) => [concept.labelName, poolIds[r]!, 1, `https://images.example.org/${poolIds[r]}.jpg`, concept.name]))
   })
-  writeCsv(join(out, VISION_LAYOUT.machineLabels), [ID_COLUMN, 'Source', LABEL_NAME_COLUMN, LABEL_COLUMN], machine)
-  writeCsv(join(out, VISION_LAYOUT.humanLabels), [ID_COLUMN, 'Source', LABEL_NAME_COLUMN, LABEL_COLUMN], human)
-  writeCsv(join(out, VISION_LAYOUT.classDescriptions), [LABEL_NAME_COLUMN, 'DisplayName'], VISION_CONCEPTS.map((c) => [c.labelName, c.name]))
+  writeCsv(join(out, VISION_LAYOUT.machineLabels), IMAGE_LABELS_COLUMNS, machine)
+  writeCsv(join(out, VISION_LAYOUT.humanLabels), IMAGE_LABELS_COLUMNS, human)
+  writeCsv(join(out, VISION_LAYOUT.classDescriptions), CLASS_DESCRIPTIONS_COLUMNS, VISION_CONCEPTS.map((c) => [c.labelName, c.name]))
 
   // A format template like the official random_500.csv: random pool IDs with random labels.
   const template = labelRng.sampleIndices(poolSize, 500)

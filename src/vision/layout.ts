@@ -17,6 +17,16 @@ export const EMBEDDING_COLUMN = 'embedding'
 export const LABEL_COLUMN = 'Confidence'
 export const LABEL_NAME_COLUMN = 'LabelName'
 
+/** Other columns of the Open Images-style files: a label's origin, a concept's readable name, an image's URL. */
+export const SOURCE_COLUMN = 'Source'
+export const DISPLAY_NAME_COLUMN = 'DisplayName'
+export const URL_COLUMN = 'OriginalURL'
+
+/** Headers of examples/alpha_example_set_{task}.csv, metadata/*-imagelabels.csv and metadata/class-descriptions.csv. */
+export const EXAMPLE_SET_COLUMNS = [LABEL_NAME_COLUMN, ID_COLUMN, LABEL_COLUMN, URL_COLUMN, DISPLAY_NAME_COLUMN] as const
+export const IMAGE_LABELS_COLUMNS = [ID_COLUMN, SOURCE_COLUMN, LABEL_NAME_COLUMN, LABEL_COLUMN] as const
+export const CLASS_DESCRIPTIONS_COLUMNS = [LABEL_NAME_COLUMN, DISPLAY_NAME_COLUMN] as const
+
 /** The header of a training-set CSV (what `vision eval` reads and `vision select` writes). */
 export const TRAINING_SET_COLUMNS = [ID_COLUMN, LABEL_COLUMN] as const
 
