@@ -30,6 +30,12 @@ test('engines names the Node the code needs (zlib.crc32 arrived in 20.15)', () =
   assert.equal(typeof (zlib as { crc32?: unknown }).crc32, 'function')
 })
 
+test('the code builds strict with noUncheckedIndexedAccess (an index may be undefined and must be checked)', () => {
+  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }
+  assert.equal(tsconfig.compilerOptions['strict'], true)
+  assert.equal(tsconfig.compilerOptions['noUncheckedIndexedAccess'], true)
+})
+
 test('tsx is an optional peer (loaded only for a .ts selection module), and a dev dependency for our tests', () => {
   assert.equal(pkg.dependencies['tsx'], undefined)
   assert.ok(pkg.peerDependencies?.['tsx'])

@@ -2,7 +2,7 @@
  * Real full and read-only file systems for tests. As root (CI runs as root), a small tmpfs is
  * mounted on a fresh folder: full once filled, or mounted read-only (root writes through chmod).
  * As another user, a read-only folder is a chmod 555 one, and a full disk cannot be made: the
- * helper returns why, for the test's skip.
+ * helper returns why, for the test's skip; with CI=true it throws instead, so CI never skips them.
  */
 import { spawnSync } from 'node:child_process'
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
@@ -17,12 +17,18 @@ export interface LimitedDir {
 
 const isRoot = process.getuid?.() === 0
 
+/** Why no such folder can be made here, for the test's skip; under CI=true (root, tmpfs allowed) that is a failure instead. */
+function cannot(reason: string): string {
+  if (process.env['CI'] === 'true') throw new Error(`${reason}: CI runs these tests as root with tmpfs mounts allowed; they must not be skipped there`)
+  return reason
+}
+
 function mount(options: string): LimitedDir | string {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-limited-'))
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'dataperf-test', dir], { encoding: 'utf8' })
   if (r.status !== 0) {
     rmSync(dir, { recursive: true, force: true })
-    return `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})`
+    return cannot(`cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})`)
   }
   return {
     dir,
@@ -52,7 +58,7 @@ export function readOnlyDir(): LimitedDir | string {
  * or why none can be made here (it needs root).
  */
 export function fullDiskDir(freeBytes = 0): LimitedDir | string {
-  if (!isRoot) return 'a full file system needs root to mount a tmpfs (CI runs as root)'
+  if (!isRoot) return cannot('a full file system needs root to mount a tmpfs (CI runs as root)')
   const got = mount('size=256k')
   if (typeof got === 'string') return got
   // fill it: one filler file grown until the device refuses, then trimmed by freeBytes
