@@ -7,15 +7,13 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
-import { createDemoChallenge } from '../server/demo.js'
-import { createSignupInvite, makeOrganizer } from '../server/services/accounts.js'
-import { verifyAudit } from '../server/services/audit.js'
 import type { ServerConfig } from '../server/services/context.js'
-import { finishRescore, startRescore } from '../server/services/rescore.js'
-import { webPages } from '../server/web/plugin.js'
-import { DEFAULT_STATE_DIR, defaultDbPath, openContext, startServer, startWorkers } from '../server/serve.js'
-import { JobWorker } from '../server/worker/runner.js'
+import { DEFAULT_STATE_DIR, defaultDbPath } from '../server/state-dir.js'
 import { positiveInt } from './parse.js'
+
+// The server's modules (fastify, kysely, pg, the pages) load only when a server command runs:
+// importing them costs every other `dataperf` command about half a second of start-up.
+const serverModule = () => import('../server/serve.js')
 
 interface DbOpts { challenge?: string; db?: string; state: string }
 
@@ -65,11 +63,13 @@ export function registerServeCommands(program: Command): void {
         challengeDir = join(resolve(opts.state), 'demo-challenge')
         if (!existsSync(join(challengeDir, 'challenge.yaml'))) {
           process.stderr.write(`generating the demo challenge in ${challengeDir} ...\n`)
+          const { createDemoChallenge } = await import('../server/demo.js')
           createDemoChallenge(challengeDir, 0)
         }
       }
       if (!challengeDir) throw new UserError('--challenge DIR is required (the folder with challenge.yaml), or --demo')
       if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new UserError(`--port: expected 0-65535, got ${opts.port}`)
+      const [{ startServer }, { webPages }] = await Promise.all([serverModule(), import('../server/web/plugin.js')])
       const server = await startServer({
         challengeDir, db: opts.db, host: opts.host, port: opts.port, stateDir: opts.state, workers: opts.workers,
         config: { inviteOnly: !!opts.inviteOnly, maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024), serverName: opts.serverName ?? `dataperf ${challengeDir}`, ...workerConfig(opts) },
@@ -89,6 +89,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(dbOption())
     .addOption(stateOption())
     .action(async (email: string, opts: DbOpts) => {
+      const [{ openContext }, { makeOrganizer }] = await Promise.all([serverModule(), import('../server/services/accounts.js')])
       const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
       try {
         const user = await makeOrganizer(ctx, email)
@@ -102,6 +103,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(dbOption())
     .addOption(stateOption())
     .action(async (opts: DbOpts) => {
+      const [{ openContext }, { createSignupInvite }] = await Promise.all([serverModule(), import('../server/services/accounts.js')])
       const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
       try { process.stdout.write(`${await createSignupInvite(ctx, undefined)}\n`) } finally { await ctx.db.close() }
     })
@@ -112,6 +114,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(dbOption())
     .addOption(stateOption())
     .action(async (opts: DbOpts) => {
+      const [{ openContext }, { verifyAudit }] = await Promise.all([serverModule(), import('../server/services/audit.js')])
       const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
       try {
         const r = await verifyAudit(ctx)
@@ -131,6 +134,8 @@ export function registerServeCommands(program: Command): void {
     .addOption(stateOption())
     .option('--workers <n>', 'scoring workers in this command (others on the database help too)', (v) => Number(v), 1)
     .action(async (opts: DbOpts & { board: string; workers: number }) => {
+      const [{ openContext }, { startRescore, finishRescore }, { JobWorker }] = await Promise.all([
+        serverModule(), import('../server/services/rescore.js'), import('../server/worker/runner.js')])
       const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
       const workers = Array.from({ length: Math.max(0, opts.workers) }, () => new JobWorker(ctx, { pollMs: 300 }))
       try {
@@ -157,6 +162,7 @@ export function registerServeCommands(program: Command): void {
     .option('--concurrency <n>', 'jobs scored at once by this process', (v) => Number(v), 1)
     .addOption(new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt))
     .action(async (opts: { challenge: string; db: string; concurrency: number; leaseSeconds?: number }) => {
+      const { startWorkers } = await serverModule()
       const started = await startWorkers(opts.challenge, opts.db, Math.max(1, opts.concurrency), workerConfig(opts), (line) => process.stderr.write(line + '\n'))
       process.stdout.write(`dataperf worker: ${started.workers.map((w) => w.id).join(', ')} on ${started.ctx.db.describe}\n`)
       await waitForSignal()

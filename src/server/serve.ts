@@ -10,6 +10,7 @@ import { isPostgresUrl, openDb, type Db } from './db/open.js'
 import { buildApp, type RateLimit } from './http/app.js'
 import { loadOrCreateServerKey } from './manifest.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
+import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
 import { JobWorker } from './worker/runner.js'
 
 export interface ServeOptions {
@@ -36,11 +37,7 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export const DEFAULT_STATE_DIR = 'dataperf-server'
-
-export function defaultDbPath(stateDir = DEFAULT_STATE_DIR): string {
-  return join(resolve(stateDir), 'dataperf.sqlite')
-}
+export { DEFAULT_STATE_DIR, defaultDbPath }
 
 export async function openContext(challengeDir: string, dbSpec: string, config: Partial<ServerConfig> = {}): Promise<ServerContext> {
   const challenge = loadChallenge(challengeDir)
