@@ -1,7 +1,7 @@
 /**
  * The job queue under load and crashes, on SQLite (in-process worker) and PostgreSQL (separate
  * `dataperf worker` processes sharing the database): 50 concurrent submissions from 10 teams with
- * a daily limit of 3 give exactly 30 accepted and each scored once; a worker or server killed with
+ * a daily limit of 2 give exactly 20 accepted and each scored once; a worker or server killed with
  * SIGKILL mid-job loses its lease and the job is finished by another, with exactly one score.
  */
 import { after, before, describe, test } from 'node:test'
@@ -13,43 +13,46 @@ import { Api, freshPostgres, makeChallenge, query, speechSelection, startProc, u
 
 let root: string, challenge: string
 
+// 5 submissions per team at once race for 2 places: 20 jobs to score (each scoring is a second or so)
+const TEAMS = 10, PER_TEAM = 5, LIMIT = 2, ACCEPTED = TEAMS * LIMIT
+
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'dataperf-server-queue-'))
   // one eval seed: the same evaluator, quicker jobs
-  challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 3, seeds: [5] })
+  challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: LIMIT, seeds: [5] })
 })
 after(() => rmSync(root, { recursive: true, force: true }))
 
 const upload = (seed: number) => [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }]
 
 async function concurrentSubmissions(dbSpec: string, procs: Proc[], api: Api): Promise<void> {
-  const teams = await Promise.all(Array.from({ length: 10 }, (_, t) => api.participant(`member${t}@example.org`, `Team ${t}`)))
-  const answers = await Promise.all(teams.flatMap((team, t) => Array.from({ length: 5 }, (_, k) => api.submit(team.token, 'en-25', upload(1000 + t * 10 + k)))))
+  const teams = await Promise.all(Array.from({ length: TEAMS }, (_, t) => api.participant(`member${t}@example.org`, `Team ${t}`)))
+  const answers = await Promise.all(teams.flatMap((team, t) => Array.from({ length: PER_TEAM }, (_, k) => api.submit(team.token, 'en-25', upload(1000 + t * 10 + k)))))
   const accepted = answers.filter((a) => a.status === 202)
   const refused = answers.filter((a) => a.status === 429)
-  assert.equal(accepted.length, 30, answers.map((a) => a.status).join(' '))
-  assert.equal(refused.length, 20)
-  for (const r of refused) assert.match(r.body.error.message, /3 valid submissions per team per UTC day; the next one is accepted from \d{4}-/)
+  assert.equal(accepted.length, ACCEPTED, answers.map((a) => a.status).join(' '))
+  assert.equal(refused.length, TEAMS * PER_TEAM - ACCEPTED)
+  for (const r of refused) assert.match(r.body.error.message, new RegExp(`${LIMIT} valid submissions per team per UTC day; the next one is accepted from \\d{4}-`))
   for (const team of teams) {
     const q = (await api.call('GET', 'boards/en-25/quota', { token: team.token })).body
-    assert.deepEqual([q.used, q.remaining], [3, 0])
+    assert.deepEqual([q.used, q.remaining], [LIMIT, 0])
   }
-  await until('30 scored submissions', async () => {
+  await until(`${ACCEPTED} scored submissions`, async () => {
     const [row] = await query<{ n: number }>(dbSpec, "select count(*) as n from submissions where status = 'scored'")
-    return Number(row!.n) === 30 ? true : undefined
+    return Number(row!.n) === ACCEPTED ? true : undefined
   }, 240_000, 500)
   const scores = await query<{ submission_id: string; n: number }>(dbSpec, 'select submission_id, count(*) as n from scores group by submission_id')
-  assert.equal(scores.length, 30)
+  assert.equal(scores.length, ACCEPTED)
   assert.ok(scores.every((s) => Number(s.n) === 1))
   const jobs = await query<{ attempts: number; status: string }>(dbSpec, 'select attempts, status from jobs')
-  assert.equal(jobs.length, 30)
+  assert.equal(jobs.length, ACCEPTED)
   assert.ok(jobs.every((j) => j.status === 'done' && Number(j.attempts) === 1), JSON.stringify(jobs.filter((j) => Number(j.attempts) !== 1)))
   const board = (await api.call('GET', 'boards/en-25/leaderboard')).body
-  assert.equal(board.rows.length, 10)
-  assert.deepEqual(board.rows.map((r: { rank: number }) => r.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+  assert.equal(board.rows.length, TEAMS)
+  assert.deepEqual(board.rows.map((r: { rank: number }) => r.rank), Array.from({ length: TEAMS }, (_, i) => i + 1))
   const best = await query<{ team_id: string; best: number }>(dbSpec, "select team_id, max(score) as best from submissions where status = 'scored' group by team_id")
   assert.deepEqual(board.rows.map((r: { score: number }) => r.score), best.map((b) => Number(b.best)).sort((a, b) => b - a))
-  for (const r of board.rows) assert.equal(r.submissions, 3)
+  for (const r of board.rows) assert.equal(r.submissions, LIMIT)
   void procs
 }
 
@@ -61,7 +64,7 @@ describe('SQLite, in-process worker', () => {
   })
   after(async () => { await server?.stop() })
 
-  test('50 concurrent submissions from 10 teams, limit 3: exactly 30 accepted, each scored once, the board consistent', async () => {
+  test('50 concurrent submissions from 10 teams, limit 2: exactly 20 accepted, each scored once, the board consistent', async () => {
     await concurrentSubmissions(dbFile, [server], new Api(server.url))
   })
 
@@ -103,10 +106,10 @@ describe('PostgreSQL, `dataperf worker` processes', () => {
   })
   after(async () => { await Promise.all([server, ...workers].map((p) => p?.stop())) })
 
-  test('two workers share the queue: 50 concurrent submissions, limit 3, exactly 30 accepted, no job taken twice', { skip }, async () => {
+  test('two workers share the queue: 50 concurrent submissions, limit 2, exactly 20 accepted, no job taken twice', { skip }, async () => {
     await concurrentSubmissions(pgUrl!, workers, new Api(server.url))
     const done = await query<{ id: string; jobs_done: number }>(pgUrl!, 'select id, jobs_done from workers')
-    assert.equal(done.reduce((s, w) => s + Number(w.jobs_done), 0), 30)
+    assert.equal(done.reduce((s, w) => s + Number(w.jobs_done), 0), ACCEPTED)
   })
 
   test('a worker killed with SIGKILL mid-job loses its lease; another finishes the job with exactly one score', { skip }, async () => {

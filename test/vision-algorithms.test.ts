@@ -18,11 +18,19 @@ let setup: VisionSetup
 let poolIds: Set<string>
 let work: string
 const meanF1 = new Map<string, number>()
+const firstRuns = new Map<string, ReturnType<typeof runVisionSelection>>()
+
+/** Each algorithm's selection per task at budget 300, seed 0, made once and shared by both tests (a fresh run checks determinism). */
+function selection(algorithm: string, task: string): ReturnType<typeof runVisionSelection> {
+  const key = `${algorithm}/${task}`
+  if (!firstRuns.has(key)) firstRuns.set(key, runVisionSelection(setup, algorithm, task, 300, 0))
+  return firstRuns.get(key)!
+}
 
 async function score(algorithm: string): Promise<number> {
   const tasks = await Promise.all(setup.tasks.map(async (t) => {
     const csv = join(work, `${algorithm}-${t.name}.csv`)
-    writeTrainingCsv(csv, await runVisionSelection(setup, algorithm, t.name, 300, 0))
+    writeTrainingCsv(csv, await selection(algorithm, t.name))
     return { ...t, trainCsv: csv }
   }))
   const results = await evaluateVision({ ...setup, tasks })
@@ -42,7 +50,7 @@ before(async () => {
 for (const algorithm of Object.keys(VISION_SELECTORS)) {
   test(`${algorithm}: valid, within the budget, deterministic by seed`, async () => {
     for (const task of setup.tasks.map((t) => t.name)) {
-      const set = await runVisionSelection(setup, algorithm, task, 300, 0)
+      const set = await selection(algorithm, task)
       assert.ok(set.ids.length <= 300 && set.ids.length > 20, `${task}: ${set.ids.length} rows`)
       assert.equal(new Set(set.ids).size, set.ids.length, 'no duplicate IDs')
       assert.ok(set.ids.every((id) => poolIds.has(id)), 'pool IDs only')
