@@ -17,6 +17,13 @@ export { parseTrainingSet, readTrainingSet, type TrainingSet } from './training-
  * `budget` rows, every ID in the pool). `name` names the algorithm (a plugin's file) in errors.
  */
 export async function validateSelected(value: unknown, name: string, pool: ParquetFile, budget: number): Promise<TrainingSet> {
+  const set = checkSelectedRows(value, name, budget)
+  await matchPool(pool, [set])
+  return set
+}
+
+/** validateSelected without the pool: the shape and the row rules (an algorithm's own output, before any pool lookup). */
+export function checkSelectedRows(value: unknown, name: string, budget: number): TrainingSet {
   const v = value as { ids?: unknown; labels?: unknown } | null | undefined
   const expected = 'expected { ids: string[], labels: number[] } (labels 0 or 1, one per ID)'
   if (typeof v !== 'object' || v === null || !Array.isArray(v.ids) || !(Array.isArray(v.labels) || ArrayBuffer.isView(v.labels))) {
@@ -26,9 +33,7 @@ export async function validateSelected(value: unknown, name: string, pool: Parqu
   const bad = ids.findIndex((id) => typeof id !== 'string')
   if (bad >= 0) throw new UserError(`${name}: ids[${bad}] is ${describe(ids[bad])}, expected an ImageID string`)
   if (labels.length !== ids.length) throw new UserError(`${name}: returned ${ids.length} ids but ${labels.length} labels; ${expected}`)
-  const set = trainingSetFromSelection(ids as string[], labels as ArrayLike<number>, name, budget, `the budget is ${budget} (--budget)`)
-  await matchPool(pool, [set])
-  return set
+  return trainingSetFromSelection(ids as string[], labels as ArrayLike<number>, name, budget, `the budget is ${budget} (--budget)`)
 }
 
 function describe(value: unknown): string {

@@ -7,7 +7,7 @@ import { ParquetFile } from '../../io/parquet/reader.js'
 import { weakLabelBaseline } from '../baseline.js'
 import { EMBEDDING_COLUMN, ID_COLUMN, TRAINING_SET_COLUMNS } from '../layout.js'
 import type { VisionSetup } from '../setup.js'
-import { validateSelected } from '../validate.js'
+import { checkSelectedRows, poolRowsFor } from '../validate.js'
 import { centroidSelection } from './centroid.js'
 import { consensusSelection } from './consensus.js'
 import { fpsCvSelection } from './fpscv.js'
@@ -41,7 +41,9 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
       throw new BugError(`the ${algorithm} selection failed: ${(err as Error)?.message ?? String(err)}`, algorithm, { cause: err })
     })
     // what `vision eval` would check: a built-in's invalid set is a bug in dataperf, not the user's mistake
-    await checkBuiltInResult(algorithm, () => validateSelected(set, `the ${algorithm} selection for ${task}`, pool, budget))
+    // (the pool itself, duplicates included, is the user's data: `vision eval` checks it with matchPool)
+    const rowOf = new Map(poolIds.map((id, r) => [id, r]))
+    await checkBuiltInResult(algorithm, () => poolRowsFor(checkSelectedRows(set, `the ${algorithm} selection for ${task}`, budget), rowOf, setup.embFile))
     return set
   } finally {
     await pool.close()
