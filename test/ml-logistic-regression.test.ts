@@ -2,32 +2,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fitLogisticRegression, predict, predictProba } from '../src/ml/logistic-regression.js'
-import { Rng } from '../src/ml/rng.js'
 import { runOracle } from './helpers/oracle.js'
-
-function problem(seed: number, n: number, d: number, classes: number, m: number) {
-  const rng = new Rng(seed)
-  const centers = Array.from({ length: classes }, () => Float64Array.from({ length: d }, () => Math.max(0, rng.normal())))
-  const make = (rows: number) => {
-    const X = new Float64Array(rows * d), y = new Int32Array(rows)
-    for (let i = 0; i < rows; i++) {
-      const c = i < classes ? i : rng.int(classes)
-      y[i] = c
-      for (let j = 0; j < d; j++) X[i * d + j] = Math.max(0, centers[c]![j]! + 0.8 * rng.normal())
-    }
-    return { X, y }
-  }
-  return { train: make(n), test: make(m), d }
-}
+import { classificationProblem, problemArrays } from './helpers/problems.js'
 
 test('predictions and probabilities equal sklearn LogisticRegression (binary and 6-class multinomial)', () => {
-  const cases = [problem(1, 25, 1024, 6, 300), problem(2, 60, 1024, 6, 300), problem(3, 60, 256, 3, 300), problem(4, 200, 64, 2, 300), problem(5, 12, 1024, 6, 300)]
-  const arrays: Record<string, { data: Float64Array | Int32Array; shape: number[] }> = {}
-  cases.forEach((c, k) => {
-    arrays[`X${k}`] = { data: c.train.X, shape: [c.train.y.length, c.d] }
-    arrays[`y${k}`] = { data: c.train.y, shape: [c.train.y.length] }
-    arrays[`T${k}`] = { data: c.test.X, shape: [c.test.y.length, c.d] }
-  })
+  const cases = [classificationProblem(1, 25, 1024, 6, 300, 0.8), classificationProblem(2, 60, 1024, 6, 300, 0.8), classificationProblem(3, 60, 256, 3, 300, 0.8), classificationProblem(4, 200, 64, 2, 300, 0.8), classificationProblem(5, 12, 1024, 6, 300, 0.8)]
+  const arrays = problemArrays(cases)
   const oracle = runOracle<Array<{ pred: number[]; proba: number[][] }>>(`
 from sklearn.linear_model import LogisticRegression
 out = []

@@ -15,39 +15,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fitLogisticRegression, predictProba } from '../src/ml/logistic-regression.js'
-import { Rng } from '../src/ml/rng.js'
 import { fitPlattScaling, fitSvcPairs, libsvmSeedFor, pairDecisionValues, predictionKernel, svcProbabilities } from '../src/ml/svm/svc.js'
 import { runOracle } from './helpers/oracle.js'
+import { classificationProblem, problemArrays as oracleArrays } from './helpers/problems.js'
 
 const TOL = 1e-7
-
-/** Clustered non-negative features (like the embeddings), every class present. */
-function problem(seed: number, n: number, d: number, classes: number, m: number) {
-  const rng = new Rng(seed)
-  const centers = Array.from({ length: classes }, () => Float64Array.from({ length: d }, () => Math.max(0, rng.normal())))
-  const make = (rows: number) => {
-    const X = new Float64Array(rows * d), y = new Int32Array(rows)
-    for (let i = 0; i < rows; i++) {
-      const c = i < classes ? i : rng.int(classes)
-      y[i] = c
-      for (let j = 0; j < d; j++) X[i * d + j] = Math.max(0, centers[c]![j]! + 1.2 * rng.normal())
-    }
-    return { X, y }
-  }
-  return { train: make(n), test: make(m), d }
-}
-
-type Problem = ReturnType<typeof problem>
-
-function oracleArrays(cases: Problem[]) {
-  const arrays: Record<string, { data: Float64Array | Int32Array; shape: number[] }> = {}
-  cases.forEach((c, k) => {
-    arrays[`X${k}`] = { data: c.train.X, shape: [c.train.y.length, c.d] }
-    arrays[`y${k}`] = { data: c.train.y, shape: [c.train.y.length] }
-    arrays[`T${k}`] = { data: c.test.X, shape: [c.test.y.length, c.d] }
-  })
-  return arrays
-}
 
 /** max |a - b| over paired values, relative to the largest |b| (at least 1 for probabilities' sake). */
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, scale = Math.max(1e-300, ...Array.from(b, Math.abs))): number {
@@ -60,7 +32,7 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>, scale = Math.max(1e
 test('SMO + Platt: support vectors, dual coefficients, intercepts, probA/probB and predict_proba equal sklearn SVC(probability=True)', () => {
   // (seed, training rows, features, classes, test rows, random_state): binary, 3- and 6-class as the speech leaderboards
   const settings = [[11, 24, 6, 2, 40, 0], [12, 36, 10, 3, 40, 3], [13, 60, 32, 6, 40, 7], [14, 150, 16, 3, 40, 1]] as const
-  const cases = settings.map(([seed, n, d, k, m]) => problem(seed, n, d, k, m))
+  const cases = settings.map(([seed, n, d, k, m]) => classificationProblem(seed, n, d, k, m, 1.2))
   const oracle = runOracle<Array<{ pairs: Array<Record<string, number>>; intercept: number[]; support: number[]; probA: number[]; probB: number[]; proba: number[][] }>>(`
 from sklearn.svm import SVC
 out = []
@@ -118,7 +90,7 @@ print(json.dumps(out))`, oracleArrays(cases), { random_states: settings.map((s) 
 test('L-BFGS logistic regression: coefficients, intercepts and predict_proba equal sklearn LogisticRegression(random_state=0)', () => {
   // vision's eval model (binary, 256-d, more rows than features), speech's (6 classes, 1024-d, fewer rows than features), a 3-class middle
   const settings = [[21, 300, 256, 2, 60], [22, 25, 1024, 6, 40], [23, 80, 40, 3, 40]] as const
-  const cases = settings.map(([seed, n, d, k, m]) => problem(seed, n, d, k, m))
+  const cases = settings.map(([seed, n, d, k, m]) => classificationProblem(seed, n, d, k, m, 1.2))
   const oracle = runOracle<Array<{ coef: number[][]; intercept: number[]; proba: number[][]; nIter: number }>>(`
 from sklearn.linear_model import LogisticRegression
 out = []
