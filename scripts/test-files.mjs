@@ -6,8 +6,8 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const LONGEST_FIRST = [
-  'speech-algorithms', 'speech-parity', 'vision-select', 'server-queue', 'speech-cli', 'challenge-pack',
-  'speech-errors', 'sweep', 'vision-algorithms', 'server-api', 'vision-results', 'web-pages',
+  'speech-parity', 'vision-select', 'speech-cli', 'server-queue', 'sweep', 'challenge-pack', 'speech-errors',
+  'web-pages', 'vision-algorithms', 'vision-eval-errors', 'compare', 'vision-results', 'server-api',
 ]
 
 const all = readdirSync('dist/test', { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).map((f) => join('dist/test', f)).sort()
