@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as zlib from 'node:zlib'
+import semver from 'semver'
 
 const root = join(import.meta.dirname, '..', '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -28,6 +29,15 @@ test('hyparquet is pinned exactly: io/parquet/reader.ts imports its internal mod
 test('engines names the Node the code needs (zlib.crc32 arrived in 20.15)', () => {
   assert.equal(pkg.engines.node, '>=20.15')
   assert.equal(typeof (zlib as { crc32?: unknown }).crc32, 'function')
+})
+
+test('every runtime dependency in the lockfile admits the Node that engines names (npm ci warns EBADENGINE otherwise)', () => {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[] }> }
+  const oldest = semver.minVersion(pkg.engines.node)!.version
+  const refused = Object.entries(lock.packages)
+    .filter(([path, p]) => path !== '' && !p.dev && p.engines && !Array.isArray(p.engines) && p.engines.node && !semver.satisfies(oldest, p.engines.node))
+    .map(([path, p]) => `${path.replace(/^.*node_modules\//, '')} (${(p.engines as { node: string }).node})`)
+  assert.deepEqual(refused, [], `runtime dependencies that refuse Node ${oldest}`)
 })
 
 test('the code builds strict with noUncheckedIndexedAccess (an index may be undefined and must be checked)', () => {
