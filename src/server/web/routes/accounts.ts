@@ -44,6 +44,9 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
 
   const statusOf = (err: unknown) => (err as { status?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 400
 
+  // both forms: over the limit, the page is shown again with the limit's sentence (not a JSON 429)
+  const limitedForm = { ...rateLimit, errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) => Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }) }
+
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (req, reply) => {
     if (req.user) return reply.redirect(safeNext(req.query.next), 303)
     return show(req, reply, 'login', {}, {}, 200, req.query.next)
@@ -52,7 +55,7 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
 
   app.post<{ Body: Form; Querystring: { next?: string } }>('/login', {
     schema: { hide: true },
-    config: { rateLimit: { ...rateLimit, errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) => Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }) } },
+    config: { rateLimit: limitedForm },
     errorHandler: (err, req, reply) => { void show(req, reply, 'login', (req.body ?? {}) as Form, errorsOf(err), statusOf(err)) },
   }, async (req, reply) => {
     const form = req.body ?? {}
@@ -67,7 +70,7 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
 
   app.post<{ Body: Form }>('/signup', {
     schema: { hide: true },
-    config: { rateLimit: { ...rateLimit, errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) => Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }) } },
+    config: { rateLimit: limitedForm },
     errorHandler: (err, req, reply) => { void show(req, reply, 'signup', (req.body ?? {}) as Form, errorsOf(err), statusOf(err)) },
   }, async (req, reply) => {
     const form = req.body ?? {}
