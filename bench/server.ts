@@ -6,7 +6,7 @@
  *    (the same 24 speech submissions, official 10-seed config, each run on a fresh database).
  * PostgreSQL: $DATAPERF_TEST_PG_URL, else a throwaway cluster from scripts/test-postgres.sh.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -19,10 +19,10 @@ import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { generateSpeechBenchmark, SPEECH_LAYOUT } from '../src/synth/speech.js'
 import { openDb } from '../src/server/db/open.js'
 import { newId } from '../src/server/services/secrets.js'
+import { createDatabase, startProc, type Proc } from '../test/helpers/server.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..')
-const cli = join(repo, 'bin/dataperf.js')
 const work = mkdtempSync(join(tmpdir(), 'dataperf-bench-server-'))
 const children: ChildProcess[] = []
 let pgCluster: string | undefined
@@ -33,20 +33,11 @@ function cleanup(): void {
   rmSync(work, { recursive: true, force: true })
 }
 
-function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.push(child)
-    let out = ''
-    const on = (d: Buffer) => {
-      out += d
-      const m = /listening on (http:\/\/\S+)|dataperf worker: /.exec(out)
-      if (m) resolve({ url: m[1] ?? '', child })
-    }
-    child.stdout!.on('data', on)
-    child.stderr!.on('data', on)
-    child.on('exit', (code) => reject(new Error(`dataperf ${args[0]} exited ${code}: ${out}`)))
-  })
+/** `dataperf ARGS` in the work folder, killed at cleanup if still running */
+async function start(args: string[]): Promise<Proc> {
+  const proc = await startProc(args, work)
+  children.push(proc.child)
+  return proc
 }
 
 function rssMiB(pid: number): { rss: number; peak: number } {
@@ -119,19 +110,8 @@ function selections(count: number): Buffer[] {
   })
 }
 
-async function freshDatabase(base: string): Promise<string> {
-  const name = `bench_${newId('').slice(1, 13)}`
-  const c = new pg.Client({ connectionString: base })
-  await c.connect()
-  await c.query(`create database ${name}`)
-  await c.end()
-  const u = new URL(base)
-  u.pathname = `/${name}`
-  return u.toString()
-}
-
 async function workersBench(base: string, workers: number, files: Buffer[]): Promise<number> {
-  const dbUrl = await freshDatabase(base)
+  const dbUrl = await createDatabase(base, 'bench')
   const server = await start(['serve', '--challenge', challenge, '--db', dbUrl, '--state', join(work, 'state'), '--port', '0', '--workers', '0', '--login-limit', '1000', '--submit-limit', '1000'])
   const api = `${server.url}/api/v1`
   const post = (path: string, json: unknown, token?: string) => fetch(`${api}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(json) }).then((r) => r.json() as Promise<any>)

@@ -105,7 +105,12 @@ export async function freshPostgres(): Promise<string | undefined> {
     if (process.env['CI'] === 'true') throw new Error('DATAPERF_TEST_PG_URL is not set: .ci/run starts a PostgreSQL cluster for the server tests')
     return undefined
   }
-  const name = `dataperf_test_${randomBytes(6).toString('hex')}`
+  return createDatabase(base, 'dataperf_test')
+}
+
+/** A new, empty database `<prefix>_<random>` on the cluster at `base`; its URL. */
+export async function createDatabase(base: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`
   const client = new pg.Client({ connectionString: base })
   await client.connect()
   await client.query(`create database ${name}`)
