@@ -10,23 +10,26 @@ export interface BinaryMetrics {
   f1: number
 }
 
-/** accuracy_score, recall_score, precision_score, f1_score with pos_label=1 on 0/1 labels. */
-export function binaryMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): BinaryMetrics {
+/** The confusion counts of 0/1 labels (1 is the positive class). */
+export interface ConfusionCounts { tp: number; fp: number; fn: number; tn: number }
+
+export function confusionCounts(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): ConfusionCounts {
   if (yTrue.length !== yPred.length) throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
-  let tp = 0, fp = 0, fn = 0, correct = 0
+  const c = { tp: 0, fp: 0, fn: 0, tn: 0 }
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i] === 1, p = yPred[i] === 1
-    if (t === p) correct++
-    if (t && p) tp++
-    else if (!t && p) fp++
-    else if (t && !p) fn++
+    if (t) { if (p) c.tp++; else c.fn++ } else if (p) c.fp++; else c.tn++
   }
-  const precision = tp + fp === 0 ? 0 : tp / (tp + fp)
-  const recall = tp + fn === 0 ? 0 : tp / (tp + fn)
+  return c
+}
+
+/** accuracy_score, recall_score, precision_score, f1_score with pos_label=1 on 0/1 labels. */
+export function binaryMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): BinaryMetrics {
+  const { tp, fp, fn, tn } = confusionCounts(yTrue, yPred)
   return {
-    accuracy: yTrue.length === 0 ? 0 : correct / yTrue.length,
-    recall,
-    precision,
+    accuracy: yTrue.length === 0 ? 0 : (tp + tn) / yTrue.length,
+    recall: tp + fn === 0 ? 0 : tp / (tp + fn),
+    precision: tp + fp === 0 ? 0 : tp / (tp + fp),
     f1: fScore(tp, fp, fn),
   }
 }

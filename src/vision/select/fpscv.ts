@@ -9,11 +9,11 @@
  * outer loop, which only estimates the chosen set's score; the selection does not need it.)
  *
  * `fpsCrossValidation` is exported so that consensus starts from exactly this choice (same FPS
- * points, same folds) and can score its additions on the same held-out images.
+ * points, same first split) and reuses its fold counts.
  */
 import { farthestPointSampling } from '../../ml/fps.js'
 import { predict } from '../../ml/logistic-regression.js'
-import { fScore } from '../../ml/metrics.js'
+import { confusionCounts, fScore, type ConfusionCounts } from '../../ml/metrics.js'
 import { fitOnRows, selectionInputs, toLabelledIds } from './labelled-pool.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
@@ -30,20 +30,19 @@ type Inputs = Awaited<ReturnType<typeof selectionInputs>>
 export const FPS_CHOICES: readonly FpsChoice[] = NEGATIVE_SHARES.flatMap((negativeShare) => [true, false].map((humanNegatives) => ({ negativeShare, humanNegatives })))
 
 /** a model's outcome on a held-out fold */
-export interface FoldCounts { tp: number; fp: number; fn: number; tn: number }
+export type FoldCounts = ConfusionCounts
 
 export interface FpsCrossValidation {
   best: FpsChoice
   /** counts[c][f]: FPS_CHOICES[c]'s outcome on fold f */
   counts: FoldCounts[][]
-  folds: Fold[]
   /** the known positives in the (shuffled) order the sets take them */
   positives: number[]
   /**
    * A core set: positives (at most half the budget), the human negatives if the choice takes them,
-   * `extraNegatives` (none for fpscv itself), then the choice's share of the rest as FPS negatives.
+   * then the choice's share of the rest as FPS negatives.
    */
-  build: (choice: FpsChoice, pos: readonly number[], humanNeg: readonly number[], extraNegatives?: readonly number[]) => Map<number, number>
+  build: (choice: FpsChoice, pos: readonly number[], humanNeg: readonly number[]) => Map<number, number>
 }
 
 export async function fpsCvSelection(ctx: SelectionContext): Promise<LabelledIds> {
@@ -61,11 +60,10 @@ export async function fpsCrossValidation(ctx: SelectionContext, { n, d, rng, kno
   const fpsNegatives = fps.filter((r) => !positiveSet.has(r))
   const positives = [...known.positives]
   rng.shuffle(positives)
-  const build = (choice: FpsChoice, pos: readonly number[], humanNeg: readonly number[], extraNegatives: readonly number[] = []): Map<number, number> => {
+  const build = (choice: FpsChoice, pos: readonly number[], humanNeg: readonly number[]): Map<number, number> => {
     const chosen = new Map<number, number>()
     for (const r of pos.slice(0, Math.floor(ctx.budget / 2))) chosen.set(r, 1)
     if (choice.humanNegatives) for (const r of humanNeg) { if (chosen.size >= ctx.budget) break; if (!chosen.has(r)) chosen.set(r, 0) }
-    for (const r of extraNegatives) { if (chosen.size >= ctx.budget) break; if (!chosen.has(r)) chosen.set(r, 0) }
     const fpsCount = Math.round((ctx.budget - chosen.size) * choice.negativeShare)
     let added = 0
     for (const r of fpsNegatives) { if (added >= fpsCount || chosen.size >= ctx.budget) break; if (!chosen.has(r)) { chosen.set(r, 0); added++ } }
@@ -83,13 +81,13 @@ export async function fpsCrossValidation(ctx: SelectionContext, { n, d, rng, kno
     ctx.onProgress?.('cross-validating core sets', c + 1, FPS_CHOICES.length)
     return perFold
   })
-  return { best, counts, folds, positives, build }
+  return { best, counts, positives, build }
 }
 
 /** The set a choice builds without the fold's images (FPS points in the fold are dropped too). */
-export function heldOut(build: FpsCrossValidation['build'], choice: FpsChoice, positives: readonly number[], negatives: readonly number[], test: Fold, extraNegatives: readonly number[] = []): Map<number, number> {
+export function heldOut(build: FpsCrossValidation['build'], choice: FpsChoice, positives: readonly number[], negatives: readonly number[], test: Fold): Map<number, number> {
   const testRows = new Set(test.map(([r]) => r))
-  const chosen = build(choice, positives.filter((r) => !testRows.has(r)), negatives.filter((r) => !testRows.has(r)), extraNegatives.filter((r) => !testRows.has(r)))
+  const chosen = build(choice, positives.filter((r) => !testRows.has(r)), negatives.filter((r) => !testRows.has(r)))
   for (const r of testRows) chosen.delete(r)
   return chosen
 }
@@ -101,9 +99,7 @@ export function foldCounts(pool: Float32Array | Float64Array, d: number, chosen:
   const predicted = test.length === 0 || positives.length === 0 || negatives.length === 0
     ? new Int32Array(test.length)
     : predict(fitOnRows(pool, d, positives, negatives), pool, pool.length / d, Int32Array.from(test, ([r]) => r))
-  const c = { tp: 0, fp: 0, fn: 0, tn: 0 }
-  test.forEach(([, label], i) => { if (label === 1) { if (predicted[i] === 1) c.tp++; else c.fn++ } else if (predicted[i] === 1) c.fp++; else c.tn++ })
-  return c
+  return confusionCounts(Int32Array.from(test, ([, label]) => label), predicted)
 }
 
 /** F1 from a fold's counts, as scikit-learn computes it */
