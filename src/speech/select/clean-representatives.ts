@@ -11,8 +11,9 @@
  *   better at the larger cap.
  * Each candidate is built from the training clips outside a held-out fold and scored with the
  * official soft-voting SVC + LR (macro F1) on that fold; folds hold out whole nontarget keywords,
- * as the eval set's nontargets are unseen keywords. The candidate with the best mean over the
- * folds is then built from all clips. Nothing is tuned to a generator: the choice is made on each
+ * as the eval set's nontargets are unseen keywords. Representatives (coreset's set) are built from
+ * all clips unless another candidate's mean beats theirs by more than the noise between folds
+ * (see preferredCandidate); then that one is. Nothing is tuned to a generator: the choice is made on each
  * pool's own clips.
  * Left out after trials on development seeds (41-43): random draws per class (their held-out
  * score is one draw's luck and the set built is another draw, so they were picked by chance and
