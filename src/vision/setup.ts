@@ -82,3 +82,8 @@ export function resultsDirNote(setup: VisionSetup): string | undefined {
   if (isInside(setup.resultsDir, setup.dataDir)) return undefined
   return `Results go to ${setup.resultsDir} (results_dir in ${setup.setupPath} points outside the data folder ${setup.dataDir})`
 }
+
+/** Refuses a task name the setup does not list (`select --task`), naming the tasks it does. */
+export function requireTask(setup: VisionSetup, task: string): void {
+  if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
+}

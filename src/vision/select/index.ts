@@ -6,7 +6,7 @@ import { VERSION } from '../../version.js'
 import { ParquetFile } from '../../io/parquet/reader.js'
 import { weakLabelBaseline } from '../baseline.js'
 import { EMBEDDING_COLUMN, ID_COLUMN, TRAINING_SET_COLUMNS } from '../layout.js'
-import type { VisionSetup } from '../setup.js'
+import { requireTask, type VisionSetup } from '../setup.js'
 import { checkSelectedRows, poolRowsFor } from '../validate.js'
 import { centroidSelection } from './centroid.js'
 import { consensusSelection } from './consensus.js'
@@ -27,7 +27,7 @@ export const VISION_SELECTORS: Record<string, VisionSelector> = {
 export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number, onProgress?: SelectionContext['onProgress'], humanLabelsFile?: string): Promise<LabelledIds> {
   const selector = VISION_SELECTORS[algorithm]
   if (!selector) throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
-  if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
+  requireTask(setup, task)
   const pool = await ParquetFile.open(setup.embFile)
   try {
     const poolIds = (await pool.readScalars(ID_COLUMN)).map(String)

@@ -11,7 +11,7 @@ import { ParquetFile } from '../../io/parquet/reader.js'
 import { PLUGIN_PATH } from '../../plugins/load-module.js'
 import { runInWorker } from '../../plugins/run-in-worker.js'
 import type { HumanLabelsReport } from '../human-labels.js'
-import type { VisionSetup } from '../setup.js'
+import { requireTask, type VisionSetup } from '../setup.js'
 import { validateSelected } from '../validate.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
@@ -43,7 +43,7 @@ export function isVisionPluginPath(algorithm: string): boolean {
 export async function runVisionPlugin(setup: VisionSetup, modulePath: string, task: string, budget: number, seed: number, options: VisionPluginOptions = {}): Promise<LabelledIds> {
   const path = resolve(modulePath)
   if (!existsSync(path)) throw new UserError(`${modulePath}: selection module not found (--algorithm takes a built-in name or a path to a .ts or .js file)`)
-  if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
+  requireTask(setup, task)
   const request: VisionPluginRequest = { path, embFile: setup.embFile, dim: setup.dim, dataDir: setup.dataDir, task, budget, seed, humanLabelsFile: options.humanLabelsFile }
   const reply = await runInWorker(new URL('./plugin-worker.js', import.meta.url), request, path, options) as { set: unknown; report: HumanLabelsReport }
   const pool = await ParquetFile.open(setup.embFile)
