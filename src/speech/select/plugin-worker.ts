@@ -8,7 +8,7 @@ import { BugError, UserError } from '../../errors.js'
 import { answerParent } from '../../plugins/worker-side.js'
 import { attachAudio, loadSpeechEmbeddings } from '../embeddings.js'
 import { readSampleIdsYaml } from '../sample-ids.js'
-import { BUILT_IN_SELECTIONS, loadSelectionClass } from './load-algorithm.js'
+import { BUILT_IN_SELECTIONS, builtInName, loadSelectionClass } from './load-algorithm.js'
 import type { WorkerRequest } from './run-in-worker.js'
 
 const request = workerData as WorkerRequest
@@ -21,7 +21,7 @@ answerParent(async (onProgress) => {
   const embeddings = await loadSpeechEmbeddings(allowed, request.embeddingsDir, { idsFile: request.allowedPath })
   if (request.audioDir !== undefined) attachAudio(embeddings, request.audioDir)
   // the user's own code failing is one line naming it; a built-in's is a bug in dataperf, naming which
-  const builtIn = Object.entries(BUILT_IN_SELECTIONS).find(([, e]) => e.cls === cls)?.[0]
+  const builtIn = request.builtIn ?? builtInName(request.module)
   const failed = (err: unknown, what: string, after = '') => {
     if (err instanceof UserError) return err
     const message = `${what}: ${(err as Error)?.message ?? String(err)}${after}`
