@@ -39,6 +39,12 @@ export async function checkBuiltInResult<T>(algorithm: string, check: () => T | 
   }
 }
 
+/** An error's stack and its cause's, as text: what DATAPERF_DEBUG=1 prints (a worker thread sends it across as a string). */
+export function stackWithCause(err: unknown): string {
+  const cause = (err as Error | undefined)?.cause
+  return `${(err as Error | undefined)?.stack ?? String(err)}${cause !== undefined ? `\ncaused by: ${(cause as Error | undefined)?.stack ?? String(cause)}` : ''}`
+}
+
 /** Formats a list of offending items as "a, b, c (and 7 more; 10 in all)". */
 export function sampleList(items: readonly string[], shown = 5): string {
   const head = items.slice(0, shown).map((item) => clip(item)).join(', ')

@@ -4,7 +4,7 @@
  * algorithm's invalid result, or an exception no code foresaw): a short message saying so, naming
  * the algorithm when known, exit 70 (EX_SOFTWARE); the stack trace only under DATAPERF_DEBUG=1.
  */
-import { BugError, UserError } from '../errors.js'
+import { BugError, stackWithCause, UserError } from '../errors.js'
 import { fsError } from '../io/fs-errors.js'
 
 export const USER_ERROR_EXIT = 2
@@ -29,10 +29,6 @@ export function reportError(err: unknown, write: (text: string) => void = (t) =>
   const debug = env['DATAPERF_DEBUG'] === '1'
   write(`dataperf: internal error (a bug ${who}, not a mistake in your input): ${message}\n`
     + `dataperf: please report it with the command you ran${debug ? ' and this stack trace' : '; DATAPERF_DEBUG=1 prints the stack trace'}\n`)
-  if (debug) {
-    write(`${(err as Error | undefined)?.stack ?? String(err)}\n`)
-    const cause = (err as Error | undefined)?.cause
-    if (cause !== undefined) write(`caused by: ${(cause as Error)?.stack ?? String(cause)}\n`)
-  }
+  if (debug) write(`${stackWithCause(err)}\n`)
   return BUG_EXIT
 }

@@ -3,7 +3,7 @@
  * or (any other exception, a bug in dataperf) the error with its stack.
  */
 import { parentPort } from 'node:worker_threads'
-import { BugError, UserError } from '../errors.js'
+import { BugError, stackWithCause, UserError } from '../errors.js'
 import type { WorkerReply } from './run-in-worker.js'
 
 export type PostProgress = (stage: string, done: number, total: number) => void
@@ -23,9 +23,7 @@ export function answerParent(work: (onProgress: PostProgress) => Promise<unknown
       if (err instanceof UserError) post({ kind: 'error', message: err.message })
       else {
         // the stack (and its cause's) crosses the thread as text, for DATAPERF_DEBUG=1
-        const cause = (err as Error)?.cause as Error | undefined
-        const stack = `${(err as Error)?.stack ?? String(err)}${cause !== undefined ? `\ncaused by: ${cause?.stack ?? String(cause)}` : ''}`
-        post({ kind: 'bug', message: (err as Error)?.message ?? String(err), stack, algorithm: err instanceof BugError ? err.algorithm : undefined })
+        post({ kind: 'bug', message: (err as Error)?.message ?? String(err), stack: stackWithCause(err), algorithm: err instanceof BugError ? err.algorithm : undefined })
       }
     },
   )
