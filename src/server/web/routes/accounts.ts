@@ -44,6 +44,11 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
 
   const statusOf = (err: unknown) => (err as { status?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 400
 
+  /** logs the form's account in and sets the session cookie (throws the service's error on a bad password) */
+  const startSession = async (reply: FastifyReply, form: Form) => {
+    const { sessionToken, expiresAt } = await logIn(ctx, form.email ?? '', form.password ?? '')
+    reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', expires: expiresAt })
+  }
   // both forms: over the limit, the page is shown again with the limit's sentence (not a JSON 429)
   const limitedForm = { ...rateLimit, errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) => Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }) }
 
@@ -60,8 +65,7 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
   }, async (req, reply) => {
     const form = req.body ?? {}
     try {
-      const { sessionToken, expiresAt } = await logIn(ctx, form.email ?? '', form.password ?? '')
-      reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', expires: expiresAt })
+      await startSession(reply, form)
       return web.redirect(reply, safeNext(req.query.next))
     } catch (err) {
       return show(req, reply, 'login', form, errorsOf(err), statusOf(err), req.query.next)
@@ -76,8 +80,7 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
     const form = req.body ?? {}
     try {
       await signUp(ctx, { email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', inviteCode: form.invite_code || undefined })
-      const { sessionToken, expiresAt } = await logIn(ctx, form.email ?? '', form.password ?? '')
-      reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', expires: expiresAt })
+      await startSession(reply, form)
       return web.redirect(reply, '/team', { kind: 'ok', text: 'Welcome! Create a team, or join one with the code a member gives you.' })
     } catch (err) {
       return show(req, reply, 'signup', form, errorsOf(err), statusOf(err))
