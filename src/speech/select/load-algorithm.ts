@@ -12,6 +12,7 @@ import { BaselineSelection } from './baseline.js'
 import { CleanRepresentativesSelection } from './clean-representatives.js'
 import { CleanlabSelection } from './cleanlab.js'
 import { CoresetSelection } from './coreset.js'
+import { KernelHerdingSelection } from './kernel-herding.js'
 import { RandomSelection } from './random.js'
 import type { SelectionClass } from './types.js'
 
@@ -21,6 +22,7 @@ export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: st
   cleanlab: { module: 'selection.implementations.cleanlab_selection', className: 'CleanlabSelection', cls: CleanlabSelection },
   coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
   'clean-representatives': { module: 'clean-representatives', className: 'CleanRepresentativesSelection', cls: CleanRepresentativesSelection },
+  'kernel-herding': { module: 'kernel-herding', className: 'KernelHerdingSelection', cls: KernelHerdingSelection },
 }
 
 /** The built-in a config's module names (short or official dotted name), if any. */

@@ -1,0 +1,75 @@
+/**
+ * Kernel herding (Chen, Welling and Smola 2010) inside one set of rows: greedily pick the rows
+ * whose empirical distribution is closest, in maximum mean discrepancy under a Gaussian kernel,
+ * to the distribution of all the rows. The first pick is the row of highest kernel density (a
+ * centre, as facility location's first pick); later picks trade density against closeness to
+ * what was already picked, so a small set follows the rows' spread instead of piling up in the
+ * densest region. With RBF kernels k(x, x) = 1, so the greedy step that minimises MMD^2 of the
+ * picked set plus one row is: argmax_j mean_i k(j, i) - sum_{s picked} k(j, s) / (t + 1).
+ */
+import { squaredDistance } from './random-projection.js'
+import { rbf } from './svm/rbf-kernel.js'
+
+/**
+ * The kernel width the official SVC uses, gamma='scale': 1 / (d * Var(X)), the variance over every
+ * entry of the row-major n x d matrix. Taking the SVC's own rule means the herded set matches the
+ * class's distribution at the resolution at which the scoring model sees it.
+ */
+export function gammaScale(X: Float32Array | Float64Array, n: number, d: number, rows?: number[]): number {
+  const list = rows ?? Array.from({ length: n }, (_, i) => i)
+  let sum = 0, sumSq = 0
+  for (const r of list) for (let j = 0; j < d; j++) { const v = X[r * d + j]!; sum += v; sumSq += v * v }
+  const count = list.length * d
+  const mean = sum / count
+  const variance = sumSq / count - mean * mean
+  return variance > 0 ? 1 / (d * variance) : 1
+}
+
+/**
+ * `count` of `rows` (pool rows of the row-major matrix F with k columns) chosen by kernel herding
+ * with kernel exp(-gamma |a - b|^2); pool rows out, in pick order (all rows when count >= rows).
+ * `weights` (one per row, summing to 1; uniform when left out) define the distribution to match.
+ * Ties go to the earlier row, so the result is deterministic.
+ */
+export function kernelHerding(F: Float32Array, k: number, rows: number[], count: number, gamma: number, weights?: Float64Array): number[] {
+  const m = rows.length
+  if (count >= m) return [...rows]
+  const K = new Float64Array(m * m)
+  for (let a = 0; a < m; a++) {
+    K[a * m + a] = 1
+    for (let b = a + 1; b < m; b++) {
+      const v = rbf(squaredDistance(F, rows[a]!, F, rows[b]!, k), gamma)
+      K[a * m + b] = v
+      K[b * m + a] = v
+    }
+  }
+  const density = new Float64Array(m)
+  for (let a = 0; a < m; a++) {
+    let s = 0
+    for (let b = 0; b < m; b++) s += K[a * m + b]! * (weights ? weights[b]! : 1 / m)
+    density[a] = s
+  }
+  const pulled = new Float64Array(m) // sum of kernel values to the rows picked so far
+  const taken = new Uint8Array(m)
+  const chosen: number[] = []
+  while (chosen.length < count) {
+    const t = chosen.length
+    let best = -1, bestValue = -Infinity
+    for (let j = 0; j < m; j++) {
+      if (taken[j]) continue
+      const v = density[j]! - pulled[j]! / (t + 1)
+      if (v > bestValue) { bestValue = v; best = j }
+    }
+    taken[best] = 1
+    chosen.push(best)
+    for (let j = 0; j < m; j++) pulled[j]! += K[j * m + best]!
+  }
+  return chosen.map((i) => rows[i]!)
+}
+
+/** MMD^2 between the rows `picked` and all `rows` under exp(-gamma d^2) (for tests and reports). */
+export function squaredMmd(F: Float32Array, k: number, rows: number[], picked: number[], gamma: number): number {
+  const kernel = (a: number, b: number) => rbf(squaredDistance(F, a, F, b, k), gamma)
+  const mean = (A: number[], B: number[]) => { let s = 0; for (const a of A) for (const b of B) s += kernel(a, b); return s / (A.length * B.length) }
+  return mean(picked, picked) - 2 * mean(picked, rows) + mean(rows, rows)
+}
