@@ -55,6 +55,33 @@ test("team B cannot read team A's submission, its files, its manifest, its event
   assert.equal((await api.call('GET', 'me', { token: a.token })).status, 200, "A's token still works")
 })
 
+test("team invitations: listed to members without their codes, hidden from and not withdrawable by another team; a withdrawn or used code no longer joins", async () => {
+  const made = await api.call('POST', `teams/${a.teamId}/invites`, { token: a.token })
+  assert.equal(made.status, 201)
+  const second = await api.call('POST', `teams/${a.teamId}/invites`, { token: a.token })
+  const listed = await api.call('GET', `teams/${a.teamId}/invites`, { token: a.token })
+  assert.equal(listed.status, 200)
+  assert.equal(listed.body.invites.length, 2)
+  assert.ok(!JSON.stringify(listed.body).includes(made.body.code) && !JSON.stringify(listed.body).includes(second.body.code), 'the list shows no code')
+  assert.equal(listed.body.invites[0].created_by, 'a')
+  assert.equal(listed.body.invites[0].expires_at, second.body.expires_at, 'newest first')
+  // another team neither sees nor withdraws them
+  assert.equal((await api.call('GET', `teams/${a.teamId}/invites`, { token: b.token })).status, 403)
+  assert.equal((await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[1].id}`, { token: b.token })).status, 403)
+  assert.equal((await api.call('DELETE', `teams/${b.teamId}/invites/${listed.body.invites[1].id}`, { token: b.token })).status, 404, "B's own team has no such invitation")
+  // withdrawn: the code no longer joins, and it leaves the list
+  assert.equal((await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[1].id}`, { token: a.token })).status, 200)
+  const c = await api.participant('c@example.org')
+  const refused = await api.call('POST', 'teams/join', { token: c.token, json: { code: made.body.code } })
+  assert.equal(refused.status, 403)
+  assert.match(refused.body.error.message, /unknown, used or expired/)
+  // used: the other code joins once, then leaves the list
+  assert.equal((await api.call('POST', 'teams/join', { token: c.token, json: { code: second.body.code } })).status, 200)
+  assert.equal((await api.call('GET', `teams/${a.teamId}/invites`, { token: a.token })).body.invites.length, 0)
+  assert.equal((await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[0].id}`, { token: a.token })).status, 404, 'a used invitation cannot be withdrawn')
+  assert.equal((await api.call('POST', 'teams/leave', { token: c.token })).status, 200)
+})
+
 test('no URL reaches challenge data: paths, traversal, encoded slashes and dots', async () => {
   const secret = readFileSync(join(challenge, 'speech/data/dataperf_en_data/eval.yaml'), 'utf8').split('\n').find((l) => l.includes('.wav'))!.trim().replace(/^- /, '')
   const paths = [

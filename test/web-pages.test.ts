@@ -111,6 +111,18 @@ test('a participant signs up, creates a team and an API token in the browser; th
   const again = await go(alice, '/team')
   assert.equal(await again.getByLabel('Token', { exact: true }).count(), 0)
   assert.equal(await again.getByRole('button', { name: 'Revoke token laptop' }).count(), 1)
+  // An invitation code is shown once too; the page then lists the open invitation, which can be withdrawn.
+  await again.getByRole('button', { name: 'Create an invitation code' }).click()
+  const code = await again.locator('code.secret').innerText()
+  assert.match(code, /\S{20,}/)
+  const listed = await go(alice, '/team')
+  assert.equal(await listed.getByText(code).count(), 0)
+  assert.match(await listed.locator('ul.invites li').innerText(), /Created by Alice/)
+  listed.once('dialog', (d) => void d.accept())
+  await listed.getByRole('button', { name: 'Withdraw' }).click()
+  await listed.getByText('Invitation withdrawn').waitFor()
+  assert.equal(await listed.locator('ul.invites li').count(), 0)
+  assert.equal(await listed.getByText('No open invitations.').count(), 1)
 
   const stranger = await visitor()
   const login = await go(stranger, '/login')

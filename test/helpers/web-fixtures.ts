@@ -81,7 +81,7 @@ export function submissionView(over: Partial<SubmissionView> = {}): SubmissionVi
 export function teamView(over: Partial<TeamView> = {}): TeamView {
   return {
     team: { id: 't1', name: 'Lovelace Lab', members: [{ name: 'Ada', email: 'ada@example.org' }, { name: 'Charles', email: 'charles@example.org' }] },
-    invites: [{ code: 'INV-1234', createdAt: day(2) }],
+    invites: [{ id: 'a1b2c3', createdBy: 'Alice', createdAt: day(2), expiresAt: day(9) }],
     tokens: [{ id: 'k1', name: 'laptop', createdAt: day(2), lastUsedAt: day(5) }],
     submissions: [
       { id: 's4', board: 'en-25', method: 'cleanlab + k-medoids', status: 'scored', score: 0.41234567, submittedAt: day(5, 10) },

@@ -1,6 +1,6 @@
 /**
  * Teams: a user belongs to at most one team; a member invites others with a single-use code
- * (valid 7 days, kept hashed); leaving the last member leaves the team and its submissions.
+ * (valid 7 days, kept hashed; open ones are listed by hash and can be withdrawn); leaving the last member leaves the team and its submissions.
  */
 import { isUniqueViolation } from '../db/open.js'
 import type { User } from './accounts.js'
@@ -69,6 +69,27 @@ export async function createTeamInvite(ctx: ServerContext, user: User, teamId: s
   const expiresAt = iso(new Date(now.getTime() + INVITE_TTL_MS))
   await ctx.db.kysely.insertInto('team_invites').values({ code_hash: sha256Hex(code), team_id: teamId, created_by: user.id, created_at: iso(now), expires_at: expiresAt, used_by: null }).execute()
   return { code, expiresAt }
+}
+
+/** An open invitation: not used, not expired. Its code is kept only hashed, so the list names it by that hash. */
+export interface OpenTeamInvite { id: string; createdBy: string; createdAt: string; expiresAt: string }
+
+/** The team's open invitations, newest first (members only). */
+export async function openTeamInvites(ctx: ServerContext, user: User, teamId: string): Promise<OpenTeamInvite[]> {
+  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden('only members of a team can see its invitations')
+  const rows = await ctx.db.kysely.selectFrom('team_invites').innerJoin('users', 'users.id', 'team_invites.created_by')
+    .select(['team_invites.code_hash', 'users.name', 'team_invites.created_at', 'team_invites.expires_at'])
+    .where('team_invites.team_id', '=', teamId).where('team_invites.used_by', 'is', null).where('team_invites.expires_at', '>', iso(ctx.now()))
+    .orderBy('team_invites.created_at', 'desc').execute()
+  return rows.map((r) => ({ id: r.code_hash, createdBy: r.name, createdAt: r.created_at, expiresAt: r.expires_at }))
+}
+
+/** Withdraws an open invitation of the caller's team, so its code no longer joins. */
+export async function revokeTeamInvite(ctx: ServerContext, user: User, teamId: string, inviteId: string): Promise<void> {
+  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden('only members of a team can withdraw its invitations')
+  const deleted = await ctx.db.kysely.deleteFrom('team_invites')
+    .where('code_hash', '=', inviteId).where('team_id', '=', teamId).where('used_by', 'is', null).executeTakeFirst()
+  if (Number(deleted.numDeletedRows) !== 1) throw new ServiceError(404, 'invite_not_found', 'no open invitation of your team has that id (it was used, withdrawn or never existed)')
 }
 
 export async function joinTeam(ctx: ServerContext, user: User, code: string): Promise<Team> {

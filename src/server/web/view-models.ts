@@ -160,7 +160,8 @@ export interface SubmissionRowView {
 
 export interface TeamView {
   team?: { id: string; name: string; members: { name: string; email: string }[] }
-  invites: { code: string; createdAt: Date }[]
+  /** open invitations: their codes were shown once, so they are named by creator and dates */
+  invites: { id: string; createdBy: string; createdAt: Date; expiresAt: Date }[]
   /** An invitation code just created, shown once. */
   newInviteCode?: string
   tokens: { id: string; name: string; createdAt: Date; lastUsedAt?: Date }[]

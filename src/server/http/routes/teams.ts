@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { createTeam, createTeamInvite, joinTeam, leaveTeam, myTeam } from '../../services/teams.js'
+import { createTeam, createTeamInvite, joinTeam, leaveTeam, myTeam, openTeamInvites, revokeTeamInvite } from '../../services/teams.js'
 import { listTeamSubmissions } from '../../services/submissions.js'
 import { requireAuth } from '../auth.js'
 import type { RouteDeps } from '../app.js'
@@ -20,6 +20,17 @@ export function teamRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
   }, async (req, reply) => {
     const invite = await createTeamInvite(ctx, requireAuth(req), req.params.id)
     return reply.status(201).send({ code: invite.code, expires_at: invite.expiresAt })
+  })
+
+  api.get<{ Params: { id: string } }>('/teams/:id/invites', {
+    schema: { tags, summary: "Your team's open invitations (unused, unexpired), by id; their codes were shown once and are kept only hashed", params: { type: 'object', properties: { id: { type: 'string' } } } },
+  }, async (req) => ({ invites: (await openTeamInvites(ctx, requireAuth(req), req.params.id)).map((i) => ({ id: i.id, created_by: i.createdBy, created_at: i.createdAt, expires_at: i.expiresAt })) }))
+
+  api.delete<{ Params: { id: string; invite: string } }>('/teams/:id/invites/:invite', {
+    schema: { tags, summary: 'Withdraw an open invitation: its code no longer joins', params: { type: 'object', properties: { id: { type: 'string' }, invite: { type: 'string' } } } },
+  }, async (req) => {
+    await revokeTeamInvite(ctx, requireAuth(req), req.params.id, req.params.invite)
+    return { ok: true }
   })
 
   api.post<{ Body: { code: string } }>('/teams/join', {

@@ -58,7 +58,8 @@ ${t ? html`<div class="two">
 <section aria-labelledby="inv-h" class="card">
   <h2 id="inv-h">Invitations</h2>
   ${v.newInviteCode ? html`<div class="notice ok" role="status"><p>New invitation code: <code class="secret">${v.newInviteCode}</code>. Give it to the person joining; they enter it on their team page.</p></div>` : ''}
-  ${v.invites.length > 0 ? html`<ul>${v.invites.map((i) => html`<li><code>${i.code}</code> <span class="muted">created ${timeHtml(i.createdAt)}</span></li>`)}</ul>` : html`<p class="empty">No open invitations.</p>`}
+  ${v.invites.length > 0 ? html`<ul class="invites">${v.invites.map((i) => html`<li>Created by ${i.createdBy} ${timeHtml(i.createdAt)}, open until ${timeHtml(i.expiresAt)}
+    <form method="post" action="/team/invites/${encodeURIComponent(i.id)}/revoke" class="inline" data-confirm="Withdraw this invitation? Its code will no longer join the team.">${csrfField(ctx)}<button type="submit" class="link danger" aria-label="Withdraw the invitation created ${i.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC">Withdraw</button></form></li>`)}</ul>` : html`<p class="empty">No open invitations.</p>`}
   <form method="post" action="/team/invites">${csrfField(ctx)}<button type="submit">Create an invitation code</button></form>
 </section>
 </div>

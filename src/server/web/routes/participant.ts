@@ -5,7 +5,7 @@ import type { SubmittedFile } from '../../boards/index.js'
 import type { User } from '../../services/accounts.js'
 import { ServiceError } from '../../services/errors.js'
 import { getQuota, getSubmission, listTeamSubmissions, submit } from '../../services/submissions.js'
-import { createTeam, createTeamInvite, joinTeam, leaveTeam, myTeam } from '../../services/teams.js'
+import { createTeam, createTeamInvite, joinTeam, leaveTeam, myTeam, openTeamInvites, revokeTeamInvite } from '../../services/teams.js'
 import { createToken, listTokens, revokeToken } from '../../services/tokens.js'
 import { currentPhase } from '../../services/phases.js'
 import { findBoard } from '../../challenge/load.js'
@@ -127,7 +127,8 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     const quotas = team && phase ? await Promise.all(boards.map(async (b) => ({ board: b, quota: quotaView(await getQuota(ctx, user, b.id)) }))) : []
     return {
       team: team ? { id: team.id, name: team.name, members: team.members.map((m) => ({ name: m.name, email: m.email })) } : undefined,
-      invites: [], tokens: (await listTokens(ctx, user)).filter((t) => !t.revoked_at).map((t) => ({ id: t.id, name: t.name, createdAt: new Date(t.created_at), lastUsedAt: t.last_used_at ? new Date(t.last_used_at) : undefined })),
+      invites: team ? (await openTeamInvites(ctx, user, team.id)).map((i) => ({ id: i.id, createdBy: i.createdBy, createdAt: new Date(i.createdAt), expiresAt: new Date(i.expiresAt) })) : [],
+      tokens: (await listTokens(ctx, user)).filter((t) => !t.revoked_at).map((t) => ({ id: t.id, name: t.name, createdAt: new Date(t.created_at), lastUsedAt: t.last_used_at ? new Date(t.last_used_at) : undefined })),
       submissions: (await listTeamSubmissions(ctx, user)).map(submissionRowView),
       quotas, errors: {}, serverUrl: req ? web.baseUrl(req) : '', ...extra,
     }
@@ -175,6 +176,19 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     if (!team) throw new ServiceError(403, 'no_team', 'you are in no team')
     const invite = await createTeamInvite(ctx, user, team.id)
     return { extra: { newInviteCode: invite.code } }
+  })
+  app.post<{ Params: { id: string } }>('/team/invites/:id/revoke', { schema: { hide: true } }, async (req, reply) => {
+    const user = web.needUser(req, reply)
+    if (!user) return reply
+    const team = await myTeam(ctx, user)
+    if (!team) return web.redirect(reply, '/team', { kind: 'error', text: 'You are in no team.' })
+    try {
+      await revokeTeamInvite(ctx, user, team.id, req.params.id)
+    } catch (err) {
+      if (!(err instanceof ServiceError) || err.status >= 500) throw err
+      return web.redirect(reply, '/team', { kind: 'error', text: sentence(err.message) })
+    }
+    return web.redirect(reply, '/team', { kind: 'ok', text: 'Invitation withdrawn: its code no longer joins the team.' })
   })
   teamAction<{ name?: string }>('/team/tokens', 'tokenName', async (user, body) => {
     const token = await createToken(ctx, user, body.name ?? '')
