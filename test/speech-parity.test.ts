@@ -22,6 +22,7 @@ import { baselineSelect } from '../src/speech/select/baseline.js'
 import { RandomSelection } from '../src/speech/select/random.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runOracle } from './helpers/oracle.js'
+import { pickTrainingSet } from './helpers/speech-sets.js'
 
 let allowed: SampleIds
 let pool: SpeechEmbeddings
@@ -38,16 +39,7 @@ before(async () => {
   evalData = createDataset(await loadSpeechEmbeddings(evalIds, join(dataDir, 'eval_embeddings'), { idsFile: 'eval' }))
 })
 
-/** A training set of `perTarget` clips per word (a list, or one count for all) and `nontargets` clips. */
-function pick(rng: Rng, perTarget: number | number[], nontargets: number): SampleIds {
-  const targets = new Map<string, string[]>()
-  ;[...pool.targets.entries()].forEach(([word, cls], w) => {
-    const k = Array.isArray(perTarget) ? perTarget[w]! : perTarget
-    targets.set(word, Array.from(rng.sampleIndices(cls.ids.length, k), (i) => cls.ids[i]!))
-  })
-  const nt = pool.nontargets.ids
-  return { targets, nontargets: Array.from(rng.sampleIndices(nt.length, nontargets), (i) => nt[i]!) }
-}
+const pick = (rng: Rng, perTarget: number | number[], nontargets: number): SampleIds => pickTrainingSet(pool, rng, perTarget, nontargets)
 
 test('soft-voting SVC + LR: 24 training sets x 10 official seeds agree with scikit-learn', async () => {
   const rng = new Rng(2024)

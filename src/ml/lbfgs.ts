@@ -5,7 +5,10 @@
  * (ftol 1e-3, gtol 0.9, xtol 0.1, at most 20 trials), memory of 10 pairs, curvature pairs
  * skipped when s'y <= eps * (-g's), and the same stopping rules (max |g| <= pgtol, relative
  * reduction of f <= factr * eps, iteration limit). Stopping where sklearn stops, not at the
- * exact optimum, is what makes our probabilities equal to sklearn's to many digits.
+ * exact optimum, is what makes our probabilities equal to sklearn's to many digits (median 1e-7).
+ * Not to all: on ill-conditioned fits (fewer samples than features, stopping at the tolerance) the
+ * path amplifies rounding differences, ours and sklearn's alike; sklearn run with another OpenBLAS
+ * kernel moves by up to 5e-3 there (test/speech-parity-near-ties.test.ts), and so do we.
  */
 import { MoreThuente } from './line-search.js'
 
