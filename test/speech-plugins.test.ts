@@ -1,6 +1,6 @@
 /**
  * A user's selection class that misbehaves, run through the built CLI: a select() that never
- * settles, a process.exit(0), an endless loop (with --timeout), and an --outdir that cannot be
+ * settles, a process.exit(0), an endless loop (with --timeout), a throw, and an --outdir that cannot be
  * written. Each ends non-zero with one line, and no training set file is written or changed.
  */
 import { before, test } from 'node:test'
@@ -65,6 +65,11 @@ test('an endless loop is stopped by --timeout with a clear message', () => {
   expectRefused(select(plugin('loops', '    for (;;) {}'), outdir, ['--timeout', '1.5']), /the selection algorithm did not finish within --timeout 1\.5 s; stopped it, nothing written$/, outdir, stale)
   assert.ok(Date.now() - started < 60_000)
   assert.equal(runCli(['speech', 'select', '--language', 'en', '--timeout', '0'], root).code, 1) // commander: not a number of seconds > 0
+})
+
+test('a select() that throws: one line naming the module and the first line of its message, exit 2, nothing written', () => {
+  const { outdir, stale } = outdirWithStaleFile('throws')
+  expectRefused(select(plugin('throws', '    throw new RangeError("no keyword left\\nsecond line")'), outdir), /^dataperf: error: throws\.ts: the selection algorithm failed: no keyword left; nothing written$/, outdir, stale)
 })
 
 test('a well-behaved plugin still writes its set, with or without --timeout', () => {

@@ -6,6 +6,17 @@ import { parentPort } from 'node:worker_threads'
 import { BugError, stackWithCause, UserError } from '../errors.js'
 import type { WorkerReply } from './run-in-worker.js'
 
+/**
+ * A failure inside the user's own code, as the one line both tracks print: the module named, what
+ * failed, and the first line of its message (its stack is the user's, not ours). A UserError
+ * passes as it is: it already is such a line.
+ */
+export function userCodeFailed(err: unknown, module: string, what: string, after = '; nothing written'): UserError {
+  if (err instanceof UserError) return err
+  const message = String((err as Error)?.message ?? err).split('\n')[0]
+  return new UserError(`${module}: ${what}: ${message}${after}`)
+}
+
 export type PostProgress = (stage: string, done: number, total: number) => void
 
 /** `notTransferable`: the message when the result cannot be posted (functions, class instances with handles...). */

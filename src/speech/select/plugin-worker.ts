@@ -5,7 +5,7 @@
  */
 import { workerData } from 'node:worker_threads'
 import { BugError, UserError } from '../../errors.js'
-import { answerParent } from '../../plugins/worker-side.js'
+import { answerParent, userCodeFailed } from '../../plugins/worker-side.js'
 import { attachAudio, loadSpeechEmbeddings } from '../embeddings.js'
 import { readSampleIdsYaml } from '../sample-ids.js'
 import { BUILT_IN_SELECTIONS, builtInName, loadSelectionClass } from './load-algorithm.js'
@@ -20,12 +20,12 @@ answerParent(async (onProgress) => {
   const allowed = readSampleIdsYaml(request.allowedPath)
   const embeddings = await loadSpeechEmbeddings(allowed, request.embeddingsDir, { idsFile: request.allowedPath })
   if (request.audioDir !== undefined) attachAudio(embeddings, request.audioDir)
-  // the user's own code failing is one line naming it; a built-in's is a bug in dataperf, naming which
+  // the user's own code failing is one line naming its module (as for vision plugins); a built-in's is a bug in dataperf, naming which
   const builtIn = request.builtIn ?? builtInName(request.module)
   const failed = (err: unknown, what: string, after = '') => {
+    if (builtIn === undefined) return userCodeFailed(err, request.module!, what, after)
     if (err instanceof UserError) return err
-    const message = `${what}: ${(err as Error)?.message ?? String(err)}${after}`
-    return builtIn !== undefined ? new BugError(message, builtIn, { cause: err }) : new UserError(message)
+    return new BugError(`${what}: ${(err as Error)?.message ?? String(err)}${after}`, builtIn, { cause: err })
   }
   let instance: { select(): unknown }
   try {

@@ -7,7 +7,7 @@ import { workerData } from 'node:worker_threads'
 import { UserError } from '../../errors.js'
 import { ParquetFile } from '../../io/parquet/reader.js'
 import { importPluginModule } from '../../plugins/load-module.js'
-import { answerParent } from '../../plugins/worker-side.js'
+import { answerParent, userCodeFailed } from '../../plugins/worker-side.js'
 import { humanLabelsForPool } from '../human-labels.js'
 import { EMBEDDING_COLUMN, ID_COLUMN } from '../layout.js'
 import { readExampleSet } from '../metadata.js'
@@ -46,8 +46,7 @@ answerParent(async (onProgress) => {
       humanLabels: { positives: labels.positives, negatives: labels.negatives, file: labels.file ?? null }, onProgress,
     })
   } catch (err) {
-    // the user's own code failed: one line naming it, not our stack trace
-    throw new UserError(`${request.path}: the selector failed: ${String((err as Error)?.message ?? err).split('\n')[0]}; nothing written`)
+    throw userCodeFailed(err, request.path, 'the selector failed')
   }
   return { set, report }
 }, (reason) => `${request.path}: returned something that is not a training set (${reason}); nothing written`)
