@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { UserError } from '../../errors.js'
 import { importPluginModule, PLUGIN_PATH } from '../../plugins/load-module.js'
 import { BaselineSelection } from './baseline.js'
+import { BudgetSplitSelection } from './budget-split.js'
 import { CleanRepresentativesSelection } from './clean-representatives.js'
 import { CleanlabSelection } from './cleanlab.js'
 import { CoresetSelection } from './coreset.js'
@@ -23,6 +24,7 @@ export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: st
   coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
   'clean-representatives': { module: 'clean-representatives', className: 'CleanRepresentativesSelection', cls: CleanRepresentativesSelection },
   'kernel-herding': { module: 'kernel-herding', className: 'KernelHerdingSelection', cls: KernelHerdingSelection },
+  'budget-split': { module: 'budget-split', className: 'BudgetSplitSelection', cls: BudgetSplitSelection },
 }
 
 /** The built-in a config's module names (short or official dotted name), if any. */
