@@ -22,18 +22,19 @@ export function gammaScale(X: Float32Array | Float64Array, n: number, d: number,
   const count = list.length * d
   const mean = sum / count
   const variance = sumSq / count - mean * mean
+  // all entries equal: every distance is 0 and any width gives the same kernel
   return variance > 0 ? 1 / (d * variance) : 1
 }
 
 /**
  * `count` of `rows` (pool rows of the row-major matrix F with k columns) chosen by kernel herding
- * with kernel exp(-gamma |a - b|^2); pool rows out, in pick order (all rows when count >= rows).
- * `weights` (one per row, summing to 1; uniform when left out) define the distribution to match.
- * Ties go to the earlier row, so the result is deterministic.
+ * with kernel exp(-gamma |a - b|^2); pool rows out, in pick order (all rows, ordered, when count >= rows).
+ * Greedy, so the first t picks of a run are the t-pick herding set: one run serves every budget up
+ * to `count`. Ties go to the earlier row, so the result is deterministic.
  */
-export function kernelHerding(F: Float32Array, k: number, rows: number[], count: number, gamma: number, weights?: Float64Array): number[] {
+export function kernelHerding(F: Float32Array, k: number, rows: number[], count: number, gamma: number): number[] {
   const m = rows.length
-  if (count >= m) return [...rows]
+  count = Math.min(count, m)
   const K = new Float64Array(m * m)
   for (let a = 0; a < m; a++) {
     K[a * m + a] = 1
@@ -43,12 +44,8 @@ export function kernelHerding(F: Float32Array, k: number, rows: number[], count:
       K[b * m + a] = v
     }
   }
-  const density = new Float64Array(m)
-  for (let a = 0; a < m; a++) {
-    let s = 0
-    for (let b = 0; b < m; b++) s += K[a * m + b]! * (weights ? weights[b]! : 1 / m)
-    density[a] = s
-  }
+  const density = new Float64Array(m) // mean kernel value to all rows
+  for (let a = 0; a < m; a++) { let s = 0; for (let b = 0; b < m; b++) s += K[a * m + b]!; density[a] = s / m }
   const pulled = new Float64Array(m) // sum of kernel values to the rows picked so far
   const taken = new Uint8Array(m)
   const chosen: number[] = []
