@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gammaScale, kernelHerding, squaredMmd } from '../src/ml/kernel-herding.js'
+import { gammaScale, herdSubset, kernelHerding, rowKernel, squaredMmd } from '../src/ml/kernel-herding.js'
 import { Rng } from '../src/ml/rng.js'
 import { fitSoftVoting, softVotingScores } from '../src/ml/soft-voting.js'
 import { OFFICIAL_EVAL_SEEDS } from '../src/speech/config.js'
@@ -59,6 +59,9 @@ test('kernel herding: first pick is the densest row, picks follow the mixture, M
   // greedy: a smaller budget is a prefix of a larger one; a budget above the rows orders them all
   assert.deepEqual(kernelHerding(F, 2, rows, 3, gamma), picked.slice(0, 3))
   assert.deepEqual([...kernelHerding(F, 2, [3, 4, 5], 5, gamma)].sort(), [3, 4, 5])
+  // herding a subset through the whole set's kernel matrix picks what herding the subset alone does
+  const subset = rows.filter((r) => r % 3 !== 0)
+  assert.deepEqual(herdSubset(rowKernel(F, 2, rows, gamma), subset, 6), kernelHerding(F, 2, subset, 6, gamma))
 })
 
 let root: string

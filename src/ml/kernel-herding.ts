@@ -26,15 +26,11 @@ export function gammaScale(X: Float32Array | Float64Array, n: number, d: number,
   return variance > 0 ? 1 / (d * variance) : 1
 }
 
-/**
- * `count` of `rows` (pool rows of the row-major matrix F with k columns) chosen by kernel herding
- * with kernel exp(-gamma |a - b|^2); pool rows out, in pick order (all rows, ordered, when count >= rows).
- * Greedy, so the first t picks of a run are the t-pick herding set: one run serves every budget up
- * to `count`. Ties go to the earlier row, so the result is deterministic.
- */
-export function kernelHerding(F: Float32Array, k: number, rows: number[], count: number, gamma: number): number[] {
+/** The kernel matrix exp(-gamma |a - b|^2) among `rows` (pool rows of F, k columns), m x m. */
+export interface RowKernel { rows: number[]; K: Float64Array }
+
+export function rowKernel(F: Float32Array, k: number, rows: number[], gamma: number): RowKernel {
   const m = rows.length
-  count = Math.min(count, m)
   const K = new Float64Array(m * m)
   for (let a = 0; a < m; a++) {
     K[a * m + a] = 1
@@ -44,8 +40,35 @@ export function kernelHerding(F: Float32Array, k: number, rows: number[], count:
       K[b * m + a] = v
     }
   }
-  const density = new Float64Array(m) // mean kernel value to all rows
-  for (let a = 0; a < m; a++) { let s = 0; for (let b = 0; b < m; b++) s += K[a * m + b]!; density[a] = s / m }
+  return { rows, K }
+}
+
+/**
+ * `count` of `rows` (pool rows of the row-major matrix F with k columns) chosen by kernel herding
+ * with kernel exp(-gamma |a - b|^2); pool rows out, in pick order (all rows, ordered, when count >= rows).
+ * Greedy, so the first t picks of a run are the t-pick herding set: one run serves every budget up
+ * to `count`. Ties go to the earlier row, so the result is deterministic.
+ */
+export function kernelHerding(F: Float32Array, k: number, rows: number[], count: number, gamma: number): number[] {
+  return herdSubset(rowKernel(F, k, rows, gamma), rows.map((_, i) => i), count)
+}
+
+/**
+ * Kernel herding among a subset of a RowKernel's rows (`subset`: ascending indices into
+ * kernel.rows), matching the subset's own distribution: the same picks as kernelHerding on those
+ * rows, without computing their kernel again (cross-validation herds many subsets of one class).
+ */
+export function herdSubset(kernel: RowKernel, subset: number[], count: number): number[] {
+  const { K, rows } = kernel
+  const n = rows.length, m = subset.length
+  count = Math.min(count, m)
+  const density = new Float64Array(m) // mean kernel value to all rows of the subset
+  for (let a = 0; a < m; a++) {
+    const ra = subset[a]! * n
+    let s = 0
+    for (let b = 0; b < m; b++) s += K[ra + subset[b]!]!
+    density[a] = s / m
+  }
   const pulled = new Float64Array(m) // sum of kernel values to the rows picked so far
   const taken = new Uint8Array(m)
   const chosen: number[] = []
@@ -59,9 +82,10 @@ export function kernelHerding(F: Float32Array, k: number, rows: number[], count:
     }
     taken[best] = 1
     chosen.push(best)
-    for (let j = 0; j < m; j++) pulled[j]! += K[j * m + best]!
+    const rb = subset[best]! * n
+    for (let j = 0; j < m; j++) pulled[j]! += K[rb + subset[j]!]!
   }
-  return chosen.map((i) => rows[i]!)
+  return chosen.map((i) => rows[subset[i]!]!)
 }
 
 /** MMD^2 between the rows `picked` and all `rows` under exp(-gamma d^2) (for tests and reports). */

@@ -17,7 +17,7 @@
  * the even split, while the official model wants more nontargets at cap 60).
  */
 import { classBalancedMacroF1 } from '../../ml/balanced-macro-f1.js'
-import { gammaScale, kernelHerding } from '../../ml/kernel-herding.js'
+import { gammaScale, herdSubset, rowKernel, type RowKernel } from '../../ml/kernel-herding.js'
 import { fitSoftVoting, predictSoftVoting, prepareRows, scalingForSeed } from '../../ml/soft-voting.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
 import { keywordOf } from '../layout.js'
@@ -50,9 +50,9 @@ function perTargetBudgets(trainSize: number, K: number, perTarget: number): Int3
   return budgets
 }
 
-/** Each class's herding order among the given rows (up to `count` clips each). */
-function herdClasses(pool: LabelledPool, classRows: number[][], count: number, gamma: number): number[][] {
-  return classRows.map((rows) => kernelHerding(pool.X, pool.dim, rows, count, gamma))
+/** Each class's herding order (up to `count` clips) among its clips that pass `keep`. */
+function herdClasses(kernels: RowKernel[], count: number, keep: (row: number) => boolean = () => true): number[][] {
+  return kernels.map((kernel) => herdSubset(kernel, kernel.rows.flatMap((r, i) => (keep(r) ? [i] : [])), count))
 }
 
 function gather(pool: LabelledPool, rows: number[]): { X: Float64Array; y: Int32Array } {
@@ -69,7 +69,7 @@ function gather(pool: LabelledPool, rows: number[]): { X: Float64Array; y: Int32
  * and the search stops once the score has fallen twice in a row (the score rises and then falls
  * as clips move to nontargets; one fall may be noise); ties keep more clips per word.
  */
-export function chooseSplit(pool: LabelledPool, trainSize: number, gamma: number, seed: number, onProgress?: ProgressCallback): SplitChoice {
+export function chooseSplit(pool: LabelledPool, kernels: RowKernel[], trainSize: number, seed: number, onProgress?: ProgressCallback): SplitChoice {
   const K = pool.words.length
   const perTarget = Array.from({ length: Math.floor((trainSize - 1) / K) }, (_, i) => i + 1)
   const scores = new Array<number>(perTarget.length).fill(NaN)
@@ -82,10 +82,9 @@ export function chooseSplit(pool: LabelledPool, trainSize: number, gamma: number
   for (let rep = 0; rep < REPEATS; rep++) {
     const fold = keywordFolds(pool, folds, seed + rep)
     for (let f = 0; f < folds; f++) {
-      const inside = Array.from({ length: K + 1 }, (_, y) => rowsOfClass(pool, y, (r) => fold[r] !== f))
       const held: number[] = []
       for (let r = 0; r < pool.rows; r++) if (fold[r] === f) held.push(r)
-      splits.push({ order: herdClasses(pool, inside, trainSize, gamma), held: gather(pool, held), rows: held.length })
+      splits.push({ order: herdClasses(kernels, trainSize, (r) => fold[r] !== f), held: gather(pool, held), rows: held.length })
     }
   }
   const score = (c: number): number => {
@@ -116,9 +115,11 @@ export function herdTrainingSet(embeddings: SpeechEmbeddings, trainSize: number,
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const gamma = gammaScale(pool.X, pool.rows, pool.dim)
-  const choice = split === 'cv' ? chooseSplit(pool, trainSize, gamma, seed, onProgress) : undefined
+  // each class's kernel matrix once: the folds herd subsets of it
+  const kernels = Array.from({ length: K + 1 }, (_, y) => rowKernel(pool.X, pool.dim, rowsOfClass(pool, y), gamma))
+  const choice = split === 'cv' ? chooseSplit(pool, kernels, trainSize, seed, onProgress) : undefined
   const budgets = choice && choice.chosen >= 0 ? perTargetBudgets(trainSize, K, choice.perTarget[choice.chosen]!) : classBudgets(trainSize, K, 1 / (K + 1))
-  const order = herdClasses(pool, Array.from({ length: K + 1 }, (_, y) => rowsOfClass(pool, y)), trainSize, gamma)
+  const order = herdClasses(kernels, trainSize)
   onProgress?.('kernel herding: per class', 1, 1)
   return { set: toTrainingSet(pool, order.flatMap((o, y) => o.slice(0, budgets[y]!))), ...(choice ? { choice } : {}) }
 }
