@@ -10,11 +10,12 @@
  *   keywords that needs more clips to cover) is chosen by cross-validation (chooseSplit): folds hold
  *   out whole nontarget keywords, each candidate split is herded from the clips outside the fold and
  *   scored with the official soft-voting SVC + LR on the fold.
- * Left out after trials on development seeds (41-43): dropping clips flagged by confident learning
- * before herding (no gain: herding's early picks are dense, typical clips, rarely mislabeled ones),
- * weighting nontarget keywords equally (lower), herding on the 64-d random projection or with the
- * median-distance width (no better), giving each class the clips that lower its MMD most (came out
- * the even split, while the official model wants more nontargets at cap 60).
+ * Left out after trials on development seeds (41-43), each with the even split: dropping clips that
+ * confident learning flags before herding (higher at cap 60, lower at cap 25, both within the
+ * noise), weighting every nontarget keyword equally (lower at both caps), herding on the 64-d
+ * random projection or with the median-distance width (no better), giving each class the clip
+ * that lowers its MMD most (came out near the even split, while the official model scores best with
+ * about twice the even share of nontargets at cap 60, which the cross-validation finds).
  */
 import { classBalancedMacroF1 } from '../../ml/balanced-macro-f1.js'
 import { gammaScale, herdSubset, rowKernel, type RowKernel } from '../../ml/kernel-herding.js'
@@ -26,8 +27,8 @@ import { classBudgets, labelledPool, rowsOfClass, toTrainingSet, type LabelledPo
 import { TrainingSetSelection, type ProgressCallback, type TrainingSet } from './types.js'
 
 /**
- * Three folds keep two thirds of the pool to herd from (more clips per class than any candidate
- * takes) while each fold holds out a third of the nontarget keywords; three repeats with other
+ * Three folds keep two thirds of the pool to herd from while each fold holds out a third of the
+ * nontarget keywords; three repeats with other
  * shuffles average out which keywords happen to be held out together. The cost is
  * folds x repeats fits of the official model per candidate, each on at most trainSize clips.
  */
@@ -39,7 +40,7 @@ export interface SplitChoice {
   perTarget: number[]
   /** mean class-balanced macro F1 on the held-out folds per candidate (NaN: not tried) */
   scores: number[]
-  /** index of the candidate used */
+  /** index of the candidate used; -1: none tried (fewer than two nontarget keywords), the even split */
   chosen: number
 }
 
