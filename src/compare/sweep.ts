@@ -14,8 +14,8 @@
  *       rare: {concept_share: 0.002, min_positives: 30}
  *   speech:
  *     languages: [en]            # optional; also scale
- *     algorithms: [random, cleanlab, clean-representatives]
- *     ours: clean-representatives
+ *     algorithms: [random, cleanlab, kernel-herding]
+ *     ours: kernel-herding
  *     settings:
  *       default: {}
  *       noisy: {mislabeled_rate: [0.1, 0.1]}

@@ -10,7 +10,6 @@ import { UserError } from '../../errors.js'
 import { importPluginModule, PLUGIN_PATH } from '../../plugins/load-module.js'
 import { BaselineSelection } from './baseline.js'
 import { BudgetSplitSelection } from './budget-split.js'
-import { CleanRepresentativesSelection } from './clean-representatives.js'
 import { CleanlabSelection } from './cleanlab.js'
 import { CoresetSelection } from './coreset.js'
 import { KernelHerdingSelection } from './kernel-herding.js'
@@ -22,7 +21,6 @@ export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: st
   random: { module: 'selection.implementations.random_selection', className: 'RandomSelection', cls: RandomSelection },
   cleanlab: { module: 'selection.implementations.cleanlab_selection', className: 'CleanlabSelection', cls: CleanlabSelection },
   coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
-  'clean-representatives': { module: 'clean-representatives', className: 'CleanRepresentativesSelection', cls: CleanRepresentativesSelection },
   'kernel-herding': { module: 'kernel-herding', className: 'KernelHerdingSelection', cls: KernelHerdingSelection },
   'budget-split': { module: 'budget-split', className: 'BudgetSplitSelection', cls: BudgetSplitSelection },
 }
