@@ -122,6 +122,6 @@ export class LongestClips {
   assert.equal(set.nontargets.length, 3)
   const noAudio = runCli(['speech', 'select', '--language', 'en', '--train_size', '13', '--config_file', 'workspace/my_config.yaml', '--outdir', out], root)
   assert.equal(noAudio.code, 2)
-  assert.equal(noAudio.stderr, 'dataperf: error: the selection algorithm failed: expected audio; nothing written\n')
+  assert.equal(noAudio.stderr, 'dataperf: error: longest.ts: the selection algorithm failed: expected audio; nothing written\n')
   assert.ok(existsSync(join(out, 'en_13_train.json'))) // the earlier run's file is untouched
 })
