@@ -2,7 +2,8 @@
  * The built-in speech selection algorithms on one small generated benchmark (English, scale 0.15,
  * seed 21: not a sweep seed, nor one our method was developed on): every one returns a valid
  * training set under both caps (allowed IDs, no duplicates, every class present) and is
- * deterministic by seed; coreset beats balanced random selection
+ * deterministic by seed; coreset and ours (kernel-herding, whose cross-validated class split is also
+ * checked) beat balanced random selection
  * (its mean over three selection seeds) on mean macro F1. cleanlab's recipe is not held to that:
  * on small pools its half-nontarget budget loses to random at cap 25 (docs/reports/sweep-speech.txt).
  * The official baseline is left to speech-parity (its picks against the oracle's) and speech-cli
@@ -17,6 +18,7 @@ import { fitSoftVoting, softVotingScores } from '../src/ml/soft-voting.js'
 import { OFFICIAL_EVAL_SEEDS } from '../src/speech/config.js'
 import { createDataset, loadSpeechEmbeddings, type SpeechEmbeddings } from '../src/speech/embeddings.js'
 import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
+import { KernelHerdingSelection } from '../src/speech/select/kernel-herding.js'
 import { BUILT_IN_SELECTIONS } from '../src/speech/select/load-algorithm.js'
 import type { TrainingSet } from '../src/speech/select/types.js'
 import { validateSelection } from '../src/speech/validate.js'
@@ -79,7 +81,28 @@ for (const name of ['random', 'cleanlab', 'coreset']) {
   })
 }
 
-for (const name of ['coreset']) {
+test('kernel-herding selection: valid under both caps, deterministic, the split that scored best on held-out keywords', async () => {
+  for (const size of [25, 60]) {
+    const selection = new KernelHerdingSelection(init(size, 0))
+    const set = selection.select()
+    firstRun.set(`kernel-herding ${size}`, set)
+    const ids: SampleIds = { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets }
+    assert.doesNotThrow(() => validateSelection(ids, allowed, size, { selected: 'kernel-herding', allowed: 'allowed' }))
+    const choice = selection.choice!
+    const tried = choice.scores.flatMap((s, c) => (Number.isNaN(s) ? [] : [c]))
+    assert.ok(tried.includes(choice.perTarget.length - 1), 'the most clips per word is always tried')
+    for (const c of tried) assert.ok(choice.scores[c]! > 0 && choice.scores[c]! <= 1, `held-out macro F1 ${choice.scores[c]}`)
+    for (const c of tried) assert.ok(choice.scores[choice.chosen]! >= choice.scores[c]!)
+    const perTarget = choice.perTarget[choice.chosen]!
+    for (const [word, list] of Object.entries(set.targets)) assert.equal(list.length, perTarget, `${word} at cap ${size}`)
+    assert.equal(set.nontargets.length, size - 5 * perTarget)
+    console.log(`# cap ${size}: held-out ${choice.scores.map((s, c) => `${choice.perTarget[c]}: ${Number.isNaN(s) ? '-' : s.toFixed(3)}`).join(', ')}; ${perTarget} per word`)
+  }
+  // a second run at the cheaper cap (the cross-validation dominates the cost)
+  assert.deepEqual(await run('kernel-herding', 25), await first('kernel-herding', 25), 'same input and seed, same selection')
+})
+
+for (const name of ['coreset', 'kernel-herding']) {
   test(`${name} beats balanced random selection on mean macro F1 (25 and 60)`, async () => {
     const scores = [await score(await first(name, 25)), await score(await first(name, 60))]
     const random = [randomScore.get(25)!, randomScore.get(60)!]

@@ -21,6 +21,7 @@ import { classBalancedMacroF1 } from '../../ml/balanced-macro-f1.js'
 import { gammaScale, herdSubset, rowKernel, type RowKernel } from '../../ml/kernel-herding.js'
 import { fitSoftVoting, predictSoftVoting, prepareRows, scalingForSeed } from '../../ml/soft-voting.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
+import { Rng } from '../../ml/rng.js'
 import { keywordOf } from '../layout.js'
 import { keywordFolds } from './keyword-folds.js'
 import { classBudgets, labelledPool, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
@@ -79,24 +80,26 @@ export function chooseSplit(pool: LabelledPool, kernels: RowKernel[], trainSize:
   // one nontarget keyword cannot be held out and kept at once: the even split, untested
   if (folds < 2 || perTarget.length === 0) return { perTarget, scores, chosen: -1 }
   // the splits, and each class's herding order outside each fold, shared by all candidates
-  const splits: Array<{ order: number[][]; held: { X: Float64Array; y: Int32Array }; rows: number }> = []
+  // held-out rows are kept as indices and gathered when scored: nine folds' copies of a large pool would not fit
+  const splits: Array<{ order: number[][]; held: number[] }> = []
   for (let rep = 0; rep < REPEATS; rep++) {
     const fold = keywordFolds(pool, folds, seed + rep)
     for (let f = 0; f < folds; f++) {
       const held: number[] = []
       for (let r = 0; r < pool.rows; r++) if (fold[r] === f) held.push(r)
-      splits.push({ order: herdClasses(kernels, trainSize, (r) => fold[r] !== f), held: gather(pool, held), rows: held.length })
+      splits.push({ order: herdClasses(kernels, trainSize, (r) => fold[r] !== f), held })
     }
   }
   const score = (c: number): number => {
     const budgets = perTargetBudgets(trainSize, K, perTarget[c]!)
     let sum = 0
-    for (const { order, held, rows } of splits) {
+    for (const { order, held: heldRows } of splits) {
       const chosen = order.flatMap((o, y) => o.slice(0, budgets[y]!))
       const train = gather(pool, chosen)
       if (new Set(train.y).size < 2) continue
       const model = fitSoftVoting(train.X, chosen.length, pool.dim, train.y)
-      sum += classBalancedMacroF1(held.y, predictSoftVoting(model, scalingForSeed(model, seed), prepareRows(model, held.X, rows)))
+      const held = gather(pool, heldRows)
+      sum += classBalancedMacroF1(held.y, predictSoftVoting(model, scalingForSeed(model, seed), prepareRows(model, held.X, heldRows.length)))
     }
     return sum / splits.length
   }
@@ -111,13 +114,29 @@ export function chooseSplit(pool: LabelledPool, kernels: RowKernel[], trainSize:
   return { perTarget, scores, chosen }
 }
 
+/**
+ * The most clips of one class that herding looks at. A class's kernel matrix holds n x n doubles
+ * and costs n^2 x 1024 multiply-adds, so an official-size class (tens of thousands of clips)
+ * would need gigabytes; 3,000 clips take 72 MB and a few seconds. It is a resource bound, not a
+ * tuned value: a uniform sample of 3,000 describes the class's distribution (its kernel mean,
+ * which herding matches) far more finely than the at most 60 clips picked from it can resolve.
+ * Our generator's largest class (2,500 clips at full scale) is below it, so it is never sampled.
+ */
+export const MAX_KERNEL_ROWS = 3000
+
+/** A class's rows, or a seeded uniform sample of MAX_KERNEL_ROWS of them (ascending, as rowsOfClass). */
+export function kernelRows(rows: number[], seed: number, max = MAX_KERNEL_ROWS): number[] {
+  if (rows.length <= max) return rows
+  return Array.from(new Rng(seed).sampleIndices(rows.length, max), (i) => rows[i]!).sort((a, b) => a - b)
+}
+
 /** The herded training set; `split: 'even'` skips the cross-validation (coreset's even split). */
 export function herdTrainingSet(embeddings: SpeechEmbeddings, trainSize: number, seed: number, split: 'cv' | 'even' = 'cv', onProgress?: ProgressCallback): { set: TrainingSet; choice?: SplitChoice } {
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const gamma = gammaScale(pool.X, pool.rows, pool.dim)
-  // each class's kernel matrix once: the folds herd subsets of it
-  const kernels = Array.from({ length: K + 1 }, (_, y) => rowKernel(pool.X, pool.dim, rowsOfClass(pool, y), gamma))
+  // each class's kernel matrix once (within a sample of a large class): the folds herd subsets of it
+  const kernels = Array.from({ length: K + 1 }, (_, y) => rowKernel(pool.X, pool.dim, kernelRows(rowsOfClass(pool, y), seed + y), gamma))
   const choice = split === 'cv' ? chooseSplit(pool, kernels, trainSize, seed, onProgress) : undefined
   const budgets = choice && choice.chosen >= 0 ? perTargetBudgets(trainSize, K, choice.perTarget[choice.chosen]!) : classBudgets(trainSize, K, 1 / (K + 1))
   const order = herdClasses(kernels, trainSize)
