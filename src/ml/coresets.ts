@@ -76,25 +76,8 @@ export function kMedoids(F: Float32Array, k: number, rows: number[], count: numb
 
 /** Greedy facility location with similarity exp(-d^2 / median d^2); returns pool rows in pick order (all of them when count >= rows). */
 export function facilityLocation(F: Float32Array, k: number, rows: number[], count: number): number[] {
-  return greedyFacilityLocation(F, k, rows, count).picks
-}
-
-export interface FacilityLocationPicks {
-  /** pool rows in pick order */
-  picks: number[]
-  /** each pick's gain: how much it raised the mean over `rows` of the similarity to the nearest pick */
-  gains: number[]
-}
-
-/**
- * Greedy facility location with its gains. With `group` (one id per entry of `rows`), a group gives
- * a second row only after every group has given one (then a third after every group has given two,
- * ...): the most representative rows, spread over the groups. Greedy picks do not depend on
- * `count`, so the first c picks of a longer run are the picks for c.
- */
-export function greedyFacilityLocation(F: Float32Array, k: number, rows: number[], count: number, group?: ArrayLike<number>): FacilityLocationPicks {
   const m = rows.length
-  if (m <= 1) return { picks: [...rows], gains: rows.map(() => 1) }
+  if (m <= 1) return [...rows]
   count = Math.min(count, m)
   const D = pairwise(F, k, rows)
   // the median over every 7th pair, or over all pairs of a small set
@@ -104,30 +87,18 @@ export function greedyFacilityLocation(F: Float32Array, k: number, rows: number[
   const S = D.map((v) => gaussianSimilarity(v, sigma))
   const cover = new Float64Array(m)
   const chosen: number[] = []
-  const gains: number[] = []
   const taken = new Uint8Array(m)
-  // per group, how many rows it has given and has left
-  const groups = group ? Math.max(...Array.from(group)) + 1 : 1
-  const given = new Int32Array(groups), left = new Int32Array(groups)
-  for (let j = 0; j < m; j++) left[group ? group[j]! : 0]!++
   while (chosen.length < count) {
-    // a group may give when no group that still has rows has given fewer
-    let round = Infinity
-    for (let g = 0; g < groups; g++) if (left[g]! > 0) round = Math.min(round, given[g]!)
     let best = -1, bestGain = -1
     for (let j = 0; j < m; j++) {
-      if (taken[j] || (group && given[group[j]!]! > round)) continue
+      if (taken[j]) continue
       let gain = 0
       for (let i = 0; i < m; i++) { const v = S[i * m + j]! - cover[i]!; if (v > 0) gain += v }
       if (gain > bestGain) { bestGain = gain; best = j }
     }
     taken[best] = 1
     chosen.push(best)
-    gains.push(bestGain / m)
-    const g = group ? group[best]! : 0
-    given[g]!++
-    left[g]!--
     for (let i = 0; i < m; i++) cover[i] = Math.max(cover[i]!, S[i * m + best]!)
   }
-  return { picks: chosen.map((i) => rows[i]!), gains }
+  return chosen.map((i) => rows[i]!)
 }

@@ -9,7 +9,6 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { UserError } from '../../errors.js'
 import { importPluginModule, PLUGIN_PATH } from '../../plugins/load-module.js'
 import { BaselineSelection } from './baseline.js'
-import { BudgetSplitSelection } from './budget-split.js'
 import { CleanlabSelection } from './cleanlab.js'
 import { CoresetSelection } from './coreset.js'
 import { KernelHerdingSelection } from './kernel-herding.js'
@@ -22,7 +21,6 @@ export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: st
   cleanlab: { module: 'selection.implementations.cleanlab_selection', className: 'CleanlabSelection', cls: CleanlabSelection },
   coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
   'kernel-herding': { module: 'kernel-herding', className: 'KernelHerdingSelection', cls: KernelHerdingSelection },
-  'budget-split': { module: 'budget-split', className: 'BudgetSplitSelection', cls: BudgetSplitSelection },
 }
 
 /** The built-in a config's module names (short or official dotted name), if any. */
