@@ -1,7 +1,7 @@
 /** Our metrics equal sklearn.metrics bit for bit, including zero divisions and absent classes. */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { binaryMetrics, macroF1 } from '../src/ml/metrics.js'
+import { binaryMetrics, classBalancedMacroF1, macroF1 } from '../src/ml/metrics.js'
 import { Rng } from '../src/ml/rng.js'
 import { runOracle } from './helpers/oracle.js'
 
@@ -32,4 +32,17 @@ print(json.dumps(out))`, arrays, { n: sets.length })
     const m = binaryMetrics(tb, pb)
     assert.deepEqual([m.accuracy, m.recall, m.precision, m.f1], oracle[k]!.bin, `binary metrics, set ${k}`)
   })
+})
+
+test('class-balanced macro F1: equals macro F1 when the classes are equally frequent, and ignores how often a class occurs', () => {
+  const rng = new Rng(5)
+  const yTrue = Int32Array.from({ length: 300 }, (_, i) => i % 3)
+  const yPred = Int32Array.from(yTrue, (t) => (rng.uniform() < 0.7 ? t : rng.int(3)))
+  assert.ok(Math.abs(classBalancedMacroF1(yTrue, yPred) - macroF1(yTrue, yPred)) < 1e-12)
+  // the rows of class 0 three times over: plain macro F1 moves, the balanced one does not
+  const extra = yTrue.reduce<number[]>((a, t, i) => (t === 0 ? [...a, i, i] : a), [])
+  const t3 = Int32Array.from([...yTrue, ...extra.map((i) => yTrue[i]!)])
+  const p3 = Int32Array.from([...yPred, ...extra.map((i) => yPred[i]!)])
+  assert.ok(Math.abs(classBalancedMacroF1(t3, p3) - classBalancedMacroF1(yTrue, yPred)) < 1e-12)
+  assert.ok(Math.abs(macroF1(t3, p3) - macroF1(yTrue, yPred)) > 1e-3)
 })

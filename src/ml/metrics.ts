@@ -50,6 +50,23 @@ export function fScore(tp: number, fp: number, fn: number): number {
  * sorted union of labels present in y_true and y_pred.
  */
 export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  return macroF1Weighted(yTrue, yPred, () => 1)
+}
+
+/**
+ * Macro F1 as if every true class were equally frequent: each row counts 1 / (rows of its true
+ * class) in the confusion counts. A held-out set whose class mix is not the eval set's (a pool has
+ * few nontarget clips; eval sets range from target-heavy to nontarget-heavy) then scores as the
+ * class-neutral mix that macro F1, which weighs classes equally, implies.
+ */
+export function classBalancedMacroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  const size = new Map<number, number>()
+  for (let i = 0; i < yTrue.length; i++) size.set(yTrue[i]!, (size.get(yTrue[i]!) ?? 0) + 1)
+  return macroF1Weighted(yTrue, yPred, (label) => 1 / size.get(label)!)
+}
+
+/** Macro F1 from confusion counts in which a row of true class t counts weight(t). */
+function macroF1Weighted(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weight: (trueLabel: number) => number): number {
   if (yTrue.length !== yPred.length) throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
   const counts = new Map<number, { tp: number; fp: number; fn: number }>()
   const get = (label: number) => {
@@ -58,9 +75,9 @@ export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): num
     return c
   }
   for (let i = 0; i < yTrue.length; i++) {
-    const t = yTrue[i]!, p = yPred[i]!
-    if (t === p) get(t).tp++
-    else { get(t).fn++; get(p).fp++ }
+    const t = yTrue[i]!, p = yPred[i]!, w = weight(t)
+    if (t === p) get(t).tp += w
+    else { get(t).fn += w; get(p).fp += w }
   }
   if (counts.size === 0) return 0
   // Sum in sorted label order, as numpy does, so the last bit matches too.

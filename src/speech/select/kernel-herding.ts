@@ -17,7 +17,7 @@
  * that lowers its MMD most (came out near the even split, while the official model scores best with
  * about twice the even share of nontargets at cap 60, which the cross-validation finds).
  */
-import { classBalancedMacroF1 } from '../../ml/balanced-macro-f1.js'
+import { classBalancedMacroF1 } from '../../ml/metrics.js'
 import { gammaScale, herdSubset, rowKernel, type RowKernel } from '../../ml/kernel-herding.js'
 import { fitSoftVoting, predictSoftVoting, prepareRows, scalingForSeed } from '../../ml/soft-voting.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
@@ -66,7 +66,7 @@ function gather(pool: LabelledPool, rows: number[]): { X: Float64Array; y: Int32
 
 /**
  * Clips per target word by cross-validation. Each held-out fold is scored with macro F1 weighting
- * every class equally (ml/balanced-macro-f1.ts), as the metric does, since the eval set's mix of
+ * every class equally (classBalancedMacroF1 in ml/metrics.ts), as the metric does, since the eval set's mix of
  * targets and nontargets is not the pool's. Candidates are tried from the most clips per word down
  * and the search stops once the score has fallen twice in a row (the score rises and then falls
  * as clips move to nontargets; one fall may be noise); ties keep more clips per word.
