@@ -7,9 +7,18 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { gammaScale, herdSubset, kernelHerding, rowKernel, squaredMmd } from '../src/ml/kernel-herding.js'
+import { gammaScale, herdSubset, kernelHerding, rowKernel } from '../src/ml/kernel-herding.js'
+import { squaredDistance } from '../src/ml/random-projection.js'
 import { Rng } from '../src/ml/rng.js'
+import { rbf } from '../src/ml/svm/rbf-kernel.js'
 import { kernelRows } from '../src/speech/select/kernel-herding.js'
+
+/** MMD^2 between the rows `picked` and all `rows` under exp(-gamma d^2), computed directly (the check on herding's picks). */
+function squaredMmd(F: Float32Array, k: number, rows: number[], picked: number[], gamma: number): number {
+  const kernel = (a: number, b: number) => rbf(squaredDistance(F, a, F, b, k), gamma)
+  const mean = (A: number[], B: number[]) => { let s = 0; for (const a of A) for (const b of B) s += kernel(a, b); return s / (A.length * B.length) }
+  return mean(picked, picked) - 2 * mean(picked, rows) + mean(rows, rows)
+}
 
 /** n points in 2-d: a share `big` around (0, 0), the rest around (6, 0), unit Gaussian noise. */
 function mixture(n: number, big: number, seed: number): Float32Array {

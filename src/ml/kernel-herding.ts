@@ -87,10 +87,3 @@ export function herdSubset(kernel: RowKernel, subset: number[], count: number): 
   }
   return chosen.map((i) => rows[subset[i]!]!)
 }
-
-/** MMD^2 between the rows `picked` and all `rows` under exp(-gamma d^2) (for tests and reports). */
-export function squaredMmd(F: Float32Array, k: number, rows: number[], picked: number[], gamma: number): number {
-  const kernel = (a: number, b: number) => rbf(squaredDistance(F, a, F, b, k), gamma)
-  const mean = (A: number[], B: number[]) => { let s = 0; for (const a of A) for (const b of B) s += kernel(a, b); return s / (A.length * B.length) }
-  return mean(picked, picked) - 2 * mean(picked, rows) + mean(rows, rows)
-}

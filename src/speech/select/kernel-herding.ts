@@ -20,8 +20,8 @@
 import { classBalancedMacroF1 } from '../../ml/metrics.js'
 import { gammaScale, herdSubset, rowKernel, type RowKernel } from '../../ml/kernel-herding.js'
 import { fitSoftVoting, predictSoftVoting, prepareRows, scalingForSeed } from '../../ml/soft-voting.js'
-import type { SpeechEmbeddings } from '../embeddings.js'
 import { Rng } from '../../ml/rng.js'
+import type { SpeechEmbeddings } from '../embeddings.js'
 import { keywordOf } from '../layout.js'
 import { keywordFolds } from './keyword-folds.js'
 import { classBudgets, labelledPool, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
@@ -130,18 +130,18 @@ export function kernelRows(rows: number[], seed: number, max = MAX_KERNEL_ROWS):
   return Array.from(new Rng(seed).sampleIndices(rows.length, max), (i) => rows[i]!).sort((a, b) => a - b)
 }
 
-/** The herded training set; `split: 'even'` skips the cross-validation (coreset's even split). */
-export function herdTrainingSet(embeddings: SpeechEmbeddings, trainSize: number, seed: number, split: 'cv' | 'even' = 'cv', onProgress?: ProgressCallback): { set: TrainingSet; choice?: SplitChoice } {
+/** The herded training set and the cross-validated class split it used. */
+export function herdTrainingSet(embeddings: SpeechEmbeddings, trainSize: number, seed: number, onProgress?: ProgressCallback): { set: TrainingSet; choice: SplitChoice } {
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const gamma = gammaScale(pool.X, pool.rows, pool.dim)
   // each class's kernel matrix once (within a sample of a large class): the folds herd subsets of it
   const kernels = Array.from({ length: K + 1 }, (_, y) => rowKernel(pool.X, pool.dim, kernelRows(rowsOfClass(pool, y), seed + y), gamma))
-  const choice = split === 'cv' ? chooseSplit(pool, kernels, trainSize, seed, onProgress) : undefined
-  const budgets = choice && choice.chosen >= 0 ? perTargetBudgets(trainSize, K, choice.perTarget[choice.chosen]!) : classBudgets(trainSize, K, 1 / (K + 1))
+  const choice = chooseSplit(pool, kernels, trainSize, seed, onProgress)
+  const budgets = choice.chosen >= 0 ? perTargetBudgets(trainSize, K, choice.perTarget[choice.chosen]!) : classBudgets(trainSize, K, 1 / (K + 1))
   const order = herdClasses(kernels, trainSize)
   onProgress?.('kernel herding: per class', 1, 1)
-  return { set: toTrainingSet(pool, order.flatMap((o, y) => o.slice(0, budgets[y]!))), ...(choice ? { choice } : {}) }
+  return { set: toTrainingSet(pool, order.flatMap((o, y) => o.slice(0, budgets[y]!))), choice }
 }
 
 export class KernelHerdingSelection extends TrainingSetSelection {
@@ -149,7 +149,7 @@ export class KernelHerdingSelection extends TrainingSetSelection {
   choice?: SplitChoice
 
   select(): TrainingSet {
-    const { set, choice } = herdTrainingSet(this.embeddings, this.trainSetSize, this.randomSeed, 'cv', this.onProgress)
+    const { set, choice } = herdTrainingSet(this.embeddings, this.trainSetSize, this.randomSeed, this.onProgress)
     this.choice = choice
     return set
   }
