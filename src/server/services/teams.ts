@@ -62,8 +62,13 @@ export async function createTeam(ctx: ServerContext, user: User, nameRaw: string
   return (await getTeam(ctx, id))!
 }
 
+/** Refuses (403) a caller who is not a member of `teamId`; `what` says what only members may do. */
+async function requireMember(ctx: ServerContext, user: User, teamId: string, what: string): Promise<void> {
+  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden(`only members of a team can ${what}`)
+}
+
 export async function createTeamInvite(ctx: ServerContext, user: User, teamId: string): Promise<{ code: string; expiresAt: string }> {
-  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden('only members of a team can invite to it')
+  await requireMember(ctx, user, teamId, 'invite to it')
   const code = newSecret('dp_team')
   const now = ctx.now()
   const expiresAt = iso(new Date(now.getTime() + INVITE_TTL_MS))
@@ -76,7 +81,7 @@ export interface OpenTeamInvite { id: string; createdBy: string; createdAt: stri
 
 /** The team's open invitations, newest first (members only). */
 export async function openTeamInvites(ctx: ServerContext, user: User, teamId: string): Promise<OpenTeamInvite[]> {
-  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden('only members of a team can see its invitations')
+  await requireMember(ctx, user, teamId, 'see its invitations')
   const rows = await ctx.db.kysely.selectFrom('team_invites').innerJoin('users', 'users.id', 'team_invites.created_by')
     .select(['team_invites.code_hash', 'users.name', 'team_invites.created_at', 'team_invites.expires_at'])
     .where('team_invites.team_id', '=', teamId).where('team_invites.used_by', 'is', null).where('team_invites.expires_at', '>', iso(ctx.now()))
@@ -86,7 +91,7 @@ export async function openTeamInvites(ctx: ServerContext, user: User, teamId: st
 
 /** Withdraws an open invitation of the caller's team, so its code no longer joins. */
 export async function revokeTeamInvite(ctx: ServerContext, user: User, teamId: string, inviteId: string): Promise<void> {
-  if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden('only members of a team can withdraw its invitations')
+  await requireMember(ctx, user, teamId, 'withdraw its invitations')
   const deleted = await ctx.db.kysely.deleteFrom('team_invites')
     .where('code_hash', '=', inviteId).where('team_id', '=', teamId).where('used_by', 'is', null).executeTakeFirst()
   if (Number(deleted.numDeletedRows) !== 1) throw new ServiceError(404, 'invite_not_found', 'no open invitation of your team has that id (it was used, withdrawn or never existed)')

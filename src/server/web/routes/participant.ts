@@ -177,18 +177,11 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     const invite = await createTeamInvite(ctx, user, team.id)
     return { extra: { newInviteCode: invite.code } }
   })
-  app.post<{ Params: { id: string } }>('/team/invites/:id/revoke', { schema: { hide: true } }, async (req, reply) => {
-    const user = web.needUser(req, reply)
-    if (!user) return reply
+  teamAction('/team/invites/:id/revoke', undefined, async (user, _body, req) => {
     const team = await myTeam(ctx, user)
-    if (!team) return web.redirect(reply, '/team', { kind: 'error', text: 'You are in no team.' })
-    try {
-      await revokeTeamInvite(ctx, user, team.id, req.params.id)
-    } catch (err) {
-      if (!(err instanceof ServiceError) || err.status >= 500) throw err
-      return web.redirect(reply, '/team', { kind: 'error', text: sentence(err.message) })
-    }
-    return web.redirect(reply, '/team', { kind: 'ok', text: 'Invitation withdrawn: its code no longer joins the team.' })
+    if (!team) throw new ServiceError(403, 'no_team', 'you are in no team')
+    await revokeTeamInvite(ctx, user, team.id, (req.params as { id: string }).id)
+    return { flash: 'Invitation withdrawn: its code no longer joins the team.' }
   })
   teamAction<{ name?: string }>('/team/tokens', 'tokenName', async (user, body) => {
     const token = await createToken(ctx, user, body.name ?? '')
