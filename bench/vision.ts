@@ -31,7 +31,11 @@ const ids = (await pool.readScalars('ImageID')).map(String)
 await pool.close()
 for (const task of ['Cupcake', 'Hawk', 'Sushi']) {
   const set = await weakLabelBaseline(dir, task, ids, 1000)
-  writeCsv(join(dir, VISION_LAYOUT.trainSet(task)), ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
+  writeCsv(
+    join(dir, VISION_LAYOUT.trainSet(task)),
+    ['ImageID', 'Confidence'],
+    set.ids.map((id, i) => [id, set.labels[i]!]),
+  )
 }
 
 const poolBytes = statSync(poolPath).size
@@ -47,17 +51,28 @@ for (let i = 0; i < runs; i++) {
   catTimes.push(performance.now() - t)
   if (cat.status !== 0) throw new Error('cat failed')
   const t2 = performance.now()
-  const r = spawnSync(process.execPath, [join(here, 'run-measured.js'), 'vision', 'eval', '--setup', setup], { encoding: 'utf8', env: { ...process.env, DATAPERF_CACHE_DIR: cacheDir } })
+  const r = spawnSync(process.execPath, [join(here, 'run-measured.js'), 'vision', 'eval', '--setup', setup], {
+    encoding: 'utf8',
+    env: { ...process.env, DATAPERF_CACHE_DIR: cacheDir },
+  })
   evalTimes.push(performance.now() - t2)
   if (r.status !== 0) throw new Error(`eval failed: ${r.stderr}`)
   const stats = JSON.parse(r.stderr.trim().split('\n').pop()!) as { maxRssBytes: number }
   rss.push(stats.maxRssBytes)
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const cat = median(catTimes), ev = median(evalTimes), peak = Math.max(...rss)
+const cat = median(catTimes),
+  ev = median(evalTimes),
+  peak = Math.max(...rss)
 const mb = (b: number) => (b / 2 ** 20).toFixed(0)
 console.log(`pool: ${poolSize} rows x 256, ${mb(poolBytes)} MiB; ${runs} runs, medians`)
 console.log(`cat pool > /dev/null      ${(cat / 1000).toFixed(3)} s   (baseline)`)
-console.log(`dataperf vision eval      ${(ev / 1000).toFixed(3)} s   ratio ${(ev / cat).toFixed(2)}x   (target <= 10x; median, pool hash cached)`)
-console.log(`  first run, pool hashed  ${(evalTimes[0]! / 1000).toFixed(3)} s   ratio ${(evalTimes[0]! / cat).toFixed(2)}x vs the median cat`)
-console.log(`peak RSS of the eval      ${mb(peak)} MiB   ratio ${(peak / poolBytes).toFixed(2)}x pool size   (target <= 2x)`)
+console.log(
+  `dataperf vision eval      ${(ev / 1000).toFixed(3)} s   ratio ${(ev / cat).toFixed(2)}x   (target <= 10x; median, pool hash cached)`,
+)
+console.log(
+  `  first run, pool hashed  ${(evalTimes[0]! / 1000).toFixed(3)} s   ratio ${(evalTimes[0]! / cat).toFixed(2)}x vs the median cat`,
+)
+console.log(
+  `peak RSS of the eval      ${mb(peak)} MiB   ratio ${(peak / poolBytes).toFixed(2)}x pool size   (target <= 2x)`,
+)

@@ -2,4 +2,6 @@
 // Thin launcher: the CLI is compiled from src/cli/main.ts by `npm run build` (run on `npm install`).
 import { main } from '../dist/src/cli/main.js'
 
-main(process.argv).then((code) => { process.exitCode = code })
+main(process.argv).then((code) => {
+  process.exitCode = code
+})

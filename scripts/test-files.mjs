@@ -6,11 +6,27 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const LONGEST_FIRST = [
-  'speech-parity', 'vision-select', 'speech-cli', 'server-queue', 'sweep', 'challenge-pack', 'speech-errors',
-  'web-pages', 'vision-algorithms', 'vision-eval-errors', 'compare', 'vision-results', 'server-api',
-  'speech-algorithms', 'speech-parity-near-ties',
+  'speech-parity',
+  'vision-select',
+  'speech-cli',
+  'server-queue',
+  'sweep',
+  'challenge-pack',
+  'speech-errors',
+  'web-pages',
+  'vision-algorithms',
+  'vision-eval-errors',
+  'compare',
+  'vision-results',
+  'server-api',
+  'speech-algorithms',
+  'speech-parity-near-ties',
 ]
 
-const all = readdirSync('dist/test', { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).map((f) => join('dist/test', f)).sort()
+const all = readdirSync('dist/test', { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.test.js'))
+  .map((f) => join('dist/test', f))
+  .sort()
 const first = LONGEST_FIRST.map((name) => join('dist/test', `${name}.test.js`)).filter((f) => existsSync(f))
 console.log([...first, ...all.filter((f) => !first.includes(f))].join('\n'))

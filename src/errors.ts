@@ -34,7 +34,10 @@ export async function checkBuiltInResult<T>(algorithm: string, check: () => T | 
   try {
     return await check()
   } catch (err) {
-    if (err instanceof UserError) throw new BugError(`the built-in ${algorithm} algorithm returned an invalid result: ${err.message}`, algorithm, { cause: err })
+    if (err instanceof UserError)
+      throw new BugError(`the built-in ${algorithm} algorithm returned an invalid result: ${err.message}`, algorithm, {
+        cause: err,
+      })
     throw err
   }
 }
@@ -47,7 +50,10 @@ export function stackWithCause(err: unknown): string {
 
 /** Formats a list of offending items as "a, b, c (and 7 more; 10 in all)". */
 export function sampleList(items: readonly string[], shown = 5): string {
-  const head = items.slice(0, shown).map((item) => clip(item)).join(', ')
+  const head = items
+    .slice(0, shown)
+    .map((item) => clip(item))
+    .join(', ')
   return items.length > shown ? `${head} (and ${items.length - shown} more; ${items.length} in all)` : head
 }
 

@@ -15,15 +15,33 @@ export { parseYaml, readYamlFile } from './io/yaml.js'
 // vision: layout, setup, the one validator, evaluation, selection interface
 export * as visionLayout from './vision/layout.js'
 export { loadVisionSetup, type VisionSetup, type VisionTaskPaths } from './vision/setup.js'
-export { matchPool, parseTrainingSet, poolRowsFor, readTrainingSet, type PoolMatch, type TrainingSet as VisionTrainingSet } from './vision/validate.js'
-export { evaluateVision, evaluateVisionSets, readTestSet, type EvaluateOptions as VisionEvaluateOptions, type TaskEvaluation } from './vision/evaluate.js'
+export {
+  matchPool,
+  parseTrainingSet,
+  poolRowsFor,
+  readTrainingSet,
+  type PoolMatch,
+  type TrainingSet as VisionTrainingSet,
+} from './vision/validate.js'
+export {
+  evaluateVision,
+  evaluateVisionSets,
+  readTestSet,
+  type EvaluateOptions as VisionEvaluateOptions,
+  type TaskEvaluation,
+} from './vision/evaluate.js'
 export { runVisionEvaluation, type VisionEvalOutcome } from './vision/eval-job.js'
 export { officialResults, type OfficialResults } from './vision/results.js'
 export { readExampleSet, type ExampleSet } from './vision/metadata.js'
 export { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from './vision/select/index.js'
 export type { LabelledIds, SelectionContext as VisionSelectionContext, VisionSelector } from './vision/select/types.js'
 // a user's vision selection module (`vision select --algorithm my.ts`): handed its data, returns its set
-export { defineVisionSelector, type VisionSelectorInput, type VisionSelectorOutput, type VisionSelectorPlugin } from './vision/select/plugin-api.js'
+export {
+  defineVisionSelector,
+  type VisionSelectorInput,
+  type VisionSelectorOutput,
+  type VisionSelectorPlugin,
+} from './vision/select/plugin-api.js'
 export { runVisionPlugin, type VisionPluginOptions } from './vision/select/plugin.js'
 export { validateSelected as validateVisionSelection } from './vision/validate.js'
 export type { BinaryMetrics } from './ml/metrics.js'
@@ -35,9 +53,19 @@ export { countSamples, readSampleIdsJson, readSampleIdsYaml, toSampleIds, type S
 export { createDataset, loadSpeechEmbeddings, type SpeechClass, type SpeechEmbeddings } from './speech/embeddings.js'
 export { validateSelection as validateSpeechSelection } from './speech/validate.js'
 export { evaluateSpeech, type SpeechEvalOptions, type SpeechEvalResult } from './speech/evaluate.js'
-export { runSpeechSelection, trainingSetJson, type SpeechSelectOptions, type SpeechSelectResult } from './speech/select-job.js'
+export {
+  runSpeechSelection,
+  trainingSetJson,
+  type SpeechSelectOptions,
+  type SpeechSelectResult,
+} from './speech/select-job.js'
 export { BUILT_IN_SELECTIONS as SPEECH_SELECTIONS } from './speech/select/load-algorithm.js'
-export { TrainingSetSelection, type SelectionClass, type SelectionInit, type TrainingSet as SpeechTrainingSet } from './speech/select/types.js'
+export {
+  TrainingSetSelection,
+  type SelectionClass,
+  type SelectionInit,
+  type TrainingSet as SpeechTrainingSet,
+} from './speech/select/types.js'
 
 // generators (synthetic benchmarks in the official layouts)
 export { generateVisionBenchmark, type GenerateVisionOptions } from './synth/vision.js'

@@ -26,18 +26,25 @@ before(() => {
   const dist = (p: string) => pathToFileURL(join(REPO_ROOT, 'dist/src', p)).href
   // bin/dataperf.js with two broken built-ins added to the registry the CLI reads
   launcher = join(dir, 'dataperf-with-broken-builtins.mjs')
-  writeFileSync(launcher, `import { VISION_SELECTORS } from '${dist('vision/select/index.js')}'
+  writeFileSync(
+    launcher,
+    `import { VISION_SELECTORS } from '${dist('vision/select/index.js')}'
 import { main } from '${dist('cli/main.js')}'
 VISION_SELECTORS['duplicates'] = async (ctx) => ({ ids: [ctx.poolIds[0], ctx.poolIds[1], ctx.poolIds[0]], labels: [1, 0, 1] })
 VISION_SELECTORS['crashes'] = async (ctx) => ({ ids: ctx.noSuchField.slice(0, 3), labels: [1, 0, 0] })
 main(process.argv).then((code) => { process.exitCode = code })
-`)
+`,
+  )
 })
 
 function run(algorithm: string, debug: boolean) {
   const out = join(dir, `${algorithm}-${debug}.csv`)
   const env = { ...process.env, DATAPERF_DEBUG: debug ? '1' : '' }
-  const r = spawnSync(process.execPath, [launcher, 'vision', 'select', '--algorithm', algorithm, '--task', 'Hawk', '--out', out, '--data-dir', 'data'], { cwd: dir, encoding: 'utf8', env })
+  const r = spawnSync(
+    process.execPath,
+    [launcher, 'vision', 'select', '--algorithm', algorithm, '--task', 'Hawk', '--out', out, '--data-dir', 'data'],
+    { cwd: dir, encoding: 'utf8', env },
+  )
   return { code: r.status, stderr: r.stderr, written: existsSync(out) }
 }
 
@@ -46,18 +53,27 @@ test("a built-in's invalid selection is a bug in dataperf naming it: exit 70, no
   assert.equal(r.code, 70, r.stderr)
   const lines = r.stderr.trim().split('\n')
   assert.equal(lines.length, 2, r.stderr)
-  assert.match(lines[0]!, /^dataperf: internal error \(a bug in the built-in duplicates algorithm, not a mistake in your input\): the built-in duplicates algorithm returned an invalid result: the duplicates selection for Hawk: duplicate ImageIDs: \S+ \(entries 0 and 2\)$/)
+  assert.match(
+    lines[0]!,
+    /^dataperf: internal error \(a bug in the built-in duplicates algorithm, not a mistake in your input\): the built-in duplicates algorithm returned an invalid result: the duplicates selection for Hawk: duplicate ImageIDs: \S+ \(entries 0 and 2\)$/,
+  )
   assert.equal(lines[1], 'dataperf: please report it with the command you ran; DATAPERF_DEBUG=1 prints the stack trace')
   assert.ok(!r.written)
   const debug = run('duplicates', true)
   assert.equal(debug.code, 70)
-  assert.match(debug.stderr, /\n(BugError: .*\n)(\s+at .*\n)+caused by: UserError: the duplicates selection for Hawk: duplicate ImageIDs/)
+  assert.match(
+    debug.stderr,
+    /\n(BugError: .*\n)(\s+at .*\n)+caused by: UserError: the duplicates selection for Hawk: duplicate ImageIDs/,
+  )
 })
 
 test('an unexpected exception is a bug: a short message, exit 70, the stack trace only under DATAPERF_DEBUG=1', () => {
   const r = run('crashes', false)
   assert.equal(r.code, 70, r.stderr)
-  assert.match(r.stderr, /^dataperf: internal error \(a bug in the built-in crashes algorithm, not a mistake in your input\): the crashes selection failed: Cannot read properties of undefined \(reading 'slice'\)\n/)
+  assert.match(
+    r.stderr,
+    /^dataperf: internal error \(a bug in the built-in crashes algorithm, not a mistake in your input\): the crashes selection failed: Cannot read properties of undefined \(reading 'slice'\)\n/,
+  )
   assert.doesNotMatch(r.stderr, /\n\s+at /)
   const debug = run('crashes', true)
   assert.equal(debug.code, 70)
@@ -65,14 +81,44 @@ test('an unexpected exception is a bug: a short message, exit 70, the stack trac
 })
 
 test("a user's mistake stays one line with exit 2, whatever DATAPERF_DEBUG says", () => {
-  const r = runCli(['vision', 'select', '--algorithm', 'no-such-algorithm', '--task', 'Hawk', '--out', join(dir, 'x.csv'), '--data-dir', 'data'], dir)
+  const r = runCli(
+    [
+      'vision',
+      'select',
+      '--algorithm',
+      'no-such-algorithm',
+      '--task',
+      'Hawk',
+      '--out',
+      join(dir, 'x.csv'),
+      '--data-dir',
+      'data',
+    ],
+    dir,
+  )
   assert.equal(r.code, 2)
-  assert.equal(r.stderr, "dataperf: error: --algorithm 'no-such-algorithm': expected a built-in (random, weak-labels, centroid, fpscv, pseudolabel, consensus) or a path to a .ts or .js selection module\n")
+  assert.equal(
+    r.stderr,
+    "dataperf: error: --algorithm 'no-such-algorithm': expected a built-in (random, weak-labels, centroid, fpscv, pseudolabel, consensus) or a path to a .ts or .js selection module\n",
+  )
 })
 
 test("checkBuiltInResult turns a validator's UserError on a built-in's output into a BugError naming it", async () => {
-  await assert.rejects(checkBuiltInResult('coreset', () => { throw new UserError('s: no clips selected for target \'a\'') }),
-    (err: unknown) => err instanceof BugError && !(err instanceof UserError) && err.algorithm === 'coreset' && /^the built-in coreset algorithm returned an invalid result: s: no clips/.test(err.message))
+  await assert.rejects(
+    checkBuiltInResult('coreset', () => {
+      throw new UserError("s: no clips selected for target 'a'")
+    }),
+    (err: unknown) =>
+      err instanceof BugError &&
+      !(err instanceof UserError) &&
+      err.algorithm === 'coreset' &&
+      /^the built-in coreset algorithm returned an invalid result: s: no clips/.test(err.message),
+  )
   assert.equal(await checkBuiltInResult('random', () => 42), 42)
-  await assert.rejects(checkBuiltInResult('random', () => { throw new RangeError('x') }), RangeError) // other errors pass through
+  await assert.rejects(
+    checkBuiltInResult('random', () => {
+      throw new RangeError('x')
+    }),
+    RangeError,
+  ) // other errors pass through
 })

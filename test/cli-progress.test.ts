@@ -6,7 +6,12 @@ import { formatBytes, progressReporter, progressSink } from '../src/cli/progress
 
 function capture(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   let out = ''
-  const w = new Writable({ write(chunk, _enc, done) { out += String(chunk); done() } }) as unknown as NodeJS.WriteStream
+  const w = new Writable({
+    write(chunk, _enc, done) {
+      out += String(chunk)
+      done()
+    },
+  }) as unknown as NodeJS.WriteStream
   Object.assign(w, { isTTY, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true })
   return { stream: w, text: () => out }
 }

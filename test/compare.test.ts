@@ -12,7 +12,24 @@ import { runCli } from './helpers/cli.js'
 
 test('compare --track speech: table with every leaderboard, and an HTML report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-compare-'))
-  const r = runCli(['compare', '--track', 'speech', '--algorithms', 'random,coreset', '--seeds', '2', '--scale', '0.15', '--out', 'report.html', '--work-dir', 'work'], dir)
+  const r = runCli(
+    [
+      'compare',
+      '--track',
+      'speech',
+      '--algorithms',
+      'random,coreset',
+      '--seeds',
+      '2',
+      '--scale',
+      '0.15',
+      '--out',
+      'report.html',
+      '--work-dir',
+      'work',
+    ],
+    dir,
+  )
   assert.equal(r.code, 0, r.stderr)
   const lines = r.stdout.trim().split('\n')
   assert.match(lines[0]!, /speech comparison: macro F1, mean ± std over 2 generator seed\(s\) \(1, 2\)/)
@@ -27,7 +44,25 @@ test('compare --track speech: table with every leaderboard, and an HTML report',
   assert.ok((html.match(/<svg /g) ?? []).length >= 3, 'a chart and one projection panel per algorithm')
   assert.match(html, /coreset \(2\d selected\)/)
   assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained')
-  const json = runCli(['compare', '--track', 'speech', '--algorithms', 'random', '--seeds', '1', '--scale', '0.15', '--out', 'r2.html', '--work-dir', 'work', '--json'], dir)
+  const json = runCli(
+    [
+      'compare',
+      '--track',
+      'speech',
+      '--algorithms',
+      'random',
+      '--seeds',
+      '1',
+      '--scale',
+      '0.15',
+      '--out',
+      'r2.html',
+      '--work-dir',
+      'work',
+      '--json',
+    ],
+    dir,
+  )
   const doc = JSON.parse(json.stdout) as { scores: Record<string, number[][]>; tasks: string[] }
   assert.equal(doc.tasks.length, 6)
   assert.equal(doc.scores['random']![0]!.length, 1)
@@ -45,12 +80,14 @@ test('compare --track vision: table per concept, and a projection whose first ax
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-compare-vision-'))
   const result = await compareVision({ algorithms: ['random', 'centroid'], seeds: [1], workDir: dir, poolSize: 3000 })
   assert.deepEqual(result.tasks, ['Cupcake', 'Hawk', 'Sushi'])
-  for (const a of ['random', 'centroid']) for (const perSeed of result.scores[a]!) assert.ok(perSeed.length === 1 && perSeed[0]! >= 0 && perSeed[0]! <= 1)
+  for (const a of ['random', 'centroid'])
+    for (const perSeed of result.scores[a]!) assert.ok(perSeed.length === 1 && perSeed[0]! >= 0 && perSeed[0]! <= 1)
   const p = result.projection!
   assert.equal(p.axes?.[0], 'towards the example images')
   const n = p.points.length / 2
   // centroid labels 1 the images nearest the examples' centroid: they sit far along the first axis
-  const rows = p.selected['centroid']!, labels = p.selectedClasses!['centroid']!
+  const rows = p.selected['centroid']!,
+    labels = p.selectedClasses!['centroid']!
   const positives = Array.from(rows).filter((_, k) => labels[k] === 1)
   const positiveMean = positives.reduce((s, i) => s + p.points[2 * i]!, 0) / positives.length
   const xs = Array.from({ length: n }, (_, i) => p.points[2 * i]!).sort((a, b) => a - b)

@@ -16,7 +16,11 @@ import { downloadFile, type DownloadOptions } from '../src/download/http-downloa
 import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 import { fullDiskDir, readOnlyDir } from './helpers/limited-fs.js'
 
-interface Seen { headers: IncomingHttpHeaders; status: number; sent: number }
+interface Seen {
+  headers: IncomingHttpHeaders
+  status: number
+  sent: number
+}
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void
 const routes = new Map<string, { handler: Handler; seen: Seen[] }>()
 let server: LocalServer
@@ -27,16 +31,31 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'dataperf-download-http-'))
   server = await startLocalServer((req, res) => {
     const route = routes.get(req.url!)
-    if (!route) { res.writeHead(404).end(); return }
+    if (!route) {
+      res.writeHead(404).end()
+      return
+    }
     const seen: Seen = { headers: req.headers, status: 0, sent: 0 }
     route.seen.push(seen)
     const write = res.write.bind(res)
     const end = res.end.bind(res)
-    const count = (chunk: unknown) => { if (chunk && typeof chunk !== 'function') seen.sent += (chunk as Buffer).length }
-    res.write = ((chunk: Buffer, ...rest: never[]) => { count(chunk); return write(chunk, ...rest) }) as typeof res.write
-    res.end = ((chunk?: Buffer, ...rest: never[]) => { count(chunk); return end(chunk as Buffer, ...rest) }) as typeof res.end
-    res.on('finish', () => { seen.status = res.statusCode })
-    res.on('close', () => { seen.status = res.statusCode })
+    const count = (chunk: unknown) => {
+      if (chunk && typeof chunk !== 'function') seen.sent += (chunk as Buffer).length
+    }
+    res.write = ((chunk: Buffer, ...rest: never[]) => {
+      count(chunk)
+      return write(chunk, ...rest)
+    }) as typeof res.write
+    res.end = ((chunk?: Buffer, ...rest: never[]) => {
+      count(chunk)
+      return end(chunk as Buffer, ...rest)
+    }) as typeof res.end
+    res.on('finish', () => {
+      seen.status = res.statusCode
+    })
+    res.on('close', () => {
+      seen.status = res.statusCode
+    })
     route.handler(req, res, route.seen.length)
   })
   base = server.base
@@ -74,12 +93,16 @@ interface FileServer {
 function fileServer(o: FileServer): Handler {
   return (req, res, n) => {
     const failure = o.failWith?.(n)
-    if (failure) { res.writeHead(failure).end(); return }
+    if (failure) {
+      res.writeHead(failure).end()
+      return
+    }
     const body = o.body()
     const validators: Record<string, string> = {}
     const v = o.validator ?? 'etag'
     if (v === 'etag') validators.ETag = etagOf(body)
-    if (v === 'last-modified') validators['Last-Modified'] = new Date(1_700_000_000_000 + body.length * 1000).toUTCString()
+    if (v === 'last-modified')
+      validators['Last-Modified'] = new Date(1_700_000_000_000 + body.length * 1000).toUTCString()
     const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))
     const ifRange = req.headers['if-range']
     const current = validators.ETag ?? validators['Last-Modified']
@@ -89,11 +112,20 @@ function fileServer(o: FileServer): Handler {
         res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end()
         return
       }
-      res.writeHead(206, { ...validators, 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` })
+      res.writeHead(206, {
+        ...validators,
+        'Content-Length': body.length - start,
+        'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}`,
+      })
       res.end(body.subarray(start))
       return
     }
-    res.writeHead(200, { ...validators, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/zip', ...(o.chunked ? {} : { 'Content-Length': body.length }) })
+    res.writeHead(200, {
+      ...validators,
+      'Accept-Ranges': 'bytes',
+      'Content-Type': 'application/zip',
+      ...(o.chunked ? {} : { 'Content-Length': body.length }),
+    })
     const half = body.subarray(0, Math.floor(body.length / 2))
     if (o.dropOn?.includes(n)) {
       // let the first half reach the client before the connection drops
@@ -125,7 +157,10 @@ test('a plain download streams the file to disk, and nothing else is left', asyn
   const { url, seen } = route('plain.zip', fileServer({ body: () => BODY }))
   const { dir, dest } = target()
   const progress: number[] = []
-  const r = await downloadFile({ url, sha256: sha256(BODY), md5: md5(BODY), size: BODY.length }, dest, { ...quick, onProgress: (d) => progress.push(d) })
+  const r = await downloadFile({ url, sha256: sha256(BODY), md5: md5(BODY), size: BODY.length }, dest, {
+    ...quick,
+    onProgress: (d) => progress.push(d),
+  })
   assert.deepEqual(readFileSync(dest), BODY)
   assert.equal(r.size, BODY.length)
   assert.equal(r.attempts, 1)
@@ -159,7 +194,10 @@ test('an interrupted run keeps its .part, and the next run resumes it (Last-Modi
   const { dir, dest } = target()
   await assert.rejects(downloadFile({ url }, dest, { ...quick, retries: 0 }), (err: Error) => {
     assert.ok(err instanceof UserError)
-    assert.match(err.message, /across\.zip: connection lost after \d+ of 200000 bytes.*\(gave up after 1 attempts; run again to resume\)/)
+    assert.match(
+      err.message,
+      /across\.zip: connection lost after \d+ of 200000 bytes.*\(gave up after 1 attempts; run again to resume\)/,
+    )
     return true
   })
   assert.ok(existsSync(`${dest}.part`) && existsSync(`${dest}.part.json`), 'the .part is kept to resume')
@@ -195,15 +233,30 @@ test('a .part started from another URL is not resumed, and the note says so (not
   await downloadFile({ url: second.url, sha256: sha256(BODY) }, dest, { ...quick, log: (m) => notes.push(m) })
   assert.deepEqual(readFileSync(dest), BODY)
   assert.equal(second.seen[0]!.headers.range, undefined, 'no resume across URLs')
-  assert.ok(notes.some((n) => n.endsWith(`file.zip.part: cannot resume it safely: it was started from another URL (${first.url}); starting again`)), notes.join('\n'))
+  assert.ok(
+    notes.some((n) =>
+      n.endsWith(
+        `file.zip.part: cannot resume it safely: it was started from another URL (${first.url}); starting again`,
+      ),
+    ),
+    notes.join('\n'),
+  )
 })
 
 test('503 twice, then 200: retried with exponential back-off', async () => {
-  const { url, seen } = route('retry.zip', fileServer({ body: () => BODY, failWith: (n) => (n <= 2 ? 503 : undefined) }))
+  const { url, seen } = route(
+    'retry.zip',
+    fileServer({ body: () => BODY, failWith: (n) => (n <= 2 ? 503 : undefined) }),
+  )
   const { dest } = target()
   const notes: string[] = []
   const started = Date.now()
-  const r = await downloadFile({ url }, dest, { ...quick, backoffMs: 40, maxBackoffMs: 1000, log: (m) => notes.push(m) })
+  const r = await downloadFile({ url }, dest, {
+    ...quick,
+    backoffMs: 40,
+    maxBackoffMs: 1000,
+    log: (m) => notes.push(m),
+  })
   assert.deepEqual(readFileSync(dest), BODY)
   assert.equal(seen.length, 3)
   assert.equal(r.attempts, 3)
@@ -239,8 +292,13 @@ test('a server that ignores Range: the download restarts from zero and still end
 
 test('a 206 for the wrong range is not appended: the download starts again', async () => {
   const { url, seen } = route('badrange.zip', (req, res, n) => {
-    if (n === 2) { // claims to start at 0 although asked for the rest
-      res.writeHead(206, { ETag: etagOf(BODY), 'Content-Range': `bytes 0-${BODY.length - 1}/${BODY.length}`, 'Content-Length': BODY.length })
+    if (n === 2) {
+      // claims to start at 0 although asked for the rest
+      res.writeHead(206, {
+        ETag: etagOf(BODY),
+        'Content-Range': `bytes 0-${BODY.length - 1}/${BODY.length}`,
+        'Content-Length': BODY.length,
+      })
       res.end(BODY)
       return
     }
@@ -277,20 +335,27 @@ test('a stalled connection times out and the download resumes', async () => {
 test('size mismatch: announced size against the parameters, and bytes against a configured size', async () => {
   const { url } = route('size.zip', fileServer({ body: () => BODY }))
   const early = target()
-  await assert.rejects(downloadFile({ url, size: 123, source: 'params.yaml' }, early.dest, quick),
-    new UserError(`${url}: size mismatch: the server announces ${BODY.length} bytes, expected 123 (params.yaml)`))
+  await assert.rejects(
+    downloadFile({ url, size: 123, source: 'params.yaml' }, early.dest, quick),
+    new UserError(`${url}: size mismatch: the server announces ${BODY.length} bytes, expected 123 (params.yaml)`),
+  )
   onlyFiles(early.dir, [])
   // no Content-Length: found after the download
   const chunked = route('size-chunked.zip', fileServer({ body: () => BODY, chunked: true }))
   const late = target()
-  await assert.rejects(downloadFile({ url: chunked.url, size: BODY.length + 1 }, late.dest, quick),
-    new UserError(`${chunked.url}: size mismatch: ${BODY.length} bytes, expected ${BODY.length + 1} (parameters)`))
+  await assert.rejects(
+    downloadFile({ url: chunked.url, size: BODY.length + 1 }, late.dest, quick),
+    new UserError(`${chunked.url}: size mismatch: ${BODY.length} bytes, expected ${BODY.length + 1} (parameters)`),
+  )
   onlyFiles(late.dir, [])
 })
 
 test('checksum mismatch (sha256, md5): an error with both values, and no file left', async () => {
   const { url } = route('sum.zip', fileServer({ body: () => BODY }))
-  for (const [algorithm, wrong] of [['sha256', 'ab'.repeat(32)], ['md5', 'cd'.repeat(16)]] as const) {
+  for (const [algorithm, wrong] of [
+    ['sha256', 'ab'.repeat(32)],
+    ['md5', 'cd'.repeat(16)],
+  ] as const) {
     const { dir, dest } = target()
     await assert.rejects(downloadFile({ url, [algorithm]: wrong }, dest, quick), (err: Error) => {
       assert.ok(err instanceof UserError)
@@ -307,7 +372,10 @@ test('a full disk: one clear line, and no partial file left', async () => {
   const { dir, dest } = target()
   await assert.rejects(downloadFile({ url }, dest, { ...quick, diskLimitBytes: 50_000 }), (err: Error) => {
     assert.ok(err instanceof UserError)
-    assert.match(err.message, /file\.zip: no space left on the device \(ENOSPC\); removed .*file\.zip\.part; free some space and run again$/)
+    assert.match(
+      err.message,
+      /file\.zip: no space left on the device \(ENOSPC\); removed .*file\.zip\.part; free some space and run again$/,
+    )
     return true
   })
   onlyFiles(dir, [])
@@ -315,10 +383,16 @@ test('a full disk: one clear line, and no partial file left', async () => {
 
 test('a read-only output folder: one clear line, nothing written', async (t) => {
   const ro = readOnlyDir() // as root (CI), a read-only tmpfs: root writes through chmod
-  if (typeof ro === 'string') { t.skip(ro); return }
+  if (typeof ro === 'string') {
+    t.skip(ro)
+    return
+  }
   const { url, seen } = route('ro.zip', fileServer({ body: () => BODY }))
   try {
-    await assert.rejects(downloadFile({ url }, join(ro.dir, 'file.zip'), quick), /cannot write \((EACCES: permission denied|EROFS: read-only file system)\)/)
+    await assert.rejects(
+      downloadFile({ url }, join(ro.dir, 'file.zip'), quick),
+      /cannot write \((EACCES: permission denied|EROFS: read-only file system)\)/,
+    )
     assert.equal(seen.length, 0)
     onlyFiles(ro.dir, [])
   } finally {
@@ -329,9 +403,18 @@ test('a read-only output folder: one clear line, nothing written', async (t) => 
 test('a real full disk (a full tmpfs, as root): one clear line, and no partial file left', async (t) => {
   const { url } = route('really-full.zip', fileServer({ body: () => BODY }))
   // no room at all (the lock file fails), then room for a part of the download
-  for (const [free, what] of [[0, /file\.zip\.lock: no space left on the device \(ENOSPC\); free some space and run again$/], [40_000, /file\.zip: no space left on the device \(ENOSPC\); removed .*file\.zip\.part; free some space and run again$/]] as const) {
+  for (const [free, what] of [
+    [0, /file\.zip\.lock: no space left on the device \(ENOSPC\); free some space and run again$/],
+    [
+      40_000,
+      /file\.zip: no space left on the device \(ENOSPC\); removed .*file\.zip\.part; free some space and run again$/,
+    ],
+  ] as const) {
     const full = fullDiskDir(free)
-    if (typeof full === 'string') { t.skip(full); return }
+    if (typeof full === 'string') {
+      t.skip(full)
+      return
+    }
     try {
       await assert.rejects(downloadFile({ url }, join(full.dir, 'file.zip'), quick), what)
       onlyFiles(full.dir, ['.filler'])
@@ -343,10 +426,14 @@ test('a real full disk (a full tmpfs, as root): one clear line, and no partial f
 
 test('HTTP errors are not retried and name the status; web pages are refused', async () => {
   const missing = target()
-  await assert.rejects(downloadFile({ url: `${base}/nothing-here.zip` }, missing.dest, quick),
-    new UserError(`${base}/nothing-here.zip: HTTP 404 Not Found; check the URL (parameters file or --url)`))
+  await assert.rejects(
+    downloadFile({ url: `${base}/nothing-here.zip` }, missing.dest, quick),
+    new UserError(`${base}/nothing-here.zip: HTTP 404 Not Found; check the URL (parameters file or --url)`),
+  )
   onlyFiles(missing.dir, [])
-  const { url } = route('page.html', (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<html>sign in</html>') })
+  const { url } = route('page.html', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<html>sign in</html>')
+  })
   const html = target()
   await assert.rejects(downloadFile({ url }, html.dest, quick), /sent a web page \(text\/html\), not the file/)
   onlyFiles(html.dir, [])
@@ -354,23 +441,40 @@ test('HTTP errors are not retried and name the status; web pages are refused', a
 
 test('redirects are followed, and a redirect loop is bounded', async () => {
   const { url: real } = route('real.zip', fileServer({ body: () => BODY }))
-  const { url } = route('moved.zip', (_req, res) => { res.writeHead(302, { Location: real }).end() })
+  const { url } = route('moved.zip', (_req, res) => {
+    res.writeHead(302, { Location: real }).end()
+  })
   const { dest } = target()
   await downloadFile({ url, sha256: sha256(BODY) }, dest, quick)
   assert.deepEqual(readFileSync(dest), BODY)
-  const loop = route('loop.zip', (_req, res) => { res.writeHead(301, { Location: '/loop.zip' }).end() })
-  await assert.rejects(downloadFile({ url: loop.url }, target().dest, { ...quick, maxRedirects: 3 }), /more than 3 redirects/)
+  const loop = route('loop.zip', (_req, res) => {
+    res.writeHead(301, { Location: '/loop.zip' }).end()
+  })
+  await assert.rejects(
+    downloadFile({ url: loop.url }, target().dest, { ...quick, maxRedirects: 3 }),
+    /more than 3 redirects/,
+  )
   assert.equal(loop.seen.length, 4)
 })
 
 test('a Google Drive link gets a one-line message on what to do instead, without any request', async () => {
   const folder = 'https://drive.google.com/drive/folders/181uI-7NFJwK3IOPy2kOYVIQS4vZOC02A?usp=sharing'
-  await assert.rejects(downloadFile({ url: folder }, target().dest, { ...quick, zipCommand: 'dataperf download vision --zip FILE', directUrlHint: 'with --url' }), (err: Error) => {
-    assert.ok(err instanceof UserError)
-    assert.equal(err.message.split('\n').length, 1)
-    assert.match(err.message, /^https:\/\/drive\.google\.com\/drive\/folders\/\S+ is a Google Drive link to a folder, which a script cannot download: open it in a browser, download the zip, then run `dataperf download vision --zip FILE` with that file, or give a direct download URL \(with --url\)$/)
-    return true
-  })
+  await assert.rejects(
+    downloadFile({ url: folder }, target().dest, {
+      ...quick,
+      zipCommand: 'dataperf download vision --zip FILE',
+      directUrlHint: 'with --url',
+    }),
+    (err: Error) => {
+      assert.ok(err instanceof UserError)
+      assert.equal(err.message.split('\n').length, 1)
+      assert.match(
+        err.message,
+        /^https:\/\/drive\.google\.com\/drive\/folders\/\S+ is a Google Drive link to a folder, which a script cannot download: open it in a browser, download the zip, then run `dataperf download vision --zip FILE` with that file, or give a direct download URL \(with --url\)$/,
+      )
+      return true
+    },
+  )
 })
 
 test('two downloads of the same file at once: the second is refused, the first completes', async () => {

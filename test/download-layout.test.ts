@@ -29,8 +29,13 @@ before(async () => {
   server = await startLocalServer((req, res) => {
     hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1)
     const body = files.get(req.url!)
-    if (!body) { res.writeHead(404).end(); return }
-    res.writeHead(200, { 'Content-Length': body.length, ETag: `"${createHash('md5').update(body).digest('hex')}"` }).end(body)
+    if (!body) {
+      res.writeHead(404).end()
+      return
+    }
+    res
+      .writeHead(200, { 'Content-Length': body.length, ETag: `"${createHash('md5').update(body).digest('hex')}"` })
+      .end(body)
   })
   base = server.base
 })
@@ -56,12 +61,21 @@ const wrapped = zipSync({ dataperf_en_data: speechFiles() }, { level: 0 })
 const flat = zipSync(speechFiles(), { level: 6 })
 
 const quick: JobOptions = { backoffMs: 5, maxBackoffMs: 50, retries: 2, timeoutMs: 5000 }
-const params = (url: string, extra: Record<string, unknown> = {}) => ({ ...loadParameters(), en_embeddings_url: url, ...extra })
+const params = (url: string, extra: Record<string, unknown> = {}) => ({
+  ...loadParameters(),
+  en_embeddings_url: url,
+  ...extra,
+})
 let counter = 0
 const outDir = () => join(work, `out-${++counter}`)
 
 function expectSpeechLayout(dest: string) {
-  assert.deepEqual(readdirSync(dest).sort(), ['allowed_training_set.yaml', 'eval.yaml', 'eval_embeddings', 'train_embeddings'])
+  assert.deepEqual(readdirSync(dest).sort(), [
+    'allowed_training_set.yaml',
+    'eval.yaml',
+    'eval_embeddings',
+    'train_embeddings',
+  ])
   assert.deepEqual(readdirSync(join(dest, 'train_embeddings')).sort(), ['nontarget.parquet', 'yes.parquet'])
   assert.deepEqual(readFileSync(join(dest, 'train_embeddings/yes.parquet')), Buffer.alloc(5000, 7))
   assert.match(readFileSync(join(dest, 'eval.yaml'), 'utf8'), /nontargets: \[dog\/d.wav\]/)
@@ -69,7 +83,10 @@ function expectSpeechLayout(dest: string) {
 const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : [])
 
 test('speech: a zip wrapped in a top folder and a flat one both become dataperf_en_data/', async () => {
-  for (const [name, zip] of [['dataperf_eng_data.zip', wrapped], ['flat/dataperf_eng_data.zip', flat]] as const) {
+  for (const [name, zip] of [
+    ['dataperf_eng_data.zip', wrapped],
+    ['flat/dataperf_eng_data.zip', flat],
+  ] as const) {
     const out = outDir()
     const dest = await fetchSpeechLanguage('en', params(serve(name, zip)), out, quick)
     assert.equal(dest, join(out, 'dataperf_en_data'))
@@ -99,7 +116,10 @@ test('speech: --force lays out again; when that fails the old folder stays untou
   writeFileSync(join(dest, 'marker'), 'old')
   const corrupt = Buffer.from(wrapped)
   corrupt[corrupt.indexOf(Buffer.alloc(64, 7)) + 10]! ^= 0xff // a byte inside train_embeddings/yes.parquet
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('force/bad.zip', corrupt)), out, { ...quick, force: true }), /fails its CRC-32 check/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('force/bad.zip', corrupt)), out, { ...quick, force: true }),
+    /fails its CRC-32 check/,
+  )
   assert.ok(existsSync(join(dest, 'marker')), 'old folder kept')
   assert.deepEqual(listing(out), ['dataperf_en_data'])
   await fetchSpeechLanguage('en', params(serve('force/a.zip', wrapped)), out, { ...quick, force: true })
@@ -110,14 +130,24 @@ test('speech: --force lays out again; when that fails the old folder stays untou
 test('checksum and size mismatch: an error, no zip, no .part, no extracted folder', async () => {
   const out = outDir()
   const url = serve('sum/dataperf_eng_data.zip', wrapped)
-  await assert.rejects(fetchSpeechLanguage('en', params(url, { en_embeddings_sha256: 'ab'.repeat(32) }), out, quick), (err: Error) => {
-    assert.ok(err instanceof UserError)
-    assert.ok(err.message.startsWith(`${url}: sha256 mismatch: got ${createHash('sha256').update(wrapped).digest('hex')}, expected ${'ab'.repeat(32)}`), err.message)
-    return true
-  })
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(url, { en_embeddings_sha256: 'ab'.repeat(32) }), out, quick),
+    (err: Error) => {
+      assert.ok(err instanceof UserError)
+      assert.ok(
+        err.message.startsWith(
+          `${url}: sha256 mismatch: got ${createHash('sha256').update(wrapped).digest('hex')}, expected ${'ab'.repeat(32)}`,
+        ),
+        err.message,
+      )
+      return true
+    },
+  )
   assert.deepEqual(listing(out), [])
-  await assert.rejects(fetchSpeechLanguage('en', params(url, { en_embeddings_size: wrapped.length - 1 }), out, quick),
-    new RegExp(`size mismatch: the server announces ${wrapped.length} bytes, expected ${wrapped.length - 1}`))
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(url, { en_embeddings_size: wrapped.length - 1 }), out, quick),
+    new RegExp(`size mismatch: the server announces ${wrapped.length} bytes, expected ${wrapped.length - 1}`),
+  )
   assert.deepEqual(listing(out), [])
 })
 
@@ -125,13 +155,25 @@ test('a corrupt zip (CRC), a truncated zip and a zip without the layout: refused
   const out = outDir()
   const corrupt = Buffer.from(wrapped)
   corrupt[corrupt.indexOf(Buffer.alloc(64, 9)) + 100]! ^= 0x01
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('bad/crc.zip', corrupt)), out, quick),
-    /crc\.zip: corrupt zip \(entry 'dataperf_en_data\/train_embeddings\/nontarget\.parquet' fails its CRC-32 check\) \(removed the download; run again to download it afresh\)$/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('bad/crc.zip', corrupt)), out, quick),
+    /crc\.zip: corrupt zip \(entry 'dataperf_en_data\/train_embeddings\/nontarget\.parquet' fails its CRC-32 check\) \(removed the download; run again to download it afresh\)$/,
+  )
   assert.deepEqual(listing(out), [])
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('bad/short.zip', wrapped.subarray(0, wrapped.length - 300))), out, quick), /short\.zip: (not a valid zip file|corrupt zip)/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('bad/short.zip', wrapped.subarray(0, wrapped.length - 300))), out, quick),
+    /short\.zip: (not a valid zip file|corrupt zip)/,
+  )
   assert.deepEqual(listing(out), [])
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('bad/other.zip', zipSync({ 'readme.txt': strToU8('hi'), 'notes.txt': strToU8('x') }))), out, quick),
-    /other\.zip: does not hold the expected layout \(train_embeddings\/, eval_embeddings\/, allowed_training_set\.yaml, eval\.yaml\); found: notes\.txt, readme\.txt/)
+  await assert.rejects(
+    fetchSpeechLanguage(
+      'en',
+      params(serve('bad/other.zip', zipSync({ 'readme.txt': strToU8('hi'), 'notes.txt': strToU8('x') }))),
+      out,
+      quick,
+    ),
+    /other\.zip: does not hold the expected layout \(train_embeddings\/, eval_embeddings\/, allowed_training_set\.yaml, eval\.yaml\); found: notes\.txt, readme\.txt/,
+  )
   assert.deepEqual(listing(out), [])
 })
 
@@ -139,10 +181,27 @@ test('entries that escape the folder (../, absolute) and symbolic links are refu
   const out = outDir()
   mkdirSync(out)
   const cases: Array<[string, Zippable, RegExp]> = [
-    ['dotdot.zip', { '../evil.txt': strToU8('x'), dataperf_en_data: speechFiles() }, /entry '\.\.\/evil\.txt' would be written outside the output folder; refusing this zip/],
-    ['deep.zip', { dataperf_en_data: { ...speechFiles(), 'a/../../../evil.txt': strToU8('x') } }, /would be written outside the output folder/],
+    [
+      'dotdot.zip',
+      { '../evil.txt': strToU8('x'), dataperf_en_data: speechFiles() },
+      /entry '\.\.\/evil\.txt' would be written outside the output folder; refusing this zip/,
+    ],
+    [
+      'deep.zip',
+      { dataperf_en_data: { ...speechFiles(), 'a/../../../evil.txt': strToU8('x') } },
+      /would be written outside the output folder/,
+    ],
     ['abs.zip', { '/tmp/evil.txt': strToU8('x') }, /entry '\/tmp\/evil\.txt' has an absolute path; refusing this zip/],
-    ['link.zip', { dataperf_en_data: { ...speechFiles(), 'eval.yaml': [strToU8('/etc/passwd'), { os: 3, attrs: (0o120777 << 16) >>> 0 }] } }, /entry 'dataperf_en_data\/eval\.yaml' is a symbolic link; refusing this zip/],
+    [
+      'link.zip',
+      {
+        dataperf_en_data: {
+          ...speechFiles(),
+          'eval.yaml': [strToU8('/etc/passwd'), { os: 3, attrs: (0o120777 << 16) >>> 0 }],
+        },
+      },
+      /entry 'dataperf_en_data\/eval\.yaml' is a symbolic link; refusing this zip/,
+    ],
   ]
   for (const [name, tree, message] of cases) {
     await assert.rejects(fetchSpeechLanguage('en', params(serve(`evil/${name}`, zipSync(tree))), out, quick), message)
@@ -153,14 +212,23 @@ test('entries that escape the folder (../, absolute) and symbolic links are refu
 
 test('a disk that fills up while extracting: no partial folder; the verified zip is kept for the next run', async () => {
   const out = outDir()
-  const big = zipSync({ dataperf_en_data: { ...speechFiles(), train_embeddings: { 'yes.parquet': new Uint8Array(300_000) } } }, { level: 9 })
+  const big = zipSync(
+    { dataperf_en_data: { ...speechFiles(), train_embeddings: { 'yes.parquet': new Uint8Array(300_000) } } },
+    { level: 9 },
+  )
   const url = serve('full/dataperf_eng_data.zip', big)
   assert.ok(big.length < 10_000)
-  await assert.rejects(fetchSpeechLanguage('en', params(url), out, { ...quick, diskLimitBytes: 100_000 }), (err: Error) => {
-    assert.ok(err instanceof UserError)
-    assert.match(err.message, /yes\.parquet: no space left on the device \(ENOSPC\); while extracting .*dataperf_eng_data\.zip; free some space and run again \(the downloaded .*dataperf_eng_data\.zip is kept, so the next run only extracts\)$/)
-    return true
-  })
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(url), out, { ...quick, diskLimitBytes: 100_000 }),
+    (err: Error) => {
+      assert.ok(err instanceof UserError)
+      assert.match(
+        err.message,
+        /yes\.parquet: no space left on the device \(ENOSPC\); while extracting .*dataperf_eng_data\.zip; free some space and run again \(the downloaded .*dataperf_eng_data\.zip is kept, so the next run only extracts\)$/,
+      )
+      return true
+    },
+  )
   assert.deepEqual(listing(out), ['dataperf_eng_data.zip'])
   await fetchSpeechLanguage('en', params(url), out, quick)
   assert.equal(hits.get('/full/dataperf_eng_data.zip'), 1)
@@ -169,14 +237,25 @@ test('a disk that fills up while extracting: no partial folder; the verified zip
 
 test('a full disk while downloading leaves nothing behind', async () => {
   const out = outDir()
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('full2/dataperf_eng_data.zip', wrapped)), out, { ...quick, diskLimitBytes: 1000 }), /no space left on the device/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('full2/dataperf_eng_data.zip', wrapped)), out, {
+      ...quick,
+      diskLimitBytes: 1000,
+    }),
+    /no space left on the device/,
+  )
   assert.deepEqual(listing(out), [])
 })
 
 test('an output path that cannot be a folder: one clear line naming it', async () => {
   writeFileSync(join(work, 'a-file'), '')
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('nd.zip', wrapped)), join(work, 'a-file', 'data'), quick),
-    (err: Error) => err instanceof UserError && err.message === `${join(work, 'a-file', 'data')}: cannot write (ENOTDIR: a parent is a file, not a folder); choose another --output_path`)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('nd.zip', wrapped)), join(work, 'a-file', 'data'), quick),
+    (err: Error) =>
+      err instanceof UserError &&
+      err.message ===
+        `${join(work, 'a-file', 'data')}: cannot write (ENOTDIR: a parent is a file, not a folder); choose another --output_path`,
+  )
 })
 
 test('temp folders of a killed run are removed by the next one', async () => {
@@ -186,7 +265,7 @@ test('temp folders of a killed run are removed by the next one', async () => {
   assert.deepEqual(listing(out), ['dataperf_en_data'])
 })
 
-test('vision: the resources zip is merged into data/, keeping the user\'s own files', async () => {
+test("vision: the resources zip is merged into data/, keeping the user's own files", async () => {
   const out = outDir()
   mkdirSync(join(out, 'train_sets'), { recursive: true })
   writeFileSync(join(out, 'train_sets', 'mine.csv'), 'ImageID,Confidence\n')
@@ -237,6 +316,12 @@ test('extractZip reports what it wrote', async () => {
   writeFileSync(zipPath, flat)
   const r = await extractZip(zipPath, dir)
   assert.equal(r.files, 5)
-  assert.equal(r.bytes, readFileSync(join(dir, 'allowed_training_set.yaml')).length + readFileSync(join(dir, 'eval.yaml')).length + 12_000)
-  await assert.rejects(extractZip(join(work, 'no-such.zip'), dir), new UserError(`${join(work, 'no-such.zip')}: file not found`))
+  assert.equal(
+    r.bytes,
+    readFileSync(join(dir, 'allowed_training_set.yaml')).length + readFileSync(join(dir, 'eval.yaml')).length + 12_000,
+  )
+  await assert.rejects(
+    extractZip(join(work, 'no-such.zip'), dir),
+    new UserError(`${join(work, 'no-such.zip')}: file not found`),
+  )
 })

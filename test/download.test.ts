@@ -24,14 +24,17 @@ let base: string
 let work: string
 
 // A small speech layout wrapped in one top folder, as the official zips are.
-const layout = zipSync({
-  dataperf_en_data: {
-    'allowed_training_set.yaml': strToU8('targets: {yes: [yes/a.wav]}\nnontargets: [cat/b.wav]\n'),
-    'eval.yaml': strToU8('targets: {yes: [yes/c.wav]}\nnontargets: [dog/d.wav]\n'),
-    train_embeddings: { 'yes.parquet': new Uint8Array(5000).fill(7), 'cat.parquet': new Uint8Array(3000).fill(9) },
-    eval_embeddings: { 'yes.parquet': new Uint8Array(4000).fill(1) },
+const layout = zipSync(
+  {
+    dataperf_en_data: {
+      'allowed_training_set.yaml': strToU8('targets: {yes: [yes/a.wav]}\nnontargets: [cat/b.wav]\n'),
+      'eval.yaml': strToU8('targets: {yes: [yes/c.wav]}\nnontargets: [dog/d.wav]\n'),
+      train_embeddings: { 'yes.parquet': new Uint8Array(5000).fill(7), 'cat.parquet': new Uint8Array(3000).fill(9) },
+      eval_embeddings: { 'yes.parquet': new Uint8Array(4000).fill(1) },
+    },
   },
-}, { level: 0 })
+  { level: 0 },
+)
 
 function serve(name: string, body: Uint8Array, mode: Mode = 'normal'): string {
   files.set(`/${name}`, { body: Buffer.from(body), mode, served: 0 })
@@ -43,14 +46,24 @@ before(async () => {
   server = await startLocalServer((req, res) => {
     seen.push({ path: req.url!, headers: req.headers })
     const f = files.get(req.url!)
-    if (!f) { res.writeHead(404).end(); return }
+    if (!f) {
+      res.writeHead(404).end()
+      return
+    }
     f.served++
-    if (f.mode === 'fail-twice' && f.served <= 2) { res.writeHead(503).end(); return }
+    if (f.mode === 'fail-twice' && f.served <= 2) {
+      res.writeHead(503).end()
+      return
+    }
     const etag = `"${createHash('md5').update(f.body).digest('hex')}"`
     const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))
     if (range && f.mode !== 'ignore-range' && req.headers['if-range'] === etag) {
       const start = Number(range[1])
-      res.writeHead(206, { 'Content-Length': f.body.length - start, 'Content-Range': `bytes ${start}-${f.body.length - 1}/${f.body.length}`, ETag: etag })
+      res.writeHead(206, {
+        'Content-Length': f.body.length - start,
+        'Content-Range': `bytes ${start}-${f.body.length - 1}/${f.body.length}`,
+        ETag: etag,
+      })
       res.end(f.body.subarray(start))
       return
     }
@@ -72,11 +85,20 @@ function params(url: string, extra: Record<string, unknown> = {}) {
   return { ...loadParameters(), en_embeddings_url: url, ...extra }
 }
 function expectLayout(dest: string) {
-  assert.deepEqual(readdirSync(dest).sort(), ['allowed_training_set.yaml', 'eval.yaml', 'eval_embeddings', 'train_embeddings'])
+  assert.deepEqual(readdirSync(dest).sort(), [
+    'allowed_training_set.yaml',
+    'eval.yaml',
+    'eval_embeddings',
+    'train_embeddings',
+  ])
   assert.equal(readFileSync(join(dest, 'train_embeddings/yes.parquet')).length, 5000)
 }
 function noLeftovers(out: string) {
-  assert.deepEqual(existsSync(out) ? readdirSync(out).filter((n) => n !== 'dataperf_en_data') : [], [], 'no partial files left')
+  assert.deepEqual(
+    existsSync(out) ? readdirSync(out).filter((n) => n !== 'dataperf_en_data') : [],
+    [],
+    'no partial files left',
+  )
 }
 
 test('a plain download is laid out as dataperf_en_data/', async () => {
@@ -90,7 +112,14 @@ test('a plain download is laid out as dataperf_en_data/', async () => {
 test('a dropped connection resumes with a Range request and yields identical bytes', async () => {
   const out = join(work, 'resume')
   const url = serve('resume.zip', layout, 'drop-first')
-  expectLayout(await fetchSpeechLanguage('en', params(url, { en_embeddings_sha256: createHash('sha256').update(layout).digest('hex') }), out, quick))
+  expectLayout(
+    await fetchSpeechLanguage(
+      'en',
+      params(url, { en_embeddings_sha256: createHash('sha256').update(layout).digest('hex') }),
+      out,
+      quick,
+    ),
+  )
   const requests = seen.filter((s) => s.path === '/resume.zip')
   assert.equal(requests.length, 2)
   assert.match(String(requests[1]!.headers.range), /^bytes=\d+-$/)
@@ -110,15 +139,24 @@ test('a server that ignores Range: the download restarts from zero', async () =>
 
 test('too many failures give up with a clear message and keep the .part for a later resume', async () => {
   const out = join(work, 'giveup')
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('giveup.zip', layout, 'fail-twice')), out, { backoffMs: 1, retries: 1 }), /HTTP 503 \(gave up after 2 attempts; run again to resume\)/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('giveup.zip', layout, 'fail-twice')), out, { backoffMs: 1, retries: 1 }),
+    /HTTP 503 \(gave up after 2 attempts; run again to resume\)/,
+  )
   assert.ok(!existsSync(join(out, 'dataperf_en_data')))
 })
 
 test('size and checksum mismatches: an error with both values, no final file, no extracted folder', async () => {
   const out = join(work, 'verify')
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('size.zip', layout), { en_embeddings_size: 123 }), out, quick), new RegExp(`size mismatch: the server announces ${layout.length} bytes, expected 123`))
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('size.zip', layout), { en_embeddings_size: 123 }), out, quick),
+    new RegExp(`size mismatch: the server announces ${layout.length} bytes, expected 123`),
+  )
   noLeftovers(out)
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('sum.zip', layout), { en_embeddings_sha256: 'ab'.repeat(32) }), out, quick), /sha256 mismatch: got [0-9a-f]{64}, expected abab/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('sum.zip', layout), { en_embeddings_sha256: 'ab'.repeat(32) }), out, quick),
+    /sha256 mismatch: got [0-9a-f]{64}, expected abab/,
+  )
   noLeftovers(out)
   assert.ok(!existsSync(join(out, 'dataperf_en_data')))
 })
@@ -127,33 +165,65 @@ test('a corrupt zip and a zip that escapes its folder are refused, leaving nothi
   const out = join(work, 'badzip')
   const corrupt = Buffer.from(layout)
   corrupt.fill(0, 40, 400)
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('corrupt.zip', corrupt)), out, quick), /corrupt|not a valid zip/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('corrupt.zip', corrupt)), out, quick),
+    /corrupt|not a valid zip/,
+  )
   noLeftovers(out)
   const evil = zipSync({ '../evil.txt': strToU8('x'), dataperf_en_data: { 'eval.yaml': strToU8('a: 1') } })
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('evil.zip', evil)), out, quick), /would be written outside the output folder/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('evil.zip', evil)), out, quick),
+    /would be written outside the output folder/,
+  )
   assert.ok(!existsSync(join(work, 'evil.txt')))
   noLeftovers(out)
 })
 
 test('a full disk stops with a clear error and no partial files', async () => {
   const out = join(work, 'full')
-  await assert.rejects(fetchSpeechLanguage('en', params(serve('full.zip', layout)), out, { ...quick, diskLimitBytes: 1000 }), /no space left on the device/)
+  await assert.rejects(
+    fetchSpeechLanguage('en', params(serve('full.zip', layout)), out, { ...quick, diskLimitBytes: 1000 }),
+    /no space left on the device/,
+  )
   noLeftovers(out)
   writeFileSync(join(work, 'not-a-dir'), '')
-  const r = await runCliAsync(['download', 'speech', '--languages', 'en', '--output_path', join(work, 'not-a-dir', 'x'), '--parameters_file', writeParams({ en_embeddings_url: serve('nd.zip', layout) })])
+  const r = await runCliAsync([
+    'download',
+    'speech',
+    '--languages',
+    'en',
+    '--output_path',
+    join(work, 'not-a-dir', 'x'),
+    '--parameters_file',
+    writeParams({ en_embeddings_url: serve('nd.zip', layout) }),
+  ])
   assert.notEqual(r.code, 0)
   assert.match(r.stderr, /^dataperf: error: .*not-a-dir.*cannot write \(E(NOTDIR|EXIST)\b/)
 })
 
 function writeParams(values: Record<string, unknown>): string {
   const path = join(work, `params-${seen.length}.yaml`)
-  writeFileSync(path, Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n')
+  writeFileSync(
+    path,
+    Object.entries(values)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join('\n') + '\n',
+  )
   return path
 }
 
 test('the CLI: download speech with a parameters file, and the Google Drive message', async () => {
   const out = join(work, 'cli')
-  const r = await runCliAsync(['download', 'speech', '--languages', 'en', '--output_path', out, '--parameters_file', writeParams({ en_embeddings_url: serve('cli.zip', layout) })])
+  const r = await runCliAsync([
+    'download',
+    'speech',
+    '--languages',
+    'en',
+    '--output_path',
+    out,
+    '--parameters_file',
+    writeParams({ en_embeddings_url: serve('cli.zip', layout) }),
+  ])
   assert.equal(r.code, 0, r.stderr)
   expectLayout(join(out, 'dataperf_en_data'))
   const g = await runCliAsync(['download', 'vision', '--output_path', join(work, 'v')])
@@ -164,7 +234,15 @@ test('the CLI: download speech with a parameters file, and the Google Drive mess
 
 test('download vision --zip lays out a hand-downloaded resources zip', async () => {
   const zip = join(work, 'resources.zip')
-  writeFileSync(zip, zipSync({ 'dataperf-vision-selection-resources': { embeddings: { 'train_emb_256_dataperf.parquet': new Uint8Array(100) }, test_sets: { 'alpha_test_set_Hawk_256.parquet': new Uint8Array(50) } } }))
+  writeFileSync(
+    zip,
+    zipSync({
+      'dataperf-vision-selection-resources': {
+        embeddings: { 'train_emb_256_dataperf.parquet': new Uint8Array(100) },
+        test_sets: { 'alpha_test_set_Hawk_256.parquet': new Uint8Array(50) },
+      },
+    }),
+  )
   const out = join(work, 'vision-data')
   const r = await runCliAsync(['download', 'vision', '--zip', zip, '--output_path', out])
   assert.equal(r.code, 0, r.stderr)
@@ -172,19 +250,31 @@ test('download vision --zip lays out a hand-downloaded resources zip', async () 
   assert.equal(readFileSync(join(out, 'embeddings/train_emb_256_dataperf.parquet')).length, 100)
 })
 
-test('download vision --zip never replaces a user\'s folder or file: a clash is refused, a task_setup.yaml of theirs is kept', async () => {
+test("download vision --zip never replaces a user's folder or file: a clash is refused, a task_setup.yaml of theirs is kept", async () => {
   const out = join(work, 'vision-clash')
   mkdirSync(join(out, 'results'), { recursive: true })
   writeFileSync(join(out, 'results', 'result_UTC-old.json'), '{}')
   writeFileSync(join(out, 'task_setup.yaml'), 'data_dir: mine\n')
-  const data = { embeddings: { 'train_emb_256_dataperf.parquet': new Uint8Array(100) }, test_sets: { 'alpha_test_set_Hawk_256.parquet': new Uint8Array(50) } }
+  const data = {
+    embeddings: { 'train_emb_256_dataperf.parquet': new Uint8Array(100) },
+    test_sets: { 'alpha_test_set_Hawk_256.parquet': new Uint8Array(50) },
+  }
   // a file named `results` where the user has a folder: one line, exit 2, nothing changed
   const clash = join(work, 'clash.zip')
   writeFileSync(clash, zipSync({ x: { ...data, results: strToU8('not a folder') } }))
   const r = await runCliAsync(['download', 'vision', '--zip', clash, '--output_path', out])
   assert.equal(r.code, 2, r.stderr)
-  assert.match(r.stderr, /vision-clash\/results is a folder and .*clash\.zip holds a file 'results' there; refusing to replace it/)
-  assert.equal(r.stderr.trim().split('\n').filter((l) => !/^extracting/.test(l)).length, 1)
+  assert.match(
+    r.stderr,
+    /vision-clash\/results is a folder and .*clash\.zip holds a file 'results' there; refusing to replace it/,
+  )
+  assert.equal(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !/^extracting/.test(l)).length,
+    1,
+  )
   assert.deepEqual(readdirSync(out).sort(), ['results', 'task_setup.yaml'])
   assert.equal(readFileSync(join(out, 'results', 'result_UTC-old.json'), 'utf8'), '{}')
   // the zip's own task_setup.yaml: the user's stays, the new one lands beside it, and the log says so

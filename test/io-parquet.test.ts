@@ -10,7 +10,8 @@ import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { Rng } from '../src/ml/rng.js'
 import { UserError } from '../src/errors.js'
 
-const N = 2500, D = 16
+const N = 2500,
+  D = 16
 let dir: string
 let vectors: Float32Array
 let conn: DuckDBConnection
@@ -24,18 +25,29 @@ before(async () => {
 
 function write(name: string, options: Parameters<typeof writeVectorTable>[2]): string {
   const path = join(dir, name)
-  writeVectorTable(path, {
-    rows: N, dim: D, leading: [{ name: 'id', type: 'STRING', value: (r) => `id-${r}` }],
-    vectorColumn: 'v', vectors: (s, e) => vectors.subarray(s * D, e * D),
-    trailing: [{ name: 'label', type: 'INT64', value: (r) => r % 2 }],
-  }, options)
+  writeVectorTable(
+    path,
+    {
+      rows: N,
+      dim: D,
+      leading: [{ name: 'id', type: 'STRING', value: (r) => `id-${r}` }],
+      vectorColumn: 'v',
+      vectors: (s, e) => vectors.subarray(s * D, e * D),
+      trailing: [{ name: 'label', type: 'INT64', value: (r) => r % 2 }],
+    },
+    options,
+  )
   return path
 }
 
 async function readAll(path: string, rows?: Int32Array) {
   const f = await ParquetFile.open(path)
   try {
-    return { ids: await f.readScalars('id'), labels: await f.readScalars('label'), v: await f.readVectors('v', { dim: D, rows }) }
+    return {
+      ids: await f.readScalars('id'),
+      labels: await f.readScalars('label'),
+      v: await f.readVectors('v', { dim: D, rows }),
+    }
   } finally {
     await f.close()
   }
@@ -65,9 +77,15 @@ for (const [name, options] of [
 
 test('DuckDB files (v1 pages, dictionary pages, doubles) read the same, whole or in part', async () => {
   const src = write('src.parquet', {})
-  for (const [type, opts] of <[string, string][]>[['FLOAT[]', ''], ['DOUBLE[]', ", COMPRESSION 'uncompressed'"], ['FLOAT[]', ", ROW_GROUP_SIZE 600, COMPRESSION 'zstd'"]]) {
+  for (const [type, opts] of <[string, string][]>[
+    ['FLOAT[]', ''],
+    ['DOUBLE[]', ", COMPRESSION 'uncompressed'"],
+    ['FLOAT[]', ", ROW_GROUP_SIZE 600, COMPRESSION 'zstd'"],
+  ]) {
     const path = join(dir, `duck-${type.replace(/\W/g, '')}-${opts.length}.parquet`)
-    await conn.run(`COPY (SELECT id, v::${type} AS v, label FROM read_parquet('${src}')) TO '${path}' (FORMAT PARQUET${opts})`)
+    await conn.run(
+      `COPY (SELECT id, v::${type} AS v, label FROM read_parquet('${src}')) TO '${path}' (FORMAT PARQUET${opts})`,
+    )
     const all = await readAll(path)
     assert.equal(all.v.data.constructor, type === 'DOUBLE[]' ? Float64Array : Float32Array)
     assert.deepEqual(Float32Array.from(all.v.data), vectors)
@@ -75,35 +93,62 @@ test('DuckDB files (v1 pages, dictionary pages, doubles) read the same, whole or
     const f = await ParquetFile.open(path)
     const rows = await f.findRows('id', new Set(['id-0', 'id-1999', 'id-2499', 'nope']))
     await f.close()
-    assert.deepEqual([...rows].sort(), [['id-0', 0], ['id-1999', 1999], ['id-2499', 2499]])
+    assert.deepEqual([...rows].sort(), [
+      ['id-0', 0],
+      ['id-1999', 1999],
+      ['id-2499', 2499],
+    ])
   }
 })
 
 test('findRows finds wanted IDs in plain and dictionary-encoded pages', async () => {
   const path = join(dir, 'dict.parquet')
   // repeated IDs make DuckDB choose dictionary encoding; first occurrences count
-  await conn.run(`COPY (SELECT 'k' || (i % 50) AS id, [i]::FLOAT[] AS v FROM range(3000) t(i)) TO '${path}' (FORMAT PARQUET)`)
+  await conn.run(
+    `COPY (SELECT 'k' || (i % 50) AS id, [i]::FLOAT[] AS v FROM range(3000) t(i)) TO '${path}' (FORMAT PARQUET)`,
+  )
   const f = await ParquetFile.open(path)
   const rows = await f.findRows('id', new Set(['k7', 'k49']))
   await f.close()
-  assert.deepEqual([...rows].sort(), [['k49', 49], ['k7', 7]])
+  assert.deepEqual([...rows].sort(), [
+    ['k49', 49],
+    ['k7', 7],
+  ])
   const ours = write('plain.parquet', { rowGroupSize: 999 })
   const g = await ParquetFile.open(ours)
-  assert.deepEqual([...(await g.findRows('id', new Set(['id-998', 'id-999', 'id-1000'])))].sort(), [['id-1000', 1000], ['id-998', 998], ['id-999', 999]])
+  assert.deepEqual([...(await g.findRows('id', new Set(['id-998', 'id-999', 'id-1000'])))].sort(), [
+    ['id-1000', 1000],
+    ['id-998', 998],
+    ['id-999', 999],
+  ])
   await g.close()
 })
 
 test('nulls, short rows and NaN: errors name the row, but only for rows that are read', async () => {
   const path = join(dir, 'bad.parquet')
-  await conn.run(`COPY (SELECT 'id-' || i AS id, CASE WHEN i = 5 THEN NULL WHEN i = 9 THEN [1.0, 2.0]::FLOAT[] WHEN i = 12 THEN [1.0, 'nan'::FLOAT, 3.0]::FLOAT[] ELSE [i, i + 1, i + 2]::FLOAT[] END AS v, i AS label FROM range(20) t(i)) TO '${path}' (FORMAT PARQUET)`)
+  await conn.run(
+    `COPY (SELECT 'id-' || i AS id, CASE WHEN i = 5 THEN NULL WHEN i = 9 THEN [1.0, 2.0]::FLOAT[] WHEN i = 12 THEN [1.0, 'nan'::FLOAT, 3.0]::FLOAT[] ELSE [i, i + 1, i + 2]::FLOAT[] END AS v, i AS label FROM range(20) t(i)) TO '${path}' (FORMAT PARQUET)`,
+  )
   const f = await ParquetFile.open(path)
   const label = (r: number) => `row ${r} (id-${r})`
-  await assert.rejects(f.readVectors('v', { dim: 3, rowLabel: label }), /row 5 \(id-5\): 'v' contains a null or empty vector/)
-  await assert.rejects(f.readVectors('v', { dim: 3, rows: Int32Array.from([9]), rowLabel: label }), /row 9 \(id-9\): 'v' has 2 values, expected 3/)
-  await assert.rejects(f.readVectors('v', { dim: 3, rows: Int32Array.from([12]), rowLabel: label }), /row 12 \(id-12\): 'v' contains NaN at position 1/)
+  await assert.rejects(
+    f.readVectors('v', { dim: 3, rowLabel: label }),
+    /row 5 \(id-5\): 'v' contains a null or empty vector/,
+  )
+  await assert.rejects(
+    f.readVectors('v', { dim: 3, rows: Int32Array.from([9]), rowLabel: label }),
+    /row 9 \(id-9\): 'v' has 2 values, expected 3/,
+  )
+  await assert.rejects(
+    f.readVectors('v', { dim: 3, rows: Int32Array.from([12]), rowLabel: label }),
+    /row 12 \(id-12\): 'v' contains NaN at position 1/,
+  )
   const ok = await f.readVectors('v', { dim: 3, rows: Int32Array.from([0, 19]) })
   assert.deepEqual(Array.from(ok.data), [0, 1, 2, 19, 20, 21])
-  await assert.rejects(Promise.resolve().then(() => f.requireColumn('embedding')), /missing column 'embedding' \(columns: id, v, label\)/)
+  await assert.rejects(
+    Promise.resolve().then(() => f.requireColumn('embedding')),
+    /missing column 'embedding' \(columns: id, v, label\)/,
+  )
   await f.close()
 })
 
@@ -123,7 +168,8 @@ test('a damaged footer, byte by byte: every change is a one-line user error or a
       try {
         await readAll(damaged)
       } catch (err) {
-        if (!(err instanceof UserError)) crashes.push(`byte ${i - start} = ${value}: ${(err as Error).stack?.split('\n').slice(0, 2).join(' ')}`)
+        if (!(err instanceof UserError))
+          crashes.push(`byte ${i - start} = ${value}: ${(err as Error).stack?.split('\n').slice(0, 2).join(' ')}`)
         else assert.ok(!err.message.includes('\n') && err.message.startsWith(damaged), err.message)
       }
     }
@@ -141,13 +187,25 @@ test('an unknown physical type in the footer and a folder given as the file: one
   assert.ok(at > start && name - at <= 6, 'the schema element of id')
   bytes[at + 1] = 0x12 // type 9: no such physical type
   writeFileSync(path, bytes)
-  await assert.rejects(readAll(path), (err: Error) => err instanceof UserError && err.message.startsWith(`${path}: `) && /parquet metadata \(.*type/.test(err.message) && !err.message.includes('\n'))
+  await assert.rejects(
+    readAll(path),
+    (err: Error) =>
+      err instanceof UserError &&
+      err.message.startsWith(`${path}: `) &&
+      /parquet metadata \(.*type/.test(err.message) &&
+      !err.message.includes('\n'),
+  )
   // the same in the column chunk's metadata (what the decoder would use)
   const chunk = bytes.indexOf(Buffer.from([0x15, 0x0c]), at + 2)
   bytes[at + 1] = 0x0c
   bytes[chunk + 1] = 0x12
   writeFileSync(path, bytes)
-  await assert.rejects(readAll(path), new UserError(`${path}: unreadable parquet metadata (row group 0: column 'id' has type undefined, the schema says BYTE_ARRAY)`))
+  await assert.rejects(
+    readAll(path),
+    new UserError(
+      `${path}: unreadable parquet metadata (row group 0: column 'id' has type undefined, the schema says BYTE_ARRAY)`,
+    ),
+  )
   const folder = join(dir, 'folder.parquet')
   mkdirSync(folder)
   await assert.rejects(ParquetFile.open(folder), new UserError(`${folder}: is a folder, expected a parquet file`))

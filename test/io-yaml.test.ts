@@ -8,17 +8,26 @@ import { execFileSync } from 'node:child_process'
 import { parseYaml } from '../src/io/yaml.js'
 
 function pyyaml(text: string): unknown {
-  const out = execFileSync('/usr/bin/python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read()), default=str))'], { input: text })
+  const out = execFileSync(
+    '/usr/bin/python3',
+    ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read()), default=str))'],
+    { input: text },
+  )
   return JSON.parse(out.toString())
 }
 
 const DOCUMENTS: Record<string, string> = {
-  'the official speech config': 'selection_random_seed: 0\neval_random_seeds: [5, 69, 98, 70, 95, 64, 37, 11, 4, 32]\nselection_algorithm_module: "selection.implementations.baseline_selection"\nselection_algorithm_class: "BaselineSelection"\n',
-  'the official vision task_setup': 'spark_driver_memory: 6g\ndata_dir: data/\nemb_file: embeddings/train_emb_256_dataperf.parquet\nCupcake: [train_sets/Cupcake.csv, test_sets/alpha_test_set_Cupcake_256.parquet]\nresults_dir: results\ndim: 256\neval_tasks: [Cupcake, Hawk, Sushi]\ndocker_data_dir: data\n',
-  'parameters with URLs and checks': 'en_embeddings_url: http://dataperf.s3.amazonaws.com/speech-selection/dataperf_eng_data.zip\nen_embeddings_size: 1_234_567\nen_embeddings_md5: 0123456789\nn_random: 20\nn_closest: 50\n',
+  'the official speech config':
+    'selection_random_seed: 0\neval_random_seeds: [5, 69, 98, 70, 95, 64, 37, 11, 4, 32]\nselection_algorithm_module: "selection.implementations.baseline_selection"\nselection_algorithm_class: "BaselineSelection"\n',
+  'the official vision task_setup':
+    'spark_driver_memory: 6g\ndata_dir: data/\nemb_file: embeddings/train_emb_256_dataperf.parquet\nCupcake: [train_sets/Cupcake.csv, test_sets/alpha_test_set_Cupcake_256.parquet]\nresults_dir: results\ndim: 256\neval_tasks: [Cupcake, Hawk, Sushi]\ndocker_data_dir: data\n',
+  'parameters with URLs and checks':
+    'en_embeddings_url: http://dataperf.s3.amazonaws.com/speech-selection/dataperf_eng_data.zip\nen_embeddings_size: 1_234_567\nen_embeddings_md5: 0123456789\nn_random: 20\nn_closest: 50\n',
   // MSWC has the keywords on, off, yes, no: as YAML 1.1 keys and values they are booleans
-  'keywords that YAML 1.1 reads as booleans': 'targets:\n  on: [on/common_voice_en_1.wav]\n  Off: [off/common_voice_en_2.wav]\n  yes: []\nnontargets: [no, n, y, NO, On, TRUE, False]\n',
-  'numbers the two YAML versions read differently': 'a: 017\nb: 09\nc: 0b101\nd: 0x1F\ne: 1:20\nf: 1e3\ng: 1.5e+3\nh: .5\ni: 1_000\nj: -0\nk: +12\nl: 1.0e3\nn: 12:30:45.5\n',
+  'keywords that YAML 1.1 reads as booleans':
+    'targets:\n  on: [on/common_voice_en_1.wav]\n  Off: [off/common_voice_en_2.wav]\n  yes: []\nnontargets: [no, n, y, NO, On, TRUE, False]\n',
+  'numbers the two YAML versions read differently':
+    'a: 017\nb: 09\nc: 0b101\nd: 0x1F\ne: 1:20\nf: 1e3\ng: 1.5e+3\nh: .5\ni: 1_000\nj: -0\nk: +12\nl: 1.0e3\nn: 12:30:45.5\n',
   'nulls, dates and quoted values': 'a: ~\nb: null\nc:\nd: 2026-11-29\ne: "yes"\nf: \'017\'\n',
 }
 

@@ -15,7 +15,10 @@ function clustered(n: number, d: number, seed: number, spread = 0.4): Float32Arr
   const centers = Array.from({ length: 30 }, () => Float32Array.from({ length: d }, () => rng.normal()))
   const X = new Float32Array(n * d)
   for (let i = 0; i < n; i++) {
-    if (i % 50 === 1) { X.copyWithin(i * d, (i - 1) * d, i * d); continue } // exact duplicates: ties
+    if (i % 50 === 1) {
+      X.copyWithin(i * d, (i - 1) * d, i * d)
+      continue
+    } // exact duplicates: ties
     const c = centers[rng.int(centers.length)]!
     for (let j = 0; j < d; j++) X[i * d + j] = c[j]! + spread * rng.normal()
   }
@@ -26,14 +29,24 @@ function numpyFps(X: Float32Array, n: number, d: number, k: number, first: numbe
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-fps-'))
   try {
     writeFileSync(join(dir, 'x.bin'), new Uint8Array(X.buffer, X.byteOffset, X.byteLength))
-    return (JSON.parse(execFileSync(ORACLE_PYTHON, [join(REPO_ROOT, 'bench/fps_numpy.py'), join(dir, 'x.bin'), String(n), String(d), String(k), String(first)], { encoding: 'utf8' })) as { indices: number[] }).indices
+    return (
+      JSON.parse(
+        execFileSync(
+          ORACLE_PYTHON,
+          [join(REPO_ROOT, 'bench/fps_numpy.py'), join(dir, 'x.bin'), String(n), String(d), String(k), String(first)],
+          { encoding: 'utf8' },
+        ),
+      ) as { indices: number[] }
+    ).indices
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
 test('FPS equals a plain NumPy FPS, on the calling thread and over 2 and 3 worker threads', async () => {
-  const n = 20000, d = 64, k = 150
+  const n = 20000,
+    d = 64,
+    k = 150
   const X = clustered(n, d, 3)
   const expected = numpyFps(X, n, d, k, 7)
   assert.equal(new Set(expected).size, k, 'no point chosen twice')
@@ -45,7 +58,9 @@ test('FPS equals a plain NumPy FPS, on the calling thread and over 2 and 3 worke
 })
 
 test('FPS equals NumPy when d is not a multiple of the SIMD width and values are far from the origin', async () => {
-  const n = 3000, d = 13, k = 200
+  const n = 3000,
+    d = 13,
+    k = 200
   const X = clustered(n, d, 5, 2)
   for (let i = 0; i < X.length; i++) X[i]! += 1000 // float32 rounding matters more here
   const expected = numpyFps(X, n, d, k, 0)
@@ -64,7 +79,10 @@ test('FPS past the distinct points keeps choosing as plain FPS does (lowest inde
 test('FPS handles k >= n and tiny inputs, and reports progress', async () => {
   const X = Float32Array.from([0, 0, 1, 0, 5, 5])
   const progress: number[] = []
-  assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 10, { onProgress: (done) => progress.push(done) })), [0, 2, 1])
+  assert.deepEqual(
+    Array.from(farthestPointSamplingSync(X, 3, 2, 10, { onProgress: (done) => progress.push(done) })),
+    [0, 2, 1],
+  )
   assert.deepEqual(progress, [1, 2, 3])
   assert.deepEqual(Array.from(await farthestPointSampling(X, 3, 2, 2)), [0, 2])
   assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 0)), [])

@@ -16,7 +16,11 @@ import { kernelRows } from '../src/speech/select/kernel-herding.js'
 /** MMD^2 between the rows `picked` and all `rows` under exp(-gamma d^2), computed directly (the check on herding's picks). */
 function squaredMmd(F: Float32Array, k: number, rows: number[], picked: number[], gamma: number): number {
   const kernel = (a: number, b: number) => rbf(squaredDistance(F, a, F, b, k), gamma)
-  const mean = (A: number[], B: number[]) => { let s = 0; for (const a of A) for (const b of B) s += kernel(a, b); return s / (A.length * B.length) }
+  const mean = (A: number[], B: number[]) => {
+    let s = 0
+    for (const a of A) for (const b of B) s += kernel(a, b)
+    return s / (A.length * B.length)
+  }
   return mean(picked, picked) - 2 * mean(picked, rows) + mean(rows, rows)
 }
 
@@ -39,7 +43,11 @@ test('kernel herding: first pick is the densest row, picks follow the mixture, M
   const picked = kernelHerding(F, 2, rows, 8, gamma)
   assert.equal(new Set(picked).size, 8)
   // the first pick maximises the mean kernel value to all rows
-  const density = (a: number) => rows.reduce((s, b) => s + Math.exp(-gamma * ((F[a * 2]! - F[b * 2]!) ** 2 + (F[a * 2 + 1]! - F[b * 2 + 1]!) ** 2)), 0)
+  const density = (a: number) =>
+    rows.reduce(
+      (s, b) => s + Math.exp(-gamma * ((F[a * 2]! - F[b * 2]!) ** 2 + (F[a * 2 + 1]! - F[b * 2 + 1]!) ** 2)),
+      0,
+    )
   const densest = rows.reduce((best, a) => (density(a) > density(best) ? a : best), 0)
   assert.equal(picked[0], densest)
   // 75% / 25%: six of eight picks from the big cluster, two from the small one
@@ -68,7 +76,11 @@ test('a class larger than the kernel bound is herded within a seeded uniform sam
   assert.equal(sample.length, 20)
   assert.equal(new Set(sample).size, 20)
   assert.ok(sample.every((r) => rows.includes(r)))
-  assert.deepEqual(sample, [...sample].sort((a, b) => a - b), 'ascending, as rowsOfClass')
+  assert.deepEqual(
+    sample,
+    [...sample].sort((a, b) => a - b),
+    'ascending, as rowsOfClass',
+  )
   assert.deepEqual(kernelRows(rows, 7, 20), sample, 'same seed, same sample')
   assert.notDeepEqual(kernelRows(rows, 8, 20), sample, 'another seed, another sample')
 })

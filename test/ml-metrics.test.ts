@@ -16,8 +16,12 @@ test('binary metrics and macro F1 match sklearn on 40 label sets', () => {
     return { t, p }
   })
   const arrays: Record<string, { data: Int32Array; shape: number[] }> = {}
-  sets.forEach((s, k) => { arrays[`t${k}`] = { data: s.t, shape: [s.t.length] }; arrays[`p${k}`] = { data: s.p, shape: [s.p.length] } })
-  const oracle = runOracle<Array<{ macro: number; bin: number[] }>>(`
+  sets.forEach((s, k) => {
+    arrays[`t${k}`] = { data: s.t, shape: [s.t.length] }
+    arrays[`p${k}`] = { data: s.p, shape: [s.p.length] }
+  })
+  const oracle = runOracle<Array<{ macro: number; bin: number[] }>>(
+    `
 from sklearn.metrics import f1_score, accuracy_score, recall_score, precision_score
 out = []
 for k in range(ARGS["n"]):
@@ -25,10 +29,14 @@ for k in range(ARGS["n"]):
     tb, pb = (t == 1).astype(int), (p == 1).astype(int)
     out.append({"macro": f1_score(t, p, average="macro", zero_division=0),
                 "bin": [accuracy_score(tb, pb), recall_score(tb, pb, zero_division=0), precision_score(tb, pb, zero_division=0), f1_score(tb, pb, zero_division=0)]})
-print(json.dumps(out))`, arrays, { n: sets.length })
+print(json.dumps(out))`,
+    arrays,
+    { n: sets.length },
+  )
   sets.forEach((s, k) => {
     assert.equal(macroF1(s.t, s.p), oracle[k]!.macro, `macro F1, set ${k}`)
-    const tb = Int32Array.from(s.t, (v) => (v === 1 ? 1 : 0)), pb = Int32Array.from(s.p, (v) => (v === 1 ? 1 : 0))
+    const tb = Int32Array.from(s.t, (v) => (v === 1 ? 1 : 0)),
+      pb = Int32Array.from(s.p, (v) => (v === 1 ? 1 : 0))
     const m = binaryMetrics(tb, pb)
     assert.deepEqual([m.accuracy, m.recall, m.precision, m.f1], oracle[k]!.bin, `binary metrics, set ${k}`)
   })

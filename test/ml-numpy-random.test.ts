@@ -15,7 +15,10 @@ type Op =
   | ['choice', number, number]
   | ['choice_of', number[], number]
 
-interface Program { seed: number; ops: Op[] }
+interface Program {
+  seed: number
+  ops: Op[]
+}
 
 const ORACLE = `
 out = []
@@ -44,18 +47,25 @@ function runOurs(prog: Program): unknown[] {
   const r = new NumpyRandomState(prog.seed)
   return prog.ops.map((op): unknown => {
     switch (op[0]) {
-      case 'random_sample': return r.randomSample()
-      case 'randint': return r.randint(op[1])
-      case 'randint2': return r.randint(op[1], op[2])
-      case 'permutation': return Array.from(r.permutation(op[1]))
-      case 'permutation_of': return r.permutationOf(op[1])
+      case 'random_sample':
+        return r.randomSample()
+      case 'randint':
+        return r.randint(op[1])
+      case 'randint2':
+        return r.randint(op[1], op[2])
+      case 'permutation':
+        return Array.from(r.permutation(op[1]))
+      case 'permutation_of':
+        return r.permutationOf(op[1])
       case 'shuffle': {
         const x = Array.from({ length: op[1] }, (_, i) => i)
         r.shuffle(x)
         return x
       }
-      case 'choice': return Array.from(r.choiceWithoutReplacement(op[1], op[2]))
-      case 'choice_of': return r.choiceWithoutReplacement(op[1], op[2])
+      case 'choice':
+        return Array.from(r.choiceWithoutReplacement(op[1], op[2]))
+      case 'choice_of':
+        return r.choiceWithoutReplacement(op[1], op[2])
     }
   })
 }
@@ -65,7 +75,23 @@ function programs(): Program[] {
   return seeds.map((seed, s) => {
     const ops: Op[] = [['random_sample']]
     // Ranges on both sides of mask boundaries, the 32-bit all-ones range and 64-bit draws.
-    for (const n of [1, 2, 3, 5, 8, 9, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 3, 2 ** 53 - 1]) {
+    for (const n of [
+      1,
+      2,
+      3,
+      5,
+      8,
+      9,
+      100,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 31 + 1,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 1,
+      2 ** 40 + 3,
+      2 ** 53 - 1,
+    ]) {
       ops.push(['randint', n])
     }
     ops.push(['randint2', -10, 10], ['randint2', 5, 6], ['randint2', -(2 ** 40), 2 ** 40])
@@ -81,10 +107,14 @@ function programs(): Program[] {
 test('NumpyRandomState matches numpy legacy RandomState call for call', () => {
   const progs = programs()
   const libsvmSeeds = [0, 1, 5, 32, 69, 123, 4294967295]
-  const oracle = runOracle<{ results: unknown[][]; libsvm_seeds: number[] }>(ORACLE, {}, {
-    programs: progs,
-    libsvm_seeds: libsvmSeeds,
-  })
+  const oracle = runOracle<{ results: unknown[][]; libsvm_seeds: number[] }>(
+    ORACLE,
+    {},
+    {
+      programs: progs,
+      libsvm_seeds: libsvmSeeds,
+    },
+  )
   progs.forEach((prog, i) => {
     const ours = runOurs(prog)
     prog.ops.forEach((op, j) => {
@@ -98,7 +128,10 @@ test('permutationOf copies; errors follow numpy', () => {
   const input = Int32Array.from([1, 2, 3, 4])
   const out = new NumpyRandomState(0).permutationOf(input)
   assert.deepEqual(Array.from(input), [1, 2, 3, 4])
-  assert.deepEqual(Array.from(out), Array.from(new NumpyRandomState(0).permutation(4), (i) => input[i]))
+  assert.deepEqual(
+    Array.from(out),
+    Array.from(new NumpyRandomState(0).permutation(4), (i) => input[i]),
+  )
   const r = new NumpyRandomState(0)
   assert.throws(() => r.choiceWithoutReplacement(3, 4), /Cannot take a larger sample than population/)
   assert.throws(() => r.choiceWithoutReplacement(0, 1), /a must be greater than 0/)

@@ -14,7 +14,10 @@ type Op =
   | ['shuffle', number]
   | ['choice', number]
 
-interface Program { seed: string; ops: Op[] }
+interface Program {
+  seed: string
+  ops: Op[]
+}
 
 const ORACLE = `
 import random
@@ -46,31 +49,60 @@ function runOurs(prog: Program): unknown[] {
   const r = new PythonRandom(BigInt(prog.seed))
   return prog.ops.map((op): unknown => {
     switch (op[0]) {
-      case 'random': return r.random()
-      case 'getrandbits': return String(op[1] <= 53 ? r.getrandbits(op[1]) : r.getrandbitsBigInt(op[1]))
-      case 'randrange': return op[2] === undefined ? r.randrange(op[1]) : r.randrange(op[1], op[2], op[3])
-      case 'randint': return r.randint(op[1], op[2])
-      case 'sample': return r.sample(Array.from({ length: op[1] }, (_, i) => i), op[2])
+      case 'random':
+        return r.random()
+      case 'getrandbits':
+        return String(op[1] <= 53 ? r.getrandbits(op[1]) : r.getrandbitsBigInt(op[1]))
+      case 'randrange':
+        return op[2] === undefined ? r.randrange(op[1]) : r.randrange(op[1], op[2], op[3])
+      case 'randint':
+        return r.randint(op[1], op[2])
+      case 'sample':
+        return r.sample(
+          Array.from({ length: op[1] }, (_, i) => i),
+          op[2],
+        )
       case 'shuffle': {
         const x = Array.from({ length: op[1] }, (_, i) => i)
         r.shuffle(x)
         return x
       }
-      case 'choice': return r.choice(Array.from({ length: op[1] }, (_, i) => i))
+      case 'choice':
+        return r.choice(Array.from({ length: op[1] }, (_, i) => i))
     }
   })
 }
 
 // Sample sizes chosen around CPython's pool/set switch: setsize = 21 (+ 4^ceil(log4(3k)) for k > 5).
 const SAMPLES: Array<[number, number]> = [
-  [10, 4], [30, 25], [3000, 10], [100, 100], [21, 5], [22, 5], [22, 3], [85, 6], [86, 6],
-  [1045, 100], [1046, 100], [5, 0], [1, 1], [64, 64], [200000, 500], [1000, 999],
+  [10, 4],
+  [30, 25],
+  [3000, 10],
+  [100, 100],
+  [21, 5],
+  [22, 5],
+  [22, 3],
+  [85, 6],
+  [86, 6],
+  [1045, 100],
+  [1046, 100],
+  [5, 0],
+  [1, 1],
+  [64, 64],
+  [200000, 500],
+  [1000, 999],
 ]
 
 function programs(): Program[] {
   const seeds = [
     ...Array.from({ length: 24 }, (_, i) => String(i)),
-    '-1', '-12345', '4294967295', '4294967296', '123456789012345', String(2n ** 70n + 5n), String(-(2n ** 64n)),
+    '-1',
+    '-12345',
+    '4294967295',
+    '4294967296',
+    '123456789012345',
+    String(2n ** 70n + 5n),
+    String(-(2n ** 64n)),
   ]
   return seeds.map((seed, s) => {
     const ops: Op[] = [['random'], ['random']]
@@ -88,11 +120,19 @@ function programs(): Program[] {
 
 test('PythonRandom matches CPython random call for call (random, getrandbits, randrange, randint, sample, shuffle, choice)', () => {
   const progs = programs()
-  const badSamples: Array<[number, number]> = [[3, 4], [0, 1], [5, -1]]
-  const oracle = runOracle<{ results: unknown[][]; errors: Array<string | null> }>(ORACLE, {}, {
-    programs: progs,
-    bad_samples: badSamples,
-  })
+  const badSamples: Array<[number, number]> = [
+    [3, 4],
+    [0, 1],
+    [5, -1],
+  ]
+  const oracle = runOracle<{ results: unknown[][]; errors: Array<string | null> }>(
+    ORACLE,
+    {},
+    {
+      programs: progs,
+      bad_samples: badSamples,
+    },
+  )
   progs.forEach((prog, i) => {
     const ours = runOurs(prog)
     prog.ops.forEach((op, j) => {
@@ -101,13 +141,20 @@ test('PythonRandom matches CPython random call for call (random, getrandbits, ra
   })
   badSamples.forEach(([n, k], i) => {
     assert.equal(oracle.errors[i], 'Sample larger than population or is negative')
-    assert.throws(() => new PythonRandom(0).sample(Array.from({ length: n }, (_, j) => j), k), {
-      message: oracle.errors[i]!,
-    })
+    assert.throws(
+      () =>
+        new PythonRandom(0).sample(
+          Array.from({ length: n }, (_, j) => j),
+          k,
+        ),
+      {
+        message: oracle.errors[i]!,
+      },
+    )
   })
 })
 
-test('every sample size in the list hits both of CPython\'s branches somewhere', () => {
+test("every sample size in the list hits both of CPython's branches somewhere", () => {
   // Guards the list above: the set branch needs n > 21 + (k > 5 ? 4^ceil(log4(3k)) : 0).
   const setsize = (k: number): number => 21 + (k > 5 ? 4 ** Math.ceil(Math.log(3 * k) / Math.log(4)) : 0)
   const branches = new Set(SAMPLES.map(([n, k]) => (n <= setsize(k) ? 'pool' : 'set')))

@@ -16,7 +16,9 @@ interface Case {
 /** Labels with the given per-class counts, shuffled deterministically so classes interleave. */
 function labels(counts: number[], values: number[] = counts.map((_, i) => i), shuffleSeed = 7): number[] {
   const y: number[] = []
-  counts.forEach((c, i) => { for (let k = 0; k < c; k++) y.push(values[i]!) })
+  counts.forEach((c, i) => {
+    for (let k = 0; k < c; k++) y.push(values[i]!)
+  })
   new NumpyRandomState(shuffleSeed).shuffle(y)
   return y
 }
@@ -24,17 +26,42 @@ function labels(counts: number[], values: number[] = counts.map((_, i) => i), sh
 const CASES: Case[] = [
   // The official baseline: 5 unbalanced classes, small train sizes.
   ...[15, 36].flatMap((trainSize) =>
-    [0, 1, 42].map((seed) => ({ name: `5 classes 300..2500, train ${trainSize}`, y: labels([300, 2500, 800, 1200, 450]), trainSize, seed, nSplits: 10 })),
+    [0, 1, 42].map((seed) => ({
+      name: `5 classes 300..2500, train ${trainSize}`,
+      y: labels([300, 2500, 800, 1200, 450]),
+      trainSize,
+      seed,
+      nSplits: 10,
+    })),
   ),
   // One class only (nontarget labels in the baseline).
   ...[10, 24].flatMap((trainSize) =>
-    [0, 3, 2023].map((seed) => ({ name: `1 class of 500, train ${trainSize}`, y: labels([500]), trainSize, seed, nSplits: 10 })),
+    [0, 3, 2023].map((seed) => ({
+      name: `1 class of 500, train ${trainSize}`,
+      y: labels([500]),
+      trainSize,
+      seed,
+      nSplits: 10,
+    })),
   ),
   { name: '2 classes', y: labels([40, 61]), trainSize: 13, seed: 5, nSplits: 10 },
   { name: '2 equal classes, odd train (tie)', y: labels([30, 30]), trainSize: 11, seed: 9, nSplits: 10 },
-  { name: '6 equal classes (ties on train and test)', y: labels([10, 10, 10, 10, 10, 10]), trainSize: 15, testSize: 21, seed: 11, nSplits: 10 },
+  {
+    name: '6 equal classes (ties on train and test)',
+    y: labels([10, 10, 10, 10, 10, 10]),
+    trainSize: 15,
+    testSize: 21,
+    seed: 11,
+    nSplits: 10,
+  },
   { name: '6 classes, partial ties', y: labels([12, 12, 12, 7, 7, 20]), trainSize: 17, seed: 13, nSplits: 10 },
-  { name: '5 classes with float labels out of order', y: labels([5, 9, 3, 9, 4], [3.5, -1, 7, 0.25, 100]), trainSize: 8, seed: 17, nSplits: 10 },
+  {
+    name: '5 classes with float labels out of order',
+    y: labels([5, 9, 3, 9, 4], [3.5, -1, 7, 0.25, 100]),
+    trainSize: 8,
+    seed: 17,
+    nSplits: 10,
+  },
   { name: 'fraction sizes', y: labels([50, 23, 77]), trainSize: 0.3, testSize: 0.25, seed: 19, nSplits: 10 },
   { name: 'only test_size (fraction)', y: labels([50, 23, 77]), testSize: 0.2, seed: 23, nSplits: 10 },
   { name: 'no sizes (default test 0.1)', y: labels([50, 23, 77]), seed: 29, nSplits: 10 },
@@ -80,10 +107,22 @@ const MODES = [
 
 const ERRORS: Array<{ y: number[]; trainSize?: number; testSize?: number; pattern: RegExp }> = [
   { y: [0, 0, 1, 2, 2], trainSize: 2, pattern: /least populated class in y has only 1 member/ },
-  { y: labels([5, 5, 5]), trainSize: 2, pattern: /train_size = 2 should be greater or equal to the number of classes = 3/ },
-  { y: labels([5, 5, 5]), trainSize: 13, pattern: /test_size = 2 should be greater or equal to the number of classes = 3/ },
+  {
+    y: labels([5, 5, 5]),
+    trainSize: 2,
+    pattern: /train_size = 2 should be greater or equal to the number of classes = 3/,
+  },
+  {
+    y: labels([5, 5, 5]),
+    trainSize: 13,
+    pattern: /test_size = 2 should be greater or equal to the number of classes = 3/,
+  },
   { y: labels([5, 5]), trainSize: 6, testSize: 5, pattern: /sum of train_size and test_size = 11/ },
-  { y: labels([5, 5]), trainSize: 10, pattern: /train_size=10 should be either positive and smaller than the number of samples 10/ },
+  {
+    y: labels([5, 5]),
+    trainSize: 10,
+    pattern: /train_size=10 should be either positive and smaller than the number of samples 10/,
+  },
   { y: labels([500]), trainSize: 500, pattern: /train_size=500 should be either positive/ },
 ]
 
@@ -94,7 +133,12 @@ test('stratifiedShuffleSplit equals sklearn 1.2.1 StratifiedShuffleSplit index f
     { cases: CASES, modes: MODES, errors: ERRORS.map(({ y, trainSize, testSize }) => ({ y, trainSize, testSize })) },
   )
   CASES.forEach((c, i) => {
-    const ours = stratifiedShuffleSplit(c.y, { nSplits: c.nSplits, trainSize: c.trainSize, testSize: c.testSize, randomState: c.seed })
+    const ours = stratifiedShuffleSplit(c.y, {
+      nSplits: c.nSplits,
+      trainSize: c.trainSize,
+      testSize: c.testSize,
+      randomState: c.seed,
+    })
     const theirs = oracle.splits[i]!
     assert.equal(ours.length, theirs.length, c.name)
     ours.forEach(({ train, test }, s) => {
@@ -111,7 +155,10 @@ test('stratifiedShuffleSplit equals sklearn 1.2.1 StratifiedShuffleSplit index f
 
   ERRORS.forEach((e, i) => {
     const message = oracle.errors[i]
-    assert.ok(message !== null && message !== undefined && e.pattern.test(message), `oracle message for case ${i}: ${message}`)
+    assert.ok(
+      message !== null && message !== undefined && e.pattern.test(message),
+      `oracle message for case ${i}: ${message}`,
+    )
     assert.throws(
       () => stratifiedShuffleSplit(e.y, { nSplits: 1, trainSize: e.trainSize, testSize: e.testSize, randomState: 0 }),
       { message },
@@ -123,6 +170,9 @@ test('the tie-breaking cases really tie (guards the case list)', () => {
   // 6 classes of 10 with train 15: every share is 2.5, so three of six get the extra sample.
   const rng = new NumpyRandomState(0)
   const mode = approximateMode([10, 10, 10, 10, 10, 10], 15, rng)
-  assert.equal(mode.reduce((a, b) => a + b, 0), 15)
+  assert.equal(
+    mode.reduce((a, b) => a + b, 0),
+    15,
+  )
   assert.deepEqual([...new Set(mode)].sort(), [2, 3])
 })

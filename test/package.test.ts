@@ -11,8 +11,11 @@ import semver from 'semver'
 
 const root = join(import.meta.dirname, '..', '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  dependencies: Record<string, string>; devDependencies: Record<string, string>
-  peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; engines: { node: string }
+  dependencies: Record<string, string>
+  devDependencies: Record<string, string>
+  peerDependencies?: Record<string, string>
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>
+  engines: { node: string }
 }
 
 test('hyparquet is pinned exactly: io/parquet/reader.ts imports its internal modules (hyparquet/src/...)', () => {
@@ -20,9 +23,13 @@ test('hyparquet is pinned exactly: io/parquet/reader.ts imports its internal mod
   assert.match(reader, /from 'hyparquet\/src\//) // if this stops holding, the pin may go
   const range = pkg.dependencies['hyparquet']
   assert.match(range ?? '', /^\d+\.\d+\.\d+$/, `hyparquet must be an exact version, found ${range}`)
-  const installed = JSON.parse(readFileSync(join(root, 'node_modules/hyparquet/package.json'), 'utf8')) as { version: string }
+  const installed = JSON.parse(readFileSync(join(root, 'node_modules/hyparquet/package.json'), 'utf8')) as {
+    version: string
+  }
   assert.equal(installed.version, range)
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> }
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version: string }>
+  }
   assert.equal(lock.packages['node_modules/hyparquet']?.version, range)
 })
 
@@ -32,16 +39,28 @@ test('engines names the Node the code needs (zlib.crc32 arrived in 20.15)', () =
 })
 
 test('every runtime dependency in the lockfile admits the Node that engines names (npm ci warns EBADENGINE otherwise)', () => {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[] }> }
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[] }>
+  }
   const oldest = semver.minVersion(pkg.engines.node)!.version
   const refused = Object.entries(lock.packages)
-    .filter(([path, p]) => path !== '' && !p.dev && p.engines && !Array.isArray(p.engines) && p.engines.node && !semver.satisfies(oldest, p.engines.node))
+    .filter(
+      ([path, p]) =>
+        path !== '' &&
+        !p.dev &&
+        p.engines &&
+        !Array.isArray(p.engines) &&
+        p.engines.node &&
+        !semver.satisfies(oldest, p.engines.node),
+    )
     .map(([path, p]) => `${path.replace(/^.*node_modules\//, '')} (${(p.engines as { node: string }).node})`)
   assert.deepEqual(refused, [], `runtime dependencies that refuse Node ${oldest}`)
 })
 
 test('the code builds strict with noUncheckedIndexedAccess (an index may be undefined and must be checked)', () => {
-  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }
+  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: Record<string, unknown>
+  }
   assert.equal(tsconfig.compilerOptions['strict'], true)
   assert.equal(tsconfig.compilerOptions['noUncheckedIndexedAccess'], true)
 })
@@ -98,14 +117,37 @@ try { validateSpeechSelection({ targets: new Map(), nontargets: [] }, { targets:
 console.log(JSON.stringify({ f1: evals.map((e) => e.metrics.f1), refused, picked }))
 `
     writeFileSync(join(project, 'user.ts'), user)
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true, outDir: 'out', types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['user.ts'] }))
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, stdio: 'pipe' })
-    const out = execFileSync(process.execPath, [join(project, 'out/user.js'), join(project, 'bench')], { cwd: project }).toString()
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          outDir: 'out',
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules/@types')],
+        },
+        files: ['user.ts'],
+      }),
+    )
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], {
+      cwd: project,
+      stdio: 'pipe',
+    })
+    const out = execFileSync(process.execPath, [join(project, 'out/user.js'), join(project, 'bench')], {
+      cwd: project,
+    }).toString()
     const got = JSON.parse(out) as { f1: number[]; refused: string; picked: unknown }
     // the same numbers as the library called from inside the repository
     const { evaluateVision, loadVisionSetup } = await import('../src/index.js')
     const direct = await evaluateVision(loadVisionSetup(join(project, 'bench', 'task_setup.yaml')))
-    assert.deepEqual(got.f1, direct.map((e) => e.metrics.f1))
+    assert.deepEqual(
+      got.f1,
+      direct.map((e) => e.metrics.f1),
+    )
     assert.equal(got.f1.length, 3)
     assert.match(got.refused, /^s: no clips selected for target 'a'/)
     assert.deepEqual(got.picked, { ids: ['b', 'a'], labels: [1, 0] })

@@ -8,8 +8,27 @@ import { readFileSync } from 'node:fs'
 import { officialFixture } from './helpers/paths.js'
 
 test('float repr matches Python for fractions, integers, tiny and huge values', () => {
-  const xs = [0, 1, 0.5, 0.25000000000000006, 1 / 3, 2 / 3, 1e-5, 0.0001, 123456789012345680, 1e16, 1.5e-7, 12.0, 100, 0.1 + 0.2]
-  const py = execFileSync(ORACLE_PYTHON, ['-c', `import json,sys; print(json.dumps([repr(float(x)) for x in json.loads(sys.argv[1])]))`, JSON.stringify(xs)], { encoding: 'utf8' })
+  const xs = [
+    0,
+    1,
+    0.5,
+    0.25000000000000006,
+    1 / 3,
+    2 / 3,
+    1e-5,
+    0.0001,
+    123456789012345680,
+    1e16,
+    1.5e-7,
+    12.0,
+    100,
+    0.1 + 0.2,
+  ]
+  const py = execFileSync(
+    ORACLE_PYTHON,
+    ['-c', `import json,sys; print(json.dumps([repr(float(x)) for x in json.loads(sys.argv[1])]))`, JSON.stringify(xs)],
+    { encoding: 'utf8' },
+  )
   assert.deepEqual(xs.map(pythonFloatRepr), JSON.parse(py))
 })
 

@@ -17,16 +17,78 @@ print(json.dumps([yaml.dump(d, default_flow_style=None, sort_keys=False) for d i
 `
 
 function pyyaml(docs: unknown[]): string[] {
-  return JSON.parse(execFileSync(ORACLE_PYTHON, ['-c', PY], { input: JSON.stringify(docs), encoding: 'utf8', maxBuffer: 1 << 28 })) as string[]
+  return JSON.parse(
+    execFileSync(ORACLE_PYTHON, ['-c', PY], { input: JSON.stringify(docs), encoding: 'utf8', maxBuffer: 1 << 28 }),
+  ) as string[]
 }
 
 const TRICKY = [
-  'yes', 'No', 'off', 'ON', 'true', 'null', '~', '', '123', '0x1f', '0o7', '017', '1_000', '1.5', '.5', '1e3', '1.0e+3',
-  '.inf', '-.Inf', '.nan', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30', '190:20:30.15', '<<', '=', '!', '&', '*',
-  '- a', '-a', '? x', '?x', ':x', 'a:b', 'a: b', 'a #b', 'a#b', '#a', 'a,b', '[a]', '{a}', "it's", '"q"', '%a', '@a', '`a',
-  '---', '...x', ' lead', 'trail ', 'two  spaces', 'a b c', 'tab\there', 'n\u00e3o', 'caf\u00e9/x.wav', '\u4e2d\u6587',
-  '\u{1f600}', 'nbsp\u00a0x', 'bs\\x', 'bell\x07', 'del\x7f', 'ok/common_voice_en_12345.wav', "o'neil/common_voice_en_1.wav",
-  'x\u0085y', 'line\u2028sep',
+  'yes',
+  'No',
+  'off',
+  'ON',
+  'true',
+  'null',
+  '~',
+  '',
+  '123',
+  '0x1f',
+  '0o7',
+  '017',
+  '1_000',
+  '1.5',
+  '.5',
+  '1e3',
+  '1.0e+3',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  '12:30',
+  '190:20:30.15',
+  '<<',
+  '=',
+  '!',
+  '&',
+  '*',
+  '- a',
+  '-a',
+  '? x',
+  '?x',
+  ':x',
+  'a:b',
+  'a: b',
+  'a #b',
+  'a#b',
+  '#a',
+  'a,b',
+  '[a]',
+  '{a}',
+  "it's",
+  '"q"',
+  '%a',
+  '@a',
+  '`a',
+  '---',
+  '...x',
+  ' lead',
+  'trail ',
+  'two  spaces',
+  'a b c',
+  'tab\there',
+  'n\u00e3o',
+  'caf\u00e9/x.wav',
+  '\u4e2d\u6587',
+  '\u{1f600}',
+  'nbsp\u00a0x',
+  'bs\\x',
+  'bell\x07',
+  'del\x7f',
+  'ok/common_voice_en_12345.wav',
+  "o'neil/common_voice_en_1.wav",
+  'x\u0085y',
+  'line\u2028sep',
 ]
 
 function randomWord(rng: Rng): string {
@@ -54,10 +116,19 @@ function randomDoc(rng: Rng): PyYamlValue {
   const targets: Record<string, PyYamlValue> = {}
   const nTargets = Math.floor(rng.uniform() * 5)
   for (let t = 0; t < nTargets; t++) {
-    targets[keyable(randomWord(rng)) + t] = Array.from({ length: Math.floor(rng.uniform() * 30) }, () => randomClipId(rng))
+    targets[keyable(randomWord(rng)) + t] = Array.from({ length: Math.floor(rng.uniform() * 30) }, () =>
+      randomClipId(rng),
+    )
   }
-  const doc: Record<string, PyYamlValue> = { targets, nontargets: Array.from({ length: Math.floor(rng.uniform() * 40) }, () => randomClipId(rng)) }
-  if (rng.uniform() < 0.3) doc[keyable(randomWord(rng)) + 'k'] = { inner: [randomClipId(rng)], other: { deep: [randomWord(rng), randomWord(rng)] } }
+  const doc: Record<string, PyYamlValue> = {
+    targets,
+    nontargets: Array.from({ length: Math.floor(rng.uniform() * 40) }, () => randomClipId(rng)),
+  }
+  if (rng.uniform() < 0.3)
+    doc[keyable(randomWord(rng)) + 'k'] = {
+      inner: [randomClipId(rng)],
+      other: { deep: [randomWord(rng), randomWord(rng)] },
+    }
   return doc
 }
 
@@ -65,9 +136,14 @@ test('pyyamlDump writes what PyYAML writes, for 400 random documents with tricky
   const rng = new Rng(20261129)
   const docs = Array.from({ length: 400 }, () => randomDoc(rng))
   // every tricky string alone, as a flow item and as a key
-  docs.push({ nontargets: TRICKY }, { targets: Object.fromEntries(TRICKY.filter((t) => t !== '' && keyable(t) === t).map((t) => [t, [t, t]])) })
+  docs.push(
+    { nontargets: TRICKY },
+    { targets: Object.fromEntries(TRICKY.filter((t) => t !== '' && keyable(t) === t).map((t) => [t, [t, t]])) },
+  )
   const expected = pyyaml(docs)
-  docs.forEach((doc, i) => assert.equal(pyyamlDump(doc), expected[i], `document ${i}: ${JSON.stringify(doc).slice(0, 300)}`))
+  docs.forEach((doc, i) =>
+    assert.equal(pyyamlDump(doc), expected[i], `document ${i}: ${JSON.stringify(doc).slice(0, 300)}`),
+  )
 })
 
 test('pyyamlDump refuses shapes it does not reproduce instead of guessing', () => {

@@ -42,13 +42,19 @@ before(async () => {
   // small: the reports' shape is checked, not the selections (the baseline's 100 fits at scale 0.2 took 12 s)
   generateSpeechBenchmark({ out: join(work, 'speech'), languages: ['en'], seed: 4, scale: 0.1 })
   const dir = join(work, 'speech/dataperf_en_data')
-  speechPool = await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'allowed_training_set.yaml')), join(dir, 'train_embeddings'), { idsFile: 'allowed' })
+  speechPool = await loadSpeechEmbeddings(
+    readSampleIdsYaml(join(dir, 'allowed_training_set.yaml')),
+    join(dir, 'train_embeddings'),
+    { idsFile: 'allowed' },
+  )
 })
 
 for (const algorithm of Object.keys(VISION_SELECTORS).filter((a) => a !== 'random' && a !== 'weak-labels')) {
   test(`vision ${algorithm} reports progress`, async () => {
     const events: Event[] = []
-    await runVisionSelection(visionSetup, algorithm, 'Hawk', 300, 0, (stage, done, total) => events.push([stage, done, total]))
+    await runVisionSelection(visionSetup, algorithm, 'Hawk', 300, 0, (stage, done, total) =>
+      events.push([stage, done, total]),
+    )
     assertWellFormed(algorithm, events)
   })
 }
@@ -56,7 +62,13 @@ for (const algorithm of Object.keys(VISION_SELECTORS).filter((a) => a !== 'rando
 for (const name of Object.keys(BUILT_IN_SELECTIONS).filter((a) => a !== 'random')) {
   test(`speech ${name} reports progress`, async () => {
     const events: Event[] = []
-    const selection = new BUILT_IN_SELECTIONS[name]!.cls({ allowedEmbeddings: speechPool, trainSize: 25, config: {}, audioFlag: false, onProgress: (stage, done, total) => events.push([stage, done, total]) })
+    const selection = new BUILT_IN_SELECTIONS[name]!.cls({
+      allowedEmbeddings: speechPool,
+      trainSize: 25,
+      config: {},
+      audioFlag: false,
+      onProgress: (stage, done, total) => events.push([stage, done, total]),
+    })
     await selection.select()
     assertWellFormed(name, events)
   })

@@ -11,10 +11,14 @@ function buildChain(n: number): ChainedEntry[] {
   const kinds = ['submission', 'quota', 'score', 'rescore', 'publish', 'phase', 'baseline', 'role']
   const out: ChainedEntry[] = []
   for (let i = 0; i < n; i++) {
-    out.push(nextEntry(out.at(-1), {
-      at: new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString(), kind: kinds[i % kinds.length]!, actor: `user:${i % 3}`,
-      payload: { submission: i, board: 'en-25', score: i / 7, nested: { list: [i, 'x'] } },
-    }))
+    out.push(
+      nextEntry(out.at(-1), {
+        at: new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString(),
+        kind: kinds[i % kinds.length]!,
+        actor: `user:${i % 3}`,
+        payload: { submission: i, board: 'en-25', score: i / 7, nested: { list: [i, 'x'] } },
+      }),
+    )
   }
   return out
 }
@@ -23,7 +27,10 @@ const copy = (chain: ChainedEntry[]) => JSON.parse(JSON.stringify(chain)) as Cha
 
 test('a chain built with nextEntry verifies; its head is the last hash; the empty log is fine', () => {
   const chain = buildChain(20)
-  assert.deepEqual(chain.map((e) => e.seq), Array.from({ length: 20 }, (_, i) => i + 1))
+  assert.deepEqual(
+    chain.map((e) => e.seq),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  )
   assert.equal(chain[0]!.prevHash, GENESIS_HASH)
   for (let i = 1; i < chain.length; i++) assert.equal(chain[i]!.prevHash, chain[i - 1]!.hash)
   assert.deepEqual(verifyChain(chain), { ok: true, entries: 20, head: chain[19]!.hash })
@@ -44,13 +51,48 @@ test('payload key order and spacing as stored (e.g. jsonb) do not matter; values
 test('any changed field of any entry breaks the chain at that entry', () => {
   const chain = buildChain(12)
   const edits: Array<[string, (e: ChainedEntry) => void]> = [
-    ['at', (e) => { e.at = '2027-01-01T00:00:00.000Z' }],
-    ['kind', (e) => { e.kind = 'publish' === e.kind ? 'phase' : 'publish' }],
-    ['actor', (e) => { e.actor = 'user:99' }],
-    ['a payload value', (e) => { (e.payload as { score: number }).score += 1e-12 }],
-    ['a nested payload value', (e) => { (e.payload as { nested: { list: unknown[] } }).nested.list[1] = 'y' }],
-    ['an added payload key', (e) => { (e.payload as Record<string, unknown>)['extra'] = true }],
-    ['the stored hash', (e) => { e.hash = e.hash.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }],
+    [
+      'at',
+      (e) => {
+        e.at = '2027-01-01T00:00:00.000Z'
+      },
+    ],
+    [
+      'kind',
+      (e) => {
+        e.kind = 'publish' === e.kind ? 'phase' : 'publish'
+      },
+    ],
+    [
+      'actor',
+      (e) => {
+        e.actor = 'user:99'
+      },
+    ],
+    [
+      'a payload value',
+      (e) => {
+        ;(e.payload as { score: number }).score += 1e-12
+      },
+    ],
+    [
+      'a nested payload value',
+      (e) => {
+        ;(e.payload as { nested: { list: unknown[] } }).nested.list[1] = 'y'
+      },
+    ],
+    [
+      'an added payload key',
+      (e) => {
+        ;(e.payload as Record<string, unknown>)['extra'] = true
+      },
+    ],
+    [
+      'the stored hash',
+      (e) => {
+        e.hash = e.hash.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))
+      },
+    ],
   ]
   for (const at of [0, 5, 11]) {
     for (const [what, edit] of edits) {
@@ -75,12 +117,17 @@ test('any changed field of any entry breaks the chain at that entry', () => {
 test('removed, inserted, swapped or renumbered entries are found where the sequence breaks', () => {
   const chain = buildChain(10)
   const removed = copy(chain).filter((e) => e.seq !== 4)
-  assert.deepEqual([verifyChain(removed).brokenAt, verifyChain(removed).reason], [4, 'expected entry 4, found entry 5 (an entry is missing or out of order)'])
+  assert.deepEqual(
+    [verifyChain(removed).brokenAt, verifyChain(removed).reason],
+    [4, 'expected entry 4, found entry 5 (an entry is missing or out of order)'],
+  )
   const swapped = copy(chain)
   ;[swapped[6], swapped[7]] = [swapped[7]!, swapped[6]!]
   assert.equal(verifyChain(swapped).brokenAt, 7)
   // an entry removed and the rest renumbered: the hashes give it away
-  const renumbered = copy(chain).filter((e) => e.seq !== 4).map((e, i) => ({ ...e, seq: i + 1 }))
+  const renumbered = copy(chain)
+    .filter((e) => e.seq !== 4)
+    .map((e, i) => ({ ...e, seq: i + 1 }))
   assert.equal(verifyChain(renumbered).brokenAt, 4)
   // a forged entry appended in the middle with a correct-looking seq
   const inserted = copy(chain)

@@ -12,8 +12,21 @@ import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { readCsv } from '../src/io/csv.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
-import { loadChallenge, speechBoardPaths, type Challenge, type SpeechBoard, type VisionBoard } from '../src/server/challenge/load.js'
-import { scoreSubmission, submissionSha256, validateSubmission, type SpeechDetails, type SubmittedFile, type VisionDetails } from '../src/server/boards/index.js'
+import {
+  loadChallenge,
+  speechBoardPaths,
+  type Challenge,
+  type SpeechBoard,
+  type VisionBoard,
+} from '../src/server/challenge/load.js'
+import {
+  scoreSubmission,
+  submissionSha256,
+  validateSubmission,
+  type SpeechDetails,
+  type SubmittedFile,
+  type VisionDetails,
+} from '../src/server/boards/index.js'
 import { createDemoChallenge } from '../src/server/demo.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'
@@ -49,10 +62,30 @@ function cliSpeechEval(board: SpeechBoard, bytes: Buffer, json: boolean) {
   const trainFile = join(board.dataDir, name)
   writeFileSync(trainFile, bytes)
   try {
-    return runCli(['speech', 'eval', '--language', board.language, '--train_size', String(board.trainSize),
-      '--train_file', name, '--allowed_training_set', 'allowed_training_set.yaml', '--eval_file', 'eval.yaml',
-      '--train_embeddings_dir', 'train_embeddings', '--eval_embeddings_dir', 'eval_embeddings', '--config_file', board.configPath,
-      ...(json ? ['--json'] : [])], board.dataDir)
+    return runCli(
+      [
+        'speech',
+        'eval',
+        '--language',
+        board.language,
+        '--train_size',
+        String(board.trainSize),
+        '--train_file',
+        name,
+        '--allowed_training_set',
+        'allowed_training_set.yaml',
+        '--eval_file',
+        'eval.yaml',
+        '--train_embeddings_dir',
+        'train_embeddings',
+        '--eval_embeddings_dir',
+        'eval_embeddings',
+        '--config_file',
+        board.configPath,
+        ...(json ? ['--json'] : []),
+      ],
+      board.dataDir,
+    )
   } finally {
     rmSync(trainFile)
   }
@@ -69,7 +102,10 @@ async function refusal(board: SpeechBoard | VisionBoard, files: SubmittedFile[])
   assert.fail('expected the submission to be refused')
 }
 
-for (const [id, perWord, nontargets, offset] of [['en-25', 3, 7, 0], ['en-60', 8, 19, 2]] as const) {
+for (const [id, perWord, nontargets, offset] of [
+  ['en-25', 3, 7, 0],
+  ['en-60', 8, 19, 2],
+] as const) {
   test(`speech ${id}: scoreSubmission equals dataperf speech eval to the last bit, per seed and mean`, async () => {
     const board = speechBoard(id)
     const bytes = speechSelection(board, perWord, nontargets, offset)
@@ -92,18 +128,36 @@ for (const [id, perWord, nontargets, offset] of [['en-25', 3, 7, 0], ['en-60', 8
   })
 }
 
-test('speech: invalid files are refused with the CLI\'s one-line message, naming the submitted file', async () => {
+test("speech: invalid files are refused with the CLI's one-line message, naming the submitted file", async () => {
   const board = speechBoard('en-25')
   const name = 'en_25_train.json'
   const allowed = readSampleIdsYaml(speechBoardPaths(board).allowedTrainingSet)
   const words = [...allowed.targets.keys()]
   const cases: Array<[string, Buffer, RegExp]> = [
     ['over the cap', speechSelection(board, 4, 6), /^en_25_train\.json: 26 samples exceeds limit of 25$/],
-    ['unknown clip', Buffer.from(JSON.stringify({ targets: Object.fromEntries(words.map((w, i) => [w, i === 0 ? ['nope/x.wav'] : allowed.targets.get(w)!.slice(0, 1)])), nontargets: allowed.nontargets.slice(0, 2) })),
-      /^en_25_train\.json: \w+ contains an ID not in allowed set: 'nope\/x\.wav'$/],
+    [
+      'unknown clip',
+      Buffer.from(
+        JSON.stringify({
+          targets: Object.fromEntries(
+            words.map((w, i) => [w, i === 0 ? ['nope/x.wav'] : allowed.targets.get(w)!.slice(0, 1)]),
+          ),
+          nontargets: allowed.nontargets.slice(0, 2),
+        }),
+      ),
+      /^en_25_train\.json: \w+ contains an ID not in allowed set: 'nope\/x\.wav'$/,
+    ],
     ['not JSON', Buffer.from('{"targets": '), /^en_25_train\.json: not valid JSON/],
-    ['a missing class', Buffer.from(JSON.stringify({ targets: { [words[0]!]: allowed.targets.get(words[0]!)!.slice(0, 2) }, nontargets: allowed.nontargets.slice(0, 2) })),
-      /^en_25_train\.json: no clips selected for target/],
+    [
+      'a missing class',
+      Buffer.from(
+        JSON.stringify({
+          targets: { [words[0]!]: allowed.targets.get(words[0]!)!.slice(0, 2) },
+          nontargets: allowed.nontargets.slice(0, 2),
+        }),
+      ),
+      /^en_25_train\.json: no clips selected for target/,
+    ],
   ]
   for (const [what, bytes, expected] of cases) {
     const message = await refusal(board, [{ name, bytes }])
@@ -111,13 +165,25 @@ test('speech: invalid files are refused with the CLI\'s one-line message, naming
     const cli = cliSpeechEval(board, bytes, false)
     assert.equal(cli.code, 2, what)
     assert.equal(cli.stderr.trim(), `dataperf: error: ${message}`, what)
-    await assert.rejects(scoreSubmission(board, [{ name, bytes }]), (err: Error) => err instanceof UserError && err.message === message, what)
+    await assert.rejects(
+      scoreSubmission(board, [{ name, bytes }]),
+      (err: Error) => err instanceof UserError && err.message === message,
+      what,
+    )
   }
-  assert.equal(await refusal(board, [{ name: 'en_60_train.json', bytes: speechSelection(board, 1, 1) }]),
-    'board en-25 takes one file named en_25_train.json, got en_60_train.json')
+  assert.equal(
+    await refusal(board, [{ name: 'en_60_train.json', bytes: speechSelection(board, 1, 1) }]),
+    'board en-25 takes one file named en_25_train.json, got en_60_train.json',
+  )
   assert.match(await refusal(board, []), /takes one file named en_25_train\.json, got no file/)
   const two = speechSelection(board, 1, 1)
-  assert.match(await refusal(board, [{ name, bytes: two }, { name, bytes: two }]), /got en_25_train\.json, en_25_train\.json$/)
+  assert.match(
+    await refusal(board, [
+      { name, bytes: two },
+      { name, bytes: two },
+    ]),
+    /got en_25_train\.json, en_25_train\.json$/,
+  )
 })
 
 /** Per task, a training set from the generator's random template: a different slice each. */
@@ -125,7 +191,10 @@ function visionFiles(board: VisionBoard): SubmittedFile[] {
   const template = readCsv(join(challenge.dir, 'vision/train_sets/random_500.csv'))
   return board.tasks.map((task, t) => {
     const rows = template.rows.slice(t * 100, t * 100 + 200 + 50 * t)
-    return { name: `${task}.csv`, bytes: Buffer.from('ImageID,Confidence\n' + rows.map((r) => `${r[0]},${r[1]}`).join('\n') + '\n') }
+    return {
+      name: `${task}.csv`,
+      bytes: Buffer.from('ImageID,Confidence\n' + rows.map((r) => `${r[0]},${r[1]}`).join('\n') + '\n'),
+    }
   })
 }
 
@@ -143,7 +212,10 @@ test('vision: scoreSubmission equals dataperf vision eval per task (all four met
   const board = visionBoard()
   const files = visionFiles(board)
   const valid = await validateSubmission(board, [...files].reverse())
-  assert.deepEqual(valid.files.map((f) => f.name), ['Cupcake.csv', 'Hawk.csv', 'Sushi.csv'])
+  assert.deepEqual(
+    valid.files.map((f) => f.name),
+    ['Cupcake.csv', 'Hawk.csv', 'Sushi.csv'],
+  )
   assert.deepEqual(valid.summary, { rows: { Cupcake: 200, Hawk: 250, Sushi: 300 } })
   assert.equal(valid.sha256, submissionSha256([...files].reverse()))
   const result = await scoreSubmission(board, files)
@@ -152,21 +224,41 @@ test('vision: scoreSubmission equals dataperf vision eval per task (all four met
   const doc = JSON.parse(run.stdout) as { results: VisionDetails['tasks'] }
   assert.deepEqual((result.details as VisionDetails).tasks, doc.results)
   const f1s = Object.values(doc.results).map((m) => m.f1)
-  const mean = runOracle<{ mean: number }>('print(json.dumps({"mean": float(np.mean(np.array(ARGS["f1"], dtype=np.float64)))}))', {}, { f1: f1s })
+  const mean = runOracle<{ mean: number }>(
+    'print(json.dumps({"mean": float(np.mean(np.array(ARGS["f1"], dtype=np.float64)))}))',
+    {},
+    { f1: f1s },
+  )
   assert.equal(result.score, mean.mean)
 })
 
-test('vision: invalid CSVs get the CLI\'s message; names must be the tasks\', all tasks at once', async () => {
+test("vision: invalid CSVs get the CLI's message; names must be the tasks', all tasks at once", async () => {
   const board = visionBoard()
   const dataDir = loadVisionSetup(board.setupPath).dataDir
   const good = visionFiles(board)
-  const replace = (name: string, text: string) => good.map((f) => (f.name === name ? { name, bytes: Buffer.from(text) } : f))
+  const replace = (name: string, text: string) =>
+    good.map((f) => (f.name === name ? { name, bytes: Buffer.from(text) } : f))
   const poolIds = readCsv(join(challenge.dir, 'vision/train_sets/random_500.csv')).rows.map((r) => r[0]!)
   const cases: Array<[SubmittedFile[], RegExp]> = [
-    [replace('Hawk.csv', `ImageID,Confidence\n${poolIds[0]},1\nnot-in-pool,0\n`), /^Hawk\.csv: ImageIDs not in the candidate pool embeddings\/train_emb_256_dataperf\.parquet: not-in-pool$/],
-    [replace('Sushi.csv', `ImageID,Label\n${poolIds[0]},1\n`), /^Sushi\.csv: missing column 'Confidence' \(header: ImageID,Label\)$/],
-    [replace('Cupcake.csv', `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},2\n`), /^Cupcake\.csv: line 3 \(ImageID \w+\): Confidence is '2', expected 0 or 1$/],
-    [replace('Cupcake.csv', 'ImageID,Confidence\n' + Array.from({ length: 1002 }, (_, i) => `img${i},${i % 2}`).join('\n') + '\n'), /^Cupcake\.csv: more than 1000 rows; the challenge allows at most 1000 per task/],
+    [
+      replace('Hawk.csv', `ImageID,Confidence\n${poolIds[0]},1\nnot-in-pool,0\n`),
+      /^Hawk\.csv: ImageIDs not in the candidate pool embeddings\/train_emb_256_dataperf\.parquet: not-in-pool$/,
+    ],
+    [
+      replace('Sushi.csv', `ImageID,Label\n${poolIds[0]},1\n`),
+      /^Sushi\.csv: missing column 'Confidence' \(header: ImageID,Label\)$/,
+    ],
+    [
+      replace('Cupcake.csv', `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},2\n`),
+      /^Cupcake\.csv: line 3 \(ImageID \w+\): Confidence is '2', expected 0 or 1$/,
+    ],
+    [
+      replace(
+        'Cupcake.csv',
+        'ImageID,Confidence\n' + Array.from({ length: 1002 }, (_, i) => `img${i},${i % 2}`).join('\n') + '\n',
+      ),
+      /^Cupcake\.csv: more than 1000 rows; the challenge allows at most 1000 per task/,
+    ],
   ]
   for (const [files, expected] of cases) {
     const message = await refusal(board, files)
@@ -174,17 +266,36 @@ test('vision: invalid CSVs get the CLI\'s message; names must be the tasks\', al
     const { run } = cliVisionEval(board, files)
     assert.equal(run.code, 2)
     // the CLI names the same files by their full paths on this machine
-    const cliMessage = run.stderr.trim().replace('dataperf: error: ', '').split(`${dataDir}/train_sets/`).join('').split(`${dataDir}/`).join('')
+    const cliMessage = run.stderr
+      .trim()
+      .replace('dataperf: error: ', '')
+      .split(`${dataDir}/train_sets/`)
+      .join('')
+      .split(`${dataDir}/`)
+      .join('')
     assert.equal(cliMessage, message)
   }
-  assert.equal(await refusal(board, [...good, { name: 'Owl.csv', bytes: Buffer.from('x') }]), 'Owl.csv: board vision takes one CSV per task named Cupcake.csv, Hawk.csv, Sushi.csv')
-  assert.equal(await refusal(board, good.slice(0, 2)), 'board vision scores all tasks at once: missing Sushi.csv (got Cupcake.csv, Hawk.csv)')
-  assert.equal(await refusal(board, [...good, good[0]!]), 'Cupcake.csv: submitted twice; send each task\'s CSV once')
-  assert.equal(await refusal(board, good.map((f) => ({ ...f, name: `../${f.name}` }))), '../Cupcake.csv: board vision takes one CSV per task named Cupcake.csv, Hawk.csv, Sushi.csv')
+  assert.equal(
+    await refusal(board, [...good, { name: 'Owl.csv', bytes: Buffer.from('x') }]),
+    'Owl.csv: board vision takes one CSV per task named Cupcake.csv, Hawk.csv, Sushi.csv',
+  )
+  assert.equal(
+    await refusal(board, good.slice(0, 2)),
+    'board vision scores all tasks at once: missing Sushi.csv (got Cupcake.csv, Hawk.csv)',
+  )
+  assert.equal(await refusal(board, [...good, good[0]!]), "Cupcake.csv: submitted twice; send each task's CSV once")
+  assert.equal(
+    await refusal(
+      board,
+      good.map((f) => ({ ...f, name: `../${f.name}` })),
+    ),
+    '../Cupcake.csv: board vision takes one CSV per task named Cupcake.csv, Hawk.csv, Sushi.csv',
+  )
 })
 
 test('submissionSha256: one file is sha256sum of it; several are the sha256 of their sorted sha256sum lines', () => {
-  const a = { name: 'a.csv', bytes: Buffer.from('x\n') }, b = { name: 'b.csv', bytes: Buffer.from('y\n') }
+  const a = { name: 'a.csv', bytes: Buffer.from('x\n') },
+    b = { name: 'b.csv', bytes: Buffer.from('y\n') }
   const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
   assert.equal(submissionSha256([a]), sha('x\n'))
   assert.equal(submissionSha256([b, a]), sha(`${sha('x\n')}  a.csv\n${sha('y\n')}  b.csv\n`))

@@ -13,8 +13,17 @@ import { UserError } from '../src/errors.js'
 import { loadChallenge } from '../src/server/challenge/load.js'
 import { createDemoChallenge } from '../src/server/demo.js'
 import {
-  boardDataHashes, canonicalJson, loadOrCreateServerKey, MANIFEST_FORMAT, manifestProblem, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE,
-  signManifest, verifyManifest, type ResultManifest, type SignedManifest,
+  boardDataHashes,
+  canonicalJson,
+  loadOrCreateServerKey,
+  MANIFEST_FORMAT,
+  manifestProblem,
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  signManifest,
+  verifyManifest,
+  type ResultManifest,
+  type SignedManifest,
 } from '../src/server/manifest.js'
 import { runCli } from './helpers/cli.js'
 
@@ -31,11 +40,21 @@ const submission = Buffer.from('{"targets": {"a": ["a/1.wav"]}, "nontargets": ["
 
 function manifest(): ResultManifest {
   return {
-    format: MANIFEST_FORMAT, server: 'http://127.0.0.1:8080', board: 'en-25', submission_id: '17', team: 'Ünïcode team "q"',
-    submitted_at: '2026-12-02T10:00:00.000Z', scored_at: '2026-12-02T10:00:07.123Z',
+    format: MANIFEST_FORMAT,
+    server: 'http://127.0.0.1:8080',
+    board: 'en-25',
+    submission_id: '17',
+    team: 'Ünïcode team "q"',
+    submitted_at: '2026-12-02T10:00:00.000Z',
+    scored_at: '2026-12-02T10:00:07.123Z',
     submission_sha256: createHash('sha256').update(submission).digest('hex'),
-    data_files: { 'speech/data/dataperf_en_data/eval.yaml': 'ab'.repeat(32), 'speech/dataperf_speech_config.yaml': 'cd'.repeat(32) },
-    evaluator_version: 'dataperf 0.1.0', seeds: [5, 69, 98], score: 0.7234117647058824,
+    data_files: {
+      'speech/data/dataperf_en_data/eval.yaml': 'ab'.repeat(32),
+      'speech/dataperf_speech_config.yaml': 'cd'.repeat(32),
+    },
+    evaluator_version: 'dataperf 0.1.0',
+    seeds: [5, 69, 98],
+    score: 0.7234117647058824,
     details: { seeds: [5, 69, 98], perSeedF1: [0.7, 0.7402352941176471, 0.73] },
   }
 }
@@ -59,14 +78,20 @@ test('the server key is created once with a private file of mode 0600, reused, a
   assert.ok(verifyManifest(signed, first.publicKeyPem))
   chmodSync(join(keyDir, PRIVATE_KEY_FILE), 0o644)
   try {
-    assert.throws(() => loadOrCreateServerKey(keyDir), (err: Error) => err instanceof UserError && /readable by others \(mode 644\); run chmod 600/.test(err.message))
+    assert.throws(
+      () => loadOrCreateServerKey(keyDir),
+      (err: Error) => err instanceof UserError && /readable by others \(mode 644\); run chmod 600/.test(err.message),
+    )
   } finally {
     chmodSync(join(keyDir, PRIVATE_KEY_FILE), 0o600)
   }
 })
 
 test('canonical JSON: sorted keys, no whitespace, numbers in their shortest form (RFC 8785)', () => {
-  assert.equal(canonicalJson({ b: [1, 0.1, 1e21], a: { d: 'é', c: null } }), '{"a":{"c":null,"d":"é"},"b":[1,0.1,1e+21]}')
+  assert.equal(
+    canonicalJson({ b: [1, 0.1, 1e21], a: { d: 'é', c: null } }),
+    '{"a":{"c":null,"d":"é"},"b":[1,0.1,1e+21]}',
+  )
 })
 
 test('dataperf verify-result: OK with the score for a signed manifest; exit 1 and one line for any change', () => {
@@ -80,8 +105,11 @@ test('dataperf verify-result: OK with the score for a signed manifest; exit 1 an
   }
   const ok = check(signed)
   assert.equal(ok.code, 0, ok.stderr)
-  assert.equal(ok.stdout, 'OK: score 0.7234117647058824 on board en-25 for team Ünïcode team "q", submission 17 ' +
-    '(submitted 2026-12-02T10:00:00.000Z, scored 2026-12-02T10:00:07.123Z by dataperf 0.1.0 on http://127.0.0.1:8080)\n')
+  assert.equal(
+    ok.stdout,
+    'OK: score 0.7234117647058824 on board en-25 for team Ünïcode team "q", submission 17 ' +
+      '(submitted 2026-12-02T10:00:00.000Z, scored 2026-12-02T10:00:07.123Z by dataperf 0.1.0 on http://127.0.0.1:8080)\n',
+  )
   assert.equal(check(signed, [], key.publicKeyPem).code, 0) // the key's text instead of its file
 
   const submissionFile = join(root, 'en_25_train.json')
@@ -92,7 +120,10 @@ test('dataperf verify-result: OK with the score for a signed manifest; exit 1 an
   writeFileSync(submissionFile, Buffer.concat([submission, Buffer.from('\n')]))
   const otherFile = check(signed, ['--submission', submissionFile])
   assert.equal(otherFile.code, 1)
-  assert.match(otherFile.stderr, /^dataperf: verify-result: FAILED: .*result\.json: the submission's SHA-256 is [0-9a-f]{64}, but .*en_25_train\.json hash to [0-9a-f]{64}\n$/)
+  assert.match(
+    otherFile.stderr,
+    /^dataperf: verify-result: FAILED: .*result\.json: the submission's SHA-256 is [0-9a-f]{64}, but .*en_25_train\.json hash to [0-9a-f]{64}\n$/,
+  )
 
   const changed = (edit: (m: Record<string, unknown>) => void): SignedManifest => {
     const copy = JSON.parse(JSON.stringify(signed)) as SignedManifest
@@ -100,25 +131,77 @@ test('dataperf verify-result: OK with the score for a signed manifest; exit 1 an
     return copy
   }
   const tampered: Array<[string, SignedManifest]> = [
-    ['score by one ulp', changed((m) => { m['score'] = nextUp(m['score'] as number) })],
-    ['submission hash', changed((m) => { m['submission_sha256'] = (m['submission_sha256'] as string).replace(/^./, (c) => (c === '0' ? '1' : '0')) })],
-    ['a data file hash', changed((m) => { (m['data_files'] as Record<string, string>)['speech/dataperf_speech_config.yaml'] = 'ce'.repeat(32) })],
-    ['team', changed((m) => { m['team'] = 'another team' })],
-    ['a per-seed F1', changed((m) => { (m['details'] as { perSeedF1: number[] }).perSeedF1[1] = 0.75 })],
-    ['seeds', changed((m) => { m['seeds'] = [5, 69, 99] })],
-    ['scored_at', changed((m) => { m['scored_at'] = '2026-12-02T10:00:08.123Z' })],
-    ['an added field', changed((m) => { m['note'] = 'verified' })],
-    ['a removed field', changed((m) => { delete m['seeds'] })],
+    [
+      'score by one ulp',
+      changed((m) => {
+        m['score'] = nextUp(m['score'] as number)
+      }),
+    ],
+    [
+      'submission hash',
+      changed((m) => {
+        m['submission_sha256'] = (m['submission_sha256'] as string).replace(/^./, (c) => (c === '0' ? '1' : '0'))
+      }),
+    ],
+    [
+      'a data file hash',
+      changed((m) => {
+        ;(m['data_files'] as Record<string, string>)['speech/dataperf_speech_config.yaml'] = 'ce'.repeat(32)
+      }),
+    ],
+    [
+      'team',
+      changed((m) => {
+        m['team'] = 'another team'
+      }),
+    ],
+    [
+      'a per-seed F1',
+      changed((m) => {
+        ;(m['details'] as { perSeedF1: number[] }).perSeedF1[1] = 0.75
+      }),
+    ],
+    [
+      'seeds',
+      changed((m) => {
+        m['seeds'] = [5, 69, 99]
+      }),
+    ],
+    [
+      'scored_at',
+      changed((m) => {
+        m['scored_at'] = '2026-12-02T10:00:08.123Z'
+      }),
+    ],
+    [
+      'an added field',
+      changed((m) => {
+        m['note'] = 'verified'
+      }),
+    ],
+    [
+      'a removed field',
+      changed((m) => {
+        delete m['seeds']
+      }),
+    ],
   ]
   for (const [what, doc] of tampered) {
     const r = check(doc)
     assert.equal(r.code, 1, what)
     assert.equal(r.stdout, '', what)
-    assert.equal(r.stderr, `dataperf: verify-result: FAILED: ${file}: the signature does not match the manifest under this public key (the manifest was changed, or another key signed it)\n`, what)
+    assert.equal(
+      r.stderr,
+      `dataperf: verify-result: FAILED: ${file}: the signature does not match the manifest under this public key (the manifest was changed, or another key signed it)\n`,
+      what,
+    )
     assert.equal(verifyManifest(doc, key.publicKeyPem), false, what)
   }
   // the same manifest re-serialised with other key order and spacing still verifies: the signature is over canonical JSON
-  const reordered = { signature: signed.signature, manifest: Object.fromEntries(Object.entries(signed.manifest).reverse()) }
+  const reordered = {
+    signature: signed.signature,
+    manifest: Object.fromEntries(Object.entries(signed.manifest).reverse()),
+  }
   assert.equal(check(reordered).code, 0)
 
   const otherKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString()
@@ -127,10 +210,18 @@ test('dataperf verify-result: OK with the score for a signed manifest; exit 1 an
   assert.match(wrongKey.stderr, /FAILED: .*: the signature does not match the manifest under this public key/)
   const flipped = Buffer.from(signed.signature, 'base64')
   flipped[10] = flipped[10]! ^ 1
-  assert.match(check({ ...signed, signature: flipped.toString('base64') }).stderr, /FAILED: .*the signature does not match/)
-  assert.match(check({ ...signed, signature: 'AAAA' }).stderr, /FAILED: .*the signature has 3 bytes, an ed25519 signature has 64\n$/)
+  assert.match(
+    check({ ...signed, signature: flipped.toString('base64') }).stderr,
+    /FAILED: .*the signature does not match/,
+  )
+  assert.match(
+    check({ ...signed, signature: 'AAAA' }).stderr,
+    /FAILED: .*the signature has 3 bytes, an ed25519 signature has 64\n$/,
+  )
   assert.match(check({ manifest: signed.manifest }).stderr, /FAILED: .*no base64 'signature'\n$/)
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString()
   assert.match(check(signed, [], rsa).stderr, /FAILED: .*the public key is rsa, expected ed25519\n$/)
 
   writeFileSync(file, '{"manifest": ')
@@ -140,13 +231,20 @@ test('dataperf verify-result: OK with the score for a signed manifest; exit 1 an
   assert.equal(manifestProblem(signed, 'not a key')?.startsWith('the public key is not a PEM public key'), true)
 })
 
-test('boardDataHashes: the SHA-256 of every file the board\'s evaluation reads', async () => {
+test("boardDataHashes: the SHA-256 of every file the board's evaluation reads", async () => {
   const dir = join(root, 'challenge')
   createDemoChallenge(dir, 4)
   const challenge = loadChallenge(dir)
   for (const board of [challenge.boards[0]!, challenge.boards[2]!]) {
     const hashes = await boardDataHashes(challenge, board)
     assert.ok(Object.keys(hashes).length >= 3)
-    for (const [path, sha] of Object.entries(hashes)) assert.equal(sha, createHash('sha256').update(readFileSync(join(dir, path))).digest('hex'), path)
+    for (const [path, sha] of Object.entries(hashes))
+      assert.equal(
+        sha,
+        createHash('sha256')
+          .update(readFileSync(join(dir, path)))
+          .digest('hex'),
+        path,
+      )
   }
 })

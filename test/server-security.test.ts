@@ -20,7 +20,22 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'dataperf-server-security-'))
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 5, seeds: [5] })
   dbFile = join(root, 'state', 'server.sqlite')
-  server = await startProc(['serve', '--challenge', challenge, '--db', dbFile, '--state', join(root, 'state'), '--port', '0', '--max-upload-mb', '1'], root)
+  server = await startProc(
+    [
+      'serve',
+      '--challenge',
+      challenge,
+      '--db',
+      dbFile,
+      '--state',
+      join(root, 'state'),
+      '--port',
+      '0',
+      '--max-upload-mb',
+      '1',
+    ],
+    root,
+  )
   api = new Api(server.url)
   a = await api.participant('a@example.org', 'Team A')
   b = await api.participant('b@example.org', 'Team B')
@@ -35,7 +50,12 @@ after(async () => {
 })
 
 test("team B cannot read team A's submission, its files, its manifest, its events, or A's tokens", async () => {
-  for (const path of [`submissions/${aSubmission}`, `submissions/${aSubmission}/files/0`, `submissions/${aSubmission}/manifest`, `submissions/${aSubmission}/events`]) {
+  for (const path of [
+    `submissions/${aSubmission}`,
+    `submissions/${aSubmission}/files/0`,
+    `submissions/${aSubmission}/manifest`,
+    `submissions/${aSubmission}/events`,
+  ]) {
     const own = await api.call('GET', path, { token: a.token })
     assert.equal(own.status, 200, `${path} for its team`)
     const other = await api.call('GET', path, { token: b.token })
@@ -55,22 +75,35 @@ test("team B cannot read team A's submission, its files, its manifest, its event
   assert.equal((await api.call('GET', 'me', { token: a.token })).status, 200, "A's token still works")
 })
 
-test("team invitations: listed to members without their codes, hidden from and not withdrawable by another team; a withdrawn or used code no longer joins", async () => {
+test('team invitations: listed to members without their codes, hidden from and not withdrawable by another team; a withdrawn or used code no longer joins', async () => {
   const made = await api.call('POST', `teams/${a.teamId}/invites`, { token: a.token })
   assert.equal(made.status, 201)
   const second = await api.call('POST', `teams/${a.teamId}/invites`, { token: a.token })
   const listed = await api.call('GET', `teams/${a.teamId}/invites`, { token: a.token })
   assert.equal(listed.status, 200)
   assert.equal(listed.body.invites.length, 2)
-  assert.ok(!JSON.stringify(listed.body).includes(made.body.code) && !JSON.stringify(listed.body).includes(second.body.code), 'the list shows no code')
+  assert.ok(
+    !JSON.stringify(listed.body).includes(made.body.code) && !JSON.stringify(listed.body).includes(second.body.code),
+    'the list shows no code',
+  )
   assert.equal(listed.body.invites[0].created_by, 'a')
   assert.equal(listed.body.invites[0].expires_at, second.body.expires_at, 'newest first')
   // another team neither sees nor withdraws them
   assert.equal((await api.call('GET', `teams/${a.teamId}/invites`, { token: b.token })).status, 403)
-  assert.equal((await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[1].id}`, { token: b.token })).status, 403)
-  assert.equal((await api.call('DELETE', `teams/${b.teamId}/invites/${listed.body.invites[1].id}`, { token: b.token })).status, 404, "B's own team has no such invitation")
+  assert.equal(
+    (await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[1].id}`, { token: b.token })).status,
+    403,
+  )
+  assert.equal(
+    (await api.call('DELETE', `teams/${b.teamId}/invites/${listed.body.invites[1].id}`, { token: b.token })).status,
+    404,
+    "B's own team has no such invitation",
+  )
   // withdrawn: the code no longer joins, and it leaves the list
-  assert.equal((await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[1].id}`, { token: a.token })).status, 200)
+  assert.equal(
+    (await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[1].id}`, { token: a.token })).status,
+    200,
+  )
   const c = await api.participant('c@example.org')
   const refused = await api.call('POST', 'teams/join', { token: c.token, json: { code: made.body.code } })
   assert.equal(refused.status, 403)
@@ -78,32 +111,57 @@ test("team invitations: listed to members without their codes, hidden from and n
   // used: the other code joins once, then leaves the list
   assert.equal((await api.call('POST', 'teams/join', { token: c.token, json: { code: second.body.code } })).status, 200)
   assert.equal((await api.call('GET', `teams/${a.teamId}/invites`, { token: a.token })).body.invites.length, 0)
-  assert.equal((await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[0].id}`, { token: a.token })).status, 404, 'a used invitation cannot be withdrawn')
+  assert.equal(
+    (await api.call('DELETE', `teams/${a.teamId}/invites/${listed.body.invites[0].id}`, { token: a.token })).status,
+    404,
+    'a used invitation cannot be withdrawn',
+  )
   assert.equal((await api.call('POST', 'teams/leave', { token: c.token })).status, 200)
 })
 
 test('no URL reaches challenge data: paths, traversal, encoded slashes and dots', async () => {
-  const secret = readFileSync(join(challenge, 'speech/data/dataperf_en_data/eval.yaml'), 'utf8').split('\n').find((l) => l.includes('.wav'))!.trim().replace(/^- /, '')
+  const secret = readFileSync(join(challenge, 'speech/data/dataperf_en_data/eval.yaml'), 'utf8')
+    .split('\n')
+    .find((l) => l.includes('.wav'))!
+    .trim()
+    .replace(/^- /, '')
   const paths = [
-    '/challenge.yaml', '/speech/data/dataperf_en_data/eval.yaml', '/api/v1/../challenge.yaml', '/api/v1/%2e%2e/%2e%2e/challenge.yaml',
-    '/api/v1/boards/..%2F..%2Fchallenge.yaml/leaderboard', '/api/v1/boards/%2e%2e%2fspeech/quota', '/api/v1/submissions/..%2F..%2Fchallenge.yaml',
-    `/api/v1/submissions/${aSubmission}/files/..%2F..%2F..%2Fchallenge.yaml`, `/api/v1/submissions/${aSubmission}/files/-1`,
-    '/..%2f..%2fspeech%2fdata%2fdataperf_en_data%2feval.yaml', '/%2e%2e/%2e%2e/etc/passwd', '/api/v1/boards/en-25/leaderboard?phase=../../challenge.yaml',
+    '/challenge.yaml',
+    '/speech/data/dataperf_en_data/eval.yaml',
+    '/api/v1/../challenge.yaml',
+    '/api/v1/%2e%2e/%2e%2e/challenge.yaml',
+    '/api/v1/boards/..%2F..%2Fchallenge.yaml/leaderboard',
+    '/api/v1/boards/%2e%2e%2fspeech/quota',
+    '/api/v1/submissions/..%2F..%2Fchallenge.yaml',
+    `/api/v1/submissions/${aSubmission}/files/..%2F..%2F..%2Fchallenge.yaml`,
+    `/api/v1/submissions/${aSubmission}/files/-1`,
+    '/..%2f..%2fspeech%2fdata%2fdataperf_en_data%2feval.yaml',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/api/v1/boards/en-25/leaderboard?phase=../../challenge.yaml',
     '/api/v1/challenge/../../speech/dataperf_speech_config.yaml',
   ]
   for (const path of paths) {
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       // raw request: no client-side normalisation of the path
-      const req = request({ host: '127.0.0.1', port: new URL(server.url).port, path, headers: { authorization: `Bearer ${a.token}` } }, (r) => {
-        let body = ''
-        r.on('data', (d: Buffer) => (body += d))
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }))
-      })
+      const req = request(
+        { host: '127.0.0.1', port: new URL(server.url).port, path, headers: { authorization: `Bearer ${a.token}` } },
+        (r) => {
+          let body = ''
+          r.on('data', (d: Buffer) => (body += d))
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body }))
+        },
+      )
       req.on('error', reject)
       req.end()
     })
     assert.ok(res.status === 404 || res.status === 400, `${path}: ${res.status}`)
-    assert.ok(!res.body.includes(secret) && !res.body.includes('eval_random_seeds') && !res.body.includes('data_dir') && !res.body.includes('root:'), `${path} leaked: ${res.body.slice(0, 200)}`)
+    assert.ok(
+      !res.body.includes(secret) &&
+        !res.body.includes('eval_random_seeds') &&
+        !res.body.includes('data_dir') &&
+        !res.body.includes('root:'),
+      `${path} leaked: ${res.body.slice(0, 200)}`,
+    )
   }
   const c = (await api.call('GET', 'challenge')).body
   assert.ok(!JSON.stringify(c).includes(challenge), 'no server path in the challenge description')
@@ -111,12 +169,24 @@ test('no URL reaches challenge data: paths, traversal, encoded slashes and dots'
 
 test('a hidden board: participants see neither the board nor their scores until an organizer publishes it', async () => {
   await api.participant('org@example.org')
-  const made = await runCliAsync(['serve', 'make-organizer', 'org@example.org', '--challenge', challenge, '--db', dbFile], root)
+  const made = await runCliAsync(
+    ['serve', 'make-organizer', 'org@example.org', '--challenge', challenge, '--db', dbFile],
+    root,
+  )
   assert.equal(made.code, 0, made.stderr)
-  const org = (await api.call('POST', 'auth/login', { json: { email: 'org@example.org', password: 'correct horse battery' } }))
-  const cookie = (org.headers.get('set-cookie') ?? '').split(/,(?=\s*\w+=)/).map((x) => x.split(';')[0]!.trim()).join('; ')
+  const org = await api.call('POST', 'auth/login', {
+    json: { email: 'org@example.org', password: 'correct horse battery' },
+  })
+  const cookie = (org.headers.get('set-cookie') ?? '')
+    .split(/,(?=\s*\w+=)/)
+    .map((x) => x.split(';')[0]!.trim())
+    .join('; ')
   const orgHeaders = { cookie, 'x-csrf-token': org.body.csrf_token }
-  assert.equal((await api.call('PATCH', 'admin/phases/open', { token: a.token, json: { leaderboard: 'hidden' } })).status, 403, 'participants cannot change phases')
+  assert.equal(
+    (await api.call('PATCH', 'admin/phases/open', { token: a.token, json: { leaderboard: 'hidden' } })).status,
+    403,
+    'participants cannot change phases',
+  )
   const patched = await api.call('PATCH', 'admin/phases/open', { headers: orgHeaders, json: { leaderboard: 'hidden' } })
   assert.equal(patched.status, 200, JSON.stringify(patched.body))
   for (const token of [a.token, b.token, undefined]) {
@@ -141,25 +211,52 @@ test('a hidden board: participants see neither the board nor their scores until 
   assert.equal((await api.call('GET', 'admin/audit', { token: a.token })).status, 403)
 })
 
-test('CSRF: a state-changing request with the session cookie needs the session\'s token; cookies are HttpOnly and SameSite', async () => {
-  const login = await api.call('POST', 'auth/login', { json: { email: 'b@example.org', password: 'correct horse battery' } })
+test("CSRF: a state-changing request with the session cookie needs the session's token; cookies are HttpOnly and SameSite", async () => {
+  const login = await api.call('POST', 'auth/login', {
+    json: { email: 'b@example.org', password: 'correct horse battery' },
+  })
   const setCookie = login.headers.get('set-cookie') ?? ''
   assert.match(setCookie, /dataperf_session=[^;]+;.*HttpOnly/i)
   assert.match(setCookie, /dataperf_session=[^;]+;.*SameSite=Lax/i)
-  const cookie = setCookie.split(/,(?=\s*\w+=)/).map((x) => x.split(';')[0]!.trim()).join('; ')
+  const cookie = setCookie
+    .split(/,(?=\s*\w+=)/)
+    .map((x) => x.split(';')[0]!.trim())
+    .join('; ')
   const none = await api.call('POST', 'tokens', { headers: { cookie }, json: { name: 'x' } })
   assert.equal(none.status, 403)
   assert.equal(none.body.error.code, 'csrf')
-  const forged = await api.call('POST', 'tokens', { headers: { cookie, 'x-csrf-token': 'forged' }, json: { name: 'x' } })
+  const forged = await api.call('POST', 'tokens', {
+    headers: { cookie, 'x-csrf-token': 'forged' },
+    json: { name: 'x' },
+  })
   assert.equal(forged.status, 403)
   // a token of another session does not fit this one
-  const other = await api.call('POST', 'auth/login', { json: { email: 'a@example.org', password: 'correct horse battery' } })
-  assert.equal((await api.call('POST', 'tokens', { headers: { cookie, 'x-csrf-token': other.body.csrf_token }, json: { name: 'x' } })).status, 403)
-  const ok = await api.call('POST', 'tokens', { headers: { cookie, 'x-csrf-token': login.body.csrf_token }, json: { name: 'x' } })
+  const other = await api.call('POST', 'auth/login', {
+    json: { email: 'a@example.org', password: 'correct horse battery' },
+  })
+  assert.equal(
+    (
+      await api.call('POST', 'tokens', {
+        headers: { cookie, 'x-csrf-token': other.body.csrf_token },
+        json: { name: 'x' },
+      })
+    ).status,
+    403,
+  )
+  const ok = await api.call('POST', 'tokens', {
+    headers: { cookie, 'x-csrf-token': login.body.csrf_token },
+    json: { name: 'x' },
+  })
   assert.equal(ok.status, 201)
   // scripts get a token with email and password in the body (no cookie, so nothing to forge)
-  assert.equal((await api.call('POST', 'tokens', { json: { name: 'script', email: 'b@example.org', password: 'wrong password' } })).status, 401)
-  const scripted = await api.call('POST', 'tokens', { json: { name: 'script', email: 'b@example.org', password: 'correct horse battery' } })
+  assert.equal(
+    (await api.call('POST', 'tokens', { json: { name: 'script', email: 'b@example.org', password: 'wrong password' } }))
+      .status,
+    401,
+  )
+  const scripted = await api.call('POST', 'tokens', {
+    json: { name: 'script', email: 'b@example.org', password: 'correct horse battery' },
+  })
   assert.equal(scripted.status, 201)
   assert.equal((await api.call('GET', 'me', { token: scripted.body.token })).body.user.email, 'b@example.org')
 })
@@ -171,10 +268,31 @@ test('uploads over the size cap are refused (413) whether the length is declared
   assert.equal(declared.body.error.code, 'too_large')
   const streamed = await new Promise<number>((resolve, reject) => {
     const boundary = 'xyz'
-    const req = request({ host: '127.0.0.1', port: new URL(server.url).port, path: '/api/v1/boards/en-25/submissions', method: 'POST',
-      headers: { authorization: `Bearer ${b.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' } }, (r) => { r.resume(); resolve(r.statusCode ?? 0) })
-    req.on('error', (err) => (err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve(413) : reject(err))
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="method"\r\n\r\nm\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="en_25_train.json"\r\n\r\n`)
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: new URL(server.url).port,
+        path: '/api/v1/boards/en-25/submissions',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${b.token}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'transfer-encoding': 'chunked',
+        },
+      },
+      (r) => {
+        r.resume()
+        resolve(r.statusCode ?? 0)
+      },
+    )
+    req.on('error', (err) =>
+      (err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET'
+        ? resolve(413)
+        : reject(err),
+    )
+    req.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="method"\r\n\r\nm\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="en_25_train.json"\r\n\r\n`,
+    )
     req.write(big)
     req.end(`\r\n--${boundary}--\r\n`)
   })
@@ -186,7 +304,8 @@ test('uploads over the size cap are refused (413) whether the length is declared
 test('passwords, API tokens and session cookies are not stored in clear', async () => {
   const bytes = Buffer.concat([dbFile, `${dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f)))
   assert.ok(bytes.length > 0)
-  for (const secret of ['correct horse battery', a.token, b.token]) assert.equal(bytes.indexOf(secret), -1, `found ${secret.slice(0, 12)}… in the database`)
+  for (const secret of ['correct horse battery', a.token, b.token])
+    assert.equal(bytes.indexOf(secret), -1, `found ${secret.slice(0, 12)}… in the database`)
   assert.ok(bytes.indexOf('scrypt$') >= 0, 'passwords are scrypt hashes')
 })
 
@@ -201,7 +320,12 @@ test('rate limits: submissions per user, and log-in attempts (a correct password
   assert.equal(limited.body.error.code, 'rate_limited')
   assert.equal((await api.call('GET', 'boards/en-25/quota', { token: b.token })).body.used, 0)
   let status = 0
-  for (let i = 0; i < 15 && status !== 429; i++) status = (await api.call('POST', 'auth/login', { json: { email: 'a@example.org', password: `wrong ${i}` } })).status
+  for (let i = 0; i < 15 && status !== 429; i++)
+    status = (await api.call('POST', 'auth/login', { json: { email: 'a@example.org', password: `wrong ${i}` } })).status
   assert.equal(status, 429)
-  assert.equal((await api.call('POST', 'auth/login', { json: { email: 'a@example.org', password: 'correct horse battery' } })).status, 429)
+  assert.equal(
+    (await api.call('POST', 'auth/login', { json: { email: 'a@example.org', password: 'correct horse battery' } }))
+      .status,
+    429,
+  )
 })

@@ -48,8 +48,20 @@ async function first(name: string, size: number): Promise<TrainingSet> {
 }
 
 async function score(set: TrainingSet): Promise<number> {
-  const train = createDataset(await loadSpeechEmbeddings({ targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets }, join(dir, 'train_embeddings'), { idsFile: 'selection' }))
-  const scores = softVotingScores(fitSoftVoting(train.X, train.rows, pool.dim, train.y), evalData.X, evalData.y, evalData.rows, OFFICIAL_EVAL_SEEDS)
+  const train = createDataset(
+    await loadSpeechEmbeddings(
+      { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets },
+      join(dir, 'train_embeddings'),
+      { idsFile: 'selection' },
+    ),
+  )
+  const scores = softVotingScores(
+    fitSoftVoting(train.X, train.rows, pool.dim, train.y),
+    evalData.X,
+    evalData.y,
+    evalData.rows,
+    OFFICIAL_EVAL_SEEDS,
+  )
   return scores.reduce((a, b) => a + b, 0) / scores.length
 }
 
@@ -59,7 +71,11 @@ before(async () => {
   dir = join(root, 'data/dataperf_en_data')
   allowed = readSampleIdsYaml(join(dir, 'allowed_training_set.yaml'))
   pool = await loadSpeechEmbeddings(allowed, join(dir, 'train_embeddings'), { idsFile: 'allowed' })
-  evalData = createDataset(await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'eval.yaml')), join(dir, 'eval_embeddings'), { idsFile: 'eval' }))
+  evalData = createDataset(
+    await loadSpeechEmbeddings(readSampleIdsYaml(join(dir, 'eval.yaml')), join(dir, 'eval_embeddings'), {
+      idsFile: 'eval',
+    }),
+  )
   // random's spread is wide on one benchmark: compare against its mean over three selection seeds
   for (const size of [25, 60]) {
     let sum = 0
@@ -91,22 +107,32 @@ test('kernel-herding selection: valid under both caps, deterministic, the split 
     const choice = selection.choice!
     const tried = choice.scores.flatMap((s, c) => (Number.isNaN(s) ? [] : [c]))
     assert.ok(tried.includes(choice.perTarget.length - 1), 'the most clips per word is always tried')
-    for (const c of tried) assert.ok(choice.scores[c]! > 0 && choice.scores[c]! <= 1, `held-out macro F1 ${choice.scores[c]}`)
+    for (const c of tried)
+      assert.ok(choice.scores[c]! > 0 && choice.scores[c]! <= 1, `held-out macro F1 ${choice.scores[c]}`)
     for (const c of tried) assert.ok(choice.scores[choice.chosen]! >= choice.scores[c]!)
     const perTarget = choice.perTarget[choice.chosen]!
-    for (const [word, list] of Object.entries(set.targets)) assert.equal(list.length, perTarget, `${word} at cap ${size}`)
+    for (const [word, list] of Object.entries(set.targets))
+      assert.equal(list.length, perTarget, `${word} at cap ${size}`)
     assert.equal(set.nontargets.length, size - 5 * perTarget)
-    console.log(`# cap ${size}: held-out ${choice.scores.map((s, c) => `${choice.perTarget[c]}: ${Number.isNaN(s) ? '-' : s.toFixed(3)}`).join(', ')}; ${perTarget} per word`)
+    console.log(
+      `# cap ${size}: held-out ${choice.scores.map((s, c) => `${choice.perTarget[c]}: ${Number.isNaN(s) ? '-' : s.toFixed(3)}`).join(', ')}; ${perTarget} per word`,
+    )
   }
   // a second run at the cheaper cap (the cross-validation dominates the cost)
-  assert.deepEqual(await run('kernel-herding', 25), await first('kernel-herding', 25), 'same input and seed, same selection')
+  assert.deepEqual(
+    await run('kernel-herding', 25),
+    await first('kernel-herding', 25),
+    'same input and seed, same selection',
+  )
 })
 
 for (const name of ['coreset', 'kernel-herding']) {
   test(`${name} beats balanced random selection on mean macro F1 (25 and 60)`, async () => {
     const scores = [await score(await first(name, 25)), await score(await first(name, 60))]
     const random = [randomScore.get(25)!, randomScore.get(60)!]
-    console.log(`# ${name}: ${scores.map((s) => s.toFixed(4)).join(', ')} vs random ${random.map((s) => s.toFixed(4)).join(', ')}`)
+    console.log(
+      `# ${name}: ${scores.map((s) => s.toFixed(4)).join(', ')} vs random ${random.map((s) => s.toFixed(4)).join(', ')}`,
+    )
     assert.ok(scores[0]! + scores[1]! > random[0]! + random[1]!, `${scores} vs ${random}`)
   })
 }

@@ -23,9 +23,14 @@ const subdirs = ['train_embeddings', 'eval_embeddings']
 async function scores(root: string): Promise<number[]> {
   const data = join(root, 'workspace/data/dataperf_en_data')
   const r = await evaluateSpeech({
-    language: 'en', trainSize: 25, configFile: join(base, 'ours/workspace/dataperf_speech_config.yaml'),
-    trainFile: join(base, 'ours/workspace/en_25_train.json'), allowedTrainingSet: join(data, 'allowed_training_set.yaml'),
-    evalFile: join(data, 'eval.yaml'), trainEmbeddingsDir: join(data, 'train_embeddings'), evalEmbeddingsDir: join(data, 'eval_embeddings'),
+    language: 'en',
+    trainSize: 25,
+    configFile: join(base, 'ours/workspace/dataperf_speech_config.yaml'),
+    trainFile: join(base, 'ours/workspace/en_25_train.json'),
+    allowedTrainingSet: join(data, 'allowed_training_set.yaml'),
+    evalFile: join(data, 'eval.yaml'),
+    trainEmbeddingsDir: join(data, 'train_embeddings'),
+    evalEmbeddingsDir: join(data, 'eval_embeddings'),
   })
   return r.scores
 }
@@ -35,7 +40,15 @@ before(async () => {
   const ours = join(base, 'ours')
   generateSpeechBenchmark({ out: join(ours, 'workspace/data'), languages: ['en'], seed: 5, scale: 0.15 })
   const data = join(ours, 'workspace/data/dataperf_en_data')
-  await runSpeechSelection({ language: 'en', trainSize: 25, algorithm: 'random', outdir: join(ours, 'workspace'), configFile: join(ours, 'workspace/dataperf_speech_config.yaml'), allowedTrainingSet: join(data, 'allowed_training_set.yaml'), trainEmbeddingsDir: join(data, 'train_embeddings') })
+  await runSpeechSelection({
+    language: 'en',
+    trainSize: 25,
+    algorithm: 'random',
+    outdir: join(ours, 'workspace'),
+    configFile: join(ours, 'workspace/dataperf_speech_config.yaml'),
+    allowedTrainingSet: join(data, 'allowed_training_set.yaml'),
+    trainEmbeddingsDir: join(data, 'train_embeddings'),
+  })
   reference = await scores(ours)
 })
 
@@ -60,7 +73,10 @@ test('DuckDB DOUBLE[] vectors with zstd score the same, seed for seed', async ()
 })
 
 test('DuckDB FLOAT[] vectors, uncompressed, small row groups score the same', async () => {
-  assert.deepEqual(await scores(await rewriteWithDuckDb('duck-float', 'FLOAT[]', ', COMPRESSION uncompressed, ROW_GROUP_SIZE 7')), reference)
+  assert.deepEqual(
+    await scores(await rewriteWithDuckDb('duck-float', 'FLOAT[]', ', COMPRESSION uncompressed, ROW_GROUP_SIZE 7')),
+    reference,
+  )
 })
 
 test('older pyarrow naming (list<item>) with double elements scores the same', async () => {
@@ -73,10 +89,18 @@ test('older pyarrow naming (list<item>) with double elements scores the same', a
       const ids = (await file.readScalars('clip_id')).map(String)
       const v = await file.readVectors('mswc_embedding_vector', { dim: 1024 })
       await file.close()
-      writeVectorTable(join(folder, f), {
-        rows: ids.length, dim: 1024, elementType: 'DOUBLE', leading: [{ name: 'clip_id', type: 'STRING', value: (r) => ids[r]! }],
-        vectorColumn: 'mswc_embedding_vector', vectors: (s, e) => Float64Array.from(v.data.subarray(s * 1024, e * 1024)),
-      }, { listElementName: 'item', codec: 'UNCOMPRESSED' })
+      writeVectorTable(
+        join(folder, f),
+        {
+          rows: ids.length,
+          dim: 1024,
+          elementType: 'DOUBLE',
+          leading: [{ name: 'clip_id', type: 'STRING', value: (r) => ids[r]! }],
+          vectorColumn: 'mswc_embedding_vector',
+          vectors: (s, e) => Float64Array.from(v.data.subarray(s * 1024, e * 1024)),
+        },
+        { listElementName: 'item', codec: 'UNCOMPRESSED' },
+      )
     }
   }
   assert.deepEqual(await scores(dir), reference)

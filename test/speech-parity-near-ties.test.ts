@@ -48,30 +48,48 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'dataperf-speech-near-ties-'))
   generateSpeechBenchmark({ out: join(root, 'data'), languages: ['en'], seed: 7, scale: 0.5 })
   const dataDir = join(root, 'data', 'dataperf_en_data')
-  const pool = await loadSpeechEmbeddings(readSampleIdsYaml(join(dataDir, 'allowed_training_set.yaml')), join(dataDir, 'train_embeddings'), { idsFile: 'allowed' })
-  evalData = createDataset(await loadSpeechEmbeddings(readSampleIdsYaml(join(dataDir, 'eval.yaml')), join(dataDir, 'eval_embeddings'), { idsFile: 'eval' }))
+  const pool = await loadSpeechEmbeddings(
+    readSampleIdsYaml(join(dataDir, 'allowed_training_set.yaml')),
+    join(dataDir, 'train_embeddings'),
+    { idsFile: 'allowed' },
+  )
+  evalData = createDataset(
+    await loadSpeechEmbeddings(readSampleIdsYaml(join(dataDir, 'eval.yaml')), join(dataDir, 'eval_embeddings'), {
+      idsFile: 'eval',
+    }),
+  )
   // the same draws as the first ten sets of speech-parity.test.ts: eight 25-caps, two 60-caps
   const rng = new Rng(2024)
   const ids: SampleIds[] = []
   for (let s = 0; s < 8; s++) ids.push(pickTrainingSet(pool, rng, 4, 4))
   for (let s = 0; s < 2; s++) ids.push(pickTrainingSet(pool, rng, 7, 24))
-  sets = await Promise.all(ids.map(async (set) => createDataset(await loadSpeechEmbeddings(set, join(dataDir, 'train_embeddings'), { idsFile: 'set' }))))
+  sets = await Promise.all(
+    ids.map(async (set) =>
+      createDataset(await loadSpeechEmbeddings(set, join(dataDir, 'train_embeddings'), { idsFile: 'set' })),
+    ),
+  )
 })
 
-test('half-scale speech sets: LR probabilities within the solver\'s reproducibility, predictions sklearn\'s except at near-ties', (t) => {
+test("half-scale speech sets: LR probabilities within the solver's reproducibility, predictions sklearn's except at near-ties", (t) => {
   t.after(() => rmSync(root, { recursive: true, force: true }))
   const d = evalData.X.length / evalData.rows
   const ours = sets.map((s) => {
     const model = fitSoftVoting(s.X, s.rows, d, s.y)
     const prepared = prepareRows(model, evalData.X, evalData.rows)
-    return { lrProba: prepared.lrProba, preds: OFFICIAL_EVAL_SEEDS.map((seed) => predictSoftVoting(model, scalingForSeed(model, seed), prepared)) }
+    return {
+      lrProba: prepared.lrProba,
+      preds: OFFICIAL_EVAL_SEEDS.map((seed) => predictSoftVoting(model, scalingForSeed(model, seed), prepared)),
+    }
   })
-  const arrays: Record<string, { data: Float64Array | Int32Array; shape: number[] }> = { evalX: { data: evalData.X, shape: [evalData.rows, d] } }
+  const arrays: Record<string, { data: Float64Array | Int32Array; shape: number[] }> = {
+    evalX: { data: evalData.X, shape: [evalData.rows, d] },
+  }
   sets.forEach((s, i) => {
     arrays[`X${i}`] = { data: s.X, shape: [s.rows, d] }
     arrays[`y${i}`] = { data: s.y, shape: [s.rows] }
   })
-  const oracle = runOracle<Array<{ lr: number[]; preds: number[][]; margins: number[][] }>>(`
+  const oracle = runOracle<Array<{ lr: number[]; preds: number[][]; margins: number[][] }>>(
+    `
 import warnings
 warnings.simplefilter('ignore')  # sets that stop at max_iter warn; that is the official run too
 import sklearn.linear_model, sklearn.svm
@@ -86,15 +104,24 @@ for i in range(ARGS['n']):
         preds.append(avg.argmax(axis=1).tolist()); margins.append((top[:, -1] - top[:, -2]).tolist())
     out.append(dict(lr=lr.ravel().tolist(), preds=preds, margins=margins))
 print(json.dumps(out))
-`, arrays, { n: sets.length, seeds: OFFICIAL_EVAL_SEEDS })
+`,
+    arrays,
+    { n: sets.length, seeds: OFFICIAL_EVAL_SEEDS },
+  )
 
   const worst: number[] = []
-  let nearTieFlips = 0, nearTies = 0
+  let nearTieFlips = 0,
+    nearTies = 0
   sets.forEach((s, i) => {
     const theirs = oracle[i]!
     let maxDiff = 0
-    ours[i]!.lrProba.forEach((p, k) => { maxDiff = Math.max(maxDiff, Math.abs(p - theirs.lr[k]!)) })
-    assert.ok(maxDiff <= PROBA_BOUND, `set ${i}: LR probabilities differ from sklearn's by up to ${maxDiff.toExponential(2)}`)
+    ours[i]!.lrProba.forEach((p, k) => {
+      maxDiff = Math.max(maxDiff, Math.abs(p - theirs.lr[k]!))
+    })
+    assert.ok(
+      maxDiff <= PROBA_BOUND,
+      `set ${i}: LR probabilities differ from sklearn's by up to ${maxDiff.toExponential(2)}`,
+    )
     worst.push(maxDiff)
     const classes = Array.from(new Set(s.y)).sort((a, b) => a - b)
     ours[i]!.preds.forEach((pred, seedIndex) => {
@@ -103,15 +130,22 @@ print(json.dumps(out))
         if (margins[r]! < NEAR_TIE) nearTies++
         const theirLabel = classes[theirs.preds[seedIndex]![r]!]
         if (label === theirLabel) return
-        assert.ok(margins[r]! < NEAR_TIE,
-          `set ${i} seed ${OFFICIAL_EVAL_SEEDS[seedIndex]} row ${r}: we predict ${label}, sklearn ${theirLabel} with a soft-vote margin of ${margins[r]}`)
+        assert.ok(
+          margins[r]! < NEAR_TIE,
+          `set ${i} seed ${OFFICIAL_EVAL_SEEDS[seedIndex]} row ${r}: we predict ${label}, sklearn ${theirLabel} with a soft-vote margin of ${margins[r]}`,
+        )
         nearTieFlips++
       })
     })
   })
   const median = [...worst].sort((a, b) => a - b)[Math.floor(worst.length / 2)]!
-  assert.ok(median <= MEDIAN_BOUND, `median over sets of the largest LR probability difference: ${median.toExponential(2)}`)
-  console.log(`# half-scale speech parity: ${sets.length} sets x ${OFFICIAL_EVAL_SEEDS.length} seeds on ${evalData.rows} eval rows; ` +
-    `largest LR probability difference per set ${worst.map((w) => w.toExponential(0)).join(' ')}; ` +
-    `${nearTieFlips} of ${nearTies} near-tie predictions (sklearn margin < ${NEAR_TIE}) differ, none elsewhere`)
+  assert.ok(
+    median <= MEDIAN_BOUND,
+    `median over sets of the largest LR probability difference: ${median.toExponential(2)}`,
+  )
+  console.log(
+    `# half-scale speech parity: ${sets.length} sets x ${OFFICIAL_EVAL_SEEDS.length} seeds on ${evalData.rows} eval rows; ` +
+      `largest LR probability difference per set ${worst.map((w) => w.toExponential(0)).join(' ')}; ` +
+      `${nearTieFlips} of ${nearTies} near-tie predictions (sklearn margin < ${NEAR_TIE}) differ, none elsewhere`,
+  )
 })

@@ -39,7 +39,8 @@ before(async () => {
   evalData = createDataset(await loadSpeechEmbeddings(evalIds, join(dataDir, 'eval_embeddings'), { idsFile: 'eval' }))
 })
 
-const pick = (rng: Rng, perTarget: number | number[], nontargets: number): SampleIds => pickTrainingSet(pool, rng, perTarget, nontargets)
+const pick = (rng: Rng, perTarget: number | number[], nontargets: number): SampleIds =>
+  pickTrainingSet(pool, rng, perTarget, nontargets)
 
 test('soft-voting SVC + LR: 24 training sets x 10 official seeds agree with scikit-learn', async () => {
   const rng = new Rng(2024)
@@ -53,7 +54,12 @@ test('soft-voting SVC + LR: 24 training sets x 10 official seeds agree with scik
   sets.push(pick(rng, 12, 0 + 1))
   sets.push(pick(rng, 3, 10))
   sets.push(pick(rng, [5, 5, 5, 5, 5], 35))
-  const random = await new RandomSelection({ allowedEmbeddings: pool, trainSize: 60, config: { selection_random_seed: 0 }, audioFlag: false }).select()
+  const random = await new RandomSelection({
+    allowedEmbeddings: pool,
+    trainSize: 60,
+    config: { selection_random_seed: 0 },
+    audioFlag: false,
+  }).select()
   sets.push({ targets: new Map(Object.entries(random.targets)), nontargets: random.nontargets })
   const baseline = await baselineSelect(pool, 25, 0)
   sets.push({ targets: new Map(Object.entries(baseline.targets)), nontargets: baseline.nontargets })
@@ -61,7 +67,11 @@ test('soft-voting SVC + LR: 24 training sets x 10 official seeds agree with scik
   assert.ok(sets.length >= 20)
 
   const d = pool.dim
-  const trains = await Promise.all(sets.map(async (ids) => createDataset(await loadSpeechEmbeddings(ids, join(dataDir, 'train_embeddings'), { idsFile: 'set' }))))
+  const trains = await Promise.all(
+    sets.map(async (ids) =>
+      createDataset(await loadSpeechEmbeddings(ids, join(dataDir, 'train_embeddings'), { idsFile: 'set' })),
+    ),
+  )
   const ours = trains.map((t) => {
     const model = fitSoftVoting(t.X, t.rows, d, t.y)
     const prepared = prepareRows(model, evalData.X, evalData.rows)
@@ -90,8 +100,13 @@ for i in range(ARGS['n']):
     out.append(dict(preds=preds, score=float(np.mean(scores))))
 print(json.dumps(out))
 `
-  const oracle = runOracle<Array<{ preds: number[][]; score: number }>>(script, arrays, { n: trains.length, seeds: OFFICIAL_EVAL_SEEDS })
-  let worstAgreement = 1, worstDiff = 0, identicalSeeds = 0
+  const oracle = runOracle<Array<{ preds: number[][]; score: number }>>(script, arrays, {
+    n: trains.length,
+    seeds: OFFICIAL_EVAL_SEEDS,
+  })
+  let worstAgreement = 1,
+    worstDiff = 0,
+    identicalSeeds = 0
   ours.forEach((perSeed, i) => {
     const scores = perSeed.map((pred, s) => {
       const theirs = oracle[i]!.preds[s]!
@@ -101,7 +116,11 @@ print(json.dumps(out))
       if (agree === pred.length) identicalSeeds++
       worstAgreement = Math.min(worstAgreement, agreement)
       // exact: every prediction of every seed run is sklearn's (a single flipped row is a regression)
-      assert.equal(agree, pred.length, `set ${i} seed ${OFFICIAL_EVAL_SEEDS[s]}: ${agree}/${pred.length} predictions agree`)
+      assert.equal(
+        agree,
+        pred.length,
+        `set ${i} seed ${OFFICIAL_EVAL_SEEDS[s]}: ${agree}/${pred.length} predictions agree`,
+      )
       return macroF1(evalData.y, pred)
     })
     const mean = numpySum(Float64Array.from(scores)) / scores.length // np.mean, as the evaluator reports it
@@ -109,20 +128,34 @@ print(json.dumps(out))
     worstDiff = Math.max(worstDiff, diff)
     assert.equal(mean, oracle[i]!.score, `set ${i}: mean F1 ${mean} vs sklearn ${oracle[i]!.score}`)
   })
-  console.log(`# speech parity: ${sets.length} sets x ${OFFICIAL_EVAL_SEEDS.length} seeds on ${evalData.rows} eval rows; ` +
-    `${identicalSeeds}/${sets.length * OFFICIAL_EVAL_SEEDS.length} seed runs with identical predictions; worst agreement ${(worstAgreement * 100).toFixed(3)}%; worst mean-F1 difference ${worstDiff.toExponential(2)}`)
+  console.log(
+    `# speech parity: ${sets.length} sets x ${OFFICIAL_EVAL_SEEDS.length} seeds on ${evalData.rows} eval rows; ` +
+      `${identicalSeeds}/${sets.length * OFFICIAL_EVAL_SEEDS.length} seed runs with identical predictions; worst agreement ${(worstAgreement * 100).toFixed(3)}%; worst mean-F1 difference ${worstDiff.toExponential(2)}`,
+  )
 })
 
-test('the random baseline picks the clips Python\'s random.sample picks (random.seed(0))', async () => {
+test("the random baseline picks the clips Python's random.sample picks (random.seed(0))", async () => {
   for (const trainSize of [25, 60]) {
-    const ours = await new RandomSelection({ allowedEmbeddings: pool, trainSize, config: { selection_random_seed: 0 }, audioFlag: false }).select()
-    const classes = [...[...pool.targets.entries()].map(([w, c]) => [w, c.ids] as const), ['__nontargets__', pool.nontargets.ids] as const]
-    const theirs = runOracle<Record<string, string[]>>(`
+    const ours = await new RandomSelection({
+      allowedEmbeddings: pool,
+      trainSize,
+      config: { selection_random_seed: 0 },
+      audioFlag: false,
+    }).select()
+    const classes = [
+      ...[...pool.targets.entries()].map(([w, c]) => [w, c.ids] as const),
+      ['__nontargets__', pool.nontargets.ids] as const,
+    ]
+    const theirs = runOracle<Record<string, string[]>>(
+      `
 import random
 random.seed(0)
 k = ARGS['size'] // len(ARGS['classes'])
 print(json.dumps({name: random.sample(ids, k) for name, ids in ARGS['classes']}))
-`, {}, { size: trainSize, classes })
+`,
+      {},
+      { size: trainSize, classes },
+    )
     for (const [word] of pool.targets) assert.deepEqual(ours.targets[word], theirs[word], `${trainSize}: ${word}`)
     assert.deepEqual(ours.nontargets, theirs['__nontargets__'])
   }

@@ -20,14 +20,35 @@ before(() => {
 
 /** Writes a plugin whose select() body is `body`, and its config; returns the config path. */
 function plugin(name: string, body: string): string {
-  writeFileSync(join(root, `${name}.ts`), `export class Plugin {\n  constructor(readonly init: any) {}\n  select(): any {\n${body}\n  }\n}\n`)
+  writeFileSync(
+    join(root, `${name}.ts`),
+    `export class Plugin {\n  constructor(readonly init: any) {}\n  select(): any {\n${body}\n  }\n}\n`,
+  )
   const config = join(root, `${name}.yaml`)
-  writeFileSync(config, `selection_random_seed: 0\neval_random_seeds: [5]\nselection_algorithm_module: "${name}.ts"\nselection_algorithm_class: "Plugin"\n`)
+  writeFileSync(
+    config,
+    `selection_random_seed: 0\neval_random_seeds: [5]\nselection_algorithm_module: "${name}.ts"\nselection_algorithm_class: "Plugin"\n`,
+  )
   return config
 }
 
 function select(config: string, outdir: string, extra: string[] = []): CliResult {
-  return runCli(['speech', 'select', '--language', 'en', '--train_size', '20', '--config_file', config, '--outdir', outdir, ...extra], root)
+  return runCli(
+    [
+      'speech',
+      'select',
+      '--language',
+      'en',
+      '--train_size',
+      '20',
+      '--config_file',
+      config,
+      '--outdir',
+      outdir,
+      ...extra,
+    ],
+    root,
+  )
 }
 
 /** Non-zero, one line matching `pattern`, and the earlier file in `outdir` untouched. */
@@ -51,31 +72,54 @@ function outdirWithStaleFile(name: string): { outdir: string; stale: string } {
 
 test('a select() that never settles: exit 2, the stale file from an earlier run untouched', () => {
   const { outdir, stale } = outdirWithStaleFile('never')
-  expectRefused(select(plugin('never', '    return new Promise(() => {})'), outdir), /the selection algorithm ended without returning a training set \(its select\(\) never settled, or it called process\.exit\); nothing written$/, outdir, stale)
+  expectRefused(
+    select(plugin('never', '    return new Promise(() => {})'), outdir),
+    /the selection algorithm ended without returning a training set \(its select\(\) never settled, or it called process\.exit\); nothing written$/,
+    outdir,
+    stale,
+  )
 })
 
 test('a select() that calls process.exit(0): exit 2, nothing written', () => {
   const { outdir, stale } = outdirWithStaleFile('exits')
-  expectRefused(select(plugin('exits', '    process.exit(0)'), outdir), /ended without returning a training set/, outdir, stale)
+  expectRefused(
+    select(plugin('exits', '    process.exit(0)'), outdir),
+    /ended without returning a training set/,
+    outdir,
+    stale,
+  )
 })
 
 test('an endless loop is stopped by --timeout with a clear message', () => {
   const { outdir, stale } = outdirWithStaleFile('loops')
   const started = Date.now()
-  expectRefused(select(plugin('loops', '    for (;;) {}'), outdir, ['--timeout', '1.5']), /the selection algorithm did not finish within --timeout 1\.5 s; stopped it, nothing written$/, outdir, stale)
+  expectRefused(
+    select(plugin('loops', '    for (;;) {}'), outdir, ['--timeout', '1.5']),
+    /the selection algorithm did not finish within --timeout 1\.5 s; stopped it, nothing written$/,
+    outdir,
+    stale,
+  )
   assert.ok(Date.now() - started < 60_000)
   assert.equal(runCli(['speech', 'select', '--language', 'en', '--timeout', '0'], root).code, 1) // commander: not a number of seconds > 0
 })
 
 test('a select() that throws: one line naming the module and the first line of its message, exit 2, nothing written', () => {
   const { outdir, stale } = outdirWithStaleFile('throws')
-  expectRefused(select(plugin('throws', '    throw new RangeError("no keyword left\\nsecond line")'), outdir), /^dataperf: error: throws\.ts: the selection algorithm failed: no keyword left; nothing written$/, outdir, stale)
+  expectRefused(
+    select(plugin('throws', '    throw new RangeError("no keyword left\\nsecond line")'), outdir),
+    /^dataperf: error: throws\.ts: the selection algorithm failed: no keyword left; nothing written$/,
+    outdir,
+    stale,
+  )
 })
 
 test('a well-behaved plugin still writes its set, with or without --timeout', () => {
   const outdir = join(root, 'fine')
   mkdirSync(outdir)
-  const config = plugin('fine', '    const e = this.init.allowedEmbeddings\n    const targets: Record<string, string[]> = {}\n    for (const [w, c] of e.targets) targets[w] = c.ids.slice(0, 2)\n    return { targets, nontargets: e.nontargets.ids.slice(0, 2) }')
+  const config = plugin(
+    'fine',
+    '    const e = this.init.allowedEmbeddings\n    const targets: Record<string, string[]> = {}\n    for (const [w, c] of e.targets) targets[w] = c.ids.slice(0, 2)\n    return { targets, nontargets: e.nontargets.ids.slice(0, 2) }',
+  )
   const r = select(config, outdir, ['--timeout', '120'])
   assert.equal(r.code, 0, r.stderr)
   const set = JSON.parse(readFileSync(join(outdir, 'en_20_train.json'), 'utf8')) as { nontargets: string[] }
@@ -84,10 +128,21 @@ test('a well-behaved plugin still writes its set, with or without --timeout', ()
 
 test('a read-only --outdir: one line, exit 2', (t) => {
   const ro = readOnlyDir()
-  if (typeof ro === 'string') { t.skip(ro); return }
+  if (typeof ro === 'string') {
+    t.skip(ro)
+    return
+  }
   try {
-    const r = runCli(['speech', 'select', '--language', 'en', '--train_size', '20', '--algorithm', 'random', '--outdir', ro.dir], root)
-    expectRefused(r, /en_20_train\.json: cannot write the training set \((EACCES: permission denied|EROFS: read-only file system)\); nothing written; choose a writable --outdir$/, ro.dir, undefined)
+    const r = runCli(
+      ['speech', 'select', '--language', 'en', '--train_size', '20', '--algorithm', 'random', '--outdir', ro.dir],
+      root,
+    )
+    expectRefused(
+      r,
+      /en_20_train\.json: cannot write the training set \((EACCES: permission denied|EROFS: read-only file system)\); nothing written; choose a writable --outdir$/,
+      ro.dir,
+      undefined,
+    )
   } finally {
     ro.release()
   }

@@ -16,7 +16,9 @@ import { generateVisionBenchmark, resolveVisionKnobs, VISION_LAYOUT, type Vision
 import { runCli } from './helpers/cli.js'
 
 let base: string
-before(() => { base = mkdtempSync(join(tmpdir(), 'dataperf-sweep-')) })
+before(() => {
+  base = mkdtempSync(join(tmpdir(), 'dataperf-sweep-'))
+})
 after(() => rmSync(base, { recursive: true, force: true }))
 
 /** sha256 over every file's relative path and bytes (GENERATED.json / the marker, which record the knobs, excluded). */
@@ -46,16 +48,30 @@ function speech(knobs?: SpeechKnobs) {
 test('vision knobs at their defaults write the same bytes as no knobs; a knob changes the data as it says', async () => {
   const plain = vision()
   const defaults = vision({
-    min_positives: 60, concept_modes: 3, mode_balance: 'skewed', mode_separation: 0.53, concept_noise: 1.5, lookalike_classes: 2,
-    lookalike_closeness: 0.92, lookalike_share: 0.006, background: 'clusters', background_rank: 12, verification_rate: 0.35,
-    verification_error: 0.03, test_lookalike_share: 0.65, test_positive_share: [0.5, 0.75],
+    min_positives: 60,
+    concept_modes: 3,
+    mode_balance: 'skewed',
+    mode_separation: 0.53,
+    concept_noise: 1.5,
+    lookalike_classes: 2,
+    lookalike_closeness: 0.92,
+    lookalike_share: 0.006,
+    background: 'clusters',
+    background_rank: 12,
+    verification_rate: 0.35,
+    verification_error: 0.03,
+    test_lookalike_share: 0.65,
+    test_positive_share: [0.5, 0.75],
   })
   assert.equal(treeHash(defaults.out), treeHash(plain.out))
   assert.deepEqual(JSON.parse(readFileSync(join(defaults.out, 'GENERATED.json'), 'utf8')).knobs.concept_modes, 3)
 
   const common = vision({ concept_share: 0.05 }) // 2.5x the 60-image floor of a 3,000-image pool
   for (const [task, count] of Object.entries(common.summary.positivesPerTask)) {
-    assert.ok(count > 2 * plain.summary.positivesPerTask[task]!, `${task}: ${count} positives at 5% vs ${plain.summary.positivesPerTask[task]} by default`)
+    assert.ok(
+      count > 2 * plain.summary.positivesPerTask[task]!,
+      `${task}: ${count} positives at 5% vs ${plain.summary.positivesPerTask[task]} by default`,
+    )
   }
   const humanRows = (dir: string) => readCsv(join(dir, VISION_LAYOUT.humanLabels)).rows.length
   assert.ok(humanRows(vision({ verification_rate: 0.9 }).out) > 2 * humanRows(plain.out))
@@ -70,7 +86,14 @@ test('vision knobs at their defaults write the same bytes as no knobs; a knob ch
 
 test('speech knobs at their defaults write the same bytes as no knobs; a knob changes the data as it says', () => {
   const plain = speech()
-  const defaults = speech({ speaker_scale: 0.75, eval_new_speaker_share: 0.25, mislabeled_rate: [0.015, 0.03], misaligned_rate: [0.01, 0.02], target_train_clips: [300, 2500], eval_nontarget_clips: [15, 150] })
+  const defaults = speech({
+    speaker_scale: 0.75,
+    eval_new_speaker_share: 0.25,
+    mislabeled_rate: [0.015, 0.03],
+    misaligned_rate: [0.01, 0.02],
+    target_train_clips: [300, 2500],
+    eval_nontarget_clips: [15, 150],
+  })
   assert.equal(treeHash(defaults.out), treeHash(plain.out))
   const en = (s: ReturnType<typeof speech>) => s.summary.languages[0]!
   const noisy = speech({ mislabeled_rate: [0.1, 0.1] })
@@ -113,10 +136,22 @@ test('compare --sweep: a row per setting (speech: per cap), mean ± std per algo
   writeFileSync(join(dir, 'sweep.yaml'), tinySweep)
   const r = runCli(['compare', '--sweep', 'sweep.yaml', '--out', 'sweep.html', '--work-dir', 'work', '--json'], dir)
   assert.equal(r.code, 0, r.stderr)
-  const json = JSON.parse(r.stdout) as { tracks: Array<{ track: string; rows: Array<{ setting: string; cap?: number; perSeed: Record<string, number[]> }>; settings: Array<{ name: string; scores: Record<string, number[][]> }> }> }
+  const json = JSON.parse(r.stdout) as {
+    tracks: Array<{
+      track: string
+      rows: Array<{ setting: string; cap?: number; perSeed: Record<string, number[]> }>
+      settings: Array<{ name: string; scores: Record<string, number[][]> }>
+    }>
+  }
   const [v, s] = json.tracks
-  assert.deepEqual(v!.rows.map((x) => x.setting), ['default', 'one-mode'])
-  assert.deepEqual(s!.rows.map((x) => `${x.setting} ${x.cap}`), ['clean 25', 'clean 60'])
+  assert.deepEqual(
+    v!.rows.map((x) => x.setting),
+    ['default', 'one-mode'],
+  )
+  assert.deepEqual(
+    s!.rows.map((x) => `${x.setting} ${x.cap}`),
+    ['clean 25', 'clean 60'],
+  )
   // a row's score per seed is the mean over the concepts of that seed
   const perTask = v!.settings[0]!.scores.centroid!
   const expected = [0, 1].map((k) => perTask.reduce((a, t) => a + t[k]!, 0) / perTask.length)
@@ -132,7 +167,10 @@ test('compare --sweep: a row per setting (speech: per cap), mean ± std per algo
   assert.match(text, /cap 25: coreset/)
   assert.match(readFileSync(join(dir, 'sweep.html'), 'utf8'), /<table>.*<th>centroid \(ours\)<\/th>/s)
   // --track runs one section and reuses the generated benchmarks
-  const again = runCli(['compare', '--sweep', 'sweep.yaml', '--track', 'speech', '--out', 'speech.html', '--work-dir', 'work'], dir)
+  const again = runCli(
+    ['compare', '--sweep', 'sweep.yaml', '--track', 'speech', '--out', 'speech.html', '--work-dir', 'work'],
+    dir,
+  )
   assert.equal(again.code, 0, again.stderr)
   assert.doesNotMatch(again.stderr, /generating/)
   assert.doesNotMatch(again.stdout, /vision sweep/)
@@ -141,9 +179,18 @@ test('compare --sweep: a row per setting (speech: per cap), mean ± std per algo
 test('compare --sweep: mistakes in the sweep file are one-line errors naming the file and key', () => {
   const dir = mkdtempSync(join(base, 'bad-'))
   const cases: Array<[string, RegExp]> = [
-    ['seeds: [1]\nvision:\n  algorithms: [random]\n  settings:\n    a: {concept_modes: 99}\n', /bad\.yaml: vision\.settings\.a: concept_modes must be an integer/],
-    ['seeds: [1]\nspeech:\n  algorithms: [random]\n  settings:\n    a: {loudness: 2}\n', /speech\.settings\.a: unknown knob 'loudness'/],
-    ['seeds: [1]\nvision:\n  algorithms: [random]\n  ours: magic\n  settings: {a: {}}\n', /vision\.ours: expected one of the listed algorithms/],
+    [
+      'seeds: [1]\nvision:\n  algorithms: [random]\n  settings:\n    a: {concept_modes: 99}\n',
+      /bad\.yaml: vision\.settings\.a: concept_modes must be an integer/,
+    ],
+    [
+      'seeds: [1]\nspeech:\n  algorithms: [random]\n  settings:\n    a: {loudness: 2}\n',
+      /speech\.settings\.a: unknown knob 'loudness'/,
+    ],
+    [
+      'seeds: [1]\nvision:\n  algorithms: [random]\n  ours: magic\n  settings: {a: {}}\n',
+      /vision\.ours: expected one of the listed algorithms/,
+    ],
     ['seeds: [1]\ntracks: []\n', /unknown key 'tracks'/],
     ['seeds: [1]\nvision:\n  algorithms: [random]\n', /vision\.settings: expected a mapping/],
   ]
@@ -158,7 +205,11 @@ test('compare --sweep: mistakes in the sweep file are one-line errors naming the
 })
 
 test('the default sweep file has at least 16 vision and 12 speech settings over 3 seeds, all valid', () => {
-  const doc = parse(readFileSync(new URL('../../sweeps/default.yaml', import.meta.url), 'utf8')) as { seeds: number[]; vision: { settings: Record<string, VisionKnobs> }; speech: { settings: Record<string, SpeechKnobs> } }
+  const doc = parse(readFileSync(new URL('../../sweeps/default.yaml', import.meta.url), 'utf8')) as {
+    seeds: number[]
+    vision: { settings: Record<string, VisionKnobs> }
+    speech: { settings: Record<string, SpeechKnobs> }
+  }
   assert.ok(doc.seeds.length >= 3)
   assert.ok(Object.keys(doc.vision.settings).length >= 16)
   assert.ok(Object.keys(doc.speech.settings).length >= 12)
@@ -174,7 +225,15 @@ test('the default sweep file has at least 16 vision and 12 speech settings over 
 test('ours beats random on settings not used to choose hyperparameters (vision: one mode, many look-alikes)', async () => {
   const { compareVision } = await import('../src/compare/vision.js')
   const work = mkdtempSync(join(base, 'unseen-'))
-  const v = await compareVision({ algorithms: ['random', 'consensus'], seeds: [31], workDir: work, poolSize: 3000, budget: 300, knobs: { concept_modes: 1, lookalike_share: 0.02 }, projection: false })
+  const v = await compareVision({
+    algorithms: ['random', 'consensus'],
+    seeds: [31],
+    workDir: work,
+    poolSize: 3000,
+    budget: 300,
+    knobs: { concept_modes: 1, lookalike_share: 0.02 },
+    projection: false,
+  })
   const vMean = (a: string) => v.scores[a]!.reduce((s, t) => s + t[0]!, 0) / v.tasks.length
   assert.ok(vMean('consensus') > vMean('random') + 0.1, `consensus ${vMean('consensus')} vs random ${vMean('random')}`)
 })
@@ -184,10 +243,27 @@ test('ours beats random on settings not used to choose hyperparameters (vision: 
 test('ours beats random on settings not used to choose hyperparameters (speech: varied speakers, 7% mislabeled, more eval nontargets)', async () => {
   const { compareSpeech } = await import('../src/compare/speech.js')
   const work = mkdtempSync(join(base, 'unseen-speech-'))
-  const knobs = { speaker_scale: 1.0, mislabeled_rate: [0.07, 0.07] as [number, number], eval_nontarget_clips: [30, 200] as [number, number] }
-  const s = await compareSpeech({ algorithms: ['random', 'kernel-herding'], seeds: [61], workDir: work, scale: 0.15, languages: ['en'], knobs, projection: false })
+  const knobs = {
+    speaker_scale: 1.0,
+    mislabeled_rate: [0.07, 0.07] as [number, number],
+    eval_nontarget_clips: [30, 200] as [number, number],
+  }
+  const s = await compareSpeech({
+    algorithms: ['random', 'kernel-herding'],
+    seeds: [61],
+    workDir: work,
+    scale: 0.15,
+    languages: ['en'],
+    knobs,
+    projection: false,
+  })
   const sMean = (a: string) => s.scores[a]!.reduce((sum, t) => sum + t[0]!, 0) / s.tasks.length
   assert.deepEqual(s.tasks, ['en 25', 'en 60'])
-  console.log(`# unseen speech setting: kernel-herding ${sMean('kernel-herding').toFixed(4)} vs random ${sMean('random').toFixed(4)}`)
-  assert.ok(sMean('kernel-herding') > sMean('random'), `kernel-herding ${sMean('kernel-herding')} vs random ${sMean('random')}`)
+  console.log(
+    `# unseen speech setting: kernel-herding ${sMean('kernel-herding').toFixed(4)} vs random ${sMean('random').toFixed(4)}`,
+  )
+  assert.ok(
+    sMean('kernel-herding') > sMean('random'),
+    `kernel-herding ${sMean('kernel-herding')} vs random ${sMean('random')}`,
+  )
 })

@@ -12,8 +12,14 @@ import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { DuckDBInstance } from '@duckdb/node-api'
 import {
-  generateSpeechBenchmark, SPEECH_DIM, SPEECH_LANGUAGES, SPEECH_LAYOUT, SPEECH_NONTARGET_WORDS, SPEECH_TARGET_WORDS,
-  type GeneratedSpeech, type SpeechLanguage,
+  generateSpeechBenchmark,
+  SPEECH_DIM,
+  SPEECH_LANGUAGES,
+  SPEECH_LAYOUT,
+  SPEECH_NONTARGET_WORDS,
+  SPEECH_TARGET_WORDS,
+  type GeneratedSpeech,
+  type SpeechLanguage,
 } from '../src/synth/speech.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { UserError } from '../src/errors.js'
@@ -26,7 +32,10 @@ let base: string
 let full: GeneratedSpeech
 const dataDir = (name: string) => join(base, name, 'data')
 
-interface SampleSet { targets: Record<string, string[]>; nontargets: string[] }
+interface SampleSet {
+  targets: Record<string, string[]>
+  nontargets: string[]
+}
 
 function readSet(path: string): SampleSet {
   return parse(readFileSync(path, 'utf8')) as SampleSet
@@ -58,7 +67,8 @@ before(() => {
 
 test('word lists: five ASCII targets, about 100 training and 40 unseen eval nontarget keywords, all distinct', () => {
   for (const l of SPEECH_LANGUAGES) {
-    const targets = SPEECH_TARGET_WORDS[l], { train, eval: unseen } = SPEECH_NONTARGET_WORDS[l]
+    const targets = SPEECH_TARGET_WORDS[l],
+      { train, eval: unseen } = SPEECH_NONTARGET_WORDS[l]
     assert.equal(targets.length, 5)
     assert.ok(train.length >= 90 && train.length <= 110, `${l}: ${train.length} training keywords`)
     assert.ok(unseen.length >= 35 && unseen.length <= 45, `${l}: ${unseen.length} eval keywords`)
@@ -69,16 +79,33 @@ test('word lists: five ASCII targets, about 100 training and 40 unseen eval nont
 })
 
 test('layout: language folders, official file names and YAML keys, the official config beside the data folder', () => {
-  assert.deepEqual(readdirSync(dataDir('a')).sort(), SPEECH_LANGUAGES.map((l) => `dataperf_${l}_data`))
-  assert.deepEqual(readFileSync(join(base, 'a', 'dataperf_speech_config.yaml'), 'utf8'),
-    readFileSync(officialFixture('speech/dataperf_speech_config.yaml'), 'utf8'))
+  assert.deepEqual(
+    readdirSync(dataDir('a')).sort(),
+    SPEECH_LANGUAGES.map((l) => `dataperf_${l}_data`),
+  )
+  assert.deepEqual(
+    readFileSync(join(base, 'a', 'dataperf_speech_config.yaml'), 'utf8'),
+    readFileSync(officialFixture('speech/dataperf_speech_config.yaml'), 'utf8'),
+  )
   assert.equal(full.config.written, true)
-  assert.deepEqual(full.languages.map((s) => s.language), [...SPEECH_LANGUAGES])
+  assert.deepEqual(
+    full.languages.map((s) => s.language),
+    [...SPEECH_LANGUAGES],
+  )
   for (const summary of full.languages) {
     const root = join(dataDir('a'), summary.folder)
-    assert.deepEqual(readdirSync(root).sort(), [SPEECH_LAYOUT.marker, 'allowed_training_set.yaml', 'eval.yaml', 'eval_embeddings', 'train_embeddings'])
+    assert.deepEqual(readdirSync(root).sort(), [
+      SPEECH_LAYOUT.marker,
+      'allowed_training_set.yaml',
+      'eval.yaml',
+      'eval_embeddings',
+      'train_embeddings',
+    ])
     const targets = [...SPEECH_TARGET_WORDS[summary.language]].sort()
-    for (const [file, sub] of [['allowed_training_set.yaml', 'train_embeddings'], ['eval.yaml', 'eval_embeddings']] as const) {
+    for (const [file, sub] of [
+      ['allowed_training_set.yaml', 'train_embeddings'],
+      ['eval.yaml', 'eval_embeddings'],
+    ] as const) {
       const set = readSet(join(root, file))
       assert.deepEqual(Object.keys(set), ['targets', 'nontargets'])
       assert.deepEqual(Object.keys(set.targets), targets)
@@ -97,7 +124,10 @@ test('every clip ID of the YAMLs is in exactly its parquet file and vice versa; 
   for (const l of SPEECH_LANGUAGES) {
     const root = join(dataDir('a'), `dataperf_${l}_data`)
     const seen = new Set<string>()
-    for (const [file, sub] of [['allowed_training_set.yaml', 'train_embeddings'], ['eval.yaml', 'eval_embeddings']] as const) {
+    for (const [file, sub] of [
+      ['allowed_training_set.yaml', 'train_embeddings'],
+      ['eval.yaml', 'eval_embeddings'],
+    ] as const) {
       const set = readSet(join(root, file))
       const byKeyword = new Map<string, string[]>(Object.entries(set.targets))
       for (const id of set.nontargets) {
@@ -136,10 +166,16 @@ test('embeddings look like ReLU features (sparse-ish, mostly 0-5) and the words 
   const words = [...SPEECH_TARGET_WORDS.en].sort()
   const read = async (sub: string, w: string) => {
     const pf = await ParquetFile.open(join(root, sub, `${w}.parquet`))
-    try { return await pf.readVectors('mswc_embedding_vector', { dim: SPEECH_DIM }) } finally { await pf.close() }
+    try {
+      return await pf.readVectors('mswc_embedding_vector', { dim: SPEECH_DIM })
+    } finally {
+      await pf.close()
+    }
   }
   const centroids: Float64Array[] = []
-  let zeros = 0, big = 0, total = 0
+  let zeros = 0,
+    big = 0,
+    total = 0
   for (const w of words) {
     const v = await read('train_embeddings', w)
     const m = new Float64Array(SPEECH_DIM)
@@ -155,7 +191,8 @@ test('embeddings look like ReLU features (sparse-ish, mostly 0-5) and the words 
   assert.ok(zeros / total > 0.4 && zeros / total < 0.85, `zero share ${zeros / total}`)
   assert.ok(big / total < 0.02, `share above 5: ${big / total}`)
   // nearest training centroid: far better than chance (0.2) on the eval clips of the targets
-  let right = 0, clips = 0
+  let right = 0,
+    clips = 0
   for (let t = 0; t < words.length; t++) {
     const v = await read('eval_embeddings', words[t]!)
     for (let r = 0; r < v.rows; r++) {
@@ -183,10 +220,13 @@ test('eval nontarget keywords are unseen: disjoint from the training keywords an
 })
 
 test('deterministic by seed: byte-identical files for the same seed, different ones for another', () => {
-  const a = hashes(base + '/a'), b = hashes(base + '/b'), c = hashes(base + '/c')
+  const a = hashes(base + '/a'),
+    b = hashes(base + '/b'),
+    c = hashes(base + '/c')
   assert.ok(a.size > 40)
   assert.deepEqual(b, a)
-  let differing = 0, parquet = 0
+  let differing = 0,
+    parquet = 0
   for (const [path, h] of a) {
     if (!path.endsWith('.parquet')) continue
     parquet++
@@ -209,22 +249,38 @@ test('DuckDB reads the generated parquet files: columns, types, 1024-long non-ne
   try {
     const root = join(dataDir('a'), 'dataperf_id_data')
     const glob = join(root, 'train_embeddings', '*.parquet')
-    const [row] = (await conn.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n, min(len(mswc_embedding_vector))::INTEGER AS lo, max(len(mswc_embedding_vector))::INTEGER AS hi,
+    const [row] = (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n, min(len(mswc_embedding_vector))::INTEGER AS lo, max(len(mswc_embedding_vector))::INTEGER AS hi,
               min(list_min(mswc_embedding_vector))::DOUBLE AS vmin, count(DISTINCT clip_id)::INTEGER AS ids,
               any_value(typeof(mswc_embedding_vector)) AS type, any_value(typeof(clip_id)) AS idtype
-       FROM read_parquet('${glob}')`)).getRowObjectsJS()
+       FROM read_parquet('${glob}')`,
+      )
+    ).getRowObjectsJS()
     const set = readSet(join(root, 'allowed_training_set.yaml'))
     const listed = Object.values(set.targets).flat().length + set.nontargets.length
-    assert.deepEqual(row, { n: listed, lo: SPEECH_DIM, hi: SPEECH_DIM, vmin: 0, ids: listed, type: 'FLOAT[]', idtype: 'VARCHAR' })
+    assert.deepEqual(row, {
+      n: listed,
+      lo: SPEECH_DIM,
+      hi: SPEECH_DIM,
+      vmin: 0,
+      ids: listed,
+      type: 'FLOAT[]',
+      idtype: 'VARCHAR',
+    })
 
     const file = join(root, 'eval_embeddings', 'pagi.parquet')
-    const rows = (await conn.runAndReadAll(`SELECT clip_id, mswc_embedding_vector AS v FROM read_parquet('${file}')`)).getRowObjectsJS()
+    const rows = (
+      await conn.runAndReadAll(`SELECT clip_id, mswc_embedding_vector AS v FROM read_parquet('${file}')`)
+    ).getRowObjectsJS()
     const pf = await ParquetFile.open(file)
     const ids = (await pf.readScalars('clip_id')).map(String)
     const v = await pf.readVectors('mswc_embedding_vector', { dim: SPEECH_DIM })
     await pf.close()
-    assert.deepEqual(rows.map((r) => r.clip_id), ids)
+    assert.deepEqual(
+      rows.map((r) => r.clip_id),
+      ids,
+    )
     rows.forEach((r, i) => assert.deepEqual(r.v, Array.from(v.data.subarray(i * SPEECH_DIM, (i + 1) * SPEECH_DIM))))
   } finally {
     conn.closeSync()
@@ -234,7 +290,21 @@ test('DuckDB reads the generated parquet files: columns, types, 1024-long non-ne
 test('CLI: generate speech writes the same files as the library, keeps an existing config, rejects unknown languages', () => {
   const cwd = join(base, 'cli')
   mkdirSync(cwd)
-  const r = runCli(['generate', 'speech', '--out', 'workspace/data', '--languages', 'id', '--seed', String(SEED), '--scale', String(SCALE)], cwd)
+  const r = runCli(
+    [
+      'generate',
+      'speech',
+      '--out',
+      'workspace/data',
+      '--languages',
+      'id',
+      '--seed',
+      String(SEED),
+      '--scale',
+      String(SCALE),
+    ],
+    cwd,
+  )
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /^Wrote workspace\/data\/dataperf_id_data: targets \(train\/eval clips\) bahasa \d+\/\d+, /)
   assert.match(r.stdout, /Wrote workspace\/dataperf_speech_config\.yaml\n$/)
@@ -242,7 +312,21 @@ test('CLI: generate speech writes the same files as the library, keeps an existi
 
   // a second run replaces its own folder and leaves the config alone
   writeFileSync(join(cwd, 'workspace/dataperf_speech_config.yaml'), 'selection_random_seed: 1\n')
-  const again = runCli(['generate', 'speech', '--out', 'workspace/data', '--languages', 'id', '--seed', String(SEED), '--scale', String(SCALE)], cwd)
+  const again = runCli(
+    [
+      'generate',
+      'speech',
+      '--out',
+      'workspace/data',
+      '--languages',
+      'id',
+      '--seed',
+      String(SEED),
+      '--scale',
+      String(SCALE),
+    ],
+    cwd,
+  )
   assert.equal(again.code, 0, again.stderr)
   assert.match(again.stdout, /Note: kept the existing workspace\/dataperf_speech_config\.yaml/)
   assert.equal(readFileSync(join(cwd, 'workspace/dataperf_speech_config.yaml'), 'utf8'), 'selection_random_seed: 1\n')
@@ -259,12 +343,18 @@ test('CLI: generate speech writes the same files as the library, keeps an existi
   writeFileSync(join(cwd, 'real/dataperf_en_data/eval.yaml'), 'targets: {}\nnontargets: []\n')
   const refused = runCli(['generate', 'speech', '--out', 'real', '--languages', 'en', '--scale', String(SCALE)], cwd)
   assert.equal(refused.code, 2)
-  assert.match(refused.stderr, /^dataperf: error: real\/dataperf_en_data exists and was not written by `dataperf generate speech`; remove it or choose another --out\n$/)
+  assert.match(
+    refused.stderr,
+    /^dataperf: error: real\/dataperf_en_data exists and was not written by `dataperf generate speech`; remove it or choose another --out\n$/,
+  )
   assert.equal(readFileSync(join(cwd, 'real/dataperf_en_data/eval.yaml'), 'utf8'), 'targets: {}\nnontargets: []\n')
 })
 
 test('library: an unsupported language is a UserError naming the supported ones', () => {
-  assert.throws(() => generateSpeechBenchmark({ out: join(base, 'bad'), languages: ['de' as SpeechLanguage] }),
-    (err: unknown) => err instanceof UserError && err.message === "unsupported language 'de'; supported languages: en, id, pt")
+  assert.throws(
+    () => generateSpeechBenchmark({ out: join(base, 'bad'), languages: ['de' as SpeechLanguage] }),
+    (err: unknown) =>
+      err instanceof UserError && err.message === "unsupported language 'de'; supported languages: en, id, pt",
+  )
   assert.equal(existsSync(join(base, 'bad')), false)
 })

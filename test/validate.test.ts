@@ -12,7 +12,13 @@ import { UserError } from '../src/errors.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { generateVisionBenchmark } from '../src/synth/vision.js'
-import { defaultSpeechPaths, parseSpeechLanguages, SPEECH_DATA_PARTS, SPEECH_LAYOUT, speechDataPaths } from '../src/speech/layout.js'
+import {
+  defaultSpeechPaths,
+  parseSpeechLanguages,
+  SPEECH_DATA_PARTS,
+  SPEECH_LAYOUT,
+  speechDataPaths,
+} from '../src/speech/layout.js'
 import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
 import { validateSelection } from '../src/speech/validate.js'
 import { evaluateVision, evaluateVisionSets } from '../src/vision/evaluate.js'
@@ -21,7 +27,9 @@ import { loadVisionSetup } from '../src/vision/setup.js'
 import { matchPool, parseTrainingSet, readTrainingSet } from '../src/vision/validate.js'
 
 let base: string
-before(() => { base = mkdtempSync(join(tmpdir(), 'dataperf-validate-')) })
+before(() => {
+  base = mkdtempSync(join(tmpdir(), 'dataperf-validate-'))
+})
 
 test('vision: an uploaded CSV (bytes) is validated and scored exactly as the file `vision eval` reads', async () => {
   const dir = join(base, 'vision')
@@ -31,10 +39,19 @@ test('vision: an uploaded CSV (bytes) is validated and scored exactly as the fil
   const pool = await ParquetFile.open(setup.embFile)
   const ids = (await pool.readScalars(ID_COLUMN)).map(String)
   await pool.close()
-  const texts = setup.tasks.map((t, k) => `ImageID,Confidence\n${ids.slice(k * 50, k * 50 + 60).map((id, i) => `${id},${i % 4 === 0 ? 1 : 0}`).join('\n')}\n`)
+  const texts = setup.tasks.map(
+    (t, k) =>
+      `ImageID,Confidence\n${ids
+        .slice(k * 50, k * 50 + 60)
+        .map((id, i) => `${id},${i % 4 === 0 ? 1 : 0}`)
+        .join('\n')}\n`,
+  )
   setup.tasks.forEach((t, k) => writeFileSync(t.trainCsv, texts[k]!))
   const fromFiles = await evaluateVision(setup)
-  const fromBytes = await evaluateVisionSets(setup, setup.tasks.map((t, k) => parseTrainingSet(texts[k]!, `${t.name}.csv`)))
+  const fromBytes = await evaluateVisionSets(
+    setup,
+    setup.tasks.map((t, k) => parseTrainingSet(texts[k]!, `${t.name}.csv`)),
+  )
   assert.deepEqual(fromBytes, fromFiles)
   assert.equal(fromFiles.length, 3)
 
@@ -42,13 +59,20 @@ test('vision: an uploaded CSV (bytes) is validated and scored exactly as the fil
   const unknown = parseTrainingSet('ImageID,Confidence\nnot-an-id,1\nalso-not,0\n', 'Hawk.csv')
   const open = await ParquetFile.open(setup.embFile)
   try {
-    await assert.rejects(matchPool(open, [readTrainingSet(setup.tasks[0]!.trainCsv), unknown]),
-      (err: unknown) => err instanceof UserError && err.message === `Hawk.csv: ImageIDs not in the candidate pool ${setup.embFile}: not-an-id, also-not`)
+    await assert.rejects(
+      matchPool(open, [readTrainingSet(setup.tasks[0]!.trainCsv), unknown]),
+      (err: unknown) =>
+        err instanceof UserError &&
+        err.message === `Hawk.csv: ImageIDs not in the candidate pool ${setup.embFile}: not-an-id, also-not`,
+    )
   } finally {
     await open.close()
   }
   // row rules apply to bytes as to files
-  assert.throws(() => parseTrainingSet('ImageID,Confidence\na,1\na,0\n', 'Sushi.csv'), /^UserError: Sushi\.csv: duplicate ImageIDs: a \(lines 2 and 3\)$/)
+  assert.throws(
+    () => parseTrainingSet('ImageID,Confidence\na,1\na,0\n', 'Sushi.csv'),
+    /^UserError: Sushi\.csv: duplicate ImageIDs: a \(lines 2 and 3\)$/,
+  )
   assert.throws(() => parseTrainingSet('ImageID,Label\na,1\n', 'Sushi.csv'), /Sushi\.csv: missing column 'Confidence'/)
   assert.throws(() => parseTrainingSet('', 'Sushi.csv'), /Sushi\.csv: empty file/)
 })
@@ -62,7 +86,10 @@ test('speech: the layout names what the generator writes, and the validator refu
   const paths = speechDataPaths(folder)
   assert.equal(paths.allowedTrainingSet, join(folder, 'allowed_training_set.yaml'))
   assert.equal(defaultSpeechPaths('pt', 60).trainFile, 'workspace/pt_60_train.json')
-  assert.throws(() => parseSpeechLanguages('en,fr,xx'), /^UserError: unsupported languages 'fr', 'xx'; supported languages: en, id, pt$/)
+  assert.throws(
+    () => parseSpeechLanguages('en,fr,xx'),
+    /^UserError: unsupported languages 'fr', 'xx'; supported languages: en, id, pt$/,
+  )
 
   const allowed = readSampleIdsYaml(paths.allowedTrainingSet)
   const words = [...allowed.targets.keys()]
@@ -73,16 +100,24 @@ test('speech: the layout names what the generator writes, and the validator refu
   const files = { selected: 'sel.json', allowed: 'allowed.yaml' }
   validateSelection(pick(2), allowed, 25, files) // control: a valid selection passes
   const reject = (s: SampleIds, size: number, message: RegExp) =>
-    assert.throws(() => validateSelection(s, allowed, size, files), (err: unknown) => err instanceof UserError && message.test(err.message))
+    assert.throws(
+      () => validateSelection(s, allowed, size, files),
+      (err: unknown) => err instanceof UserError && message.test(err.message),
+    )
   reject(pick(5), 25, /^sel\.json: 30 samples exceeds limit of 25$/)
-  const dup = pick(2); dup.nontargets.push(dup.nontargets[0]!)
+  const dup = pick(2)
+  dup.nontargets.push(dup.nontargets[0]!)
   reject(dup, 25, /^sel\.json: clip '.*' is listed twice \(nontargets and nontargets\)/)
-  const empty = pick(2); empty.targets.set(words[2]!, [])
+  const empty = pick(2)
+  empty.targets.set(words[2]!, [])
   reject(empty, 25, new RegExp(`^sel\\.json: no clips selected for target '${words[2]}'`))
-  const none = pick(2); none.nontargets = []
+  const none = pick(2)
+  none.nontargets = []
   reject(none, 25, /^sel\.json: no nontarget clips selected/)
-  const foreign = pick(2); foreign.targets.set('zebra', ['zebra/x.wav'])
+  const foreign = pick(2)
+  foreign.targets.set('zebra', ['zebra/x.wav'])
   reject(foreign, 25, /^sel\.json: target zebra not in allowed set/)
-  const stranger = pick(2); stranger.targets.get(words[0]!)!.push('nope.wav')
+  const stranger = pick(2)
+  stranger.targets.get(words[0]!)!.push('nope.wav')
   reject(stranger, 25, new RegExp(`^sel\\.json: ${words[0]} contains an ID not in allowed set: 'nope\\.wav'$`))
 })

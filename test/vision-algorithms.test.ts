@@ -28,11 +28,13 @@ function selection(algorithm: string, task: string): ReturnType<typeof runVision
 }
 
 async function score(algorithm: string): Promise<number> {
-  const tasks = await Promise.all(setup.tasks.map(async (t) => {
-    const csv = join(work, `${algorithm}-${t.name}.csv`)
-    writeTrainingCsv(csv, await selection(algorithm, t.name))
-    return { ...t, trainCsv: csv }
-  }))
+  const tasks = await Promise.all(
+    setup.tasks.map(async (t) => {
+      const csv = join(work, `${algorithm}-${t.name}.csv`)
+      writeTrainingCsv(csv, await selection(algorithm, t.name))
+      return { ...t, trainCsv: csv }
+    }),
+  )
   const results = await evaluateVision({ ...setup, tasks })
   return results.reduce((a, r) => a + r.metrics.f1, 0) / results.length
 }
@@ -53,7 +55,10 @@ for (const algorithm of Object.keys(VISION_SELECTORS)) {
       const set = await selection(algorithm, task)
       assert.ok(set.ids.length <= 300 && set.ids.length > 20, `${task}: ${set.ids.length} rows`)
       assert.equal(new Set(set.ids).size, set.ids.length, 'no duplicate IDs')
-      assert.ok(set.ids.every((id) => poolIds.has(id)), 'pool IDs only')
+      assert.ok(
+        set.ids.every((id) => poolIds.has(id)),
+        'pool IDs only',
+      )
       assert.ok(set.labels.every((l) => l === 0 || l === 1) && set.labels.includes(0) && set.labels.includes(1))
       assert.deepEqual(await runVisionSelection(setup, algorithm, task, 300, 0), set)
     }

@@ -13,7 +13,8 @@ import { runCli } from './helpers/cli.js'
 import { officialFixture } from './helpers/paths.js'
 
 let base: string
-const gen = (out: string, seed: number) => runCli(['generate', 'vision', '--out', out, '--seed', String(seed), '--pool-size', '3000'])
+const gen = (out: string, seed: number) =>
+  runCli(['generate', 'vision', '--out', out, '--seed', String(seed), '--pool-size', '3000'])
 
 function filesOf(dir: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -21,7 +22,10 @@ function filesOf(dir: string): Record<string, string> {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name
       if (e.isDirectory()) walk(r)
-      else out[r] = createHash('sha256').update(readFileSync(join(dir, r))).digest('hex')
+      else
+        out[r] = createHash('sha256')
+          .update(readFileSync(join(dir, r)))
+          .digest('hex')
     }
   }
   walk('')
@@ -38,8 +42,15 @@ test('generate vision writes the official layout with the official keys and colu
   const dir = join(base, 'a')
   for (const c of VISION_CONCEPTS) {
     assert.ok(existsSync(join(dir, VISION_LAYOUT.testSet(c.name))))
-    const ex = readFileSync(join(dir, VISION_LAYOUT.exampleSet(c.name)), 'utf8').trim().split('\n')
-    assert.equal(ex[0], readFileSync(officialFixture(`vision/alpha_example_set_${c.name}.csv`), 'utf8').split('\n')[0]!.trim())
+    const ex = readFileSync(join(dir, VISION_LAYOUT.exampleSet(c.name)), 'utf8')
+      .trim()
+      .split('\n')
+    assert.equal(
+      ex[0],
+      readFileSync(officialFixture(`vision/alpha_example_set_${c.name}.csv`), 'utf8')
+        .split('\n')[0]!
+        .trim(),
+    )
     assert.equal(ex.length, 21)
     const test = await ParquetFile.open(join(dir, VISION_LAYOUT.testSet(c.name)))
     assert.deepEqual(test.columnNames, ['ImageID', 'embedding', 'Confidence'])
@@ -65,7 +76,9 @@ test('generate vision writes the official layout with the official keys and colu
 test('generate vision is deterministic by seed', () => {
   assert.equal(gen(join(base, 'a2'), 1).code, 0)
   assert.equal(gen(join(base, 'b'), 2).code, 0)
-  const a = filesOf(join(base, 'a')), a2 = filesOf(join(base, 'a2')), b = filesOf(join(base, 'b'))
+  const a = filesOf(join(base, 'a')),
+    a2 = filesOf(join(base, 'a2')),
+    b = filesOf(join(base, 'b'))
   assert.deepEqual(a2, a)
   assert.notEqual(b[VISION_LAYOUT.pool], a[VISION_LAYOUT.pool])
 })
@@ -88,7 +101,12 @@ test('vision eval prints and writes the official results file, with a manifest o
   const manifest = JSON.parse(readFileSync(join(dir, 'results', results[0]!.replace('result_', 'manifest_')), 'utf8'))
   assert.equal(manifest.results_file, results[0])
   const pool = manifest.inputs[VISION_LAYOUT.pool]
-  assert.equal(pool.sha256, createHash('sha256').update(readFileSync(join(dir, VISION_LAYOUT.pool))).digest('hex'))
+  assert.equal(
+    pool.sha256,
+    createHash('sha256')
+      .update(readFileSync(join(dir, VISION_LAYOUT.pool)))
+      .digest('hex'),
+  )
   assert.equal(Object.keys(manifest.inputs).length, 8, 'setup, pool, 3 training sets, 3 test sets')
 
   const json = runCli(['vision', 'eval', '--setup', join(dir, VISION_LAYOUT.setup), '--json'])
@@ -102,7 +120,11 @@ test('vision run generates the default benchmark, builds baseline sets, and prin
   assert.equal(r.code, 0, r.stderr)
   const lines = r.stdout.split('\n')
   assert.match(lines[0]!, /^task\s+train \(pos\/neg\)\s+test\s+accuracy\s+precision\s+recall\s+F1$/)
-  for (const c of VISION_CONCEPTS) assert.ok(lines.some((l) => l.startsWith(c.name)), `row for ${c.name}`)
+  for (const c of VISION_CONCEPTS)
+    assert.ok(
+      lines.some((l) => l.startsWith(c.name)),
+      `row for ${c.name}`,
+    )
   assert.ok(lines.some((l) => /^mean\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/.test(l)))
   for (const c of VISION_CONCEPTS) assert.ok(existsSync(join(dir, VISION_LAYOUT.trainSet(c.name))))
 })

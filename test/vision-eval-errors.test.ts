@@ -85,7 +85,11 @@ describe('vision eval refuses bad input clearly', () => {
   test('pool parquet without the expected columns', () => {
     const dir = freshCopy()
     writeVectorTable(join(dir, VISION_LAYOUT.pool), {
-      rows: 2, dim: 256, leading: [{ name: 'id', type: 'STRING', value: (r) => `x${r}` }], vectorColumn: 'embedding', vectors: () => new Float32Array(512),
+      rows: 2,
+      dim: 256,
+      leading: [{ name: 'id', type: 'STRING', value: (r) => `x${r}` }],
+      vectorColumn: 'embedding',
+      vectors: () => new Float32Array(512),
     })
     expectUserError(dir, /train_emb_256_dataperf\.parquet: missing column 'ImageID' \(columns: id, embedding\)/)
   })
@@ -93,7 +97,11 @@ describe('vision eval refuses bad input clearly', () => {
   test('test parquet without Confidence', () => {
     const dir = freshCopy()
     writeVectorTable(join(dir, VISION_LAYOUT.testSet('Sushi')), {
-      rows: 2, dim: 256, leading: [{ name: 'ImageID', type: 'STRING', value: (r) => `x${r}` }], vectorColumn: 'embedding', vectors: () => new Float32Array(512),
+      rows: 2,
+      dim: 256,
+      leading: [{ name: 'ImageID', type: 'STRING', value: (r) => `x${r}` }],
+      vectorColumn: 'embedding',
+      vectors: () => new Float32Array(512),
     })
     expectUserError(dir, /alpha_test_set_Sushi_256\.parquet: missing column 'Confidence'/)
   })
@@ -109,8 +117,15 @@ describe('vision eval refuses bad input clearly', () => {
     const dir = freshCopy()
     const d = 256
     writeVectorTable(join(dir, VISION_LAYOUT.pool), {
-      rows: poolIds.length, dim: d, leading: [{ name: 'ImageID', type: 'STRING', value: (r) => poolIds[r]! }], vectorColumn: 'embedding',
-      vectors: (s, e) => { const v = new Float32Array((e - s) * d).fill(0.5); if (s <= 7 && 7 < e) v[(7 - s) * d + 3] = NaN; return v },
+      rows: poolIds.length,
+      dim: d,
+      leading: [{ name: 'ImageID', type: 'STRING', value: (r) => poolIds[r]! }],
+      vectorColumn: 'embedding',
+      vectors: (s, e) => {
+        const v = new Float32Array((e - s) * d).fill(0.5)
+        if (s <= 7 && 7 < e) v[(7 - s) * d + 3] = NaN
+        return v
+      },
     })
     expectUserError(dir, new RegExp(`row 7 \\(ImageID ${poolIds[7]}\\): 'embedding' contains NaN at position 3`))
   })
@@ -120,10 +135,18 @@ describe('vision eval refuses bad input clearly', () => {
     const d = 256
     // row 1 repeats row 0's ID with another vector; the training sets use poolIds[0]
     writeVectorTable(join(dir, VISION_LAYOUT.pool), {
-      rows: poolIds.length, dim: d, leading: [{ name: 'ImageID', type: 'STRING', value: (r) => poolIds[r === 1 ? 0 : r]! }], vectorColumn: 'embedding',
+      rows: poolIds.length,
+      dim: d,
+      leading: [{ name: 'ImageID', type: 'STRING', value: (r) => poolIds[r === 1 ? 0 : r]! }],
+      vectorColumn: 'embedding',
       vectors: (s, e) => Float32Array.from({ length: (e - s) * d }, (_, i) => ((s * d + i) % 7) / 7),
     })
-    expectUserError(dir, new RegExp(`train_emb_256_dataperf\\.parquet: duplicate ImageIDs in the candidate pool: ${poolIds[0]} \\(rows 0 and 1\\); each ID must be listed once`))
+    expectUserError(
+      dir,
+      new RegExp(
+        `train_emb_256_dataperf\\.parquet: duplicate ImageIDs in the candidate pool: ${poolIds[0]} \\(rows 0 and 1\\); each ID must be listed once`,
+      ),
+    )
   })
 
   test('vectors of mixed lengths are named by row, never as an average; a string column is not "dim=1" (item 8)', async () => {
@@ -134,9 +157,17 @@ describe('vision eval refuses bad input clearly', () => {
     // every tenth row (3, 13, ...) has 100 values, the rest 256: the average, 240.4, is no row's length
     await db.run(`COPY (SELECT ids[i] AS ImageID, list_transform(range(CASE WHEN i % 10 = 4 THEN 100 ELSE 256 END), x -> 0.5::FLOAT) AS embedding
       FROM (SELECT ${ids} AS ids), range(1, ${poolIds.length + 1}) t(i)) TO '${pool}' (FORMAT PARQUET)`)
-    expectUserError(dir, /train_emb_256_dataperf\.parquet: vectors of different lengths in 'embedding' \(row 3 has 100 values, row 0 has 256\); setup file specifies dim=256$/)
-    await db.run(`COPY (SELECT ids[i] AS ImageID, '[0.1, 0.2]' AS embedding FROM (SELECT ${ids} AS ids), range(1, 3) t(i)) TO '${pool}' (FORMAT PARQUET)`)
-    expectUserError(dir, /train_emb_256_dataperf\.parquet: column 'embedding' holds one BYTE_ARRAY value per row, expected a list of 256 numbers$/)
+    expectUserError(
+      dir,
+      /train_emb_256_dataperf\.parquet: vectors of different lengths in 'embedding' \(row 3 has 100 values, row 0 has 256\); setup file specifies dim=256$/,
+    )
+    await db.run(
+      `COPY (SELECT ids[i] AS ImageID, '[0.1, 0.2]' AS embedding FROM (SELECT ${ids} AS ids), range(1, 3) t(i)) TO '${pool}' (FORMAT PARQUET)`,
+    )
+    expectUserError(
+      dir,
+      /train_emb_256_dataperf\.parquet: column 'embedding' holds one BYTE_ARRAY value per row, expected a list of 256 numbers$/,
+    )
   })
 
   test('CSV without ImageID or Confidence', () => {
@@ -149,21 +180,36 @@ describe('vision eval refuses bad input clearly', () => {
 
   test('a label other than 0 or 1', () => {
     const dir = freshCopy()
-    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Cupcake')), `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},yes\n`)
-    expectUserError(dir, new RegExp(`Cupcake\\.csv: line 3 \\(ImageID ${poolIds[1]}\\): Confidence is 'yes', expected 0 or 1`))
+    writeFileSync(
+      join(dir, VISION_LAYOUT.trainSet('Cupcake')),
+      `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},yes\n`,
+    )
+    expectUserError(
+      dir,
+      new RegExp(`Cupcake\\.csv: line 3 \\(ImageID ${poolIds[1]}\\): Confidence is 'yes', expected 0 or 1`),
+    )
   })
 
   test('IDs not in the pool: the first few and the count', () => {
     const dir = freshCopy()
     const unknown = Array.from({ length: 8 }, (_, i) => `ffffffffffff000${i}`)
-    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},0\n${unknown.map((id) => `${id},0`).join('\n')}\n`)
-    const line = expectUserError(dir, /Hawk\.csv: ImageIDs not in the candidate pool .*ffffffffffff0000, ffffffffffff0001, ffffffffffff0002, ffffffffffff0003, ffffffffffff0004 \(and 3 more; 8 in all\)/)
+    writeFileSync(
+      join(dir, VISION_LAYOUT.trainSet('Hawk')),
+      `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},0\n${unknown.map((id) => `${id},0`).join('\n')}\n`,
+    )
+    const line = expectUserError(
+      dir,
+      /Hawk\.csv: ImageIDs not in the candidate pool .*ffffffffffff0000, ffffffffffff0001, ffffffffffff0002, ffffffffffff0003, ffffffffffff0004 \(and 3 more; 8 in all\)/,
+    )
     assert.doesNotMatch(line, /ffffffffffff0005/)
   })
 
   test('duplicate IDs', () => {
     const dir = freshCopy()
-    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},0\n${poolIds[0]},1\n`)
+    writeFileSync(
+      join(dir, VISION_LAYOUT.trainSet('Hawk')),
+      `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},0\n${poolIds[0]},1\n`,
+    )
     expectUserError(dir, new RegExp(`Hawk\\.csv: duplicate ImageIDs: ${poolIds[0]} \\(lines 2 and 4\\)`))
   })
 
@@ -171,7 +217,10 @@ describe('vision eval refuses bad input clearly', () => {
     const dir = freshCopy()
     const rows = poolIds.slice(0, 1001).map((id, i) => `${id},${i % 2}`)
     writeFileSync(join(dir, VISION_LAYOUT.trainSet('Sushi')), `ImageID,Confidence\n${rows.join('\n')}\n`)
-    expectUserError(dir, /Sushi\.csv: more than 1000 rows; the challenge allows at most 1000 per task \(raise with --max-train-rows\)$/)
+    expectUserError(
+      dir,
+      /Sushi\.csv: more than 1000 rows; the challenge allows at most 1000 per task \(raise with --max-train-rows\)$/,
+    )
     const r = runCli(['vision', 'eval', '--setup', join(dir, 'task_setup.yaml'), '--max-train-rows', '2000'])
     assert.equal(r.code, 0, r.stderr)
   })
@@ -180,17 +229,31 @@ describe('vision eval refuses bad input clearly', () => {
     const dir = freshCopy()
     const rows = poolIds.slice(0, 1001).map((id, i) => `${id},${i % 2}`)
     // garbage after row 1001 (an unclosed quote) would be a CSV error if it were read
-    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Sushi')), `ImageID,Confidence\n${rows.join('\n')}\n"unclosed,1\n${'x,0\n'.repeat(50_000)}`)
+    writeFileSync(
+      join(dir, VISION_LAYOUT.trainSet('Sushi')),
+      `ImageID,Confidence\n${rows.join('\n')}\n"unclosed,1\n${'x,0\n'.repeat(50_000)}`,
+    )
     expectUserError(dir, /Sushi\.csv: more than 1000 rows; the challenge allows at most 1000 per task/)
   })
 
   test('huge values are cut in messages; a huge line is refused without being read whole', () => {
     const dir = freshCopy()
     writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), `${'h'.repeat(300_000)},Confidence\n${poolIds[0]},1\n`)
-    let line = expectUserError(dir, /Hawk\.csv: missing column 'ImageID' \(header: h{80}\.\.\. \(300011 characters\)\)$/)
+    let line = expectUserError(
+      dir,
+      /Hawk\.csv: missing column 'ImageID' \(header: h{80}\.\.\. \(300011 characters\)\)$/,
+    )
     assert.ok(line.length < 400, `${line.length} characters`)
-    writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},${'9'.repeat(500_000)}\n`)
-    line = expectUserError(dir, new RegExp(`Hawk\\.csv: line 3 \\(ImageID ${poolIds[1]}\\): Confidence is '9{80}\\.\\.\\. \\(500000 characters\\)', expected 0 or 1$`))
+    writeFileSync(
+      join(dir, VISION_LAYOUT.trainSet('Hawk')),
+      `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},${'9'.repeat(500_000)}\n`,
+    )
+    line = expectUserError(
+      dir,
+      new RegExp(
+        `Hawk\\.csv: line 3 \\(ImageID ${poolIds[1]}\\): Confidence is '9{80}\\.\\.\\. \\(500000 characters\\)', expected 0 or 1$`,
+      ),
+    )
     assert.ok(line.length < 400)
     writeFileSync(join(dir, VISION_LAYOUT.trainSet('Hawk')), 'x'.repeat(3 << 20))
     expectUserError(dir, /Hawk\.csv: line 1 is longer than 1048576 bytes; expected a CSV of short rows$/)
@@ -206,7 +269,10 @@ describe('vision eval refuses bad input clearly', () => {
     const dir = freshCopy()
     const setup = join(dir, 'task_setup.yaml')
     writeFileSync(setup, readFileSync(setup, 'utf8').replace(/^Hawk:\n(  - .*\n)+/m, ''))
-    expectUserError(dir, /task_setup\.yaml: task 'Hawk' is listed in eval_tasks but has no \[train_csv, test_parquet\] entry/)
+    expectUserError(
+      dir,
+      /task_setup\.yaml: task 'Hawk' is listed in eval_tasks but has no \[train_csv, test_parquet\] entry/,
+    )
   })
 
   test('empty files', () => {

@@ -36,13 +36,22 @@ before(async () => {
   await pool.close()
   for (const c of VISION_CONCEPTS) {
     const set = await weakLabelBaseline(dir, c.name, ids, 600)
-    writeCsv(join(dir, VISION_LAYOUT.trainSet(c.name)), ['ImageID', 'Confidence'], set.ids.map((id, i) => [id, set.labels[i]!]))
+    writeCsv(
+      join(dir, VISION_LAYOUT.trainSet(c.name)),
+      ['ImageID', 'Confidence'],
+      set.ids.map((id, i) => [id, set.labels[i]!]),
+    )
   }
   reference = await scores(dir)
 })
 
 /** Copies our benchmark and rewrites every parquet file with DuckDB using `select` and `options`. */
-async function rewriteWithDuckDb(name: string, vectorType: string, labelType: string, options: string): Promise<string> {
+async function rewriteWithDuckDb(
+  name: string,
+  vectorType: string,
+  labelType: string,
+  options: string,
+): Promise<string> {
   const dir = join(base, name)
   cpSync(join(base, 'ours'), dir, { recursive: true })
   const db = await DuckDBInstance.create(':memory:')
@@ -72,8 +81,14 @@ test('DuckDB-written files with DOUBLE[] vectors and zstd score the same', async
 })
 
 test('DuckDB-written files, gzip and uncompressed, BIGINT labels score the same', async () => {
-  assert.deepEqual(await scores(await rewriteWithDuckDb('duck-gzip', 'FLOAT[]', 'BIGINT', ", COMPRESSION 'gzip'")), reference)
-  assert.deepEqual(await scores(await rewriteWithDuckDb('duck-none', 'FLOAT[]', 'INTEGER', ", COMPRESSION 'uncompressed'")), reference)
+  assert.deepEqual(
+    await scores(await rewriteWithDuckDb('duck-gzip', 'FLOAT[]', 'BIGINT', ", COMPRESSION 'gzip'")),
+    reference,
+  )
+  assert.deepEqual(
+    await scores(await rewriteWithDuckDb('duck-none', 'FLOAT[]', 'INTEGER', ", COMPRESSION 'uncompressed'")),
+    reference,
+  )
 })
 
 test('older pyarrow list naming (list<item>) and snappy pages score the same', async () => {
@@ -83,10 +98,17 @@ test('older pyarrow list naming (list<item>) and snappy pages score the same', a
   const ids = (await pool.readScalars('ImageID')).map(String)
   const vectors = await pool.readVectors('embedding', { dim: 256 })
   await pool.close()
-  writeVectorTable(join(dir, VISION_LAYOUT.pool), {
-    rows: ids.length, dim: 256, leading: [{ name: 'ImageID', type: 'STRING', value: (r) => ids[r]! }],
-    vectorColumn: 'embedding', vectors: (s, e) => vectors.data.subarray(s * 256, e * 256),
-  }, { listElementName: 'item', codec: 'SNAPPY', rowGroupSize: 700 })
+  writeVectorTable(
+    join(dir, VISION_LAYOUT.pool),
+    {
+      rows: ids.length,
+      dim: 256,
+      leading: [{ name: 'ImageID', type: 'STRING', value: (r) => ids[r]! }],
+      vectorColumn: 'embedding',
+      vectors: (s, e) => vectors.data.subarray(s * 256, e * 256),
+    },
+    { listElementName: 'item', codec: 'SNAPPY', rowGroupSize: 700 },
+  )
   assert.deepEqual(await scores(dir), reference)
 })
 

@@ -35,7 +35,12 @@ before(async () => {
   for (const c of VISION_CONCEPTS) tests[c.name] = await readTestSet(join(dir, VISION_LAYOUT.testSet(c.name)), D)
 })
 
-interface Spec { kind: string; task: string; rows: number[]; labels: number[] }
+interface Spec {
+  kind: string
+  task: string
+  rows: number[]
+  labels: number[]
+}
 
 /** Cosine similarity of every pool row to the centroid of the task's example positives. */
 function teacherScores(task: string): Float64Array {
@@ -45,8 +50,12 @@ function teacherScores(task: string): Float64Array {
   for (const r of ex) for (let j = 0; j < D; j++) centroid[j]! += pool[r * D + j]! / ex.length
   const out = new Float64Array(ids.length)
   for (let r = 0; r < ids.length; r++) {
-    let dot = 0, nn = 0
-    for (let j = 0; j < D; j++) { dot += pool[r * D + j]! * centroid[j]!; nn += pool[r * D + j]! ** 2 }
+    let dot = 0,
+      nn = 0
+    for (let j = 0; j < D; j++) {
+      dot += pool[r * D + j]! * centroid[j]!
+      nn += pool[r * D + j]! ** 2
+    }
     out[r] = dot / Math.sqrt(nn)
   }
   return out
@@ -80,13 +89,18 @@ async function buildSpecs(): Promise<Spec[]> {
       const n = 100 + rng.int(900)
       const top = ranked.slice(0, 150 + rng.int(100))
       rows = [...new Set([...top, ...Array.from(rng.sampleIndices(ids.length, n))])].slice(0, n)
-      labels = rows.map((r) => (kind === 'teacher-noisy' && rng.uniform() < 0.15 ? 1 - teacherLabel(r) : teacherLabel(r)))
+      labels = rows.map((r) =>
+        kind === 'teacher-noisy' && rng.uniform() < 0.15 ? 1 - teacherLabel(r) : teacherLabel(r),
+      )
     } else if (kind === 'tiny') {
       rows = Array.from(rng.sampleIndices(ids.length, 2 + rng.int(7)))
       labels = rows.map((_, i) => i % 2)
     } else if (kind === 'imbalanced') {
       const positives = ranked.slice(0, 1 + rng.int(3))
-      rows = [...new Set([...positives, ...Array.from(rng.sampleIndices(ids.length, 300 + rng.int(700)))])].slice(0, 1000)
+      rows = [...new Set([...positives, ...Array.from(rng.sampleIndices(ids.length, 300 + rng.int(700)))])].slice(
+        0,
+        1000,
+      )
       const pos = new Set(positives)
       labels = rows.map((r) => (pos.has(r) ? 1 : 0))
     } else if (kind === 'full') {
@@ -94,7 +108,13 @@ async function buildSpecs(): Promise<Spec[]> {
       labels = rows.map(teacherLabel)
     } else if (kind === 'duplicates') {
       const pairs = dupPairs.slice(0, 200)
-      rows = [...new Set([...pairs.flatMap((r) => [r - 1, r]), ...ranked.slice(0, 100), ...Array.from(rng.sampleIndices(ids.length, 200))])].slice(0, 1000)
+      rows = [
+        ...new Set([
+          ...pairs.flatMap((r) => [r - 1, r]),
+          ...ranked.slice(0, 100),
+          ...Array.from(rng.sampleIndices(ids.length, 200)),
+        ]),
+      ].slice(0, 1000)
       labels = rows.map((r) => (rng.uniform() < 0.1 ? rng.int(2) : teacherLabel(r)))
     } else {
       const set = await weakLabelBaseline(dir, task, ids, 1000, k)
@@ -144,31 +164,48 @@ test(`vision eval equals scikit-learn on ${SETS} varied training sets`, async ()
     arrays[`test_${task}`] = { data: t.X, shape: [t.rows, D] }
     arrays[`testy_${task}`] = { data: t.y, shape: [t.rows] }
   }
-  const oracle = runOracle<Array<{ metrics: number[]; decision: number[]; n_iter: number }>>(ORACLE, arrays, { tasks: specs.map((s) => s.task) })
+  const oracle = runOracle<Array<{ metrics: number[]; decision: number[]; n_iter: number }>>(ORACLE, arrays, {
+    tasks: specs.map((s) => s.task),
+  })
 
   let identical = 0
   const report: string[] = []
   for (let k = 0; k < SETS; k++) {
     const spec = specs[k]!
     // Our side runs the real evaluator on a CSV and a setup file, as the CLI does.
-    writeFileSync(join(dir, VISION_LAYOUT.trainSet(spec.task)), `ImageID,Confidence\n${spec.rows.map((r, i) => `${ids[r]},${spec.labels[i]}`).join('\n')}\n`)
-    writeFileSync(join(dir, 'parity_setup.yaml'), `data_dir: .\nemb_file: ${VISION_LAYOUT.pool}\ndim: 256\neval_tasks: [${spec.task}]\n${spec.task}: ['${VISION_LAYOUT.trainSet(spec.task)}', '${VISION_LAYOUT.testSet(spec.task)}']\nresults_dir: results\n`)
+    writeFileSync(
+      join(dir, VISION_LAYOUT.trainSet(spec.task)),
+      `ImageID,Confidence\n${spec.rows.map((r, i) => `${ids[r]},${spec.labels[i]}`).join('\n')}\n`,
+    )
+    writeFileSync(
+      join(dir, 'parity_setup.yaml'),
+      `data_dir: .\nemb_file: ${VISION_LAYOUT.pool}\ndim: 256\neval_tasks: [${spec.task}]\n${spec.task}: ['${VISION_LAYOUT.trainSet(spec.task)}', '${VISION_LAYOUT.testSet(spec.task)}']\nresults_dir: results\n`,
+    )
     const [ours] = await evaluateVision(loadVisionSetup(join(dir, 'parity_setup.yaml')))
     const m = ours!.metrics
     const theirs = oracle[k]!
     const same = [m.accuracy, m.recall, m.precision, m.f1].every((v, i) => v === theirs.metrics[i])
-    if (same) { identical++; continue }
+    if (same) {
+      identical++
+      continue
+    }
     // Explain the difference: rows predicted differently must be near-ties for sklearn.
     const X = new Float64Array(spec.rows.length * D)
-    spec.rows.forEach((r, i) => { for (let j = 0; j < D; j++) X[i * D + j] = pool[r * D + j]! })
+    spec.rows.forEach((r, i) => {
+      for (let j = 0; j < D; j++) X[i * D + j] = pool[r * D + j]!
+    })
     const model = fitLogisticRegression(X, spec.rows.length, D, Int32Array.from(spec.labels))
     const t = tests[spec.task]!
     const dec = decisionFunction(model, t.X, t.rows)
-    const differing = theirs.decision.map((v, i) => ({ i, sk: v, ours: dec[i]! })).filter((e) => (e.sk > 0) !== (e.ours > 0))
+    const differing = theirs.decision
+      .map((v, i) => ({ i, sk: v, ours: dec[i]! }))
+      .filter((e) => e.sk > 0 !== e.ours > 0)
     const explained = differing.every((e) => Math.abs(e.sk) < 1e-3)
-    report.push(`set ${k} (${spec.kind}, ${spec.task}, ${spec.rows.length} rows, sklearn n_iter ${theirs.n_iter}): ` +
-      `ours ${JSON.stringify(m)} vs sklearn ${JSON.stringify(theirs.metrics)}; rows predicted differently: ` +
-      `${differing.map((e) => `#${e.i} sklearn ${e.sk.toExponential(2)} ours ${e.ours.toExponential(2)}`).join(', ')} -> ${explained ? 'near-tie' : 'NOT a near-tie'}`)
+    report.push(
+      `set ${k} (${spec.kind}, ${spec.task}, ${spec.rows.length} rows, sklearn n_iter ${theirs.n_iter}): ` +
+        `ours ${JSON.stringify(m)} vs sklearn ${JSON.stringify(theirs.metrics)}; rows predicted differently: ` +
+        `${differing.map((e) => `#${e.i} sklearn ${e.sk.toExponential(2)} ours ${e.ours.toExponential(2)}`).join(', ')} -> ${explained ? 'near-tie' : 'NOT a near-tie'}`,
+    )
     assert.ok(explained, `difference not explained by a near-tie:\n${report.join('\n')}`)
   }
   console.log(`vision parity: ${identical}/${SETS} identical${report.length ? `\n${report.join('\n')}` : ''}`)

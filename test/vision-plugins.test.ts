@@ -33,7 +33,10 @@ before(async () => {
 })
 
 function select(module: string, task: string, out: string, extra: string[] = []): CliResult {
-  return runCli(['vision', 'select', '--algorithm', module, '--task', task, '--out', out, '--data-dir', 'data', ...extra], dir)
+  return runCli(
+    ['vision', 'select', '--algorithm', module, '--task', task, '--out', out, '--data-dir', 'data', ...extra],
+    dir,
+  )
 }
 
 /** The README's example module, as printed there. */
@@ -47,14 +50,17 @@ function readmeExample(): string {
 test('the README example (.ts) and a .js module write training sets that vision eval scores', () => {
   writeFileSync(join(dir, 'my-selector.ts'), readmeExample())
   // .js: the examples and human-verified positives labelled 1, the human negatives and then the pool in order labelled 0
-  writeFileSync(join(dir, 'known.js'), `export default function select({ ids, budget, examples, humanLabels, seed }) {
+  writeFileSync(
+    join(dir, 'known.js'),
+    `export default function select({ ids, budget, examples, humanLabels, seed }) {
   if (seed !== 7) throw new Error('expected --seed 7, got ' + seed)
   const labels = new Map()
   for (const id of [...examples, ...humanLabels.positives]) labels.set(id, 1)
   for (const id of [...humanLabels.negatives, ...ids]) if (labels.size < budget && !labels.has(id)) labels.set(id, 0)
   return { ids: [...labels.keys()], labels: Int32Array.from(labels.values()) }
 }
-`)
+`,
+  )
   const setup = join(data(), VISION_LAYOUT.setup)
   const tasks = ['Cupcake', 'Hawk', 'Sushi']
   for (const [i, task] of tasks.entries()) {
@@ -69,11 +75,18 @@ test('the README example (.ts) and a .js module write training sets that vision 
     const positives = set.ids.filter((_, k) => set.labels[k] === 1)
     if (module === 'known.js') {
       assert.ok(examples.every((id) => positives.includes(id)))
-      assert.deepEqual(set.ids.slice(0, examples.length), [...new Set(readExampleSet(data(), task).ids)].slice(0, examples.length))
+      assert.deepEqual(
+        set.ids.slice(0, examples.length),
+        [...new Set(readExampleSet(data(), task).ids)].slice(0, examples.length),
+      )
     } else {
       assert.deepEqual(positives, examples)
     }
-    const manifest = JSON.parse(readFileSync(out.replace(/\.csv$/, '.manifest.json'), 'utf8')) as { algorithm: string; rows: number; human_labels: { file: string | null } }
+    const manifest = JSON.parse(readFileSync(out.replace(/\.csv$/, '.manifest.json'), 'utf8')) as {
+      algorithm: string
+      rows: number
+      human_labels: { file: string | null }
+    }
     assert.equal(manifest.algorithm, module)
     assert.equal(manifest.rows, 120)
     assert.ok(manifest.human_labels.file?.endsWith('.csv'))
@@ -82,17 +95,23 @@ test('the README example (.ts) and a .js module write training sets that vision 
   assert.equal(evaluated.code, 0, evaluated.stderr)
   const results = (JSON.parse(evaluated.stdout) as { results: Record<string, { f1: number }> }).results
   assert.deepEqual(Object.keys(results).sort(), tasks)
-  for (const task of tasks) assert.ok(results[task]!.f1 > 0 && results[task]!.f1 <= 1, `${task}: ${JSON.stringify(results[task])}`)
+  for (const task of tasks)
+    assert.ok(results[task]!.f1 > 0 && results[task]!.f1 <= 1, `${task}: ${JSON.stringify(results[task])}`)
 })
 
 test('the .js module was handed the human labels the built-ins read', async () => {
   const task = 'Hawk'
   const set = readTrainingSet(join(data(), 'train_sets', `${task}.csv`))
-  const human = await readHumanLabels(join(data(), VISION_LAYOUT.humanLabels), readExampleSet(data(), task).labelName, new Set(poolIds))
+  const human = await readHumanLabels(
+    join(data(), VISION_LAYOUT.humanLabels),
+    readExampleSet(data(), task).labelName,
+    new Set(poolIds),
+  )
   assert.ok(human.positives.length > 0 && human.negatives.length > 0)
   const label = new Map(set.ids.map((id, k) => [id, set.labels[k]]))
   for (const id of human.positives) assert.equal(label.get(id), 1, id)
-  for (const id of human.negatives) if (!readExampleSet(data(), task).ids.includes(id)) assert.equal(label.get(id), 0, id)
+  for (const id of human.negatives)
+    if (!readExampleSet(data(), task).ids.includes(id)) assert.equal(label.get(id), 0, id)
 })
 
 /** One line on stderr matching `pattern`, exit 2, and neither the CSV nor its manifest written. */
@@ -109,31 +128,59 @@ function expectRefused(module: string, body: string, pattern: RegExp, extra: str
 }
 
 test('an unknown ImageID: one line naming the module and the ID, nothing written', () => {
-  expectRefused('unknown.js', 'export default ({ ids }) => ({ ids: [ids[0], "no-such-image", ids[1]], labels: [1, 0, 0] })\n',
-    /: ImageIDs not in the candidate pool .*train_emb_256_dataperf\.parquet: no-such-image; nothing written$/)
+  expectRefused(
+    'unknown.js',
+    'export default ({ ids }) => ({ ids: [ids[0], "no-such-image", ids[1]], labels: [1, 0, 0] })\n',
+    /: ImageIDs not in the candidate pool .*train_emb_256_dataperf\.parquet: no-such-image; nothing written$/,
+  )
 })
 
 test('a duplicate ImageID: one line naming it and where, nothing written', () => {
-  expectRefused('duplicate.js', 'export default ({ ids }) => ({ ids: [ids[0], ids[1], ids[0]], labels: [1, 0, 1] })\n',
-    /: duplicate ImageIDs: \S+ \(entries 0 and 2\); nothing written$/)
+  expectRefused(
+    'duplicate.js',
+    'export default ({ ids }) => ({ ids: [ids[0], ids[1], ids[0]], labels: [1, 0, 1] })\n',
+    /: duplicate ImageIDs: \S+ \(entries 0 and 2\); nothing written$/,
+  )
 })
 
 test('more rows than --budget: one line naming the budget, nothing written', () => {
-  expectRefused('many.js', 'export default ({ ids, budget }) => ({ ids: ids.slice(0, budget + 1), labels: ids.slice(0, budget + 1).map((_, i) => i % 2) })\n',
-    /: more than 10 rows; the budget is 10 \(--budget\); nothing written$/)
+  expectRefused(
+    'many.js',
+    'export default ({ ids, budget }) => ({ ids: ids.slice(0, budget + 1), labels: ids.slice(0, budget + 1).map((_, i) => i % 2) })\n',
+    /: more than 10 rows; the budget is 10 \(--budget\); nothing written$/,
+  )
 })
 
 test('something that is not a training set, and a selector that throws: one line each', () => {
-  expectRefused('number.js', 'export default () => 42\n', /: returned number 42; expected \{ ids: string\[\], labels: number\[\] \}/)
-  expectRefused('throws.ts', 'export default (): never => { throw new RangeError("no concept found") }\n', /: the selector failed: no concept found; nothing written$/)
+  expectRefused(
+    'number.js',
+    'export default () => 42\n',
+    /: returned number 42; expected \{ ids: string\[\], labels: number\[\] \}/,
+  )
+  expectRefused(
+    'throws.ts',
+    'export default (): never => { throw new RangeError("no concept found") }\n',
+    /: the selector failed: no concept found; nothing written$/,
+  )
 })
 
 test('a selector that never resolves is stopped by --timeout with a clear message', () => {
   const started = Date.now()
-  expectRefused('never.js', 'export default () => new Promise(() => { setInterval(() => {}, 1000) })\n',
-    /did not finish within --timeout 1\.5 s; stopped it, nothing written$/, ['--timeout', '1.5'])
-  expectRefused('loops.js', 'export default () => { for (;;) {} }\n', /did not finish within --timeout 1\.5 s/, ['--timeout', '1.5'])
+  expectRefused(
+    'never.js',
+    'export default () => new Promise(() => { setInterval(() => {}, 1000) })\n',
+    /did not finish within --timeout 1\.5 s; stopped it, nothing written$/,
+    ['--timeout', '1.5'],
+  )
+  expectRefused('loops.js', 'export default () => { for (;;) {} }\n', /did not finish within --timeout 1\.5 s/, [
+    '--timeout',
+    '1.5',
+  ])
   assert.ok(Date.now() - started < 60_000)
   // without --timeout, a promise left pending with nothing to wait for ends the worker: still exit 2
-  expectRefused('pending.js', 'export default () => new Promise(() => {})\n', /ended without returning a training set .*; nothing written$/)
+  expectRefused(
+    'pending.js',
+    'export default () => new Promise(() => {})\n',
+    /ended without returning a training set .*; nothing written$/,
+  )
 })

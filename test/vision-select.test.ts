@@ -32,7 +32,10 @@ before(async () => {
   for (const c of VISION_CONCEPTS) {
     const ex = readExampleSet(dir, c.name).ids
     const negatives = Array.from(rng.sampleIndices(ids.length, 980), (r) => ids[r]!).filter((id) => !ex.includes(id))
-    writeTrainingCsv(join(dir, VISION_LAYOUT.trainSet(c.name)), { ids: [...ex, ...negatives], labels: [...ex.map(() => 1), ...negatives.map(() => 0)] })
+    writeTrainingCsv(join(dir, VISION_LAYOUT.trainSet(c.name)), {
+      ids: [...ex, ...negatives],
+      labels: [...ex.map(() => 1), ...negatives.map(() => 0)],
+    })
   }
   randomF1 = await meanF1()
   assert.ok(randomF1 > 0 && randomF1 < 1, `random reference F1 ${randomF1}`)
@@ -43,12 +46,25 @@ async function meanF1(): Promise<number> {
   return evals.reduce((s, e) => s + e.metrics.f1, 0) / evals.length
 }
 
-
-for (const algorithm of Object.keys(VISION_SELECTORS).filter((a) => a !== 'random')) { // random is the reference
+for (const algorithm of Object.keys(VISION_SELECTORS).filter((a) => a !== 'random')) {
+  // random is the reference
   test(`${algorithm}: valid, within budget, deterministic, better than random`, async () => {
     for (const c of VISION_CONCEPTS) {
       const out = join(dir, VISION_LAYOUT.trainSet(c.name))
-      const args = ['vision', 'select', '--setup', join(dir, VISION_LAYOUT.setup), '--task', c.name, '--algorithm', algorithm, '--out', out, '--seed', '3']
+      const args = [
+        'vision',
+        'select',
+        '--setup',
+        join(dir, VISION_LAYOUT.setup),
+        '--task',
+        c.name,
+        '--algorithm',
+        algorithm,
+        '--out',
+        out,
+        '--seed',
+        '3',
+      ]
       const r = runCli(args)
       assert.equal(r.code, 0, r.stderr)
       const first = readFileSync(out, 'utf8')

@@ -49,7 +49,7 @@ async function visitor(opts: Parameters<typeof newVisitor>[1] = {}): Promise<Bro
 }
 
 async function go(context: BrowserContext, path: string): Promise<Page> {
-  const page = context.pages()[0] ?? await context.newPage()
+  const page = context.pages()[0] ?? (await context.newPage())
   await page.goto(server.url + path)
   return page
 }
@@ -75,7 +75,10 @@ async function logIn(context: BrowserContext, email: string): Promise<Page> {
 
 async function shoot(context: BrowserContext, path: string, name: string): Promise<void> {
   const page = await context.newPage()
-  for (const [kind, size] of [['desktop', { width: 1280, height: 900 }], ['phone', PHONE]] as const) {
+  for (const [kind, size] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(size)
     await page.goto(server.url + path)
     await page.screenshot({ path: join(shots, `${name}-${kind}.png`), fullPage: true })
@@ -85,10 +88,30 @@ async function shoot(context: BrowserContext, path: string, name: string): Promi
 
 function speechEval(file: string): { score: number; scores: number[] } {
   const data = join(challenge, 'speech/data/dataperf_en_data')
-  const r = runCli(['speech', 'eval', '--language', 'en', '--train_size', '25', '--train_file', file, '--json',
-    '--eval_embeddings_dir', join(data, 'eval_embeddings'), '--train_embeddings_dir', join(data, 'train_embeddings'),
-    '--allowed_training_set', join(data, 'allowed_training_set.yaml'), '--eval_file', join(data, 'eval.yaml'),
-    '--config_file', join(challenge, 'speech/dataperf_speech_config.yaml')], root)
+  const r = runCli(
+    [
+      'speech',
+      'eval',
+      '--language',
+      'en',
+      '--train_size',
+      '25',
+      '--train_file',
+      file,
+      '--json',
+      '--eval_embeddings_dir',
+      join(data, 'eval_embeddings'),
+      '--train_embeddings_dir',
+      join(data, 'train_embeddings'),
+      '--allowed_training_set',
+      join(data, 'allowed_training_set.yaml'),
+      '--eval_file',
+      join(data, 'eval.yaml'),
+      '--config_file',
+      join(challenge, 'speech/dataperf_speech_config.yaml'),
+    ],
+    root,
+  )
   assert.equal(r.code, 0, r.stderr)
   return JSON.parse(r.stdout) as { score: number; scores: number[] }
 }
@@ -145,9 +168,15 @@ test('a valid speech file submitted through the form is followed live to scored;
   await page.getByRole('button', { name: 'Submit to en-25' }).click()
   await page.waitForURL('**/submissions/*')
   aliceSpeechId = decodeURIComponent(page.url().split('/submissions/')[1]!)
-  await page.evaluate(() => { (window as unknown as { marker: number }).marker = 7 })
+  await page.evaluate(() => {
+    ;(window as unknown as { marker: number }).marker = 7
+  })
   await page.locator('.status .badge', { hasText: 'Scored' }).waitFor({ timeout: 180_000 })
-  assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 7, 'the status changed without a reload')
+  assert.equal(
+    await page.evaluate(() => (window as unknown as { marker?: number }).marker),
+    7,
+    'the status changed without a reload',
+  )
   // A hidden phase: the team sees that it is scored, the score waits for publication.
   assert.match(await page.locator('.status').innerText(), /hidden until the organizers publish the board en-25/)
   aliceScore = speechEval(file)
@@ -175,7 +204,7 @@ test('a valid vision set (one CSV per task) submitted through the form is scored
   visionCli = (JSON.parse(cli.stdout) as { results: typeof visionCli }).results
 })
 
-test('an invalid file gets the CLI\'s one-line message next to the field and leaves the quota as it was', async () => {
+test("an invalid file gets the CLI's one-line message next to the field and leaves the quota as it was", async () => {
   const bad = join(root, 'bad', 'en_25_train.json')
   mkdirSync(join(root, 'bad'), { recursive: true })
   const content = JSON.stringify({ targets: { nope: ['x/y.wav'] }, nontargets: [] })
@@ -193,7 +222,10 @@ test('an invalid file gets the CLI\'s one-line message next to the field and lea
   assert.equal(await page.getByLabel('Method name').inputValue(), 'broken')
   const afterQ = (await api.call('GET', 'boards/en-25/quota', { token: aliceToken })).body
   assert.equal(afterQ.used, before.used)
-  assert.match(await page.locator('[data-quota-board="en-25"]').innerText(), new RegExp(`${before.remaining} of 5 submissions left`))
+  assert.match(
+    await page.locator('[data-quota-board="en-25"]').innerText(),
+    new RegExp(`${before.remaining} of 5 submissions left`),
+  )
   await page.screenshot({ path: join(shots, 'submit-invalid-desktop.png'), fullPage: true })
 })
 
@@ -203,20 +235,48 @@ function speechEvalError(bytes: string): string {
   const file = join(data, 'en_25_train.json')
   writeFileSync(file, bytes)
   try {
-    const r = runCli(['speech', 'eval', '--language', 'en', '--train_size', '25', '--train_file', 'en_25_train.json',
-      '--eval_embeddings_dir', join(data, 'eval_embeddings'), '--train_embeddings_dir', join(data, 'train_embeddings'),
-      '--allowed_training_set', 'allowed_training_set.yaml', '--eval_file', join(data, 'eval.yaml'),
-      '--config_file', join(challenge, 'speech/dataperf_speech_config.yaml')], data)
+    const r = runCli(
+      [
+        'speech',
+        'eval',
+        '--language',
+        'en',
+        '--train_size',
+        '25',
+        '--train_file',
+        'en_25_train.json',
+        '--eval_embeddings_dir',
+        join(data, 'eval_embeddings'),
+        '--train_embeddings_dir',
+        join(data, 'train_embeddings'),
+        '--allowed_training_set',
+        'allowed_training_set.yaml',
+        '--eval_file',
+        join(data, 'eval.yaml'),
+        '--config_file',
+        join(challenge, 'speech/dataperf_speech_config.yaml'),
+      ],
+      data,
+    )
     assert.notEqual(r.code, 0)
-    return r.stderr.trim().split('\n').pop()!.replace(/^(dataperf: )?(error: )?/i, '')
+    return r.stderr
+      .trim()
+      .split('\n')
+      .pop()!
+      .replace(/^(dataperf: )?(error: )?/i, '')
   } finally {
     rmSync(file)
   }
 }
 
-test('in a hidden phase a second team cannot open the first team\'s submission, its files, or the board', async () => {
+test("in a hidden phase a second team cannot open the first team's submission, its files, or the board", async () => {
   const b = await api.participant('bob@example.org', 'Team Bob')
-  const r = await api.submit(b.token, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 2) }], 'bob random')
+  const r = await api.submit(
+    b.token,
+    'en-25',
+    [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 2) }],
+    'bob random',
+  )
   assert.equal(r.status, 202, JSON.stringify(r.body))
   assert.equal((await api.waitScored(b.token, r.body.submission.id, 180_000)).status, 'scored')
   bob = await visitor()
@@ -238,9 +298,17 @@ test('in a hidden phase a second team cannot open the first team\'s submission, 
 
 test('an organizer marks a baseline and publishes the hidden boards; participants then see them, in order, with the scores of `eval`', async () => {
   const o = await api.participant('olga@example.org', 'Organizers')
-  const promote = runCli(['serve', 'make-organizer', 'olga@example.org', '--challenge', challenge, '--db', dbFile, '--state', state], root)
+  const promote = runCli(
+    ['serve', 'make-organizer', 'olga@example.org', '--challenge', challenge, '--db', dbFile, '--state', state],
+    root,
+  )
   assert.equal(promote.code, 0, promote.stderr)
-  const r = await api.submit(o.token, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 3) }], 'official baseline')
+  const r = await api.submit(
+    o.token,
+    'en-25',
+    [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 3) }],
+    'official baseline',
+  )
   assert.equal((await api.waitScored(o.token, r.body.submission.id, 180_000)).status, 'scored')
   olga = await visitor()
   const page = await logIn(olga, 'olga@example.org')
@@ -266,10 +334,21 @@ test('an organizer marks a baseline and publishes the hidden boards; participant
   const board = await go(bob, '/boards/en-25')
   const rows = board.locator('table.board tbody tr')
   assert.equal(await rows.count(), 3)
-  const json = (await api.call('GET', 'boards/en-25/leaderboard', { token: o.token })).body as { rows: Array<{ team: string; score: number; baseline: boolean; rank: number | null }> }
-  const scores = await rows.locator('td.score data').evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))))
-  assert.deepEqual(scores, [...scores].sort((x, y) => y - x), 'highest score first')
-  assert.deepEqual(await rows.locator('td:nth-child(2)').evaluateAll((els) => els.map((e) => e.getAttribute('data-value'))), json.rows.map((x) => x.team))
+  const json = (await api.call('GET', 'boards/en-25/leaderboard', { token: o.token })).body as {
+    rows: Array<{ team: string; score: number; baseline: boolean; rank: number | null }>
+  }
+  const scores = await rows
+    .locator('td.score data')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))))
+  assert.deepEqual(
+    scores,
+    [...scores].sort((x, y) => y - x),
+    'highest score first',
+  )
+  assert.deepEqual(
+    await rows.locator('td:nth-child(2)').evaluateAll((els) => els.map((e) => e.getAttribute('data-value'))),
+    json.rows.map((x) => x.team),
+  )
   const baselineRow = board.locator('table.board tbody tr.baseline')
   assert.equal(await baselineRow.count(), 1)
   assert.match(await baselineRow.innerText(), /Organizers\s+baseline/)
@@ -279,17 +358,24 @@ test('an organizer marks a baseline and publishes the hidden boards; participant
   // Alice's own page now shows the score, each seed's F1 as `speech eval` computed them, and the manifest.
   const mine = await go(alice, `/submissions/${aliceSpeechId}`)
   assert.equal(Number(await mine.locator('.big-score data').getAttribute('value')), aliceScore.score)
-  const perSeed = await mine.locator('details table tbody tr:not(.total) td data').evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))))
+  const perSeed = await mine
+    .locator('details table tbody tr:not(.total) td data')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))))
   assert.deepEqual(perSeed, aliceScore.scores)
   assert.equal(await mine.locator('figure.chart rect').count(), aliceScore.scores.length)
-  const manifest = await alice.request.get(server.url + (await mine.getByRole('link', { name: 'Download the manifest' }).getAttribute('href'))!)
+  const manifest = await alice.request.get(
+    server.url + (await mine.getByRole('link', { name: 'Download the manifest' }).getAttribute('href'))!,
+  )
   assert.equal(manifest.status(), 200)
   assert.equal((await manifest.json()).manifest.score, aliceScore.score)
   await shoot(alice, `/submissions/${aliceSpeechId}`, 'submission')
 
   const vision = await go(alice, `/submissions/${aliceVisionId}`)
   for (const t of ['Cupcake', 'Hawk', 'Sushi']) {
-    const cells = await vision.locator('section table tbody tr', { has: vision.locator(`th`, { hasText: t }) }).locator('td data').evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))))
+    const cells = await vision
+      .locator('section table tbody tr', { has: vision.locator(`th`, { hasText: t }) })
+      .locator('td data')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))))
     const m = visionCli[t]!
     assert.deepEqual(cells, [m.accuracy, m.precision, m.recall, m.f1], t)
   }
@@ -303,18 +389,34 @@ test('export links download the board as CSV and JSON', async () => {
   assert.equal(lines.length, 4, csv)
   assert.match(lines[0]!, /team/)
   assert.ok(lines.some((l) => l.includes('Team Alice')) && lines.some((l) => l.includes('Team Bob')))
-  const json = await bob.request.get(server.url + (await page.getByRole('link', { name: 'JSON' }).getAttribute('href'))!)
+  const json = await bob.request.get(
+    server.url + (await page.getByRole('link', { name: 'JSON' }).getAttribute('href'))!,
+  )
   assert.equal((await json.json()).rows.length, 3)
 })
 
 test('an open leaderboard page updates by itself when a new score lands', async () => {
   const page = await go(bob, '/boards/en-25')
-  await page.evaluate(() => { (window as unknown as { marker: number }).marker = 9 })
+  await page.evaluate(() => {
+    ;(window as unknown as { marker: number }).marker = 9
+  })
   const aliceRow = () => page.locator('table.board tbody tr').filter({ hasText: 'Team Alice' })
   assert.equal(await aliceRow().locator('td').nth(4).innerText(), '1')
-  const r = await api.submit(aliceToken, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 5) }], 'random seed 5')
+  const r = await api.submit(
+    aliceToken,
+    'en-25',
+    [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 5) }],
+    'random seed 5',
+  )
   assert.equal(r.status, 202, JSON.stringify(r.body))
-  await page.waitForFunction(() => [...document.querySelectorAll('table.board tbody tr')].some((tr) => tr.textContent?.includes('Team Alice') && tr.querySelectorAll('td')[4]?.textContent === '2'), undefined, { timeout: 180_000 })
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('table.board tbody tr')].some(
+        (tr) => tr.textContent?.includes('Team Alice') && tr.querySelectorAll('td')[4]?.textContent === '2',
+      ),
+    undefined,
+    { timeout: 180_000 },
+  )
   assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 9, 'no reload')
   assert.equal(await page.locator('figure.chart svg path').count(), 3)
 })
@@ -325,9 +427,19 @@ test('the home and leaderboard pages read with JavaScript off', async () => {
   assert.equal(await home.locator('h1').innerText(), 'Test challenge')
   assert.match(await home.locator('.deadline').innerText(), /Submissions close 2100-01-01 00:00 UTC/)
   assert.match(await home.locator('main').innerText(), /npx dataperf download speech --languages en/)
-  assert.ok(await home.locator('#top-en-25').locator('..').locator('table tbody tr').count() >= 2)
+  assert.ok((await home.locator('#top-en-25').locator('..').locator('table tbody tr').count()) >= 2)
   const board = await go(off, '/boards/vision')
-  assert.deepEqual(await board.locator('table.board thead th').allInnerTexts(), ['Rank', 'Team', 'Method', 'Mean F1', 'Cupcake F1', 'Hawk F1', 'Sushi F1', 'Submissions', 'Last submission'])
+  assert.deepEqual(await board.locator('table.board thead th').allInnerTexts(), [
+    'Rank',
+    'Team',
+    'Method',
+    'Mean F1',
+    'Cupcake F1',
+    'Hawk F1',
+    'Sushi F1',
+    'Submissions',
+    'Last submission',
+  ])
   assert.equal(await board.locator('table.board tbody tr').count(), 1)
   assert.equal(await board.locator('figure.chart svg').count(), 1)
   await off.close()

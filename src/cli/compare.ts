@@ -12,42 +12,88 @@ import { progressReporter } from './progress.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
 
 export function registerCompareCommand(program: Command): void {
-  program.command('compare')
-    .description('run selection algorithms on every task over several generated benchmarks; print a table and write an HTML report')
-    .addOption(new Option('--track <track>', 'vision or speech (with --sweep: run only that section)').choices(['vision', 'speech']))
+  program
+    .command('compare')
+    .description(
+      'run selection algorithms on every task over several generated benchmarks; print a table and write an HTML report',
+    )
+    .addOption(
+      new Option('--track <track>', 'vision or speech (with --sweep: run only that section)').choices([
+        'vision',
+        'speech',
+      ]),
+    )
     .option('--algorithms <list>', 'comma-separated algorithm names')
-    .option('--sweep <yaml>', 'run over a grid of generator settings (see sweeps/default.yaml); prints a table per track and writes the HTML report (--out) and a .txt beside it')
+    .option(
+      '--sweep <yaml>',
+      'run over a grid of generator settings (see sweeps/default.yaml); prints a table per track and writes the HTML report (--out) and a .txt beside it',
+    )
     .option('--seeds <n>', 'how many generator seeds', positiveInt, 5)
     .option('--first-seed <n>', 'first generator seed (the default benchmark is seed 0)', nonNegativeInt, 1)
     .option('--out <html>', 'report to write', 'comparison.html')
     .option('--work-dir <dir>', 'where generated benchmarks are kept and reused', 'compare-data')
     .option('--pool-size <n>', 'vision: pool rows per benchmark', positiveInt)
-    .addOption(new Option('--scale <x>', 'speech: multiplies clip counts (for quick runs)').argParser(Number).hideHelp())
+    .addOption(
+      new Option('--scale <x>', 'speech: multiplies clip counts (for quick runs)').argParser(Number).hideHelp(),
+    )
     .option('--json', 'print the scores as JSON instead of the table')
-    .action(async (opts: { track?: 'vision' | 'speech'; algorithms?: string; sweep?: string; seeds: number; firstSeed: number; out: string; workDir: string; poolSize?: number; scale?: number; json?: boolean }, cmd: Command) => {
-      if (opts.sweep !== undefined) {
-        if (opts.algorithms !== undefined) throw new UserError('--sweep: the algorithms come from the sweep file; leave out --algorithms')
-        const given = (name: string) => cmd.getOptionValueSource(name) === 'cli'
-        await runSweepCommand(opts.sweep, { ...opts, seeds: given('seeds') || given('firstSeed') ? Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i) : undefined })
-        return
-      }
-      if (opts.track === undefined) throw new UserError("required option '--track <track>' not specified (or give --sweep FILE)")
-      if (opts.algorithms === undefined) throw new UserError("required option '--algorithms <list>' not specified")
-      const algorithms = opts.algorithms.split(',').map((a) => a.trim()).filter(Boolean)
-      if (algorithms.length === 0) throw new UserError('--algorithms: give at least one algorithm name')
-      const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i)
-      const { bar, onProgress } = progressLines()
-      let result
-      try {
-        const common = { algorithms, seeds, workDir: resolve(opts.workDir), onProgress }
-        result = opts.track === 'speech' ? await compareSpeech({ ...common, scale: opts.scale }) : await compareVision({ ...common, poolSize: opts.poolSize })
-      } finally {
-        bar.stop()
-      }
-      writeFileAtomic(opts.out, renderComparisonHtml(result))
-      if (opts.json) process.stdout.write(JSON.stringify({ ...result, projection: undefined, report: resolve(opts.out) }, null, 2) + '\n')
-      else process.stdout.write(`${formatComparisonTable(result)}\nReport: ${resolve(opts.out)}\n`)
-    })
+    .action(
+      async (
+        opts: {
+          track?: 'vision' | 'speech'
+          algorithms?: string
+          sweep?: string
+          seeds: number
+          firstSeed: number
+          out: string
+          workDir: string
+          poolSize?: number
+          scale?: number
+          json?: boolean
+        },
+        cmd: Command,
+      ) => {
+        if (opts.sweep !== undefined) {
+          if (opts.algorithms !== undefined)
+            throw new UserError('--sweep: the algorithms come from the sweep file; leave out --algorithms')
+          const given = (name: string) => cmd.getOptionValueSource(name) === 'cli'
+          await runSweepCommand(opts.sweep, {
+            ...opts,
+            seeds:
+              given('seeds') || given('firstSeed')
+                ? Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i)
+                : undefined,
+          })
+          return
+        }
+        if (opts.track === undefined)
+          throw new UserError("required option '--track <track>' not specified (or give --sweep FILE)")
+        if (opts.algorithms === undefined) throw new UserError("required option '--algorithms <list>' not specified")
+        const algorithms = opts.algorithms
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+        if (algorithms.length === 0) throw new UserError('--algorithms: give at least one algorithm name')
+        const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i)
+        const { bar, onProgress } = progressLines()
+        let result
+        try {
+          const common = { algorithms, seeds, workDir: resolve(opts.workDir), onProgress }
+          result =
+            opts.track === 'speech'
+              ? await compareSpeech({ ...common, scale: opts.scale })
+              : await compareVision({ ...common, poolSize: opts.poolSize })
+        } finally {
+          bar.stop()
+        }
+        writeFileAtomic(opts.out, renderComparisonHtml(result))
+        if (opts.json)
+          process.stdout.write(
+            JSON.stringify({ ...result, projection: undefined, report: resolve(opts.out) }, null, 2) + '\n',
+          )
+        else process.stdout.write(`${formatComparisonTable(result)}\nReport: ${resolve(opts.out)}\n`)
+      },
+    )
 }
 
 /** A bar on a terminal, else one line per step. */
@@ -61,11 +107,19 @@ function progressLines() {
   return { bar, onProgress }
 }
 
-async function runSweepCommand(file: string, opts: { track?: 'vision' | 'speech'; seeds?: number[]; out: string; workDir: string; json?: boolean }): Promise<void> {
+async function runSweepCommand(
+  file: string,
+  opts: { track?: 'vision' | 'speech'; seeds?: number[]; out: string; workDir: string; json?: boolean },
+): Promise<void> {
   const spec = readSweepFile(file)
   if (opts.track && !spec[opts.track]) throw new UserError(`${file}: no ${opts.track} section (--track ${opts.track})`)
   const { bar, onProgress } = progressLines()
-  const command = ['dataperf compare --sweep', file, ...(opts.track ? ['--track', opts.track] : []), ...(opts.seeds ? ['--first-seed', String(opts.seeds[0]), '--seeds', String(opts.seeds.length)] : [])].join(' ')
+  const command = [
+    'dataperf compare --sweep',
+    file,
+    ...(opts.track ? ['--track', opts.track] : []),
+    ...(opts.seeds ? ['--first-seed', String(opts.seeds[0]), '--seeds', String(opts.seeds.length)] : []),
+  ].join(' ')
   const txt = opts.out.replace(/\.html?$/i, '') + '.txt'
   const write = (tracks: SweepTrackResult[], partial: boolean) => {
     const note = partial ? '(partial: the sweep is still running)\n' : ''
@@ -74,12 +128,37 @@ async function runSweepCommand(file: string, opts: { track?: 'vision' | 'speech'
   }
   let tracks
   try {
-    tracks = await runSweep(spec, { workDir: resolve(opts.workDir), track: opts.track, seeds: opts.seeds, onProgress, onSetting: (t) => write(t, true) })
+    tracks = await runSweep(spec, {
+      workDir: resolve(opts.workDir),
+      track: opts.track,
+      seeds: opts.seeds,
+      onProgress,
+      onSetting: (t) => write(t, true),
+    })
   } finally {
     bar.stop()
   }
   write(tracks, false)
   const text = formatSweep(tracks)
-  if (opts.json) process.stdout.write(JSON.stringify({ tracks: tracks.map((t) => ({ ...t, settings: t.settings.map((s) => ({ name: s.name, knobs: s.knobs, scores: s.result.scores, tasks: s.result.tasks })) })), report: resolve(opts.out), text: resolve(txt) }, null, 2) + '\n')
+  if (opts.json)
+    process.stdout.write(
+      JSON.stringify(
+        {
+          tracks: tracks.map((t) => ({
+            ...t,
+            settings: t.settings.map((s) => ({
+              name: s.name,
+              knobs: s.knobs,
+              scores: s.result.scores,
+              tasks: s.result.tasks,
+            })),
+          })),
+          report: resolve(opts.out),
+          text: resolve(txt),
+        },
+        null,
+        2,
+      ) + '\n',
+    )
   else process.stdout.write(`${text}\nReport: ${resolve(opts.out)} and ${resolve(txt)}\n`)
 }

@@ -6,62 +6,130 @@ import { nonNegativeInt, positiveInt } from './parse.js'
 
 /** `dataperf create speech|vision`: new experiments for organizers, from raw corpora. */
 export function registerCreateCommands(program: Command): void {
-  const create = program.command('create').description('organizers: create a new experiment from raw data (speech: MSWC; vision: a pool with human labels)')
+  const create = program
+    .command('create')
+    .description('organizers: create a new experiment from raw data (speech: MSWC; vision: a pool with human labels)')
 
   const d = SPEECH_GENERATION_DEFAULTS
-  create.command('speech')
-    .description('an experiment in the official layout, as create_experiment.py writes it: train_embeddings/, eval_embeddings/, allowed_training_set.yaml, eval.yaml')
+  create
+    .command('speech')
+    .description(
+      'an experiment in the official layout, as create_experiment.py writes it: train_embeddings/, eval_embeddings/, allowed_training_set.yaml, eval.yaml',
+    )
     .requiredOption('--metadata <file>', "MSWC's metadata.json.gz")
-    .requiredOption('--splits <csv>', "the language's splits CSV (SET,LINK,WORD,VALID,SPEAKER,GENDER), e.g. en_splits.csv")
+    .requiredOption(
+      '--splits <csv>',
+      "the language's splits CSV (SET,LINK,WORD,VALID,SPEAKER,GENDER), e.g. en_splits.csv",
+    )
     .requiredOption('--embeddings <dir>', 'one parquet file per word (clip_id, mswc_embedding_vector)')
     .requiredOption('--language <code>', 'MSWC language code, e.g. en')
     .requiredOption('--targets <words>', 'comma-separated target words, e.g. fifty,episode,restaurant,route,job')
     .requiredOption('--out <dir>', 'new (or empty) output folder')
-    .option('--minimum-samples-for-nontarget-words <n>', 'nontarget candidates have more clips than this; as many clips are drawn per word', nonNegativeInt, d.minimumSamplesForNontargetWords)
-    .option('--num-nontarget-training-words <n>', 'known nontarget words (half their clips train, half eval)', nonNegativeInt, d.numNontargetTrainingWords)
-    .option('--num-nontarget-eval-words <n>', 'unknown nontarget words (eval only)', nonNegativeInt, d.numNontargetEvalWords)
-    .option('--seed-nontarget-selection <n>', 'numpy RandomState seed of the nontarget draw', nonNegativeInt, d.seedNontargetSelection)
-    .action(async (opts: {
-      metadata: string; splits: string; embeddings: string; language: string; targets: string; out: string
-      minimumSamplesForNontargetWords: number; numNontargetTrainingWords: number; numNontargetEvalWords: number; seedNontargetSelection: number
-    }) => {
-      const progress = progressReporter()
-      try {
-        const s = await createSpeechExperiment({ ...opts, targets: opts.targets.split(','), onProgress: progress.onProgress })
-        progress.stop()
-        const targets = s.targets.map((t) => `${t.word} ${t.train}/${t.eval}`).join(', ')
-        process.stdout.write(`Wrote ${s.out}: targets (train/eval clips) ${targets}; ${s.knownNontargetWords.length} known nontarget words ` +
-          `(${s.nontargetClips.train} training clips), ${s.unknownNontargetWords.length} unknown ones; ${s.nontargetClips.eval} nontarget eval clips\n`)
-      } finally {
-        progress.stop()
-      }
-    })
+    .option(
+      '--minimum-samples-for-nontarget-words <n>',
+      'nontarget candidates have more clips than this; as many clips are drawn per word',
+      nonNegativeInt,
+      d.minimumSamplesForNontargetWords,
+    )
+    .option(
+      '--num-nontarget-training-words <n>',
+      'known nontarget words (half their clips train, half eval)',
+      nonNegativeInt,
+      d.numNontargetTrainingWords,
+    )
+    .option(
+      '--num-nontarget-eval-words <n>',
+      'unknown nontarget words (eval only)',
+      nonNegativeInt,
+      d.numNontargetEvalWords,
+    )
+    .option(
+      '--seed-nontarget-selection <n>',
+      'numpy RandomState seed of the nontarget draw',
+      nonNegativeInt,
+      d.seedNontargetSelection,
+    )
+    .action(
+      async (opts: {
+        metadata: string
+        splits: string
+        embeddings: string
+        language: string
+        targets: string
+        out: string
+        minimumSamplesForNontargetWords: number
+        numNontargetTrainingWords: number
+        numNontargetEvalWords: number
+        seedNontargetSelection: number
+      }) => {
+        const progress = progressReporter()
+        try {
+          const s = await createSpeechExperiment({
+            ...opts,
+            targets: opts.targets.split(','),
+            onProgress: progress.onProgress,
+          })
+          progress.stop()
+          const targets = s.targets.map((t) => `${t.word} ${t.train}/${t.eval}`).join(', ')
+          process.stdout.write(
+            `Wrote ${s.out}: targets (train/eval clips) ${targets}; ${s.knownNontargetWords.length} known nontarget words ` +
+              `(${s.nontargetClips.train} training clips), ${s.unknownNontargetWords.length} unknown ones; ${s.nontargetClips.eval} nontarget eval clips\n`,
+          )
+        } finally {
+          progress.stop()
+        }
+      },
+    )
 
   const v = VISION_CREATE_DEFAULTS
-  create.command('vision')
-    .description('an experiment in the official layout: the pool without the test images, test_sets/, examples/, metadata/ and task_setup.yaml')
+  create
+    .command('vision')
+    .description(
+      'an experiment in the official layout: the pool without the test images, test_sets/, examples/, metadata/ and task_setup.yaml',
+    )
     .requiredOption('--pool <parquet>', 'candidate pool (ImageID, embedding)')
     .requiredOption('--human-labels <csv>', 'Open Images-style human labels (ImageID,Source,LabelName,Confidence)')
     .requiredOption('--class-descriptions <csv>', 'LabelName,DisplayName')
     .requiredOption('--concepts <list>', 'comma-separated concepts (DisplayName or LabelName); each becomes a task')
     .requiredOption('--out <dir>', 'new (or empty) output folder')
-    .option('--image-urls <csv>', 'ImageID,OriginalURL (Open Images image list) for the example sets\' OriginalURL column')
+    .option(
+      '--image-urls <csv>',
+      "ImageID,OriginalURL (Open Images image list) for the example sets' OriginalURL column",
+    )
     .option('--examples <n>', 'example positives per task', positiveInt, v.examples)
     .option('--test-positives <n>', 'held-out verified positives per test set', positiveInt, v.testPositives)
     .option('--test-negatives <n>', 'held-out verified negatives per test set', positiveInt, v.testNegatives)
     .option('--seed <n>', 'random seed', nonNegativeInt, v.seed)
-    .action(async (opts: {
-      pool: string; humanLabels: string; classDescriptions: string; concepts: string; out: string; imageUrls?: string
-      examples: number; testPositives: number; testNegatives: number; seed: number
-    }) => {
-      const progress = progressReporter()
-      try {
-        const s = await createVisionExperiment({ ...opts, concepts: opts.concepts.split(','), onProgress: progress.onProgress })
-        progress.stop()
-        const tasks = s.tasks.map((t) => `${t.task} (${t.testPositives}+${t.testNegatives} test, ${t.examples} examples)`).join(', ')
-        process.stdout.write(`Wrote ${s.out}: pool of ${s.poolSize} (${s.removed} test images removed), tasks ${tasks}\n`)
-      } finally {
-        progress.stop()
-      }
-    })
+    .action(
+      async (opts: {
+        pool: string
+        humanLabels: string
+        classDescriptions: string
+        concepts: string
+        out: string
+        imageUrls?: string
+        examples: number
+        testPositives: number
+        testNegatives: number
+        seed: number
+      }) => {
+        const progress = progressReporter()
+        try {
+          const s = await createVisionExperiment({
+            ...opts,
+            concepts: opts.concepts.split(','),
+            onProgress: progress.onProgress,
+          })
+          progress.stop()
+          const tasks = s.tasks
+            .map((t) => `${t.task} (${t.testPositives}+${t.testNegatives} test, ${t.examples} examples)`)
+            .join(', ')
+          process.stdout.write(
+            `Wrote ${s.out}: pool of ${s.poolSize} (${s.removed} test images removed), tasks ${tasks}\n`,
+          )
+        } finally {
+          progress.stop()
+        }
+      },
+    )
 }

@@ -7,7 +7,13 @@ import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
 import { installSignalCleanup } from '../download/cleanup.js'
-import { loadParameters, parseLanguages, SPEECH_DEFAULTS, VISION_DEFAULTS, type SpeechLanguage } from '../download/parameters.js'
+import {
+  loadParameters,
+  parseLanguages,
+  SPEECH_DEFAULTS,
+  VISION_DEFAULTS,
+  type SpeechLanguage,
+} from '../download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../download/resources.js'
 import { fetchOpenImagesLabels, OPEN_IMAGES_LABELS_URL } from '../download/open-images-labels.js'
 import { nonNegativeInt, positiveSeconds } from './parse.js'
@@ -22,8 +28,6 @@ interface CommonFlags {
   retries: number
   timeout: number
 }
-
-
 
 function jobOptions(flags: CommonFlags, progress: ProgressSink, label: string): JobOptions {
   return {
@@ -52,71 +56,104 @@ function addCommonOptions(cmd: Command, outputDefault: string, parametersHelp: s
     .option('--zip <file>', 'lay out a zip downloaded by hand instead of downloading')
     .option('--force', 'download and lay out again even when the data is already in place')
     .option('--keep-zip', 'keep the downloaded zip beside the layout (removed after extraction otherwise)')
-    .addOption(new Option('--retries <n>', 'retries after network errors, stalls or HTTP 5xx without progress').argParser(nonNegativeInt).default(5))
-    .addOption(new Option('--timeout <seconds>', 'retry a connection silent for this long').argParser(positiveSeconds).default(60))
+    .addOption(
+      new Option('--retries <n>', 'retries after network errors, stalls or HTTP 5xx without progress')
+        .argParser(nonNegativeInt)
+        .default(5),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'retry a connection silent for this long')
+        .argParser(positiveSeconds)
+        .default(60),
+    )
 }
 
 export function registerDownloadCommand(program: Command): void {
-  const download = program.command('download')
+  const download = program
+    .command('download')
     .description('download the official resources, verify them and lay them out as the official tools expect')
 
-  const speech = download.command('speech')
+  const speech = download
+    .command('speech')
     .description('workspace/data/dataperf_{lang}_data/ for each language (the official zips from the DataPerf bucket)')
     .option('--languages <list>', `comma-separated: ${SPEECH_LANGUAGES.join(', ')}`, SPEECH_LANGUAGES.join(','))
-  addCommonOptions(speech, 'workspace/data',
-    'YAML with en_embeddings_url, id_embeddings_url, pt_embeddings_url (official workspace/parameters.yaml keys; optional {lang}_embeddings_sha256 / _md5 / _size); built-in defaults otherwise')
-    .action(async (opts: CommonFlags & { languages: string }, cmd: Command) => {
-      installSignalCleanup()
-      let langs = parseLanguages(opts.languages)
-      if (opts.zip) {
-        if (cmd.getOptionValueSource('languages') === 'default') {
-          const lang = languageOfZip(opts.zip)
-          if (!lang) throw new UserError(`${opts.zip}: cannot tell its language from the name; pass --languages en, id or pt`)
-          langs = [lang]
-        }
-        if (langs.length !== 1) throw new UserError('--zip lays out one language: pass --languages with one of en, id, pt')
+  addCommonOptions(
+    speech,
+    'workspace/data',
+    'YAML with en_embeddings_url, id_embeddings_url, pt_embeddings_url (official workspace/parameters.yaml keys; optional {lang}_embeddings_sha256 / _md5 / _size); built-in defaults otherwise',
+  ).action(async (opts: CommonFlags & { languages: string }, cmd: Command) => {
+    installSignalCleanup()
+    let langs = parseLanguages(opts.languages)
+    if (opts.zip) {
+      if (cmd.getOptionValueSource('languages') === 'default') {
+        const lang = languageOfZip(opts.zip)
+        if (!lang)
+          throw new UserError(`${opts.zip}: cannot tell its language from the name; pass --languages en, id or pt`)
+        langs = [lang]
       }
-      const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
-      for (const lang of langs) {
-        const progress = progressSink({ everyMs: 10_000 })
-        try {
-          const dest = await fetchSpeechLanguage(lang, params, opts.output_path, jobOptions(opts, progress, SPEECH_FILES.languageDir(lang)))
-          progress.stop()
-          process.stdout.write(`${lang}: ${dest}\n`)
-        } finally {
-          progress.stop()
-        }
-      }
-    })
-
-  const vision = download.command('vision')
-    .description('embeddings/, examples/, test_sets/, train_sets/, results/ under --output_path (the resources zip)')
-    .option('--url <url>', 'a direct URL of dataperf-vision-selection-resources.zip (the official link is a Google Drive folder: download it by hand and use --zip); with --open-images-labels, of the labels CSV')
-    .option('--open-images-labels', `instead of the resources: Open Images' human-verified labels into <output_path>/metadata/ (default URL ${OPEN_IMAGES_LABELS_URL})`)
-  addCommonOptions(vision, 'data',
-    'YAML with dataset_url (the official workspace/parameters.yaml; optional dataset_sha256 / _md5 / _size, also applied to --url)')
-    .action(async (opts: CommonFlags & { url?: string; openImagesLabels?: boolean }) => {
-      installSignalCleanup()
-      if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
-      const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
+      if (langs.length !== 1)
+        throw new UserError('--zip lays out one language: pass --languages with one of en, id, pt')
+    }
+    const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
+    for (const lang of langs) {
       const progress = progressSink({ everyMs: 10_000 })
-      if (opts.openImagesLabels) {
-        if (opts.zip !== undefined) throw new UserError('--open-images-labels downloads a CSV: --zip does not apply')
-        try {
-          const path = await fetchOpenImagesLabels(opts.url, params, opts.output_path, jobOptions(opts, progress, 'open images labels'))
-          progress.stop()
-          process.stdout.write(`open images labels: ${path}\n`)
-        } finally {
-          progress.stop()
-        }
-        return
-      }
       try {
-        const out = await fetchVision(opts.url, params, opts.output_path, jobOptions(opts, progress, 'vision resources'))
+        const dest = await fetchSpeechLanguage(
+          lang,
+          params,
+          opts.output_path,
+          jobOptions(opts, progress, SPEECH_FILES.languageDir(lang)),
+        )
         progress.stop()
-        process.stdout.write(`vision: ${out}\n`)
+        process.stdout.write(`${lang}: ${dest}\n`)
       } finally {
         progress.stop()
       }
-    })
+    }
+  })
+
+  const vision = download
+    .command('vision')
+    .description('embeddings/, examples/, test_sets/, train_sets/, results/ under --output_path (the resources zip)')
+    .option(
+      '--url <url>',
+      'a direct URL of dataperf-vision-selection-resources.zip (the official link is a Google Drive folder: download it by hand and use --zip); with --open-images-labels, of the labels CSV',
+    )
+    .option(
+      '--open-images-labels',
+      `instead of the resources: Open Images' human-verified labels into <output_path>/metadata/ (default URL ${OPEN_IMAGES_LABELS_URL})`,
+    )
+  addCommonOptions(
+    vision,
+    'data',
+    'YAML with dataset_url (the official workspace/parameters.yaml; optional dataset_sha256 / _md5 / _size, also applied to --url)',
+  ).action(async (opts: CommonFlags & { url?: string; openImagesLabels?: boolean }) => {
+    installSignalCleanup()
+    if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
+    const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
+    const progress = progressSink({ everyMs: 10_000 })
+    if (opts.openImagesLabels) {
+      if (opts.zip !== undefined) throw new UserError('--open-images-labels downloads a CSV: --zip does not apply')
+      try {
+        const path = await fetchOpenImagesLabels(
+          opts.url,
+          params,
+          opts.output_path,
+          jobOptions(opts, progress, 'open images labels'),
+        )
+        progress.stop()
+        process.stdout.write(`open images labels: ${path}\n`)
+      } finally {
+        progress.stop()
+      }
+      return
+    }
+    try {
+      const out = await fetchVision(opts.url, params, opts.output_path, jobOptions(opts, progress, 'vision resources'))
+      progress.stop()
+      process.stdout.write(`vision: ${out}\n`)
+    } finally {
+      progress.stop()
+    }
+  })
 }

@@ -28,7 +28,10 @@ export function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB']
   let i = 0
   let v = n
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++ }
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
 }
 
@@ -51,7 +54,10 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
     return `${fmt(done)}${of}${rate > 0 ? ` ${formatBytes(rate)}/s` : ''}${eta}`
   }
   const finishStage = () => {
-    if (bar) { bar.stop(); bar = undefined }
+    if (bar) {
+      bar.stop()
+      bar = undefined
+    }
     stage = ''
   }
   return {
@@ -63,7 +69,10 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
         startedFrom = done
         lastLine = 0
         if (tty) {
-          bar = new cliProgress.SingleBar({ stream, format: `${label} [{bar}] {text}`, hideCursor: true, barsize: 30, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+          bar = new cliProgress.SingleBar(
+            { stream, format: `${label} [{bar}] {text}`, hideCursor: true, barsize: 30, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          )
           bar.start(total ?? 0, done, { text: describe(done, total, unit) })
           return
         }
@@ -71,7 +80,11 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
       if (bar) {
         if (total !== undefined && bar.getTotal() !== total) bar.setTotal(total)
         bar.update(done, { text: describe(done, total, unit) })
-      } else if (!tty && options.everyMs !== undefined && (Date.now() - lastLine >= options.everyMs || (total !== undefined && done >= total))) {
+      } else if (
+        !tty &&
+        options.everyMs !== undefined &&
+        (Date.now() - lastLine >= options.everyMs || (total !== undefined && done >= total))
+      ) {
         lastLine = Date.now()
         stream.write(`${label}: ${describe(done, total, unit)}\n`)
       }

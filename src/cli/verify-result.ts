@@ -9,15 +9,24 @@ import { manifestProblem, type SignedManifest } from '../server/manifest.js'
 
 /** The key as given: PEM text, or a file holding it. */
 function readPublicKey(value: string): string {
-  return value.includes('-----BEGIN') ? value : readTextFile(value, 'a PEM public key (GET /api/v1/public-key on the server)')
+  return value.includes('-----BEGIN')
+    ? value
+    : readTextFile(value, 'a PEM public key (GET /api/v1/public-key on the server)')
 }
 
 export function registerVerifyResultCommand(program: Command): void {
-  program.command('verify-result')
-    .description('check offline that a result manifest was signed by a leaderboard server\'s key and is unchanged')
+  program
+    .command('verify-result')
+    .description("check offline that a result manifest was signed by a leaderboard server's key and is unchanged")
     .argument('<manifest>', 'signed manifest JSON (GET /api/v1/submissions/:id/manifest)')
-    .requiredOption('--public-key <key>', 'the server\'s ed25519 public key: a PEM file (GET /api/v1/public-key) or its text')
-    .option('--submission <files...>', 'also check that these files are the submission the manifest scores (by SHA-256)')
+    .requiredOption(
+      '--public-key <key>',
+      "the server's ed25519 public key: a PEM file (GET /api/v1/public-key) or its text",
+    )
+    .option(
+      '--submission <files...>',
+      'also check that these files are the submission the manifest scores (by SHA-256)',
+    )
     .action((manifestPath: string, opts: { publicKey: string; submission?: string[] }) => {
       const text = readTextFile(manifestPath, 'a signed result manifest (JSON)')
       let signed: unknown
@@ -36,10 +45,15 @@ export function registerVerifyResultCommand(program: Command): void {
       if (opts.submission) {
         const files = opts.submission.map((path) => ({ name: basename(path), bytes: readFileSync(path) }))
         const sha = submissionSha256(files)
-        if (sha !== m.submission_sha256) return fail(`the submission's SHA-256 is ${m.submission_sha256}, but ${opts.submission.join(', ')} hash to ${sha}`)
+        if (sha !== m.submission_sha256)
+          return fail(
+            `the submission's SHA-256 is ${m.submission_sha256}, but ${opts.submission.join(', ')} hash to ${sha}`,
+          )
       }
-      process.stdout.write(`OK: score ${pythonFloatRepr(m.score)} on board ${m.board} for team ${m.team}, submission ${m.submission_id} ` +
-        `(submitted ${m.submitted_at}, scored ${m.scored_at} by ${m.evaluator_version} on ${m.server})` +
-        `${opts.submission ? '; the submission files match' : ''}\n`)
+      process.stdout.write(
+        `OK: score ${pythonFloatRepr(m.score)} on board ${m.board} for team ${m.team}, submission ${m.submission_id} ` +
+          `(submitted ${m.submitted_at}, scored ${m.scored_at} by ${m.evaluator_version} on ${m.server})` +
+          `${opts.submission ? '; the submission files match' : ''}\n`,
+      )
     })
 }

@@ -49,15 +49,23 @@ function isMapping(v: unknown): v is Doc {
 }
 
 function checkKeys(where: string, doc: Doc, allowed: string[]): void {
-  for (const k of Object.keys(doc)) if (!allowed.includes(k)) throw new UserError(`${where}: unknown key '${k}' (expected ${allowed.join(', ')})`)
+  for (const k of Object.keys(doc))
+    if (!allowed.includes(k)) throw new UserError(`${where}: unknown key '${k}' (expected ${allowed.join(', ')})`)
 }
 
 function positiveInt(where: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UserError(`${where}: expected an integer >= 1, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new UserError(`${where}: expected an integer >= 1, got ${JSON.stringify(v)}`)
   return v
 }
 
-function trackSpec<K>(path: string, track: string, doc: unknown, extra: string[], check: (knobs: K, where: string) => void): SweepTrackSpec<K> & Doc {
+function trackSpec<K>(
+  path: string,
+  track: string,
+  doc: unknown,
+  extra: string[],
+  check: (knobs: K, where: string) => void,
+): SweepTrackSpec<K> & Doc {
   const where = `${path}: ${track}`
   if (!isMapping(doc)) throw new UserError(`${where}: expected a mapping with algorithms and settings`)
   checkKeys(where, doc, ['algorithms', 'ours', 'settings', ...extra])
@@ -67,7 +75,9 @@ function trackSpec<K>(path: string, track: string, doc: unknown, extra: string[]
   }
   const ours = doc.ours
   if (ours !== undefined && (typeof ours !== 'string' || !algorithms.includes(ours))) {
-    throw new UserError(`${where}.ours: expected one of the listed algorithms (${algorithms.join(', ')}), got ${JSON.stringify(ours)}`)
+    throw new UserError(
+      `${where}.ours: expected one of the listed algorithms (${algorithms.join(', ')}), got ${JSON.stringify(ours)}`,
+    )
   }
   if (!isMapping(doc.settings) || Object.keys(doc.settings).length === 0) {
     throw new UserError(`${where}.settings: expected a mapping of setting names to generator knobs`)
@@ -87,29 +97,62 @@ export function readSweepFile(path: string): SweepSpec {
   if (!isMapping(doc)) throw new UserError(`${path}: expected a mapping with seeds and a vision and/or speech section`)
   checkKeys(path, doc, ['seeds', 'vision', 'speech'])
   const seeds = doc.seeds ?? [1, 2, 3]
-  if (!Array.isArray(seeds) || seeds.length === 0 || seeds.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 0)) {
+  if (
+    !Array.isArray(seeds) ||
+    seeds.length === 0 ||
+    seeds.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 0)
+  ) {
     throw new UserError(`${path}: seeds: expected a list of integers >= 0, got ${JSON.stringify(seeds)}`)
   }
   const spec: SweepSpec = { path, seeds: seeds as number[] }
   if (doc.vision !== undefined) {
-    const v = trackSpec<VisionKnobs>(path, 'vision', doc.vision, ['pool_size', 'budget', 'concept_per_seed'], (k, w) => { resolveVisionKnobs(k, w) })
-    if (v.concept_per_seed !== undefined && typeof v.concept_per_seed !== 'boolean') throw new UserError(`${path}: vision.concept_per_seed: expected true or false, got ${JSON.stringify(v.concept_per_seed)}`)
+    const v = trackSpec<VisionKnobs>(
+      path,
+      'vision',
+      doc.vision,
+      ['pool_size', 'budget', 'concept_per_seed'],
+      (k, w) => {
+        resolveVisionKnobs(k, w)
+      },
+    )
+    if (v.concept_per_seed !== undefined && typeof v.concept_per_seed !== 'boolean')
+      throw new UserError(
+        `${path}: vision.concept_per_seed: expected true or false, got ${JSON.stringify(v.concept_per_seed)}`,
+      )
     spec.vision = {
-      algorithms: v.algorithms, ours: v.ours, settings: v.settings,
+      algorithms: v.algorithms,
+      ours: v.ours,
+      settings: v.settings,
       poolSize: v.pool_size === undefined ? undefined : positiveInt(`${path}: vision.pool_size`, v.pool_size),
       budget: v.budget === undefined ? undefined : positiveInt(`${path}: vision.budget`, v.budget),
       conceptPerSeed: v.concept_per_seed as boolean | undefined,
     }
   }
   if (doc.speech !== undefined) {
-    const s = trackSpec<SpeechKnobs>(path, 'speech', doc.speech, ['languages', 'scale'], (k, w) => { resolveSpeechKnobs(k, w) })
+    const s = trackSpec<SpeechKnobs>(path, 'speech', doc.speech, ['languages', 'scale'], (k, w) => {
+      resolveSpeechKnobs(k, w)
+    })
     const languages = s.languages
-    if (languages !== undefined && (!Array.isArray(languages) || languages.length === 0 || languages.some((l) => !(SPEECH_LANGUAGE_CODES as readonly unknown[]).includes(l)))) {
-      throw new UserError(`${path}: speech.languages: expected a list of ${SPEECH_LANGUAGE_CODES.join(', ')}, got ${JSON.stringify(languages)}`)
+    if (
+      languages !== undefined &&
+      (!Array.isArray(languages) ||
+        languages.length === 0 ||
+        languages.some((l) => !(SPEECH_LANGUAGE_CODES as readonly unknown[]).includes(l)))
+    ) {
+      throw new UserError(
+        `${path}: speech.languages: expected a list of ${SPEECH_LANGUAGE_CODES.join(', ')}, got ${JSON.stringify(languages)}`,
+      )
     }
     const scale = s.scale
-    if (scale !== undefined && (typeof scale !== 'number' || !(scale > 0 && scale <= 10))) throw new UserError(`${path}: speech.scale: expected a number in (0, 10], got ${JSON.stringify(scale)}`)
-    spec.speech = { algorithms: s.algorithms, ours: s.ours, settings: s.settings, languages: languages as SpeechLanguageCode[] | undefined, scale: scale as number | undefined }
+    if (scale !== undefined && (typeof scale !== 'number' || !(scale > 0 && scale <= 10)))
+      throw new UserError(`${path}: speech.scale: expected a number in (0, 10], got ${JSON.stringify(scale)}`)
+    spec.speech = {
+      algorithms: s.algorithms,
+      ours: s.ours,
+      settings: s.settings,
+      languages: languages as SpeechLanguageCode[] | undefined,
+      scale: scale as number | undefined,
+    }
   }
   if (!spec.vision && !spec.speech) throw new UserError(`${path}: no vision or speech section`)
   return spec
@@ -147,24 +190,50 @@ export interface SweepOptions {
 }
 
 function rowsOf(result: ComparisonResult, setting: string, cap?: number): SweepRow {
-  const tasks = result.tasks.map((t, i) => [t, i] as const).filter(([t]) => cap === undefined || t.endsWith(` ${cap}`)).map(([, i]) => i)
-  const perSeed = Object.fromEntries(result.algorithms.map((a) => [a, result.seeds.map((_, s) => mean(tasks.map((t) => result.scores[a]![t]![s]!)))]))
+  const tasks = result.tasks
+    .map((t, i) => [t, i] as const)
+    .filter(([t]) => cap === undefined || t.endsWith(` ${cap}`))
+    .map(([, i]) => i)
+  const perSeed = Object.fromEntries(
+    result.algorithms.map((a) => [a, result.seeds.map((_, s) => mean(tasks.map((t) => result.scores[a]![t]![s]!)))]),
+  )
   return { setting, cap, perSeed }
 }
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepTrackResult[]> {
   const seeds = options.seeds ?? spec.seeds
   const out: SweepTrackResult[] = []
-  const runs = (options.track !== 'speech' ? spec.vision?.settings.length ?? 0 : 0) + (options.track !== 'vision' ? spec.speech?.settings.length ?? 0 : 0)
+  const runs =
+    (options.track !== 'speech' ? (spec.vision?.settings.length ?? 0) : 0) +
+    (options.track !== 'vision' ? (spec.speech?.settings.length ?? 0) : 0)
   let started = 0
   const progress = (name: string) => (what: string, done: number, total: number) =>
     options.onProgress?.(`setting ${started}/${runs} ${name}: ${what}`, done, total)
   const v = spec.vision
   if (v && options.track !== 'speech') {
-    const track: SweepTrackResult = { track: 'vision', metric: 'F1', algorithms: v.algorithms, ours: v.ours, seeds, settings: [], rows: [], seconds: Object.fromEntries(v.algorithms.map((a) => [a, 0])) }
+    const track: SweepTrackResult = {
+      track: 'vision',
+      metric: 'F1',
+      algorithms: v.algorithms,
+      ours: v.ours,
+      seeds,
+      settings: [],
+      rows: [],
+      seconds: Object.fromEntries(v.algorithms.map((a) => [a, 0])),
+    }
     for (const { name, knobs } of v.settings) {
       started++
-      const result = await compareVision({ algorithms: v.algorithms, seeds, workDir: options.workDir, poolSize: v.poolSize, budget: v.budget, conceptPerSeed: v.conceptPerSeed, knobs, projection: false, onProgress: progress(name) })
+      const result = await compareVision({
+        algorithms: v.algorithms,
+        seeds,
+        workDir: options.workDir,
+        poolSize: v.poolSize,
+        budget: v.budget,
+        conceptPerSeed: v.conceptPerSeed,
+        knobs,
+        projection: false,
+        onProgress: progress(name),
+      })
       track.settings.push({ name, knobs, result })
       track.rows.push(rowsOf(result, name))
       for (const a of v.algorithms) track.seconds[a]! += result.seconds[a]!
@@ -174,10 +243,28 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   }
   const s = spec.speech
   if (s && options.track !== 'vision') {
-    const track: SweepTrackResult = { track: 'speech', metric: 'macro F1', algorithms: s.algorithms, ours: s.ours, seeds, settings: [], rows: [], seconds: Object.fromEntries(s.algorithms.map((a) => [a, 0])) }
+    const track: SweepTrackResult = {
+      track: 'speech',
+      metric: 'macro F1',
+      algorithms: s.algorithms,
+      ours: s.ours,
+      seeds,
+      settings: [],
+      rows: [],
+      seconds: Object.fromEntries(s.algorithms.map((a) => [a, 0])),
+    }
     for (const { name, knobs } of s.settings) {
       started++
-      const result = await compareSpeech({ algorithms: s.algorithms, seeds, workDir: options.workDir, languages: s.languages, scale: s.scale, knobs, projection: false, onProgress: progress(name) })
+      const result = await compareSpeech({
+        algorithms: s.algorithms,
+        seeds,
+        workDir: options.workDir,
+        languages: s.languages,
+        scale: s.scale,
+        knobs,
+        projection: false,
+        onProgress: progress(name),
+      })
       track.settings.push({ name, knobs, result })
       for (const cap of LEADERBOARD_SIZES) track.rows.push(rowsOf(result, name, cap))
       for (const a of s.algorithms) track.seconds[a]! += result.seconds[a]!

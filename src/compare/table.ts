@@ -11,7 +11,11 @@ export function formatComparisonTable(result: ComparisonResult): string {
     `${result.seconds[a]!.toFixed(1)} s`,
   ])
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)))
-  const line = (cells: string[]) => cells.map((v, c) => v.padEnd(widths[c]!)).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((v, c) => v.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd()
   return [
     `${result.track} comparison: ${result.metric}, mean ± std over ${result.seeds.length} generator seed(s) (${result.seeds.join(', ')}); overall = mean over tasks per seed`,
     line(header),

@@ -28,14 +28,18 @@ export interface CompareVisionOptions extends Omit<CompareOptions, 'knobs' | 'la
 
 export async function compareVision(options: CompareVisionOptions): Promise<ComparisonResult> {
   for (const a of options.algorithms) {
-    if (!VISION_SELECTORS[a]) throw new UserError(`unknown vision algorithm '${a}'; built in: ${Object.keys(VISION_SELECTORS).join(', ')}`)
+    if (!VISION_SELECTORS[a])
+      throw new UserError(`unknown vision algorithm '${a}'; built in: ${Object.keys(VISION_SELECTORS).join(', ')}`)
   }
   let result: ComparisonResult | undefined
   const scratch = mkdtempSync(join(tmpdir(), 'dataperf-compare-'))
   try {
     let done = 0
     for (const seed of options.seeds) {
-      const root = join(options.workDir, `vision-seed-${seed}${options.poolSize ? `-pool-${options.poolSize}` : ''}${knobTag(options.knobs)}`)
+      const root = join(
+        options.workDir,
+        `vision-seed-${seed}${options.poolSize ? `-pool-${options.poolSize}` : ''}${knobTag(options.knobs)}`,
+      )
       if (!existsSync(join(root, VISION_LAYOUT.setup))) {
         mkdirSync(root, { recursive: true })
         options.onProgress?.(`generating seed ${seed}`, done, 1)
@@ -46,7 +50,11 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
       const setup = options.conceptPerSeed ? { ...full, tasks: [full.tasks[k % full.tasks.length]!] } : full
       const tasks = options.conceptPerSeed ? ['concept per seed'] : setup.tasks.map((t) => t.name)
       result ??= {
-        track: 'vision', metric: 'F1', tasks, algorithms: options.algorithms, seeds: options.seeds,
+        track: 'vision',
+        metric: 'F1',
+        tasks,
+        algorithms: options.algorithms,
+        seeds: options.seeds,
         scores: Object.fromEntries(options.algorithms.map((a) => [a, tasks.map(() => [] as number[])])),
         seconds: Object.fromEntries(options.algorithms.map((a) => [a, 0])),
       }
@@ -61,9 +69,13 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
           const csv = join(scratch, `${seed}-${algorithm}-${task}.csv`)
           writeTrainingCsv(csv, set)
           csvs.set(task, csv)
-          if (options.projection !== false && seed === options.seeds[0] && task === setup.tasks[0]!.name) await recordProjection(result, setup, task, algorithm, set)
+          if (options.projection !== false && seed === options.seeds[0] && task === setup.tasks[0]!.name)
+            await recordProjection(result, setup, task, algorithm, set)
         }
-        const evaluations = await evaluateVision({ ...setup, tasks: setup.tasks.map((t) => ({ ...t, trainCsv: csvs.get(t.name)! })) })
+        const evaluations = await evaluateVision({
+          ...setup,
+          tasks: setup.tasks.map((t) => ({ ...t, trainCsv: csvs.get(t.name)! })),
+        })
         evaluations.forEach((e, i) => result!.scores[algorithm]![i]!.push(e.metrics.f1))
       }
     }
@@ -73,7 +85,13 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
   return result!
 }
 
-async function recordProjection(result: ComparisonResult, setup: VisionSetup, task: string, algorithm: string, set: { ids: string[]; labels: number[] }): Promise<void> {
+async function recordProjection(
+  result: ComparisonResult,
+  setup: VisionSetup,
+  task: string,
+  algorithm: string,
+  set: { ids: string[]; labels: number[] },
+): Promise<void> {
   const dim = setup.dim
   const pool = await ParquetFile.open(setup.embFile)
   try {
@@ -83,9 +101,13 @@ async function recordProjection(result: ComparisonResult, setup: VisionSetup, ta
       const vectors = await pool.readVectors(EMBEDDING_COLUMN, { dim })
       const X = Float32Array.from(vectors.data)
       result.projection = {
-        task: `${task} (first seed)`, points: principalPlane(X, ids.length, dim, 0, towardsExamples(setup.dataDir, task, ids, X, dim)),
+        task: `${task} (first seed)`,
+        points: principalPlane(X, ids.length, dim, 0, towardsExamples(setup.dataDir, task, ids, X, dim)),
         axes: ['towards the example images', 'main spread across that'],
-        classes: new Int32Array(ids.length), classNames: ['pool / labelled 0', 'labelled 1'], selected: {}, selectedClasses: {},
+        classes: new Int32Array(ids.length),
+        classNames: ['pool / labelled 0', 'labelled 1'],
+        selected: {},
+        selectedClasses: {},
       }
     }
     const rowOf = new Map(ids.map((id, r) => [id, r]))
@@ -99,12 +121,16 @@ async function recordProjection(result: ComparisonResult, setup: VisionSetup, ta
 /** The direction from the pool's mean to the mean of the task's example images (what the concept looks like). */
 function towardsExamples(dataDir: string, task: string, ids: string[], X: Float32Array, d: number): Float64Array {
   const examples = new Set(readExampleSet(dataDir, task).ids)
-  const all = new Float64Array(d), ex = new Float64Array(d)
+  const all = new Float64Array(d),
+    ex = new Float64Array(d)
   let count = 0
   ids.forEach((id, r) => {
     const isExample = examples.has(id)
     if (isExample) count++
-    for (let j = 0; j < d; j++) { all[j]! += X[r * d + j]!; if (isExample) ex[j]! += X[r * d + j]! }
+    for (let j = 0; j < d; j++) {
+      all[j]! += X[r * d + j]!
+      if (isExample) ex[j]! += X[r * d + j]!
+    }
   })
   return ex.map((v, j) => (count ? v / count : 0) - all[j]! / ids.length)
 }

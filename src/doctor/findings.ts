@@ -9,11 +9,21 @@ export interface Finding {
 
 export class Findings {
   readonly items: Finding[] = []
-  ok(message: string): void { this.items.push({ level: 'ok', message }) }
-  warn(message: string, fix?: string): void { this.items.push({ level: 'warn', message, fix }) }
-  error(message: string, fix?: string): void { this.items.push({ level: 'error', message, fix }) }
-  get errors(): number { return this.items.filter((f) => f.level === 'error').length }
-  get warnings(): number { return this.items.filter((f) => f.level === 'warn').length }
+  ok(message: string): void {
+    this.items.push({ level: 'ok', message })
+  }
+  warn(message: string, fix?: string): void {
+    this.items.push({ level: 'warn', message, fix })
+  }
+  error(message: string, fix?: string): void {
+    this.items.push({ level: 'error', message, fix })
+  }
+  get errors(): number {
+    return this.items.filter((f) => f.level === 'error').length
+  }
+  get warnings(): number {
+    return this.items.filter((f) => f.level === 'warn').length
+  }
 
   /** Runs a check; a thrown error (e.g. a UserError from a reader) becomes an error finding. */
   async check(fix: string | undefined, body: () => Promise<void> | void): Promise<boolean> {

@@ -17,13 +17,19 @@ export function tempName(dir: string, kind: string): string {
 /** Remembers `path` for removal on interruption; returns the function that forgets it again. */
 export function track(path: string): () => void {
   tracked.add(path)
-  return () => { tracked.delete(path) }
+  return () => {
+    tracked.delete(path)
+  }
 }
 
 /** Removes every tracked path now (synchronously: called from signal handlers). */
 export function removeTracked(): void {
   for (const path of tracked) {
-    try { rmSync(path, { recursive: true, force: true }) } catch { /* best effort while exiting */ }
+    try {
+      rmSync(path, { recursive: true, force: true })
+    } catch {
+      /* best effort while exiting */
+    }
   }
   tracked.clear()
 }
@@ -41,11 +47,19 @@ export function processAlive(pid: number): boolean {
 /** Removes `.dataperf-*-{pid}-*` leftovers in `dir` whose process is gone. */
 export function removeStaleTemps(dir: string): void {
   let names: string[]
-  try { names = readdirSync(dir) } catch { return }
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
   for (const name of names) {
     const m = /^\.dataperf-[a-z]+-(\d+)-[0-9a-f]+$/.exec(name)
     if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
-      try { rmSync(join(dir, name), { recursive: true, force: true }) } catch { /* left for later */ }
+      try {
+        rmSync(join(dir, name), { recursive: true, force: true })
+      } catch {
+        /* left for later */
+      }
     }
   }
 }
@@ -56,7 +70,10 @@ let installed = false
 export function installSignalCleanup(): void {
   if (installed) return
   installed = true
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       removeTracked()
       process.stderr.write(`\ninterrupted; run the same command again to resume the download\n`)

@@ -24,7 +24,10 @@ export function isDiskError(err: unknown): boolean {
 
 /** A write that failed for want of space or permission: the download itself was fine. */
 export class DiskError extends UserError {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message)
     this.name = 'DiskError'
   }
@@ -38,8 +41,13 @@ export function diskError(path: string, err: unknown, after = 'free some space a
   const code = errnoCode(err)
   if (code === undefined) return undefined
   if (NO_SPACE.has(code)) return new DiskError(`${path}: no space left on the device (${code}); ${after}`, code)
-  if (code in NOT_WRITABLE) return new DiskError(`${path}: cannot write (${code}: ${NOT_WRITABLE[code]}); choose a writable --output_path`, code)
-  if (code in NOT_A_FOLDER) return new DiskError(`${path}: cannot write (${code}: ${NOT_A_FOLDER[code]}); choose another --output_path`, code)
+  if (code in NOT_WRITABLE)
+    return new DiskError(
+      `${path}: cannot write (${code}: ${NOT_WRITABLE[code]}); choose a writable --output_path`,
+      code,
+    )
+  if (code in NOT_A_FOLDER)
+    return new DiskError(`${path}: cannot write (${code}: ${NOT_A_FOLDER[code]}); choose another --output_path`, code)
   return undefined
 }
 

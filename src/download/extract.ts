@@ -44,10 +44,19 @@ const CP437_HIGH =
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** An entry's name as `unzip` shows it. */
-export function decodeEntryName(raw: Buffer, flags: number, extraFields: ReadonlyArray<{ id: number; data: Buffer }>): string {
+export function decodeEntryName(
+  raw: Buffer,
+  flags: number,
+  extraFields: ReadonlyArray<{ id: number; data: Buffer }>,
+): string {
   for (const field of extraFields) {
     // Info-ZIP Unicode Path: version 1, CRC-32 of the plain name, then the UTF-8 name
-    if (field.id === 0x7075 && field.data.length >= 6 && field.data[0] === 1 && field.data.readUInt32LE(1) === crc32(raw)) {
+    if (
+      field.id === 0x7075 &&
+      field.data.length >= 6 &&
+      field.data[0] === 1 &&
+      field.data.readUInt32LE(1) === crc32(raw)
+    ) {
       return field.data.subarray(5).toString('utf8')
     }
   }
@@ -69,11 +78,24 @@ export function unsafeEntryReason(name: string): string | undefined {
   return undefined
 }
 
-const METHODS: Record<number, string> = { 1: 'Shrink', 6: 'Implode', 9: 'Deflate64', 12: 'BZIP2', 14: 'LZMA', 93: 'Zstandard', 95: 'XZ', 99: 'AES encryption' }
+const METHODS: Record<number, string> = {
+  1: 'Shrink',
+  6: 'Implode',
+  9: 'Deflate64',
+  12: 'BZIP2',
+  14: 'LZMA',
+  93: 'Zstandard',
+  95: 'XZ',
+  99: 'AES encryption',
+}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((ok, fail) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) => (err ? fail(err) : ok(zip!)))
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true },
+      (err, zip) => (err ? fail(err) : ok(zip!)),
+    )
   })
 }
 
@@ -93,45 +115,76 @@ export async function extractZip(zipPath: string, dir: string, options: ExtractO
     if (errnoCode(err) !== undefined) throw new UserError(`${zipPath}: cannot read (${errnoCode(err)})`)
     throw new BadZipError(`${zipPath}: not a valid zip file (${(err as Error).message})`)
   }
-  zip.on('error', () => { /* reported through next() below; never an unhandled 'error' */ })
+  zip.on('error', () => {
+    /* reported through next() below; never an unhandled 'error' */
+  })
   const total = zip.entryCount
   let done = 0
   let files = 0
   let bytes = 0
 
-  const next = (): Promise<yauzl.Entry | undefined> => new Promise((ok, fail) => {
-    const cleanup = () => { zip.off('entry', onEntry); zip.off('end', onEnd); zip.off('error', onError) }
-    const onEntry = (entry: yauzl.Entry) => { cleanup(); ok(entry) }
-    const onEnd = () => { cleanup(); ok(undefined) }
-    const onError = (err: Error) => { cleanup(); fail(corrupt(err.message)) }
-    zip.on('entry', onEntry)
-    zip.on('end', onEnd)
-    zip.on('error', onError)
-    zip.readEntry()
-  })
+  const next = (): Promise<yauzl.Entry | undefined> =>
+    new Promise((ok, fail) => {
+      const cleanup = () => {
+        zip.off('entry', onEntry)
+        zip.off('end', onEnd)
+        zip.off('error', onError)
+      }
+      const onEntry = (entry: yauzl.Entry) => {
+        cleanup()
+        ok(entry)
+      }
+      const onEnd = () => {
+        cleanup()
+        ok(undefined)
+      }
+      const onError = (err: Error) => {
+        cleanup()
+        fail(corrupt(err.message))
+      }
+      zip.on('entry', onEntry)
+      zip.on('end', onEnd)
+      zip.on('error', onError)
+      zip.readEntry()
+    })
 
   try {
     for (let entry = await next(); entry !== undefined; entry = await next()) {
       options.onProgress?.(++done, total)
-      const name = decodeEntryName(entry.fileName as unknown as Buffer, entry.generalPurposeBitFlag, entry.extraFields).replace(/\\/g, '/')
+      const name = decodeEntryName(
+        entry.fileName as unknown as Buffer,
+        entry.generalPurposeBitFlag,
+        entry.extraFields,
+      ).replace(/\\/g, '/')
       const unsafe = unsafeEntryReason(name)
       if (unsafe) throw new BadZipError(`${zipPath}: entry '${name}' ${unsafe}; refusing this zip`)
       if (name === '__MACOSX/' || name.startsWith('__MACOSX/')) continue
       const target = resolve(root, name)
-      if (target !== root && !target.startsWith(root + sep)) throw new BadZipError(`${zipPath}: entry '${name}' would be written outside the output folder; refusing this zip`)
+      if (target !== root && !target.startsWith(root + sep))
+        throw new BadZipError(
+          `${zipPath}: entry '${name}' would be written outside the output folder; refusing this zip`,
+        )
       const mode = (entry.externalFileAttributes >>> 16) & 0o170000
       if (mode === 0o120000) throw new BadZipError(`${zipPath}: entry '${name}' is a symbolic link; refusing this zip`)
       if (name.endsWith('/')) {
         mkdirOrFail(target, zipPath, name)
         continue
       }
-      if (entry.isEncrypted()) throw new BadZipError(`${zipPath}: entry '${name}' is encrypted; encrypted zips are not supported`)
+      if (entry.isEncrypted())
+        throw new BadZipError(`${zipPath}: entry '${name}' is encrypted; encrypted zips are not supported`)
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
         const method = METHODS[entry.compressionMethod] ?? `method ${entry.compressionMethod}`
-        throw new BadZipError(`${zipPath}: entry '${name}' uses ${method} compression, which is not supported; unzip it by hand or re-zip it with plain Deflate`)
+        throw new BadZipError(
+          `${zipPath}: entry '${name}' uses ${method} compression, which is not supported; unzip it by hand or re-zip it with plain Deflate`,
+        )
       }
       mkdirOrFail(dirname(target), zipPath, name)
-      bytes += await writeEntry(zip, entry, target, name, { zipPath, corrupt, written: bytes, limit: options.diskLimitBytes })
+      bytes += await writeEntry(zip, entry, target, name, {
+        zipPath,
+        corrupt,
+        written: bytes,
+        limit: options.diskLimitBytes,
+      })
       files++
     }
   } finally {
@@ -145,13 +198,17 @@ function mkdirOrFail(path: string, zipPath: string, name: string): void {
     mkdirSync(path, { recursive: true })
   } catch (err) {
     const code = errnoCode(err)
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new BadZipError(`${zipPath}: entry '${name}' clashes with a file of the same name in the zip`)
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new BadZipError(`${zipPath}: entry '${name}' clashes with a file of the same name in the zip`)
     throw diskError(path, err) ?? err
   }
 }
 
 async function writeEntry(
-  zip: yauzl.ZipFile, entry: yauzl.Entry, target: string, name: string,
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  target: string,
+  name: string,
   ctx: { zipPath: string; corrupt: (detail: string) => BadZipError; written: number; limit?: number },
 ): Promise<number> {
   let input: NodeJS.ReadableStream
@@ -166,25 +223,32 @@ async function writeEntry(
     transform(chunk: Buffer, _encoding, callback) {
       crc = crc32(chunk, crc)
       size += chunk.length
-      if (ctx.limit !== undefined && ctx.written + size > ctx.limit) { callback(noSpaceError(ctx.limit)); return }
+      if (ctx.limit !== undefined && ctx.written + size > ctx.limit) {
+        callback(noSpaceError(ctx.limit))
+        return
+      }
       callback(null, chunk)
     },
   })
   let fileError: unknown
   const out = createWriteStream(target)
-  out.on('error', (err) => { fileError = err })
+  out.on('error', (err) => {
+    fileError = err
+  })
   try {
     await pipeline(input, check, out)
   } catch (err) {
     const disk = fileError ?? (errnoCode(err) === 'ENOSPC' ? err : undefined)
     if (disk) {
       const code = errnoCode(disk)
-      if (code === 'EISDIR' || code === 'EEXIST' || code === 'ENOTDIR') throw new BadZipError(`${ctx.zipPath}: entry '${name}' clashes with a folder of the same name in the zip`)
+      if (code === 'EISDIR' || code === 'EEXIST' || code === 'ENOTDIR')
+        throw new BadZipError(`${ctx.zipPath}: entry '${name}' clashes with a folder of the same name in the zip`)
       throw diskError(target, disk, `while extracting ${ctx.zipPath}; free some space and run again`) ?? disk
     }
     throw ctx.corrupt(`entry '${name}': ${(err as Error).message}`)
   }
-  if (size !== entry.uncompressedSize) throw ctx.corrupt(`entry '${name}' is ${size} bytes, the zip says ${entry.uncompressedSize}`)
+  if (size !== entry.uncompressedSize)
+    throw ctx.corrupt(`entry '${name}' is ${size} bytes, the zip says ${entry.uncompressedSize}`)
   if (crc >>> 0 !== entry.crc32 >>> 0) throw ctx.corrupt(`entry '${name}' fails its CRC-32 check`)
   return size
 }

@@ -16,6 +16,8 @@ export function isGoogleDriveUrl(url: string): boolean {
  */
 export function googleDriveMessage(url: string, zipCommand: string, direct: string): string {
   const what = /\/folders\//.test(url) ? 'a Google Drive link to a folder' : 'a Google Drive link'
-  return `${url} is ${what}, which a script cannot download: open it in a browser, download the zip, ` +
+  return (
+    `${url} is ${what}, which a script cannot download: open it in a browser, download the zip, ` +
     `then run \`${zipCommand}\` with that file, or give a direct download URL (${direct})`
+  )
 }

@@ -11,7 +11,16 @@
  * Errors are UserErrors naming the URL or file.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { Transform } from 'node:stream'
@@ -57,7 +66,10 @@ export interface DownloadResult {
 
 /** A failure worth another attempt (network, stall, 5xx). */
 class RetryableError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message)
   }
 }
@@ -71,7 +83,8 @@ interface PartMeta {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 /** Errors of a request that another attempt will not fix. */
-const FATAL_NETWORK = /^(ENOTFOUND|ERR_INVALID_URL|ERR_TLS_CERT_ALTNAME_INVALID|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/
+const FATAL_NETWORK =
+  /^(ENOTFOUND|ERR_INVALID_URL|ERR_TLS_CERT_ALTNAME_INVALID|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/
 
 function readMeta(path: string): PartMeta | undefined {
   try {
@@ -106,11 +119,21 @@ function get(url: URL, headers: Record<string, string>, timeoutMs: number): Prom
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
     const req = send(url, { headers, agent: false }, resolve)
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no data for ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })))
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(Object.assign(new Error(`no data for ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })),
+    )
     req.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? ''
-      if (FATAL_NETWORK.test(code)) reject(new UserError(`${url.href}: ${code === 'ENOTFOUND' ? `host ${url.hostname} not found` : err.message} (${code})`))
-      else reject(new RetryableError(`${url.href}: ${err.message}${code && !err.message.includes(code) ? ` (${code})` : ''}`))
+      if (FATAL_NETWORK.test(code))
+        reject(
+          new UserError(
+            `${url.href}: ${code === 'ENOTFOUND' ? `host ${url.hostname} not found` : err.message} (${code})`,
+          ),
+        )
+      else
+        reject(
+          new RetryableError(`${url.href}: ${err.message}${code && !err.message.includes(code) ? ` (${code})` : ''}`),
+        )
     })
     req.end()
   })
@@ -145,11 +168,12 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
     headers['If-Range'] = meta.validator!
   } else if (have > 0) {
     // say why it cannot be resumed: each reason asks something different of the user
-    const why = meta === undefined
-      ? `no record of where it was downloaded from (${metaPath} is missing or unreadable)`
-      : meta.url !== s.url
-        ? `it was started from another URL (${meta.url})`
-        : 'the server sent no ETag or Last-Modified for it'
+    const why =
+      meta === undefined
+        ? `no record of where it was downloaded from (${metaPath} is missing or unreadable)`
+        : meta.url !== s.url
+          ? `it was started from another URL (${meta.url})`
+          : 'the server sent no ETag or Last-Modified for it'
     options.log?.(`${part}: cannot resume it safely: ${why}; starting again`)
   }
 
@@ -160,7 +184,8 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
     const location = res.headers.location
     if (!REDIRECTS.has(res.statusCode ?? 0) || !location) break
     res.resume()
-    if (hops >= (options.maxRedirects ?? 10)) throw new UserError(`${s.url}: more than ${options.maxRedirects ?? 10} redirects`)
+    if (hops >= (options.maxRedirects ?? 10))
+      throw new UserError(`${s.url}: more than ${options.maxRedirects ?? 10} redirects`)
     href = new URL(location, href)
   }
   const status = res.statusCode ?? 0
@@ -184,13 +209,17 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
     res.resume()
     throw new RetryableError(`${s.url}: HTTP ${status}`, parseRetryAfter(res.headers['retry-after']))
   }
-  if (status !== 200 && status !== 206) { res.resume(); throw statusError(s.url, res) }
+  if (status !== 200 && status !== 206) {
+    res.resume()
+    throw statusError(s.url, res)
+  }
 
   let start = 0
   let total: number | undefined
   if (status === 206) {
     const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '')
-    if (!canResume || !m || Number(m[1]) !== have) return restart(`unexpected partial response (Content-Range: ${res.headers['content-range'] ?? 'none'})`)
+    if (!canResume || !m || Number(m[1]) !== have)
+      return restart(`unexpected partial response (Content-Range: ${res.headers['content-range'] ?? 'none'})`)
     total = m[3] === '*' ? undefined : Number(m[3])
     if (total !== undefined && (Number(m[2]) !== total - 1 || (meta!.total !== undefined && meta!.total !== total))) {
       return restart(`the file on the server changed size (${meta!.total} -> ${total} bytes)`)
@@ -201,17 +230,24 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
   } else {
     if (/^text\/html/i.test(res.headers['content-type'] ?? '')) {
       res.resume()
-      throw new UserError(`${s.url}: the server sent a web page (text/html), not the file (a sign-in or confirmation page?); download it in a browser and use ${options.zipCommand ?? '--zip FILE'}`)
+      throw new UserError(
+        `${s.url}: the server sent a web page (text/html), not the file (a sign-in or confirmation page?); download it in a browser and use ${options.zipCommand ?? '--zip FILE'}`,
+      )
     }
     total = contentLength(res)
-    if (have > 0 && canResume) options.log?.(`${s.url}: the server sent the whole file instead of the rest (no range support, or the file changed); starting again from zero`)
+    if (have > 0 && canResume)
+      options.log?.(
+        `${s.url}: the server sent the whole file instead of the rest (no range support, or the file changed); starting again from zero`,
+      )
   }
   const expected = s.resource.size
   if (expected !== undefined && total !== undefined && total !== expected) {
     res.resume()
     rmSync(part, { force: true })
     rmSync(metaPath, { force: true })
-    throw new UserError(`${s.url}: size mismatch: the server announces ${total} bytes, expected ${expected} (${s.resource.source ?? 'parameters'})`)
+    throw new UserError(
+      `${s.url}: size mismatch: the server announces ${total} bytes, expected ${expected} (${s.resource.source ?? 'parameters'})`,
+    )
   }
   if (start === 0) {
     const record: PartMeta = { url: s.url, validator: validatorOf(res), total }
@@ -223,7 +259,10 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       written += chunk.length
-      if (limit !== undefined && written > limit) { callback(noSpaceError(limit)); return }
+      if (limit !== undefined && written > limit) {
+        callback(noSpaceError(limit))
+        return
+      }
       options.onProgress?.(written, total)
       callback(null, chunk)
     },
@@ -233,15 +272,20 @@ async function attempt(s: AttemptState): Promise<{ total: number | undefined; re
   // an asynchronous open that would recreate the .part after the caller removed it
   const fd = openSync(part, start > 0 ? 'r+' : 'w') // disk errors become one clear line in the caller
   const out = createWriteStream(part, start > 0 ? { fd, start } : { fd })
-  out.on('error', (err) => { fileError = err })
+  out.on('error', (err) => {
+    fileError = err
+  })
   try {
     await pipeline(res, meter, out)
   } catch (err) {
     const disk = fileError ?? (errnoCode(err) === 'ENOSPC' ? err : undefined)
     if (disk) throw disk
-    throw new RetryableError(`${s.url}: connection lost after ${written}${total !== undefined ? ` of ${total}` : ''} bytes (${(err as Error).message})`)
+    throw new RetryableError(
+      `${s.url}: connection lost after ${written}${total !== undefined ? ` of ${total}` : ''} bytes (${(err as Error).message})`,
+    )
   }
-  if (total !== undefined && written < total) throw new RetryableError(`${s.url}: connection closed after ${written} of ${total} bytes`)
+  if (total !== undefined && written < total)
+    throw new RetryableError(`${s.url}: connection closed after ${written} of ${total} bytes`)
   return { total, resumedFrom: start }
 }
 
@@ -259,18 +303,28 @@ async function digests(path: string, algorithms: Array<'sha256' | 'md5'>): Promi
  * Checks `path` against the size and checksums configured in `resource` (`label` names the file
  * in messages); resolves when it matches, else throws a UserError with both values.
  */
-export async function verifyFile(path: string, resource: Omit<Resource, 'url'>, label = path, announced?: number): Promise<number> {
+export async function verifyFile(
+  path: string,
+  resource: Omit<Resource, 'url'>,
+  label = path,
+  announced?: number,
+): Promise<number> {
   const size = statSync(path).size
-  if (announced !== undefined && size !== announced) throw new UserError(`${label}: size mismatch: ${size} bytes on disk, the server announced ${announced}`)
+  if (announced !== undefined && size !== announced)
+    throw new UserError(`${label}: size mismatch: ${size} bytes on disk, the server announced ${announced}`)
   if (resource.size !== undefined && size !== resource.size) {
-    throw new UserError(`${label}: size mismatch: ${size} bytes, expected ${resource.size} (${resource.source ?? 'parameters'})`)
+    throw new UserError(
+      `${label}: size mismatch: ${size} bytes, expected ${resource.size} (${resource.source ?? 'parameters'})`,
+    )
   }
   const algorithms = (['sha256', 'md5'] as const).filter((a) => resource[a] !== undefined)
   if (algorithms.length > 0) {
     const actual = await digests(path, [...algorithms])
     for (const a of algorithms) {
       if (actual[a] !== resource[a]) {
-        throw new UserError(`${label}: ${a} mismatch: got ${actual[a]}, expected ${resource[a]} (${resource.source ?? 'parameters'}); the file was corrupted in transit or changed on the server`)
+        throw new UserError(
+          `${label}: ${a} mismatch: got ${actual[a]}, expected ${resource[a]} (${resource.source ?? 'parameters'}); the file was corrupted in transit or changed on the server`,
+        )
       }
     }
   }
@@ -282,18 +336,36 @@ export async function verifyFile(path: string, resource: Omit<Resource, 'url'>, 
  * verified; `dest` appears only when whole. On failure a .part is kept only when a later run
  * can resume it (network trouble); bad sizes or checksums and a full disk remove it.
  */
-export async function downloadFile(resource: Resource, dest: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+export async function downloadFile(
+  resource: Resource,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
   const url = resource.url
   if (isGoogleDriveUrl(url)) {
-    throw new UserError(googleDriveMessage(url, options.zipCommand ?? 'dataperf download ... --zip FILE', options.directUrlHint ?? 'with --url'))
+    throw new UserError(
+      googleDriveMessage(
+        url,
+        options.zipCommand ?? 'dataperf download ... --zip FILE',
+        options.directUrlHint ?? 'with --url',
+      ),
+    )
   }
   let parsed: URL
-  try { parsed = new URL(url) } catch { throw new UserError(`${url}: not a valid URL`) }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UserError(`${url}: only http:// and https:// URLs can be downloaded`)
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new UserError(`${url}: not a valid URL`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UserError(`${url}: only http:// and https:// URLs can be downloaded`)
 
   const part = `${dest}.part`
   const metaPath = `${dest}.part.json`
-  const discard = () => { rmSync(part, { force: true }); rmSync(metaPath, { force: true }) }
+  const discard = () => {
+    rmSync(part, { force: true })
+    rmSync(metaPath, { force: true })
+  }
   const release = acquireLock(dest)
   try {
     const retries = options.retries ?? 5
@@ -310,19 +382,32 @@ export async function downloadFile(resource: Resource, dest: string, options: Do
       try {
         result = await attempt(state)
       } catch (err) {
-        const disk = diskError(errnoCode(err) === 'ENOSPC' ? dest : part, err, `removed ${part}; free some space and run again`)
-        if (disk) { discard(); throw disk }
+        const disk = diskError(
+          errnoCode(err) === 'ENOSPC' ? dest : part,
+          err,
+          `removed ${part}; free some space and run again`,
+        )
+        if (disk) {
+          discard()
+          throw disk
+        }
         if (!(err instanceof RetryableError)) {
           if (existsSync(part) && statSync(part).size === 0) discard()
           throw err
         }
         const now = existsSync(part) ? statSync(part).size : 0
-        if (now > best) { best = now; failures = 1 } else failures++
+        if (now > best) {
+          best = now
+          failures = 1
+        } else failures++
         if (failures > retries || attempts >= maxAttempts) {
           throw new UserError(`${err.message} (gave up after ${attempts} attempts; run again to resume)`)
         }
         const backoff = Math.min(maxWait, base * 2 ** Math.max(0, failures - 1))
-        const wait = err.retryAfterMs !== undefined ? Math.min(maxWait, err.retryAfterMs) : backoff / 2 + Math.random() * (backoff / 2)
+        const wait =
+          err.retryAfterMs !== undefined
+            ? Math.min(maxWait, err.retryAfterMs)
+            : backoff / 2 + Math.random() * (backoff / 2)
         options.log?.(`${err.message}; retrying in ${(wait / 1000).toFixed(1)} s`)
         await new Promise((r) => setTimeout(r, wait))
       }

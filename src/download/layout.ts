@@ -39,7 +39,9 @@ export function missingSpeechParts(dir: string): string[] {
 
 /** True when `dir` holds the vision embeddings and test sets (parquet files in both; a public bundle has no test sets). */
 export function hasVisionData(dir: string): boolean {
-  const parts = existsSync(join(dir, VISION_FILES.publicBundle)) ? VISION_LAYOUT.filter((p) => p !== 'test_sets') : VISION_LAYOUT
+  const parts = existsSync(join(dir, VISION_FILES.publicBundle))
+    ? VISION_LAYOUT.filter((p) => p !== 'test_sets')
+    : VISION_LAYOUT
   return parts.every((sub) => {
     try {
       return readdirSync(join(dir, sub)).some((n) => n.endsWith('.parquet'))
@@ -83,7 +85,10 @@ function move(from: string, to: string): void {
  * and removed only once the new one is in place, so `dest` is never half-written.
  */
 export function swapInto(src: string, dest: string): void {
-  if (!existsSync(dest)) { move(src, dest); return }
+  if (!existsSync(dest)) {
+    move(src, dest)
+    return
+  }
   const old = tempName(dirname(dest), 'old')
   move(dest, old)
   try {
@@ -110,7 +115,8 @@ export interface MergeOptions {
 }
 
 function sameBytes(a: string, b: string): boolean {
-  const sa = statSync(a), sb = statSync(b)
+  const sa = statSync(a),
+    sb = statSync(b)
   return sa.size === sb.size && readFileSync(a).equals(readFileSync(b))
 }
 
@@ -123,7 +129,6 @@ function besideName(path: string): string {
     if (!lexists(candidate)) return candidate
   }
 }
-
 
 function isDirectory(path: string): boolean | undefined {
   try {
@@ -141,13 +146,21 @@ function planMerge(src: string, dest: string, rel: string, options: MergeOptions
     const to = join(dest, name)
     const path = rel === '' ? name : `${rel}/${name}`
     const fromDir = statSync(from).isDirectory()
-    if (!lexists(to)) { steps.push({ kind: 'move', from, to }); continue }
+    if (!lexists(to)) {
+      steps.push({ kind: 'move', from, to })
+      continue
+    }
     const toDir = isDirectory(to)
     if (toDir === undefined || toDir !== fromDir) {
       const theirs = toDir === undefined ? 'a dangling link' : toDir ? 'a folder' : 'a file'
-      throw new UserError(`${to} is ${theirs} and ${options.source} holds a ${fromDir ? 'folder' : 'file'} '${path}' there; refusing to replace it (nothing was changed: move it aside or choose another --output_path)`)
+      throw new UserError(
+        `${to} is ${theirs} and ${options.source} holds a ${fromDir ? 'folder' : 'file'} '${path}' there; refusing to replace it (nothing was changed: move it aside or choose another --output_path)`,
+      )
     }
-    if (fromDir) { planMerge(from, to, path, options, steps); continue }
+    if (fromDir) {
+      planMerge(from, to, path, options, steps)
+      continue
+    }
     if (options.owned.includes(path.split('/')[0]!)) steps.push({ kind: 'replace', from, to })
     else if (!sameBytes(from, to)) steps.push({ kind: 'beside', from, to: besideName(to), kept: to })
   }

@@ -21,10 +21,16 @@ export function acquireLock(path: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw diskError(lock, err) ?? err
       let pid = NaN
-      try { pid = Number(readFileSync(lock, 'utf8').trim()) } catch { /* vanished meanwhile: try again */ }
+      try {
+        pid = Number(readFileSync(lock, 'utf8').trim())
+      } catch {
+        /* vanished meanwhile: try again */
+      }
       // our own pid on a lock we do not hold: a killed run's lock whose pid came round again
       if (processAlive(pid) && pid !== process.pid) {
-        throw new UserError(`${path}: another dataperf download (process ${pid}) is writing this file; wait for it or stop it (remove ${lock} if no such process is running)`)
+        throw new UserError(
+          `${path}: another dataperf download (process ${pid}) is writing this file; wait for it or stop it (remove ${lock} if no such process is running)`,
+        )
       }
       rmSync(lock, { force: true })
       continue
@@ -39,7 +45,11 @@ export function acquireLock(path: string): () => void {
     }
     const untrack = track(lock)
     held.add(lock)
-    return () => { untrack(); held.delete(lock); rmSync(lock, { force: true }) }
+    return () => {
+      untrack()
+      held.delete(lock)
+      rmSync(lock, { force: true })
+    }
   }
   throw new UserError(`${lock}: cannot take the download lock; remove it if no dataperf download is running`)
 }

@@ -14,17 +14,25 @@ import { checksFor, resourceFor, type Parameters, type Resource } from './parame
 
 /** Parameters keys: open_images_labels_url (default below), optional _sha256 / _md5 / _size. */
 export const OPEN_IMAGES_LABELS_PREFIX = 'open_images_labels'
-export const OPEN_IMAGES_LABELS_URL = 'https://storage.googleapis.com/openimages/v6/oidv6-train-annotations-human-imagelabels.csv'
+export const OPEN_IMAGES_LABELS_URL =
+  'https://storage.googleapis.com/openimages/v6/oidv6-train-annotations-human-imagelabels.csv'
 
 /** Downloads the labels to `output/metadata/oidv6-...csv` (kept when already there, unless force); returns the path. */
-export async function fetchOpenImagesLabels(url: string | undefined, params: Parameters, output: string, options: JobOptions = {}): Promise<string> {
+export async function fetchOpenImagesLabels(
+  url: string | undefined,
+  params: Parameters,
+  output: string,
+  options: JobOptions = {},
+): Promise<string> {
   const dest = join(output, VISION_LAYOUT.openImagesHumanLabels)
   // --url, else the parameters file's open_images_labels_url, else Open Images' own address
   const direct = url ?? (params[`${OPEN_IMAGES_LABELS_PREFIX}_url`] === undefined ? OPEN_IMAGES_LABELS_URL : undefined)
-  const resource: Resource = direct !== undefined
-    ? { url: direct, ...checksFor(params, OPEN_IMAGES_LABELS_PREFIX) }
-    : resourceFor(params, OPEN_IMAGES_LABELS_PREFIX)
-  if (!/^https?:\/\//i.test(resource.url)) throw new UserError(`--url: expected an http:// or https:// URL, got '${resource.url}'`)
+  const resource: Resource =
+    direct !== undefined
+      ? { url: direct, ...checksFor(params, OPEN_IMAGES_LABELS_PREFIX) }
+      : resourceFor(params, OPEN_IMAGES_LABELS_PREFIX)
+  if (!/^https?:\/\//i.test(resource.url))
+    throw new UserError(`--url: expected an http:// or https:// URL, got '${resource.url}'`)
   if (!options.force && existsSync(dest)) {
     await verifyFile(dest, resource)
     options.log?.(`${dest}: already in place (--force downloads it again)`)

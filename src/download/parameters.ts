@@ -15,7 +15,11 @@ import { readYamlFile } from '../io/yaml.js'
 import { type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
 
 // the language list and its parser belong to the speech track
-export { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, parseSpeechLanguages as parseLanguages, type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
+export {
+  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
+  parseSpeechLanguages as parseLanguages,
+  type SpeechLanguageCode as SpeechLanguage,
+} from '../speech/layout.js'
 
 /** The parameter key prefix of a language's zip (`en_embeddings_url`, ...). */
 export const speechPrefix = (lang: SpeechLanguage): string => `${lang}_embeddings`
@@ -51,7 +55,10 @@ export interface Resource {
  * The built-in parameters overridden key by key by the YAML at `path` when one is given.
  * `defaults` lets a caller start from one benchmark's keys only.
  */
-export function loadParameters(path?: string, defaults: Readonly<Record<string, string>> = DEFAULT_PARAMETERS): Parameters {
+export function loadParameters(
+  path?: string,
+  defaults: Readonly<Record<string, string>> = DEFAULT_PARAMETERS,
+): Parameters {
   if (!path) return { ...defaults }
   if (!existsSync(path)) throw new UserError(`${path}: parameters file not found`)
   const doc = readYamlFile(path)
@@ -62,7 +69,8 @@ export function loadParameters(path?: string, defaults: Readonly<Record<string, 
   const params: Parameters = { ...defaults, ...given }
   // our first releases read vision_url & co.; they stand for dataset_* when dataset_url is not given
   if (given.dataset_url === undefined && given[`${LEGACY_VISION_PREFIX}_url`] !== undefined) {
-    for (const suffix of ['url', 'sha256', 'md5', 'size']) params[`${VISION_PREFIX}_${suffix}`] = given[`${LEGACY_VISION_PREFIX}_${suffix}`]
+    for (const suffix of ['url', 'sha256', 'md5', 'size'])
+      params[`${VISION_PREFIX}_${suffix}`] = given[`${LEGACY_VISION_PREFIX}_${suffix}`]
   }
   Object.defineProperty(params, '__source', { value: path, enumerable: false })
   return params
@@ -76,7 +84,9 @@ function hexValue(params: Parameters, key: string, length: number): string | und
   const value = params[key]
   if (value === undefined || value === null || value === '') return undefined
   if (typeof value !== 'string') {
-    throw new UserError(`${sourceOf(params)}: ${key} must be a quoted string of ${length} hex digits, got ${JSON.stringify(value)}`)
+    throw new UserError(
+      `${sourceOf(params)}: ${key} must be a quoted string of ${length} hex digits, got ${JSON.stringify(value)}`,
+    )
   }
   const hex = value.trim().toLowerCase()
   if (!new RegExp(`^[0-9a-f]{${length}}$`).test(hex)) {
@@ -90,7 +100,9 @@ function sizeValue(params: Parameters, key: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new UserError(`${sourceOf(params)}: ${key} must be a size in bytes (an integer >= 0), got ${JSON.stringify(value)}`)
+    throw new UserError(
+      `${sourceOf(params)}: ${key} must be a size in bytes (an integer >= 0), got ${JSON.stringify(value)}`,
+    )
   }
   return n
 }
@@ -116,4 +128,3 @@ export function checksFor(params: Parameters, prefix: string): Omit<Resource, 'u
     source: sourceOf(params),
   }
 }
-

@@ -13,9 +13,25 @@ import { BadZipError, extractZip, type ExtractOptions } from './extract.js'
 import { googleDriveMessage, isGoogleDriveUrl } from './google-drive.js'
 import { downloadFile, verifyFile, type DownloadOptions } from './http-download.js'
 import {
-  describeTop, findContentRoot, hasVisionData, isSpeechLayout, isVisionLayout, mergeInto, missingSpeechParts, swapInto, VISION_RESOURCE_FOLDERS,
+  describeTop,
+  findContentRoot,
+  hasVisionData,
+  isSpeechLayout,
+  isVisionLayout,
+  mergeInto,
+  missingSpeechParts,
+  swapInto,
+  VISION_RESOURCE_FOLDERS,
 } from './layout.js'
-import { checksFor, resourceFor, speechPrefix, VISION_PREFIX, type Parameters, type Resource, type SpeechLanguage } from './parameters.js'
+import {
+  checksFor,
+  resourceFor,
+  speechPrefix,
+  VISION_PREFIX,
+  type Parameters,
+  type Resource,
+  type SpeechLanguage,
+} from './parameters.js'
 
 export interface JobOptions extends DownloadOptions {
   /** lay out this zip (downloaded by hand) instead of downloading */
@@ -44,11 +60,18 @@ export function ensureWritableDir(dir: string): void {
 /** The file name a URL's zip is saved under: its last path segment, else `fallback`. */
 export function zipNameFor(url: string, fallback: string): string {
   let name = ''
-  try { name = decodeURIComponent(basename(new URL(url).pathname)) } catch { /* fallback */ }
+  try {
+    name = decodeURIComponent(basename(new URL(url).pathname))
+  } catch {
+    /* fallback */
+  }
   return /^[\w.+-]+\.zip$/i.test(name) ? name : fallback
 }
 
-interface Obtained { zip: string; ours: boolean }
+interface Obtained {
+  zip: string
+  ours: boolean
+}
 
 /** The zip to extract: --zip (checked), one left by an earlier run, or a fresh download. */
 async function obtainZip(resource: Resource, target: string, options: JobOptions): Promise<Obtained> {
@@ -78,8 +101,12 @@ async function obtainZip(resource: Resource, target: string, options: JobOptions
  * proved corrupt and, unless keepZip, after success.
  */
 async function extractAndPlace(
-  got: Obtained, parent: string, isLayout: (names: string[]) => boolean, expected: string,
-  place: (root: string) => void, options: JobOptions,
+  got: Obtained,
+  parent: string,
+  isLayout: (names: string[]) => boolean,
+  expected: string,
+  place: (root: string) => void,
+  options: JobOptions,
 ): Promise<void> {
   const tmp = tempName(parent, 'extract')
   const untrack = track(tmp)
@@ -92,7 +119,8 @@ async function extractAndPlace(
     }
     await extractZip(got.zip, tmp, { diskLimitBytes: options.diskLimitBytes, onProgress: options.onExtractProgress })
     const root = findContentRoot(tmp, isLayout)
-    if (!root) throw new BadZipError(`${got.zip}: does not hold the expected layout (${expected}); found: ${describeTop(tmp)}`)
+    if (!root)
+      throw new BadZipError(`${got.zip}: does not hold the expected layout (${expected}); found: ${describeTop(tmp)}`)
     place(root)
     ok = true
   } catch (err) {
@@ -112,7 +140,12 @@ async function extractAndPlace(
 }
 
 /** Downloads (or takes `options.zip`) and lays out `output/dataperf_{lang}_data/`; returns that path. */
-export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Parameters, output: string, options: JobOptions = {}): Promise<string> {
+export async function fetchSpeechLanguage(
+  lang: SpeechLanguage,
+  params: Parameters,
+  output: string,
+  options: JobOptions = {},
+): Promise<string> {
   const dest = join(output, SPEECH_FILES.languageDir(lang))
   if (!options.zip && !options.force && existsSync(dest)) {
     const missing = missingSpeechParts(dest)
@@ -122,43 +155,81 @@ export async function fetchSpeechLanguage(lang: SpeechLanguage, params: Paramete
     }
     options.log?.(`${dest}: incomplete (no ${missing.join(', ')}); downloading it again`)
   }
-  const resource: Resource = options.zip ? { url: '', ...checksFor(params, speechPrefix(lang)) } : resourceFor(params, speechPrefix(lang))
+  const resource: Resource = options.zip
+    ? { url: '', ...checksFor(params, speechPrefix(lang)) }
+    : resourceFor(params, speechPrefix(lang))
   if (!options.zip && isGoogleDriveUrl(resource.url)) {
-    throw new UserError(googleDriveMessage(resource.url, `dataperf download speech --languages ${lang} --zip FILE`, `as ${speechPrefix(lang)}_url in a --parameters_file`))
+    throw new UserError(
+      googleDriveMessage(
+        resource.url,
+        `dataperf download speech --languages ${lang} --zip FILE`,
+        `as ${speechPrefix(lang)}_url in a --parameters_file`,
+      ),
+    )
   }
   ensureWritableDir(output)
   removeStaleTemps(output)
-  const got = await obtainZip(resource, join(output, zipNameFor(resource.url, `${SPEECH_FILES.languageDir(lang)}.zip`)), options)
-  await extractAndPlace(got, output, isSpeechLayout, SPEECH_LAYOUT_TEXT, (root) => {
-    const missing = missingSpeechParts(root)
-    if (missing.length > 0) options.log?.(`${got.zip}: warning: the zip has no ${missing.join(', ')}`)
-    swapInto(root, dest)
-  }, options)
+  const got = await obtainZip(
+    resource,
+    join(output, zipNameFor(resource.url, `${SPEECH_FILES.languageDir(lang)}.zip`)),
+    options,
+  )
+  await extractAndPlace(
+    got,
+    output,
+    isSpeechLayout,
+    SPEECH_LAYOUT_TEXT,
+    (root) => {
+      const missing = missingSpeechParts(root)
+      if (missing.length > 0) options.log?.(`${got.zip}: warning: the zip has no ${missing.join(', ')}`)
+      swapInto(root, dest)
+    },
+    options,
+  )
   return dest
 }
 
-const SPEECH_LAYOUT_TEXT = [SPEECH_FILES.trainEmbeddings + '/', SPEECH_FILES.evalEmbeddings + '/', SPEECH_FILES.allowedTrainingSet, SPEECH_FILES.evalSet].join(', ')
+const SPEECH_LAYOUT_TEXT = [
+  SPEECH_FILES.trainEmbeddings + '/',
+  SPEECH_FILES.evalEmbeddings + '/',
+  SPEECH_FILES.allowedTrainingSet,
+  SPEECH_FILES.evalSet,
+].join(', ')
 const VISION_LAYOUT_TEXT = 'embeddings/, test_sets/, ...'
 
 /**
  * Downloads `url` (else the parameters' dataset_url), or takes `options.zip`, and lays out
  * embeddings/, test_sets/, ... under `output`; returns `output`.
  */
-export async function fetchVision(url: string | undefined, params: Parameters, output: string, options: JobOptions = {}): Promise<string> {
+export async function fetchVision(
+  url: string | undefined,
+  params: Parameters,
+  output: string,
+  options: JobOptions = {},
+): Promise<string> {
   if (!options.zip && !options.force && hasVisionData(output)) {
     options.log?.(`${output}: embeddings/ and test_sets/ already in place (--force downloads them again)`)
     return output
   }
-  const resource: Resource = url !== undefined || options.zip
-    ? { url: url ?? '', ...checksFor(params, VISION_PREFIX) }
-    : resourceFor(params, VISION_PREFIX)
+  const resource: Resource =
+    url !== undefined || options.zip
+      ? { url: url ?? '', ...checksFor(params, VISION_PREFIX) }
+      : resourceFor(params, VISION_PREFIX)
   if (!options.zip && isGoogleDriveUrl(resource.url)) {
     throw new UserError(googleDriveMessage(resource.url, 'dataperf download vision --zip FILE', 'with --url'))
   }
-  if (!options.zip && !/^https?:\/\//i.test(resource.url)) throw new UserError(`--url: expected an http:// or https:// URL, got '${resource.url}'`)
+  if (!options.zip && !/^https?:\/\//i.test(resource.url))
+    throw new UserError(`--url: expected an http:// or https:// URL, got '${resource.url}'`)
   ensureWritableDir(output)
   removeStaleTemps(output)
   const got = await obtainZip(resource, join(output, VISION_ZIP_NAME), options)
-  await extractAndPlace(got, output, isVisionLayout, VISION_LAYOUT_TEXT, (root) => mergeInto(root, output, { owned: VISION_RESOURCE_FOLDERS, source: got.zip, log: options.log }), options)
+  await extractAndPlace(
+    got,
+    output,
+    isVisionLayout,
+    VISION_LAYOUT_TEXT,
+    (root) => mergeInto(root, output, { owned: VISION_RESOURCE_FOLDERS, source: got.zip, log: options.log }),
+    options,
+  )
   return output
 }

@@ -35,12 +35,20 @@ function readRecords(path: string, maxRecords: number, maxLineBytes: number): Bu
   let fd: number
   try {
     fd = openSync(path, 'r')
-    if (fstatSync(fd).isDirectory()) { closeSync(fd); throw Object.assign(new Error('is a folder'), { code: 'EISDIR' }) }
+    if (fstatSync(fd).isDirectory()) {
+      closeSync(fd)
+      throw Object.assign(new Error('is a folder'), { code: 'EISDIR' })
+    }
   } catch (err) {
     throw readError(path, err)
   }
   const chunks: Buffer[] = []
-  let records = 0, lineStart = 0, offset = 0, inQuotes = false, lineHasContent = false, line = 1
+  let records = 0,
+    lineStart = 0,
+    offset = 0,
+    inQuotes = false,
+    lineHasContent = false,
+    line = 1
   try {
     for (;;) {
       const chunk = Buffer.allocUnsafe(CHUNK)
@@ -65,7 +73,9 @@ function readRecords(path: string, maxRecords: number, maxLineBytes: number): Bu
           lineHasContent = true
         }
         if (offset + i - lineStart >= maxLineBytes) {
-          throw new UserError(`${path}: line ${line} is longer than ${maxLineBytes} bytes; expected a CSV of short rows`)
+          throw new UserError(
+            `${path}: line ${line} is longer than ${maxLineBytes} bytes; expected a CSV of short rows`,
+          )
         }
       }
       chunks.push(chunk.subarray(0, n))
@@ -81,7 +91,8 @@ function readRecords(path: string, maxRecords: number, maxLineBytes: number): Bu
 export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
   const maxRows = options.maxRows ?? Infinity
   const bytes = readRecords(path, maxRows + 1, options.maxLineBytes ?? DEFAULT_MAX_LINE)
-  if (bytes === undefined) throw new UserError(`${path}: more than ${maxRows} rows; ${options.capReason ?? `expected at most ${maxRows}`}`)
+  if (bytes === undefined)
+    throw new UserError(`${path}: more than ${maxRows} rows; ${options.capReason ?? `expected at most ${maxRows}`}`)
   const text = bytes.toString('utf8')
   if (text.trim() === '') throw new UserError(`${path}: file is empty, expected a CSV with a header row`)
   return parseCsv(text, path)
@@ -119,6 +130,10 @@ export function formatCsv(header: readonly string[], rows: Iterable<ReadonlyArra
   return lines.join('\n') + '\n'
 }
 
-export function writeCsv(path: string, header: readonly string[], rows: Iterable<ReadonlyArray<string | number>>): void {
+export function writeCsv(
+  path: string,
+  header: readonly string[],
+  rows: Iterable<ReadonlyArray<string | number>>,
+): void {
   writeFileAtomic(path, formatCsv(header, rows))
 }

@@ -50,7 +50,11 @@ export interface ExclusiveFile {
  * on a failure the files of this group already created are removed (all of the group or none).
  * Returns the files as written.
  */
-export function writeGroupExclusive(dir: string, attempt: (n: number) => ExclusiveFile[], maxAttempts = 10_000): ExclusiveFile[] {
+export function writeGroupExclusive(
+  dir: string,
+  attempt: (n: number) => ExclusiveFile[],
+  maxAttempts = 10_000,
+): ExclusiveFile[] {
   mkdirSync(dir, { recursive: true })
   for (let n = 0; n < maxAttempts; n++) {
     const files = attempt(n)

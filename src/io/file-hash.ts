@@ -29,10 +29,16 @@ parentPort.postMessage(out)
 
 const CACHE_MIN_BYTES = 64 << 20
 
-interface CacheEntry { size: number; mtimeMs: number; ino: number; sha256: string }
+interface CacheEntry {
+  size: number
+  mtimeMs: number
+  ino: number
+  sha256: string
+}
 
 function cachePath(): string {
-  const dir = process.env.DATAPERF_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dataperf')
+  const dir =
+    process.env.DATAPERF_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dataperf')
   return join(dir, 'sha256.json')
 }
 
@@ -50,7 +56,9 @@ function hashInWorker(paths: string[]): Promise<Record<string, string>> {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: paths, execArgv: [] })
     worker.once('message', (hashes: Record<string, string>) => resolvePromise(hashes))
     worker.once('error', reject)
-    worker.once('exit', (code) => { if (code !== 0) reject(new Error(`hash worker exited with code ${code}`)) })
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`hash worker exited with code ${code}`))
+    })
   })
 }
 
@@ -64,7 +72,8 @@ export async function hashFilesInBackground(paths: string[]): Promise<Record<str
   for (const p of unique) {
     const st = stats.get(p)!
     const hit = cache[resolve(p)]
-    if (st.size >= CACHE_MIN_BYTES && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) out[p] = hit.sha256
+    if (st.size >= CACHE_MIN_BYTES && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino)
+      out[p] = hit.sha256
     else todo.push(p)
   }
   const fresh = await hashInWorker(todo)
@@ -72,10 +81,17 @@ export async function hashFilesInBackground(paths: string[]): Promise<Record<str
   for (const [p, sha256] of Object.entries(fresh)) {
     out[p] = sha256
     const st = stats.get(p)!
-    if (st.size >= CACHE_MIN_BYTES) { cache[resolve(p)] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 }; changed = true }
+    if (st.size >= CACHE_MIN_BYTES) {
+      cache[resolve(p)] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 }
+      changed = true
+    }
   }
   if (changed) {
-    try { writeFileAtomic(cachePath(), JSON.stringify(cache)) } catch { /* a cache we cannot write only costs time */ }
+    try {
+      writeFileAtomic(cachePath(), JSON.stringify(cache))
+    } catch {
+      /* a cache we cannot write only costs time */
+    }
   }
   return out
 }

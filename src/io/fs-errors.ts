@@ -29,7 +29,10 @@ export const fsReason = (code: string): string | undefined => REASONS[code]
 
 /** A file-system failure at a path the user chose; `code` is Node's (ENOSPC, EACCES, ...). */
 export class FsError extends UserError {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message)
     this.name = 'FsError'
   }

@@ -28,17 +28,20 @@ const IMPLICIT_TYPES: Array<{ first: string; pattern: RegExp }> = [
   { first: 'yYnNtTfFoO', pattern: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/ },
   {
     first: '-+0123456789.',
-    pattern: /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+    pattern:
+      /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
   },
   {
     first: '-+0123456789',
-    pattern: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+    pattern:
+      /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
   },
   { first: '<', pattern: /^(?:<<)$/ },
   { first: '~nN', pattern: /^(?:~|null|Null|NULL|)$/ },
   {
     first: '0123456789',
-    pattern: /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
+    pattern:
+      /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
   },
   { first: '=', pattern: /^(?:=)$/ },
   { first: '!&*', pattern: /^(?:!|&|\*)$/ },
@@ -68,20 +71,33 @@ function analyze(chars: string[]): Analysis {
   const text = chars.join('')
   let blockIndicators = text.startsWith('---') || text.startsWith('...')
   let flowIndicators = blockIndicators
-  let lineBreaks = false, special = false
-  let leadingSpace = false, trailingSpace = false, leadingBreak = false, trailingBreak = false
-  let breakSpace = false, spaceBreak = false, previousSpace = false, previousBreak = false
+  let lineBreaks = false,
+    special = false
+  let leadingSpace = false,
+    trailingSpace = false,
+    leadingBreak = false,
+    trailingBreak = false
+  let breakSpace = false,
+    spaceBreak = false,
+    previousSpace = false,
+    previousBreak = false
   for (let i = 0; i < n; i++) {
     const ch = chars[i]!
     const followedByWs = i + 1 >= n || WHITESPACE_OR_END.includes(chars[i + 1]!)
     const precededByWs = i === 0 || WHITESPACE_OR_END.includes(chars[i - 1]!)
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowIndicators = blockIndicators = true
-      if ('?:'.includes(ch)) { flowIndicators = true; if (followedByWs) blockIndicators = true }
+      if ('?:'.includes(ch)) {
+        flowIndicators = true
+        if (followedByWs) blockIndicators = true
+      }
       if (ch === '-' && followedByWs) flowIndicators = blockIndicators = true
     } else {
       if (',?[]{}'.includes(ch)) flowIndicators = true
-      if (ch === ':') { flowIndicators = true; if (followedByWs) blockIndicators = true }
+      if (ch === ':') {
+        flowIndicators = true
+        if (followedByWs) blockIndicators = true
+      }
       if (ch === '#' && precededByWs) flowIndicators = blockIndicators = true
     }
     if (LINE_BREAKS.includes(ch)) lineBreaks = true
@@ -91,17 +107,22 @@ function analyze(chars: string[]): Analysis {
       if (i === 0) leadingSpace = true
       if (i === n - 1) trailingSpace = true
       if (previousBreak) breakSpace = true
-      previousSpace = true; previousBreak = false
+      previousSpace = true
+      previousBreak = false
     } else if (LINE_BREAKS.includes(ch)) {
       if (i === 0) leadingBreak = true
       if (i === n - 1) trailingBreak = true
       if (previousSpace) spaceBreak = true
-      previousSpace = false; previousBreak = true
+      previousSpace = false
+      previousBreak = true
     } else {
-      previousSpace = false; previousBreak = false
+      previousSpace = false
+      previousBreak = false
     }
   }
-  let flowPlain = true, blockPlain = true, singleQuoted = true
+  let flowPlain = true,
+    blockPlain = true,
+    singleQuoted = true
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) flowPlain = blockPlain = false
   if (breakSpace) flowPlain = blockPlain = singleQuoted = false
   if (spaceBreak || special) flowPlain = blockPlain = singleQuoted = false
@@ -112,8 +133,21 @@ function analyze(chars: string[]): Analysis {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0a': 'n', '\x0b': 'v', '\x0c': 'f', '\x0d': 'r',
-  '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\x09': 't',
+  '\x0a': 'n',
+  '\x0b': 'v',
+  '\x0c': 'f',
+  '\x0d': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 }
 
 function escapeChar(ch: string): string {
@@ -177,14 +211,21 @@ class Emitter {
   }
 
   node(value: PyYamlValue): void {
-    if (typeof value === 'string') { this.scalar(value, false); return }
+    if (typeof value === 'string') {
+      this.scalar(value, false)
+      return
+    }
     if (Array.isArray(value)) {
       if (!value.every((v) => typeof v === 'string')) throw new Error('pyyamlDump: block sequences are not supported')
       this.flowSequence(value as string[])
       return
     }
     const entries = entriesOf(value)
-    if (entries.length === 0) { this.writeIndicator('{', true, true); this.writeIndicator('}', false); return }
+    if (entries.length === 0) {
+      this.writeIndicator('{', true, true)
+      this.writeIndicator('}', false)
+      return
+    }
     if (entries.every(([, v]) => typeof v === 'string')) throw new Error('pyyamlDump: flow mappings are not supported')
     this.blockMapping(entries)
   }
@@ -195,7 +236,8 @@ class Emitter {
       this.writeIndent()
       const chars = Array.from(key)
       const a = analyze(chars)
-      if (chars.length >= 128 || a.empty || a.multiline) throw new Error(`pyyamlDump: key '${key}' would not be a simple key`)
+      if (chars.length >= 128 || a.empty || a.multiline)
+        throw new Error(`pyyamlDump: key '${key}' would not be a simple key`)
       this.scalar(key, true)
       this.writeIndicator(':', false)
       this.node(value)
@@ -274,9 +316,15 @@ class Emitter {
           start = end
         }
       } else if (ch === undefined || ch === ' ' || ch === "'") {
-        if (start < end) { this.write(chars.slice(start, end).join('')); start = end }
+        if (start < end) {
+          this.write(chars.slice(start, end).join(''))
+          start = end
+        }
       }
-      if (ch === "'") { this.write("''"); start = end + 1 }
+      if (ch === "'") {
+        this.write("''")
+        start = end + 1
+      }
       if (ch !== undefined) spaces = ch === ' '
     }
     this.writeIndicator("'", false)
@@ -289,8 +337,14 @@ class Emitter {
     for (let end = 0; end <= n; end++) {
       const ch = end < n ? chars[end]! : undefined
       if (ch === undefined || '"\\\x85\u2028\u2029\ufeff'.includes(ch) || !isPrintableAscii(ch)) {
-        if (start < end) { this.write(chars.slice(start, end).join('')); start = end }
-        if (ch !== undefined) { this.write(escapeChar(ch)); start = end + 1 }
+        if (start < end) {
+          this.write(chars.slice(start, end).join(''))
+          start = end
+        }
+        if (ch !== undefined) {
+          this.write(escapeChar(ch))
+          start = end + 1
+        }
       }
       // a long line breaks after a space or an escape, with a trailing backslash
       if (end > 0 && end < n - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > BEST_WIDTH && split) {

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs'
 import wavefile from 'wavefile'
 import { UserError } from '../errors.js'
 
-export interface WavAudio { sampleRate: number; channels: number; samples: Int16Array | Float32Array }
+export interface WavAudio {
+  sampleRate: number
+  channels: number
+  samples: Int16Array | Float32Array
+}
 
 export function readWav(path: string): WavAudio {
   let bytes: Buffer
@@ -26,8 +30,9 @@ export function readWav(path: string): WavAudio {
   if (depth !== '16' && depth !== '32f') {
     wav.toBitDepth('16')
   }
-  const samples = depth === '32f'
-    ? (wav.getSamples(true, Float32Array) as unknown as Float32Array)
-    : (wav.getSamples(true, Int16Array) as unknown as Int16Array)
+  const samples =
+    depth === '32f'
+      ? (wav.getSamples(true, Float32Array) as unknown as Float32Array)
+      : (wav.getSamples(true, Int16Array) as unknown as Int16Array)
   return { sampleRate: fmt.sampleRate, channels: fmt.numChannels, samples }
 }

@@ -23,10 +23,13 @@ function pyyamlTags(tags: Tags): Tags {
     const test = t.test?.source
     if (t.tag === 'tag:yaml.org,2002:timestamp') continue
     if (t.tag === 'tag:yaml.org,2002:bool') out.push({ ...t, test: t.test?.test('true') ? PYYAML_TRUE : PYYAML_FALSE })
-    else if (t.tag === 'tag:yaml.org,2002:int' && test === '^[-+]?[0-9][0-9_]*$') out.push({ ...t, test: PYYAML_DECIMAL })
+    else if (t.tag === 'tag:yaml.org,2002:int' && test === '^[-+]?[0-9][0-9_]*$')
+      out.push({ ...t, test: PYYAML_DECIMAL })
     else if (t.tag === 'tag:yaml.org,2002:int' && t.format === 'TIME') out.push({ ...t, test: PYYAML_SEXAGESIMAL_INT })
-    else if (t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP') continue // covered by PYYAML_FLOAT
-    else if (t.tag === 'tag:yaml.org,2002:float' && test === '^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$') out.push({ ...t, test: PYYAML_FLOAT })
+    else if (t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP')
+      continue // covered by PYYAML_FLOAT
+    else if (t.tag === 'tag:yaml.org,2002:float' && test === '^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$')
+      out.push({ ...t, test: PYYAML_FLOAT })
     else out.push(tag)
   }
   return out

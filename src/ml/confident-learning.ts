@@ -7,15 +7,23 @@
  */
 export function confidentLearning(probs: Float64Array, labels: Int32Array, classes: number): Uint8Array {
   const n = labels.length
-  const t = new Float64Array(classes), count = new Float64Array(classes)
-  for (let i = 0; i < n; i++) { t[labels[i]!]! += probs[i * classes + labels[i]!]!; count[labels[i]!]!++ }
+  const t = new Float64Array(classes),
+    count = new Float64Array(classes)
+  for (let i = 0; i < n; i++) {
+    t[labels[i]!]! += probs[i * classes + labels[i]!]!
+    count[labels[i]!]!++
+  }
   for (let y = 0; y < classes; y++) t[y]! /= Math.max(1, count[y]!)
   const issue = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
-    let best = -1, bestP = -1
+    let best = -1,
+      bestP = -1
     for (let y = 0; y < classes; y++) {
       const p = probs[i * classes + y]!
-      if (p >= t[y]! && p > bestP) { bestP = p; best = y }
+      if (p >= t[y]! && p > bestP) {
+        bestP = p
+        best = y
+      }
     }
     issue[i] = best !== -1 && best !== labels[i] ? 1 : 0
   }
@@ -29,8 +37,12 @@ export function confidentLearning(probs: Float64Array, labels: Int32Array, class
  */
 export function adjustedSelfConfidence(probs: Float64Array, labels: Int32Array, classes: number): Float64Array {
   const n = labels.length
-  const t = new Float64Array(classes), count = new Float64Array(classes)
-  for (let i = 0; i < n; i++) { t[labels[i]!]! += probs[i * classes + labels[i]!]!; count[labels[i]!]!++ }
+  const t = new Float64Array(classes),
+    count = new Float64Array(classes)
+  for (let i = 0; i < n; i++) {
+    t[labels[i]!]! += probs[i * classes + labels[i]!]!
+    count[labels[i]!]!++
+  }
   // a class without rows gets cleanlab's BIG_VALUE 2; thresholds are floored at 2e-6
   for (let y = 0; y < classes; y++) t[y] = count[y]! > 0 ? Math.max(2e-6, t[y]! / count[y]!) : 2
   const shift = Math.max(...t)

@@ -10,11 +10,12 @@ import type { Rng } from './rng.js'
 function pairwise(F: Float32Array, k: number, rows: number[]): Float64Array {
   const m = rows.length
   const D = new Float64Array(m * m)
-  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) {
-    const v = squaredDistance(F, rows[a]!, F, rows[b]!, k)
-    D[a * m + b] = v
-    D[b * m + a] = v
-  }
+  for (let a = 0; a < m; a++)
+    for (let b = a + 1; b < m; b++) {
+      const v = squaredDistance(F, rows[a]!, F, rows[b]!, k)
+      D[a * m + b] = v
+      D[b * m + a] = v
+    }
   return D
 }
 
@@ -35,17 +36,30 @@ export function kMedoids(F: Float32Array, k: number, rows: number[], count: numb
   let closest = D2.slice(0, m) // squared distance of each row to its nearest seed
   let potential = closest.reduce((a, b) => a + b, 0)
   while (medoids.length < count) {
-    let best = -1, bestPotential = Infinity, bestClosest = closest
+    let best = -1,
+      bestPotential = Infinity,
+      bestClosest = closest
     for (let t = 0; t < trials; t++) {
       // rounding can leave u >= 0 after the last row: then the last row not yet at distance 0
       // (never an existing medoid, which would repeat a clip)
-      let u = rng.uniform() * potential, candidate = -1
-      for (let i = 0; i < m; i++) { u -= closest[i]!; if (u < 0) { candidate = i; break } }
+      let u = rng.uniform() * potential,
+        candidate = -1
+      for (let i = 0; i < m; i++) {
+        u -= closest[i]!
+        if (u < 0) {
+          candidate = i
+          break
+        }
+      }
       if (candidate < 0) for (let i = m - 1; i >= 0 && candidate < 0; i--) if (closest[i]! > 0) candidate = i
       if (candidate < 0) continue
       const next = closest.map((v, i) => Math.min(v, D2[candidate * m + i]!))
       const p = next.reduce((a, b) => a + b, 0)
-      if (p < bestPotential) { best = candidate; bestPotential = p; bestClosest = next }
+      if (p < bestPotential) {
+        best = candidate
+        bestPotential = p
+        bestClosest = next
+      }
     }
     // every row coincides with a medoid (duplicate vectors): no distinct medoid is left
     if (best < 0) break
@@ -56,8 +70,15 @@ export function kMedoids(F: Float32Array, k: number, rows: number[], count: numb
   const assign = new Int32Array(m)
   for (let iter = 0; iter < 300; iter++) {
     for (let i = 0; i < m; i++) {
-      let nearest = 0, nearestD = Infinity
-      medoids.forEach((c, j) => { const v = D[c * m + i]!; if (v < nearestD) { nearestD = v; nearest = j } })
+      let nearest = 0,
+        nearestD = Infinity
+      medoids.forEach((c, j) => {
+        const v = D[c * m + i]!
+        if (v < nearestD) {
+          nearestD = v
+          nearest = j
+        }
+      })
       assign[i] = nearest
     }
     let changed = false
@@ -65,9 +86,19 @@ export function kMedoids(F: Float32Array, k: number, rows: number[], count: numb
       const members: number[] = []
       for (let a = 0; a < m; a++) if (assign[a] === j) members.push(a)
       const cost = (a: number) => members.reduce((s, b) => s + D[a * m + b]!, 0)
-      let best = c, bestCost = cost(c)
-      for (const a of members) { const v = cost(a); if (v < bestCost) { bestCost = v; best = a } }
-      if (best !== c) { medoids[j] = best; changed = true }
+      let best = c,
+        bestCost = cost(c)
+      for (const a of members) {
+        const v = cost(a)
+        if (v < bestCost) {
+          bestCost = v
+          best = a
+        }
+      }
+      if (best !== c) {
+        medoids[j] = best
+        changed = true
+      }
     })
     if (!changed) break
   }
@@ -89,12 +120,19 @@ export function facilityLocation(F: Float32Array, k: number, rows: number[], cou
   const chosen: number[] = []
   const taken = new Uint8Array(m)
   while (chosen.length < count) {
-    let best = -1, bestGain = -1
+    let best = -1,
+      bestGain = -1
     for (let j = 0; j < m; j++) {
       if (taken[j]) continue
       let gain = 0
-      for (let i = 0; i < m; i++) { const v = S[i * m + j]! - cover[i]!; if (v > 0) gain += v }
-      if (gain > bestGain) { bestGain = gain; best = j }
+      for (let i = 0; i < m; i++) {
+        const v = S[i * m + j]! - cover[i]!
+        if (v > 0) gain += v
+      }
+      if (gain > bestGain) {
+        bestGain = gain
+        best = j
+      }
     }
     taken[best] = 1
     chosen.push(best)

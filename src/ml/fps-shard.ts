@@ -13,8 +13,12 @@ import { FpsCatchUp } from './wasm/fps-catch-up.js'
 /** Squared distance between rows a and b of P, float64 sum in coordinate order. */
 function sqDist(P: Float32Array, a: number, b: number, d: number): number {
   let s = 0
-  const ao = a * d, bo = b * d
-  for (let j = 0; j < d; j++) { const t = P[ao + j]! - P[bo + j]!; s += t * t }
+  const ao = a * d,
+    bo = b * d
+  for (let j = 0; j < d; j++) {
+    const t = P[ao + j]! - P[bo + j]!
+    s += t * t
+  }
   return s
 }
 
@@ -26,7 +30,14 @@ export class FpsShard {
   private centers = 1
 
   /** Rows [from, to) of P (rows of d floats); room for `capacity` centers; the first center is row `first`. */
-  constructor(private readonly P: Float32Array, private readonly d: number, private readonly from: number, to: number, capacity: number, first: number) {
+  constructor(
+    private readonly P: Float32Array,
+    private readonly d: number,
+    private readonly from: number,
+    to: number,
+    capacity: number,
+    first: number,
+  ) {
     const keys = new Float64Array(to - from)
     for (let i = 0; i < keys.length; i++) keys[i] = sqDist(P, from + i, first, d)
     this.heap = new KeyedMaxHeap(keys)

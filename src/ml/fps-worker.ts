@@ -38,7 +38,7 @@ try {
   const P = new Float32Array(data.points, data.pointsOffset, data.pointsLength)
   const shard = new FpsShard(P, data.d, data.from, data.to, data.capacity, data.first)
   report(shard)
-  for (let generation = 0; ;) {
+  for (let generation = 0; ; ) {
     Atomics.wait(control, 0, generation)
     generation = Atomics.load(control, 0)
     const center = Atomics.load(control, 1)

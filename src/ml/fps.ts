@@ -25,7 +25,13 @@ export interface FpsOptions {
 const MIN_ROWS_PER_THREAD = 50_000
 
 /** FPS on the calling thread. */
-export function farthestPointSamplingSync(points: Float32Array, n: number, d: number, k: number, options: FpsOptions = {}): Int32Array {
+export function farthestPointSamplingSync(
+  points: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  options: FpsOptions = {},
+): Int32Array {
   const chosen = new Int32Array(Math.min(k, n))
   if (chosen.length === 0) return chosen
   chosen[0] = options.first ?? 0
@@ -43,24 +49,45 @@ export function farthestPointSamplingSync(points: Float32Array, n: number, d: nu
  * FPS over worker threads, one shard of rows each (points are copied into shared memory unless
  * they already are). Same indices as farthestPointSamplingSync.
  */
-export async function farthestPointSampling(points: Float32Array, n: number, d: number, k: number, options: FpsOptions = {}): Promise<Int32Array> {
-  const threads = Math.max(1, Math.min(n, options.threads ?? Math.min(availableParallelism(), Math.floor(n / MIN_ROWS_PER_THREAD))))
+export async function farthestPointSampling(
+  points: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  options: FpsOptions = {},
+): Promise<Int32Array> {
+  const threads = Math.max(
+    1,
+    Math.min(n, options.threads ?? Math.min(availableParallelism(), Math.floor(n / MIN_ROWS_PER_THREAD))),
+  )
   const kk = Math.min(k, n)
   if (threads <= 1 || kk <= 1) return farthestPointSamplingSync(points, n, d, k, options)
-  const shared = points.buffer instanceof SharedArrayBuffer ? points : (() => {
-    const s = new Float32Array(new SharedArrayBuffer(n * d * 4))
-    s.set(points.subarray(0, n * d))
-    return s
-  })()
+  const shared =
+    points.buffer instanceof SharedArrayBuffer
+      ? points
+      : (() => {
+          const s = new Float32Array(new SharedArrayBuffer(n * d * 4))
+          s.set(points.subarray(0, n * d))
+          return s
+        })()
   const control = new Int32Array(new SharedArrayBuffer(16))
   const results = new Float64Array(new SharedArrayBuffer(threads * 16))
   const chosen = new Int32Array(kk)
   chosen[0] = options.first ?? 0
   const workers = Array.from({ length: threads }, (_, slot) => {
     const workerData: FpsWorkerData = {
-      points: shared.buffer as SharedArrayBuffer, pointsOffset: shared.byteOffset, pointsLength: n * d, d,
-      from: Math.floor((slot * n) / threads), to: Math.floor(((slot + 1) * n) / threads),
-      capacity: kk, first: chosen[0]!, control: control.buffer as SharedArrayBuffer, results: results.buffer as SharedArrayBuffer, slot, shards: threads,
+      points: shared.buffer as SharedArrayBuffer,
+      pointsOffset: shared.byteOffset,
+      pointsLength: n * d,
+      d,
+      from: Math.floor((slot * n) / threads),
+      to: Math.floor(((slot + 1) * n) / threads),
+      capacity: kk,
+      first: chosen[0]!,
+      control: control.buffer as SharedArrayBuffer,
+      results: results.buffer as SharedArrayBuffer,
+      slot,
+      shards: threads,
     }
     return new Worker(new URL('./fps-worker.js', import.meta.url), { workerData, execArgv: [] })
   })
@@ -76,10 +103,15 @@ export async function farthestPointSampling(points: Float32Array, n: number, d: 
         Atomics.notify(control, 0)
       }
       await allShardsDone(control, threads, failed)
-      let best = -Infinity, bestRow = -1
+      let best = -Infinity,
+        bestRow = -1
       for (let t = 0; t < threads; t++) {
-        const distance = results[2 * t]!, row = results[2 * t + 1]!
-        if (row >= 0 && (distance > best || (distance === best && row < bestRow) || bestRow < 0)) { best = distance; bestRow = row }
+        const distance = results[2 * t]!,
+          row = results[2 * t + 1]!
+        if (row >= 0 && (distance > best || (distance === best && row < bestRow) || bestRow < 0)) {
+          best = distance
+          bestRow = row
+        }
       }
       chosen[i] = bestRow
       options.onProgress?.(i + 1, kk)
@@ -95,7 +127,11 @@ export async function farthestPointSampling(points: Float32Array, n: number, d: 
 
 /** Waits (without blocking the event loop) until every shard has reported this round. */
 async function allShardsDone(control: Int32Array, shards: number, failed: Promise<never>): Promise<void> {
-  const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string } }).waitAsync
+  const waitAsync = (
+    Atomics as unknown as {
+      waitAsync: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string }
+    }
+  ).waitAsync
   for (let done = Atomics.load(control, 2); done < shards; done = Atomics.load(control, 2)) {
     const wait = waitAsync(control, 2, done)
     if (wait.async) await Promise.race([wait.value, failed])

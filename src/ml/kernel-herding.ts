@@ -17,8 +17,14 @@ import { rbf } from './svm/rbf-kernel.js'
  */
 export function gammaScale(X: Float32Array | Float64Array, n: number, d: number, rows?: number[]): number {
   const list = rows ?? Array.from({ length: n }, (_, i) => i)
-  let sum = 0, sumSq = 0
-  for (const r of list) for (let j = 0; j < d; j++) { const v = X[r * d + j]!; sum += v; sumSq += v * v }
+  let sum = 0,
+    sumSq = 0
+  for (const r of list)
+    for (let j = 0; j < d; j++) {
+      const v = X[r * d + j]!
+      sum += v
+      sumSq += v * v
+    }
   const count = list.length * d
   const mean = sum / count
   const variance = sumSq / count - mean * mean
@@ -27,7 +33,10 @@ export function gammaScale(X: Float32Array | Float64Array, n: number, d: number,
 }
 
 /** The kernel matrix exp(-gamma |a - b|^2) among `rows` (pool rows of F, k columns), m x m. */
-export interface RowKernel { rows: number[]; K: Float64Array }
+export interface RowKernel {
+  rows: number[]
+  K: Float64Array
+}
 
 export function rowKernel(F: Float32Array, k: number, rows: number[], gamma: number): RowKernel {
   const m = rows.length
@@ -50,7 +59,11 @@ export function rowKernel(F: Float32Array, k: number, rows: number[], gamma: num
  * to `count`. Ties go to the earlier row, so the result is deterministic.
  */
 export function kernelHerding(F: Float32Array, k: number, rows: number[], count: number, gamma: number): number[] {
-  return herdSubset(rowKernel(F, k, rows, gamma), rows.map((_, i) => i), count)
+  return herdSubset(
+    rowKernel(F, k, rows, gamma),
+    rows.map((_, i) => i),
+    count,
+  )
 }
 
 /**
@@ -60,7 +73,8 @@ export function kernelHerding(F: Float32Array, k: number, rows: number[], count:
  */
 export function herdSubset(kernel: RowKernel, subset: number[], count: number): number[] {
   const { K, rows } = kernel
-  const n = rows.length, m = subset.length
+  const n = rows.length,
+    m = subset.length
   count = Math.min(count, m)
   const density = new Float64Array(m) // mean kernel value to all rows of the subset
   for (let a = 0; a < m; a++) {
@@ -74,11 +88,15 @@ export function herdSubset(kernel: RowKernel, subset: number[], count: number): 
   const chosen: number[] = []
   while (chosen.length < count) {
     const t = chosen.length
-    let best = -1, bestValue = -Infinity
+    let best = -1,
+      bestValue = -Infinity
     for (let j = 0; j < m; j++) {
       if (taken[j]) continue
       const v = density[j]! - pulled[j]! / (t + 1)
-      if (v > bestValue) { bestValue = v; best = j }
+      if (v > bestValue) {
+        bestValue = v
+        best = j
+      }
     }
     taken[best] = 1
     chosen.push(best)

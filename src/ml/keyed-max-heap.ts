@@ -35,13 +35,17 @@ export class KeyedMaxHeap {
   }
 
   private siftDown(at: number): void {
-    const keys = this.keys, items = this.items, n = keys.length
-    const key = keys[at]!, item = items[at]!
+    const keys = this.keys,
+      items = this.items,
+      n = keys.length
+    const key = keys[at]!,
+      item = items[at]!
     for (;;) {
       let child = 2 * at + 1
       if (child >= n) break
       const right = child + 1
-      if (right < n && (keys[right]! > keys[child]! || (keys[right] === keys[child] && items[right]! < items[child]!))) child = right
+      if (right < n && (keys[right]! > keys[child]! || (keys[right] === keys[child] && items[right]! < items[child]!)))
+        child = right
       const ck = keys[child]!
       if (!(ck > key || (ck === key && items[child]! < item))) break
       keys[at] = ck

@@ -45,7 +45,10 @@ function dot(a: Float64Array, b: Float64Array): number {
 
 function maxAbs(a: Float64Array): number {
   let m = 0
-  for (let i = 0; i < a.length; i++) { const v = Math.abs(a[i]!); if (v > m) m = v }
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!)
+    if (v > m) m = v
+  }
   return m
 }
 
@@ -63,9 +66,14 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
   let f = objective(x, g)
   if (gradientNorm(g) <= pgtol) return { x, f, nIter: 0, converged: true }
 
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rhos: number[] = []
+  const S: Float64Array[] = [],
+    Y: Float64Array[] = [],
+    rhos: number[] = []
   let theta = 1
-  const d = new Float64Array(n), z = new Float64Array(n), xOld = new Float64Array(n), gOld = new Float64Array(n)
+  const d = new Float64Array(n),
+    z = new Float64Array(n),
+    xOld = new Float64Array(n),
+    gOld = new Float64Array(n)
   const alpha = new Float64Array(m)
   let iter = 0
   for (;;) {
@@ -113,9 +121,14 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     }
     if (status === 'FG') {
       // the line search failed: back to the last iterate; restart without memory, or give up
-      x.set(xOld); g.set(gOld); f = fOld
+      x.set(xOld)
+      g.set(gOld)
+      f = fOld
       if (S.length === 0) break
-      S.length = 0; Y.length = 0; rhos.length = 0; theta = 1
+      S.length = 0
+      Y.length = 0
+      rhos.length = 0
+      theta = 1
       continue
     }
     iter++
@@ -139,8 +152,14 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
       ddum = -gdOld * stp
     }
     if (dr <= EPS * ddum) continue // skip the update: not enough curvature
-    if (S.length === m) { S.shift(); Y.shift(); rhos.shift() }
-    S.push(s); Y.push(yv); rhos.push(1 / dr)
+    if (S.length === m) {
+      S.shift()
+      Y.shift()
+      rhos.shift()
+    }
+    S.push(s)
+    Y.push(yv)
+    rhos.push(1 / dr)
     theta = rr / dr
   }
   return { x, f, nIter: iter, converged: false }

@@ -7,7 +7,11 @@
  */
 import { minimizeLbfgs } from './lbfgs.js'
 
-export interface LogisticRegressionOptions { C?: number; maxIter?: number; tol?: number }
+export interface LogisticRegressionOptions {
+  C?: number
+  maxIter?: number
+  tol?: number
+}
 
 export interface LogisticRegressionModel {
   classes: Int32Array
@@ -23,14 +27,21 @@ function sortedClasses(y: Int32Array): Int32Array {
   return Int32Array.from(new Set(y)).sort()
 }
 
-export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatures: number, y: Int32Array, options: LogisticRegressionOptions = {}): LogisticRegressionModel {
+export function fitLogisticRegression(
+  X: Float64Array,
+  nSamples: number,
+  nFeatures: number,
+  y: Int32Array,
+  options: LogisticRegressionOptions = {},
+): LogisticRegressionModel {
   const classes = sortedClasses(y)
   if (classes.length < 2) throw new Error(`logistic regression needs at least two classes, got ${classes.length}`)
   const rows = classes.length === 2 ? 1 : classes.length
   const target = new Int32Array(nSamples)
   for (let i = 0; i < nSamples; i++) target[i] = classes.indexOf(y[i]!)
   const d = nFeatures
-  const coef = new Float64Array(rows * d), intercept = new Float64Array(rows)
+  const coef = new Float64Array(rows * d),
+    intercept = new Float64Array(rows)
   if (nSamples >= nFeatures) {
     const fit = fitInFeatureSpace(X, nSamples, d, target, rows, options)
     for (let k = 0; k < rows; k++) {
@@ -46,11 +57,12 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
   // mapped back to the d features, as sklearn's solver sees it.
   const { Q, r } = orthonormalRowBasis(X, nSamples, d)
   const L = new Float64Array(nSamples * r)
-  for (let i = 0; i < nSamples; i++) for (let m = 0; m < r; m++) {
-    let s = 0
-    for (let j = 0; j < d; j++) s += X[i * d + j]! * Q[m * d + j]!
-    L[i * r + m] = s
-  }
+  for (let i = 0; i < nSamples; i++)
+    for (let m = 0; m < r; m++) {
+      let s = 0
+      for (let j = 0; j < d; j++) s += X[i * d + j]! * Q[m * d + j]!
+      L[i * r + m] = s
+    }
   const back = new Float64Array(d)
   const pgtol = options.tol ?? 1e-4
   const entries = rows * (d + 1)
@@ -68,8 +80,14 @@ export function fitLogisticRegression(X: Float64Array, nSamples: number, nFeatur
       const gk = k * (r + 1)
       let m = 0
       for (; m + 4 <= r; m += 4) {
-        const g0 = g[gk + m]!, g1 = g[gk + m + 1]!, g2 = g[gk + m + 2]!, g3 = g[gk + m + 3]!
-        const q0 = m * d, q1 = q0 + d, q2 = q1 + d, q3 = q2 + d
+        const g0 = g[gk + m]!,
+          g1 = g[gk + m + 1]!,
+          g2 = g[gk + m + 2]!,
+          g3 = g[gk + m + 3]!
+        const q0 = m * d,
+          q1 = q0 + d,
+          q2 = q1 + d,
+          q3 = q2 + d
         for (let j = 0; j < d; j++) back[j]! += g0 * Q[q0 + j]! + g1 * Q[q1 + j]! + g2 * Q[q2 + j]! + g3 * Q[q3 + j]!
       }
       for (; m < r; m++) {
@@ -119,11 +137,19 @@ function orthonormalRowBasis(X: Float64Array, n: number, d: number): { Q: Float6
 }
 
 /** Minimises the objective over `rows` x (d + 1) variables (weights then intercept per row) of features X (n x d). */
-function fitInFeatureSpace(X: Float64Array, nSamples: number, d: number, target: Int32Array, rows: number, options: LogisticRegressionOptions,
-  gradientNorm?: (g: Float64Array) => number): { x: Float64Array; nIter: number; converged: boolean } {
+function fitInFeatureSpace(
+  X: Float64Array,
+  nSamples: number,
+  d: number,
+  target: Int32Array,
+  rows: number,
+  options: LogisticRegressionOptions,
+  gradientNorm?: (g: Float64Array) => number,
+): { x: Float64Array; nIter: number; converged: boolean } {
   const l2 = 1 / (options.C ?? 1)
   const stride = d + 1 // weights then intercept, per row
-  const z = new Float64Array(rows), g = new Float64Array(rows)
+  const z = new Float64Array(rows),
+    g = new Float64Array(rows)
 
   // Binary: one weight vector (sklearn's HalfBinomialLoss), written as its own tight loop.
   const binaryObjective = (w: Float64Array, grad: Float64Array): number => {
@@ -157,13 +183,21 @@ function fitInFeatureSpace(X: Float64Array, nSamples: number, d: number, target:
       // three classes per pass over the row: three independent sums share each load of X
       let k = 0
       for (; k + 3 <= rows; k += 3) {
-        const w0 = k * stride, w1 = w0 + stride, w2 = w1 + stride
-        let s0 = w[w0 + d]!, s1 = w[w1 + d]!, s2 = w[w2 + d]!
+        const w0 = k * stride,
+          w1 = w0 + stride,
+          w2 = w1 + stride
+        let s0 = w[w0 + d]!,
+          s1 = w[w1 + d]!,
+          s2 = w[w2 + d]!
         for (let j = 0; j < d; j++) {
           const x = X[xi + j]!
-          s0 += w[w0 + j]! * x; s1 += w[w1 + j]! * x; s2 += w[w2 + j]! * x
+          s0 += w[w0 + j]! * x
+          s1 += w[w1 + j]! * x
+          s2 += w[w2 + j]! * x
         }
-        z[k] = s0; z[k + 1] = s1; z[k + 2] = s2
+        z[k] = s0
+        z[k + 1] = s1
+        z[k + 2] = s2
       }
       for (; k < rows; k++) {
         let s = w[k * stride + d]!
@@ -180,16 +214,25 @@ function fitInFeatureSpace(X: Float64Array, nSamples: number, d: number, target:
       for (let c = 0; c < rows; c++) g[c] = Math.exp(z[c]! - lse) - (c === target[i] ? 1 : 0)
       let c = 0
       for (; c + 3 <= rows; c += 3) {
-        const g0 = g[c]!, g1 = g[c + 1]!, g2 = g[c + 2]!
-        const o0 = c * stride, o1 = o0 + stride, o2 = o1 + stride
+        const g0 = g[c]!,
+          g1 = g[c + 1]!,
+          g2 = g[c + 2]!
+        const o0 = c * stride,
+          o1 = o0 + stride,
+          o2 = o1 + stride
         for (let j = 0; j < d; j++) {
           const x = X[xi + j]!
-          grad[o0 + j]! += g0 * x; grad[o1 + j]! += g1 * x; grad[o2 + j]! += g2 * x
+          grad[o0 + j]! += g0 * x
+          grad[o1 + j]! += g1 * x
+          grad[o2 + j]! += g2 * x
         }
-        grad[o0 + d]! += g0; grad[o1 + d]! += g1; grad[o2 + d]! += g2
+        grad[o0 + d]! += g0
+        grad[o1 + d]! += g1
+        grad[o2 + d]! += g2
       }
       for (; c < rows; c++) {
-        const gi = g[c]!, gk = c * stride
+        const gi = g[c]!,
+          gk = c * stride
         for (let j = 0; j < d; j++) grad[gk + j]! += gi * X[xi + j]!
         grad[gk + d]! += gi
       }
@@ -204,15 +247,25 @@ function fitInFeatureSpace(X: Float64Array, nSamples: number, d: number, target:
     return loss
   }
   const objective = rows === 1 ? binaryObjective : multinomialObjective
-  return minimizeLbfgs(objective, new Float64Array(rows * stride), { maxIter: options.maxIter ?? 100, pgtol: options.tol ?? 1e-4, gradientNorm })
+  return minimizeLbfgs(objective, new Float64Array(rows * stride), {
+    maxIter: options.maxIter ?? 100,
+    pgtol: options.tol ?? 1e-4,
+    gradientNorm,
+  })
 }
 
 /**
  * Binary: one value per sample; otherwise n x nClasses. `rows` picks rows of X (default all
  * nSamples), so callers can score a subset of a large matrix without copying it.
  */
-export function decisionFunction(model: LogisticRegressionModel, X: Float64Array | Float32Array, nSamples: number, rows?: Int32Array): Float64Array {
-  const d = model.nFeatures, k = model.intercept.length
+export function decisionFunction(
+  model: LogisticRegressionModel,
+  X: Float64Array | Float32Array,
+  nSamples: number,
+  rows?: Int32Array,
+): Float64Array {
+  const d = model.nFeatures,
+    k = model.intercept.length
   const n = rows ? rows.length : nSamples
   const out = new Float64Array(n * k)
   for (let i = 0; i < n; i++) {
@@ -221,13 +274,21 @@ export function decisionFunction(model: LogisticRegressionModel, X: Float64Array
     let c = 0
     // three classes per pass: independent sums sharing each load of the row
     for (; c + 3 <= k; c += 3) {
-      const w0 = c * d, w1 = w0 + d, w2 = w1 + d
-      let s0 = model.intercept[c]!, s1 = model.intercept[c + 1]!, s2 = model.intercept[c + 2]!
+      const w0 = c * d,
+        w1 = w0 + d,
+        w2 = w1 + d
+      let s0 = model.intercept[c]!,
+        s1 = model.intercept[c + 1]!,
+        s2 = model.intercept[c + 2]!
       for (let j = 0; j < d; j++) {
         const x = X[xi + j]!
-        s0 += W[w0 + j]! * x; s1 += W[w1 + j]! * x; s2 += W[w2 + j]! * x
+        s0 += W[w0 + j]! * x
+        s1 += W[w1 + j]! * x
+        s2 += W[w2 + j]! * x
       }
-      out[i * k + c] = s0; out[i * k + c + 1] = s1; out[i * k + c + 2] = s2
+      out[i * k + c] = s0
+      out[i * k + c + 1] = s1
+      out[i * k + c + 2] = s2
     }
     for (; c < k; c++) {
       let s = model.intercept[c]!
@@ -239,7 +300,12 @@ export function decisionFunction(model: LogisticRegressionModel, X: Float64Array
   return out
 }
 
-export function predictProba(model: LogisticRegressionModel, X: Float64Array | Float32Array, nSamples: number, rows?: Int32Array): Float64Array {
+export function predictProba(
+  model: LogisticRegressionModel,
+  X: Float64Array | Float32Array,
+  nSamples: number,
+  rows?: Int32Array,
+): Float64Array {
   const dec = decisionFunction(model, X, nSamples, rows)
   const K = model.classes.length
   const n = rows ? rows.length : nSamples
@@ -253,7 +319,7 @@ export function predictProba(model: LogisticRegressionModel, X: Float64Array | F
       let max = -Infinity
       for (let k = 0; k < K; k++) max = Math.max(max, dec[i * K + k]!)
       let sum = 0
-      for (let k = 0; k < K; k++) sum += (out[i * K + k] = Math.exp(dec[i * K + k]! - max))
+      for (let k = 0; k < K; k++) sum += out[i * K + k] = Math.exp(dec[i * K + k]! - max)
       for (let k = 0; k < K; k++) out[i * K + k]! /= sum
     }
   }
@@ -261,7 +327,12 @@ export function predictProba(model: LogisticRegressionModel, X: Float64Array | F
 }
 
 /** Class labels; binary uses decision > 0 as sklearn does, ties go to the first maximum. */
-export function predict(model: LogisticRegressionModel, X: Float64Array | Float32Array, nSamples: number, rows?: Int32Array): Int32Array {
+export function predict(
+  model: LogisticRegressionModel,
+  X: Float64Array | Float32Array,
+  nSamples: number,
+  rows?: Int32Array,
+): Int32Array {
   const dec = decisionFunction(model, X, nSamples, rows)
   const K = model.classes.length
   const n = rows ? rows.length : nSamples

@@ -11,14 +11,25 @@ export interface BinaryMetrics {
 }
 
 /** The confusion counts of 0/1 labels (1 is the positive class). */
-export interface ConfusionCounts { tp: number; fp: number; fn: number; tn: number }
+export interface ConfusionCounts {
+  tp: number
+  fp: number
+  fn: number
+  tn: number
+}
 
 export function confusionCounts(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): ConfusionCounts {
-  if (yTrue.length !== yPred.length) throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
+  if (yTrue.length !== yPred.length)
+    throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 }
   for (let i = 0; i < yTrue.length; i++) {
-    const t = yTrue[i] === 1, p = yPred[i] === 1
-    if (t) { if (p) c.tp++; else c.fn++ } else if (p) c.fp++; else c.tn++
+    const t = yTrue[i] === 1,
+      p = yPred[i] === 1
+    if (t) {
+      if (p) c.tp++
+      else c.fn++
+    } else if (p) c.fp++
+    else c.tn++
   }
   return c
 }
@@ -66,8 +77,13 @@ export function classBalancedMacroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<
 }
 
 /** Macro F1 from confusion counts in which a row of true class t counts weight(t). */
-function macroF1Weighted(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, weight: (trueLabel: number) => number): number {
-  if (yTrue.length !== yPred.length) throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
+function macroF1Weighted(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  weight: (trueLabel: number) => number,
+): number {
+  if (yTrue.length !== yPred.length)
+    throw new Error(`label arrays differ in length: ${yTrue.length} vs ${yPred.length}`)
   const counts = new Map<number, { tp: number; fp: number; fn: number }>()
   const get = (label: number) => {
     let c = counts.get(label)
@@ -75,9 +91,14 @@ function macroF1Weighted(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, wei
     return c
   }
   for (let i = 0; i < yTrue.length; i++) {
-    const t = yTrue[i]!, p = yPred[i]!, w = weight(t)
+    const t = yTrue[i]!,
+      p = yPred[i]!,
+      w = weight(t)
     if (t === p) get(t).tp += w
-    else { get(t).fn += w; get(p).fp += w }
+    else {
+      get(t).fn += w
+      get(p).fp += w
+    }
   }
   if (counts.size === 0) return 0
   // Sum in sorted label order, as numpy does, so the last bit matches too.

@@ -14,7 +14,7 @@ type Shufflable<T> = { length: number; [i: number]: T }
 function maskHalves(max: number): { hi: number; lo: number } {
   if (max < TWO_32) {
     const bits = max === 0 ? 0 : 32 - Math.clz32(max)
-    return { hi: 0, lo: bits === 32 ? 0xffffffff : (2 ** bits - 1) }
+    return { hi: 0, lo: bits === 32 ? 0xffffffff : 2 ** bits - 1 }
   }
   const hiPart = Math.floor(max / TWO_32)
   const bits = 32 - Math.clz32(hiPart)
@@ -67,7 +67,10 @@ export class NumpyRandomState {
    * low + randomInterval(high - low - 1).
    */
   randint(low: number, high?: number): number {
-    if (high === undefined) { high = low; low = 0 }
+    if (high === undefined) {
+      high = low
+      low = 0
+    }
     if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
       throw new Error(`randint bounds must be safe integers, got ${low}, ${high}`)
     }

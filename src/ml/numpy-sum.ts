@@ -13,15 +13,27 @@ function pairwiseSum(a: Float64Array, start: number, n: number): number {
     return res
   }
   if (n <= BLOCK) {
-    let r0 = a[start]!, r1 = a[start + 1]!, r2 = a[start + 2]!, r3 = a[start + 3]!
-    let r4 = a[start + 4]!, r5 = a[start + 5]!, r6 = a[start + 6]!, r7 = a[start + 7]!
+    let r0 = a[start]!,
+      r1 = a[start + 1]!,
+      r2 = a[start + 2]!,
+      r3 = a[start + 3]!
+    let r4 = a[start + 4]!,
+      r5 = a[start + 5]!,
+      r6 = a[start + 6]!,
+      r7 = a[start + 7]!
     let i = 8
     for (; i < n - (n % 8); i += 8) {
       const k = start + i
-      r0 += a[k]!; r1 += a[k + 1]!; r2 += a[k + 2]!; r3 += a[k + 3]!
-      r4 += a[k + 4]!; r5 += a[k + 5]!; r6 += a[k + 6]!; r7 += a[k + 7]!
+      r0 += a[k]!
+      r1 += a[k + 1]!
+      r2 += a[k + 2]!
+      r3 += a[k + 3]!
+      r4 += a[k + 4]!
+      r5 += a[k + 5]!
+      r6 += a[k + 6]!
+      r7 += a[k + 7]!
     }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7))
     for (; i < n; i++) res += a[start + i]!
     return res
   }
@@ -41,6 +53,9 @@ export function numpySum(a: Float64Array): number {
 export function numpyVar(a: Float64Array): number {
   const mean = numpySum(a) / a.length
   const sq = new Float64Array(a.length)
-  for (let i = 0; i < a.length; i++) { const d = a[i]! - mean; sq[i] = d * d }
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - mean
+    sq[i] = d * d
+  }
   return numpySum(sq) / a.length
 }

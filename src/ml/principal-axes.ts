@@ -16,7 +16,14 @@ function columnMean(X: Float32Array, n: number, d: number): Float64Array {
 }
 
 /** `given` unit axes, then principal axes of the rows orthogonal to them, `count` in all. */
-export function principalAxes(X: Float32Array, n: number, d: number, count: number, seed = 0, given: Float64Array[] = []): Float64Array[] {
+export function principalAxes(
+  X: Float32Array,
+  n: number,
+  d: number,
+  count: number,
+  seed = 0,
+  given: Float64Array[] = [],
+): Float64Array[] {
   const mean = columnMean(X, n, d)
   const rng = new Rng(seed)
   const axes = given.map(normalized)
@@ -31,7 +38,10 @@ export function principalAxes(X: Float32Array, n: number, d: number, count: numb
         tmp[i] = s
       }
       const w = new Float64Array(d)
-      for (let i = 0; i < n; i++) { const t = tmp[i]!; for (let j = 0; j < d; j++) w[j]! += t * (X[i * d + j]! - mean[j]!) }
+      for (let i = 0; i < n; i++) {
+        const t = tmp[i]!
+        for (let j = 0; j < d; j++) w[j]! += t * (X[i * d + j]! - mean[j]!)
+      }
       for (const u of axes) {
         let p = 0
         for (let j = 0; j < d; j++) p += w[j]! * u[j]!
@@ -48,24 +58,35 @@ export function principalAxes(X: Float32Array, n: number, d: number, count: numb
 export function projectOnto(X: Float32Array, n: number, d: number, axes: Float64Array[]): Float32Array {
   const mean = columnMean(X, n, d)
   const out = new Float32Array(n * 2)
-  for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) {
-    let s = 0
-    for (let j = 0; j < d; j++) s += (X[i * d + j]! - mean[j]!) * axes[c]![j]!
-    out[i * 2 + c] = s
-  }
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < 2; c++) {
+      let s = 0
+      for (let j = 0; j < d; j++) s += (X[i * d + j]! - mean[j]!) * axes[c]![j]!
+      out[i * 2 + c] = s
+    }
   return out
 }
 
 /** The first two principal components, or `firstAxis` and the main spread orthogonal to it. */
-export function principalPlane(X: Float32Array, n: number, d: number, seed = 0, firstAxis?: Float64Array): Float32Array {
+export function principalPlane(
+  X: Float32Array,
+  n: number,
+  d: number,
+  seed = 0,
+  firstAxis?: Float64Array,
+): Float32Array {
   return projectOnto(X, n, d, principalAxes(X, n, d, 2, seed, firstAxis ? [firstAxis] : []))
 }
 
 /** The plane that separates the classes most: the principal axes of the class means. */
 export function classPlane(X: Float32Array, n: number, d: number, classes: Int32Array, seed = 0): Float32Array {
   const k = Math.max(...classes) + 1
-  const means = new Float32Array(k * d), counts = new Float64Array(k)
+  const means = new Float32Array(k * d),
+    counts = new Float64Array(k)
   for (let i = 0; i < n; i++) counts[classes[i]!]!++
-  for (let i = 0; i < n; i++) { const c = classes[i]!; for (let j = 0; j < d; j++) means[c * d + j]! += X[i * d + j]! / counts[c]! }
+  for (let i = 0; i < n; i++) {
+    const c = classes[i]!
+    for (let j = 0; j < d; j++) means[c * d + j]! += X[i * d + j]! / counts[c]!
+  }
   return projectOnto(X, n, d, principalAxes(means, k, d, 2, seed))
 }

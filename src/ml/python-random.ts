@@ -26,7 +26,10 @@ function seedKey(seed: number | bigint): number[] {
 /** Number of bits needed for n (Python's int.bit_length) for a non-negative safe integer. */
 function bitLength(n: number): number {
   let bits = 0
-  while (n >= TWO_32) { n = Math.floor(n / TWO_32); bits += 32 }
+  while (n >= TWO_32) {
+    n = Math.floor(n / TWO_32)
+    bits += 32
+  }
   return bits + (n === 0 ? 0 : 32 - Math.clz32(n))
 }
 
@@ -39,7 +42,7 @@ function floorDiv(a: number, b: number): number {
   const A = BigInt(a)
   const B = BigInt(b)
   let q = A / B
-  if ((A % B !== 0n) && ((A < 0n) !== (B < 0n))) q -= 1n
+  if (A % B !== 0n && A < 0n !== B < 0n) q -= 1n
   return Number(q)
 }
 
@@ -190,6 +193,9 @@ export class PythonRandom {
 function ceilLog4(x: number): number {
   let m = 0
   let p = 1
-  while (p < x) { p *= 4; m++ }
+  while (p < x) {
+    p *= 4
+    m++
+  }
   return m
 }

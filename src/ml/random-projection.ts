@@ -28,6 +28,9 @@ export function randomProjection(X: Float32Array, n: number, d: number, k: numbe
 
 export function squaredDistance(A: Float32Array, a: number, B: Float32Array, b: number, k: number): number {
   let s = 0
-  for (let c = 0; c < k; c++) { const t = A[a * k + c]! - B[b * k + c]!; s += t * t }
+  for (let c = 0; c < k; c++) {
+    const t = A[a * k + c]! - B[b * k + c]!
+    s += t * t
+  }
   return s
 }

@@ -17,7 +17,8 @@ export class Rng {
   /** An index drawn with probability proportional to its weight, given cumulative weights. */
   pickByCumulativeWeight(cumulative: Float64Array): number {
     const u = this.uniform() * cumulative[cumulative.length - 1]!
-    let lo = 0, hi = cumulative.length - 1
+    let lo = 0,
+      hi = cumulative.length - 1
     while (lo < hi) {
       const mid = (lo + hi) >> 1
       if (cumulative[mid]! > u) hi = mid

@@ -8,7 +8,14 @@
 import { fitLogisticRegression, predictProba, type LogisticRegressionModel } from './logistic-regression.js'
 import { macroF1 } from './metrics.js'
 import {
-  fitPlattScaling, fitSvcPairs, libsvmSeedFor, pairDecisionValues, predictionKernel, svcProbabilities, type PlattScaling, type SvcPairs,
+  fitPlattScaling,
+  fitSvcPairs,
+  libsvmSeedFor,
+  pairDecisionValues,
+  predictionKernel,
+  svcProbabilities,
+  type PlattScaling,
+  type SvcPairs,
 } from './svm/svc.js'
 
 export interface SoftVotingModel {
@@ -26,7 +33,11 @@ export function fitSoftVoting(X: Float64Array, nSamples: number, nFeatures: numb
 }
 
 /** What predicting needs from new rows, independent of the seed. */
-export interface PreparedRows { rows: number; svcDecision: Float64Array; lrProba: Float64Array }
+export interface PreparedRows {
+  rows: number
+  svcDecision: Float64Array
+  lrProba: Float64Array
+}
 
 export function prepareRows(model: SoftVotingModel, X: Float64Array | Float32Array, rows: number): PreparedRows {
   const kernel = predictionKernel(model.svc, X, rows, model.trainX)
@@ -44,10 +55,14 @@ export function predictSoftVoting(model: SoftVotingModel, scaling: PlattScaling,
   const svcProba = svcProbabilities(model.svc, scaling, prepared.svcDecision, prepared.rows)
   const out = new Int32Array(prepared.rows)
   for (let r = 0; r < prepared.rows; r++) {
-    let best = 0, bestValue = -Infinity
+    let best = 0,
+      bestValue = -Infinity
     for (let c = 0; c < k; c++) {
       const v = (svcProba[r * k + c]! + prepared.lrProba[r * k + c]!) / 2
-      if (v > bestValue) { bestValue = v; best = c }
+      if (v > bestValue) {
+        bestValue = v
+        best = c
+      }
     }
     out[r] = model.classes[best]!
   }
@@ -55,7 +70,13 @@ export function predictSoftVoting(model: SoftVotingModel, scaling: PlattScaling,
 }
 
 /** Macro F1 on (X, y) for each seed, as the official eval.py loop computes it. */
-export function softVotingScores(model: SoftVotingModel, X: Float64Array | Float32Array, y: Int32Array, rows: number, seeds: readonly number[]): number[] {
+export function softVotingScores(
+  model: SoftVotingModel,
+  X: Float64Array | Float32Array,
+  y: Int32Array,
+  rows: number,
+  seeds: readonly number[],
+): number[] {
   const prepared = prepareRows(model, X, rows)
   return seeds.map((seed) => macroF1(y, predictSoftVoting(model, scalingForSeed(model, seed), prepared)))
 }

@@ -38,7 +38,10 @@ export function validateShuffleSplit(
   defaultTestSize: number | undefined = DEFAULT_TEST_SIZE,
 ): { nTrain: number; nTest: number } {
   if (testSize === undefined && trainSize === undefined) testSize = defaultTestSize
-  for (const [name, size] of [['test_size', testSize], ['train_size', trainSize]] as const) {
+  for (const [name, size] of [
+    ['test_size', testSize],
+    ['train_size', trainSize],
+  ] as const) {
     if (size === undefined) continue
     if (!Number.isFinite(size)) throw new Error(`Invalid value for ${name}: ${size}`)
     const bad = Number.isInteger(size) ? size >= nSamples || size <= 0 : size <= 0 || size >= 1
@@ -128,7 +131,8 @@ function groupByClass(y: ArrayLike<number>): number[][] {
 /** StratifiedShuffleSplit(...).split(X, y) with n_samples = y.length; returns all nSplits splits. */
 export function stratifiedShuffleSplit(y: ArrayLike<number>, options: StratifiedShuffleSplitOptions): TrainTestSplit[] {
   const { nSplits } = options
-  if (!Number.isInteger(nSplits) || nSplits < 0) throw new Error(`nSplits must be a non-negative integer, got ${nSplits}`)
+  if (!Number.isInteger(nSplits) || nSplits < 0)
+    throw new Error(`nSplits must be a non-negative integer, got ${nSplits}`)
   const nSamples = y.length
   const { nTrain, nTest } = validateShuffleSplit(nSamples, options.testSize, options.trainSize)
   const classIndices = groupByClass(y)

@@ -60,11 +60,16 @@ export interface CreatedSpeech {
 }
 
 /** A word's embedding file: every row's clip ID, and vectors read on demand. */
-interface WordFile { path: string; file: ParquetFile; ids: string[] }
+interface WordFile {
+  path: string
+  file: ParquetFile
+  ids: string[]
+}
 
 async function openWordFile(dir: string, word: string, why: string): Promise<WordFile> {
   const path = join(dir, `${word}.parquet`)
-  if (!existsSync(path)) throw new UserError(`${path}: file not found (${why}); --embeddings must hold one parquet file per word`)
+  if (!existsSync(path))
+    throw new UserError(`${path}: file not found (${why}); --embeddings must hold one parquet file per word`)
   const file = await ParquetFile.open(path)
   try {
     file.requireColumn(CLIP_ID_COLUMN)
@@ -80,20 +85,28 @@ async function openWordFile(dir: string, word: string, why: string): Promise<Wor
 /** Rows whose clip ID is in `wanted`, in row order (pandas' `isin`). */
 function rowsIn(ids: readonly string[], wanted: ReadonlySet<string>): number[] {
   const rows: number[] = []
-  ids.forEach((id, r) => { if (wanted.has(id)) rows.push(r) })
+  ids.forEach((id, r) => {
+    if (wanted.has(id)) rows.push(r)
+  })
   return rows
 }
 
 function requireVectors(word: WordFile, clips: readonly string[], why: string): void {
   const have = new Set(word.ids)
   const missing = [...new Set(clips.filter((c) => !have.has(c)))]
-  if (missing.length > 0) throw new UserError(`${word.path}: no vector for ${missing.length} clip${missing.length > 1 ? 's' : ''} ${why}: ${sampleList(missing, 3)}`)
+  if (missing.length > 0)
+    throw new UserError(
+      `${word.path}: no vector for ${missing.length} clip${missing.length > 1 ? 's' : ''} ${why}: ${sampleList(missing, 3)}`,
+    )
 }
 
 /** Writes `outputs` (each a list of the file's row numbers, in order) as parquet files of the same columns. */
 async function writeRows(word: WordFile, outputs: Array<{ path: string; rows: number[] }>): Promise<void> {
   const union = Int32Array.from(new Set(outputs.flatMap((o) => o.rows))).sort()
-  const vectors = await word.file.readVectors(EMBEDDING_COLUMN, { rows: union, rowLabel: (r) => `clip '${word.ids[r]}'` })
+  const vectors = await word.file.readVectors(EMBEDDING_COLUMN, {
+    rows: union,
+    rowLabel: (r) => `clip '${word.ids[r]}'`,
+  })
   const slot = new Map<number, number>()
   union.forEach((row, i) => slot.set(row, i))
   const { dim, data } = vectors
@@ -105,7 +118,8 @@ async function writeRows(word: WordFile, outputs: Array<{ path: string; rows: nu
       dim,
       elementType: data instanceof Float64Array ? 'DOUBLE' : 'FLOAT',
       vectors: (start, end) => {
-        const block = data instanceof Float64Array ? new Float64Array((end - start) * dim) : new Float32Array((end - start) * dim)
+        const block =
+          data instanceof Float64Array ? new Float64Array((end - start) * dim) : new Float32Array((end - start) * dim)
         for (let i = start; i < end; i++) {
           const s = slot.get(rows[i]!)!
           block.set(data.subarray(s * dim, (s + 1) * dim), (i - start) * dim)
@@ -121,16 +135,21 @@ function checkCount(name: string, value: number, min: number): void {
 }
 
 export async function createSpeechExperiment(options: CreateSpeechOptions): Promise<CreatedSpeech> {
-  const p = { ...SPEECH_GENERATION_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<CreateSpeechOptions>
+  const p = {
+    ...SPEECH_GENERATION_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as Required<CreateSpeechOptions>
   checkCount('--minimum-samples-for-nontarget-words', p.minimumSamplesForNontargetWords, 0)
   checkCount('--num-nontarget-training-words', p.numNontargetTrainingWords, 0)
   checkCount('--num-nontarget-eval-words', p.numNontargetEvalWords, 0)
   checkCount('--seed-nontarget-selection', p.seedNontargetSelection, 0)
-  if (p.seedNontargetSelection > 0xffffffff) throw new UserError(`--seed-nontarget-selection must be below 2^32, got ${p.seedNontargetSelection}`)
+  if (p.seedNontargetSelection > 0xffffffff)
+    throw new UserError(`--seed-nontarget-selection must be below 2^32, got ${p.seedNontargetSelection}`)
   const targets = [...new Set(options.targets.map((t) => t.trim()).filter((t) => t !== ''))]
   if (targets.length === 0) throw new UserError('--targets: expected a comma-separated list of target words')
   for (const t of targets) {
-    if (t.includes('/') || t.startsWith('.')) throw new UserError(`--targets: '${t}' is not a word (it names files ${t}.parquet)`)
+    if (t.includes('/') || t.startsWith('.'))
+      throw new UserError(`--targets: '${t}' is not a word (it names files ${t}.parquet)`)
   }
   if (!existsSync(options.embeddings)) throw new UserError(`${options.embeddings}: folder not found (--embeddings)`)
   const progress = options.onProgress ?? (() => {})
@@ -139,14 +158,19 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
     progress('reading metadata', 0, 1)
     const { words, counts } = await readWordCounts(options.metadata, options.language)
     const unknown = targets.filter((t) => !counts.has(t))
-    if (unknown.length > 0) throw new UserError(`unknown target word${unknown.length > 1 ? 's' : ''} ${sampleList(unknown)}: not in ${options.metadata}'s ${options.language} wordcounts`)
+    if (unknown.length > 0)
+      throw new UserError(
+        `unknown target word${unknown.length > 1 ? 's' : ''} ${sampleList(unknown)}: not in ${options.metadata}'s ${options.language} wordcounts`,
+      )
 
     // nontarget words: one RandomState stream draws the words, then each word's clips
     const targetSet = new Set(targets)
     const candidates = words.filter((w) => counts.get(w)! > p.minimumSamplesForNontargetWords && !targetSet.has(w))
     const wanted = p.numNontargetTrainingWords + p.numNontargetEvalWords
     if (candidates.length < wanted) {
-      throw new UserError(`${options.metadata}: only ${candidates.length} nontarget candidate words in ${options.language} (words with more than ${p.minimumSamplesForNontargetWords} clips, not targets); ${wanted} are needed (${p.numNontargetTrainingWords} known + ${p.numNontargetEvalWords} unknown)`)
+      throw new UserError(
+        `${options.metadata}: only ${candidates.length} nontarget candidate words in ${options.language} (words with more than ${p.minimumSamplesForNontargetWords} clips, not targets); ${wanted} are needed (${p.numNontargetTrainingWords} known + ${p.numNontargetEvalWords} unknown)`,
+      )
     }
     const rng = new NumpyRandomState(p.seedNontargetSelection)
     const drawn = rng.choiceWithoutReplacement(candidates, wanted)
@@ -155,9 +179,16 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
       const files = filenames.get(word)
       if (!files) throw new UserError(`${options.metadata}: no ${options.language}.filenames entry for '${word}'`)
       if (files.length < p.minimumSamplesForNontargetWords) {
-        throw new UserError(`${options.metadata}: ${options.language}.filenames.${word} lists ${files.length} files, but its wordcount is ${counts.get(word)} and ${p.minimumSamplesForNontargetWords} are drawn`)
+        throw new UserError(
+          `${options.metadata}: ${options.language}.filenames.${word} lists ${files.length} files, but its wordcount is ${counts.get(word)} and ${p.minimumSamplesForNontargetWords} are drawn`,
+        )
       }
-      return { word, clips: rng.choiceWithoutReplacement(files, p.minimumSamplesForNontargetWords).map((f) => nontargetClipId(word, f)) }
+      return {
+        word,
+        clips: rng
+          .choiceWithoutReplacement(files, p.minimumSamplesForNontargetWords)
+          .map((f) => nontargetClipId(word, f)),
+      }
     })
 
     progress('reading splits', 0, 1)
@@ -167,7 +198,13 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
     const evalDir = join(tmp, SPEECH_LAYOUT.evalEmbeddings)
     const allowed = { targets: new Map<string, string[]>(), nontargets: [] as string[] }
     const evalSet = { targets: new Map<string, string[]>(), nontargets: [] as string[] }
-    const summary: CreatedSpeech = { out: options.out, targets: [], knownNontargetWords: [], unknownNontargetWords: [], nontargetClips: { train: 0, eval: 0 } }
+    const summary: CreatedSpeech = {
+      out: options.out,
+      targets: [],
+      knownNontargetWords: [],
+      unknownNontargetWords: [],
+      nontargetClips: { train: 0, eval: 0 },
+    }
     const total = targets.length + drawnClips.length
     let done = 0
 
@@ -193,12 +230,17 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
 
     for (const [i, { word, clips }] of drawnClips.entries()) {
       const known = i < p.numNontargetTrainingWords
-      const file = await openWordFile(options.embeddings, word, `drawn as a${known ? ' known' : 'n unknown'} nontarget word`)
+      const file = await openWordFile(
+        options.embeddings,
+        word,
+        `drawn as a${known ? ' known' : 'n unknown'} nontarget word`,
+      )
       try {
         requireVectors(file, clips, `drawn for nontarget word '${word}'`)
         const rows = rowsIn(file.ids, new Set(clips))
         const half = known ? Math.floor(rows.length / 2) : 0
-        const trainRows = rows.slice(0, half), evalRows = rows.slice(half)
+        const trainRows = rows.slice(0, half),
+          evalRows = rows.slice(half)
         const outputs = [{ path: join(evalDir, SPEECH_LAYOUT.embeddingFile(word)), rows: evalRows }]
         if (known) outputs.unshift({ path: join(trainDir, SPEECH_LAYOUT.embeddingFile(word)), rows: trainRows })
         await writeRows(file, outputs)

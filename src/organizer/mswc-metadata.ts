@@ -13,8 +13,13 @@ import { UserError } from '../errors.js'
 /** Language codes as MSWC names them (en, pt, fy-NL, rm-sursilv, ...); they become JSON paths. */
 const LANGUAGE_CODE = /^[A-Za-z0-9_-]+$/
 
-async function streamPaths(path: string, paths: string[], onValue: (key: string, value: unknown) => void): Promise<void> {
-  if (!path.endsWith('.json.gz')) throw new UserError(`${path}: expected MSWC's metadata.json.gz (a gzipped JSON file ending in .json.gz)`)
+async function streamPaths(
+  path: string,
+  paths: string[],
+  onValue: (key: string, value: unknown) => void,
+): Promise<void> {
+  if (!path.endsWith('.json.gz'))
+    throw new UserError(`${path}: expected MSWC's metadata.json.gz (a gzipped JSON file ending in .json.gz)`)
   const parser = new JSONParser({ paths, keepStack: false })
   parser.onValue = ({ key, value }) => onValue(String(key), value)
   try {
@@ -30,21 +35,33 @@ async function streamPaths(path: string, paths: string[], onValue: (key: string,
 }
 
 /** The language's words in file order with their clip counts. */
-export async function readWordCounts(path: string, language: string): Promise<{ words: string[]; counts: Map<string, number> }> {
-  if (!LANGUAGE_CODE.test(language)) throw new UserError(`--language: '${language}' is not an MSWC language code (letters, digits, - and _)`)
+export async function readWordCounts(
+  path: string,
+  language: string,
+): Promise<{ words: string[]; counts: Map<string, number> }> {
+  if (!LANGUAGE_CODE.test(language))
+    throw new UserError(`--language: '${language}' is not an MSWC language code (letters, digits, - and _)`)
   const words: string[] = []
   const counts = new Map<string, number>()
   await streamPaths(path, [`$.${language}.wordcounts.*`], (word, count) => {
-    if (typeof count !== 'number' || !Number.isInteger(count)) throw new UserError(`${path}: ${language}.wordcounts.${word} is ${JSON.stringify(count)}, expected a clip count`)
+    if (typeof count !== 'number' || !Number.isInteger(count))
+      throw new UserError(`${path}: ${language}.wordcounts.${word} is ${JSON.stringify(count)}, expected a clip count`)
     if (!counts.has(word)) words.push(word)
     counts.set(word, count)
   })
-  if (words.length === 0) throw new UserError(`${path}: no wordcounts for language '${language}' (expected ${language}.wordcounts in the metadata)`)
+  if (words.length === 0)
+    throw new UserError(
+      `${path}: no wordcounts for language '${language}' (expected ${language}.wordcounts in the metadata)`,
+    )
   return { words, counts }
 }
 
 /** The opus paths (`word/common_voice_xx_N.opus`) of the wanted words, as listed in the metadata. */
-export async function readFilenames(path: string, language: string, wanted: ReadonlySet<string>): Promise<Map<string, string[]>> {
+export async function readFilenames(
+  path: string,
+  language: string,
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>()
   await streamPaths(path, [`$.${language}.filenames.*`], (word, files) => {
     if (!wanted.has(word)) return

@@ -26,15 +26,24 @@ export async function readTargetSplits(path: string, targets: readonly string[])
     for await (const record of records as AsyncIterable<string[]>) {
       line++
       if (line === 1) {
-        const head = record.slice(0, 3).map((h) => h.trim().toUpperCase()).join(',')
-        if (head !== 'SET,LINK,WORD') throw new UserError(`${path}: header starts with '${record.slice(0, 3).join(',')}', expected SET,LINK,WORD,VALID,SPEAKER,GENDER (MSWC's splits CSV)`)
+        const head = record
+          .slice(0, 3)
+          .map((h) => h.trim().toUpperCase())
+          .join(',')
+        if (head !== 'SET,LINK,WORD')
+          throw new UserError(
+            `${path}: header starts with '${record.slice(0, 3).join(',')}', expected SET,LINK,WORD,VALID,SPEAKER,GENDER (MSWC's splits CSV)`,
+          )
         continue
       }
       const [set = '', link = '', word = ''] = record
       const splits = out.get(word)
       if (!splits) continue
       const split = set.toLowerCase()
-      if (!(SPLITS as readonly string[]).includes(split)) { badSets.add(`row ${line}: '${set}'`); continue }
+      if (!(SPLITS as readonly string[]).includes(split)) {
+        badSets.add(`row ${line}: '${set}'`)
+        continue
+      }
       splits[split as (typeof SPLITS)[number]].push(wavClipId(link))
     }
   } catch (err) {
@@ -43,8 +52,15 @@ export async function readTargetSplits(path: string, targets: readonly string[])
     if (e.code === 'ENOENT') throw new UserError(`${path}: file not found (--splits)`)
     throw new UserError(`${path}: not a readable splits CSV (${e.message.split('\n')[0]})`)
   }
-  if (badSets.size > 0) throw new UserError(`${path}: SET must be TRAIN, DEV or TEST for target rows, got ${sampleList([...badSets])}`)
-  const absent = targets.filter((t) => { const s = out.get(t)!; return s.train.length + s.dev.length + s.test.length === 0 })
-  if (absent.length > 0) throw new UserError(`${path}: no rows for target word${absent.length > 1 ? 's' : ''} ${sampleList(absent)} (WORD column)`)
+  if (badSets.size > 0)
+    throw new UserError(`${path}: SET must be TRAIN, DEV or TEST for target rows, got ${sampleList([...badSets])}`)
+  const absent = targets.filter((t) => {
+    const s = out.get(t)!
+    return s.train.length + s.dev.length + s.test.length === 0
+  })
+  if (absent.length > 0)
+    throw new UserError(
+      `${path}: no rows for target word${absent.length > 1 ? 's' : ''} ${sampleList(absent)} (WORD column)`,
+    )
   return out
 }

@@ -10,8 +10,12 @@ import { UserError } from '../errors.js'
 /** Refuses an output folder that exists and holds something (or is not a folder). */
 export function requireFreshOutput(out: string, flag = '--out'): void {
   if (!existsSync(out)) return
-  if (!statSync(out).isDirectory()) throw new UserError(`${out}: exists and is not a folder (${flag} must name a new or empty folder)`)
-  if (readdirSync(out).length > 0) throw new UserError(`${out}: folder is not empty (${flag} must name a new or empty folder; remove it or choose another)`)
+  if (!statSync(out).isDirectory())
+    throw new UserError(`${out}: exists and is not a folder (${flag} must name a new or empty folder)`)
+  if (readdirSync(out).length > 0)
+    throw new UserError(
+      `${out}: folder is not empty (${flag} must name a new or empty folder; remove it or choose another)`,
+    )
 }
 
 /** Runs `build(tmp)` on a fresh temporary folder beside `out`, then puts it at `out`. */
@@ -21,7 +25,9 @@ export async function buildFolder<T>(out: string, build: (tmp: string) => Promis
   try {
     mkdirSync(parent, { recursive: true })
   } catch (err) {
-    throw new UserError(`${parent}: cannot create the output's parent folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+    throw new UserError(
+      `${parent}: cannot create the output's parent folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    )
   }
   const tmp = join(parent, `.${basename(resolve(out))}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
   mkdirSync(tmp)

@@ -26,8 +26,17 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** A file on disk (`source`) or text of ours (`bytes`), stored under `name`. */
-export interface ZipEntry { source: string; name: string; bytes?: Buffer }
-export interface WrittenZip { path: string; size: number; sha256: string; entries: string[] }
+export interface ZipEntry {
+  source: string
+  name: string
+  bytes?: Buffer
+}
+export interface WrittenZip {
+  path: string
+  size: number
+  sha256: string
+  entries: string[]
+}
 
 /** Writes `entries` (files on disk, names inside the zip) to `path`; returns its size and SHA-256. */
 export async function writeZip(path: string, entries: ZipEntry[]): Promise<WrittenZip> {
@@ -40,7 +49,12 @@ export async function writeZip(path: string, entries: ZipEntry[]): Promise<Writt
   }
   zip.end()
   const hash = createHash('sha256')
-  const tap = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk) } })
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk)
+      done(null, chunk)
+    },
+  })
   await pipeline(zip.outputStream, tap, createWriteStream(path))
   return { path, size: statSync(path).size, sha256: hash.digest('hex'), entries: sorted.map((e) => e.name) }
 }

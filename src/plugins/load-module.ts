@@ -18,7 +18,9 @@ async function loadTsx(path: string, what: string): Promise<typeof import('tsx/e
     return await import('tsx/esm/api')
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
-    throw new UserError(`${path}: a TypeScript ${what} needs tsx: run \`npm install tsx\` beside dataperf, or compile the module to .js`)
+    throw new UserError(
+      `${path}: a TypeScript ${what} needs tsx: run \`npm install tsx\` beside dataperf, or compile the module to .js`,
+    )
   }
 }
 

@@ -20,7 +20,10 @@ export function userCodeFailed(err: unknown, module: string, what: string, after
 export type PostProgress = (stage: string, done: number, total: number) => void
 
 /** `notTransferable`: the message when the result cannot be posted (functions, class instances with handles...). */
-export function answerParent(work: (onProgress: PostProgress) => Promise<unknown>, notTransferable: (reason: string) => string): void {
+export function answerParent(
+  work: (onProgress: PostProgress) => Promise<unknown>,
+  notTransferable: (reason: string) => string,
+): void {
   const post = (reply: WorkerReply) => parentPort!.postMessage(reply)
   work((stage, done, total) => post({ kind: 'progress', stage, done, total })).then(
     (result) => {
@@ -34,7 +37,12 @@ export function answerParent(work: (onProgress: PostProgress) => Promise<unknown
       if (err instanceof UserError) post({ kind: 'error', message: err.message })
       else {
         // the stack (and its cause's) crosses the thread as text, for DATAPERF_DEBUG=1
-        post({ kind: 'bug', message: (err as Error)?.message ?? String(err), stack: stackWithCause(err), algorithm: err instanceof BugError ? err.algorithm : undefined })
+        post({
+          kind: 'bug',
+          message: (err as Error)?.message ?? String(err),
+          stack: stackWithCause(err),
+          algorithm: err instanceof BugError ? err.algorithm : undefined,
+        })
       }
     },
   )

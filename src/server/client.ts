@@ -8,19 +8,25 @@ import { request as httpsRequest } from 'node:https'
 import { randomBytes } from 'node:crypto'
 import { UserError } from '../errors.js'
 
-export interface ApiError { error: { code: string; message: string } }
+export interface ApiError {
+  error: { code: string; message: string }
+}
 
 export class ApiClient {
   readonly base: URL
 
-  constructor(server: string, private readonly token?: string) {
+  constructor(
+    server: string,
+    private readonly token?: string,
+  ) {
     let url: URL
     try {
       url = new URL(server)
     } catch {
       throw new UserError(`--server: '${server}' is not a URL (e.g. http://127.0.0.1:8080)`)
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--server: expected an http(s) URL, got '${server}'`)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UserError(`--server: expected an http(s) URL, got '${server}'`)
     this.base = url
   }
 
@@ -35,46 +41,82 @@ export class ApiClient {
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response
     try {
-      res = await fetch(this.url(path), { method, headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) })
+      res = await fetch(this.url(path), {
+        method,
+        headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
     } catch (err) {
-      throw new UserError(`cannot reach ${this.base.origin}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`)
+      throw new UserError(
+        `cannot reach ${this.base.origin}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`,
+      )
     }
     const text = await res.text()
     return parseAnswer<T>(res.status, text, `${method} ${path}`)
   }
 
   async text(path: string): Promise<string> {
-    const res = await fetch(this.url(path), { headers: this.headers() }).catch((err: Error & { cause?: Error }) => { throw new UserError(`cannot reach ${this.base.origin}: ${err.cause?.message ?? err.message}`) })
+    const res = await fetch(this.url(path), { headers: this.headers() }).catch((err: Error & { cause?: Error }) => {
+      throw new UserError(`cannot reach ${this.base.origin}: ${err.cause?.message ?? err.message}`)
+    })
     const text = await res.text()
     if (res.status >= 400) parseAnswer(res.status, text, `GET ${path}`)
     return text
   }
 
   /** POSTs a multipart form; onProgress(sent, total) as the body goes out. */
-  upload<T>(path: string, fields: Record<string, string>, files: Array<{ name: string; bytes: Buffer }>, onProgress?: (sent: number, total: number) => void): Promise<{ status: number; body: T }> {
+  upload<T>(
+    path: string,
+    fields: Record<string, string>,
+    files: Array<{ name: string; bytes: Buffer }>,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<{ status: number; body: T }> {
     const boundary = `----dataperf${randomBytes(12).toString('hex')}`
     const chunks: Buffer[] = []
     const quote = (s: string) => s.replace(/["\r\n\\]/g, '_')
     for (const [name, value] of Object.entries(fields)) {
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`))
+      chunks.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`),
+      )
     }
     for (const f of files) {
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(f.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`), f.bytes, Buffer.from('\r\n'))
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(f.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        f.bytes,
+        Buffer.from('\r\n'),
+      )
     }
     chunks.push(Buffer.from(`--${boundary}--\r\n`))
     const body = Buffer.concat(chunks)
     const url = this.url(path)
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) }) }, (res) => {
-        const parts: Buffer[] = []
-        res.on('data', (d: Buffer) => parts.push(d))
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: parseAnswer<T>(res.statusCode ?? 0, Buffer.concat(parts).toString('utf8'), `POST ${path}`) })
-          } catch (err) { reject(err) }
-        })
-      })
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: this.headers({
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(body.length),
+          }),
+        },
+        (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (d: Buffer) => parts.push(d))
+          res.on('end', () => {
+            try {
+              resolve({
+                status: res.statusCode ?? 0,
+                body: parseAnswer<T>(res.statusCode ?? 0, Buffer.concat(parts).toString('utf8'), `POST ${path}`),
+              })
+            } catch (err) {
+              reject(err)
+            }
+          })
+        },
+      )
       req.on('error', (err) => reject(new UserError(`upload to ${this.base.origin} failed: ${err.message}`)))
       const CHUNK = 256 * 1024
       let sent = 0
@@ -83,7 +125,10 @@ export class ApiClient {
           const piece = body.subarray(sent, Math.min(body.length, sent + CHUNK))
           sent += piece.length
           onProgress?.(sent, body.length)
-          if (!req.write(piece)) { req.once('drain', writeNext); return }
+          if (!req.write(piece)) {
+            req.once('drain', writeNext)
+            return
+          }
         }
         req.end()
       }
@@ -93,8 +138,13 @@ export class ApiClient {
 
   /** Follows /submissions/:id/events until the stream ends; calls onEvent with each submission state. */
   async follow<T>(submissionId: string, onEvent: (state: T) => void): Promise<void> {
-    const res = await fetch(this.url(`/submissions/${encodeURIComponent(submissionId)}/events`), { headers: this.headers({ accept: 'text/event-stream' }) })
-    if (res.status >= 400 || !res.body) { parseAnswer(res.status, await res.text(), 'GET events'); return }
+    const res = await fetch(this.url(`/submissions/${encodeURIComponent(submissionId)}/events`), {
+      headers: this.headers({ accept: 'text/event-stream' }),
+    })
+    if (res.status >= 400 || !res.body) {
+      parseAnswer(res.status, await res.text(), 'GET events')
+      return
+    }
     const decoder = new TextDecoder()
     let buffer = ''
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -103,7 +153,11 @@ export class ApiClient {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end)
         buffer = buffer.slice(end + 2)
-        const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n')
         if (data) onEvent(JSON.parse(data) as T)
       }
     }
@@ -127,7 +181,11 @@ function parseAnswer<T>(status: number, text: string, what: string): T {
 
 /** The server said no (the message is the server's one line). */
 export class ServerRefusal extends UserError {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }

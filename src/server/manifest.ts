@@ -4,7 +4,15 @@
  * key, so anyone holding the public key can check a result offline (`dataperf verify-result`).
  * The signature covers the manifest's canonical JSON (RFC 8785: sorted keys, no whitespace).
  */
-import { createPublicKey, generateKeyPairSync, createPrivateKey, sign, verify, createHash, type KeyObject } from 'node:crypto'
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  createPrivateKey,
+  sign,
+  verify,
+  createHash,
+  type KeyObject,
+} from 'node:crypto'
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
@@ -73,14 +81,18 @@ export function loadOrCreateServerKey(dir: string): ServerKey {
     }
   }
   const mode = statSync(privatePath).mode & 0o777
-  if (mode & 0o077) throw new UserError(`${privatePath}: the server's private key is readable by others (mode ${mode.toString(8)}); run chmod 600 ${privatePath}`)
+  if (mode & 0o077)
+    throw new UserError(
+      `${privatePath}: the server's private key is readable by others (mode ${mode.toString(8)}); run chmod 600 ${privatePath}`,
+    )
   let privateKey: KeyObject
   try {
     privateKey = createPrivateKey(readFileSync(privatePath))
   } catch (err) {
     throw new UserError(`${privatePath}: not a PEM private key (${(err as Error).message})`)
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new UserError(`${privatePath}: expected an ed25519 key, found ${privateKey.asymmetricKeyType}`)
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new UserError(`${privatePath}: expected an ed25519 key, found ${privateKey.asymmetricKeyType}`)
   const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString()
   const publicPath = join(dir, PUBLIC_KEY_FILE)
   if (!existsSync(publicPath) || readFileSync(publicPath, 'utf8') !== publicKeyPem) {
@@ -92,7 +104,9 @@ export function loadOrCreateServerKey(dir: string): ServerKey {
 
 /** SHA-256 (hex) of the public key's DER form: a short name for a key, e.g. on the about page. */
 export function publicKeyFingerprint(publicKeyPem: string): string {
-  return createHash('sha256').update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex')
+  return createHash('sha256')
+    .update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }))
+    .digest('hex')
 }
 
 export function signManifest(manifest: ResultManifest, privateKey: KeyObject): SignedManifest {
@@ -109,12 +123,14 @@ export function manifestProblem(signed: unknown, publicKeyPem: string): string |
     return `the public key is not a PEM public key (${(err as Error).message.split('\n')[0]})`
   }
   if (key.asymmetricKeyType !== 'ed25519') return `the public key is ${key.asymmetricKeyType}, expected ed25519`
-  if (signed === null || typeof signed !== 'object' || Array.isArray(signed)) return 'expected a JSON object {manifest, signature}'
+  if (signed === null || typeof signed !== 'object' || Array.isArray(signed))
+    return 'expected a JSON object {manifest, signature}'
   const { manifest, signature } = signed as Record<string, unknown>
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) return "no 'manifest' object"
   if (typeof signature !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return "no base64 'signature'"
   const m = manifest as Record<string, unknown>
-  if (m['format'] !== MANIFEST_FORMAT) return `manifest format is ${JSON.stringify(m['format'])}, expected ${MANIFEST_FORMAT}`
+  if (m['format'] !== MANIFEST_FORMAT)
+    return `manifest format is ${JSON.stringify(m['format'])}, expected ${MANIFEST_FORMAT}`
   const bytes = Buffer.from(signature, 'base64')
   if (bytes.length !== 64) return `the signature has ${bytes.length} bytes, an ed25519 signature has 64`
   let text: string
@@ -123,8 +139,18 @@ export function manifestProblem(signed: unknown, publicKeyPem: string): string |
   } catch {
     return 'the manifest has no JSON form'
   }
-  if (!verify(null, Buffer.from(text), key, bytes)) return 'the signature does not match the manifest under this public key (the manifest was changed, or another key signed it)'
-  for (const k of ['server', 'board', 'submission_id', 'team', 'submitted_at', 'scored_at', 'submission_sha256', 'evaluator_version']) {
+  if (!verify(null, Buffer.from(text), key, bytes))
+    return 'the signature does not match the manifest under this public key (the manifest was changed, or another key signed it)'
+  for (const k of [
+    'server',
+    'board',
+    'submission_id',
+    'team',
+    'submitted_at',
+    'scored_at',
+    'submission_sha256',
+    'evaluator_version',
+  ]) {
     if (typeof m[k] !== 'string') return `the signed manifest has no '${k}'`
   }
   if (typeof m['score'] !== 'number') return "the signed manifest has no numeric 'score'"

@@ -39,7 +39,11 @@ export interface RunningServer {
 
 export { DEFAULT_STATE_DIR, defaultDbPath }
 
-export async function openContext(challengeDir: string, dbSpec: string, config: Partial<ServerConfig> = {}): Promise<ServerContext> {
+export async function openContext(
+  challengeDir: string,
+  dbSpec: string,
+  config: Partial<ServerConfig> = {},
+): Promise<ServerContext> {
   const challenge = loadChallenge(challengeDir)
   const db: Db = await openDb(dbSpec)
   return createContext(db, challenge, config)
@@ -76,14 +80,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 }
 
-export interface StartedWorker { ctx: ServerContext; workers: JobWorker[]; close(): Promise<void> }
+export interface StartedWorker {
+  ctx: ServerContext
+  workers: JobWorker[]
+  close(): Promise<void>
+}
 
 /** `dataperf worker`: job loops only, on a shared database (PostgreSQL for other machines). */
-export async function startWorkers(challengeDir: string, dbSpec: string, count = 1, config: Partial<ServerConfig> = {}, log?: (line: string) => void): Promise<StartedWorker> {
+export async function startWorkers(
+  challengeDir: string,
+  dbSpec: string,
+  count = 1,
+  config: Partial<ServerConfig> = {},
+  log?: (line: string) => void,
+): Promise<StartedWorker> {
   const ctx = await openContext(challengeDir, dbSpec, config)
   const workers = Array.from({ length: count }, () => new JobWorker(ctx, { log, pollMs: 500 }))
   for (const w of workers) w.start()
-  return { ctx, workers, async close() { await Promise.all(workers.map((w) => w.stop())); await ctx.db.close() } }
+  return {
+    ctx,
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()))
+      await ctx.db.close()
+    },
+  }
 }
 
 export { isPostgresUrl }

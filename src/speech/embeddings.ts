@@ -48,17 +48,24 @@ async function mapConcurrently<T, R>(items: T[], fn: (item: T) => Promise<R>, li
   return out
 }
 
-
-interface ParquetRows { ids: string[]; rowOf: Map<string, number> }
+interface ParquetRows {
+  ids: string[]
+  rowOf: Map<string, number>
+}
 
 async function openEmbeddingFile(dir: string, name: string, why: string): Promise<ParquetFile> {
   const path = join(dir, SPEECH_LAYOUT.embeddingFile(name))
-  if (!existsSync(path)) throw new UserError(`${path}: file not found (${why}); expected one parquet file per target word and per nontarget keyword in ${dir}`)
+  if (!existsSync(path))
+    throw new UserError(
+      `${path}: file not found (${why}); expected one parquet file per target word and per nontarget keyword in ${dir}`,
+    )
   const file = await ParquetFile.open(path)
   for (const column of [CLIP_ID_COLUMN, EMBEDDING_COLUMN]) {
     if (!file.column(column)) {
       await file.close()
-      throw new UserError(`${path}: no column '${column}' (found ${file.columnNames.join(', ')}); expected ${CLIP_ID_COLUMN} and ${EMBEDDING_COLUMN}`)
+      throw new UserError(
+        `${path}: no column '${column}' (found ${file.columnNames.join(', ')}); expected ${CLIP_ID_COLUMN} and ${EMBEDDING_COLUMN}`,
+      )
     }
   }
   return file
@@ -68,14 +75,20 @@ async function readIds(file: ParquetFile): Promise<ParquetRows> {
   const raw = await file.readScalars(CLIP_ID_COLUMN)
   const ids = raw.map((v) => String(v))
   const rowOf = new Map<string, number>()
-  ids.forEach((id, r) => { if (!rowOf.has(id)) rowOf.set(id, r) })
+  ids.forEach((id, r) => {
+    if (!rowOf.has(id)) rowOf.set(id, r)
+  })
   return { ids, rowOf }
 }
 
 /** Reads `rows` (file order, may repeat) of a file's vectors into one matrix. */
 async function readRows(file: ParquetFile, rows: number[], ids: string[], dim: number): Promise<Float32Array> {
   const distinct = Int32Array.from(new Set(rows)).sort()
-  const read = await file.readVectors(EMBEDDING_COLUMN, { dim, rows: distinct, rowLabel: (r) => `row ${r} (clip_id ${ids[r]})` })
+  const read = await file.readVectors(EMBEDDING_COLUMN, {
+    dim,
+    rows: distinct,
+    rowLabel: (r) => `row ${r} (clip_id ${ids[r]})`,
+  })
   const slot = new Map<number, number>()
   distinct.forEach((r, k) => slot.set(r, k))
   const out = new Float32Array(rows.length * dim)
@@ -86,7 +99,11 @@ async function readRows(file: ParquetFile, rows: number[], ids: string[], dim: n
   return out
 }
 
-export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options: LoadOptions): Promise<SpeechEmbeddings> {
+export async function loadSpeechEmbeddings(
+  ids: SampleIds,
+  dir: string,
+  options: LoadOptions,
+): Promise<SpeechEmbeddings> {
   const dim = options.dim ?? SPEECH_DIM
   // files are read several at a time (their order in the result stays the official one)
   const targetEntries = [...ids.targets]
@@ -98,9 +115,14 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
       const { ids: fileIds, rowOf } = await readIds(file)
       const wanted = new Set(list)
       const missing = list.filter((id) => !rowOf.has(id))
-      if (missing.length) throw new UserError(`${file.path}: no clip_id ${sampleList(missing.map((m) => `'${m}'`))} (listed under targets.${word} in ${options.idsFile})`)
+      if (missing.length)
+        throw new UserError(
+          `${file.path}: no clip_id ${sampleList(missing.map((m) => `'${m}'`))} (listed under targets.${word} in ${options.idsFile})`,
+        )
       const rows: number[] = []
-      fileIds.forEach((id, r) => { if (wanted.has(id)) rows.push(r) })
+      fileIds.forEach((id, r) => {
+        if (wanted.has(id)) rows.push(r)
+      })
       const cls: SpeechClass = { ids: rows.map((r) => fileIds[r]!), vectors: await readRows(file, rows, fileIds, dim) }
       options.onProgress?.('targets', ++done, total)
       return cls
@@ -118,13 +140,18 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
     g.push(i)
   })
   const blocks = await mapConcurrently([...groups], async ([keyword, members]) => {
-    const file = await openEmbeddingFile(dir, keyword, `nontarget clip '${ids.nontargets[members[0]!]}' in ${options.idsFile}`)
+    const file = await openEmbeddingFile(
+      dir,
+      keyword,
+      `nontarget clip '${ids.nontargets[members[0]!]}' in ${options.idsFile}`,
+    )
     try {
       const { ids: fileIds, rowOf } = await readIds(file)
       const rows = members.map((i) => {
         const id = ids.nontargets[i]!
         const r = rowOf.get(id)
-        if (r === undefined) throw new UserError(`${file.path}: no clip_id '${id}' (listed under nontargets in ${options.idsFile})`)
+        if (r === undefined)
+          throw new UserError(`${file.path}: no clip_id '${id}' (listed under nontargets in ${options.idsFile})`)
         return r
       })
       return await readRows(file, rows, fileIds, dim)
@@ -135,7 +162,10 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
   const order = [...groups.values()].flatMap((members) => members.map((i) => ids.nontargets[i]!))
   const vectors = new Float32Array(order.length * dim)
   let offset = 0
-  for (const b of blocks) { vectors.set(b, offset); offset += b.length }
+  for (const b of blocks) {
+    vectors.set(b, offset)
+    offset += b.length
+  }
   options.onProgress?.('nontargets', total, total)
   return { dim, targets, nontargets: { ids: order, vectors } }
 }
@@ -144,9 +174,16 @@ export async function loadSpeechEmbeddings(ids: SampleIds, dir: string, options:
  * The official create_dataset: targets (in key order) then nontargets, as float64 rows;
  * class ids: target words sorted alphabetically get 1..n, nontarget is 0.
  */
-export function createDataset(embeddings: SpeechEmbeddings): { X: Float64Array; y: Int32Array; rows: number; classIdOf: Map<string, number> } {
+export function createDataset(embeddings: SpeechEmbeddings): {
+  X: Float64Array
+  y: Int32Array
+  rows: number
+  classIdOf: Map<string, number>
+} {
   const classIdOf = new Map<string, number>()
-  Array.from(embeddings.targets.keys()).sort().forEach((w, i) => classIdOf.set(w, i + 1))
+  Array.from(embeddings.targets.keys())
+    .sort()
+    .forEach((w, i) => classIdOf.set(w, i + 1))
   let rows = embeddings.nontargets.ids.length
   for (const c of embeddings.targets.values()) rows += c.ids.length
   const d = embeddings.dim
@@ -167,7 +204,9 @@ export function attachAudio(embeddings: SpeechEmbeddings, audioDir: string): voi
   const load = (cls: SpeechClass) => {
     const clips = cls.ids.map((id) => readWav(join(audioDir, id)))
     const offsets = new Int32Array(clips.length + 1)
-    clips.forEach((c, i) => { offsets[i + 1] = offsets[i]! + c.samples.length })
+    clips.forEach((c, i) => {
+      offsets[i + 1] = offsets[i]! + c.samples.length
+    })
     const float = clips.some((c) => c.samples instanceof Float32Array)
     const data = float ? new Float32Array(offsets[clips.length]!) : new Int16Array(offsets[clips.length]!)
     clips.forEach((c, i) => data.set(c.samples, offsets[i]!))

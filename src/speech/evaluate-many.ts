@@ -10,7 +10,11 @@ import { Worker } from 'node:worker_threads'
 import { UserError } from '../errors.js'
 import { evaluateSpeech, type SpeechEvalOptions, type SpeechEvalResult } from './evaluate.js'
 
-export interface EvaluatedJob { result?: SpeechEvalResult; error?: Error; lines: string[] }
+export interface EvaluatedJob {
+  result?: SpeechEvalResult
+  error?: Error
+  lines: string[]
+}
 
 /**
  * Default thread count: one per core from 4 cores up. On 2 logical cores (often one physical
@@ -22,7 +26,10 @@ export function defaultEvalThreads(): number {
   return cores >= 4 ? Math.min(cores, 8) : 1
 }
 
-export async function evaluateMany(jobs: Array<Omit<SpeechEvalOptions, 'log'>>, threads = defaultEvalThreads()): Promise<EvaluatedJob[]> {
+export async function evaluateMany(
+  jobs: Array<Omit<SpeechEvalOptions, 'log'>>,
+  threads = defaultEvalThreads(),
+): Promise<EvaluatedJob[]> {
   const groups = new Map<string, number[]>()
   jobs.forEach((job, i) => {
     const key = `${job.language}\0${job.evalFile ?? ''}\0${job.evalEmbeddingsDir ?? ''}`
@@ -50,22 +57,45 @@ export async function evaluateMany(jobs: Array<Omit<SpeechEvalOptions, 'log'>>, 
   const out: EvaluatedJob[] = new Array(jobs.length)
   let next = 0
   try {
-    await Promise.all(workers.map((w) => new Promise<void>((resolveDone, reject) => {
-      let pending = 0
-      const send = () => {
-        if (next >= units.length) { resolveDone(); return }
-        const unit = units[next++]!
-        pending = unit.length
-        for (const index of unit) w.postMessage({ index, options: jobs[index] })
-      }
-      w.on('error', reject)
-      w.on('message', (m: { index: number; result?: SpeechEvalResult; error?: string; userError?: boolean; lines: string[] }) => {
-        if (m.error !== undefined && !m.userError) { reject(new Error(m.error)); return }
-        out[m.index] = m.error !== undefined ? { error: new UserError(m.error), lines: m.lines } : { result: m.result!, lines: m.lines }
-        if (--pending === 0) send()
-      })
-      send()
-    })))
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolveDone, reject) => {
+            let pending = 0
+            const send = () => {
+              if (next >= units.length) {
+                resolveDone()
+                return
+              }
+              const unit = units[next++]!
+              pending = unit.length
+              for (const index of unit) w.postMessage({ index, options: jobs[index] })
+            }
+            w.on('error', reject)
+            w.on(
+              'message',
+              (m: {
+                index: number
+                result?: SpeechEvalResult
+                error?: string
+                userError?: boolean
+                lines: string[]
+              }) => {
+                if (m.error !== undefined && !m.userError) {
+                  reject(new Error(m.error))
+                  return
+                }
+                out[m.index] =
+                  m.error !== undefined
+                    ? { error: new UserError(m.error), lines: m.lines }
+                    : { result: m.result!, lines: m.lines }
+                if (--pending === 0) send()
+              },
+            )
+            send()
+          }),
+      ),
+    )
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }

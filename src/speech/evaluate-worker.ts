@@ -6,7 +6,9 @@ import { evaluateSpeech, type SpeechEvalOptions } from './evaluate.js'
 const evalCache = new Map()
 // jobs arrive in order and run one at a time (a queue), so a language's jobs share its eval set
 let queue = Promise.resolve()
-parentPort!.on('message', (job: { index: number; options: Omit<SpeechEvalOptions, 'log'> }) => { queue = queue.then(() => run(job)) })
+parentPort!.on('message', (job: { index: number; options: Omit<SpeechEvalOptions, 'log'> }) => {
+  queue = queue.then(() => run(job))
+})
 
 async function run(job: { index: number; options: Omit<SpeechEvalOptions, 'log'> }): Promise<void> {
   const lines: string[] = []
@@ -14,6 +16,11 @@ async function run(job: { index: number; options: Omit<SpeechEvalOptions, 'log'>
     const result = await evaluateSpeech({ ...job.options, evalCache, log: (line) => lines.push(line) })
     parentPort!.postMessage({ index: job.index, result, lines })
   } catch (err) {
-    parentPort!.postMessage({ index: job.index, error: (err as Error).message, userError: err instanceof UserError, lines })
+    parentPort!.postMessage({
+      index: job.index,
+      error: (err as Error).message,
+      userError: err instanceof UserError,
+      lines,
+    })
   }
 }

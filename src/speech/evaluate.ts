@@ -66,14 +66,21 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
   const allowed = readSampleIdsYaml(paths.allowedTrainingSet)
   const selected = readSampleIdsJson(paths.trainFile)
   log('validating selected IDs')
-  validateSelection(selected, allowed, options.trainSize, { selected: paths.trainFile, allowed: paths.allowedTrainingSet })
+  validateSelection(selected, allowed, options.trainSize, {
+    selected: paths.trainFile,
+    allowed: paths.allowedTrainingSet,
+  })
   log('loading selected training data')
-  const train = createDataset(await loadSpeechEmbeddings(selected, paths.trainEmbeddingsDir, { idsFile: paths.trainFile }))
+  const train = createDataset(
+    await loadSpeechEmbeddings(selected, paths.trainEmbeddingsDir, { idsFile: paths.trainFile }),
+  )
   log('loading eval data')
   const evalIds: SampleIds = readSampleIdsYaml(paths.evalFile)
   const words = (ids: SampleIds) => [...ids.targets.keys()].sort().join(', ')
   if (words(evalIds) !== words(allowed)) {
-    throw new UserError(`${paths.evalFile}: target words (${words(evalIds)}) differ from ${paths.allowedTrainingSet} (${words(allowed)}); class numbers would not line up`)
+    throw new UserError(
+      `${paths.evalFile}: target words (${words(evalIds)}) differ from ${paths.allowedTrainingSet} (${words(allowed)}); class numbers would not line up`,
+    )
   }
   const key = `${paths.evalFile}\0${paths.evalEmbeddingsDir}`
   let evalSet = options.evalCache?.get(key)
@@ -85,7 +92,14 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
   const model = fitSoftVoting(train.X, train.rows, d, train.y)
   const scores = softVotingScores(model, evalSet.X, evalSet.y, evalSet.rows, config.evalRandomSeeds)
   return {
-    language, trainSize: options.trainSize, trainFile: paths.trainFile, seeds: config.evalRandomSeeds, scores,
-    score: mean(scores), trainRows: train.rows, evalRows: evalSet.rows, ...(warning ? { warning } : {}),
+    language,
+    trainSize: options.trainSize,
+    trainFile: paths.trainFile,
+    seeds: config.evalRandomSeeds,
+    scores,
+    score: mean(scores),
+    trainRows: train.rows,
+    evalRows: evalSet.rows,
+    ...(warning ? { warning } : {}),
   }
 }

@@ -49,7 +49,12 @@ export function keywordOf(clipId: string): string {
 }
 
 /** What a language folder must hold (download checks a zip's content against it). */
-export const SPEECH_DATA_PARTS = [SPEECH_LAYOUT.trainEmbeddings, SPEECH_LAYOUT.evalEmbeddings, SPEECH_LAYOUT.allowedTrainingSet, SPEECH_LAYOUT.evalSet] as const
+export const SPEECH_DATA_PARTS = [
+  SPEECH_LAYOUT.trainEmbeddings,
+  SPEECH_LAYOUT.evalEmbeddings,
+  SPEECH_LAYOUT.allowedTrainingSet,
+  SPEECH_LAYOUT.evalSet,
+] as const
 
 /** The language of a `dataperf_{lang}_data` folder name, or undefined. */
 export function languageOfDir(name: string): SpeechLanguageCode | undefined {
@@ -64,30 +69,43 @@ export function isSpeechLanguage(language: string): language is SpeechLanguageCo
 /** One language, as the official eval.py and selection main check it (their message). */
 export function requireSpeechLanguage(language: string): SpeechLanguageCode {
   if (!isSpeechLanguage(language)) {
-    throw new UserError(`language ${language} not supported. Supported languages are: ${SPEECH_LANGUAGE_CODES.join(', ')}`)
+    throw new UserError(
+      `language ${language} not supported. Supported languages are: ${SPEECH_LANGUAGE_CODES.join(', ')}`,
+    )
   }
   return language
 }
 
 /** A comma-separated language list (--languages of generate and download); duplicates dropped, order kept. */
 export function parseSpeechLanguages(list: string): SpeechLanguageCode[] {
-  return requireSpeechLanguages(list.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  return requireSpeechLanguages(
+    list
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
 }
 
 /** Languages given as a list (a library caller's); an unknown one is a user error naming the supported ones. */
 export function requireSpeechLanguages(items: readonly string[]): SpeechLanguageCode[] {
-  if (items.length === 0) throw new UserError(`no language given; supported languages: ${SPEECH_LANGUAGE_CODES.join(', ')}`)
+  if (items.length === 0)
+    throw new UserError(`no language given; supported languages: ${SPEECH_LANGUAGE_CODES.join(', ')}`)
   const bad = items.filter((s) => !isSpeechLanguage(s))
-  if (bad.length) throw new UserError(`unsupported language${bad.length > 1 ? 's' : ''} ${bad.map((s) => `'${s}'`).join(', ')}; supported languages: ${SPEECH_LANGUAGE_CODES.join(', ')}`)
+  if (bad.length)
+    throw new UserError(
+      `unsupported language${bad.length > 1 ? 's' : ''} ${bad.map((s) => `'${s}'`).join(', ')}; supported languages: ${SPEECH_LANGUAGE_CODES.join(', ')}`,
+    )
   return [...new Set(items)] as SpeechLanguageCode[]
 }
 
 /** The official tool's warning for sizes other than the leaderboards', or undefined. */
 export function trainSizeWarning(trainSize: number): string | undefined {
   if ((LEADERBOARD_SIZES as readonly number[]).includes(trainSize)) return undefined
-  return `Warning: train_size ${trainSize} does not match one of the leaderboards on dynabench. ` +
+  return (
+    `Warning: train_size ${trainSize} does not match one of the leaderboards on dynabench. ` +
     `The dynabench leaderboards support train size options: [${LEADERBOARD_SIZES.join(', ')}]. ` +
-    'You can submit a train set that\'s smaller than one of the options, but it will be compared against submissions of size up to and including the leaderboard max size.'
+    "You can submit a train set that's smaller than one of the options, but it will be compared against submissions of size up to and including the leaderboard max size."
+  )
 }
 
 /** The official default paths, relative to the working directory. */

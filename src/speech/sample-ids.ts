@@ -17,11 +17,13 @@ export function toSampleIds(value: unknown, path: string): SampleIds {
   const expected = 'expected {targets: {<word>: [clip_id, ...]}, nontargets: [clip_id, ...]}'
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${path}: ${expected}`)
   const record = value as Record<string, unknown>
-  const targets = record['targets'], nontargets = record['nontargets']
+  const targets = record['targets'],
+    nontargets = record['nontargets']
   if (targets === undefined || nontargets === undefined) {
     throw new UserError(`${path}: missing key '${targets === undefined ? 'targets' : 'nontargets'}'; ${expected}`)
   }
-  if (targets === null || typeof targets !== 'object' || Array.isArray(targets)) throw new UserError(`${path}: 'targets' must map each target word to a list of clip IDs`)
+  if (targets === null || typeof targets !== 'object' || Array.isArray(targets))
+    throw new UserError(`${path}: 'targets' must map each target word to a list of clip IDs`)
   const map = new Map<string, string[]>()
   for (const [word, ids] of Object.entries(targets as Record<string, unknown>)) {
     map.set(word, idList(ids, path, `targets.${word}`))
@@ -31,9 +33,13 @@ export function toSampleIds(value: unknown, path: string): SampleIds {
 
 function idList(value: unknown, path: string, where: string): string[] {
   if (value === null) return [] // `word:` with nothing after it in YAML
-  if (!Array.isArray(value)) throw new UserError(`${path}: '${where}' must be a list of clip IDs, found ${typeof value}`)
+  if (!Array.isArray(value))
+    throw new UserError(`${path}: '${where}' must be a list of clip IDs, found ${typeof value}`)
   value.forEach((v, i) => {
-    if (typeof v !== 'string') throw new UserError(`${path}: '${where}' item ${i} is ${JSON.stringify(v)}, expected a clip ID string such as "word/common_voice_en_123.wav"`)
+    if (typeof v !== 'string')
+      throw new UserError(
+        `${path}: '${where}' item ${i} is ${JSON.stringify(v)}, expected a clip ID string such as "word/common_voice_en_123.wav"`,
+      )
   })
   return value as string[]
 }

@@ -34,7 +34,11 @@ export interface SpeechSelectOptions {
   onProgress?: ProgressCallback
 }
 
-export interface SpeechSelectResult { outputPath: string; selected: number; trainingSet: TrainingSet }
+export interface SpeechSelectResult {
+  outputPath: string
+  selected: number
+  trainingSet: TrainingSet
+}
 
 export function trainingSetJson(set: TrainingSet): string {
   const targets: Record<string, string[]> = {}
@@ -49,20 +53,33 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
   const embeddingsDir = options.trainEmbeddingsDir ?? defaults.trainEmbeddingsDir
   const configFile = options.configFile ?? defaults.configFile
   const outdir = options.outdir ?? defaults.outdir
-  if (!existsSync(outdir) || !statSync(outdir).isDirectory()) throw new UserError(`${outdir} does not exist, please specify --outdir as a command line argument`)
+  if (!existsSync(outdir) || !statSync(outdir).isDirectory())
+    throw new UserError(`${outdir} does not exist, please specify --outdir as a command line argument`)
   const config = loadSpeechConfig(configFile)
   if (options.algorithm !== undefined && !BUILT_IN_SELECTIONS[options.algorithm]) {
-    throw new UserError(`unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
+    throw new UserError(
+      `unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`,
+    )
   }
   const allowed = readSampleIdsYaml(allowedPath)
   // in a worker thread: a class that exits, never settles or runs too long cannot end the CLI with 0
-  const result = await runSelectionInWorker({
-    configFile, config: config.raw, allowedPath, embeddingsDir, audioDir: options.audioDir, trainSize: options.trainSize,
-    ...(options.algorithm !== undefined
-      ? { builtIn: options.algorithm }
-      : { module: config.selectionAlgorithmModule, className: config.selectionAlgorithmClass }),
-  }, { timeoutSeconds: options.timeoutSeconds, onProgress: options.onProgress })
-  const source = options.algorithm ? `the ${options.algorithm} selection` : `the selection of ${config.selectionAlgorithmClass} (${config.selectionAlgorithmModule})`
+  const result = await runSelectionInWorker(
+    {
+      configFile,
+      config: config.raw,
+      allowedPath,
+      embeddingsDir,
+      audioDir: options.audioDir,
+      trainSize: options.trainSize,
+      ...(options.algorithm !== undefined
+        ? { builtIn: options.algorithm }
+        : { module: config.selectionAlgorithmModule, className: config.selectionAlgorithmClass }),
+    },
+    { timeoutSeconds: options.timeoutSeconds, onProgress: options.onProgress },
+  )
+  const source = options.algorithm
+    ? `the ${options.algorithm} selection`
+    : `the selection of ${config.selectionAlgorithmClass} (${config.selectionAlgorithmModule})`
   // what `speech eval` checks, so that a file we write is a file eval accepts
   const check = () => {
     const set = toSampleIds(result, source)

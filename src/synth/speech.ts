@@ -20,8 +20,13 @@
  * generated alone equals the same language generated with the others.
  */
 import {
-  CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM, SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_LAYOUT,
-  requireSpeechLanguages, type SpeechLanguageCode as SpeechLanguage,
+  CLIP_ID_COLUMN,
+  EMBEDDING_COLUMN,
+  SPEECH_DIM,
+  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
+  SPEECH_LAYOUT,
+  requireSpeechLanguages,
+  type SpeechLanguageCode as SpeechLanguage,
 } from '../speech/layout.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
@@ -34,7 +39,11 @@ import { UserError } from '../errors.js'
 
 // the track's languages, file names and vector length belong to the track (speech/layout.ts)
 export {
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES, SPEECH_DIM, SPEECH_LAYOUT, parseSpeechLanguages, type SpeechLanguageCode as SpeechLanguage,
+  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
+  SPEECH_DIM,
+  SPEECH_LAYOUT,
+  parseSpeechLanguages,
+  type SpeechLanguageCode as SpeechLanguage,
 } from '../speech/layout.js'
 export const DEFAULT_SPEECH_SEED = 0
 
@@ -88,7 +97,8 @@ function words(text: string): string[] {
 }
 
 /** The official workspace/dataperf_speech_config.yaml, byte for byte. */
-export const SPEECH_CONFIG_YAML = 'selection_random_seed: 0\n' +
+export const SPEECH_CONFIG_YAML =
+  'selection_random_seed: 0\n' +
   `eval_random_seeds: [${OFFICIAL_EVAL_SEEDS.join(', ')}]\n` +
   'selection_algorithm_module: "selection.implementations.baseline_selection"\n' +
   'selection_algorithm_class: "BaselineSelection"\n'
@@ -166,29 +176,56 @@ interface ResolvedSpeechKnobs {
 
 /** The knobs with defaults filled in; an unknown knob or a value out of range is a user error. */
 export function resolveSpeechKnobs(knobs: SpeechKnobs = {}, where = 'speech knobs'): ResolvedSpeechKnobs {
-  const names = ['speaker_scale', 'eval_new_speaker_share', 'mislabeled_rate', 'misaligned_rate', 'target_train_clips', 'eval_keywords', 'eval_nontarget_clips']
-  for (const k of Object.keys(knobs)) if (!names.includes(k)) throw new UserError(`${where}: unknown knob '${k}' (known: ${names.join(', ')})`)
+  const names = [
+    'speaker_scale',
+    'eval_new_speaker_share',
+    'mislabeled_rate',
+    'misaligned_rate',
+    'target_train_clips',
+    'eval_keywords',
+    'eval_nontarget_clips',
+  ]
+  for (const k of Object.keys(knobs))
+    if (!names.includes(k)) throw new UserError(`${where}: unknown knob '${k}' (known: ${names.join(', ')})`)
   const num = (name: string, v: unknown, lo: number, hi: number): number => {
-    if (typeof v !== 'number' || !(v >= lo && v <= hi)) throw new UserError(`${where}: ${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
+    if (typeof v !== 'number' || !(v >= lo && v <= hi))
+      throw new UserError(`${where}: ${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
     return v
   }
   const range = (name: string, v: unknown, lo: number, hi: number): [number, number] => {
-    if (!Array.isArray(v) || v.length !== 2) throw new UserError(`${where}: ${name} must be [low, high], got ${JSON.stringify(v)}`)
+    if (!Array.isArray(v) || v.length !== 2)
+      throw new UserError(`${where}: ${name} must be [low, high], got ${JSON.stringify(v)}`)
     const [a, b] = [num(name, v[0], lo, hi), num(name, v[1], lo, hi)]
     if (a > b) throw new UserError(`${where}: ${name}: low ${a} is above high ${b}`)
     return [a, b]
   }
-  if (knobs.mislabeled_rate !== undefined && knobs.misaligned_rate !== undefined && knobs.mislabeled_rate[1] + knobs.misaligned_rate[1] > 0.5) {
+  if (
+    knobs.mislabeled_rate !== undefined &&
+    knobs.misaligned_rate !== undefined &&
+    knobs.mislabeled_rate[1] + knobs.misaligned_rate[1] > 0.5
+  ) {
     throw new UserError(`${where}: mislabeled_rate and misaligned_rate together must stay at or below 0.5`)
   }
   return {
     speakerScale: knobs.speaker_scale === undefined ? SPEAKER_SCALE : num('speaker_scale', knobs.speaker_scale, 0, 5),
-    evalNewSpeakerShare: knobs.eval_new_speaker_share === undefined ? EVAL_NEW_SPEAKER_SHARE : num('eval_new_speaker_share', knobs.eval_new_speaker_share, 0, 1),
-    mislabeledRate: knobs.mislabeled_rate === undefined ? MISLABELED_RATE : range('mislabeled_rate', knobs.mislabeled_rate, 0, 0.4),
-    misalignedRate: knobs.misaligned_rate === undefined ? MISALIGNED_RATE : range('misaligned_rate', knobs.misaligned_rate, 0, 0.4),
-    targetTrainClips: knobs.target_train_clips === undefined ? TARGET_TRAIN_CLIPS : range('target_train_clips', knobs.target_train_clips, 20, 20000),
-    evalKeywords: knobs.eval_keywords === undefined ? undefined : Math.round(num('eval_keywords', knobs.eval_keywords, 3, 40)),
-    evalNontargetClips: knobs.eval_nontarget_clips === undefined ? NONTARGET_EVAL_CLIPS : range('eval_nontarget_clips', knobs.eval_nontarget_clips, 1, 2000),
+    evalNewSpeakerShare:
+      knobs.eval_new_speaker_share === undefined
+        ? EVAL_NEW_SPEAKER_SHARE
+        : num('eval_new_speaker_share', knobs.eval_new_speaker_share, 0, 1),
+    mislabeledRate:
+      knobs.mislabeled_rate === undefined ? MISLABELED_RATE : range('mislabeled_rate', knobs.mislabeled_rate, 0, 0.4),
+    misalignedRate:
+      knobs.misaligned_rate === undefined ? MISALIGNED_RATE : range('misaligned_rate', knobs.misaligned_rate, 0, 0.4),
+    targetTrainClips:
+      knobs.target_train_clips === undefined
+        ? TARGET_TRAIN_CLIPS
+        : range('target_train_clips', knobs.target_train_clips, 20, 20000),
+    evalKeywords:
+      knobs.eval_keywords === undefined ? undefined : Math.round(num('eval_keywords', knobs.eval_keywords, 3, 40)),
+    evalNontargetClips:
+      knobs.eval_nontarget_clips === undefined
+        ? NONTARGET_EVAL_CLIPS
+        : range('eval_nontarget_clips', knobs.eval_nontarget_clips, 1, 2000),
   }
 }
 
@@ -302,7 +339,12 @@ function buildWorld(seed: number, language: SpeechLanguage, speakerScale: number
   // Common Voice style: a few prolific speakers, a long tail
   const speakerCumulative = cumulativeOf(Array.from({ length: SPEAKERS }, (_, k) => 1 / Math.pow(k + 1, 0.8)))
   // silence and background noise: a weak latent of its own, recorded by anyone
-  const silence: Word = { name: '', latent: gaussian(rng, LATENT, 0.5 * WORD_SCALE), clusters: [new Float64Array(LATENT)], cumulative: cumulativeOf([1]) }
+  const silence: Word = {
+    name: '',
+    latent: gaussian(rng, LATENT, 0.5 * WORD_SCALE),
+    clusters: [new Float64Array(LATENT)],
+    cumulative: cumulativeOf([1]),
+  }
   return { language, seed, w, bias, nuisance, speakers, speakerCumulative, silence }
 }
 
@@ -316,7 +358,12 @@ function bigramLatent(world: World, bigram: string, cache: Map<string, Float64Ar
   return v
 }
 
-function buildWord(world: World, name: string, clusterRange: [number, number], bigrams: Map<string, Float64Array>): Word {
+function buildWord(
+  world: World,
+  name: string,
+  clusterRange: [number, number],
+  bigrams: Map<string, Float64Array>,
+): Word {
   const rng = streamRng(world.seed, world.language, STREAM.word, hashString(name))
   const spelled = `^${name}$`
   const spelling = new Float64Array(LATENT)
@@ -327,7 +374,8 @@ function buildWord(world: World, name: string, clusterRange: [number, number], b
   const pairs = spelled.length - 1
   const own = Math.sqrt(1 - SPELLING_SHARE * SPELLING_SHARE)
   const latent = new Float64Array(LATENT)
-  for (let j = 0; j < LATENT; j++) latent[j] = WORD_SCALE * (SPELLING_SHARE * spelling[j]! / Math.sqrt(pairs) + own * rng.normal())
+  for (let j = 0; j < LATENT; j++)
+    latent[j] = WORD_SCALE * ((SPELLING_SHARE * spelling[j]!) / Math.sqrt(pairs) + own * rng.normal())
   const k = clusterRange[0] + rng.int(clusterRange[1] - clusterRange[0] + 1)
   const clusters: Float64Array[] = []
   const weights: number[] = []
@@ -370,7 +418,8 @@ function renderClip(rng: Rng, world: World, plan: ClipPlan, out: Float32Array, o
   const h = scratchLatent
   h.fill(0)
   addSource(rng, world, plan.word, plan.cluster, plan.alpha, h)
-  if (plan.other) addSource(rng, world, plan.other, rng.pickByCumulativeWeight(plan.other.cumulative), 1 - plan.alpha, h)
+  if (plan.other)
+    addSource(rng, world, plan.other, rng.pickByCumulativeWeight(plan.other.cumulative), 1 - plan.alpha, h)
   for (let j = 0; j < LATENT; j++) h[j]! += CLIP_LATENT_NOISE * rng.normal()
   for (const dir of world.nuisance) {
     const a = NUISANCE_SCALE * rng.normal()
@@ -415,13 +464,21 @@ function scaled(n: number, scale: number, min: number): number {
   return Math.max(min, Math.round(n * scale))
 }
 
-function planLanguage(seed: number, language: SpeechLanguage, scale: number, knobs: ResolvedSpeechKnobs): { world: World; files: KeywordFile[]; summary: SpeechLanguageSummary } {
+function planLanguage(
+  seed: number,
+  language: SpeechLanguage,
+  scale: number,
+  knobs: ResolvedSpeechKnobs,
+): { world: World; files: KeywordFile[]; summary: SpeechLanguageSummary } {
   const world = buildWorld(seed, language, knobs.speakerScale)
   const bigrams = new Map<string, Float64Array>()
   const targetNames = [...SPEECH_TARGET_WORDS[language]].sort()
   const lists = SPEECH_NONTARGET_WORDS[language]
   const trainNames = lists.train.slice(0, Math.min(lists.train.length, scaled(lists.train.length, scale, 3)))
-  const evalNames = lists.eval.slice(0, Math.min(lists.eval.length, knobs.evalKeywords ?? scaled(lists.eval.length, scale, 3)))
+  const evalNames = lists.eval.slice(
+    0,
+    Math.min(lists.eval.length, knobs.evalKeywords ?? scaled(lists.eval.length, scale, 3)),
+  )
   const targets = targetNames.map((n) => buildWord(world, n, [3, 5], bigrams))
   const trainNon = trainNames.map((n) => buildWord(world, n, [1, 3], bigrams))
   const evalNon = evalNames.map((n) => buildWord(world, n, [1, 3], bigrams))
@@ -430,13 +487,17 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number, kno
   const files: KeywordFile[] = []
   const summaries: SpeechTargetSummary[] = []
 
-  const cleanPlan = (rng: Rng, word: Word, newSpeakerShare: number): ClipPlan =>
-    ({ word, cluster: rng.uniform() < newSpeakerShare ? -1 : rng.pickByCumulativeWeight(word.cumulative), alpha: 1 })
+  const cleanPlan = (rng: Rng, word: Word, newSpeakerShare: number): ClipPlan => ({
+    word,
+    cluster: rng.uniform() < newSpeakerShare ? -1 : rng.pickByCumulativeWeight(word.cumulative),
+    alpha: 1,
+  })
 
   targets.forEach((word, t) => {
     const rng = streamRng(seed, language, STREAM.clips, hashString(word.name), 0)
     const n = scaled(logUniformInt(rng, knobs.targetTrainClips), scale, 6)
-    const [ml, mh] = knobs.mislabeledRate, [al, ah] = knobs.misalignedRate
+    const [ml, mh] = knobs.mislabeledRate,
+      [al, ah] = knobs.misalignedRate
     const mislabeledRate = ml + rng.uniform() * (mh - ml)
     const misalignedRate = al + rng.uniform() * (ah - al)
     const plans = Array.from({ length: n }, () => cleanPlan(rng, word, 0))
@@ -448,13 +509,26 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number, kno
       const i = wrong[k]!
       if (k < nMislabeled) {
         // the audio holds another word: another target (40%) or a nontarget keyword
-        const src = rng.uniform() < 0.4 || trainNon.length === 0 ? others[rng.int(others.length)]! : trainNon[rng.int(trainNon.length)]!
+        const src =
+          rng.uniform() < 0.4 || trainNon.length === 0
+            ? others[rng.int(others.length)]!
+            : trainNon[rng.int(trainNon.length)]!
         plans[i] = { word: src, cluster: rng.pickByCumulativeWeight(src.cumulative), alpha: 1 }
       } else {
         // the one-second window cut the word: part of it, plus silence or a neighbouring word
         const r = rng.uniform()
-        const other = r < 0.5 ? world.silence : r < 0.75 && trainNon.length ? trainNon[rng.int(trainNon.length)]! : others[rng.int(others.length)]!
-        plans[i] = { word, cluster: rng.pickByCumulativeWeight(word.cumulative), alpha: 0.3 + 0.3 * rng.uniform(), other }
+        const other =
+          r < 0.5
+            ? world.silence
+            : r < 0.75 && trainNon.length
+              ? trainNon[rng.int(trainNon.length)]!
+              : others[rng.int(others.length)]!
+        plans[i] = {
+          word,
+          cluster: rng.pickByCumulativeWeight(word.cumulative),
+          alpha: 0.3 + 0.3 * rng.uniform(),
+          other,
+        }
       }
     }
     files.push({ keyword: word.name, split: 'train', ids: numbers.draw(n).map((x) => clipId(word.name, x)), plans })
@@ -466,7 +540,11 @@ function planLanguage(seed: number, language: SpeechLanguage, scale: number, kno
     const n = scaled(logUniformInt(rng, NONTARGET_TRAIN_CLIPS), scale, 1)
     const plans = Array.from({ length: n }, () => cleanPlan(rng, word, 0))
     // nontarget clips may be cut badly too; they stay nontargets
-    for (const p of plans) if (rng.uniform() < 0.02) { p.alpha = 0.3 + 0.3 * rng.uniform(); p.other = world.silence }
+    for (const p of plans)
+      if (rng.uniform() < 0.02) {
+        p.alpha = 0.3 + 0.3 * rng.uniform()
+        p.other = world.silence
+      }
     files.push({ keyword: word.name, split: 'train', ids: numbers.draw(n).map((x) => clipId(word.name, x)), plans })
     nonTrainClips += n
   }
@@ -515,11 +593,25 @@ function checkReplaceable(folder: string): void {
   if (!existsSync(folder)) return
   const marker = join(folder, SPEECH_LAYOUT.marker)
   let ours = false
-  try { ours = (JSON.parse(readFileSync(marker, 'utf8')) as { generator?: string }).generator === 'dataperf generate speech' } catch { /* not ours */ }
-  if (!ours) throw new UserError(`${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another --out`)
+  try {
+    ours = (JSON.parse(readFileSync(marker, 'utf8')) as { generator?: string }).generator === 'dataperf generate speech'
+  } catch {
+    /* not ours */
+  }
+  if (!ours)
+    throw new UserError(
+      `${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another --out`,
+    )
 }
 
-function generateLanguage(out: string, seed: number, scale: number, knobs: SpeechKnobs | undefined, language: SpeechLanguage, onProgress: GenerateSpeechOptions['onProgress']): SpeechLanguageSummary {
+function generateLanguage(
+  out: string,
+  seed: number,
+  scale: number,
+  knobs: SpeechKnobs | undefined,
+  language: SpeechLanguage,
+  onProgress: GenerateSpeechOptions['onProgress'],
+): SpeechLanguageSummary {
   const { world, files, summary } = planLanguage(seed, language, scale, resolveSpeechKnobs(knobs))
   const folder = join(out, summary.folder)
   const tmp = tempPathFor(folder)
@@ -531,25 +623,46 @@ function generateLanguage(out: string, seed: number, scale: number, knobs: Speec
       const rng = streamRng(seed, language, STREAM.clips, hashString(f.keyword), f.split === 'train' ? 2 : 3)
       const sub = f.split === 'train' ? SPEECH_LAYOUT.trainEmbeddings : SPEECH_LAYOUT.evalEmbeddings
       const before = done
-      writeVectorTable(join(tmp, sub, SPEECH_LAYOUT.embeddingFile(f.keyword)), {
-        rows: f.ids.length,
-        dim: SPEECH_DIM,
-        leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (r) => f.ids[r]! }],
-        vectorColumn: EMBEDDING_COLUMN,
-        vectors: (start, end) => {
-          const block = new Float32Array((end - start) * SPEECH_DIM)
-          for (let r = start; r < end; r++) renderClip(rng, world, f.plans[r]!, block, (r - start) * SPEECH_DIM)
-          return block
+      writeVectorTable(
+        join(tmp, sub, SPEECH_LAYOUT.embeddingFile(f.keyword)),
+        {
+          rows: f.ids.length,
+          dim: SPEECH_DIM,
+          leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (r) => f.ids[r]! }],
+          vectorColumn: EMBEDDING_COLUMN,
+          vectors: (start, end) => {
+            const block = new Float32Array((end - start) * SPEECH_DIM)
+            for (let r = start; r < end; r++) renderClip(rng, world, f.plans[r]!, block, (r - start) * SPEECH_DIM)
+            return block
+          },
         },
-      }, { rowGroupSize: ROW_GROUP_ROWS, onProgress: (rows) => onProgress?.(stage, before + rows, total) })
+        { rowGroupSize: ROW_GROUP_ROWS, onProgress: (rows) => onProgress?.(stage, before + rows, total) },
+      )
       done += f.ids.length
     }
     const targetNames = new Set(SPEECH_TARGET_WORDS[language])
     const header = `# Generated by \`dataperf generate speech\` (seed ${seed}${scale !== 1 ? `, scale ${scale}` : ''}); synthetic, not MSWC data.\n`
-    writeFileAtomic(join(tmp, SPEECH_LAYOUT.allowedTrainingSet), sampleSetYaml(files.filter((f) => f.split === 'train'), targetNames, header))
-    writeFileAtomic(join(tmp, SPEECH_LAYOUT.evalSet), sampleSetYaml(files.filter((f) => f.split === 'eval'), targetNames, header))
+    writeFileAtomic(
+      join(tmp, SPEECH_LAYOUT.allowedTrainingSet),
+      sampleSetYaml(
+        files.filter((f) => f.split === 'train'),
+        targetNames,
+        header,
+      ),
+    )
+    writeFileAtomic(
+      join(tmp, SPEECH_LAYOUT.evalSet),
+      sampleSetYaml(
+        files.filter((f) => f.split === 'eval'),
+        targetNames,
+        header,
+      ),
+    )
     const knobRecord = knobs && Object.keys(knobs).length ? { knobs } : {}
-    writeFileAtomic(join(tmp, SPEECH_LAYOUT.marker), JSON.stringify({ generator: 'dataperf generate speech', seed, scale, language, ...knobRecord }, null, 2) + '\n')
+    writeFileAtomic(
+      join(tmp, SPEECH_LAYOUT.marker),
+      JSON.stringify({ generator: 'dataperf generate speech', seed, scale, language, ...knobRecord }, null, 2) + '\n',
+    )
     // swap the finished folder in; an older generated one is removed only afterwards
     const old = existsSync(folder) ? tempPathFor(folder) : undefined
     if (old) renameSync(folder, old)

@@ -15,7 +15,16 @@ import { writeCsv } from '../io/csv.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
 import {
-  CLASS_DESCRIPTIONS_COLUMNS, EMBEDDING_COLUMN, EXAMPLE_SET_COLUMNS, ID_COLUMN, IMAGE_LABELS_COLUMNS, LABEL_COLUMN, LABEL_NAME_COLUMN, SETUP_KEYS, TRAINING_SET_COLUMNS, VISION_LAYOUT,
+  CLASS_DESCRIPTIONS_COLUMNS,
+  EMBEDDING_COLUMN,
+  EXAMPLE_SET_COLUMNS,
+  ID_COLUMN,
+  IMAGE_LABELS_COLUMNS,
+  LABEL_COLUMN,
+  LABEL_NAME_COLUMN,
+  SETUP_KEYS,
+  TRAINING_SET_COLUMNS,
+  VISION_LAYOUT,
 } from '../vision/layout.js'
 
 export interface VisionConcept {
@@ -85,39 +94,60 @@ export interface VisionKnobs {
 }
 
 const VISION_KNOB_DEFAULTS: Required<Omit<VisionKnobs, 'concept_share'>> = {
-  min_positives: 60, concept_modes: 3, mode_balance: 'skewed', mode_separation: 0.53, concept_noise: 1.5,
-  lookalike_classes: 2, lookalike_closeness: 0.92, lookalike_share: 0.006, background: 'clusters', background_rank: 12,
-  verification_rate: 0.35, verification_error: 0.03, test_lookalike_share: 0.65, test_positive_share: [0.5, 0.75],
+  min_positives: 60,
+  concept_modes: 3,
+  mode_balance: 'skewed',
+  mode_separation: 0.53,
+  concept_noise: 1.5,
+  lookalike_classes: 2,
+  lookalike_closeness: 0.92,
+  lookalike_share: 0.006,
+  background: 'clusters',
+  background_rank: 12,
+  verification_rate: 0.35,
+  verification_error: 0.03,
+  test_lookalike_share: 0.65,
+  test_positive_share: [0.5, 0.75],
 }
 type ResolvedVisionKnobs = typeof VISION_KNOB_DEFAULTS & { concept_share?: number }
 
 /** The knobs with defaults filled in; an unknown knob or a value out of range is a user error. */
 export function resolveVisionKnobs(knobs: VisionKnobs = {}, where = 'vision knobs'): ResolvedVisionKnobs {
   const known = new Set(['concept_share', ...Object.keys(VISION_KNOB_DEFAULTS)])
-  for (const k of Object.keys(knobs)) if (!known.has(k)) throw new UserError(`${where}: unknown knob '${k}' (known: ${[...known].join(', ')})`)
+  for (const k of Object.keys(knobs))
+    if (!known.has(k)) throw new UserError(`${where}: unknown knob '${k}' (known: ${[...known].join(', ')})`)
   const k = { ...VISION_KNOB_DEFAULTS, ...knobs }
   const share = (name: string, v: unknown, lo = 0, hi = 1) => {
-    if (typeof v !== 'number' || !(v >= lo && v <= hi)) throw new UserError(`${where}: ${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
+    if (typeof v !== 'number' || !(v >= lo && v <= hi))
+      throw new UserError(`${where}: ${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
   }
   const int = (name: string, v: unknown, lo: number, hi: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new UserError(`${where}: ${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+      throw new UserError(`${where}: ${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`)
   }
   if (k.concept_share !== undefined) share('concept_share', k.concept_share, 0.0005, 0.05)
   int('min_positives', k.min_positives, 25, 1000)
   int('concept_modes', k.concept_modes, 1, 8)
-  if (k.mode_balance !== 'skewed' && k.mode_balance !== 'even') throw new UserError(`${where}: mode_balance must be 'skewed' or 'even', got ${JSON.stringify(k.mode_balance)}`)
+  if (k.mode_balance !== 'skewed' && k.mode_balance !== 'even')
+    throw new UserError(`${where}: mode_balance must be 'skewed' or 'even', got ${JSON.stringify(k.mode_balance)}`)
   share('mode_separation', k.mode_separation, 0, 2)
   share('concept_noise', k.concept_noise, 0.1, 5)
   int('lookalike_classes', k.lookalike_classes, 0, 2)
   share('lookalike_closeness', k.lookalike_closeness, 0, 0.999)
   share('lookalike_share', k.lookalike_share, 0, 0.05)
-  if (k.background !== 'clusters' && k.background !== 'low-rank') throw new UserError(`${where}: background must be 'clusters' or 'low-rank', got ${JSON.stringify(k.background)}`)
+  if (k.background !== 'clusters' && k.background !== 'low-rank')
+    throw new UserError(`${where}: background must be 'clusters' or 'low-rank', got ${JSON.stringify(k.background)}`)
   int('background_rank', k.background_rank, 1, 128)
   share('verification_rate', k.verification_rate)
   share('verification_error', k.verification_error, 0, 0.5)
   share('test_lookalike_share', k.test_lookalike_share)
   const tp = k.test_positive_share
-  if (!Array.isArray(tp) || tp.length !== 2 || tp.some((v) => typeof v !== 'number' || !(v > 0 && v < 1)) || tp[0]! > tp[1]!) {
+  if (
+    !Array.isArray(tp) ||
+    tp.length !== 2 ||
+    tp.some((v) => typeof v !== 'number' || !(v > 0 && v < 1)) ||
+    tp[0]! > tp[1]!
+  ) {
     throw new UserError(`${where}: test_positive_share must be [low, high] within (0, 1), got ${JSON.stringify(tp)}`)
   }
   return k
@@ -167,7 +197,10 @@ const NEAR_DUPLICATE_SHARE = 0.005
 function unit(rng: Rng, d: number): Float32Array {
   const v = new Float32Array(d)
   let n = 0
-  for (let i = 0; i < d; i++) { v[i] = rng.normal(); n += v[i]! * v[i]! }
+  for (let i = 0; i < d; i++) {
+    v[i] = rng.normal()
+    n += v[i]! * v[i]!
+  }
   n = Math.sqrt(n)
   for (let i = 0; i < d; i++) v[i]! /= n
   return v
@@ -177,14 +210,22 @@ function unit(rng: Rng, d: number): Float32Array {
 function mix(a: number, x: Float32Array, b: number, y: Float32Array): Float32Array {
   const v = new Float32Array(x.length)
   let n = 0
-  for (let i = 0; i < x.length; i++) { v[i] = a * x[i]! + b * y[i]!; n += v[i]! * v[i]! }
+  for (let i = 0; i < x.length; i++) {
+    v[i] = a * x[i]! + b * y[i]!
+    n += v[i]! * v[i]!
+  }
   n = Math.sqrt(n)
   for (let i = 0; i < x.length; i++) v[i]! /= n
   return v
 }
 
 /** The latent structure: clusters and shared nuisance directions, all from the seed. */
-function buildWorld(rng: Rng, d: number, poolSize: number, k: ResolvedVisionKnobs): { clusters: Cluster[]; nuisance: Float32Array[] } {
+function buildWorld(
+  rng: Rng,
+  d: number,
+  poolSize: number,
+  k: ResolvedVisionKnobs,
+): { clusters: Cluster[]; nuisance: Float32Array[] } {
   const clusters: Cluster[] = []
   const domains = [unit(rng, d), unit(rng, d)] // food-like and animal-like regions
   const conceptDomain = [0, 1, 0]
@@ -193,11 +234,23 @@ function buildWorld(rng: Rng, d: number, poolSize: number, k: ResolvedVisionKnob
     // small pools still get enough positives for 20 examples and some verified labels
     const conceptShare = Math.max(k.concept_share ?? CONCEPT_SHARE[t]!, k.min_positives / poolSize)
     for (const share of modeShares(k)) {
-      clusters.push({ kind: 'concept', task: t, center: mix(0.85, core, k.mode_separation, unit(rng, d)), noise: k.concept_noise / Math.sqrt(d), weight: conceptShare * share })
+      clusters.push({
+        kind: 'concept',
+        task: t,
+        center: mix(0.85, core, k.mode_separation, unit(rng, d)),
+        noise: k.concept_noise / Math.sqrt(d),
+        weight: conceptShare * share,
+      })
     }
     const closeness = k.lookalike_closeness
     for (let l = 0; l < k.lookalike_classes; l++) {
-      clusters.push({ kind: 'lookalike', task: t, center: mix(closeness, core, Math.sqrt(1 - closeness ** 2), unit(rng, d)), noise: LOOKALIKE_NOISE / Math.sqrt(d), weight: k.lookalike_share })
+      clusters.push({
+        kind: 'lookalike',
+        task: t,
+        center: mix(closeness, core, Math.sqrt(1 - closeness ** 2), unit(rng, d)),
+        noise: LOOKALIKE_NOISE / Math.sqrt(d),
+        weight: k.lookalike_share,
+      })
     }
   })
   const used = clusters.reduce((s, c) => s + c.weight, 0)
@@ -208,7 +261,14 @@ function buildWorld(rng: Rng, d: number, poolSize: number, k: ResolvedVisionKnob
     const scales = directions.map((_, i) => 0.9 / Math.sqrt(i + 1))
     for (let c = 0; c < LOW_RANK_CLOUDS; c++) {
       const lean = c < 2 ? domains[c]! : unit(rng, d)
-      clusters.push({ kind: 'background', task: -1, center: mix(0.35, lean, 0.94, unit(rng, d)), noise: 0.5 / Math.sqrt(d), weight: (1 - used) / LOW_RANK_CLOUDS, basis: { directions, scales } })
+      clusters.push({
+        kind: 'background',
+        task: -1,
+        center: mix(0.35, lean, 0.94, unit(rng, d)),
+        noise: 0.5 / Math.sqrt(d),
+        weight: (1 - used) / LOW_RANK_CLOUDS,
+        basis: { directions, scales },
+      })
     }
     return { clusters, nuisance: Array.from({ length: NUISANCE_DIRECTIONS }, () => unit(rng, d)) }
   }
@@ -217,7 +277,13 @@ function buildWorld(rng: Rng, d: number, poolSize: number, k: ResolvedVisionKnob
   const rawSum = raw.reduce((a, b) => a + b, 0)
   for (let k = 0; k < BACKGROUND_CLUSTERS; k++) {
     const lean = k % 4 === 0 ? domains[0]! : k % 4 === 1 ? domains[1]! : unit(rng, d)
-    clusters.push({ kind: 'background', task: -1, center: mix(0.35, lean, 0.94, unit(rng, d)), noise: 0.9 / Math.sqrt(d), weight: ((1 - used) * raw[k]!) / rawSum })
+    clusters.push({
+      kind: 'background',
+      task: -1,
+      center: mix(0.35, lean, 0.94, unit(rng, d)),
+      noise: 0.9 / Math.sqrt(d),
+      weight: ((1 - used) * raw[k]!) / rawSum,
+    })
   }
   const nuisance = Array.from({ length: NUISANCE_DIRECTIONS }, () => unit(rng, d))
   return { clusters, nuisance }
@@ -227,10 +293,11 @@ function buildWorld(rng: Rng, d: number, poolSize: number, k: ResolvedVisionKnob
 function sample(rng: Rng, c: Cluster, nuisance: Float32Array[], out: Float32Array, offset: number): void {
   const d = c.center.length
   for (let i = 0; i < d; i++) out[offset + i] = c.center[i]! + c.noise * rng.normal()
-  if (c.basis) c.basis.directions.forEach((dir, b) => {
-    const a = c.basis!.scales[b]! * rng.normal()
-    for (let i = 0; i < d; i++) out[offset + i]! += a * dir[i]!
-  })
+  if (c.basis)
+    c.basis.directions.forEach((dir, b) => {
+      const a = c.basis!.scales[b]! * rng.normal()
+      for (let i = 0; i < d; i++) out[offset + i]! += a * dir[i]!
+    })
   for (const dir of nuisance) {
     const a = 0.25 * rng.normal()
     for (let i = 0; i < d; i++) out[offset + i]! += a * dir[i]!
@@ -251,7 +318,8 @@ function uniqueIds(rng: Rng, n: number, taken: Set<string>): string[] {
 export function generateVisionBenchmark(options: GenerateVisionOptions): GeneratedVision {
   const seed = options.seed ?? DEFAULT_VISION_SEED
   const poolSize = options.poolSize ?? DEFAULT_VISION_POOL_SIZE
-  if (!Number.isInteger(poolSize) || poolSize < 1000) throw new RangeError(`pool size must be an integer >= 1000, got ${poolSize}`)
+  if (!Number.isInteger(poolSize) || poolSize < 1000)
+    throw new RangeError(`pool size must be an integer >= 1000, got ${poolSize}`)
   const d = VISION_DIM
   const rng = new Rng(seed)
   const knobs = resolveVisionKnobs(options.knobs)
@@ -265,30 +333,36 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   const assignment = new Int16Array(poolSize)
   const nearDuplicate = new Uint8Array(poolSize)
   for (let i = 0; i < poolSize; i++) {
-    if (i > 0 && rng.uniform() < NEAR_DUPLICATE_SHARE) { nearDuplicate[i] = 1; assignment[i] = assignment[i - 1]! }
-    else assignment[i] = rng.pickByCumulativeWeight(cumulative)
+    if (i > 0 && rng.uniform() < NEAR_DUPLICATE_SHARE) {
+      nearDuplicate[i] = 1
+      assignment[i] = assignment[i - 1]!
+    } else assignment[i] = rng.pickByCumulativeWeight(cumulative)
   }
   const taken = new Set<string>()
   const poolIds = uniqueIds(rng, poolSize, taken)
   const out = options.out
   mkdirSync(out, { recursive: true })
   const vectorRng = new Rng(seed * 7919 + 1)
-  writeVectorTable(join(out, VISION_LAYOUT.pool), {
-    rows: poolSize,
-    dim: d,
-    leading: [{ name: ID_COLUMN, type: 'STRING', value: (r) => poolIds[r]! }],
-    vectorColumn: EMBEDDING_COLUMN,
-    vectors: (start, end) => {
-      const block = new Float32Array((end - start) * d)
-      for (let r = start; r < end; r++) {
-        const o = (r - start) * d
-        if (nearDuplicate[r] && r > start) {
-          for (let i = 0; i < d; i++) block[o + i] = block[o - d + i]! + 0.002 * vectorRng.normal()
-        } else sample(vectorRng, clusters[assignment[r]!]!, nuisance, block, o)
-      }
-      return block
+  writeVectorTable(
+    join(out, VISION_LAYOUT.pool),
+    {
+      rows: poolSize,
+      dim: d,
+      leading: [{ name: ID_COLUMN, type: 'STRING', value: (r) => poolIds[r]! }],
+      vectorColumn: EMBEDDING_COLUMN,
+      vectors: (start, end) => {
+        const block = new Float32Array((end - start) * d)
+        for (let r = start; r < end; r++) {
+          const o = (r - start) * d
+          if (nearDuplicate[r] && r > start) {
+            for (let i = 0; i < d; i++) block[o + i] = block[o - d + i]! + 0.002 * vectorRng.normal()
+          } else sample(vectorRng, clusters[assignment[r]!]!, nuisance, block, o)
+        }
+        return block
+      },
     },
-  }, { codec: 'UNCOMPRESSED', onProgress: (done, total) => options.onProgress?.('pool', done, total) })
+    { codec: 'UNCOMPRESSED', onProgress: (done, total) => options.onProgress?.('pool', done, total) },
+  )
 
   // Test sets: fresh images, mostly positives, negatives mostly look-alikes (as in the alpha sets).
   const testRng = new Rng(seed * 7919 + 2)
@@ -304,9 +378,16 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     const labels: number[] = []
     const chosen: Cluster[] = []
     for (let k = 0; k < size; k++) {
-      if (k < positives) { chosen.push(modes[testRng.int(modes.length)]!.c); labels.push(1) }
-      else if (testRng.uniform() < knobs.test_lookalike_share && looks.length > 0) { chosen.push(looks[testRng.int(looks.length)]!.c); labels.push(0) }
-      else { chosen.push(background[testRng.int(background.length)]!); labels.push(0) }
+      if (k < positives) {
+        chosen.push(modes[testRng.int(modes.length)]!.c)
+        labels.push(1)
+      } else if (testRng.uniform() < knobs.test_lookalike_share && looks.length > 0) {
+        chosen.push(looks[testRng.int(looks.length)]!.c)
+        labels.push(0)
+      } else {
+        chosen.push(background[testRng.int(background.length)]!)
+        labels.push(0)
+      }
     }
     const order = Array.from({ length: size }, (_, k) => k)
     testRng.shuffle(order)
@@ -342,26 +423,44 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
       machine.push([poolIds[r]!, 'machine', concept.labelName, conf.toFixed(2)])
       if (labelRng.uniform() < knobs.verification_rate) {
         const flip = labelRng.uniform() < knobs.verification_error
-        human.push([poolIds[r]!, 'verification', concept.labelName, (isPositive !== flip) ? 1 : 0])
+        human.push([poolIds[r]!, 'verification', concept.labelName, isPositive !== flip ? 1 : 0])
       }
     }
     positivesPerTask[concept.name] = positives.length
     const examples = [...positives]
     labelRng.shuffle(examples)
-    writeCsv(join(out, VISION_LAYOUT.exampleSet(concept.name)), EXAMPLE_SET_COLUMNS,
-      examples.slice(0, 20).map((r) => [concept.labelName, poolIds[r]!, 1, `https://images.example.org/${poolIds[r]}.jpg`, concept.name]))
+    writeCsv(
+      join(out, VISION_LAYOUT.exampleSet(concept.name)),
+      EXAMPLE_SET_COLUMNS,
+      examples
+        .slice(0, 20)
+        .map((r) => [concept.labelName, poolIds[r]!, 1, `https://images.example.org/${poolIds[r]}.jpg`, concept.name]),
+    )
   })
   writeCsv(join(out, VISION_LAYOUT.machineLabels), IMAGE_LABELS_COLUMNS, machine)
   writeCsv(join(out, VISION_LAYOUT.humanLabels), IMAGE_LABELS_COLUMNS, human)
-  writeCsv(join(out, VISION_LAYOUT.classDescriptions), CLASS_DESCRIPTIONS_COLUMNS, VISION_CONCEPTS.map((c) => [c.labelName, c.name]))
+  writeCsv(
+    join(out, VISION_LAYOUT.classDescriptions),
+    CLASS_DESCRIPTIONS_COLUMNS,
+    VISION_CONCEPTS.map((c) => [c.labelName, c.name]),
+  )
 
   // A format template like the official random_500.csv: random pool IDs with random labels.
   const template = labelRng.sampleIndices(poolSize, 500)
-  writeCsv(join(out, VISION_LAYOUT.randomTemplate), TRAINING_SET_COLUMNS, Array.from(template, (r) => [poolIds[r]!, labelRng.int(2)]))
+  writeCsv(
+    join(out, VISION_LAYOUT.randomTemplate),
+    TRAINING_SET_COLUMNS,
+    Array.from(template, (r) => [poolIds[r]!, labelRng.int(2)]),
+  )
 
   writeFileAtomic(join(out, VISION_LAYOUT.setup), visionSetupYaml())
   mkdirSync(join(out, VISION_LAYOUT.results), { recursive: true })
-  const record = { generator: 'dataperf generate vision', seed, poolSize, ...(options.knobs && Object.keys(options.knobs).length ? { knobs: options.knobs } : {}) }
+  const record = {
+    generator: 'dataperf generate vision',
+    seed,
+    poolSize,
+    ...(options.knobs && Object.keys(options.knobs).length ? { knobs: options.knobs } : {}),
+  }
   writeFileSync(join(out, 'GENERATED.json'), JSON.stringify(record, null, 2) + '\n')
   return { poolSize, positivesPerTask, testSizes }
 }
@@ -374,7 +473,15 @@ export function visionSetupYaml(): string {
     [SETUP_KEYS.embFile]: VISION_LAYOUT.pool,
   }
   for (const c of VISION_CONCEPTS) doc[c.name] = [VISION_LAYOUT.trainSet(c.name), VISION_LAYOUT.testSet(c.name)]
-  Object.assign(doc, { [SETUP_KEYS.resultsDir]: VISION_LAYOUT.results, [SETUP_KEYS.dim]: VISION_DIM, [SETUP_KEYS.evalTasks]: VISION_CONCEPTS.map((c) => c.name), docker_data_dir: 'data' })
-  return '# Generated by `dataperf generate vision`; keys as in the official task_setup.yaml.\n' +
-    '# Paths are relative to data_dir, which is relative to this file.\n' + stringify(doc, { flow: false })
+  Object.assign(doc, {
+    [SETUP_KEYS.resultsDir]: VISION_LAYOUT.results,
+    [SETUP_KEYS.dim]: VISION_DIM,
+    [SETUP_KEYS.evalTasks]: VISION_CONCEPTS.map((c) => c.name),
+    docker_data_dir: 'data',
+  })
+  return (
+    '# Generated by `dataperf generate vision`; keys as in the official task_setup.yaml.\n' +
+    '# Paths are relative to data_dir, which is relative to this file.\n' +
+    stringify(doc, { flow: false })
+  )
 }

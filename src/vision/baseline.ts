@@ -8,12 +8,27 @@ import { humanLabelsForPool } from './human-labels.js'
 import { readExampleSet } from './metadata.js'
 import type { LabelledIds } from './select/types.js'
 
-export async function weakLabelBaseline(dataDir: string, task: string, poolIds: readonly string[], budget = 1000, seed = 0, humanLabelsFile?: string): Promise<LabelledIds> {
+export async function weakLabelBaseline(
+  dataDir: string,
+  task: string,
+  poolIds: readonly string[],
+  budget = 1000,
+  seed = 0,
+  humanLabelsFile?: string,
+): Promise<LabelledIds> {
   const rng = new Rng(seed)
   const examples = readExampleSet(dataDir, task)
-  const { labels: human, report } = await humanLabelsForPool(dataDir, task, examples.labelName, new Set(poolIds), humanLabelsFile)
+  const { labels: human, report } = await humanLabelsForPool(
+    dataDir,
+    task,
+    examples.labelName,
+    new Set(poolIds),
+    humanLabelsFile,
+  )
   const chosen = new Map<string, number>()
-  const add = (id: string, label: number) => { if (chosen.size < budget && !chosen.has(id)) chosen.set(id, label) }
+  const add = (id: string, label: number) => {
+    if (chosen.size < budget && !chosen.has(id)) chosen.set(id, label)
+  }
   for (const id of examples.ids) add(id, 1)
   const positives = [...human.positives]
   rng.shuffle(positives)

@@ -9,7 +9,10 @@ export interface VisionEvalOutcome extends WrittenResults {
   evals: TaskEvaluation[]
 }
 
-export async function runVisionEvaluation(setup: VisionSetup, options: EvaluateOptions = {}): Promise<VisionEvalOutcome> {
+export async function runVisionEvaluation(
+  setup: VisionSetup,
+  options: EvaluateOptions = {},
+): Promise<VisionEvalOutcome> {
   const inputs = [setup.setupPath, setup.embFile, ...setup.tasks.flatMap((t) => [t.trainCsv, t.testParquet])]
   const hashing = hashFilesInBackground(inputs)
   hashing.catch(() => {}) // a failure surfaces below, after evaluation has reported any user error

@@ -48,16 +48,28 @@ export async function openPool(setup: VisionSetup): Promise<ParquetFile> {
  * The vector column holds lists of `dim` floats: else the official message when every row has
  * one other length, or the shortest and longest rows when lengths differ (never an average).
  */
-async function checkVectorColumn(file: ParquetFile, dim: number, official: 'Embedding file' | 'Test file'): Promise<void> {
+async function checkVectorColumn(
+  file: ParquetFile,
+  dim: number,
+  official: 'Embedding file' | 'Test file',
+): Promise<void> {
   const emb = file.requireColumn(EMBEDDING_COLUMN)
-  if (!emb.repeated) throw new UserError(`${file.path}: column '${EMBEDDING_COLUMN}' holds one ${emb.physicalType} value per row, expected a list of ${dim} numbers`)
+  if (!emb.repeated)
+    throw new UserError(
+      `${file.path}: column '${EMBEDDING_COLUMN}' holds one ${emb.physicalType} value per row, expected a list of ${dim} numbers`,
+    )
   if (emb.physicalType !== 'FLOAT' && emb.physicalType !== 'DOUBLE') {
-    throw new UserError(`${file.path}: column '${EMBEDDING_COLUMN}' holds lists of ${emb.physicalType}, expected float or double`)
+    throw new UserError(
+      `${file.path}: column '${EMBEDDING_COLUMN}' holds lists of ${emb.physicalType}, expected float or double`,
+    )
   }
   if (firstRowLength(file, emb.pathInSchema) === dim) return // a row of another length is named when read
   const r = await file.listLengthRange(EMBEDDING_COLUMN)
-  if (r.min === r.max) throw new UserError(`${file.path}: ${official} dim=${r.min}, but setup file specifies dim=${dim}`)
-  throw new UserError(`${file.path}: vectors of different lengths in '${EMBEDDING_COLUMN}' (row ${r.minRow} has ${r.min} values, row ${r.maxRow} has ${r.max}); setup file specifies dim=${dim}`)
+  if (r.min === r.max)
+    throw new UserError(`${file.path}: ${official} dim=${r.min}, but setup file specifies dim=${dim}`)
+  throw new UserError(
+    `${file.path}: vectors of different lengths in '${EMBEDDING_COLUMN}' (row ${r.minRow} has ${r.min} values, row ${r.maxRow} has ${r.max}); setup file specifies dim=${dim}`,
+  )
 }
 
 function firstRowLength(file: ParquetFile, path: string[]): number {
@@ -67,7 +79,10 @@ function firstRowLength(file: ParquetFile, path: string[]): number {
 }
 
 /** Reads a task's test set: vectors (float64) and 0/1 labels stored as integers or strings. */
-export async function readTestSet(path: string, dim: number): Promise<{ X: Float64Array; y: Int32Array; rows: number }> {
+export async function readTestSet(
+  path: string,
+  dim: number,
+): Promise<{ X: Float64Array; y: Int32Array; rows: number }> {
   const file = await ParquetFile.open(path)
   try {
     file.requireColumn(ID_COLUMN)
@@ -79,10 +94,16 @@ export async function readTestSet(path: string, dim: number): Promise<{ X: Float
     const y = new Int32Array(raw.length)
     raw.forEach((v, i) => {
       const s = String(v)
-      if (s !== '0' && s !== '1') throw new UserError(`${path}: row ${i} (ImageID ${ids[i]}): ${LABEL_COLUMN} is ${JSON.stringify(v)}, expected 0 or 1`)
+      if (s !== '0' && s !== '1')
+        throw new UserError(
+          `${path}: row ${i} (ImageID ${ids[i]}): ${LABEL_COLUMN} is ${JSON.stringify(v)}, expected 0 or 1`,
+        )
       y[i] = s === '1' ? 1 : 0
     })
-    const vectors = await file.readVectors(EMBEDDING_COLUMN, { dim, rowLabel: (r) => `row ${r} (ImageID ${clip(String(ids[r]))})` })
+    const vectors = await file.readVectors(EMBEDDING_COLUMN, {
+      dim,
+      rowLabel: (r) => `row ${r} (ImageID ${clip(String(ids[r]))})`,
+    })
     return { X: toFloat64(vectors.data), y, rows: vectors.rows }
   } finally {
     await file.close()
@@ -95,15 +116,24 @@ export async function readTestSet(path: string, dim: number): Promise<{ X: Float
  */
 export async function evaluateVision(setup: VisionSetup, options: EvaluateOptions = {}): Promise<TaskEvaluation[]> {
   const maxRows = options.maxTrainRows ?? MAX_TRAINING_ROWS
-  return evaluateVisionSets(setup, setup.tasks.map((t) => readTrainingSet(t.trainCsv, maxRows)), options)
+  return evaluateVisionSets(
+    setup,
+    setup.tasks.map((t) => readTrainingSet(t.trainCsv, maxRows)),
+    options,
+  )
 }
 
 /**
  * Evaluates training sets already read (one per task of the setup, in its order), e.g. uploaded
  * files parsed with parseTrainingSet: the same scoring as `vision eval`.
  */
-export async function evaluateVisionSets(setup: VisionSetup, sets: readonly TrainingSet[], options: EvaluateOptions = {}): Promise<TaskEvaluation[]> {
-  if (sets.length !== setup.tasks.length) throw new Error(`evaluateVisionSets: ${sets.length} training sets for ${setup.tasks.length} tasks`)
+export async function evaluateVisionSets(
+  setup: VisionSetup,
+  sets: readonly TrainingSet[],
+  options: EvaluateOptions = {},
+): Promise<TaskEvaluation[]> {
+  if (sets.length !== setup.tasks.length)
+    throw new Error(`evaluateVisionSets: ${sets.length} training sets for ${setup.tasks.length} tasks`)
   const pool = await openPool(setup)
   let poolRows: Int32Array[]
   let needed: Int32Array
@@ -140,7 +170,8 @@ export async function evaluateVisionSets(setup: VisionSetup, sets: readonly Trai
     const model = fitLogisticRegression(X, set.ids.length, d, set.labels)
     const test = await readTestSet(task.testParquet, d)
     const yPred = predict(model, test.X, test.rows)
-    let trainPositives = 0, testPositives = 0
+    let trainPositives = 0,
+      testPositives = 0
     for (const l of set.labels) trainPositives += l
     for (const l of test.y) testPositives += l
     results.push({

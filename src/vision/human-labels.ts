@@ -30,7 +30,11 @@ export interface HumanLabels {
 
 /** Where a data folder's human labels would be, in the order they are looked for. */
 export function humanLabelCandidates(dataDir: string): string[] {
-  return [join(dataDir, VISION_LAYOUT.openImagesHumanLabels), join(dataDir, OPEN_IMAGES_HUMAN_LABELS), join(dataDir, VISION_LAYOUT.humanLabels)]
+  return [
+    join(dataDir, VISION_LAYOUT.openImagesHumanLabels),
+    join(dataDir, OPEN_IMAGES_HUMAN_LABELS),
+    join(dataDir, VISION_LAYOUT.humanLabels),
+  ]
 }
 
 /** The human-labels file to read: `override` (which must exist), else the first candidate present. */
@@ -46,7 +50,11 @@ export function findHumanLabelsFile(dataDir: string, override?: string): string 
  * The labels of one concept (LabelName) in `file`, kept only for IDs in `poolIds` when given.
  * Confidence 1 is a verified positive, 0 a verified negative (Open Images' convention).
  */
-export async function readHumanLabels(file: string | undefined, labelName: string, poolIds?: ReadonlySet<string>): Promise<HumanLabels> {
+export async function readHumanLabels(
+  file: string | undefined,
+  labelName: string,
+  poolIds?: ReadonlySet<string>,
+): Promise<HumanLabels> {
   const out: HumanLabels = { positives: [], negatives: [], file, rowsForLabel: 0 }
   if (file === undefined || labelName === '') return out
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })
@@ -58,7 +66,10 @@ export async function readHumanLabels(file: string | undefined, labelName: strin
       const header = parseLine(raw.replace(/^\uFEFF/, ''), file, lineNo)
       columns = COLUMNS.map((c) => {
         const i = header.indexOf(c)
-        if (i < 0) throw new UserError(`${file}: missing column '${c}' (header: ${header.join(',')}); expected ImageID,Source,LabelName,Confidence`)
+        if (i < 0)
+          throw new UserError(
+            `${file}: missing column '${c}' (header: ${header.join(',')}); expected ImageID,Source,LabelName,Confidence`,
+          )
         return i
       })
       continue
@@ -70,11 +81,13 @@ export async function readHumanLabels(file: string | undefined, labelName: strin
     if (label !== labelName) continue
     out.rowsForLabel++
     const c = Number(conf)
-    if (conf === '' || (c !== 0 && c !== 1)) throw new UserError(`${file}: line ${lineNo}: Confidence '${conf}' for ${id}; expected 0 or 1`)
+    if (conf === '' || (c !== 0 && c !== 1))
+      throw new UserError(`${file}: line ${lineNo}: Confidence '${conf}' for ${id}; expected 0 or 1`)
     if (poolIds && !poolIds.has(id)) continue
     ;(c === 1 ? out.positives : out.negatives).push(id)
   }
-  if (columns === undefined) throw new UserError(`${file}: empty; expected a CSV with the header ImageID,Source,LabelName,Confidence`)
+  if (columns === undefined)
+    throw new UserError(`${file}: empty; expected a CSV with the header ImageID,Source,LabelName,Confidence`)
   return out
 }
 
@@ -87,7 +100,12 @@ function parseLine(line: string, file: string, lineNo: number): string[] {
 }
 
 /** The one-line notice for an algorithm that wanted human labels and got none. */
-export function noHumanLabelsNotice(dataDir: string, task: string, labels: HumanLabels, labelName: string): string | undefined {
+export function noHumanLabelsNotice(
+  dataDir: string,
+  task: string,
+  labels: HumanLabels,
+  labelName: string,
+): string | undefined {
   if (labels.positives.length + labels.negatives.length > 0) return undefined
   if (labels.file === undefined) {
     return `no human labels for ${task}: none of ${humanLabelCandidates(dataDir).join(', ')} exists (pass --human-labels FILE, or run \`dataperf download vision --open-images-labels\`); using the example images only`
@@ -104,11 +122,24 @@ export interface HumanLabelsReport {
 }
 
 /** The task's human labels among the pool's IDs, and the report saying what was found (or that nothing was). */
-export async function humanLabelsForPool(dataDir: string, task: string, labelName: string, poolIds: ReadonlySet<string>, override?: string): Promise<{ labels: HumanLabels; report: HumanLabelsReport }> {
+export async function humanLabelsForPool(
+  dataDir: string,
+  task: string,
+  labelName: string,
+  poolIds: ReadonlySet<string>,
+  override?: string,
+): Promise<{ labels: HumanLabels; report: HumanLabelsReport }> {
   const labels = await readHumanLabels(findHumanLabelsFile(dataDir, override), labelName, poolIds)
   const notice = noHumanLabelsNotice(dataDir, task, labels, labelName)
   return {
     labels,
-    report: { humanLabels: { file: labels.file ?? null, positives: labels.positives.length, negatives: labels.negatives.length }, notes: notice ? [notice] : [] },
+    report: {
+      humanLabels: {
+        file: labels.file ?? null,
+        positives: labels.positives.length,
+        negatives: labels.negatives.length,
+      },
+      notes: notice ? [notice] : [],
+    },
   }
 }

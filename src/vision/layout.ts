@@ -23,7 +23,13 @@ export const DISPLAY_NAME_COLUMN = 'DisplayName'
 export const URL_COLUMN = 'OriginalURL'
 
 /** Headers of examples/alpha_example_set_{task}.csv, metadata/*-imagelabels.csv and metadata/class-descriptions.csv. */
-export const EXAMPLE_SET_COLUMNS = [LABEL_NAME_COLUMN, ID_COLUMN, LABEL_COLUMN, URL_COLUMN, DISPLAY_NAME_COLUMN] as const
+export const EXAMPLE_SET_COLUMNS = [
+  LABEL_NAME_COLUMN,
+  ID_COLUMN,
+  LABEL_COLUMN,
+  URL_COLUMN,
+  DISPLAY_NAME_COLUMN,
+] as const
 export const IMAGE_LABELS_COLUMNS = [ID_COLUMN, SOURCE_COLUMN, LABEL_NAME_COLUMN, LABEL_COLUMN] as const
 export const CLASS_DESCRIPTIONS_COLUMNS = [LABEL_NAME_COLUMN, DISPLAY_NAME_COLUMN] as const
 

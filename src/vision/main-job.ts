@@ -22,7 +22,12 @@ export async function runVisionMainJob(options: MainJobOptions): Promise<VisionE
   const setupPath = join(dataDir, VISION_LAYOUT.setup)
   if (!existsSync(setupPath)) {
     options.log?.(`Generating the default vision benchmark in ${dataDir} (seed ${options.seed})...`)
-    generateVisionBenchmark({ out: dataDir, seed: options.seed, poolSize: options.poolSize, onProgress: options.onProgress })
+    generateVisionBenchmark({
+      out: dataDir,
+      seed: options.seed,
+      poolSize: options.poolSize,
+      onProgress: options.onProgress,
+    })
   }
   const setup = loadVisionSetup(setupPath)
   const pool = await ParquetFile.open(setup.embFile)

@@ -62,10 +62,17 @@ export function writeVisionResults(
     settings,
     classifier: 'sklearn.linear_model.LogisticRegression(random_state=0)',
     inputs,
-    tasks: Object.fromEntries(evals.map((e) => [e.task, {
-      train_rows: new PyInt(e.trainRows), train_positives: new PyInt(e.trainPositives),
-      test_rows: new PyInt(e.testRows), test_positives: new PyInt(e.testPositives),
-    }])),
+    tasks: Object.fromEntries(
+      evals.map((e) => [
+        e.task,
+        {
+          train_rows: new PyInt(e.trainRows),
+          train_positives: new PyInt(e.trainPositives),
+          test_rows: new PyInt(e.testRows),
+          test_positives: new PyInt(e.testPositives),
+        },
+      ]),
+    ),
   }
   // the official name when it is free, else -2, -3, ...; the manifest first, so a result never lacks one
   const stamp = utcStamp(now)
@@ -74,14 +81,21 @@ export function writeVisionResults(
     written = writeGroupExclusive(setup.resultsDir, (n) => {
       const id = `${stamp}${n === 0 ? '' : `-${n + 1}`}`
       return [
-        { name: manifestFileName(id), data: pythonJsonDumps({ ...manifest, results_file: resultsFileName(id) }) + '\n' },
+        {
+          name: manifestFileName(id),
+          data: pythonJsonDumps({ ...manifest, results_file: resultsFileName(id) }) + '\n',
+        },
         { name: resultsFileName(id), data: text },
       ]
     })
   } catch (err) {
     throw resultsDirError(setup, err) ?? err
   }
-  return { resultsPath: join(setup.resultsDir, written[1]!.name), manifestPath: join(setup.resultsDir, written[0]!.name), text }
+  return {
+    resultsPath: join(setup.resultsDir, written[1]!.name),
+    manifestPath: join(setup.resultsDir, written[0]!.name),
+    text,
+  }
 }
 
 /** A one-line error for a results folder that cannot take the files; undefined for anything else. */

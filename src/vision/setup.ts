@@ -30,7 +30,8 @@ export interface VisionSetup {
  */
 export function loadVisionSetup(setupPath: string, dataDirOverride?: string): VisionSetup {
   const doc = readYamlFile(setupPath)
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${setupPath}: expected a mapping of setup keys`)
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new UserError(`${setupPath}: expected a mapping of setup keys`)
   const y = doc as Record<string, unknown>
   const str = (key: string, fallback?: string): string => {
     const v = y[key] ?? fallback
@@ -46,7 +47,10 @@ export function loadVisionSetup(setupPath: string, dataDirOverride?: string): Vi
     dataDir = !existsSync(besideYaml) && existsSync(fromCwd) ? fromCwd : besideYaml
   }
   const dim = y[SETUP_KEYS.dim]
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) throw new UserError(`${setupPath}: key '${SETUP_KEYS.dim}' must be a positive integer (found ${JSON.stringify(dim)})`)
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0)
+    throw new UserError(
+      `${setupPath}: key '${SETUP_KEYS.dim}' must be a positive integer (found ${JSON.stringify(dim)})`,
+    )
   const evalTasks = y[SETUP_KEYS.evalTasks]
   if (!Array.isArray(evalTasks) || evalTasks.length === 0 || !evalTasks.every((t) => typeof t === 'string')) {
     throw new UserError(`${setupPath}: key '${SETUP_KEYS.evalTasks}' must be a non-empty list of task names`)
@@ -54,7 +58,9 @@ export function loadVisionSetup(setupPath: string, dataDirOverride?: string): Vi
   const tasks = (evalTasks as string[]).map((name) => {
     const entry = y[name]
     if (!Array.isArray(entry) || entry.length !== 2 || !entry.every((p) => typeof p === 'string' && p !== '')) {
-      throw new UserError(`${setupPath}: task '${name}' is listed in eval_tasks but has no [train_csv, test_parquet] entry`)
+      throw new UserError(
+        `${setupPath}: task '${name}' is listed in eval_tasks but has no [train_csv, test_parquet] entry`,
+      )
     }
     return { name, trainCsv: resolve(dataDir, entry[0] as string), testParquet: resolve(dataDir, entry[1] as string) }
   })
@@ -85,5 +91,6 @@ export function resultsDirNote(setup: VisionSetup): string | undefined {
 
 /** Refuses a task name the setup does not list (`select --task`), naming the tasks it does. */
 export function requireTask(setup: VisionSetup, task: string): void {
-  if (!setup.tasks.some((t) => t.name === task)) throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
+  if (!setup.tasks.some((t) => t.name === task))
+    throw new UserError(`${setup.setupPath}: no task '${task}' (tasks: ${setup.tasks.map((t) => t.name).join(', ')})`)
 }

@@ -26,9 +26,24 @@ export function parseTrainingSet(text: string, name: string, maxRows = MAX_TRAIN
  * The same rules over a selection an algorithm returned (IDs and their labels), before it is
  * written: `name` names the algorithm, `cap` (with `capReason`) the most rows allowed.
  */
-export function trainingSetFromSelection(ids: readonly string[], labels: ArrayLike<number>, name: string, cap: number, capReason: string): TrainingSet {
-  const table: CsvTable = { path: name, header: [ID_COLUMN, LABEL_COLUMN], rows: ids.map((id, i) => [id, String(labels[i])]) }
-  return trainingSetFromTable(table, cap, { where: (i) => `entry ${i}`, both: (i, j) => `entries ${i} and ${j}`, capReason, noRows: 'returned no rows' })
+export function trainingSetFromSelection(
+  ids: readonly string[],
+  labels: ArrayLike<number>,
+  name: string,
+  cap: number,
+  capReason: string,
+): TrainingSet {
+  const table: CsvTable = {
+    path: name,
+    header: [ID_COLUMN, LABEL_COLUMN],
+    rows: ids.map((id, i) => [id, String(labels[i])]),
+  }
+  return trainingSetFromTable(table, cap, {
+    where: (i) => `entry ${i}`,
+    both: (i, j) => `entries ${i} and ${j}`,
+    capReason,
+    noRows: 'returned no rows',
+  })
 }
 
 const capReason = (maxRows: number) => `the challenge allows at most ${maxRows} per task (raise with --max-train-rows)`
@@ -42,7 +57,12 @@ interface RowWords {
   noRows: string
 }
 
-const CSV_WORDS = (maxRows: number): RowWords => ({ where: (i) => `line ${i + 2}`, both: (i, j) => `lines ${i + 2} and ${j + 2}`, capReason: capReason(maxRows), noRows: 'no rows after the header, expected ImageID,Confidence rows' })
+const CSV_WORDS = (maxRows: number): RowWords => ({
+  where: (i) => `line ${i + 2}`,
+  both: (i, j) => `lines ${i + 2} and ${j + 2}`,
+  capReason: capReason(maxRows),
+  noRows: 'no rows after the header, expected ImageID,Confidence rows',
+})
 
 function trainingSetFromTable(table: CsvTable, maxRows: number, words: RowWords = CSV_WORDS(maxRows)): TrainingSet {
   const path = table.path
@@ -59,7 +79,9 @@ function trainingSetFromTable(table: CsvTable, maxRows: number, words: RowWords 
     if (id === '') throw new UserError(`${path}: ${words.where(i)}: empty ImageID`)
     const label = row[labelCol]!
     if (label !== '0' && label !== '1') {
-      throw new UserError(`${path}: ${words.where(i)} (ImageID ${clip(id)}): Confidence is '${clip(label)}', expected 0 or 1`)
+      throw new UserError(
+        `${path}: ${words.where(i)} (ImageID ${clip(id)}): Confidence is '${clip(label)}', expected 0 or 1`,
+      )
     }
     if (seen.has(id)) duplicates.push(`${clip(id)} (${words.both(seen.get(id)!, i)})`)
     else seen.set(id, i)
@@ -70,7 +92,9 @@ function trainingSetFromTable(table: CsvTable, maxRows: number, words: RowWords 
   let positives = 0
   for (const l of labels) positives += l
   if (positives === 0 || positives === labels.length) {
-    throw new UserError(`${path}: all ${labels.length} rows have Confidence ${positives ? 1 : 0}; the classifier needs both labels 0 and 1`)
+    throw new UserError(
+      `${path}: all ${labels.length} rows have Confidence ${positives ? 1 : 0}; the classifier needs both labels 0 and 1`,
+    )
   }
   return { path, ids, labels }
 }

@@ -16,7 +16,12 @@ export { parseTrainingSet, readTrainingSet, type TrainingSet } from './training-
  * training-set file meets in `eval` (shape, 0/1 labels, both labels, no duplicates, at most
  * `budget` rows, every ID in the pool). `name` names the algorithm (a plugin's file) in errors.
  */
-export async function validateSelected(value: unknown, name: string, pool: ParquetFile, budget: number): Promise<TrainingSet> {
+export async function validateSelected(
+  value: unknown,
+  name: string,
+  pool: ParquetFile,
+  budget: number,
+): Promise<TrainingSet> {
   const set = checkSelectedRows(value, name, budget)
   await matchPool(pool, [set])
   return set
@@ -26,20 +31,37 @@ export async function validateSelected(value: unknown, name: string, pool: Parqu
 export function checkSelectedRows(value: unknown, name: string, budget: number): TrainingSet {
   const v = value as { ids?: unknown; labels?: unknown } | null | undefined
   const expected = 'expected { ids: string[], labels: number[] } (labels 0 or 1, one per ID)'
-  if (typeof v !== 'object' || v === null || !Array.isArray(v.ids) || !(Array.isArray(v.labels) || ArrayBuffer.isView(v.labels))) {
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    !Array.isArray(v.ids) ||
+    !(Array.isArray(v.labels) || ArrayBuffer.isView(v.labels))
+  ) {
     throw new UserError(`${name}: returned ${describe(value)}; ${expected}`)
   }
-  const ids = v.ids as unknown[], labels = v.labels as ArrayLike<unknown>
+  const ids = v.ids as unknown[],
+    labels = v.labels as ArrayLike<unknown>
   const bad = ids.findIndex((id) => typeof id !== 'string')
   if (bad >= 0) throw new UserError(`${name}: ids[${bad}] is ${describe(ids[bad])}, expected an ImageID string`)
-  if (labels.length !== ids.length) throw new UserError(`${name}: returned ${ids.length} ids but ${labels.length} labels; ${expected}`)
-  return trainingSetFromSelection(ids as string[], labels as ArrayLike<number>, name, budget, `the budget is ${budget} (--budget)`)
+  if (labels.length !== ids.length)
+    throw new UserError(`${name}: returned ${ids.length} ids but ${labels.length} labels; ${expected}`)
+  return trainingSetFromSelection(
+    ids as string[],
+    labels as ArrayLike<number>,
+    name,
+    budget,
+    `the budget is ${budget} (--budget)`,
+  )
 }
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value)
   if (Array.isArray(value)) return 'an array'
-  return typeof value === 'string' ? `the string '${clip(value)}'` : typeof value === 'object' ? `an object with keys ${clip(Object.keys(value).join(', ')) || '(none)'}` : `${typeof value} ${clip(String(value))}`
+  return typeof value === 'string'
+    ? `the string '${clip(value)}'`
+    : typeof value === 'object'
+      ? `an object with keys ${clip(Object.keys(value).join(', ')) || '(none)'}`
+      : `${typeof value} ${clip(String(value))}`
 }
 
 /** Maps each training ID to its pool row; unknown IDs are an error listing the first few. */
@@ -51,7 +73,8 @@ export function poolRowsFor(set: TrainingSet, rowOf: ReadonlyMap<string, number>
     if (r === undefined) missing.push(id)
     else rows[i] = r
   })
-  if (missing.length) throw new UserError(`${set.path}: ImageIDs not in the candidate pool ${poolPath}: ${sampleList(missing)}`)
+  if (missing.length)
+    throw new UserError(`${set.path}: ImageIDs not in the candidate pool ${poolPath}: ${sampleList(missing)}`)
   return rows
 }
 
@@ -68,9 +91,13 @@ export async function matchPool(pool: ParquetFile, sets: readonly TrainingSet[])
   for (const s of sets) for (const id of s.ids) wanted.add(id)
   // a pool listing a training ID twice would make the official join train on both copies: refused
   const repeated: string[] = []
-  const rowOf = await pool.findRows(ID_COLUMN, wanted, (id, first, row) => repeated.push(`${id} (rows ${first} and ${row})`))
+  const rowOf = await pool.findRows(ID_COLUMN, wanted, (id, first, row) =>
+    repeated.push(`${id} (rows ${first} and ${row})`),
+  )
   if (repeated.length) {
-    throw new UserError(`${pool.path}: duplicate ImageIDs in the candidate pool: ${sampleList(repeated)}; each ID must be listed once (the official join would use every copy)`)
+    throw new UserError(
+      `${pool.path}: duplicate ImageIDs in the candidate pool: ${sampleList(repeated)}; each ID must be listed once (the official join would use every copy)`,
+    )
   }
   return { rowOf, poolRows: sets.map((s) => poolRowsFor(s, rowOf, pool.path)) }
 }

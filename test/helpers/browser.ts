@@ -7,8 +7,13 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 export const CHROMIUM_PATH = process.env['DATAPERF_CHROMIUM'] ?? '/usr/bin/chromium'
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ]
 
 export async function launchBrowser(): Promise<Browser> {
@@ -22,7 +27,10 @@ export const DESKTOP = { width: 1280, height: 900 } as const
 export const PHONE = { width: 390, height: 844 } as const
 
 /** A fresh context (cookies, storage) per simulated visitor. */
-export async function newVisitor(browser: Browser, opts: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<BrowserContext> {
+export async function newVisitor(
+  browser: Browser,
+  opts: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number }; timezoneId?: string } = {},
+): Promise<BrowserContext> {
   return browser.newContext({
     javaScriptEnabled: opts.javaScriptEnabled ?? true,
     viewport: opts.viewport ?? DESKTOP,

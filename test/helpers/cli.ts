@@ -17,7 +17,8 @@ export function runCli(args: string[], cwd?: string): CliResult {
 export function runCliAsync(args: string[], cwd?: string): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd })
-    let stdout = '', stderr = ''
+    let stdout = '',
+      stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d))
     child.stderr.on('data', (d: Buffer) => (stderr += d))
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))

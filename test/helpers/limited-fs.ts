@@ -19,7 +19,8 @@ const isRoot = process.getuid?.() === 0
 
 /** Why no such folder can be made here, for the test's skip; under CI=true (root, tmpfs allowed) that is a failure instead. */
 function cannot(reason: string): string {
-  if (process.env['CI'] === 'true') throw new Error(`${reason}: CI runs these tests as root with tmpfs mounts allowed; they must not be skipped there`)
+  if (process.env['CI'] === 'true')
+    throw new Error(`${reason}: CI runs these tests as root with tmpfs mounts allowed; they must not be skipped there`)
   return reason
 }
 

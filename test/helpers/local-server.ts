@@ -14,6 +14,9 @@ export async function startLocalServer(handler: RequestListener): Promise<LocalS
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => { server.closeAllConnections(); server.close() },
+    close: () => {
+      server.closeAllConnections()
+      server.close()
+    },
   }
 }

@@ -43,7 +43,9 @@ const TRICKY_WORDS = ['no', 'true', '100', '7', 'n\u00e3o', "o'clock", 'null', '
 function shuffle<T>(rng: Rng, xs: T[]): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = rng.int(i + 1)
-    const t = xs[i]!; xs[i] = xs[j]!; xs[j] = t
+    const t = xs[i]!
+    xs[i] = xs[j]!
+    xs[j] = t
   }
   return xs
 }
@@ -63,7 +65,10 @@ export function writeMswcCorpus(dir: string, options: CorpusOptions): MswcCorpus
   const opus = new Map<string, string[]>()
   for (const w of words) {
     const n = options.clips[0] + rng.int(options.clips[1] - options.clips[0] + 1)
-    opus.set(w, Array.from({ length: n }, () => `${w}/common_voice_${language}_${(clipNumber += 1 + rng.int(5000))}.opus`))
+    opus.set(
+      w,
+      Array.from({ length: n }, () => `${w}/common_voice_${language}_${(clipNumber += 1 + rng.int(5000))}.opus`),
+    )
   }
 
   mkdirSync(join(dir, 'embeddings'), { recursive: true })
@@ -78,7 +83,15 @@ export function writeMswcCorpus(dir: string, options: CorpusOptions): MswcCorpus
     ['filenames', orderedObject([['otro', JSON.stringify(['otro/common_voice_es_1.opus'])]])],
   ])
   const metadata = join(dir, 'metadata.json.gz')
-  writeFileSync(metadata, gzipSync(orderedObject([['es', other], [language, en]])))
+  writeFileSync(
+    metadata,
+    gzipSync(
+      orderedObject([
+        ['es', other],
+        [language, en],
+      ]),
+    ),
+  )
 
   // splits: the targets' clips and a few other words', each TRAIN, DEV or TEST, rows shuffled
   const rows: string[] = []
@@ -112,5 +125,15 @@ export function writeMswcCorpus(dir: string, options: CorpusOptions): MswcCorpus
     writeFileSync(join(dir, 'clip_ids', `${w}.json`), JSON.stringify(ids))
     files.set(w, { ids, vectors })
   }
-  return { dir, metadata, splits, embeddings: join(dir, 'embeddings'), clipIds: join(dir, 'clip_ids'), language, targets: options.targets, files, dim }
+  return {
+    dir,
+    metadata,
+    splits,
+    embeddings: join(dir, 'embeddings'),
+    clipIds: join(dir, 'clip_ids'),
+    language,
+    targets: options.targets,
+    files,
+    dim,
+  }
 }

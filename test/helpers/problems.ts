@@ -7,9 +7,12 @@ import { Rng } from '../../src/ml/rng.js'
  */
 export function classificationProblem(seed: number, n: number, d: number, classes: number, m: number, noise: number) {
   const rng = new Rng(seed)
-  const centers = Array.from({ length: classes }, () => Float64Array.from({ length: d }, () => Math.max(0, rng.normal())))
+  const centers = Array.from({ length: classes }, () =>
+    Float64Array.from({ length: d }, () => Math.max(0, rng.normal())),
+  )
   const make = (rows: number) => {
-    const X = new Float64Array(rows * d), y = new Int32Array(rows)
+    const X = new Float64Array(rows * d),
+      y = new Int32Array(rows)
     for (let i = 0; i < rows; i++) {
       const c = i < classes ? i : rng.int(classes)
       y[i] = c
@@ -23,7 +26,9 @@ export function classificationProblem(seed: number, n: number, d: number, classe
 export type ClassificationProblem = ReturnType<typeof classificationProblem>
 
 /** The problems as the oracle's ARGS arrays: X{k}, y{k} (training) and T{k} (test rows). */
-export function problemArrays(cases: readonly ClassificationProblem[]): Record<string, { data: Float64Array | Int32Array; shape: number[] }> {
+export function problemArrays(
+  cases: readonly ClassificationProblem[],
+): Record<string, { data: Float64Array | Int32Array; shape: number[] }> {
   const arrays: Record<string, { data: Float64Array | Int32Array; shape: number[] }> = {}
   cases.forEach((c, k) => {
     arrays[`X${k}`] = { data: c.train.X, shape: [c.train.y.length, c.d] }

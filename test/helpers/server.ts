@@ -29,12 +29,21 @@ export interface ChallengeOptions {
 export function makeChallenge(dir: string, options: ChallengeOptions = {}): string {
   mkdirSync(dir, { recursive: true })
   generateSpeechBenchmark({ out: join(dir, 'speech', 'data'), seed: 3, languages: ['en'], scale: 0.05 })
-  const boards: Array<Record<string, unknown>> = [{
-    id: 'en-25', track: 'speech', language: 'en', train_size: 25,
-    data_dir: `speech/data/${SPEECH_LAYOUT.languageDir('en')}`, config: `speech/${SPEECH_LAYOUT.config}`,
-  }]
+  const boards: Array<Record<string, unknown>> = [
+    {
+      id: 'en-25',
+      track: 'speech',
+      language: 'en',
+      train_size: 25,
+      data_dir: `speech/data/${SPEECH_LAYOUT.languageDir('en')}`,
+      config: `speech/${SPEECH_LAYOUT.config}`,
+    },
+  ]
   if (options.seeds) {
-    writeFileSync(join(dir, 'speech', SPEECH_LAYOUT.config), `selection_random_seed: 0\neval_random_seeds: [${options.seeds.join(', ')}]\n`)
+    writeFileSync(
+      join(dir, 'speech', SPEECH_LAYOUT.config),
+      `selection_random_seed: 0\neval_random_seeds: [${options.seeds.join(', ')}]\n`,
+    )
   }
   if (options.vision) {
     generateVisionBenchmark({ out: join(dir, 'vision'), seed: 3, poolSize: 1000 })
@@ -44,21 +53,42 @@ export function makeChallenge(dir: string, options: ChallengeOptions = {}): stri
   return dir
 }
 
-export function writeChallengeYaml(dir: string, boards: Array<Record<string, unknown>>, options: ChallengeOptions = {}): void {
-  writeFileSync(join(dir, 'challenge.yaml'), stringify({
-    name: 'Test challenge',
-    boards,
-    phases: [{ name: 'open', start: '2020-01-01T00:00:00Z', end: '2100-01-01T00:00:00Z', daily_limit: options.dailyLimit ?? 3, leaderboard: options.leaderboard ?? 'public', rule: options.rule ?? 'best' }],
-  }))
+export function writeChallengeYaml(
+  dir: string,
+  boards: Array<Record<string, unknown>>,
+  options: ChallengeOptions = {},
+): void {
+  writeFileSync(
+    join(dir, 'challenge.yaml'),
+    stringify({
+      name: 'Test challenge',
+      boards,
+      phases: [
+        {
+          name: 'open',
+          start: '2020-01-01T00:00:00Z',
+          end: '2100-01-01T00:00:00Z',
+          daily_limit: options.dailyLimit ?? 3,
+          leaderboard: options.leaderboard ?? 'public',
+          rule: options.rule ?? 'best',
+        },
+      ],
+    }),
+  )
 }
 
 /** A valid en_25_train.json, different for each seed: 3 clips per target word, the rest nontargets. */
 export function speechSelection(challengeDir: string, seed: number): Buffer {
-  const allowed = readSampleIdsYaml(join(challengeDir, 'speech/data', SPEECH_LAYOUT.languageDir('en'), SPEECH_LAYOUT.allowedTrainingSet))
+  const allowed = readSampleIdsYaml(
+    join(challengeDir, 'speech/data', SPEECH_LAYOUT.languageDir('en'), SPEECH_LAYOUT.allowedTrainingSet),
+  )
   const rng = new Rng(seed)
   const pick = (ids: string[], n: number) => {
     const copy = [...ids]
-    for (let i = copy.length - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [copy[i], copy[j]] = [copy[j]!, copy[i]!] }
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1))
+      ;[copy[i], copy[j]] = [copy[j]!, copy[i]!]
+    }
     return copy.slice(0, n).sort()
   }
   const targets: Record<string, string[]> = {}
@@ -67,10 +97,19 @@ export function speechSelection(challengeDir: string, seed: number): Buffer {
   return Buffer.from(JSON.stringify({ targets, nontargets: pick(allowed.nontargets, 24 - used) }, null, 4))
 }
 
-export interface Proc { url: string; child: ChildProcess; output(): string; stop(signal?: NodeJS.Signals): Promise<void> }
+export interface Proc {
+  url: string
+  child: ChildProcess
+  output(): string
+  stop(signal?: NodeJS.Signals): Promise<void>
+}
 
 /** Starts `dataperf ARGS` and waits for its "listening on URL" (or "dataperf worker:") line. */
-export function startProc(args: string[], cwd: string, ready = /listening on (http:\/\/\S+)|dataperf worker: /): Promise<Proc> {
+export function startProc(
+  args: string[],
+  cwd: string,
+  ready = /listening on (http:\/\/\S+)|dataperf worker: /,
+): Promise<Proc> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -84,17 +123,23 @@ export function startProc(args: string[], cwd: string, ready = /listening on (ht
           url: m[1] ?? '',
           child,
           output: () => out,
-          stop: (signal = 'SIGTERM') => new Promise<void>((r) => {
-            if (child.exitCode !== null || child.signalCode !== null) return r()
-            child.once('exit', () => r())
-            child.kill(signal)
-          }),
+          stop: (signal = 'SIGTERM') =>
+            new Promise<void>((r) => {
+              if (child.exitCode !== null || child.signalCode !== null) return r()
+              child.once('exit', () => r())
+              child.kill(signal)
+            }),
         })
       }
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)
-    child.on('exit', (code) => { if (!done) { done = true; reject(new Error(`dataperf ${args.join(' ')} exited ${code}:\n${out}`)) } })
+    child.on('exit', (code) => {
+      if (!done) {
+        done = true
+        reject(new Error(`dataperf ${args.join(' ')} exited ${code}:\n${out}`))
+      }
+    })
   })
 }
 
@@ -102,7 +147,8 @@ export function startProc(args: string[], cwd: string, ready = /listening on (ht
 export async function freshPostgres(): Promise<string | undefined> {
   const base = process.env['DATAPERF_TEST_PG_URL']
   if (!base) {
-    if (process.env['CI'] === 'true') throw new Error('DATAPERF_TEST_PG_URL is not set: .ci/run starts a PostgreSQL cluster for the server tests')
+    if (process.env['CI'] === 'true')
+      throw new Error('DATAPERF_TEST_PG_URL is not set: .ci/run starts a PostgreSQL cluster for the server tests')
     return undefined
   }
   return createDatabase(base, 'dataperf_test')
@@ -120,23 +166,43 @@ export async function createDatabase(base: string, prefix: string): Promise<stri
   return url.toString()
 }
 
-export interface Answer<T = any> { status: number; body: T; headers: Headers }
+export interface Answer<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
 
 /** JSON API calls as a client would make them. */
 export class Api {
   constructor(readonly url: string) {}
 
-  async call<T = any>(method: string, path: string, options: { token?: string; json?: unknown; headers?: Record<string, string>; raw?: boolean } = {}): Promise<Answer<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; json?: unknown; headers?: Record<string, string>; raw?: boolean } = {},
+  ): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...options.headers }
     if (options.token) headers['authorization'] = `Bearer ${options.token}`
     if (options.json !== undefined) headers['content-type'] = 'application/json'
-    const send = () => fetch(`${this.url}${path.startsWith('/') ? '' : '/api/v1/'}${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) })
+    const send = () =>
+      fetch(`${this.url}${path.startsWith('/') ? '' : '/api/v1/'}${path}`, {
+        method,
+        headers,
+        body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      })
     // a GET on a pooled keep-alive socket the server closed meanwhile (the test's event loop was
     // blocked, e.g. by spawnSync, past the socket's lifetime) fails without reaching the server: send it again
-    const res = await send().catch((err: Error) => { if (method === 'GET') return send(); throw err })
+    const res = await send().catch((err: Error) => {
+      if (method === 'GET') return send()
+      throw err
+    })
     const text = await res.text()
     let body: unknown = text
-    try { body = JSON.parse(text) } catch { /* CSV, PEM, ... */ }
+    try {
+      body = JSON.parse(text)
+    } catch {
+      /* CSV, PEM, ... */
+    }
     return { status: res.status, body: body as T, headers: res.headers }
   }
 
@@ -146,8 +212,14 @@ export class Api {
     const s = await this.call('POST', 'auth/signup', { json: { email, name: email.split('@')[0], password } })
     if (s.status !== 201) throw new Error(`signup ${email}: ${JSON.stringify(s.body)}`)
     const login = await this.call('POST', 'auth/login', { json: { email, password } })
-    const cookie = (login.headers.get('set-cookie') ?? '').split(/,(?=\s*\w+=)/).map((c) => c.split(';')[0]!.trim()).join('; ')
-    const tok = await this.call('POST', 'tokens', { json: { name: 'test' }, headers: { cookie, 'x-csrf-token': login.body.csrf_token } })
+    const cookie = (login.headers.get('set-cookie') ?? '')
+      .split(/,(?=\s*\w+=)/)
+      .map((c) => c.split(';')[0]!.trim())
+      .join('; ')
+    const tok = await this.call('POST', 'tokens', {
+      json: { name: 'test' },
+      headers: { cookie, 'x-csrf-token': login.body.csrf_token },
+    })
     if (tok.status !== 201) throw new Error(`token ${email}: ${JSON.stringify(tok.body)}`)
     let teamId: string | undefined
     if (team) {
@@ -158,14 +230,27 @@ export class Api {
     return { token: tok.body.token, teamId }
   }
 
-  async submit(token: string, board: string, files: Array<{ name: string; bytes: Buffer }>, method = 'test method'): Promise<Answer> {
+  async submit(
+    token: string,
+    board: string,
+    files: Array<{ name: string; bytes: Buffer }>,
+    method = 'test method',
+  ): Promise<Answer> {
     const form = new FormData()
     form.append('method', method)
     for (const f of files) form.append('file', new Blob([new Uint8Array(f.bytes)]), f.name)
-    const res = await fetch(`${this.url}/api/v1/boards/${board}/submissions`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })
+    const res = await fetch(`${this.url}/api/v1/boards/${board}/submissions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    })
     const text = await res.text()
     let body: unknown = text
-    try { body = JSON.parse(text) } catch { /* not JSON */ }
+    try {
+      body = JSON.parse(text)
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body, headers: res.headers }
   }
 
@@ -181,23 +266,35 @@ export class Api {
   }
 }
 
-
 /** Reads the server's database directly (what the tests check: rows, counts, stored secrets). */
 export async function query<T = Record<string, unknown>>(dbSpec: string, text: string): Promise<T[]> {
   if (/^postgres/.test(dbSpec)) {
     const client = new pg.Client({ connectionString: dbSpec })
     await client.connect()
-    try { return (await client.query(text)).rows as T[] } finally { await client.end() }
+    try {
+      return (await client.query(text)).rows as T[]
+    } finally {
+      await client.end()
+    }
   }
   const { default: SQLite } = await import('better-sqlite3')
   const db = new SQLite(dbSpec, { readonly: true })
-  try { return db.prepare(text).all() as T[] } finally { db.close() }
+  try {
+    return db.prepare(text).all() as T[]
+  } finally {
+    db.close()
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Waits until `check` returns a value (not undefined), polling. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs
   for (;;) {
     const v = await check()

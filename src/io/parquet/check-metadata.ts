@@ -6,7 +6,16 @@
  */
 import type { FileMetaData } from 'hyparquet'
 
-const PHYSICAL_TYPES = new Set(['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'])
+const PHYSICAL_TYPES = new Set([
+  'BOOLEAN',
+  'INT32',
+  'INT64',
+  'INT96',
+  'FLOAT',
+  'DOUBLE',
+  'BYTE_ARRAY',
+  'FIXED_LEN_BYTE_ARRAY',
+])
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'])
 
 /** What is wrong with `metadata` for a file whose data ends at `dataEnd`, or undefined when it is usable. */
@@ -17,11 +26,18 @@ export function metadataProblem(metadata: FileMetaData, dataEnd: number): string
   let problem: string | undefined
   const walk = (i: number, prefix: string[]): number => {
     const el = schema[i]
-    if (el === undefined) { problem ??= 'the schema has fewer columns than its parents declare'; return i + 1 }
-    if (typeof el.name !== 'string') { problem ??= `schema element ${i} has no name`; return i + 1 }
+    if (el === undefined) {
+      problem ??= 'the schema has fewer columns than its parents declare'
+      return i + 1
+    }
+    if (typeof el.name !== 'string') {
+      problem ??= `schema element ${i} has no name`
+      return i + 1
+    }
     const path = [...prefix, el.name]
     if (!el.num_children) {
-      if (!PHYSICAL_TYPES.has(String(el.type))) problem ??= `column '${path.join('.')}' has an unknown physical type (${String(el.type)})`
+      if (!PHYSICAL_TYPES.has(String(el.type)))
+        problem ??= `column '${path.join('.')}' has an unknown physical type (${String(el.type)})`
       leaves.set(path.join('\u0000'), String(el.type))
       return i + 1
     }
@@ -42,9 +58,14 @@ export function metadataProblem(metadata: FileMetaData, dataEnd: number): string
       const name = (meta.path_in_schema ?? []).join('.')
       const leafType = leaves.get((meta.path_in_schema ?? []).join('\u0000'))
       if (leafType === undefined) return `row group ${g}: column '${name}' is not in the schema`
-      if (meta.type !== leafType) return `row group ${g}: column '${name}' has type ${String(meta.type)}, the schema says ${leafType}`
-      if (!CODECS.has(String(meta.codec))) return `row group ${g}: column '${name}' uses an unknown compression codec (${String(meta.codec)})`
-      const start = Math.min(Number(meta.data_page_offset), meta.dictionary_page_offset === undefined ? Infinity : Number(meta.dictionary_page_offset) || Infinity)
+      if (meta.type !== leafType)
+        return `row group ${g}: column '${name}' has type ${String(meta.type)}, the schema says ${leafType}`
+      if (!CODECS.has(String(meta.codec)))
+        return `row group ${g}: column '${name}' uses an unknown compression codec (${String(meta.codec)})`
+      const start = Math.min(
+        Number(meta.data_page_offset),
+        meta.dictionary_page_offset === undefined ? Infinity : Number(meta.dictionary_page_offset) || Infinity,
+      )
       const size = Number(meta.total_compressed_size)
       if (!(start >= 4) || !(size >= 0) || start + size > dataEnd || !(Number(meta.num_values) >= 0)) {
         return `row group ${g}: column '${name}' points outside the file`

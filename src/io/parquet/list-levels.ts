@@ -24,7 +24,11 @@ export function rowStartsOfRepetitionLevels(bytes: Uint8Array, count: number): I
   let starts = new Int32Array(Math.max(16, count >> 6))
   let n = 0
   const push = (p: number) => {
-    if (n === starts.length) { const bigger = new Int32Array(starts.length * 2); bigger.set(starts); starts = bigger }
+    if (n === starts.length) {
+      const bigger = new Int32Array(starts.length * 2)
+      bigger.set(starts)
+      starts = bigger
+    }
     starts[n++] = p
   }
   const state = { off: 0 }

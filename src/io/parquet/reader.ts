@@ -9,7 +9,14 @@
 import { readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { parquetMetadata } from 'hyparquet'
-import type { ColumnChunk, ColumnDecoder, DecodedArray, FileMetaData, PageHeader, SchemaTree } from 'hyparquet/src/types.js'
+import type {
+  ColumnChunk,
+  ColumnDecoder,
+  DecodedArray,
+  FileMetaData,
+  PageHeader,
+  SchemaTree,
+} from 'hyparquet/src/types.js'
 import { parquetHeader } from 'hyparquet/src/column.js'
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js'
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js'
@@ -82,7 +89,8 @@ export class ParquetFile {
       const tail = await readAt(handle, size - 8, 8)
       if (tail.readUInt32LE(4) !== 0x31524150) throw new UserError(`${path}: not a parquet file (no PAR1 footer)`)
       const metaLength = tail.readUInt32LE(0)
-      if (metaLength + 8 > size - 4) throw new UserError(`${path}: corrupt parquet footer (metadata length ${metaLength})`)
+      if (metaLength + 8 > size - 4)
+        throw new UserError(`${path}: corrupt parquet footer (metadata length ${metaLength})`)
       const footer = await readAt(handle, size - 8 - metaLength, metaLength + 8)
       let metadata: FileMetaData
       try {
@@ -122,8 +130,8 @@ export class ParquetFile {
 
   /** Finds the single leaf under a top-level column (a list's element for vectors), or undefined. */
   column(name: string): ColumnInfo | undefined {
-    const leaves = this.metadata.row_groups[0]?.columns.map((c) => c.meta_data?.path_in_schema ?? [])
-      ?? leafPaths(this.metadata)
+    const leaves =
+      this.metadata.row_groups[0]?.columns.map((c) => c.meta_data?.path_in_schema ?? []) ?? leafPaths(this.metadata)
     const matching = leaves.filter((p) => p[0] === name)
     if (matching.length !== 1) return undefined
     const pathInSchema = matching[0]!
@@ -162,7 +170,8 @@ export class ParquetFile {
         for (let i = 0; i < values.length; i++) out.push(scalar(values[i]))
       } else {
         let vi = 0
-        for (let i = 0; i < definitionLevels.length; i++) out.push(definitionLevels[i] === maxDef ? scalar(values[vi++]) : null)
+        for (let i = 0; i < definitionLevels.length; i++)
+          out.push(definitionLevels[i] === maxDef ? scalar(values[vi++]) : null)
       }
     }
     return out
@@ -174,12 +183,20 @@ export class ParquetFile {
    * matches a wanted one are decoded, so scanning a million IDs for a few thousand builds a few
    * thousand strings, not a million.
    */
-  async findRows(name: string, wanted: ReadonlySet<string>, onRepeat?: (value: string, firstRow: number, row: number) => void): Promise<Map<string, number>> {
+  async findRows(
+    name: string,
+    wanted: ReadonlySet<string>,
+    onRepeat?: (value: string, firstRow: number, row: number) => void,
+  ): Promise<Map<string, number>> {
     const info = this.requireColumn(name)
     if (info.repeated) throw new UserError(`${this.path}: column '${name}' holds lists, expected one value per row`)
-    const encoder = new TextEncoder(), decoder = new TextDecoder()
+    const encoder = new TextEncoder(),
+      decoder = new TextDecoder()
     const hashes = new Set<number>()
-    for (const w of wanted) { const b = encoder.encode(w); hashes.add(fnv1a(b, 0, b.length)) }
+    for (const w of wanted) {
+      const b = encoder.encode(w)
+      hashes.add(fnv1a(b, 0, b.length))
+    }
     const found = new Map<string, number>()
     const maxDef = getMaxDefinitionLevel(info.schemaPath)
     let row = 0
@@ -223,7 +240,9 @@ export class ParquetFile {
   async readVectors(name: string, options: ReadVectorsOptions = {}): Promise<Vectors> {
     const info = this.requireColumn(name)
     if (!info.repeated) {
-      throw new UserError(`${this.path}: column '${name}' is not a list of numbers (found ${info.physicalType} per row)`)
+      throw new UserError(
+        `${this.path}: column '${name}' is not a list of numbers (found ${info.physicalType} per row)`,
+      )
     }
     const isDouble = info.physicalType === 'DOUBLE'
     if (!isDouble && info.physicalType !== 'FLOAT') {
@@ -259,7 +278,8 @@ export class ParquetFile {
         const segments: Array<{ at: number; from: number; to: number; row: number }> = []
         const plan = (from: number, to: number) => {
           if (!keep || to === from) return
-          if (count + to - from > dim) throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
+          if (count + to - from > dim)
+            throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
           segments.push({ at: base + count, from, to, row })
         }
         const first = rowStarts.length ? rowStarts[0]! : numValues
@@ -271,7 +291,8 @@ export class ParquetFile {
           count = 0
           keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
           if (keep) base = nextWanted++ * dim
-          const from = rowStarts[k]!, to = k + 1 < rowStarts.length ? rowStarts[k + 1]! : numValues
+          const from = rowStarts[k]!,
+            to = k + 1 < rowStarts.length ? rowStarts[k + 1]! : numValues
           plan(from, to)
           count = to - from
         }
@@ -282,7 +303,9 @@ export class ParquetFile {
           for (let j = g.at; j < g.at + g.to - g.from; j++) {
             if (!Number.isFinite(data[j]!)) {
               const position = j - (g.at - (g.at % dim))
-              throw new UserError(`${this.path}: ${label(g.row)}: '${name}' contains ${data[j]} at position ${position}, expected finite numbers`)
+              throw new UserError(
+                `${this.path}: ${label(g.row)}: '${name}' contains ${data[j]} at position ${position}, expected finite numbers`,
+              )
             }
           }
         })
@@ -307,9 +330,12 @@ export class ParquetFile {
         }
         const v = values[vi++] as number
         if (keep) {
-          if (count >= dim) throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
+          if (count >= dim)
+            throw new UserError(`${this.path}: ${label(row)}: '${name}' has more than ${dim} values, expected ${dim}`)
           if (!Number.isFinite(v)) {
-            throw new UserError(`${this.path}: ${label(row)}: '${name}' contains ${v} at position ${count}, expected finite numbers`)
+            throw new UserError(
+              `${this.path}: ${label(row)}: '${name}' contains ${v} at position ${count}, expected finite numbers`,
+            )
           }
           data[base + count] = v
         }
@@ -333,16 +359,27 @@ export class ParquetFile {
     const info = this.requireColumn(name)
     const maxDef = getMaxDefinitionLevel(info.schemaPath)
     const range = { min: Infinity, minRow: -1, max: -1, maxRow: -1 }
-    let row = -1, count = 0
+    let row = -1,
+      count = 0
     const endRow = () => {
       if (row < 0) return
-      if (count < range.min) { range.min = count; range.minRow = row }
-      if (count > range.max) { range.max = count; range.maxRow = row }
+      if (count < range.min) {
+        range.min = count
+        range.minRow = row
+      }
+      if (count > range.max) {
+        range.max = count
+        range.maxRow = row
+      }
     }
     for await (const page of this.dataPages(info)) {
       const { definitionLevels: defs, repetitionLevels: reps } = page
       for (let i = 0; i < reps.length; i++) {
-        if (reps[i] === 0) { endRow(); row++; count = 0 }
+        if (reps[i] === 0) {
+          endRow()
+          row++
+          count = 0
+        }
         if (defs.length === 0 || defs[i] === maxDef) count++
       }
     }
@@ -365,7 +402,12 @@ export class ParquetFile {
    * An uncompressed PLAIN list page without nulls, with only its levels read: values are fetched
    * per kept row. Returns undefined for any other page (the caller decodes it whole).
    */
-  private async sparseListPage(header: PageHeader, bodyPos: number, slab: SlabReader, decoder: ColumnDecoder): Promise<DenseListPage | undefined> {
+  private async sparseListPage(
+    header: PageHeader,
+    bodyPos: number,
+    slab: SlabReader,
+    decoder: ColumnDecoder,
+  ): Promise<DenseListPage | undefined> {
     const type = decoder.type
     if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
     const width = type === 'FLOAT' ? 4 : 8
@@ -405,7 +447,10 @@ export class ParquetFile {
    */
   private dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage>
   private dataPages(info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage>
-  private async *dataPages(info: ColumnInfo, mode: PageMode = 'generic'): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
+  private async *dataPages(
+    info: ColumnInfo,
+    mode: PageMode = 'generic',
+  ): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
     for (const group of this.metadata.row_groups) {
       const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
       if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
@@ -413,7 +458,11 @@ export class ParquetFile {
     }
   }
 
-  private async *chunkPages(chunk: ColumnChunk, info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
+  private async *chunkPages(
+    chunk: ColumnChunk,
+    info: ColumnInfo,
+    mode: PageMode,
+  ): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
     const meta = chunk.meta_data!
     const dataOffset = Number(meta.data_page_offset)
     const dictOffset = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset)
@@ -448,20 +497,35 @@ export class ParquetFile {
         if (header.type === 'DICTIONARY_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
           const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
-          dictionary = convert(readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length), decoder)
+          dictionary = convert(
+            readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length),
+            decoder,
+          )
         } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder))) {
           yield fastStrings
-        } else if ((mode === 'dense' || mode === 'sparse') && (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') && (fast = denseListPage(header, body, decoder, this.rowStartsCache))) {
+        } else if (
+          (mode === 'dense' || mode === 'sparse') &&
+          (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') &&
+          (fast = denseListPage(header, body, decoder, this.rowStartsCache))
+        ) {
           yield fast
         } else if (header.type === 'DATA_PAGE') {
           const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
           const daph = header.data_page_header!
           const { definitionLevels, repetitionLevels, dataPage } = readDataPage(page, daph, decoder)
-          yield { values: convertWithDictionary(dataPage, dictionary, daph.encoding, decoder), definitionLevels: definitionLevels ?? [], repetitionLevels }
+          yield {
+            values: convertWithDictionary(dataPage, dictionary, daph.encoding, decoder),
+            definitionLevels: definitionLevels ?? [],
+            repetitionLevels,
+          }
         } else if (header.type === 'DATA_PAGE_V2') {
           const daph2 = header.data_page_header_v2!
           const { definitionLevels, repetitionLevels, dataPage } = readDataPageV2(body, header, decoder)
-          yield { values: convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder), definitionLevels: definitionLevels ?? [], repetitionLevels }
+          yield {
+            values: convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder),
+            definitionLevels: definitionLevels ?? [],
+            repetitionLevels,
+          }
         }
         // index pages carry nothing we need
       } catch (err) {
@@ -509,7 +573,8 @@ function plainStringPage(header: PageHeader, body: Uint8Array, decoder: ColumnDe
     if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
     const levels = h.repetition_levels_byte_length + h.definition_levels_byte_length
     let values = body.subarray(levels)
-    if (h.is_compressed !== false) values = decompressPage(values, header.uncompressed_page_size - levels, decoder.codec, decoder.compressors)
+    if (h.is_compressed !== false)
+      values = decompressPage(values, header.uncompressed_page_size - levels, decoder.codec, decoder.compressors)
     return { plainBytes: values, numValues: h.num_values }
   }
   if (header.type !== 'DATA_PAGE') return undefined
@@ -519,7 +584,8 @@ function plainStringPage(header: PageHeader, body: Uint8Array, decoder: ColumnDe
   let off = 0
   if (maxDef > 0) {
     const defLength = Buffer.from(page.buffer, page.byteOffset, page.byteLength).readUInt32LE(0)
-    if (!allLevelsEqual(page.subarray(4, 4 + defLength), 32 - Math.clz32(maxDef), h.num_values, maxDef)) return undefined
+    if (!allLevelsEqual(page.subarray(4, 4 + defLength), 32 - Math.clz32(maxDef), h.num_values, maxDef))
+      return undefined
     off = 4 + defLength
   }
   return { plainBytes: page.subarray(off), numValues: h.num_values }
@@ -536,7 +602,12 @@ function fnv1a(bytes: Uint8Array, from: number, to: number): number {
  * Decodes a PLAIN float/double page of a one-level list column without nulls using the level fast
  * paths; returns undefined (caller falls back to the generic decoder) for anything else.
  */
-function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDecoder, rowStartsCache: RowStartsCache): DenseListPage | undefined {
+function denseListPage(
+  header: PageHeader,
+  body: Uint8Array,
+  decoder: ColumnDecoder,
+  rowStartsCache: RowStartsCache,
+): DenseListPage | undefined {
   const type = decoder.type
   if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
   const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
@@ -550,7 +621,12 @@ function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDeco
     const levelsLength = h.repetition_levels_byte_length + h.definition_levels_byte_length
     valueBytes = body.subarray(levelsLength)
     if (h.is_compressed !== false) {
-      valueBytes = decompressPage(valueBytes, header.uncompressed_page_size - levelsLength, decoder.codec, decoder.compressors)
+      valueBytes = decompressPage(
+        valueBytes,
+        header.uncompressed_page_size - levelsLength,
+        decoder.codec,
+        decoder.compressors,
+      )
     }
   } else {
     const h = header.data_page_header!
@@ -571,7 +647,11 @@ function denseListPage(header: PageHeader, body: Uint8Array, decoder: ColumnDeco
   const width = type === 'FLOAT' ? 4 : 8
   if (valueBytes.byteLength < numValues * width) return undefined
   const bytes = valueBytes
-  return { rowStarts: rowStartsCache.rowStarts(repBytes, numValues), numValues, values: (from, to) => bytes.subarray(from * width, to * width) }
+  return {
+    rowStarts: rowStartsCache.rowStarts(repBytes, numValues),
+    numValues,
+    values: (from, to) => bytes.subarray(from * width, to * width),
+  }
 }
 
 /**
@@ -585,7 +665,12 @@ class SlabReader {
   private spare: Buffer = Buffer.alloc(0)
   private ahead: { pos: number; read: Promise<Buffer> } | undefined
 
-  constructor(private readonly handle: FileHandle, private readonly path: string, private readonly end: number, private readonly slabBytes = SLAB_BYTES) {}
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+    private readonly end: number,
+    private readonly slabBytes = SLAB_BYTES,
+  ) {}
 
   async bytes(pos: number, length: number): Promise<Uint8Array> {
     if (pos < this.start || pos + length > this.start + this.buf.length) {
@@ -598,15 +683,22 @@ class SlabReader {
       }
       this.ahead = undefined
       // the old buffer becomes the spare for the read-ahead
-      this.spare = this.buf.buffer === next.buffer ? Buffer.alloc(0) : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.buffer.byteLength - this.buf.byteOffset)
+      this.spare =
+        this.buf.buffer === next.buffer
+          ? Buffer.alloc(0)
+          : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.buffer.byteLength - this.buf.byteOffset)
       this.buf = next
       this.start = pos
-      if (this.buf.length < length) throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)
+      if (this.buf.length < length)
+        throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)
       const aheadPos = pos + this.buf.length
       if (aheadPos < this.end && this.slabBytes === SLAB_BYTES) {
         const spare = this.spare
         this.spare = Buffer.alloc(0)
-        this.ahead = { pos: aheadPos, read: readInto(this.handle, spare, aheadPos, Math.min(SLAB_BYTES, this.end - aheadPos)) }
+        this.ahead = {
+          pos: aheadPos,
+          read: readInto(this.handle, spare, aheadPos, Math.min(SLAB_BYTES, this.end - aheadPos)),
+        }
       }
     }
     return this.buf.subarray(pos - this.start, pos - this.start + length)
@@ -621,13 +713,20 @@ class SlabReader {
       try {
         const header = parquetHeader(reader)
         const body = header.compressed_page_size
-        if (typeof body !== 'number' || body < 0 || pos + reader.offset + body > end || typeof header.uncompressed_page_size !== 'number') {
-          throw new UserError(`${this.path}: corrupt page header at byte ${pos} (page size ${String(body)} does not fit its column chunk)`)
+        if (
+          typeof body !== 'number' ||
+          body < 0 ||
+          pos + reader.offset + body > end ||
+          typeof header.uncompressed_page_size !== 'number'
+        ) {
+          throw new UserError(
+            `${this.path}: corrupt page header at byte ${pos} (page size ${String(body)} does not fit its column chunk)`,
+          )
         }
         return { header, headerLength: reader.offset }
       } catch (err) {
         if (err instanceof UserError) throw err
-        if (len >= end - pos || guess > (1 << 26)) {
+        if (len >= end - pos || guess > 1 << 26) {
           throw new UserError(`${this.path}: corrupt page header at byte ${pos} (${(err as Error).message})`)
         }
       }
@@ -682,7 +781,10 @@ function leafPaths(metadata: FileMetaData): string[][] {
   const walk = (i: number, prefix: string[]): number => {
     const el = metadata.schema[i]!
     const path = [...prefix, el.name]
-    if (!el.num_children) { out.push(path); return i + 1 }
+    if (!el.num_children) {
+      out.push(path)
+      return i + 1
+    }
     let next = i + 1
     for (let c = 0; c < el.num_children; c++) next = walk(next, path)
     return next

@@ -57,19 +57,32 @@ export function writeVectorTable(path: string, table: VectorTable, options: Writ
   mkdirSync(dirname(path), { recursive: true })
   const tmp = tempPathFor(path)
   try {
-    const writer = new ParquetWriter({ writer: fileWriter(tmp), schema, codec: options.codec ?? 'SNAPPY', createdBy: 'dataperf' })
+    const writer = new ParquetWriter({
+      writer: fileWriter(tmp),
+      schema,
+      codec: options.codec ?? 'SNAPPY',
+      createdBy: 'dataperf',
+    })
     const groupSize = Math.max(1, options.rowGroupSize ?? 65536)
     for (let start = 0; start < table.rows || (start === 0 && table.rows === 0); start += groupSize) {
       const end = Math.min(table.rows, start + groupSize)
       const rowsHere = end - start
       const block = table.vectors(start, end)
-      if (block.length !== rowsHere * table.dim) throw new Error(`vector block for rows ${start}-${end} has ${block.length} values`)
+      if (block.length !== rowsHere * table.dim)
+        throw new Error(`vector block for rows ${start}-${end} has ${block.length} values`)
       const vectorRows: number[][] = new Array(rowsHere)
       for (let r = 0; r < rowsHere; r++) vectorRows[r] = Array.from(block.subarray(r * table.dim, (r + 1) * table.dim))
       const scalars = (cols: ScalarColumn[]) =>
-        cols.map((c) => ({ name: c.name, data: Array.from({ length: rowsHere }, (_, r) => toParquetValue(c, c.value(start + r))) }))
+        cols.map((c) => ({
+          name: c.name,
+          data: Array.from({ length: rowsHere }, (_, r) => toParquetValue(c, c.value(start + r))),
+        }))
       writer.write({
-        columnData: [...scalars(table.leading), { name: table.vectorColumn, data: vectorRows, statistics: false }, ...scalars(trailing)],
+        columnData: [
+          ...scalars(table.leading),
+          { name: table.vectorColumn, data: vectorRows, statistics: false },
+          ...scalars(trailing),
+        ],
         rowGroupSize: rowsHere || 1,
       })
       options.onProgress?.(end, table.rows)
@@ -85,9 +98,12 @@ export function writeVectorTable(path: string, table: VectorTable, options: Writ
 
 function scalarSchema(c: ScalarColumn): SchemaElement {
   switch (c.type) {
-    case 'STRING': return { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
-    case 'INT64': return { name: c.name, type: 'INT64', repetition_type: 'OPTIONAL' }
-    case 'DOUBLE': return { name: c.name, type: 'DOUBLE', repetition_type: 'OPTIONAL' }
+    case 'STRING':
+      return { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
+    case 'INT64':
+      return { name: c.name, type: 'INT64', repetition_type: 'OPTIONAL' }
+    case 'DOUBLE':
+      return { name: c.name, type: 'DOUBLE', repetition_type: 'OPTIONAL' }
   }
 }
 

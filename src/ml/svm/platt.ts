@@ -7,13 +7,20 @@
 /** Fits P(y=+1 | f) = 1 / (1 + exp(A f + B)) to decision values and +1/-1 labels. */
 export function sigmoidTrain(decValues: Float64Array, labels: Int8Array): { A: number; B: number } {
   const l = decValues.length
-  let prior1 = 0, prior0 = 0
-  for (let i = 0; i < l; i++) if (labels[i]! > 0) prior1 += 1; else prior0 += 1
-  const maxIter = 100, minStep = 1e-10, sigma = 1e-12, eps = 1e-5
+  let prior1 = 0,
+    prior0 = 0
+  for (let i = 0; i < l; i++)
+    if (labels[i]! > 0) prior1 += 1
+    else prior0 += 1
+  const maxIter = 100,
+    minStep = 1e-10,
+    sigma = 1e-12,
+    eps = 1e-5
   const hiTarget = (prior1 + 1.0) / (prior1 + 2.0)
   const loTarget = 1 / (prior0 + 2.0)
   const t = new Float64Array(l)
-  let A = 0.0, B = Math.log((prior0 + 1.0) / (prior1 + 1.0))
+  let A = 0.0,
+    B = Math.log((prior0 + 1.0) / (prior1 + 1.0))
   let fval = 0.0
   for (let i = 0; i < l; i++) {
     t[i] = labels[i]! > 0 ? hiTarget : loTarget
@@ -21,7 +28,11 @@ export function sigmoidTrain(decValues: Float64Array, labels: Int8Array): { A: n
     fval += fApB >= 0 ? t[i]! * fApB + Math.log(1 + Math.exp(-fApB)) : (t[i]! - 1) * fApB + Math.log(1 + Math.exp(fApB))
   }
   for (let iter = 0; iter < maxIter; iter++) {
-    let h11 = sigma, h22 = sigma, h21 = 0.0, g1 = 0.0, g2 = 0.0
+    let h11 = sigma,
+      h22 = sigma,
+      h21 = 0.0,
+      g1 = 0.0,
+      g2 = 0.0
     for (let i = 0; i < l; i++) {
       const fApB = decValues[i]! * A + B
       let p: number, q: number
@@ -52,10 +63,13 @@ export function sigmoidTrain(decValues: Float64Array, labels: Int8Array): { A: n
       let newf = 0.0
       for (let i = 0; i < l; i++) {
         const fApB = decValues[i]! * newA + newB
-        newf += fApB >= 0 ? t[i]! * fApB + Math.log(1 + Math.exp(-fApB)) : (t[i]! - 1) * fApB + Math.log(1 + Math.exp(fApB))
+        newf +=
+          fApB >= 0 ? t[i]! * fApB + Math.log(1 + Math.exp(-fApB)) : (t[i]! - 1) * fApB + Math.log(1 + Math.exp(fApB))
       }
       if (newf < fval + 0.0001 * stepsize * gd) {
-        A = newA; B = newB; fval = newf
+        A = newA
+        B = newB
+        fval = newf
         break
       }
       stepsize = stepsize / 2.0
@@ -75,7 +89,13 @@ export function sigmoidPredict(decisionValue: number, A: number, B: number): num
  * Class probabilities from pairwise ones: r[i*k + j] = P(i | i or j). Writes k values into `p`.
  * `Q` and `Qp` are scratch (k*k and k).
  */
-export function multiclassProbability(k: number, r: Float64Array, p: Float64Array, Q: Float64Array = new Float64Array(k * k), Qp: Float64Array = new Float64Array(k)): void {
+export function multiclassProbability(
+  k: number,
+  r: Float64Array,
+  p: Float64Array,
+  Q: Float64Array = new Float64Array(k * k),
+  Qp: Float64Array = new Float64Array(k),
+): void {
   const maxIter = Math.max(100, k)
   const eps = 0.005 / k
   for (let t = 0; t < k; t++) {
@@ -109,7 +129,7 @@ export function multiclassProbability(k: number, r: Float64Array, p: Float64Arra
       pQp = (pQp + diff * (diff * Q[t * k + t]! + 2 * Qp[t]!)) / (1 + diff) / (1 + diff)
       for (let j = 0; j < k; j++) {
         Qp[j] = (Qp[j]! + diff * Q[t * k + j]!) / (1 + diff)
-        p[j]! /= (1 + diff)
+        p[j]! /= 1 + diff
       }
     }
   }

@@ -52,26 +52,50 @@ export function trainingKernel(gram: Float64Array, n: number, gamma: number): Fl
  * Four B rows share each pass over an A row (four independent sums, each still summed in
  * coordinate order, so the bits are libsvm's); that alone makes it about twice as fast.
  */
-export function squaredDistances(A: Float64Array | Float32Array, na: number, B: Float64Array | Float32Array, nb: number, d: number): Float64Array {
+export function squaredDistances(
+  A: Float64Array | Float32Array,
+  na: number,
+  B: Float64Array | Float32Array,
+  nb: number,
+  d: number,
+): Float64Array {
   const out = new Float64Array(na * nb)
   for (let i = 0; i < na; i++) {
     const ai = i * d
     let j = 0
     for (; j + 4 <= nb; j += 4) {
-      const b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+      const b0 = j * d,
+        b1 = b0 + d,
+        b2 = b1 + d,
+        b3 = b2 + d
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0
       for (let k = 0; k < d; k++) {
         const a = A[ai + k]!
-        const e0 = a - B[b0 + k]!, e1 = a - B[b1 + k]!, e2 = a - B[b2 + k]!, e3 = a - B[b3 + k]!
-        s0 += e0 * e0; s1 += e1 * e1; s2 += e2 * e2; s3 += e3 * e3
+        const e0 = a - B[b0 + k]!,
+          e1 = a - B[b1 + k]!,
+          e2 = a - B[b2 + k]!,
+          e3 = a - B[b3 + k]!
+        s0 += e0 * e0
+        s1 += e1 * e1
+        s2 += e2 * e2
+        s3 += e3 * e3
       }
       const o = i * nb + j
-      out[o] = s0; out[o + 1] = s1; out[o + 2] = s2; out[o + 3] = s3
+      out[o] = s0
+      out[o + 1] = s1
+      out[o + 2] = s2
+      out[o + 3] = s3
     }
     for (; j < nb; j++) {
       const bj = j * d
       let s = 0
-      for (let k = 0; k < d; k++) { const e = A[ai + k]! - B[bj + k]!; s += e * e }
+      for (let k = 0; k < d; k++) {
+        const e = A[ai + k]! - B[bj + k]!
+        s += e * e
+      }
       out[i * nb + j] = s
     }
   }

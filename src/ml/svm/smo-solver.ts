@@ -8,7 +8,9 @@
  */
 
 const TAU = 1e-12
-const LOWER = 0, UPPER = 1, FREE = 2
+const LOWER = 0,
+  UPPER = 1,
+  FREE = 2
 
 export interface BinarySubproblem {
   /** training kernel, n x n row-major (exp(-gamma (|xi|^2 + |xj|^2 - 2 xi.xj)) as libsvm trains) */
@@ -56,7 +58,9 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
   let activeSize = l
   let unshrink = false
 
-  const rowI = new Float64Array(l), rowJ = new Float64Array(l), rowTmp = new Float64Array(l)
+  const rowI = new Float64Array(l),
+    rowJ = new Float64Array(l),
+    rowTmp = new Float64Array(l)
   /** Column `i` of Q over positions [0, len), rounded to float32 as libsvm caches it. */
   const getQ = (i: number, len: number, out: Float64Array): Float64Array => {
     const base = rowOf[i]! * n
@@ -72,14 +76,30 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
   }
   const swap = (i: number, j: number) => {
     let t: number
-    t = y[i]!; y[i] = y[j]!; y[j] = t
-    t = rowOf[i]!; rowOf[i] = rowOf[j]!; rowOf[j] = t
-    t = origin[i]!; origin[i] = origin[j]!; origin[j] = t
-    t = alpha[i]!; alpha[i] = alpha[j]!; alpha[j] = t
-    t = status[i]!; status[i] = status[j]!; status[j] = t
-    t = G[i]!; G[i] = G[j]!; G[j] = t
-    t = Gbar[i]!; Gbar[i] = Gbar[j]!; Gbar[j] = t
-    t = QD[i]!; QD[i] = QD[j]!; QD[j] = t
+    t = y[i]!
+    y[i] = y[j]!
+    y[j] = t
+    t = rowOf[i]!
+    rowOf[i] = rowOf[j]!
+    rowOf[j] = t
+    t = origin[i]!
+    origin[i] = origin[j]!
+    origin[j] = t
+    t = alpha[i]!
+    alpha[i] = alpha[j]!
+    alpha[j] = t
+    t = status[i]!
+    status[i] = status[j]!
+    status[j] = t
+    t = G[i]!
+    G[i] = G[j]!
+    G[j] = t
+    t = Gbar[i]!
+    Gbar[i] = Gbar[j]!
+    Gbar[j] = t
+    t = QD[i]!
+    QD[i] = QD[j]!
+    QD[j] = t
   }
 
   const reconstructGradient = () => {
@@ -102,16 +122,25 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
     }
   }
 
-  let outI = -1, outJ = -1
+  let outI = -1,
+    outJ = -1
   /** Returns true when optimal (libsvm's select_working_set returning 1). */
   const selectWorkingSet = (): boolean => {
-    let Gmax = -Infinity, Gmax2 = -Infinity
-    let GmaxIdx = -1, GminIdx = -1
+    let Gmax = -Infinity,
+      Gmax2 = -Infinity
+    let GmaxIdx = -1,
+      GminIdx = -1
     let objDiffMin = Infinity
     for (let t = 0; t < activeSize; t++) {
       if (y[t] === 1) {
-        if (!isUpper(t) && -G[t]! >= Gmax) { Gmax = -G[t]!; GmaxIdx = t }
-      } else if (!isLower(t) && G[t]! >= Gmax) { Gmax = G[t]!; GmaxIdx = t }
+        if (!isUpper(t) && -G[t]! >= Gmax) {
+          Gmax = -G[t]!
+          GmaxIdx = t
+        }
+      } else if (!isLower(t) && G[t]! >= Gmax) {
+        Gmax = G[t]!
+        GmaxIdx = t
+      }
     }
     const i = GmaxIdx
     const Qi = i !== -1 ? getQ(i, activeSize, rowTmp) : rowTmp
@@ -123,7 +152,10 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
           if (gradDiff > 0) {
             const quad = QD[i]! + QD[j]! - 2.0 * y[i]! * Qi[j]!
             const objDiff = quad > 0 ? -(gradDiff * gradDiff) / quad : -(gradDiff * gradDiff) / TAU
-            if (objDiff <= objDiffMin) { GminIdx = j; objDiffMin = objDiff }
+            if (objDiff <= objDiffMin) {
+              GminIdx = j
+              objDiffMin = objDiff
+            }
           }
         }
       } else if (!isUpper(j)) {
@@ -132,7 +164,10 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
         if (gradDiff > 0) {
           const quad = QD[i]! + QD[j]! + 2.0 * y[i]! * Qi[j]!
           const objDiff = quad > 0 ? -(gradDiff * gradDiff) / quad : -(gradDiff * gradDiff) / TAU
-          if (objDiff <= objDiffMin) { GminIdx = j; objDiffMin = objDiff }
+          if (objDiff <= objDiffMin) {
+            GminIdx = j
+            objDiffMin = objDiff
+          }
         }
       }
     }
@@ -149,7 +184,8 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
   }
 
   const doShrinking = () => {
-    let Gmax1 = -Infinity, Gmax2 = -Infinity
+    let Gmax1 = -Infinity,
+      Gmax2 = -Infinity
     for (let i = 0; i < activeSize; i++) {
       if (y[i] === 1) {
         if (!isUpper(i) && -G[i]! >= Gmax1) Gmax1 = -G[i]!
@@ -168,7 +204,10 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
       if (!beShrunk(i, Gmax1, Gmax2)) continue
       activeSize--
       while (activeSize > i) {
-        if (!beShrunk(activeSize, Gmax1, Gmax2)) { swap(i, activeSize); break }
+        if (!beShrunk(activeSize, Gmax1, Gmax2)) {
+          swap(i, activeSize)
+          break
+        }
         activeSize--
       }
     }
@@ -189,10 +228,12 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
       counter = 1 // shrink at the next iteration
     }
     iter++
-    const i = outI, j = outJ
+    const i = outI,
+      j = outJ
     const Qi = getQ(i, activeSize, rowI)
     const Qj = getQ(j, activeSize, rowJ)
-    const oldAi = alpha[i]!, oldAj = alpha[j]!
+    const oldAi = alpha[i]!,
+      oldAj = alpha[j]!
     if (y[i] !== y[j]) {
       let quad = QD[i]! + QD[j]! + 2 * Qi[j]!
       if (quad <= 0) quad = TAU
@@ -201,11 +242,24 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
       alpha[i]! += delta
       alpha[j]! += delta
       if (diff > 0) {
-        if (alpha[j]! < 0) { alpha[j] = 0; alpha[i] = diff }
-      } else if (alpha[i]! < 0) { alpha[i] = 0; alpha[j] = -diff }
-      if (diff > 0) { // C_i - C_j = 0 with equal bounds
-        if (alpha[i]! > C) { alpha[i] = C; alpha[j] = C - diff }
-      } else if (alpha[j]! > C) { alpha[j] = C; alpha[i] = C + diff }
+        if (alpha[j]! < 0) {
+          alpha[j] = 0
+          alpha[i] = diff
+        }
+      } else if (alpha[i]! < 0) {
+        alpha[i] = 0
+        alpha[j] = -diff
+      }
+      if (diff > 0) {
+        // C_i - C_j = 0 with equal bounds
+        if (alpha[i]! > C) {
+          alpha[i] = C
+          alpha[j] = C - diff
+        }
+      } else if (alpha[j]! > C) {
+        alpha[j] = C
+        alpha[i] = C + diff
+      }
     } else {
       let quad = QD[i]! + QD[j]! - 2 * Qi[j]!
       if (quad <= 0) quad = TAU
@@ -214,15 +268,29 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
       alpha[i]! -= delta
       alpha[j]! += delta
       if (sum > C) {
-        if (alpha[i]! > C) { alpha[i] = C; alpha[j] = sum - C }
-      } else if (alpha[j]! < 0) { alpha[j] = 0; alpha[i] = sum }
+        if (alpha[i]! > C) {
+          alpha[i] = C
+          alpha[j] = sum - C
+        }
+      } else if (alpha[j]! < 0) {
+        alpha[j] = 0
+        alpha[i] = sum
+      }
       if (sum > C) {
-        if (alpha[j]! > C) { alpha[j] = C; alpha[i] = sum - C }
-      } else if (alpha[i]! < 0) { alpha[i] = 0; alpha[j] = sum }
+        if (alpha[j]! > C) {
+          alpha[j] = C
+          alpha[i] = sum - C
+        }
+      } else if (alpha[i]! < 0) {
+        alpha[i] = 0
+        alpha[j] = sum
+      }
     }
-    const dAi = alpha[i]! - oldAi, dAj = alpha[j]! - oldAj
+    const dAi = alpha[i]! - oldAi,
+      dAj = alpha[j]! - oldAj
     for (let k = 0; k < activeSize; k++) G[k]! += Qi[k]! * dAi + Qj[k]! * dAj
-    const ui = isUpper(i), uj = isUpper(j)
+    const ui = isUpper(i),
+      uj = isUpper(j)
     updateStatus(i)
     updateStatus(j)
     if (ui !== isUpper(i)) {
@@ -238,7 +306,10 @@ export function solveCSvc(problem: BinarySubproblem, options: SolverOptions): Bi
   }
 
   // rho from the free variables, else the middle of the feasible interval
-  let nrFree = 0, ub = Infinity, lb = -Infinity, sumFree = 0
+  let nrFree = 0,
+    ub = Infinity,
+    lb = -Infinity,
+    sumFree = 0
   for (let i = 0; i < activeSize; i++) {
     const yG = y[i]! * G[i]!
     if (isUpper(i)) {

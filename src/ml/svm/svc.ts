@@ -14,7 +14,11 @@ import { multiclassProbability, sigmoidPredict, sigmoidTrain } from './platt.js'
 import { gramMatrix, rbf, rbfOfSquaredDistances, squaredDistances, trainingKernel } from './rbf-kernel.js'
 import { solveCSvc, type SolverOptions } from './smo-solver.js'
 
-export interface SvcOptions { C?: number; tol?: number; shrinking?: boolean }
+export interface SvcOptions {
+  C?: number
+  tol?: number
+  shrinking?: boolean
+}
 
 export interface SvcPair {
   /** training rows of this pair in libsvm's order: class i's rows, then class j's */
@@ -38,7 +42,10 @@ export interface SvcPairs {
   solver: SolverOptions
 }
 
-export interface PlattScaling { probA: Float64Array; probB: Float64Array }
+export interface PlattScaling {
+  probA: Float64Array
+  probB: Float64Array
+}
 
 /** gamma="scale": 1 / (n_features * X.var()), 1 when the variance is 0. */
 export function scaleGamma(X: Float64Array, nFeatures: number): number {
@@ -58,18 +65,30 @@ function groupClasses(y: Int32Array): { classes: Int32Array; members: Int32Array
   return { classes, members }
 }
 
-export function fitSvcPairs(X: Float64Array, nSamples: number, nFeatures: number, y: Int32Array, options: SvcOptions = {}): SvcPairs {
+export function fitSvcPairs(
+  X: Float64Array,
+  nSamples: number,
+  nFeatures: number,
+  y: Int32Array,
+  options: SvcOptions = {},
+): SvcPairs {
   const gamma = scaleGamma(X, nFeatures)
   const gram = gramMatrix(X, nSamples, nFeatures)
   const kernel = trainingKernel(gram, nSamples, gamma)
   const sq = squaredDistances(X, nSamples, X, nSamples, nFeatures)
   const predictKernel = rbfOfSquaredDistances(sq, gamma)
-  const solver: SolverOptions = { C: options.C ?? 1, eps: options.tol ?? 1e-3, shrinking: options.shrinking ?? true, maxIter: -1 }
+  const solver: SolverOptions = {
+    C: options.C ?? 1,
+    eps: options.tol ?? 1e-3,
+    shrinking: options.shrinking ?? true,
+    maxIter: -1,
+  }
   const { classes, members } = groupClasses(y)
   const pairs: SvcPair[] = []
   for (let i = 0; i < classes.length; i++) {
     for (let j = i + 1; j < classes.length; j++) {
-      const a = members[i]!, b = members[j]!
+      const a = members[i]!,
+        b = members[j]!
       const rows = new Int32Array(a.length + b.length)
       rows.set(a)
       rows.set(b, a.length)
@@ -88,7 +107,8 @@ export function fitSvcPairs(X: Float64Array, nSamples: number, nFeatures: number
 export function fitPlattScaling(model: SvcPairs, libsvmSeed: number): PlattScaling {
   const rng = new LibsvmRng()
   rng.seed(libsvmSeed) // svm_train seeds once on entry...
-  const probA = new Float64Array(model.pairs.length), probB = new Float64Array(model.pairs.length)
+  const probA = new Float64Array(model.pairs.length),
+    probB = new Float64Array(model.pairs.length)
   model.pairs.forEach((pair, p) => {
     const { A, B } = crossValidatedSigmoid(model, pair, rng, libsvmSeed)
     probA[p] = A
@@ -97,31 +117,52 @@ export function fitPlattScaling(model: SvcPairs, libsvmSeed: number): PlattScali
   return { probA, probB }
 }
 
-function crossValidatedSigmoid(model: SvcPairs, pair: SvcPair, rng: LibsvmRng, libsvmSeed: number): { A: number; B: number } {
+function crossValidatedSigmoid(
+  model: SvcPairs,
+  pair: SvcPair,
+  rng: LibsvmRng,
+  libsvmSeed: number,
+): { A: number; B: number } {
   const l = pair.rows.length
   const nrFold = 5
   const perm = new Int32Array(l)
   for (let i = 0; i < l; i++) perm[i] = i
   for (let i = 0; i < l; i++) {
     const j = i + rng.boundedInt(l - i)
-    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t
+    const t = perm[i]!
+    perm[i] = perm[j]!
+    perm[j] = t
   }
   const dec = new Float64Array(l)
   const n = model.nTrain
   for (let f = 0; f < nrFold; f++) {
-    const begin = Math.floor(f * l / nrFold), end = Math.floor((f + 1) * l / nrFold)
+    const begin = Math.floor((f * l) / nrFold),
+      end = Math.floor(((f + 1) * l) / nrFold)
     const sub: number[] = []
     for (let j = 0; j < begin; j++) sub.push(perm[j]!)
     for (let j = end; j < l; j++) sub.push(perm[j]!)
-    let pCount = 0, nCount = 0
-    for (const s of sub) if (pair.y[s]! > 0) pCount++; else nCount++
-    if (pCount === 0 && nCount === 0) { for (let j = begin; j < end; j++) dec[perm[j]!] = 0; continue }
-    if (nCount === 0) { for (let j = begin; j < end; j++) dec[perm[j]!] = 1; continue }
-    if (pCount === 0) { for (let j = begin; j < end; j++) dec[perm[j]!] = -1; continue }
+    let pCount = 0,
+      nCount = 0
+    for (const s of sub)
+      if (pair.y[s]! > 0) pCount++
+      else nCount++
+    if (pCount === 0 && nCount === 0) {
+      for (let j = begin; j < end; j++) dec[perm[j]!] = 0
+      continue
+    }
+    if (nCount === 0) {
+      for (let j = begin; j < end; j++) dec[perm[j]!] = 1
+      continue
+    }
+    if (pCount === 0) {
+      for (let j = begin; j < end; j++) dec[perm[j]!] = -1
+      continue
+    }
     // ...and again in every inner svm_train, which is why each pair's shuffle starts afresh
     rng.seed(libsvmSeed)
     // inner model: labels sorted (-1 first), so -1 rows become its +1 side
-    const neg = sub.filter((s) => pair.y[s]! < 0), pos = sub.filter((s) => pair.y[s]! > 0)
+    const neg = sub.filter((s) => pair.y[s]! < 0),
+      pos = sub.filter((s) => pair.y[s]! > 0)
     const innerPositions = [...neg, ...pos]
     const rows = Int32Array.from(innerPositions, (s) => pair.rows[s]!)
     const ys = new Int8Array(rows.length).fill(1)
@@ -140,7 +181,8 @@ function crossValidatedSigmoid(model: SvcPairs, pair: SvcPair, rng: LibsvmRng, l
 
 /** Decision values of each pair for rows whose kernel against every training row is `kernelRows` (nRows x nTrain). */
 export function pairDecisionValues(model: SvcPairs, kernelRows: Float64Array, nRows: number): Float64Array {
-  const P = model.pairs.length, n = model.nTrain
+  const P = model.pairs.length,
+    n = model.nTrain
   const out = new Float64Array(nRows * P)
   for (let r = 0; r < nRows; r++) {
     const base = r * n
@@ -158,23 +200,40 @@ export function pairDecisionValues(model: SvcPairs, kernelRows: Float64Array, nR
 }
 
 /** exp(-gamma * squared distance): the kernel of new rows against the training rows. */
-export function predictionKernel(model: SvcPairs, X: Float64Array | Float32Array, nRows: number, train: Float64Array): Float64Array {
+export function predictionKernel(
+  model: SvcPairs,
+  X: Float64Array | Float32Array,
+  nRows: number,
+  train: Float64Array,
+): Float64Array {
   const sq = squaredDistances(X, nRows, train, model.nTrain, model.nFeatures)
   for (let i = 0; i < sq.length; i++) sq[i] = rbf(sq[i]!, model.gamma)
   return sq
 }
 
 /** predict_proba from pair decision values: nRows x nClasses, classes in sorted order. */
-export function svcProbabilities(model: SvcPairs, scaling: PlattScaling, decision: Float64Array, nRows: number): Float64Array {
-  const k = model.classes.length, P = model.pairs.length
+export function svcProbabilities(
+  model: SvcPairs,
+  scaling: PlattScaling,
+  decision: Float64Array,
+  nRows: number,
+): Float64Array {
+  const k = model.classes.length,
+    P = model.pairs.length
   const out = new Float64Array(nRows * k)
-  const r = new Float64Array(k * k), p = new Float64Array(k), Q = new Float64Array(k * k), Qp = new Float64Array(k)
+  const r = new Float64Array(k * k),
+    p = new Float64Array(k),
+    Q = new Float64Array(k * k),
+    Qp = new Float64Array(k)
   const minProb = 1e-7
   for (let row = 0; row < nRows; row++) {
     let pi = 0
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
-        const v = Math.min(Math.max(sigmoidPredict(decision[row * P + pi]!, scaling.probA[pi]!, scaling.probB[pi]!), minProb), 1 - minProb)
+        const v = Math.min(
+          Math.max(sigmoidPredict(decision[row * P + pi]!, scaling.probA[pi]!, scaling.probB[pi]!), minProb),
+          1 - minProb,
+        )
         r[i * k + j] = v
         r[j * k + i] = 1 - v
         pi++

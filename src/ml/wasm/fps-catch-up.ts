@@ -8,7 +8,17 @@ import { readFileSync } from 'node:fs'
 
 interface Kernel {
   memory: WebAssembly.Memory
-  catch_up: (row: number, centers: number, dp: number, d: number, from: number, to: number, m: number, stop: number, factor: number) => [number, number]
+  catch_up: (
+    row: number,
+    centers: number,
+    dp: number,
+    d: number,
+    from: number,
+    to: number,
+    m: number,
+    stop: number,
+    factor: number,
+  ) => [number, number]
 }
 
 let compiled: WebAssembly.Module | undefined
@@ -26,7 +36,10 @@ export class FpsCatchUp {
   /** after catchUp(): the first center not compared (the caller's new "checked up to") */
   next = 0
 
-  constructor(private readonly d: number, readonly capacity: number) {
+  constructor(
+    private readonly d: number,
+    readonly capacity: number,
+  ) {
     this.dp = Math.ceil(d / 8) * 8
     compiled ??= new WebAssembly.Module(readFileSync(new URL('./fps-catch-up.wasm', import.meta.url)))
     this.kernel = new WebAssembly.Instance(compiled).exports as unknown as Kernel
@@ -54,7 +67,17 @@ export class FpsCatchUp {
    */
   catchUp(P: Float32Array, r: number, from: number, to: number, m: number, stop: number): number {
     this.row.set(P.subarray(r * this.d, (r + 1) * this.d))
-    const [newM, next] = this.kernel.catch_up(this.row.byteOffset, this.centers.byteOffset, this.dp, this.d, from, to, m, stop, this.factor)
+    const [newM, next] = this.kernel.catch_up(
+      this.row.byteOffset,
+      this.centers.byteOffset,
+      this.dp,
+      this.d,
+      from,
+      to,
+      m,
+      stop,
+      this.factor,
+    )
     this.next = next
     return newM
   }

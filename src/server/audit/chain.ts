@@ -33,12 +33,21 @@ export const GENESIS_HASH = '0'.repeat(64)
 
 /** SHA-256 (hex) of the previous hash and the entry's canonical JSON. */
 export function entryHash(prevHash: string, entry: AuditEntry): string {
-  const body = canonicalJson({ seq: entry.seq, at: entry.at, kind: entry.kind, actor: entry.actor, payload: entry.payload ?? null })
+  const body = canonicalJson({
+    seq: entry.seq,
+    at: entry.at,
+    kind: entry.kind,
+    actor: entry.actor,
+    payload: entry.payload ?? null,
+  })
   return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex')
 }
 
 /** The entry to append after `last` (undefined for the first), with its seq and hashes. */
-export function nextEntry(last: Pick<ChainedEntry, 'seq' | 'hash'> | undefined, entry: Omit<AuditEntry, 'seq'>): ChainedEntry {
+export function nextEntry(
+  last: Pick<ChainedEntry, 'seq' | 'hash'> | undefined,
+  entry: Omit<AuditEntry, 'seq'>,
+): ChainedEntry {
   const seq = last ? last.seq + 1 : 1
   const prevHash = last ? last.hash : GENESIS_HASH
   const full: AuditEntry = { seq, at: entry.at, kind: entry.kind, actor: entry.actor, payload: entry.payload ?? null }
@@ -63,10 +72,17 @@ export function verifyChain(entries: readonly ChainedEntry[]): ChainStatus {
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!
     const broken = (reason: string): ChainStatus => ({ ok: false, entries: i, head: prev, brokenAt: i + 1, reason })
-    if (e.seq !== i + 1) return broken(`expected entry ${i + 1}, found entry ${e.seq} (an entry is missing or out of order)`)
-    if (e.prevHash !== prev) return broken(`entry ${e.seq} names previous hash ${e.prevHash.slice(0, 12)}…, but entry ${i} hashes to ${prev.slice(0, 12)}…`)
+    if (e.seq !== i + 1)
+      return broken(`expected entry ${i + 1}, found entry ${e.seq} (an entry is missing or out of order)`)
+    if (e.prevHash !== prev)
+      return broken(
+        `entry ${e.seq} names previous hash ${e.prevHash.slice(0, 12)}…, but entry ${i} hashes to ${prev.slice(0, 12)}…`,
+      )
     const hash = entryHash(prev, e)
-    if (hash !== e.hash) return broken(`entry ${e.seq} (${e.kind}) was changed: its content hashes to ${hash.slice(0, 12)}…, stored ${e.hash.slice(0, 12)}…`)
+    if (hash !== e.hash)
+      return broken(
+        `entry ${e.seq} (${e.kind}) was changed: its content hashes to ${hash.slice(0, 12)}…, stored ${e.hash.slice(0, 12)}…`,
+      )
     prev = e.hash
   }
   return { ok: true, entries: entries.length, head: prev }

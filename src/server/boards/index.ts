@@ -37,7 +37,9 @@ export interface ValidSubmission {
 export function submissionSha256(files: readonly SubmittedFile[]): string {
   const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
   if (files.length === 1) return sha(files[0]!.bytes)
-  const lines = files.map((f) => `${sha(f.bytes)}  ${f.name}\n`).sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : a.slice(66) > b.slice(66) ? 1 : 0))
+  const lines = files
+    .map((f) => `${sha(f.bytes)}  ${f.name}\n`)
+    .sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : a.slice(66) > b.slice(66) ? 1 : 0))
   return sha(lines.join(''))
 }
 
@@ -52,6 +54,12 @@ export async function validateSubmission(board: Board, files: readonly Submitted
   return { board: board.id, files: sorted, sha256: submissionSha256(files), summary }
 }
 
-export async function scoreSubmission(board: Board, files: readonly SubmittedFile[], onProgress?: ProgressCallback): Promise<BoardScore> {
-  return board.track === 'speech' ? scoreSpeechSubmission(board, files, onProgress) : scoreVisionSubmission(board, files, onProgress)
+export async function scoreSubmission(
+  board: Board,
+  files: readonly SubmittedFile[],
+  onProgress?: ProgressCallback,
+): Promise<BoardScore> {
+  return board.track === 'speech'
+    ? scoreSpeechSubmission(board, files, onProgress)
+    : scoreVisionSubmission(board, files, onProgress)
 }

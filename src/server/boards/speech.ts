@@ -26,34 +26,46 @@ function theFile(board: SpeechBoard, files: readonly SubmittedFile[]): Submitted
   return files[0]!
 }
 
-export async function validateSpeechSubmission(board: SpeechBoard, files: readonly SubmittedFile[]): Promise<{ samples: number }> {
+export async function validateSpeechSubmission(
+  board: SpeechBoard,
+  files: readonly SubmittedFile[],
+): Promise<{ samples: number }> {
   const file = theFile(board, files)
   const paths = speechBoardPaths(board)
   return withStagedFiles([file], [board.dataDir], async (staged) => {
     const trainFile = staged.get(file.name)!
     const selected = readSampleIdsJson(trainFile)
-    validateSelection(selected, readSampleIdsYaml(paths.allowedTrainingSet), board.trainSize, { selected: trainFile, allowed: paths.allowedTrainingSet })
+    validateSelection(selected, readSampleIdsYaml(paths.allowedTrainingSet), board.trainSize, {
+      selected: trainFile,
+      allowed: paths.allowedTrainingSet,
+    })
     return { samples: countSamples(selected) }
   })
 }
 
 const STAGES = ['validating selected IDs', 'loading selected training data', 'loading eval data']
 
-export async function scoreSpeechSubmission(board: SpeechBoard, files: readonly SubmittedFile[], onProgress?: ProgressCallback): Promise<{ score: number; details: SpeechDetails }> {
+export async function scoreSpeechSubmission(
+  board: SpeechBoard,
+  files: readonly SubmittedFile[],
+  onProgress?: ProgressCallback,
+): Promise<{ score: number; details: SpeechDetails }> {
   const file = theFile(board, files)
   const paths = speechBoardPaths(board)
   const total = STAGES.length + 1
-  const result = await withStagedFiles([file], [board.dataDir], (staged) => evaluateSpeech({
-    language: board.language,
-    trainSize: board.trainSize,
-    ...paths,
-    trainFile: staged.get(file.name)!,
-    configFile: board.configPath,
-    log: (line) => {
-      const k = STAGES.indexOf(line)
-      if (k >= 0) onProgress?.(line, k, total)
-    },
-  }))
+  const result = await withStagedFiles([file], [board.dataDir], (staged) =>
+    evaluateSpeech({
+      language: board.language,
+      trainSize: board.trainSize,
+      ...paths,
+      trainFile: staged.get(file.name)!,
+      configFile: board.configPath,
+      log: (line) => {
+        const k = STAGES.indexOf(line)
+        if (k >= 0) onProgress?.(line, k, total)
+      },
+    }),
+  )
   onProgress?.('scored', total, total)
   return { score: result.score, details: { seeds: result.seeds, perSeedF1: result.scores } }
 }

@@ -18,7 +18,11 @@ export interface SubmittedFile {
  * User errors name the submitted file; server folders in `hidePrefixes` are cut from messages too,
  * so a participant sees e.g. `allowed_training_set.yaml`, not where the server keeps it.
  */
-export async function withStagedFiles<T>(files: readonly SubmittedFile[], hidePrefixes: readonly string[], fn: (paths: Map<string, string>) => Promise<T>): Promise<T> {
+export async function withStagedFiles<T>(
+  files: readonly SubmittedFile[],
+  hidePrefixes: readonly string[],
+  fn: (paths: Map<string, string>) => Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-submission-'))
   try {
     const paths = new Map<string, string>()

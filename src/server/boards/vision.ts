@@ -13,7 +13,12 @@ import type { VisionBoard } from '../challenge/load.js'
 import { withStagedFiles, type SubmittedFile } from './staging.js'
 import type { ProgressCallback } from './types.js'
 
-export interface VisionTaskMetrics { accuracy: number; recall: number; precision: number; f1: number }
+export interface VisionTaskMetrics {
+  accuracy: number
+  recall: number
+  precision: number
+  f1: number
+}
 
 export interface VisionDetails {
   /** per task, in the setup's eval_tasks order */
@@ -25,12 +30,16 @@ function filesByTask(board: VisionBoard, files: readonly SubmittedFile[]): Submi
   const expected = board.tasks.map((t) => `${t}.csv`)
   const byName = new Map<string, SubmittedFile>()
   for (const f of files) {
-    if (!expected.includes(f.name)) throw new UserError(`${f.name}: board ${board.id} takes one CSV per task named ${expected.join(', ')}`)
+    if (!expected.includes(f.name))
+      throw new UserError(`${f.name}: board ${board.id} takes one CSV per task named ${expected.join(', ')}`)
     if (byName.has(f.name)) throw new UserError(`${f.name}: submitted twice; send each task's CSV once`)
     byName.set(f.name, f)
   }
   const missing = expected.filter((n) => !byName.has(n))
-  if (missing.length) throw new UserError(`board ${board.id} scores all tasks at once: missing ${missing.join(', ')} (got ${files.length ? files.map((f) => f.name).join(', ') : 'no file'})`)
+  if (missing.length)
+    throw new UserError(
+      `board ${board.id} scores all tasks at once: missing ${missing.join(', ')} (got ${files.length ? files.map((f) => f.name).join(', ') : 'no file'})`,
+    )
   return expected.map((n) => byName.get(n)!)
 }
 
@@ -40,7 +49,10 @@ function setupFor(board: VisionBoard, staged: Map<string, string>): VisionSetup 
   return { ...setup, tasks: setup.tasks.map((t) => ({ ...t, trainCsv: staged.get(`${t.name}.csv`)! })) }
 }
 
-export async function validateVisionSubmission(board: VisionBoard, files: readonly SubmittedFile[]): Promise<{ rows: Record<string, number> }> {
+export async function validateVisionSubmission(
+  board: VisionBoard,
+  files: readonly SubmittedFile[],
+): Promise<{ rows: Record<string, number> }> {
   const ordered = filesByTask(board, files)
   const dataDir = loadVisionSetup(board.setupPath).dataDir
   return withStagedFiles(ordered, [dataDir], async (staged) => {
@@ -63,10 +75,16 @@ export function meanF1(tasks: Record<string, VisionTaskMetrics>): number {
   return numpySum(Float64Array.from(f1)) / f1.length
 }
 
-export async function scoreVisionSubmission(board: VisionBoard, files: readonly SubmittedFile[], onProgress?: ProgressCallback): Promise<{ score: number; details: VisionDetails }> {
+export async function scoreVisionSubmission(
+  board: VisionBoard,
+  files: readonly SubmittedFile[],
+  onProgress?: ProgressCallback,
+): Promise<{ score: number; details: VisionDetails }> {
   const ordered = filesByTask(board, files)
   const dataDir = loadVisionSetup(board.setupPath).dataDir
-  const evals = await withStagedFiles(ordered, [dataDir], (staged) => evaluateVision(setupFor(board, staged), { maxTrainRows: MAX_TRAINING_ROWS, onProgress }))
+  const evals = await withStagedFiles(ordered, [dataDir], (staged) =>
+    evaluateVision(setupFor(board, staged), { maxTrainRows: MAX_TRAINING_ROWS, onProgress }),
+  )
   const tasks: Record<string, VisionTaskMetrics> = {}
   for (const e of evals) {
     const { accuracy, recall, precision, f1 } = e.metrics

@@ -19,8 +19,11 @@ export function isWithin(root: string, path: string): boolean {
  * `where` names the file and key for the one-line error.
  */
 export function resolveInside(root: string, base: string, raw: unknown, where: string): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(`${where}: expected a relative path inside the challenge folder, found ${JSON.stringify(raw)}`)
-  const refuse = (why: string): never => { throw new UserError(`${where}: path '${raw}' ${why}; paths must stay inside the challenge folder ${root}`) }
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw new UserError(`${where}: expected a relative path inside the challenge folder, found ${JSON.stringify(raw)}`)
+  const refuse = (why: string): never => {
+    throw new UserError(`${where}: path '${raw}' ${why}; paths must stay inside the challenge folder ${root}`)
+  }
   if (isAbsolute(raw) || /^[A-Za-z]:/.test(raw)) refuse('is absolute')
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) refuse('contains a control character')
@@ -38,7 +41,9 @@ export function checkRealInside(root: string, path: string, where: string, shown
   const realRoot = realpathSync(root)
   const real = realpathSync(path)
   if (!isWithin(realRoot, real)) {
-    throw new UserError(`${where}: path '${shown}' is a symlink (or lies under one) leading outside the challenge folder ${root}; paths must stay inside it`)
+    throw new UserError(
+      `${where}: path '${shown}' is a symlink (or lies under one) leading outside the challenge folder ${root}; paths must stay inside it`,
+    )
   }
   return path
 }

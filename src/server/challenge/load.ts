@@ -77,14 +77,17 @@ export function loadChallenge(dir: string): Challenge {
   const root = resolve(dir)
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UserError(`${dir}: challenge folder not found`)
   const file = join(root, CHALLENGE_FILE)
-  if (!existsSync(file)) throw new UserError(`${file}: not found; a challenge folder holds challenge.yaml naming its boards and phases`)
+  if (!existsSync(file))
+    throw new UserError(`${file}: not found; a challenge folder holds challenge.yaml naming its boards and phases`)
   checkRealInside(root, file, file)
   const doc = readYamlFile(file)
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${file}: expected a mapping with name, boards and phases`)
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new UserError(`${file}: expected a mapping with name, boards and phases`)
   const y = doc as Record<string, unknown>
   const at = (key: string) => `${file}: ${key}`
   for (const key of Object.keys(y)) {
-    if (!['name', 'description', 'boards', 'phases'].includes(key)) throw new UserError(`${at(key)}: unknown key (expected name, description, boards, phases)`)
+    if (!['name', 'description', 'boards', 'phases'].includes(key))
+      throw new UserError(`${at(key)}: unknown key (expected name, description, boards, phases)`)
   }
   const name = y['name']
   if (typeof name !== 'string' || name.trim() === '') throw new UserError(`${at('name')}: expected a non-empty string`)
@@ -92,27 +95,36 @@ export function loadChallenge(dir: string): Challenge {
   if (typeof description !== 'string') throw new UserError(`${at('description')}: expected text`)
 
   const rawBoards = y['boards']
-  if (!Array.isArray(rawBoards) || rawBoards.length === 0) throw new UserError(`${at('boards')}: expected a non-empty list of boards`)
+  if (!Array.isArray(rawBoards) || rawBoards.length === 0)
+    throw new UserError(`${at('boards')}: expected a non-empty list of boards`)
   const boards = rawBoards.map((b, i) => loadBoard(root, file, b, i))
   const seen = new Set<string>()
   boards.forEach((b, i) => {
-    if (seen.has(b.id)) throw new UserError(`${at(`boards[${i}].id`)}: '${b.id}' is used by an earlier board; board ids must be unique`)
+    if (seen.has(b.id))
+      throw new UserError(`${at(`boards[${i}].id`)}: '${b.id}' is used by an earlier board; board ids must be unique`)
     seen.add(b.id)
   })
 
   const rawPhases = y['phases']
-  if (!Array.isArray(rawPhases) || rawPhases.length === 0) throw new UserError(`${at('phases')}: expected a non-empty list of phases`)
+  if (!Array.isArray(rawPhases) || rawPhases.length === 0)
+    throw new UserError(`${at('phases')}: expected a non-empty list of phases`)
   const phases = rawPhases.map((p, i) => loadPhase(file, p, i))
   const names = new Set<string>()
   phases.forEach((p, i) => {
-    if (names.has(p.name)) throw new UserError(`${at(`phases[${i}].name`)}: '${p.name}' is used by an earlier phase; phase names must be unique`)
+    if (names.has(p.name))
+      throw new UserError(
+        `${at(`phases[${i}].name`)}: '${p.name}' is used by an earlier phase; phase names must be unique`,
+      )
     names.add(p.name)
   })
   const byStart = phases.map((p, i) => ({ p, i })).sort((a, b) => a.p.start.getTime() - b.p.start.getTime())
   for (let k = 1; k < byStart.length; k++) {
-    const prev = byStart[k - 1]!, cur = byStart[k]!
+    const prev = byStart[k - 1]!,
+      cur = byStart[k]!
     if (cur.p.start < prev.p.end) {
-      throw new UserError(`${at(`phases[${cur.i}]`)}: '${cur.p.name}' starts at ${cur.p.start.toISOString()}, before '${prev.p.name}' ends (${prev.p.end.toISOString()}); phases must not overlap`)
+      throw new UserError(
+        `${at(`phases[${cur.i}]`)}: '${cur.p.name}' starts at ${cur.p.start.toISOString()}, before '${prev.p.name}' ends (${prev.p.end.toISOString()}); phases must not overlap`,
+      )
     }
   }
   return { dir: root, name: name.trim(), description, boards, phases }
@@ -120,12 +132,18 @@ export function loadChallenge(dir: string): Challenge {
 
 function loadBoard(root: string, file: string, raw: unknown, i: number): Board {
   const at = (key?: string) => `${file}: boards[${i}]${key ? '.' + key : ''}`
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${at()}: expected a mapping with id and track`)
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UserError(`${at()}: expected a mapping with id and track`)
   const b = raw as Record<string, unknown>
   const id = b['id']
-  if (typeof id !== 'string' || !BOARD_ID.test(id)) throw new UserError(`${at('id')}: expected an id of lowercase letters, digits and '-' (used in URLs), found ${JSON.stringify(id)}`)
+  if (typeof id !== 'string' || !BOARD_ID.test(id))
+    throw new UserError(
+      `${at('id')}: expected an id of lowercase letters, digits and '-' (used in URLs), found ${JSON.stringify(id)}`,
+    )
   const allow = (keys: string[]) => {
-    for (const key of Object.keys(b)) if (!keys.includes(key)) throw new UserError(`${at(key)}: unknown key for a ${String(b['track'])} board (expected ${keys.join(', ')})`)
+    for (const key of Object.keys(b))
+      if (!keys.includes(key))
+        throw new UserError(`${at(key)}: unknown key for a ${String(b['track'])} board (expected ${keys.join(', ')})`)
   }
   if (b['track'] === 'speech') {
     allow(['id', 'track', 'language', 'train_size', 'data_dir', 'config'])
@@ -137,7 +155,9 @@ function loadBoard(root: string, file: string, raw: unknown, i: number): Board {
     }
     const trainSize = b['train_size']
     if (typeof trainSize !== 'number' || !Number.isInteger(trainSize) || trainSize <= 0) {
-      throw new UserError(`${at('train_size')}: expected a positive integer (the size cap, 25 or 60 on the official leaderboards), found ${JSON.stringify(trainSize)}`)
+      throw new UserError(
+        `${at('train_size')}: expected a positive integer (the size cap, 25 or 60 on the official leaderboards), found ${JSON.stringify(trainSize)}`,
+      )
     }
     const dataDir = requireExisting(resolveInside(root, root, b['data_dir'], at('data_dir')), 'folder', at('data_dir'))
     const configPath = requireExisting(resolveInside(root, root, b['config'], at('config')), 'file', at('config'))
@@ -155,8 +175,15 @@ function loadBoard(root: string, file: string, raw: unknown, i: number): Board {
     allow(['id', 'track', 'setup'])
     const setupPath = requireExisting(resolveInside(root, root, b['setup'], at('setup')), 'file', at('setup'))
     const setup = loadVisionSetup(setupPath)
-    for (const [what, path] of [['data_dir', setup.dataDir], ['emb_file', setup.embFile], ...setup.tasks.map((t) => [`${t.name} test set`, t.testParquet])] as Array<[string, string]>) {
-      if (!isWithin(root, path)) throw new UserError(`${setupPath}: ${what} '${path}' lies outside the challenge folder ${root}; the server reads test data only from inside it`)
+    for (const [what, path] of [
+      ['data_dir', setup.dataDir],
+      ['emb_file', setup.embFile],
+      ...setup.tasks.map((t) => [`${t.name} test set`, t.testParquet]),
+    ] as Array<[string, string]>) {
+      if (!isWithin(root, path))
+        throw new UserError(
+          `${setupPath}: ${what} '${path}' lies outside the challenge folder ${root}; the server reads test data only from inside it`,
+        )
       checkRealInside(root, path, `${setupPath}: ${what}`)
     }
     requireExisting(setup.embFile, 'file', `${setupPath}: emb_file`)
@@ -174,27 +201,38 @@ function requireExisting(path: string, kind: 'file' | 'folder', where: string): 
 
 function loadPhase(file: string, raw: unknown, i: number): Phase {
   const at = (key?: string) => `${file}: phases[${i}]${key ? '.' + key : ''}`
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${at()}: expected a mapping with name, start, end, daily_limit`)
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UserError(`${at()}: expected a mapping with name, start, end, daily_limit`)
   const p = raw as Record<string, unknown>
   for (const key of Object.keys(p)) {
-    if (!['name', 'start', 'end', 'daily_limit', 'leaderboard', 'rule'].includes(key)) throw new UserError(`${at(key)}: unknown key (expected name, start, end, daily_limit, leaderboard, rule)`)
+    if (!['name', 'start', 'end', 'daily_limit', 'leaderboard', 'rule'].includes(key))
+      throw new UserError(`${at(key)}: unknown key (expected name, start, end, daily_limit, leaderboard, rule)`)
   }
   const name = p['name']
   if (typeof name !== 'string' || name.trim() === '') throw new UserError(`${at('name')}: expected a non-empty string`)
   const instant = (key: string): Date => {
     const v = p[key]
     const d = typeof v === 'string' && ISO_INSTANT.test(v) ? new Date(v) : undefined
-    if (!d || Number.isNaN(d.getTime())) throw new UserError(`${at(key)}: expected a date and time with a time zone, e.g. 2026-12-01T00:00:00Z, found ${JSON.stringify(v)}`)
+    if (!d || Number.isNaN(d.getTime()))
+      throw new UserError(
+        `${at(key)}: expected a date and time with a time zone, e.g. 2026-12-01T00:00:00Z, found ${JSON.stringify(v)}`,
+      )
     return d
   }
-  const start = instant('start'), end = instant('end')
+  const start = instant('start'),
+    end = instant('end')
   if (end <= start) throw new UserError(`${at('end')}: ${end.toISOString()} is not after start ${start.toISOString()}`)
   const dailyLimit = p['daily_limit']
-  if (typeof dailyLimit !== 'number' || !Number.isInteger(dailyLimit) || dailyLimit <= 0) throw new UserError(`${at('daily_limit')}: expected a positive integer (valid submissions per team per board per UTC day), found ${JSON.stringify(dailyLimit)}`)
+  if (typeof dailyLimit !== 'number' || !Number.isInteger(dailyLimit) || dailyLimit <= 0)
+    throw new UserError(
+      `${at('daily_limit')}: expected a positive integer (valid submissions per team per board per UTC day), found ${JSON.stringify(dailyLimit)}`,
+    )
   const leaderboard = p['leaderboard'] ?? 'public'
-  if (leaderboard !== 'public' && leaderboard !== 'hidden') throw new UserError(`${at('leaderboard')}: expected public or hidden, found ${JSON.stringify(leaderboard)}`)
+  if (leaderboard !== 'public' && leaderboard !== 'hidden')
+    throw new UserError(`${at('leaderboard')}: expected public or hidden, found ${JSON.stringify(leaderboard)}`)
   const rule = p['rule'] ?? 'best'
-  if (rule !== 'best' && rule !== 'latest') throw new UserError(`${at('rule')}: expected best or latest, found ${JSON.stringify(rule)}`)
+  if (rule !== 'best' && rule !== 'latest')
+    throw new UserError(`${at('rule')}: expected best or latest, found ${JSON.stringify(rule)}`)
   return { name: name.trim(), start, end, dailyLimit, leaderboard, rule }
 }
 
@@ -221,7 +259,13 @@ function filesUnder(dir: string): string[] {
 /** The files a speech board's evaluation reads: config, ID files, every embedding file. */
 function speechBoardFiles(board: SpeechBoard): string[] {
   const p = speechBoardPaths(board)
-  return [board.configPath, p.allowedTrainingSet, p.evalFile, ...filesUnder(p.trainEmbeddingsDir), ...filesUnder(p.evalEmbeddingsDir)]
+  return [
+    board.configPath,
+    p.allowedTrainingSet,
+    p.evalFile,
+    ...filesUnder(p.trainEmbeddingsDir),
+    ...filesUnder(p.evalEmbeddingsDir),
+  ]
 }
 
 /** The files a board's evaluation reads (absolute paths). */

@@ -83,7 +83,9 @@ export async function migrate(db: Db): Promise<void> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed on ${db.describe}: ${(error as Error).message ?? String(error)}`)
+    throw new Error(
+      `migration ${failed?.migrationName ?? '?'} failed on ${db.describe}: ${(error as Error).message ?? String(error)}`,
+    )
   }
 }
 

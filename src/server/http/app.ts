@@ -23,7 +23,10 @@ import { submissionRoutes } from './routes/submissions.js'
 import { teamRoutes } from './routes/teams.js'
 import { tokenRoutes } from './routes/tokens.js'
 
-export interface RateLimit { max: number; windowMs: number }
+export interface RateLimit {
+  max: number
+  windowMs: number
+}
 
 export interface AppOptions {
   /** signs result manifests; absent on a server without keys */
@@ -61,35 +64,79 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   })
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'dataperf leaderboard server', version: VERSION, description: 'Submit DataPerf training sets, follow their scoring, read the leaderboards.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      info: {
+        title: 'dataperf leaderboard server',
+        version: VERSION,
+        description: 'Submit DataPerf training sets, follow their scoring, read the leaderboards.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
       security: [{ bearer: [] }, { session: [] }],
     },
   })
 
   app.setErrorHandler((err, req, reply) => {
     const e = err as Error & { statusCode?: number; code?: string; validation?: unknown }
-    if (err instanceof ServiceError) return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } })
-    if (err instanceof UserError) return reply.status(400).send({ error: { code: 'bad_request', message: err.message } })
-    if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') { const c = csrfError(); return reply.status(403).send({ error: { code: c.code, message: c.message } }) }
-    if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({ error: { code: 'too_large', message: `upload too large: at most ${ctx.config.maxUploadBytes} bytes per submission` } })
+    if (err instanceof ServiceError)
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } })
+    if (err instanceof UserError)
+      return reply.status(400).send({ error: { code: 'bad_request', message: err.message } })
+    if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
+      const c = csrfError()
+      return reply.status(403).send({ error: { code: c.code, message: c.message } })
+    }
+    if (
+      e.code === 'FST_REQ_FILE_TOO_LARGE' ||
+      e.code === 'FST_FILES_LIMIT' ||
+      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+    ) {
+      return reply
+        .status(413)
+        .send({
+          error: {
+            code: 'too_large',
+            message: `upload too large: at most ${ctx.config.maxUploadBytes} bytes per submission`,
+          },
+        })
     }
     if (e.validation) return reply.status(400).send({ error: { code: 'bad_request', message: e.message } })
     if (e.statusCode === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: e.message } })
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.status(e.statusCode).send({ error: { code: e.code ?? 'bad_request', message: e.message } })
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+      return reply.status(e.statusCode).send({ error: { code: e.code ?? 'bad_request', message: e.message } })
     req.log.error(err)
     process.stderr.write(`dataperf server: ${req.method} ${req.url}: ${e.stack ?? e.message}\n`)
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; the server log has the details' } })
+    return reply
+      .status(500)
+      .send({ error: { code: 'internal', message: 'internal error; the server log has the details' } })
   })
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }))
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  )
 
   registerAuth(app, ctx)
   const deps: RouteDeps = { ctx, options, rateLimits }
-  await app.register(async (api) => {
-    for (const routes of [authRoutes, teamRoutes, tokenRoutes, challengeRoutes, submissionRoutes, leaderboardRoutes, adminRoutes]) routes(api, deps)
-    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  }, { prefix: '/api/v1' })
+  await app.register(
+    async (api) => {
+      for (const routes of [
+        authRoutes,
+        teamRoutes,
+        tokenRoutes,
+        challengeRoutes,
+        submissionRoutes,
+        leaderboardRoutes,
+        adminRoutes,
+      ])
+        routes(api, deps)
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+    },
+    { prefix: '/api/v1' },
+  )
   for (const plugin of options.plugins ?? []) await app.register(plugin, { ctx })
   await app.ready()
   return app

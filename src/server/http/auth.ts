@@ -36,7 +36,10 @@ export function registerAuth(app: FastifyInstance, ctx: ServerContext): void {
     const cookie = req.cookies[SESSION_COOKIE]
     if (cookie) {
       const user = await userForSession(ctx, cookie)
-      if (user) { req.user = user; req.sessionToken = cookie }
+      if (user) {
+        req.user = user
+        req.sessionToken = cookie
+      }
     }
   })
   // after body parsing, so a form field _csrf is seen
@@ -57,5 +60,9 @@ export function requireAuth(req: FastifyRequest): User {
 }
 
 export function csrfError(): ServiceError {
-  return new ServiceError(403, 'csrf', 'missing or wrong CSRF token: reload the page (API clients: send x-csrf-token from GET /api/v1/csrf, or use a Bearer token)')
+  return new ServiceError(
+    403,
+    'csrf',
+    'missing or wrong CSRF token: reload the page (API clients: send x-csrf-token from GET /api/v1/csrf, or use a Bearer token)',
+  )
 }

@@ -38,15 +38,18 @@ function boardOrder(a: BoardRow, b: BoardRow): number {
 
 function compareIds(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b
-  const x = String(a), y = String(b)
+  const x = String(a),
+    y = String(b)
   return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0)
 }
 
 /** The row that stands for a team: its best (ties: earlier) or its latest submission. */
 function pick(rows: BoardRow[], rule: RankRule): BoardRow {
-  const sorted = [...rows].sort(rule === 'best'
-    ? boardOrder
-    : (a, b) => time(b.submittedAt) - time(a.submittedAt) || compareIds(b.submissionId, a.submissionId))
+  const sorted = [...rows].sort(
+    rule === 'best'
+      ? boardOrder
+      : (a, b) => time(b.submittedAt) - time(a.submittedAt) || compareIds(b.submissionId, a.submissionId),
+  )
   return sorted[0]!
 }
 
@@ -55,7 +58,10 @@ export function rankBoard(rows: readonly BoardRow[], rule: RankRule): RankedRow[
   const byTeam = new Map<string, BoardRow[]>()
   const out: Array<Omit<RankedRow, 'rank'>> = []
   for (const row of rows) {
-    if (!Number.isFinite(row.score)) throw new Error(`rankBoard: submission ${row.submissionId} has score ${row.score}; only scored submissions are ranked`)
+    if (!Number.isFinite(row.score))
+      throw new Error(
+        `rankBoard: submission ${row.submissionId} has score ${row.score}; only scored submissions are ranked`,
+      )
     if (row.baseline) {
       out.push({ ...row, submissions: 1, lastSubmittedAt: row.submittedAt })
       continue
@@ -88,7 +94,8 @@ function detailColumns(details: unknown): Array<[string, number]> {
   if (d.tasks && typeof d.tasks === 'object') {
     const cols: Array<[string, number]> = []
     for (const [task, m] of Object.entries(d.tasks as Record<string, Record<string, unknown>>)) {
-      for (const metric of ['f1', 'accuracy', 'precision', 'recall']) cols.push([`${task}_${metric}`, Number(m[metric])])
+      for (const metric of ['f1', 'accuracy', 'precision', 'recall'])
+        cols.push([`${task}_${metric}`, Number(m[metric])])
     }
     return cols
   }
@@ -103,11 +110,32 @@ function detailColumns(details: unknown): Array<[string, number]> {
 export function boardToCsv(ranked: readonly RankedRow[]): string {
   const extra: string[] = []
   for (const row of ranked) for (const [name] of detailColumns(row.details)) if (!extra.includes(name)) extra.push(name)
-  const header = ['rank', 'team', 'method', 'score', ...extra, 'submitted_at', 'submissions', 'last_submitted_at', 'baseline', 'submission_id']
+  const header = [
+    'rank',
+    'team',
+    'method',
+    'score',
+    ...extra,
+    'submitted_at',
+    'submissions',
+    'last_submitted_at',
+    'baseline',
+    'submission_id',
+  ]
   const rows = ranked.map((r) => {
     const figures = new Map(detailColumns(r.details))
-    return [r.rank ?? '', safeText(r.team), safeText(r.method), String(r.score), ...extra.map((c) => (figures.has(c) ? String(figures.get(c)) : '')),
-      r.submittedAt, r.submissions, r.lastSubmittedAt, r.baseline ? 'yes' : 'no', String(r.submissionId)]
+    return [
+      r.rank ?? '',
+      safeText(r.team),
+      safeText(r.method),
+      String(r.score),
+      ...extra.map((c) => (figures.has(c) ? String(figures.get(c)) : '')),
+      r.submittedAt,
+      r.submissions,
+      r.lastSubmittedAt,
+      r.baseline ? 'yes' : 'no',
+      String(r.submissionId),
+    ]
   })
   return formatCsv(header, rows)
 }
@@ -137,7 +165,13 @@ export function rankChanges(before: readonly RankedRow[], after: readonly Ranked
     seen.add(key)
     const o = old.get(key)
     if (o && o.rank === r.rank && o.score === r.score) continue
-    changes.push({ team: r.team, key, ...(o ? { before: o.rank, scoreBefore: o.score } : {}), after: r.rank, scoreAfter: r.score })
+    changes.push({
+      team: r.team,
+      key,
+      ...(o ? { before: o.rank, scoreBefore: o.score } : {}),
+      after: r.rank,
+      scoreAfter: r.score,
+    })
   }
   for (const o of before) {
     const key = rowKey(o)

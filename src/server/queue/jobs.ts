@@ -12,15 +12,36 @@ import { newId } from '../services/secrets.js'
 
 export type Job = JobsTable
 
-export async function enqueueJob(trx: Transaction<Database> | Kysely<Database>, submissionId: string, kind: Job['kind'], now: Date): Promise<string> {
+export async function enqueueJob(
+  trx: Transaction<Database> | Kysely<Database>,
+  submissionId: string,
+  kind: Job['kind'],
+  now: Date,
+): Promise<string> {
   const id = newId('job')
-  await trx.insertInto('jobs').values({ id, submission_id: submissionId, kind, status: 'queued', attempts: 0, lease_owner: null, lease_expires_at: null, error: null, created_at: now.toISOString(), started_at: null, finished_at: null }).execute()
+  await trx
+    .insertInto('jobs')
+    .values({
+      id,
+      submission_id: submissionId,
+      kind,
+      status: 'queued',
+      attempts: 0,
+      lease_owner: null,
+      lease_expires_at: null,
+      error: null,
+      created_at: now.toISOString(),
+      started_at: null,
+      finished_at: null,
+    })
+    .execute()
   return id
 }
 
 export async function claimJob(db: Db, workerId: string, leaseMs: number, now: Date): Promise<Job | undefined> {
   const nowIso = now.toISOString()
-  const claimed = await db.kysely.updateTable('jobs')
+  const claimed = await db.kysely
+    .updateTable('jobs')
     .set((eb) => ({
       status: 'running',
       lease_owner: workerId,
@@ -29,9 +50,15 @@ export async function claimJob(db: Db, workerId: string, leaseMs: number, now: D
       started_at: nowIso,
     }))
     .where('id', '=', (eb) => {
-      let pick = eb.selectFrom('jobs').select('id')
-        .where((w) => w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_expires_at', '<', nowIso)])]))
-        .orderBy('created_at').orderBy('id').limit(1)
+      let pick = eb
+        .selectFrom('jobs')
+        .select('id')
+        .where((w) =>
+          w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_expires_at', '<', nowIso)])]),
+        )
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
       if (db.dialect === 'postgres') pick = pick.forUpdate().skipLocked()
       return pick
     })
@@ -41,20 +68,47 @@ export async function claimJob(db: Db, workerId: string, leaseMs: number, now: D
 }
 
 /** Extends the lease; false when the job is no longer this worker's (lease lost and retaken). */
-export async function renewLease(db: Db, jobId: string, workerId: string, leaseMs: number, now: Date): Promise<boolean> {
-  const r = await db.kysely.updateTable('jobs').set({ lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
-    .where('id', '=', jobId).where('lease_owner', '=', workerId).where('status', '=', 'running').executeTakeFirst()
+export async function renewLease(
+  db: Db,
+  jobId: string,
+  workerId: string,
+  leaseMs: number,
+  now: Date,
+): Promise<boolean> {
+  const r = await db.kysely
+    .updateTable('jobs')
+    .set({ lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
+    .where('id', '=', jobId)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
 
 /** Marks the job done or failed inside the caller's transaction, only if this worker still holds it. */
-export async function closeJob(trx: Transaction<Database>, jobId: string, workerId: string, status: 'done' | 'failed', now: Date, error: string | null = null): Promise<boolean> {
-  const r = await trx.updateTable('jobs').set({ status, finished_at: now.toISOString(), lease_expires_at: null, error })
-    .where('id', '=', jobId).where('lease_owner', '=', workerId).where('status', '=', 'running').executeTakeFirst()
+export async function closeJob(
+  trx: Transaction<Database>,
+  jobId: string,
+  workerId: string,
+  status: 'done' | 'failed',
+  now: Date,
+  error: string | null = null,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('jobs')
+    .set({ status, finished_at: now.toISOString(), lease_expires_at: null, error })
+    .where('id', '=', jobId)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
 
 export async function queueCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.kysely.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  const rows = await db.kysely
+    .selectFrom('jobs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute()
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }

@@ -25,7 +25,10 @@ function toUser(row: Pick<UsersTable, 'id' | 'email' | 'name' | 'role'>): User {
   return { id: row.id, email: row.email, name: row.name, role: row.role }
 }
 
-export async function signUp(ctx: ServerContext, input: { email: string; name: string; password: string; inviteCode?: string | undefined }): Promise<User> {
+export async function signUp(
+  ctx: ServerContext,
+  input: { email: string; name: string; password: string; inviteCode?: string | undefined },
+): Promise<User> {
   const email = input.email.trim().toLowerCase()
   if (!EMAIL.test(email)) throw badRequest(`'${input.email}' is not an email address`)
   const name = input.name.trim()
@@ -37,15 +40,29 @@ export async function signUp(ctx: ServerContext, input: { email: string; name: s
   try {
     await ctx.db.kysely.transaction().execute(async (trx) => {
       if (ctx.config.inviteOnly || input.inviteCode) {
-        if (!input.inviteCode) throw new ServiceError(403, 'invite_required', 'sign-up on this server needs an invite code from the organizers')
-        const used = await trx.updateTable('signup_invites').set({ used_by: user.id, used_at: now })
-          .where('code_hash', '=', sha256Hex(input.inviteCode)).where('used_by', 'is', null).executeTakeFirst()
-        if (Number(used.numUpdatedRows) !== 1) throw new ServiceError(403, 'invite_invalid', 'that invite code is unknown or already used')
+        if (!input.inviteCode)
+          throw new ServiceError(
+            403,
+            'invite_required',
+            'sign-up on this server needs an invite code from the organizers',
+          )
+        const used = await trx
+          .updateTable('signup_invites')
+          .set({ used_by: user.id, used_at: now })
+          .where('code_hash', '=', sha256Hex(input.inviteCode))
+          .where('used_by', 'is', null)
+          .executeTakeFirst()
+        if (Number(used.numUpdatedRows) !== 1)
+          throw new ServiceError(403, 'invite_invalid', 'that invite code is unknown or already used')
       }
-      await trx.insertInto('users').values({ ...user, password_hash: passwordHash, created_at: now }).execute()
+      await trx
+        .insertInto('users')
+        .values({ ...user, password_hash: passwordHash, created_at: now })
+        .execute()
     })
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ServiceError(409, 'email_taken', `an account with ${email} exists; log in instead`)
+    if (isUniqueViolation(err))
+      throw new ServiceError(409, 'email_taken', `an account with ${email} exists; log in instead`)
     throw err
   }
   return user
@@ -53,7 +70,11 @@ export async function signUp(ctx: ServerContext, input: { email: string; name: s
 
 /** The account with this email and password, or a 401. */
 export async function checkPassword(ctx: ServerContext, emailRaw: string, password: string): Promise<User> {
-  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', emailRaw.trim().toLowerCase()).executeTakeFirst()
+  const row = await ctx.db.kysely
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', emailRaw.trim().toLowerCase())
+    .executeTakeFirst()
   // verify against a dummy hash when the user is unknown, so timing does not tell which emails exist
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
   if (!row || !ok) throw new ServiceError(401, 'bad_credentials', 'wrong email or password')
@@ -61,13 +82,20 @@ export async function checkPassword(ctx: ServerContext, emailRaw: string, passwo
 }
 
 /** Checks the password and opens a session; returns the cookie value (kept only hashed). */
-export async function logIn(ctx: ServerContext, emailRaw: string, password: string): Promise<{ user: User; sessionToken: string; expiresAt: Date }> {
+export async function logIn(
+  ctx: ServerContext,
+  emailRaw: string,
+  password: string,
+): Promise<{ user: User; sessionToken: string; expiresAt: Date }> {
   const user = await checkPassword(ctx, emailRaw, password)
   const row = { id: user.id }
   const sessionToken = newSecret('dp_ses')
   const now = ctx.now()
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMs)
-  await ctx.db.kysely.insertInto('sessions').values({ token_hash: sha256Hex(sessionToken), user_id: row.id, created_at: iso(now), expires_at: iso(expiresAt) }).execute()
+  await ctx.db.kysely
+    .insertInto('sessions')
+    .values({ token_hash: sha256Hex(sessionToken), user_id: row.id, created_at: iso(now), expires_at: iso(expiresAt) })
+    .execute()
   return { user, sessionToken, expiresAt }
 }
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
@@ -77,19 +105,30 @@ export async function logOut(ctx: ServerContext, sessionToken: string): Promise<
 }
 
 export async function userForSession(ctx: ServerContext, sessionToken: string): Promise<User | undefined> {
-  const row = await ctx.db.kysely.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+  const row = await ctx.db.kysely
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['users.id', 'users.email', 'users.name', 'users.role', 'sessions.expires_at'])
-    .where('sessions.token_hash', '=', sha256Hex(sessionToken)).executeTakeFirst()
+    .where('sessions.token_hash', '=', sha256Hex(sessionToken))
+    .executeTakeFirst()
   if (!row || row.expires_at <= iso(ctx.now())) return undefined
   return toUser(row)
 }
 
 export async function userForToken(ctx: ServerContext, token: string): Promise<User | undefined> {
-  const row = await ctx.db.kysely.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id')
+  const row = await ctx.db.kysely
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .select(['users.id', 'users.email', 'users.name', 'users.role', 'api_tokens.id as token_id'])
-    .where('api_tokens.token_hash', '=', sha256Hex(token)).where('api_tokens.revoked_at', 'is', null).executeTakeFirst()
+    .where('api_tokens.token_hash', '=', sha256Hex(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst()
   if (!row) return undefined
-  await ctx.db.kysely.updateTable('api_tokens').set({ last_used_at: iso(ctx.now()) }).where('id', '=', row.token_id).execute()
+  await ctx.db.kysely
+    .updateTable('api_tokens')
+    .set({ last_used_at: iso(ctx.now()) })
+    .where('id', '=', row.token_id)
+    .execute()
   return toUser(row)
 }
 
@@ -108,7 +147,11 @@ export function requireOrganizer(user: User | undefined): User {
 export async function makeOrganizer(ctx: ServerContext, emailRaw: string, actor = 'command-line'): Promise<User> {
   const email = emailRaw.trim().toLowerCase()
   return ctx.db.kysely.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('users').select(['id', 'email', 'name', 'role']).where('email', '=', email).executeTakeFirst()
+    const row = await trx
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'role'])
+      .where('email', '=', email)
+      .executeTakeFirst()
     if (!row) throw new UserError(`no account with the email ${email}; sign up first, then run this again`)
     await trx.updateTable('users').set({ role: 'organizer' }).where('id', '=', row.id).execute()
     await appendAudit(ctx, trx, { kind: 'role', actor, payload: { user: row.id, email, role: 'organizer' } })
@@ -119,6 +162,15 @@ export async function makeOrganizer(ctx: ServerContext, emailRaw: string, actor 
 /** An organizer's single-use sign-up invite code (shown once). */
 export async function createSignupInvite(ctx: ServerContext, organizer: User | undefined): Promise<string> {
   const code = newSecret('dp_inv')
-  await ctx.db.kysely.insertInto('signup_invites').values({ code_hash: sha256Hex(code), created_by: organizer?.id ?? null, created_at: iso(ctx.now()), used_by: null, used_at: null }).execute()
+  await ctx.db.kysely
+    .insertInto('signup_invites')
+    .values({
+      code_hash: sha256Hex(code),
+      created_by: organizer?.id ?? null,
+      created_at: iso(ctx.now()),
+      used_by: null,
+      used_at: null,
+    })
+    .execute()
   return code
 }

@@ -18,22 +18,61 @@ export interface AuditInput {
   payload: Record<string, unknown>
 }
 
-export async function appendAudit(ctx: Pick<ServerContext, 'db' | 'now'>, trx: Transaction<Database>, input: AuditInput): Promise<number> {
+export async function appendAudit(
+  ctx: Pick<ServerContext, 'db' | 'now'>,
+  trx: Transaction<Database>,
+  input: AuditInput,
+): Promise<number> {
   await advisoryLock(ctx.db, trx, AUDIT_LOCK)
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
   const e = nextEntry(last, { at: iso(ctx.now()), kind: input.kind, actor: input.actor, payload: input.payload })
-  await trx.insertInto('audit_log').values({ seq: e.seq, at: e.at, kind: e.kind, actor: e.actor, payload: JSON.stringify(e.payload), prev_hash: e.prevHash, hash: e.hash }).execute()
+  await trx
+    .insertInto('audit_log')
+    .values({
+      seq: e.seq,
+      at: e.at,
+      kind: e.kind,
+      actor: e.actor,
+      payload: JSON.stringify(e.payload),
+      prev_hash: e.prevHash,
+      hash: e.hash,
+    })
+    .execute()
   return e.seq
 }
 
-export interface AuditRow { seq: number; at: string; kind: string; actor: string; payload: unknown; prevHash: string; hash: string }
+export interface AuditRow {
+  seq: number
+  at: string
+  kind: string
+  actor: string
+  payload: unknown
+  prevHash: string
+  hash: string
+}
 
-export async function readAudit(ctx: Pick<ServerContext, 'db'>, options: { afterSeq?: number; limit?: number } = {}): Promise<AuditRow[]> {
+export async function readAudit(
+  ctx: Pick<ServerContext, 'db'>,
+  options: { afterSeq?: number; limit?: number } = {},
+): Promise<AuditRow[]> {
   let q = ctx.db.kysely.selectFrom('audit_log').selectAll().orderBy('seq', 'asc')
   if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq)
   if (options.limit !== undefined) q = q.limit(options.limit)
   const rows = await q.execute()
-  return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, actor: r.actor, payload: JSON.parse(r.payload) as unknown, prevHash: r.prev_hash, hash: r.hash }))
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.at,
+    kind: r.kind,
+    actor: r.actor,
+    payload: JSON.parse(r.payload) as unknown,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }))
 }
 
 /** Re-computes the whole chain: `dataperf serve audit-verify` and the organizers' audit page. */

@@ -51,7 +51,13 @@ export interface ServerContext {
 }
 
 export function createContext(db: Db, challenge: Challenge, config: Partial<ServerConfig> = {}): ServerContext {
-  return { db, challenge, config: { ...DEFAULT_CONFIG, ...config }, events: new SubmissionEvents(), now: () => new Date() }
+  return {
+    db,
+    challenge,
+    config: { ...DEFAULT_CONFIG, ...config },
+    events: new SubmissionEvents(),
+    now: () => new Date(),
+  }
 }
 
 export const iso = (d: Date) => d.toISOString()

@@ -3,7 +3,12 @@
  * it; routes and pages only translate it. `extra` carries machine-readable fields (e.g. the quota).
  */
 export class ServiceError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message)
     this.name = 'ServiceError'
   }
@@ -11,5 +16,6 @@ export class ServiceError extends Error {
 
 export const notFound = (what: string) => new ServiceError(404, 'not_found', `${what} not found`)
 export const forbidden = (message: string) => new ServiceError(403, 'forbidden', message)
-export const unauthorized = (message = 'log in first, or send an API token as "Authorization: Bearer TOKEN"') => new ServiceError(401, 'unauthorized', message)
+export const unauthorized = (message = 'log in first, or send an API token as "Authorization: Bearer TOKEN"') =>
+  new ServiceError(401, 'unauthorized', message)
 export const badRequest = (message: string, code = 'bad_request') => new ServiceError(400, code, message)

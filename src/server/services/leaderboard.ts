@@ -41,10 +41,26 @@ export interface LeaderboardRow {
 }
 
 function rowJson(r: RankedRow): LeaderboardRow {
-  return { rank: r.rank, team: r.team, method: r.method, score: r.score, details: r.details, baseline: r.baseline, submitted_at: r.submittedAt, submissions: r.submissions, last_submitted_at: r.lastSubmittedAt, submission_id: String(r.submissionId) }
+  return {
+    rank: r.rank,
+    team: r.team,
+    method: r.method,
+    score: r.score,
+    details: r.details,
+    baseline: r.baseline,
+    submitted_at: r.submittedAt,
+    submissions: r.submissions,
+    last_submitted_at: r.lastSubmittedAt,
+    submission_id: String(r.submissionId),
+  }
 }
 
-interface Cached { at: number; rows: RankedRow[]; json: LeaderboardRow[]; bodies: Map<string, string> }
+interface Cached {
+  at: number
+  rows: RankedRow[]
+  json: LeaderboardRow[]
+  bodies: Map<string, string>
+}
 const caches = new WeakMap<ServerContext, Map<string, Cached>>()
 
 function cacheOf(ctx: ServerContext): Map<string, Cached> {
@@ -60,11 +76,21 @@ function cacheOf(ctx: ServerContext): Map<string, Cached> {
 }
 
 export async function isPublished(ctx: ServerContext, board: string, phase: string): Promise<boolean> {
-  const row = await ctx.db.kysely.selectFrom('board_state').select('published_at').where('board', '=', board).where('phase', '=', phase).executeTakeFirst()
+  const row = await ctx.db.kysely
+    .selectFrom('board_state')
+    .select('published_at')
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .executeTakeFirst()
   return !!row?.published_at
 }
 
-export async function boardIsVisible(ctx: ServerContext, board: string, phase: Phase, viewer: User | undefined): Promise<boolean> {
+export async function boardIsVisible(
+  ctx: ServerContext,
+  board: string,
+  phase: Phase,
+  viewer: User | undefined,
+): Promise<boolean> {
   if (phase.leaderboard === 'public' || viewer?.role === 'organizer') return true
   return isPublished(ctx, board, phase.name)
 }
@@ -74,13 +100,32 @@ async function rankedRows(ctx: ServerContext, board: string, phase: Phase): Prom
   const cache = cacheOf(ctx)
   const hit = cache.get(key)
   if (hit && Date.now() - hit.at < CACHE_MS) return hit
-  const rows = await ctx.db.kysely.selectFrom('submissions').innerJoin('teams', 'teams.id', 'submissions.team_id')
-    .select(['submissions.id', 'submissions.team_id', 'teams.name as team', 'submissions.method', 'submissions.score', 'submissions.submitted_at', 'submissions.details', 'submissions.baseline'])
-    .where('submissions.board', '=', board).where('submissions.phase', '=', phase.name).where('submissions.status', '=', 'scored')
+  const rows = await ctx.db.kysely
+    .selectFrom('submissions')
+    .innerJoin('teams', 'teams.id', 'submissions.team_id')
+    .select([
+      'submissions.id',
+      'submissions.team_id',
+      'teams.name as team',
+      'submissions.method',
+      'submissions.score',
+      'submissions.submitted_at',
+      'submissions.details',
+      'submissions.baseline',
+    ])
+    .where('submissions.board', '=', board)
+    .where('submissions.phase', '=', phase.name)
+    .where('submissions.status', '=', 'scored')
     .execute()
   const boardRows: BoardRow[] = rows.map((r) => ({
-    submissionId: r.id, teamId: r.team_id, team: r.team, method: r.method, score: r.score!, submittedAt: r.submitted_at,
-    details: r.details ? JSON.parse(r.details) as unknown : null, baseline: r.baseline === 1,
+    submissionId: r.id,
+    teamId: r.team_id,
+    team: r.team,
+    method: r.method,
+    score: r.score!,
+    submittedAt: r.submitted_at,
+    details: r.details ? (JSON.parse(r.details) as unknown) : null,
+    baseline: r.baseline === 1,
   }))
   const ranked = rankBoard(boardRows, phase.rule)
   const entry = { at: Date.now(), rows: ranked, json: ranked.map(rowJson), bodies: new Map<string, string>() }
@@ -88,15 +133,29 @@ async function rankedRows(ctx: ServerContext, board: string, phase: Phase): Prom
   return entry
 }
 
-export async function getLeaderboard(ctx: ServerContext, viewer: User | undefined, boardId: string, phaseName?: string): Promise<Leaderboard & { ranked: RankedRow[]; body: () => string }> {
+export async function getLeaderboard(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  boardId: string,
+  phaseName?: string,
+): Promise<Leaderboard & { ranked: RankedRow[]; body: () => string }> {
   requireBoard(ctx, boardId)
   const phase = await displayedPhase(ctx, phaseName)
   const published = await isPublished(ctx, boardId, phase.name)
   if (!(await boardIsVisible(ctx, boardId, phase, viewer))) {
-    throw forbidden(`board ${boardId} is hidden during phase ${phase.name}; the organizers publish it when the phase ends`)
+    throw forbidden(
+      `board ${boardId} is hidden during phase ${phase.name}; the organizers publish it when the phase ends`,
+    )
   }
   const ranked = await rankedRows(ctx, boardId, phase)
-  const board = { board: boardId, phase: phaseJson(phase), rule: phase.rule, hidden: phase.leaderboard === 'hidden', published, rows: ranked.json }
+  const board = {
+    board: boardId,
+    phase: phaseJson(phase),
+    rule: phase.rule,
+    hidden: phase.leaderboard === 'hidden',
+    published,
+    rows: ranked.json,
+  }
   return { ...board, ranked: ranked.rows, body: () => cachedBody(ranked, board) }
 }
 
@@ -116,30 +175,60 @@ export function leaderboardCsv(board: Leaderboard & { ranked: RankedRow[] }): st
 }
 
 /** The rank of a submission's row, when it is the row its team shows; else null. */
-export async function teamRank(ctx: ServerContext, boardId: string, phase: Phase, submissionId: string): Promise<number | null> {
+export async function teamRank(
+  ctx: ServerContext,
+  boardId: string,
+  phase: Phase,
+  submissionId: string,
+): Promise<number | null> {
   const { rows } = await rankedRows(ctx, boardId, phase)
   return rows.find((r) => r.submissionId === submissionId)?.rank ?? null
 }
 
-export async function publishBoard(ctx: ServerContext, organizer: User, boardId: string, phaseName?: string): Promise<{ board: string; phase: string; published_at: string }> {
+export async function publishBoard(
+  ctx: ServerContext,
+  organizer: User,
+  boardId: string,
+  phaseName?: string,
+): Promise<{ board: string; phase: string; published_at: string }> {
   requireBoard(ctx, boardId)
   const phase = await displayedPhase(ctx, phaseName)
   const at = iso(ctx.now())
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await trx.deleteFrom('board_state').where('board', '=', boardId).where('phase', '=', phase.name).execute()
-    await trx.insertInto('board_state').values({ board: boardId, phase: phase.name, published_at: at, published_by: organizer.id }).execute()
-    await appendAudit(ctx, trx, { kind: 'publish', actor: organizer.id, payload: { board: boardId, phase: phase.name } })
+    await trx
+      .insertInto('board_state')
+      .values({ board: boardId, phase: phase.name, published_at: at, published_by: organizer.id })
+      .execute()
+    await appendAudit(ctx, trx, {
+      kind: 'publish',
+      actor: organizer.id,
+      payload: { board: boardId, phase: phase.name },
+    })
   })
   ctx.events.emit('board')
   return { board: boardId, phase: phase.name, published_at: at }
 }
 
 /** Marks (or unmarks) a submission as a baseline row (random, official baseline, cleanlab...). */
-export async function setBaseline(ctx: ServerContext, organizer: User, submissionId: string, baseline: boolean): Promise<void> {
+export async function setBaseline(
+  ctx: ServerContext,
+  organizer: User,
+  submissionId: string,
+  baseline: boolean,
+): Promise<void> {
   await ctx.db.kysely.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('submissions').set({ baseline: baseline ? 1 : 0 }).where('id', '=', submissionId).executeTakeFirst()
+    const r = await trx
+      .updateTable('submissions')
+      .set({ baseline: baseline ? 1 : 0 })
+      .where('id', '=', submissionId)
+      .executeTakeFirst()
     if (Number(r.numUpdatedRows) === 0) throw notFound(`submission ${submissionId}`)
-    await appendAudit(ctx, trx, { kind: 'baseline', actor: organizer.id, payload: { submission: submissionId, baseline } })
+    await appendAudit(ctx, trx, {
+      kind: 'baseline',
+      actor: organizer.id,
+      payload: { submission: submissionId, baseline },
+    })
   })
   ctx.events.emit('board')
 }

@@ -13,17 +13,31 @@ import { requireBoard } from './submissions.js'
 import { requireOrganizer } from './accounts.js'
 import { queueCounts } from '../queue/jobs.js'
 
-export interface TeamHistory { team: string; baseline: boolean; points: Array<{ at: string; score: number }> }
+export interface TeamHistory {
+  team: string
+  baseline: boolean
+  points: Array<{ at: string; score: number }>
+}
 
 /** Every scored submission of the board's displayed phase, grouped by team (baseline submissions apart). */
-export async function boardHistory(ctx: ServerContext, viewer: User | undefined, boardId: string): Promise<TeamHistory[]> {
+export async function boardHistory(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  boardId: string,
+): Promise<TeamHistory[]> {
   requireBoard(ctx, boardId)
   const phase = await displayedPhase(ctx)
-  if (!(await boardIsVisible(ctx, boardId, phase, viewer))) throw forbidden(`board ${boardId} is hidden during phase ${phase.name}`)
-  const rows = await ctx.db.kysely.selectFrom('submissions').innerJoin('teams', 'teams.id', 'submissions.team_id')
+  if (!(await boardIsVisible(ctx, boardId, phase, viewer)))
+    throw forbidden(`board ${boardId} is hidden during phase ${phase.name}`)
+  const rows = await ctx.db.kysely
+    .selectFrom('submissions')
+    .innerJoin('teams', 'teams.id', 'submissions.team_id')
     .select(['teams.name as team', 'submissions.score', 'submissions.submitted_at', 'submissions.baseline'])
-    .where('submissions.board', '=', boardId).where('submissions.phase', '=', phase.name).where('submissions.status', '=', 'scored')
-    .orderBy('submissions.submitted_at').execute()
+    .where('submissions.board', '=', boardId)
+    .where('submissions.phase', '=', phase.name)
+    .where('submissions.status', '=', 'scored')
+    .orderBy('submissions.submitted_at')
+    .execute()
   const byKey = new Map<string, TeamHistory>()
   for (const r of rows) {
     const baseline = r.baseline === 1
@@ -36,16 +50,39 @@ export async function boardHistory(ctx: ServerContext, viewer: User | undefined,
 }
 
 export interface SubmissionSummary {
-  id: string; board: string; team: string; method: string; status: 'queued' | 'running' | 'scored' | 'failed'
-  score: number | null; baseline: boolean; submitted_at: string
+  id: string
+  board: string
+  team: string
+  method: string
+  status: 'queued' | 'running' | 'scored' | 'failed'
+  score: number | null
+  baseline: boolean
+  submitted_at: string
 }
 
 /** The latest submissions of all teams (organizers only). */
-export async function recentSubmissions(ctx: ServerContext, viewer: User | undefined, limit = 100): Promise<SubmissionSummary[]> {
+export async function recentSubmissions(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  limit = 100,
+): Promise<SubmissionSummary[]> {
   requireOrganizer(viewer)
-  const rows = await ctx.db.kysely.selectFrom('submissions').innerJoin('teams', 'teams.id', 'submissions.team_id')
-    .select(['submissions.id', 'submissions.board', 'teams.name as team', 'submissions.method', 'submissions.status', 'submissions.score', 'submissions.baseline', 'submissions.submitted_at'])
-    .orderBy('submissions.submitted_at', 'desc').limit(limit).execute()
+  const rows = await ctx.db.kysely
+    .selectFrom('submissions')
+    .innerJoin('teams', 'teams.id', 'submissions.team_id')
+    .select([
+      'submissions.id',
+      'submissions.board',
+      'teams.name as team',
+      'submissions.method',
+      'submissions.status',
+      'submissions.score',
+      'submissions.baseline',
+      'submissions.submitted_at',
+    ])
+    .orderBy('submissions.submitted_at', 'desc')
+    .limit(limit)
+    .execute()
   return rows.map((r) => ({ ...r, baseline: r.baseline === 1 }))
 }
 
@@ -58,9 +95,18 @@ export interface Health {
 /** Submissions by status, jobs by status, and the workers seen lately (organizers only). */
 export async function health(ctx: ServerContext, viewer: User | undefined): Promise<Health> {
   requireOrganizer(viewer)
-  const counts = await ctx.db.kysely.selectFrom('submissions').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  const counts = await ctx.db.kysely
+    .selectFrom('submissions')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute()
   const submissions = { queued: 0, running: 0, scored: 0, failed: 0 }
   for (const c of counts) submissions[c.status] = Number(c.n)
-  const workers = await ctx.db.kysely.selectFrom('workers').select(['id', 'host', 'pid', 'last_seen_at', 'jobs_done']).orderBy('last_seen_at', 'desc').limit(50).execute()
+  const workers = await ctx.db.kysely
+    .selectFrom('workers')
+    .select(['id', 'host', 'pid', 'last_seen_at', 'jobs_done'])
+    .orderBy('last_seen_at', 'desc')
+    .limit(50)
+    .execute()
   return { submissions, jobs: await queueCounts(ctx.db), workers }
 }

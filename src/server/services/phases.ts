@@ -43,23 +43,33 @@ export async function displayedPhase(ctx: ServerContext, name?: string): Promise
   return phases.find((p) => p.start <= now && now < p.end) ?? started[0] ?? phases[0]!
 }
 
-export interface PhasePatch { start?: string; end?: string; daily_limit?: number; leaderboard?: string; rule?: string }
+export interface PhasePatch {
+  start?: string
+  end?: string
+  daily_limit?: number
+  leaderboard?: string
+  rule?: string
+}
 
 export async function patchPhase(ctx: ServerContext, organizer: User, name: string, patch: PhasePatch): Promise<Phase> {
   if (!ctx.challenge.phases.some((p) => p.name === name)) throw notFound(`phase ${name}`)
   for (const key of ['start', 'end'] as const) {
     const v = patch[key]
-    if (v !== undefined && Number.isNaN(new Date(v).getTime())) throw badRequest(`${key}: expected a date and time such as 2026-12-01T00:00:00Z`)
+    if (v !== undefined && Number.isNaN(new Date(v).getTime()))
+      throw badRequest(`${key}: expected a date and time such as 2026-12-01T00:00:00Z`)
   }
-  if (patch.daily_limit !== undefined && !(Number.isInteger(patch.daily_limit) && patch.daily_limit > 0)) throw badRequest('daily_limit: expected a positive integer')
-  if (patch.leaderboard !== undefined && patch.leaderboard !== 'public' && patch.leaderboard !== 'hidden') throw badRequest('leaderboard: expected public or hidden')
-  if (patch.rule !== undefined && patch.rule !== 'best' && patch.rule !== 'latest') throw badRequest('rule: expected best or latest')
+  if (patch.daily_limit !== undefined && !(Number.isInteger(patch.daily_limit) && patch.daily_limit > 0))
+    throw badRequest('daily_limit: expected a positive integer')
+  if (patch.leaderboard !== undefined && patch.leaderboard !== 'public' && patch.leaderboard !== 'hidden')
+    throw badRequest('leaderboard: expected public or hidden')
+  if (patch.rule !== undefined && patch.rule !== 'best' && patch.rule !== 'latest')
+    throw badRequest('rule: expected best or latest')
   await ctx.db.kysely.transaction().execute(async (trx) => {
     const old = await trx.selectFrom('phase_overrides').selectAll().where('name', '=', name).executeTakeFirst()
     const row = {
       name,
-      start: patch.start ? new Date(patch.start).toISOString() : old?.start ?? null,
-      end: patch.end ? new Date(patch.end).toISOString() : old?.end ?? null,
+      start: patch.start ? new Date(patch.start).toISOString() : (old?.start ?? null),
+      end: patch.end ? new Date(patch.end).toISOString() : (old?.end ?? null),
       daily_limit: patch.daily_limit ?? old?.daily_limit ?? null,
       leaderboard: patch.leaderboard ?? old?.leaderboard ?? null,
       rule: patch.rule ?? old?.rule ?? null,
@@ -73,5 +83,12 @@ export async function patchPhase(ctx: ServerContext, organizer: User, name: stri
 }
 
 export function phaseJson(p: Phase) {
-  return { name: p.name, start: p.start.toISOString(), end: p.end.toISOString(), daily_limit: p.dailyLimit, leaderboard: p.leaderboard, rule: p.rule }
+  return {
+    name: p.name,
+    start: p.start.toISOString(),
+    end: p.end.toISOString(),
+    daily_limit: p.dailyLimit,
+    leaderboard: p.leaderboard,
+    rule: p.rule,
+  }
 }

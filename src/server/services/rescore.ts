@@ -12,17 +12,35 @@ import type { ServerContext } from './context.js'
 import { getLeaderboard } from './leaderboard.js'
 import { requireBoard } from './submissions.js'
 
-export interface RescoreBatch { board: string; jobs: string[]; before: RankedRow[] }
+export interface RescoreBatch {
+  board: string
+  jobs: string[]
+  before: RankedRow[]
+}
 
-export async function startRescore(ctx: ServerContext, organizer: User | undefined, boardId: string): Promise<RescoreBatch> {
+export async function startRescore(
+  ctx: ServerContext,
+  organizer: User | undefined,
+  boardId: string,
+): Promise<RescoreBatch> {
   requireBoard(ctx, boardId)
   const viewer = organizer ?? { id: 'command-line', email: '', name: 'command line', role: 'organizer' as const }
   const before = (await getLeaderboard(ctx, viewer, boardId)).ranked
   const jobs = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const subs = await trx.selectFrom('submissions').select('id').where('board', '=', boardId).where('status', '=', 'scored').orderBy('submitted_at').execute()
+    const subs = await trx
+      .selectFrom('submissions')
+      .select('id')
+      .where('board', '=', boardId)
+      .where('status', '=', 'scored')
+      .orderBy('submitted_at')
+      .execute()
     const ids: string[] = []
     for (const s of subs) ids.push(await enqueueJob(trx, s.id, 'rescore', ctx.now()))
-    await appendAudit(ctx, trx, { kind: 'rescore', actor: viewer.id, payload: { board: boardId, started: true, submissions: subs.length } })
+    await appendAudit(ctx, trx, {
+      kind: 'rescore',
+      actor: viewer.id,
+      payload: { board: boardId, started: true, submissions: subs.length },
+    })
     return ids
   })
   ctx.events.emit('job')
@@ -30,10 +48,21 @@ export async function startRescore(ctx: ServerContext, organizer: User | undefin
 }
 
 /** Resolves when every job of the batch is done or failed; then the rank changes. */
-export async function finishRescore(ctx: ServerContext, batch: RescoreBatch, pollMs = 500): Promise<{ done: number; failed: number; changes: ReturnType<typeof rankChanges>; after: RankedRow[] }> {
+export async function finishRescore(
+  ctx: ServerContext,
+  batch: RescoreBatch,
+  pollMs = 500,
+): Promise<{ done: number; failed: number; changes: ReturnType<typeof rankChanges>; after: RankedRow[] }> {
   for (;;) {
-    const counts = batch.jobs.length === 0 ? [] : await ctx.db.kysely.selectFrom('jobs').select(['status', sql<number>`count(*)`.as('n')])
-      .where('id', 'in', batch.jobs).groupBy('status').execute()
+    const counts =
+      batch.jobs.length === 0
+        ? []
+        : await ctx.db.kysely
+            .selectFrom('jobs')
+            .select(['status', sql<number>`count(*)`.as('n')])
+            .where('id', 'in', batch.jobs)
+            .groupBy('status')
+            .execute()
     const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]))
     const finished = (by['done'] ?? 0) + (by['failed'] ?? 0)
     if (finished >= batch.jobs.length) {

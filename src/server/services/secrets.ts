@@ -8,7 +8,9 @@ import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual, type Scry
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))))
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  )
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -21,7 +23,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [kind, n, r, p, salt, key] = stored.split('$')
   if (kind !== 'scrypt' || !n || !r || !p || !salt || !key) return false
   const expected = Buffer.from(key, 'base64')
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * Number(n) * Number(r) })
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 256 * Number(n) * Number(r),
+  })
   return timingSafeEqual(expected, actual)
 }
 

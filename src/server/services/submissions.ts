@@ -20,7 +20,11 @@ import { chargeQuota, readQuota, utcDay, type Quota } from './quota.js'
 import { requireTeam, teamIdOf } from './teams.js'
 import { newId, sha256Hex } from './secrets.js'
 
-export interface SubmissionMeta { method: string; description?: string | undefined; link?: string | undefined }
+export interface SubmissionMeta {
+  method: string
+  description?: string | undefined
+  link?: string | undefined
+}
 
 export interface SubmissionView {
   id: string
@@ -54,7 +58,7 @@ export function requireBoard(ctx: ServerContext, id: string): Board {
 
 function checkMeta(meta: SubmissionMeta): SubmissionMeta {
   const method = (meta.method ?? '').trim()
-  if (method === '' || method.length > 200) throw badRequest('method: expected the method\'s name, 1 to 200 characters')
+  if (method === '' || method.length > 200) throw badRequest("method: expected the method's name, 1 to 200 characters")
   const description = meta.description?.trim() || undefined
   if (description && description.length > 5000) throw badRequest('description: at most 5000 characters')
   const link = meta.link?.trim() || undefined
@@ -72,20 +76,38 @@ export async function getQuota(ctx: ServerContext, user: User, boardId: string):
 
 async function nextPhaseStart(ctx: ServerContext): Promise<string | undefined> {
   const now = ctx.now()
-  const next = ctx.challenge.phases.filter((p) => p.start > now).sort((a, b) => a.start.getTime() - b.start.getTime())[0]
+  const next = ctx.challenge.phases
+    .filter((p) => p.start > now)
+    .sort((a, b) => a.start.getTime() - b.start.getTime())[0]
   return next?.start.toISOString()
 }
 
-export interface SubmitResult { submission: SubmissionView; quota: Quota; duplicate: boolean }
+export interface SubmitResult {
+  submission: SubmissionView
+  quota: Quota
+  duplicate: boolean
+}
 
-export async function submit(ctx: ServerContext, user: User, boardId: string, files: SubmittedFile[], metaRaw: SubmissionMeta): Promise<SubmitResult> {
+export async function submit(
+  ctx: ServerContext,
+  user: User,
+  boardId: string,
+  files: SubmittedFile[],
+  metaRaw: SubmissionMeta,
+): Promise<SubmitResult> {
   const board = requireBoard(ctx, boardId)
   const teamId = await requireTeam(ctx, user)
   const meta = checkMeta(metaRaw)
   const phase = await currentPhase(ctx)
   if (!phase) {
     const next = await nextPhaseStart(ctx)
-    throw new ServiceError(403, 'no_open_phase', next ? `submissions are closed; the next phase opens at ${next}` : 'submissions are closed: no phase of this challenge is open')
+    throw new ServiceError(
+      403,
+      'no_open_phase',
+      next
+        ? `submissions are closed; the next phase opens at ${next}`
+        : 'submissions are closed: no phase of this challenge is open',
+    )
   }
   if (files.length === 0) throw badRequest('no file: send the submission as multipart field "file"', 'invalid_file')
   let valid
@@ -97,7 +119,12 @@ export async function submit(ctx: ServerContext, user: User, boardId: string, fi
   }
   const earlier = await findByHash(ctx, teamId, board.id, valid.sha256)
   if (earlier && earlier.status === 'failed') return retryFailed(ctx, user, earlier, phase)
-  if (earlier) return { submission: await viewOf(ctx, user, earlier), quota: await readQuota(ctx, teamId, board.id, phase), duplicate: true }
+  if (earlier)
+    return {
+      submission: await viewOf(ctx, user, earlier),
+      quota: await readQuota(ctx, teamId, board.id, phase),
+      duplicate: true,
+    }
 
   const id = newId('sub')
   const now = ctx.now()
@@ -106,52 +133,149 @@ export async function submit(ctx: ServerContext, user: User, boardId: string, fi
     quota = await ctx.db.kysely.transaction().execute(async (trx) => {
       const q = await chargeQuota(ctx, trx, teamId, board.id, phase)
       for (const f of valid.files) {
-        await trx.insertInto('blobs').values({ sha256: sha256Hex(f.bytes), bytes: f.bytes, size: f.bytes.length })
-          .onConflict((oc) => oc.column('sha256').doNothing()).execute()
+        await trx
+          .insertInto('blobs')
+          .values({ sha256: sha256Hex(f.bytes), bytes: f.bytes, size: f.bytes.length })
+          .onConflict((oc) => oc.column('sha256').doNothing())
+          .execute()
       }
-      await trx.insertInto('submissions').values({
-        id, board: board.id, team_id: teamId, user_id: user.id, phase: phase.name, method: meta.method,
-        description: meta.description ?? null, link: meta.link ?? null, sha256: valid.sha256, status: 'queued',
-        stage: 'queued', progress_done: 0, progress_total: 0, error: null, score: null, details: null, score_id: null,
-        baseline: 0, quota_day: utcDay(now), submitted_at: iso(now), scored_at: null,
-      }).execute()
-      await trx.insertInto('submission_files').values(valid.files.map((f, position) => ({ submission_id: id, position, name: f.name, blob_sha256: sha256Hex(f.bytes) }))).execute()
+      await trx
+        .insertInto('submissions')
+        .values({
+          id,
+          board: board.id,
+          team_id: teamId,
+          user_id: user.id,
+          phase: phase.name,
+          method: meta.method,
+          description: meta.description ?? null,
+          link: meta.link ?? null,
+          sha256: valid.sha256,
+          status: 'queued',
+          stage: 'queued',
+          progress_done: 0,
+          progress_total: 0,
+          error: null,
+          score: null,
+          details: null,
+          score_id: null,
+          baseline: 0,
+          quota_day: utcDay(now),
+          submitted_at: iso(now),
+          scored_at: null,
+        })
+        .execute()
+      await trx
+        .insertInto('submission_files')
+        .values(
+          valid.files.map((f, position) => ({
+            submission_id: id,
+            position,
+            name: f.name,
+            blob_sha256: sha256Hex(f.bytes),
+          })),
+        )
+        .execute()
       await enqueueJob(trx, id, 'score', now)
-      await appendAudit(ctx, trx, { kind: 'submission', actor: user.id, payload: { submission: id, team: teamId, board: board.id, phase: phase.name, sha256: valid.sha256, quota_used: q.used, quota_limit: q.limit } })
+      await appendAudit(ctx, trx, {
+        kind: 'submission',
+        actor: user.id,
+        payload: {
+          submission: id,
+          team: teamId,
+          board: board.id,
+          phase: phase.name,
+          sha256: valid.sha256,
+          quota_used: q.used,
+          quota_limit: q.limit,
+        },
+      })
       return q
     })
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'quota_exceeded') {
-      await ctx.db.kysely.transaction().execute((trx) => appendAudit(ctx, trx, { kind: 'quota', actor: user.id, payload: { decision: 'refused', team: teamId, board: board.id, limit: err.extra['limit'], resets_at: err.extra['resets_at'] } }))
+      await ctx.db.kysely
+        .transaction()
+        .execute((trx) =>
+          appendAudit(ctx, trx, {
+            kind: 'quota',
+            actor: user.id,
+            payload: {
+              decision: 'refused',
+              team: teamId,
+              board: board.id,
+              limit: err.extra['limit'],
+              resets_at: err.extra['resets_at'],
+            },
+          }),
+        )
       throw err
     }
     if (isUniqueViolation(err)) {
       // a byte-equal twin sent at the same moment won the race; answer with it
       const twin = await findByHash(ctx, teamId, board.id, valid.sha256)
-      if (twin) return { submission: await viewOf(ctx, user, twin), quota: await readQuota(ctx, teamId, board.id, phase), duplicate: true }
+      if (twin)
+        return {
+          submission: await viewOf(ctx, user, twin),
+          quota: await readQuota(ctx, teamId, board.id, phase),
+          duplicate: true,
+        }
     }
     throw err
   }
   ctx.events.changed(id)
-  return { submission: (await getSubmission(ctx, user, id)), quota, duplicate: false }
+  return { submission: await getSubmission(ctx, user, id), quota, duplicate: false }
 }
 
 /** The same file again after its scoring failed (the failure gave the quota back): charged and queued anew. */
-async function retryFailed(ctx: ServerContext, user: User, earlier: SubmissionsTable, phase: Phase): Promise<SubmitResult> {
+async function retryFailed(
+  ctx: ServerContext,
+  user: User,
+  earlier: SubmissionsTable,
+  phase: Phase,
+): Promise<SubmitResult> {
   const now = ctx.now()
   const quota = await ctx.db.kysely.transaction().execute(async (trx) => {
     const q = await chargeQuota(ctx, trx, earlier.team_id, earlier.board, phase)
-    await trx.updateTable('submissions').set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now) }).where('id', '=', earlier.id).execute()
+    await trx
+      .updateTable('submissions')
+      .set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now) })
+      .where('id', '=', earlier.id)
+      .execute()
     await enqueueJob(trx, earlier.id, 'score', now)
-    await appendAudit(ctx, trx, { kind: 'submission', actor: user.id, payload: { submission: earlier.id, team: earlier.team_id, board: earlier.board, phase: phase.name, sha256: earlier.sha256, retry: true, quota_used: q.used, quota_limit: q.limit } })
+    await appendAudit(ctx, trx, {
+      kind: 'submission',
+      actor: user.id,
+      payload: {
+        submission: earlier.id,
+        team: earlier.team_id,
+        board: earlier.board,
+        phase: phase.name,
+        sha256: earlier.sha256,
+        retry: true,
+        quota_used: q.used,
+        quota_limit: q.limit,
+      },
+    })
     return q
   })
   ctx.events.changed(earlier.id)
   return { submission: await getSubmission(ctx, user, earlier.id), quota, duplicate: false }
 }
 
-async function findByHash(ctx: ServerContext, teamId: string, board: string, sha256: string): Promise<SubmissionsTable | undefined> {
-  return ctx.db.kysely.selectFrom('submissions').selectAll().where('team_id', '=', teamId).where('board', '=', board).where('sha256', '=', sha256).executeTakeFirst()
+async function findByHash(
+  ctx: ServerContext,
+  teamId: string,
+  board: string,
+  sha256: string,
+): Promise<SubmissionsTable | undefined> {
+  return ctx.db.kysely
+    .selectFrom('submissions')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('board', '=', board)
+    .where('sha256', '=', sha256)
+    .executeTakeFirst()
 }
 
 /** Reads one submission for `viewer`: its team's members and organizers only (others get 404). */
@@ -171,28 +295,51 @@ async function viewOf(ctx: ServerContext, viewer: User, row: SubmissionsTable): 
   const visible = phase ? await boardIsVisible(ctx, row.board, phase, viewer) : true
   const scored = row.status === 'scored'
   return {
-    id: row.id, board: row.board, team: team?.name ?? '?', team_id: row.team_id, phase: row.phase, method: row.method,
-    description: row.description, link: row.link, sha256: row.sha256, status: row.status, stage: row.stage,
-    progress: { done: row.progress_done, total: row.progress_total }, error: row.error,
+    id: row.id,
+    board: row.board,
+    team: team?.name ?? '?',
+    team_id: row.team_id,
+    phase: row.phase,
+    method: row.method,
+    description: row.description,
+    link: row.link,
+    sha256: row.sha256,
+    status: row.status,
+    stage: row.stage,
+    progress: { done: row.progress_done, total: row.progress_total },
+    error: row.error,
     score: scored && visible ? row.score : null,
-    details: scored && visible && row.details ? JSON.parse(row.details) as unknown : null,
+    details: scored && visible && row.details ? (JSON.parse(row.details) as unknown) : null,
     rank: scored && visible && phase ? await teamRank(ctx, row.board, phase, row.id) : null,
-    baseline: row.baseline === 1, score_hidden: scored && !visible,
-    submitted_at: row.submitted_at, scored_at: row.scored_at,
+    baseline: row.baseline === 1,
+    score_hidden: scored && !visible,
+    submitted_at: row.submitted_at,
+    scored_at: row.scored_at,
   }
 }
 
 export async function listTeamSubmissions(ctx: ServerContext, viewer: User): Promise<SubmissionView[]> {
   const teamId = await teamIdOf(ctx, viewer.id)
   if (!teamId) return []
-  const rows = await ctx.db.kysely.selectFrom('submissions').selectAll().where('team_id', '=', teamId).orderBy('submitted_at', 'desc').limit(500).execute()
+  const rows = await ctx.db.kysely
+    .selectFrom('submissions')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .orderBy('submitted_at', 'desc')
+    .limit(500)
+    .execute()
   return Promise.all(rows.map((r) => viewOf(ctx, viewer, r)))
 }
 
 /** The submitted files (for the worker, and for the owning team and organizers). */
 export async function submissionFiles(ctx: Pick<ServerContext, 'db'>, submissionId: string): Promise<SubmittedFile[]> {
-  const rows = await ctx.db.kysely.selectFrom('submission_files').innerJoin('blobs', 'blobs.sha256', 'submission_files.blob_sha256')
-    .select(['submission_files.name', 'blobs.bytes']).where('submission_files.submission_id', '=', submissionId).orderBy('submission_files.position').execute()
+  const rows = await ctx.db.kysely
+    .selectFrom('submission_files')
+    .innerJoin('blobs', 'blobs.sha256', 'submission_files.blob_sha256')
+    .select(['submission_files.name', 'blobs.bytes'])
+    .where('submission_files.submission_id', '=', submissionId)
+    .orderBy('submission_files.position')
+    .execute()
   return rows.map((r) => ({ name: r.name, bytes: Buffer.from(r.bytes) }))
 }
 
@@ -200,4 +347,3 @@ export async function downloadSubmissionFiles(ctx: ServerContext, viewer: User, 
   await getSubmission(ctx, viewer, id) // 404 unless the viewer may see it
   return submissionFiles(ctx, id)
 }
-

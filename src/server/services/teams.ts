@@ -17,7 +17,11 @@ export interface Team {
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
 
 export async function teamIdOf(ctx: ServerContext, userId: string): Promise<string | undefined> {
-  const row = await ctx.db.kysely.selectFrom('team_members').select('team_id').where('user_id', '=', userId).executeTakeFirst()
+  const row = await ctx.db.kysely
+    .selectFrom('team_members')
+    .select('team_id')
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
   return row?.team_id
 }
 
@@ -27,17 +31,31 @@ export async function myTeam(ctx: ServerContext, user: User): Promise<Team | und
 }
 
 export async function getTeam(ctx: ServerContext, teamId: string): Promise<Team | undefined> {
-  const team = await ctx.db.kysely.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst()
+  const team = await ctx.db.kysely
+    .selectFrom('teams')
+    .select(['id', 'name'])
+    .where('id', '=', teamId)
+    .executeTakeFirst()
   if (!team) return undefined
-  const members = await ctx.db.kysely.selectFrom('team_members').innerJoin('users', 'users.id', 'team_members.user_id')
-    .select(['users.id', 'users.name', 'users.email']).where('team_members.team_id', '=', teamId).orderBy('team_members.joined_at').execute()
+  const members = await ctx.db.kysely
+    .selectFrom('team_members')
+    .innerJoin('users', 'users.id', 'team_members.user_id')
+    .select(['users.id', 'users.name', 'users.email'])
+    .where('team_members.team_id', '=', teamId)
+    .orderBy('team_members.joined_at')
+    .execute()
   return { ...team, members }
 }
 
 /** The caller's team, or a 403 saying how to get one. */
 export async function requireTeam(ctx: ServerContext, user: User): Promise<string> {
   const teamId = await teamIdOf(ctx, user.id)
-  if (!teamId) throw new ServiceError(403, 'no_team', 'you are in no team: create one (POST /api/v1/teams) or join one with an invite code')
+  if (!teamId)
+    throw new ServiceError(
+      403,
+      'no_team',
+      'you are in no team: create one (POST /api/v1/teams) or join one with an invite code',
+    )
   return teamId
 }
 
@@ -67,47 +85,104 @@ async function requireMember(ctx: ServerContext, user: User, teamId: string, wha
   if ((await teamIdOf(ctx, user.id)) !== teamId) throw forbidden(`only members of a team can ${what}`)
 }
 
-export async function createTeamInvite(ctx: ServerContext, user: User, teamId: string): Promise<{ code: string; expiresAt: string }> {
+export async function createTeamInvite(
+  ctx: ServerContext,
+  user: User,
+  teamId: string,
+): Promise<{ code: string; expiresAt: string }> {
   await requireMember(ctx, user, teamId, 'invite to it')
   const code = newSecret('dp_team')
   const now = ctx.now()
   const expiresAt = iso(new Date(now.getTime() + INVITE_TTL_MS))
-  await ctx.db.kysely.insertInto('team_invites').values({ code_hash: sha256Hex(code), team_id: teamId, created_by: user.id, created_at: iso(now), expires_at: expiresAt, used_by: null }).execute()
+  await ctx.db.kysely
+    .insertInto('team_invites')
+    .values({
+      code_hash: sha256Hex(code),
+      team_id: teamId,
+      created_by: user.id,
+      created_at: iso(now),
+      expires_at: expiresAt,
+      used_by: null,
+    })
+    .execute()
   return { code, expiresAt }
 }
 
 /** An open invitation: not used, not expired. Its code is kept only hashed, so the list names it by that hash. */
-export interface OpenTeamInvite { id: string; createdBy: string; createdAt: string; expiresAt: string }
+export interface OpenTeamInvite {
+  id: string
+  createdBy: string
+  createdAt: string
+  expiresAt: string
+}
 
 /** The team's open invitations, newest first (members only). */
 export async function openTeamInvites(ctx: ServerContext, user: User, teamId: string): Promise<OpenTeamInvite[]> {
   await requireMember(ctx, user, teamId, 'see its invitations')
-  const rows = await ctx.db.kysely.selectFrom('team_invites').innerJoin('users', 'users.id', 'team_invites.created_by')
+  const rows = await ctx.db.kysely
+    .selectFrom('team_invites')
+    .innerJoin('users', 'users.id', 'team_invites.created_by')
     .select(['team_invites.code_hash', 'users.name', 'team_invites.created_at', 'team_invites.expires_at'])
-    .where('team_invites.team_id', '=', teamId).where('team_invites.used_by', 'is', null).where('team_invites.expires_at', '>', iso(ctx.now()))
-    .orderBy('team_invites.created_at', 'desc').execute()
+    .where('team_invites.team_id', '=', teamId)
+    .where('team_invites.used_by', 'is', null)
+    .where('team_invites.expires_at', '>', iso(ctx.now()))
+    .orderBy('team_invites.created_at', 'desc')
+    .execute()
   return rows.map((r) => ({ id: r.code_hash, createdBy: r.name, createdAt: r.created_at, expiresAt: r.expires_at }))
 }
 
 /** Withdraws an open invitation of the caller's team, so its code no longer joins. */
-export async function revokeTeamInvite(ctx: ServerContext, user: User, teamId: string, inviteId: string): Promise<void> {
+export async function revokeTeamInvite(
+  ctx: ServerContext,
+  user: User,
+  teamId: string,
+  inviteId: string,
+): Promise<void> {
   await requireMember(ctx, user, teamId, 'withdraw its invitations')
-  const deleted = await ctx.db.kysely.deleteFrom('team_invites')
-    .where('code_hash', '=', inviteId).where('team_id', '=', teamId).where('used_by', 'is', null).executeTakeFirst()
-  if (Number(deleted.numDeletedRows) !== 1) throw new ServiceError(404, 'invite_not_found', 'no open invitation of your team has that id (it was used, withdrawn or never existed)')
+  const deleted = await ctx.db.kysely
+    .deleteFrom('team_invites')
+    .where('code_hash', '=', inviteId)
+    .where('team_id', '=', teamId)
+    .where('used_by', 'is', null)
+    .executeTakeFirst()
+  if (Number(deleted.numDeletedRows) !== 1)
+    throw new ServiceError(
+      404,
+      'invite_not_found',
+      'no open invitation of your team has that id (it was used, withdrawn or never existed)',
+    )
 }
 
 export async function joinTeam(ctx: ServerContext, user: User, code: string): Promise<Team> {
   const now = iso(ctx.now())
   const teamId = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const invite = await trx.selectFrom('team_invites').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirst()
-    if (!invite || invite.used_by !== null || invite.expires_at <= now) throw new ServiceError(403, 'invite_invalid', 'that team invite code is unknown, used or expired; ask the team for a new one')
-    const claimed = await trx.updateTable('team_invites').set({ used_by: user.id }).where('code_hash', '=', invite.code_hash).where('used_by', 'is', null).executeTakeFirst()
-    if (Number(claimed.numUpdatedRows) !== 1) throw new ServiceError(403, 'invite_invalid', 'that team invite code was just used')
+    const invite = await trx
+      .selectFrom('team_invites')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(code))
+      .executeTakeFirst()
+    if (!invite || invite.used_by !== null || invite.expires_at <= now)
+      throw new ServiceError(
+        403,
+        'invite_invalid',
+        'that team invite code is unknown, used or expired; ask the team for a new one',
+      )
+    const claimed = await trx
+      .updateTable('team_invites')
+      .set({ used_by: user.id })
+      .where('code_hash', '=', invite.code_hash)
+      .where('used_by', 'is', null)
+      .executeTakeFirst()
+    if (Number(claimed.numUpdatedRows) !== 1)
+      throw new ServiceError(403, 'invite_invalid', 'that team invite code was just used')
     try {
-      await trx.insertInto('team_members').values({ team_id: invite.team_id, user_id: user.id, joined_at: now }).execute()
+      await trx
+        .insertInto('team_members')
+        .values({ team_id: invite.team_id, user_id: user.id, joined_at: now })
+        .execute()
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
+      if (isUniqueViolation(err))
+        throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
       throw err
     }
     return invite.team_id

@@ -6,7 +6,14 @@ import type { Quota } from '../services/quota.js'
 import type { SubmissionView as ServiceSubmission } from '../services/submissions.js'
 import type { TeamHistory } from '../services/overview.js'
 import type {
-  BoardView, ChartSeries, LeaderboardRowView, PhaseView, QuotaView, SpeechDetailsView, SubmissionRowView, VisionDetailsView,
+  BoardView,
+  ChartSeries,
+  LeaderboardRowView,
+  PhaseView,
+  QuotaView,
+  SpeechDetailsView,
+  SubmissionRowView,
+  VisionDetailsView,
 } from './view-models.js'
 
 export function boardView(b: Board, hidden = false): BoardView {
@@ -16,7 +23,14 @@ export function boardView(b: Board, hidden = false): BoardView {
 }
 
 export function phaseView(p: Phase): PhaseView {
-  return { name: p.name, start: p.start, end: p.end, dailyLimit: p.dailyLimit, leaderboard: p.leaderboard, rule: p.rule }
+  return {
+    name: p.name,
+    start: p.start,
+    end: p.end,
+    dailyLimit: p.dailyLimit,
+    leaderboard: p.leaderboard,
+    rule: p.rule,
+  }
 }
 
 export function quotaView(q: Quota): QuotaView {
@@ -37,9 +51,18 @@ export function detailsView(details: unknown): SpeechDetailsView | VisionDetails
 export function leaderboardRowView(r: LeaderboardRow): LeaderboardRowView {
   const details = detailsView(r.details)
   return {
-    rank: r.rank, team: r.team, method: r.method, score: r.score, submissions: r.submissions,
-    lastSubmission: new Date(r.last_submitted_at), baseline: r.baseline, submissionId: r.submission_id,
-    taskF1: details?.kind === 'vision' ? Object.fromEntries(Object.entries(details.tasks).map(([t, m]) => [t, m.f1])) : undefined,
+    rank: r.rank,
+    team: r.team,
+    method: r.method,
+    score: r.score,
+    submissions: r.submissions,
+    lastSubmission: new Date(r.last_submitted_at),
+    baseline: r.baseline,
+    submissionId: r.submission_id,
+    taskF1:
+      details?.kind === 'vision'
+        ? Object.fromEntries(Object.entries(details.tasks).map(([t, m]) => [t, m.f1]))
+        : undefined,
   }
 }
 
@@ -47,9 +70,17 @@ export function seriesView(h: TeamHistory): ChartSeries {
   return { name: h.team, baseline: h.baseline, points: h.points.map((p) => ({ at: new Date(p.at), score: p.score })) }
 }
 
-export function submissionRowView(s: Pick<ServiceSubmission, 'id' | 'board' | 'method' | 'status' | 'score' | 'submitted_at' | 'baseline' | 'team'>): SubmissionRowView {
+export function submissionRowView(
+  s: Pick<ServiceSubmission, 'id' | 'board' | 'method' | 'status' | 'score' | 'submitted_at' | 'baseline' | 'team'>,
+): SubmissionRowView {
   return {
-    id: s.id, board: s.board, method: s.method, status: s.status, score: s.score ?? undefined,
-    submittedAt: new Date(s.submitted_at), baseline: s.baseline, team: s.team,
+    id: s.id,
+    board: s.board,
+    method: s.method,
+    status: s.status,
+    score: s.score ?? undefined,
+    submittedAt: new Date(s.submitted_at),
+    baseline: s.baseline,
+    team: s.team,
   }
 }

@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ASSET_PATHS } from './layout.js'
 
-export interface Asset { body: Buffer; contentType: string; etag: string }
+export interface Asset {
+  body: Buffer
+  contentType: string
+  etag: string
+}
 
 function load(url: URL, contentType: string): Asset {
   const body = readFileSync(url)

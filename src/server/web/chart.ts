@@ -21,7 +21,10 @@ export function bestSoFar(points: readonly ChartPoint[]): ChartPoint[] {
 
 /** Round tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of ten. */
 export function niceTicks(lo: number, hi: number, maxTicks = 5): number[] {
-  if (!(hi > lo)) { hi = lo + 0.1; lo = lo - 0.1 }
+  if (!(hi > lo)) {
+    hi = lo + 0.1
+    lo = lo - 0.1
+  }
   const rough = (hi - lo) / maxTicks
   const power = 10 ** Math.floor(Math.log10(rough))
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => (hi - lo) / s <= maxTicks) ?? 10 * power
@@ -35,7 +38,23 @@ export function niceTicks(lo: number, hi: number, maxTicks = 5): number[] {
 const MINUTE = 60_000
 const HOUR = 3600_000
 const DAY = 24 * HOUR
-const TIME_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY]
+const TIME_STEPS = [
+  MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+  91 * DAY,
+  365 * DAY,
+]
 
 function timeTicks(t0: number, t1: number): { at: number; label: string }[] {
   const step = TIME_STEPS.find((s) => (t1 - t0) / s <= 6) ?? 365 * DAY
@@ -56,8 +75,14 @@ export interface LineChartOptions {
 /** Best score over time, one step line per series; its legend is an HTML list under the SVG. */
 export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOptions): SafeHtml {
   const lines = series.map((s) => ({ series: s, points: bestSoFar(s.points) })).filter((l) => l.points.length > 0)
-  if (lines.length === 0) return html`<p class="muted">No scored submissions yet: the chart appears with the first score.</p>`
-  const W = 720, H = 300, left = 56, right = 16, top = 16, bottom = 40
+  if (lines.length === 0)
+    return html`<p class="muted">No scored submissions yet: the chart appears with the first score.</p>`
+  const W = 720,
+    H = 300,
+    left = 56,
+    right = 16,
+    top = 16,
+    bottom = 40
   const all = lines.flatMap((l) => l.points)
   const times = all.map((p) => p.at.getTime())
   // From the first score to now (or the last score), at least ten minutes wide, with a small margin
@@ -67,15 +92,20 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
   const span = Math.max(t1 - first, 10 * MINUTE)
   const t0 = t1 - span * 1.04
   // Scores are F1 values in [0, 1]: a flat or single-point board gets some room, never past 0 or 1.
-  const minScore = Math.min(...all.map((p) => p.score)), maxScore = Math.max(...all.map((p) => p.score))
+  const minScore = Math.min(...all.map((p) => p.score)),
+    maxScore = Math.max(...all.map((p) => p.score))
   const pad = maxScore - minScore < 0.02 ? 0.05 : 0
   const yTicks = niceTicks(Math.max(0, minScore - pad), Math.min(1, maxScore + pad))
-  const y0 = yTicks[0]!, y1 = yTicks[yTicks.length - 1]!
+  const y0 = yTicks[0]!,
+    y1 = yTicks[yTicks.length - 1]!
   const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - right)
   const y = (v: number) => top + (1 - (v - y0) / (y1 - y0)) * (H - top - bottom)
   const f = (n: number) => n.toFixed(1)
   let colourIndex = 0
-  const drawn = lines.map((l) => ({ ...l, colour: l.series.baseline ? BASELINE_COLOUR : PALETTE[colourIndex++ % PALETTE.length]! }))
+  const drawn = lines.map((l) => ({
+    ...l,
+    colour: l.series.baseline ? BASELINE_COLOUR : PALETTE[colourIndex++ % PALETTE.length]!,
+  }))
   return html`<figure class="chart">
 <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${opts.title}" preserveAspectRatio="xMidYMid meet">
   <title>${opts.title}</title>
@@ -85,7 +115,8 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
   ${drawn.map((l) => {
     let d = ''
     l.points.forEach((p, i) => {
-      const px = f(x(p.at.getTime())), py = f(y(p.score))
+      const px = f(x(p.at.getTime())),
+        py = f(y(p.score))
       d += i === 0 ? `M${px},${py}` : `H${px}V${py}`
     })
     d += `H${f(x(t1))}`
@@ -97,11 +128,24 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
 }
 
 /** A small bar chart of one value per label (each seed's macro F1) with the mean as a line. */
-export function barChart(values: readonly { label: string; value: number }[], opts: { title: string; mean?: number }): SafeHtml {
+export function barChart(
+  values: readonly { label: string; value: number }[],
+  opts: { title: string; mean?: number },
+): SafeHtml {
   if (values.length === 0) return html``
-  const W = 480, H = 180, left = 44, right = 8, top = 10, bottom = 28
-  const ticks = niceTicks(Math.min(0, ...values.map((v) => v.value)), Math.max(...values.map((v) => v.value), opts.mean ?? 0), 4)
-  const y0 = ticks[0]!, y1 = ticks[ticks.length - 1]!
+  const W = 480,
+    H = 180,
+    left = 44,
+    right = 8,
+    top = 10,
+    bottom = 28
+  const ticks = niceTicks(
+    Math.min(0, ...values.map((v) => v.value)),
+    Math.max(...values.map((v) => v.value), opts.mean ?? 0),
+    4,
+  )
+  const y0 = ticks[0]!,
+    y1 = ticks[ticks.length - 1]!
   const y = (v: number) => top + (1 - (v - y0) / (y1 - y0)) * (H - top - bottom)
   const band = (W - left - right) / values.length
   const f = (n: number) => n.toFixed(1)

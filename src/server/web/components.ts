@@ -41,7 +41,12 @@ export function textareaField(o: FieldOptions & { rows?: number }): SafeHtml {
 </div>`
 }
 
-const STATUS_TEXT: Record<SubmissionStatus, string> = { queued: 'Queued', running: 'Running', scored: 'Scored', failed: 'Failed' }
+const STATUS_TEXT: Record<SubmissionStatus, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  scored: 'Scored',
+  failed: 'Failed',
+}
 
 export function statusBadge(status: SubmissionStatus): SafeHtml {
   return html`<span class="badge status-${status}">${STATUS_TEXT[status]}</span>`
@@ -52,22 +57,32 @@ export function quotaText(q: QuotaView): SafeHtml {
 }
 
 /** A header cell whose column the client script can sort (server order is by rank). */
-function sortableTh(label: HtmlValue, kind: 'number' | 'text', opts: { sorted?: boolean | 'descending'; className?: string } = {}): SafeHtml {
+function sortableTh(
+  label: HtmlValue,
+  kind: 'number' | 'text',
+  opts: { sorted?: boolean | 'descending'; className?: string } = {},
+): SafeHtml {
   const sort = opts.sorted === 'descending' ? 'descending' : opts.sorted ? 'ascending' : undefined
   return html`<th scope="col" data-sort="${kind}"${opts.className ? html` class="${opts.className}"` : ''}${sort ? html` aria-sort="${sort}"` : ''}>${label}</th>`
 }
 
 /** The leaderboard table: rank, team, method, score (and a column per vision task), submissions, last.
  *  Compact (the home page's top of each board): rank, team, score only. */
-export function leaderboardTable(board: BoardView, rows: readonly LeaderboardRowView[], opts: { compact?: boolean; caption: string }): SafeHtml {
-  const tasks = board.track === 'vision' && !opts.compact ? board.tasks ?? [] : []
+export function leaderboardTable(
+  board: BoardView,
+  rows: readonly LeaderboardRowView[],
+  opts: { compact?: boolean; caption: string },
+): SafeHtml {
+  const tasks = board.track === 'vision' && !opts.compact ? (board.tasks ?? []) : []
   const scoreLabel = board.track === 'vision' ? 'Mean F1' : 'Macro F1'
   const full = !opts.compact
   if (rows.length === 0) {
     return html`<p class="empty">No scored submissions on this board yet.</p>`
   }
   const th = (label: HtmlValue, kind: 'number' | 'text', o: { sorted?: boolean; className?: string } = {}) =>
-    full ? sortableTh(label, kind, o) : html`<th scope="col"${o.className ? html` class="${o.className}"` : ''}>${label}</th>`
+    full
+      ? sortableTh(label, kind, o)
+      : html`<th scope="col"${o.className ? html` class="${o.className}"` : ''}>${label}</th>`
   return html`<div class="table-wrap"><table class="board"${full ? html` data-sortable` : ''}>
 <caption>${opts.caption}</caption>
 <thead><tr>
@@ -79,23 +94,30 @@ export function leaderboardTable(board: BoardView, rows: readonly LeaderboardRow
   ${full ? html`${th('Submissions', 'number', { className: 'num wide' })}${th('Last submission', 'number', { className: 'wide' })}` : ''}
 </tr></thead>
 <tbody>
-${rows.map((r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
+${rows.map(
+  (r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
   <td class="num" data-value="${r.rank ?? i + 0.5}">${r.rank ?? html`<span aria-label="no rank (baseline)">–</span>`}</td>
   <td data-value="${r.team}">${r.team}${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
   ${full ? html`<td data-value="${r.method}">${r.submissionId ? html`<a href="/submissions/${r.submissionId}">${r.method}</a>` : r.method}</td>` : ''}
   <td class="num score" data-value="${String(r.score)}">${scoreHtml(r.score)}</td>
   ${tasks.map((t) => {
     const v = r.taskF1?.[t]
-    return v === undefined ? html`<td class="num" data-value="-1">–</td>` : html`<td class="num" data-value="${String(v)}">${scoreHtml(v)}</td>`
+    return v === undefined
+      ? html`<td class="num" data-value="-1">–</td>`
+      : html`<td class="num" data-value="${String(v)}">${scoreHtml(v)}</td>`
   })}
   ${full ? html`<td class="num wide" data-value="${r.submissions}">${r.submissions}</td><td class="wide" data-value="${r.lastSubmission.getTime()}">${timeHtml(r.lastSubmission)}</td>` : ''}
-</tr>`)}
+</tr>`,
+)}
 </tbody>
 </table></div>`
 }
 
 /** A list of submissions (a team's own, or all of them for organizers). */
-export function submissionsTable(rows: readonly SubmissionRowView[], opts: { caption: string; showTeam?: boolean; actions?: (row: SubmissionRowView) => HtmlValue }): SafeHtml {
+export function submissionsTable(
+  rows: readonly SubmissionRowView[],
+  opts: { caption: string; showTeam?: boolean; actions?: (row: SubmissionRowView) => HtmlValue },
+): SafeHtml {
   if (rows.length === 0) return html`<p class="empty">No submissions yet.</p>`
   return html`<div class="table-wrap"><table data-sortable>
 <caption>${opts.caption}</caption>
@@ -109,7 +131,8 @@ export function submissionsTable(rows: readonly SubmissionRowView[], opts: { cap
   ${opts.actions ? html`<th scope="col">Actions</th>` : ''}
 </tr></thead>
 <tbody>
-${rows.map((r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
+${rows.map(
+  (r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
   <td data-value="${r.method}"><a href="/submissions/${r.id}">${r.method}</a>${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
   <td data-value="${r.status}">${statusBadge(r.status)}</td>
   <td class="num" data-value="${r.score === undefined ? '-1' : String(r.score)}">${r.score === undefined ? '–' : html`<span title="${String(r.score)}">${formatScore(r.score)}</span>`}</td>
@@ -117,7 +140,8 @@ ${rows.map((r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
   ${opts.showTeam ? html`<td data-value="${r.team ?? ''}">${r.team ?? ''}</td>` : ''}
   <td data-value="${r.submittedAt.getTime()}">${timeHtml(r.submittedAt)}</td>
   ${opts.actions ? html`<td>${opts.actions(r)}</td>` : ''}
-</tr>`)}
+</tr>`,
+)}
 </tbody>
 </table></div>`
 }

@@ -24,7 +24,9 @@ export function boardTitle(board: BoardView): string {
 export function expectedFiles(board: BoardView): string {
   if (board.track === 'speech') return `${board.language ?? '{lang}'}_${board.trainSize ?? '{size}'}_train.json`
   const tasks = board.tasks ?? []
-  return tasks.length > 0 ? tasks.map((t) => `${t}.csv`).join(', ') + ' (one task or all at once)' : 'one <Task>.csv per task'
+  return tasks.length > 0
+    ? tasks.map((t) => `${t}.csv`).join(', ') + ' (one task or all at once)'
+    : 'one <Task>.csv per task'
 }
 
 export function formatScore(score: number): string {

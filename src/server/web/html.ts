@@ -6,7 +6,9 @@
 /** Markup that has already been escaped (or is trusted literal template text). */
 export class SafeHtml {
   constructor(readonly value: string) {}
-  toString(): string { return this.value }
+  toString(): string {
+    return this.value
+  }
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }

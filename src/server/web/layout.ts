@@ -6,7 +6,11 @@ import type { PageContext } from './view-models.js'
 
 export const ASSET_PATHS = { css: '/assets/site.css', js: '/assets/app.js' } as const
 
-interface NavItem { href: string; label: string; show: boolean }
+interface NavItem {
+  href: string
+  label: string
+  show: boolean
+}
 
 function navItems(ctx: PageContext): NavItem[] {
   return [
@@ -20,7 +24,11 @@ function navItems(ctx: PageContext): NavItem[] {
 
 function isCurrent(itemHref: string, path: string): boolean {
   if (itemHref === '/') return path === '/'
-  return path === itemHref || path.startsWith(itemHref + '/') || (itemHref === '/leaderboards' && path.startsWith('/boards/'))
+  return (
+    path === itemHref ||
+    path.startsWith(itemHref + '/') ||
+    (itemHref === '/leaderboards' && path.startsWith('/boards/'))
+  )
 }
 
 /** The hidden field every state-changing form carries. */

@@ -72,7 +72,14 @@ export const webPages: FastifyPluginAsync<{ ctx: ServerContext }> = async (app: 
       return {
         challengeName: ctx.challenge.name,
         path: req.url.split('?')[0] ?? '/',
-        user: user ? { name: user.name, email: user.email, isOrganizer: user.role === 'organizer', team: team ? { id: team.id, name: team.name } : undefined } : undefined,
+        user: user
+          ? {
+              name: user.name,
+              email: user.email,
+              isOrganizer: user.role === 'organizer',
+              team: team ? { id: team.id, name: team.name } : undefined,
+            }
+          : undefined,
         csrfToken: req.sessionToken ? csrfTokenFor(reply, req.sessionToken) : '',
         flash,
       }
@@ -81,7 +88,13 @@ export const webPages: FastifyPluginAsync<{ ctx: ServerContext }> = async (app: 
       return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.value)
     },
     redirect(reply, to, flash) {
-      if (flash) reply.setCookie(FLASH_COOKIE, `${flash.kind}:${flash.text}`, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 })
+      if (flash)
+        reply.setCookie(FLASH_COOKIE, `${flash.kind}:${flash.text}`, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          maxAge: 60,
+        })
       return reply.redirect(to, 303)
     },
     needUser(req, reply) {
@@ -98,15 +111,33 @@ export const webPages: FastifyPluginAsync<{ ctx: ServerContext }> = async (app: 
     const e = err as Error & { statusCode?: number; code?: string }
     let status = 500
     let message = 'The server could not answer this request. The organizers will find the details in the server log.'
-    if (err instanceof ServiceError) { status = err.status; message = sentence(err.message) }
-    else if (err instanceof UserError) { status = 400; message = sentence(err.message) }
-    else if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') { status = 403; message = 'This form has expired (or came from another site). Go back, reload the page and send it again.' }
-    else if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') { status = 413; message = `The upload is too large: at most ${Math.round(ctx.config.maxUploadBytes / (1024 * 1024))} MB per submission.` }
-    else if (e.statusCode === 429) { status = 429; message = 'Too many attempts in a short time. Wait a minute, then try again.' }
-    else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) { status = e.statusCode; message = sentence(e.message) }
-    else process.stderr.write(`dataperf server: ${req.method} ${req.url}: ${e.stack ?? e.message}\n`)
+    if (err instanceof ServiceError) {
+      status = err.status
+      message = sentence(err.message)
+    } else if (err instanceof UserError) {
+      status = 400
+      message = sentence(err.message)
+    } else if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
+      status = 403
+      message = 'This form has expired (or came from another site). Go back, reload the page and send it again.'
+    } else if (
+      e.code === 'FST_REQ_FILE_TOO_LARGE' ||
+      e.code === 'FST_FILES_LIMIT' ||
+      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+    ) {
+      status = 413
+      message = `The upload is too large: at most ${Math.round(ctx.config.maxUploadBytes / (1024 * 1024))} MB per submission.`
+    } else if (e.statusCode === 429) {
+      status = 429
+      message = 'Too many attempts in a short time. Wait a minute, then try again.'
+    } else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      status = e.statusCode
+      message = sentence(e.message)
+    } else process.stderr.write(`dataperf server: ${req.method} ${req.url}: ${e.stack ?? e.message}\n`)
     if (status === 401 && req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303)
-    const ctxPage = await web.pageContext(req, reply).catch((): PageContext => ({ challengeName: ctx.challenge.name, path: '', csrfToken: '' }))
+    const ctxPage = await web
+      .pageContext(req, reply)
+      .catch((): PageContext => ({ challengeName: ctx.challenge.name, path: '', csrfToken: '' }))
     return web.send(reply, errorPage(ctxPage, { status, title: errorTitle(status), message }), status)
   })
 
@@ -126,7 +157,16 @@ export const webPages: FastifyPluginAsync<{ ctx: ServerContext }> = async (app: 
   // Any other GET: a page saying so (the API keeps its JSON answer).
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     const path = req.url.split('?')[0] ?? ''
-    if (path.startsWith('/api/')) return reply.status(404).send({ error: { code: 'not_found', message: `no route GET ${path}` } })
-    return web.send(reply, errorPage(await web.pageContext(req, reply), { status: 404, title: 'Page not found', message: `There is no page at ${path}. The challenge page links to everything on this server.` }), 404)
+    if (path.startsWith('/api/'))
+      return reply.status(404).send({ error: { code: 'not_found', message: `no route GET ${path}` } })
+    return web.send(
+      reply,
+      errorPage(await web.pageContext(req, reply), {
+        status: 404,
+        title: 'Page not found',
+        message: `There is no page at ${path}. The challenge page links to everything on this server.`,
+      }),
+      404,
+    )
   })
 }

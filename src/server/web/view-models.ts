@@ -56,8 +56,15 @@ export interface LeaderboardRowView {
   taskF1?: Record<string, number>
 }
 
-export interface ChartPoint { at: Date; score: number }
-export interface ChartSeries { name: string; baseline?: boolean; points: ChartPoint[] }
+export interface ChartPoint {
+  at: Date
+  score: number
+}
+export interface ChartSeries {
+  name: string
+  baseline?: boolean
+  points: ChartPoint[]
+}
 
 export interface BoardTop {
   board: BoardView
@@ -116,7 +123,11 @@ export interface SubmitView {
 
 export type SubmissionStatus = 'queued' | 'running' | 'scored' | 'failed'
 
-export interface SpeechDetailsView { kind: 'speech'; seeds: number[]; perSeedF1: number[] }
+export interface SpeechDetailsView {
+  kind: 'speech'
+  seeds: number[]
+  perSeedF1: number[]
+}
 export interface VisionDetailsView {
   kind: 'vision'
   tasks: Record<string, { accuracy: number; recall: number; precision: number; f1: number }>
@@ -181,7 +192,13 @@ export interface RankChangeView {
   scoreAfter?: number
 }
 
-export interface AuditEntryView { seq: number; at: Date; kind: string; actor: string; summary: string }
+export interface AuditEntryView {
+  seq: number
+  at: Date
+  kind: string
+  actor: string
+  summary: string
+}
 
 export interface OrganizerView {
   phases: PhaseView[]

@@ -33,7 +33,10 @@ export class JobWorker {
   private readonly pollMs: number
   private readonly log: (line: string) => void
 
-  constructor(private readonly ctx: ServerContext, options: WorkerOptions = {}) {
+  constructor(
+    private readonly ctx: ServerContext,
+    options: WorkerOptions = {},
+  ) {
     this.id = `wrk_${hostname()}_${process.pid}_${newId('').slice(1, 9)}`
     this.pollMs = options.pollMs ?? 1000
     this.log = options.log ?? (() => {})
@@ -53,7 +56,11 @@ export class JobWorker {
         } catch (err) {
           this.log(`worker ${this.id}: ${(err as Error).message}`)
         }
-        if (!worked && this.running) await new Promise<void>((r) => { this.wake = r; setTimeout(r, this.pollMs) })
+        if (!worked && this.running)
+          await new Promise<void>((r) => {
+            this.wake = r
+            setTimeout(r, this.pollMs)
+          })
         this.wake = undefined
       }
       this.ctx.events.off('job', onJob)
@@ -70,25 +77,36 @@ export class JobWorker {
 
   private async register(): Promise<void> {
     const now = iso(this.ctx.now())
-    await this.ctx.db.kysely.insertInto('workers').values({ id: this.id, host: hostname(), pid: process.pid, started_at: now, last_seen_at: now, jobs_done: 0 })
-      .onConflict((oc) => oc.column('id').doNothing()).execute()
+    await this.ctx.db.kysely
+      .insertInto('workers')
+      .values({ id: this.id, host: hostname(), pid: process.pid, started_at: now, last_seen_at: now, jobs_done: 0 })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute()
   }
 
   /** Takes and processes one job; false when the queue had none. */
   async runOnce(): Promise<boolean> {
     const { db, config } = this.ctx
-    await db.kysely.updateTable('workers').set({ last_seen_at: iso(this.ctx.now()) }).where('id', '=', this.id).execute()
+    await db.kysely
+      .updateTable('workers')
+      .set({ last_seen_at: iso(this.ctx.now()) })
+      .where('id', '=', this.id)
+      .execute()
     const job = await claimJob(db, this.id, config.leaseMs, this.ctx.now())
     if (!job) return false
     this.log(`worker ${this.id}: job ${job.id} (${job.kind} ${job.submission_id}, attempt ${job.attempts})`)
     if (job.attempts > config.maxAttempts) {
-      await this.fail(job, `scoring was started ${config.maxAttempts} times and never finished (a worker crashed or was stopped each time); ask the organizers`)
+      await this.fail(
+        job,
+        `scoring was started ${config.maxAttempts} times and never finished (a worker crashed or was stopped each time); ask the organizers`,
+      )
       return true
     }
     try {
       await this.process(job)
     } catch (err) {
-      if (err instanceof LeaseLost) this.log(`worker ${this.id}: lost the lease of job ${job.id}; another worker has it`)
+      if (err instanceof LeaseLost)
+        this.log(`worker ${this.id}: lost the lease of job ${job.id}; another worker has it`)
       else throw err
     }
     return true
@@ -96,28 +114,61 @@ export class JobWorker {
 
   private async process(job: Job): Promise<void> {
     const { db, config, challenge } = this.ctx
-    const sub = await db.kysely.selectFrom('submissions').innerJoin('teams', 'teams.id', 'submissions.team_id')
-      .select(['submissions.id', 'submissions.board', 'submissions.sha256', 'submissions.submitted_at', 'submissions.score', 'teams.name as team'])
-      .where('submissions.id', '=', job.submission_id).executeTakeFirstOrThrow()
+    const sub = await db.kysely
+      .selectFrom('submissions')
+      .innerJoin('teams', 'teams.id', 'submissions.team_id')
+      .select([
+        'submissions.id',
+        'submissions.board',
+        'submissions.sha256',
+        'submissions.submitted_at',
+        'submissions.score',
+        'teams.name as team',
+      ])
+      .where('submissions.id', '=', job.submission_id)
+      .executeTakeFirstOrThrow()
     const board = findBoard(challenge, sub.board)
     if (!board) return this.fail(job, `board ${sub.board} is no longer in challenge.yaml`)
     if (job.kind === 'score') {
-      await db.kysely.updateTable('submissions').set({ status: 'running', stage: 'starting', error: null }).where('id', '=', sub.id).execute()
+      await db.kysely
+        .updateTable('submissions')
+        .set({ status: 'running', stage: 'starting', error: null })
+        .where('id', '=', sub.id)
+        .execute()
       this.ctx.events.changed(sub.id)
     }
     const files = await submissionFiles(this.ctx, sub.id)
     let lost = false
     let lastProgress = 0
     const run = scoreInThread(challenge.dir, board.id, files, (stage, done, total) => {
-      if (job.kind !== 'score' || Date.now() - lastProgress < 200 && done < total) return
+      if (job.kind !== 'score' || (Date.now() - lastProgress < 200 && done < total)) return
       lastProgress = Date.now()
-      void db.kysely.updateTable('submissions').set({ stage, progress_done: done, progress_total: total })
-        .where('id', '=', sub.id).where('status', '=', 'running').execute().then(() => this.ctx.events.changed(sub.id), () => {})
+      void db.kysely
+        .updateTable('submissions')
+        .set({ stage, progress_done: done, progress_total: total })
+        .where('id', '=', sub.id)
+        .where('status', '=', 'running')
+        .execute()
+        .then(
+          () => this.ctx.events.changed(sub.id),
+          () => {},
+        )
     })
     this.current = run
-    const renew = setInterval(() => {
-      renewLease(db, job.id, this.id, config.leaseMs, this.ctx.now()).then((ok) => { if (!ok) { lost = true; run.abort() } }, () => {})
-    }, Math.max(200, config.leaseMs / 3))
+    const renew = setInterval(
+      () => {
+        renewLease(db, job.id, this.id, config.leaseMs, this.ctx.now()).then(
+          (ok) => {
+            if (!ok) {
+              lost = true
+              run.abort()
+            }
+          },
+          () => {},
+        )
+      },
+      Math.max(200, config.leaseMs / 3),
+    )
     let score: BoardScore
     try {
       score = await run.result
@@ -136,18 +187,64 @@ export class JobWorker {
     const scoreId = newId('scr')
     const details = score.details as unknown as Record<string, unknown>
     const manifest: ResultManifest = {
-      format: MANIFEST_FORMAT, server: config.serverName, board: board.id, submission_id: sub.id, team: sub.team,
-      submitted_at: sub.submitted_at, scored_at: iso(now), submission_sha256: sub.sha256,
+      format: MANIFEST_FORMAT,
+      server: config.serverName,
+      board: board.id,
+      submission_id: sub.id,
+      team: sub.team,
+      submitted_at: sub.submitted_at,
+      scored_at: iso(now),
+      submission_sha256: sub.sha256,
       data_files: dataFiles,
-      evaluator_version: EVALUATOR_VERSION, ...(Array.isArray(details['seeds']) ? { seeds: details['seeds'] as number[] } : {}), score: score.score, details: score.details,
+      evaluator_version: EVALUATOR_VERSION,
+      ...(Array.isArray(details['seeds']) ? { seeds: details['seeds'] as number[] } : {}),
+      score: score.score,
+      details: score.details,
     }
     await db.kysely.transaction().execute(async (trx) => {
       if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
-      await trx.insertInto('scores').values({ id: scoreId, submission_id: sub.id, job_id: job.id, score: score.score, details: JSON.stringify(score.details), manifest: JSON.stringify(manifest), evaluator_version: EVALUATOR_VERSION, created_at: iso(now) }).execute()
-      await trx.updateTable('submissions').set({ status: 'scored', stage: null, error: null, score: score.score, details: JSON.stringify(score.details), score_id: scoreId, scored_at: iso(now) })
-        .where('id', '=', sub.id).execute()
-      await appendAudit(this.ctx, trx, { kind: job.kind === 'score' ? 'score' : 'rescore', actor: this.id, payload: { submission: sub.id, board: board.id, score: score.score, ...(job.kind === 'rescore' ? { previous: sub.score } : {}), evaluator_version: EVALUATOR_VERSION } })
-      await trx.updateTable('workers').set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) })).where('id', '=', this.id).execute()
+      await trx
+        .insertInto('scores')
+        .values({
+          id: scoreId,
+          submission_id: sub.id,
+          job_id: job.id,
+          score: score.score,
+          details: JSON.stringify(score.details),
+          manifest: JSON.stringify(manifest),
+          evaluator_version: EVALUATOR_VERSION,
+          created_at: iso(now),
+        })
+        .execute()
+      await trx
+        .updateTable('submissions')
+        .set({
+          status: 'scored',
+          stage: null,
+          error: null,
+          score: score.score,
+          details: JSON.stringify(score.details),
+          score_id: scoreId,
+          scored_at: iso(now),
+        })
+        .where('id', '=', sub.id)
+        .execute()
+      await appendAudit(this.ctx, trx, {
+        kind: job.kind === 'score' ? 'score' : 'rescore',
+        actor: this.id,
+        payload: {
+          submission: sub.id,
+          board: board.id,
+          score: score.score,
+          ...(job.kind === 'rescore' ? { previous: sub.score } : {}),
+          evaluator_version: EVALUATOR_VERSION,
+        },
+      })
+      await trx
+        .updateTable('workers')
+        .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) }))
+        .where('id', '=', this.id)
+        .execute()
     })
     this.ctx.events.changed(sub.id)
   }
@@ -160,13 +257,27 @@ export class JobWorker {
       // a failed rescore keeps the earlier score; a failed first scoring shows the reason and gives
       // the quota back (the file was valid: the failure is the server's, not the team's)
       if (job.kind === 'score') {
-        const sub = await trx.updateTable('submissions').set({ status: 'failed', stage: null, error: message }).where('id', '=', job.submission_id)
-          .returning(['team_id', 'board', 'quota_day']).executeTakeFirst()
+        const sub = await trx
+          .updateTable('submissions')
+          .set({ status: 'failed', stage: null, error: message })
+          .where('id', '=', job.submission_id)
+          .returning(['team_id', 'board', 'quota_day'])
+          .executeTakeFirst()
         if (sub) {
-          await trx.updateTable('quota_counters').set((eb) => ({ used: eb('used', '-', 1) }))
-            .where('team_id', '=', sub.team_id).where('board', '=', sub.board).where('day', '=', sub.quota_day).where('used', '>', 0).execute()
+          await trx
+            .updateTable('quota_counters')
+            .set((eb) => ({ used: eb('used', '-', 1) }))
+            .where('team_id', '=', sub.team_id)
+            .where('board', '=', sub.board)
+            .where('day', '=', sub.quota_day)
+            .where('used', '>', 0)
+            .execute()
         }
-        await appendAudit(this.ctx, trx, { kind: 'quota', actor: this.id, payload: { decision: 'refunded', submission: job.submission_id, reason: message } })
+        await appendAudit(this.ctx, trx, {
+          kind: 'quota',
+          actor: this.id,
+          payload: { decision: 'refunded', submission: job.submission_id, reason: message },
+        })
       }
     })
     this.ctx.events.changed(job.submission_id)

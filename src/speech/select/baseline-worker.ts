@@ -17,11 +17,18 @@ const pool: BaselinePool = { ...init.pool, X: new Float32Array(init.pool.X) }
 const distances = new Float64Array(init.distances)
 const U = init.plan.trainRows.length
 
-parentPort!.on('message', (message: { kind: 'distances'; from: number; to: number } | { kind: 'pair'; p: number; i: number; j: number }) => {
-  if (message.kind === 'distances') {
-    distances.set(distancesToTrainRows(pool, init.plan, message.from, message.to), message.from * U)
-    parentPort!.postMessage({ kind: 'distances' })
-  } else {
-    parentPort!.postMessage({ kind: 'pair', p: message.p, score: scorePair(pool, init.plan, distances, message.i, message.j, init.seed) })
-  }
-})
+parentPort!.on(
+  'message',
+  (message: { kind: 'distances'; from: number; to: number } | { kind: 'pair'; p: number; i: number; j: number }) => {
+    if (message.kind === 'distances') {
+      distances.set(distancesToTrainRows(pool, init.plan, message.from, message.to), message.from * U)
+      parentPort!.postMessage({ kind: 'distances' })
+    } else {
+      parentPort!.postMessage({
+        kind: 'pair',
+        p: message.p,
+        score: scorePair(pool, init.plan, distances, message.i, message.j, init.seed),
+      })
+    }
+  },
+)

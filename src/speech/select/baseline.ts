@@ -44,7 +44,12 @@ export function baselinePool(embeddings: SpeechEmbeddings): BaselinePool {
   const nTargets = pool.rows - nNontargets
   const sorted = [...pool.words].sort()
   const official = [0, ...pool.words.map((w) => sorted.indexOf(w) + 1)]
-  return { ...pool, nTargets, nNontargets, targetLabels: Int32Array.from(pool.labels.subarray(0, nTargets), (y) => official[y]!) }
+  return {
+    ...pool,
+    nTargets,
+    nNontargets,
+    targetLabels: Int32Array.from(pool.labels.subarray(0, nTargets), (y) => official[y]!),
+  }
 }
 
 export interface BaselinePlan {
@@ -61,7 +66,9 @@ export function baselinePlan(pool: BaselinePool, trainSize: number, seed: number
     try {
       return stratifiedShuffleSplit(labels, { nSplits: N_FOLDS, trainSize: size, randomState: seed })
     } catch (err) {
-      throw new UserError(`baseline selection: cannot split the ${what} for --train_size ${trainSize} (${(err as Error).message})`)
+      throw new UserError(
+        `baseline selection: cannot split the ${what} for --train_size ${trainSize} (${(err as Error).message})`,
+      )
     }
   }
   const targetSplits = split(pool.targetLabels, numTargets, 'targets')
@@ -84,9 +91,17 @@ export function distancesToTrainRows(pool: BaselinePool, plan: BaselinePlan, fro
  * Macro F1 of the pair (target split i, nontarget split j), as the official inner loop scores it.
  * `distances` is pool rows x plan.trainRows.
  */
-export function scorePair(pool: BaselinePool, plan: BaselinePlan, distances: Float64Array, i: number, j: number, seed: number): number {
+export function scorePair(
+  pool: BaselinePool,
+  plan: BaselinePlan,
+  distances: Float64Array,
+  i: number,
+  j: number,
+  seed: number,
+): number {
   const d = pool.dim
-  const t = plan.targetSplits[i]!, n = plan.nontargetSplits[j]!
+  const t = plan.targetSplits[i]!,
+    n = plan.nontargetSplits[j]!
   const train = new Int32Array(t.train.length + n.train.length)
   train.set(t.train)
   for (let k = 0; k < n.train.length; k++) train[t.train.length + k] = pool.nTargets + n.train[k]!
@@ -96,7 +111,9 @@ export function scorePair(pool: BaselinePool, plan: BaselinePlan, distances: Flo
   const label = (row: number) => (row < pool.nTargets ? pool.targetLabels[row]! : 0) // official class ids
 
   const X = new Float64Array(train.length * d)
-  train.forEach((row, k) => { for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]! })
+  train.forEach((row, k) => {
+    for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]!
+  })
   const y = Int32Array.from(train, label)
   const model = fitSoftVoting(X, train.length, d, y)
 
@@ -118,7 +135,8 @@ export function scorePair(pool: BaselinePool, plan: BaselinePlan, distances: Flo
 }
 
 function binarySearch(sorted: Int32Array, value: number): number {
-  let lo = 0, hi = sorted.length - 1
+  let lo = 0,
+    hi = sorted.length - 1
   while (lo <= hi) {
     const mid = (lo + hi) >> 1
     if (sorted[mid]! < value) lo = mid + 1
@@ -130,10 +148,19 @@ function binarySearch(sorted: Int32Array, value: number): number {
 
 /** The selection for the first best pair (scores in i-major order, strict improvement as the official loop). */
 export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scores: Float64Array): TrainingSet {
-  let best = 0, bestPair = 0
-  for (let p = 0; p < scores.length; p++) if (scores[p]! > best) { best = scores[p]!; bestPair = p }
-  const i = Math.floor(bestPair / N_FOLDS), j = bestPair % N_FOLDS
-  return toTrainingSet(pool, [...plan.targetSplits[i]!.train, ...Array.from(plan.nontargetSplits[j]!.train, (r) => pool.nTargets + r)])
+  let best = 0,
+    bestPair = 0
+  for (let p = 0; p < scores.length; p++)
+    if (scores[p]! > best) {
+      best = scores[p]!
+      bestPair = p
+    }
+  const i = Math.floor(bestPair / N_FOLDS),
+    j = bestPair % N_FOLDS
+  return toTrainingSet(pool, [
+    ...plan.targetSplits[i]!.train,
+    ...Array.from(plan.nontargetSplits[j]!.train, (r) => pool.nTargets + r),
+  ])
 }
 
 export interface BaselineOptions {
@@ -142,15 +169,28 @@ export interface BaselineOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-export async function baselineSelect(embeddings: SpeechEmbeddings, trainSize: number, seed: number, options: BaselineOptions = {}): Promise<TrainingSet> {
+export async function baselineSelect(
+  embeddings: SpeechEmbeddings,
+  trainSize: number,
+  seed: number,
+  options: BaselineOptions = {},
+): Promise<TrainingSet> {
   const pool = baselinePool(embeddings)
   const plan = baselinePlan(pool, trainSize, seed)
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
-  const scores = threads === 1 ? scoreAllInThisThread(pool, plan, seed, options) : await scoreAllInWorkers(pool, plan, seed, threads, options)
+  const scores =
+    threads === 1
+      ? scoreAllInThisThread(pool, plan, seed, options)
+      : await scoreAllInWorkers(pool, plan, seed, threads, options)
   return selectionFromScores(pool, plan, scores)
 }
 
-function scoreAllInThisThread(pool: BaselinePool, plan: BaselinePlan, seed: number, options: BaselineOptions): Float64Array {
+function scoreAllInThisThread(
+  pool: BaselinePool,
+  plan: BaselinePlan,
+  seed: number,
+  options: BaselineOptions,
+): Float64Array {
   const distances = distancesToTrainRows(pool, plan, 0, pool.nTargets + pool.nNontargets)
   const scores = new Float64Array(N_FOLDS * N_FOLDS)
   for (let p = 0; p < scores.length; p++) {
@@ -161,7 +201,13 @@ function scoreAllInThisThread(pool: BaselinePool, plan: BaselinePlan, seed: numb
 }
 
 /** The same work on worker threads over shared memory: distance rows split evenly, then pairs handed out as workers free up. */
-async function scoreAllInWorkers(pool: BaselinePool, plan: BaselinePlan, seed: number, threads: number, options: BaselineOptions): Promise<Float64Array> {
+async function scoreAllInWorkers(
+  pool: BaselinePool,
+  plan: BaselinePlan,
+  seed: number,
+  threads: number,
+  options: BaselineOptions,
+): Promise<Float64Array> {
   const nPool = pool.nTargets + pool.nNontargets
   const sharedX = new SharedArrayBuffer(pool.X.byteLength)
   new Float32Array(sharedX).set(pool.X)
@@ -169,29 +215,50 @@ async function scoreAllInWorkers(pool: BaselinePool, plan: BaselinePlan, seed: n
   const { X: _unused, ...rest } = pool
   const here = fileURLToPath(import.meta.url)
   const workerFile = join(dirname(here), `baseline-worker${extname(here)}`)
-  const workers = Array.from({ length: threads }, () => new Worker(workerFile, { workerData: { pool: { ...rest, X: sharedX }, plan, distances, seed } }))
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(workerFile, { workerData: { pool: { ...rest, X: sharedX }, plan, distances, seed } }),
+  )
   const scores = new Float64Array(N_FOLDS * N_FOLDS)
   try {
-    await Promise.all(workers.map((w, t) => new Promise<void>((resolveDone, reject) => {
-      w.once('error', reject)
-      w.once('message', () => resolveDone())
-      w.postMessage({ kind: 'distances', from: Math.floor((t * nPool) / threads), to: Math.floor(((t + 1) * nPool) / threads) })
-    })))
-    let next = 0, done = 0
-    await Promise.all(workers.map((w) => new Promise<void>((resolveDone, reject) => {
-      const send = () => {
-        if (next >= scores.length) { resolveDone(); return }
-        const p = next++
-        w.postMessage({ kind: 'pair', p, i: Math.floor(p / N_FOLDS), j: p % N_FOLDS })
-      }
-      w.on('error', reject)
-      w.on('message', (m: { p: number; score: number }) => {
-        scores[m.p] = m.score
-        options.onProgress?.(++done, scores.length)
-        send()
-      })
-      send()
-    })))
+    await Promise.all(
+      workers.map(
+        (w, t) =>
+          new Promise<void>((resolveDone, reject) => {
+            w.once('error', reject)
+            w.once('message', () => resolveDone())
+            w.postMessage({
+              kind: 'distances',
+              from: Math.floor((t * nPool) / threads),
+              to: Math.floor(((t + 1) * nPool) / threads),
+            })
+          }),
+      ),
+    )
+    let next = 0,
+      done = 0
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolveDone, reject) => {
+            const send = () => {
+              if (next >= scores.length) {
+                resolveDone()
+                return
+              }
+              const p = next++
+              w.postMessage({ kind: 'pair', p, i: Math.floor(p / N_FOLDS), j: p % N_FOLDS })
+            }
+            w.on('error', reject)
+            w.on('message', (m: { p: number; score: number }) => {
+              scores[m.p] = m.score
+              options.onProgress?.(++done, scores.length)
+              send()
+            })
+            send()
+          }),
+      ),
+    )
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
@@ -200,6 +267,8 @@ async function scoreAllInWorkers(pool: BaselinePool, plan: BaselinePlan, seed: n
 
 export class BaselineSelection extends TrainingSetSelection {
   select(): Promise<TrainingSet> {
-    return baselineSelect(this.embeddings, this.trainSetSize, this.randomSeed, { onProgress: (done, total) => this.onProgress('baseline: split pairs', done, total) })
+    return baselineSelect(this.embeddings, this.trainSetSize, this.randomSeed, {
+      onProgress: (done, total) => this.onProgress('baseline: split pairs', done, total),
+    })
   }
 }

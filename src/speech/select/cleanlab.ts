@@ -21,7 +21,9 @@ const TARGET_FRAC = 0.5
 
 export class CleanlabSelection extends TrainingSetSelection {
   select(): TrainingSet {
-    const { pool, K, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed, 'logistic', (done, total) => this.onProgress('cleanlab: out-of-fold folds', done, total))
+    const { pool, K, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed, 'logistic', (done, total) =>
+      this.onProgress('cleanlab: out-of-fold folds', done, total),
+    )
     const order = Array.from({ length: pool.rows }, (_, i) => i).sort((a, b) => quality[a]! - quality[b]! || a - b)
     const dropped = new Uint8Array(pool.rows)
     for (const r of order.slice(0, Math.trunc(EXTRA_FRAC * pool.rows))) dropped[r] = 1

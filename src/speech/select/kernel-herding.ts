@@ -54,13 +54,21 @@ function perTargetBudgets(trainSize: number, K: number, perTarget: number): Int3
 
 /** Each class's herding order (up to `count` clips) among its clips that pass `keep`. */
 function herdClasses(kernels: RowKernel[], count: number, keep: (row: number) => boolean = () => true): number[][] {
-  return kernels.map((kernel) => herdSubset(kernel, kernel.rows.flatMap((r, i) => (keep(r) ? [i] : [])), count))
+  return kernels.map((kernel) =>
+    herdSubset(
+      kernel,
+      kernel.rows.flatMap((r, i) => (keep(r) ? [i] : [])),
+      count,
+    ),
+  )
 }
 
 function gather(pool: LabelledPool, rows: number[]): { X: Float64Array; y: Int32Array } {
   const d = pool.dim
   const X = new Float64Array(rows.length * d)
-  rows.forEach((r, i) => { for (let j = 0; j < d; j++) X[i * d + j] = pool.X[r * d + j]! })
+  rows.forEach((r, i) => {
+    for (let j = 0; j < d; j++) X[i * d + j] = pool.X[r * d + j]!
+  })
   return { X, y: Int32Array.from(rows, (r) => pool.labels[r]!) }
 }
 
@@ -71,7 +79,13 @@ function gather(pool: LabelledPool, rows: number[]): { X: Float64Array; y: Int32
  * and the search stops once the score has fallen twice in a row (the score rises and then falls
  * as clips move to nontargets; one fall may be noise); ties keep more clips per word.
  */
-export function chooseSplit(pool: LabelledPool, kernels: RowKernel[], trainSize: number, seed: number, onProgress?: ProgressCallback): SplitChoice {
+export function chooseSplit(
+  pool: LabelledPool,
+  kernels: RowKernel[],
+  trainSize: number,
+  seed: number,
+  onProgress?: ProgressCallback,
+): SplitChoice {
   const K = pool.words.length
   const perTarget = Array.from({ length: Math.floor((trainSize - 1) / K) }, (_, i) => i + 1)
   const scores = new Array<number>(perTarget.length).fill(NaN)
@@ -99,11 +113,15 @@ export function chooseSplit(pool: LabelledPool, kernels: RowKernel[], trainSize:
       if (new Set(train.y).size < 2) continue
       const model = fitSoftVoting(train.X, chosen.length, pool.dim, train.y)
       const held = gather(pool, heldRows)
-      sum += classBalancedMacroF1(held.y, predictSoftVoting(model, scalingForSeed(model, seed), prepareRows(model, held.X, heldRows.length)))
+      sum += classBalancedMacroF1(
+        held.y,
+        predictSoftVoting(model, scalingForSeed(model, seed), prepareRows(model, held.X, heldRows.length)),
+      )
     }
     return sum / splits.length
   }
-  let chosen = perTarget.length - 1, falls = 0
+  let chosen = perTarget.length - 1,
+    falls = 0
   for (let c = perTarget.length - 1; c >= 0 && falls < 2; c--) {
     onProgress?.('kernel herding: class split on held-out keywords', perTarget.length - c, perTarget.length)
     scores[c] = score(c)
@@ -131,17 +149,33 @@ export function kernelRows(rows: number[], seed: number, max = MAX_KERNEL_ROWS):
 }
 
 /** The herded training set and the cross-validated class split it used. */
-export function herdTrainingSet(embeddings: SpeechEmbeddings, trainSize: number, seed: number, onProgress?: ProgressCallback): { set: TrainingSet; choice: SplitChoice } {
+export function herdTrainingSet(
+  embeddings: SpeechEmbeddings,
+  trainSize: number,
+  seed: number,
+  onProgress?: ProgressCallback,
+): { set: TrainingSet; choice: SplitChoice } {
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const gamma = gammaScale(pool.X, pool.rows, pool.dim)
   // each class's kernel matrix once (within a sample of a large class): the folds herd subsets of it
-  const kernels = Array.from({ length: K + 1 }, (_, y) => rowKernel(pool.X, pool.dim, kernelRows(rowsOfClass(pool, y), seed + y), gamma))
+  const kernels = Array.from({ length: K + 1 }, (_, y) =>
+    rowKernel(pool.X, pool.dim, kernelRows(rowsOfClass(pool, y), seed + y), gamma),
+  )
   const choice = chooseSplit(pool, kernels, trainSize, seed, onProgress)
-  const budgets = choice.chosen >= 0 ? perTargetBudgets(trainSize, K, choice.perTarget[choice.chosen]!) : classBudgets(trainSize, K, 1 / (K + 1))
+  const budgets =
+    choice.chosen >= 0
+      ? perTargetBudgets(trainSize, K, choice.perTarget[choice.chosen]!)
+      : classBudgets(trainSize, K, 1 / (K + 1))
   const order = herdClasses(kernels, trainSize)
   onProgress?.('kernel herding: per class', 1, 1)
-  return { set: toTrainingSet(pool, order.flatMap((o, y) => o.slice(0, budgets[y]!))), choice }
+  return {
+    set: toTrainingSet(
+      pool,
+      order.flatMap((o, y) => o.slice(0, budgets[y]!)),
+    ),
+    choice,
+  }
 }
 
 export class KernelHerdingSelection extends TrainingSetSelection {

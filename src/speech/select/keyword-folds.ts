@@ -19,11 +19,15 @@ export function keywordFolds(pool: LabelledPool, folds: number, seed: number): I
   }
   const keywords = [...byKeyword.keys()]
   rng.shuffle(keywords)
-  keywords.forEach((k, i) => { for (const r of byKeyword.get(k)!) fold[r] = i % folds })
+  keywords.forEach((k, i) => {
+    for (const r of byKeyword.get(k)!) fold[r] = i % folds
+  })
   for (let y = 1; y <= pool.words.length; y++) {
     const rows = rowsOfClass(pool, y)
     rng.shuffle(rows)
-    rows.forEach((r, i) => { fold[r] = i % folds })
+    rows.forEach((r, i) => {
+      fold[r] = i % folds
+    })
   }
   return fold
 }

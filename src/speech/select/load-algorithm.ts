@@ -16,9 +16,17 @@ import { RandomSelection } from './random.js'
 import type { SelectionClass } from './types.js'
 
 export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: string; cls: SelectionClass }> = {
-  baseline: { module: 'selection.implementations.baseline_selection', className: 'BaselineSelection', cls: BaselineSelection },
+  baseline: {
+    module: 'selection.implementations.baseline_selection',
+    className: 'BaselineSelection',
+    cls: BaselineSelection,
+  },
   random: { module: 'selection.implementations.random_selection', className: 'RandomSelection', cls: RandomSelection },
-  cleanlab: { module: 'selection.implementations.cleanlab_selection', className: 'CleanlabSelection', cls: CleanlabSelection },
+  cleanlab: {
+    module: 'selection.implementations.cleanlab_selection',
+    className: 'CleanlabSelection',
+    cls: CleanlabSelection,
+  },
   coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
   'kernel-herding': { module: 'kernel-herding', className: 'KernelHerdingSelection', cls: KernelHerdingSelection },
 }
@@ -33,23 +41,43 @@ function builtIn(module: string): SelectionClass | undefined {
   return name === undefined ? undefined : BUILT_IN_SELECTIONS[name]!.cls
 }
 
-export async function loadSelectionClass(module: string, className: string, configFile: string): Promise<SelectionClass> {
+export async function loadSelectionClass(
+  module: string,
+  className: string,
+  configFile: string,
+): Promise<SelectionClass> {
   const known = builtIn(module)
   if (known) return known
   if (!PLUGIN_PATH.test(module)) {
-    throw new UserError(`${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(BUILT_IN_SELECTIONS).map(([n, e]) => `${n} / ${e.module}`).join(', ')}) nor a path to a .ts or .js file`)
+    throw new UserError(
+      `${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(
+        BUILT_IN_SELECTIONS,
+      )
+        .map(([n, e]) => `${n} / ${e.module}`)
+        .join(', ')}) nor a path to a .ts or .js file`,
+    )
   }
   const candidates = isAbsolute(module) ? [module] : [resolve(module), resolve(dirname(configFile), module)]
   const path = candidates.find((p) => existsSync(p))
-  if (!path) throw new UserError(`${configFile}: selection_algorithm_module '${module}' not found (looked for ${[...new Set(candidates)].join(' and ')})`)
+  if (!path)
+    throw new UserError(
+      `${configFile}: selection_algorithm_module '${module}' not found (looked for ${[...new Set(candidates)].join(' and ')})`,
+    )
   const exports = await importPluginModule(path, 'selection module')
   const cls = exports[className]
   if (cls === undefined) {
     const names = Object.keys(exports).filter((k) => k !== 'default')
-    throw new UserError(`${path}: no export named '${className}' (selection_algorithm_class in ${configFile}); the module exports ${names.length ? names.join(', ') : 'nothing'}`)
+    throw new UserError(
+      `${path}: no export named '${className}' (selection_algorithm_class in ${configFile}); the module exports ${names.length ? names.join(', ') : 'nothing'}`,
+    )
   }
-  if (typeof cls !== 'function' || typeof (cls as { prototype?: { select?: unknown } }).prototype?.select !== 'function') {
-    throw new UserError(`${path}: '${className}' does not implement TrainingSetSelection: expected a class with a select() method returning {targets, nontargets}`)
+  if (
+    typeof cls !== 'function' ||
+    typeof (cls as { prototype?: { select?: unknown } }).prototype?.select !== 'function'
+  ) {
+    throw new UserError(
+      `${path}: '${className}' does not implement TrainingSetSelection: expected a class with a select() method returning {targets, nontargets}`,
+    )
   }
   return cls as SelectionClass
 }

@@ -77,10 +77,21 @@ export const PROJECTION_DIM = 64
  * What the cleaning methods share: the labelled pool, its projection, out-of-fold probabilities
  * (10 stratified folds, on the projection), confident-learning flags and cleanlab's label quality.
  */
-export function cleaningSignals(embeddings: SpeechEmbeddings, seed: number, model: OutOfFoldModel, onFold?: (done: number, total: number) => void) {
+export function cleaningSignals(
+  embeddings: SpeechEmbeddings,
+  seed: number,
+  model: OutOfFoldModel,
+  onFold?: (done: number, total: number) => void,
+) {
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, seed)
   const probs = outOfFoldProbabilities(F, PROJECTION_DIM, pool.labels, K + 1, 10, seed, model, onFold)
-  return { pool, K, F, issue: confidentLearning(probs, pool.labels, K + 1), quality: adjustedSelfConfidence(probs, pool.labels, K + 1) }
+  return {
+    pool,
+    K,
+    F,
+    issue: confidentLearning(probs, pool.labels, K + 1),
+    quality: adjustedSelfConfidence(probs, pool.labels, K + 1),
+  }
 }

@@ -12,7 +12,10 @@ export class RandomSelection extends TrainingSetSelection {
     const random = new PythonRandom(this.randomSeed)
     const perClass = Math.floor(this.trainSetSize / (this.embeddings.targets.size + 1))
     const draw = (ids: string[], what: string): string[] => {
-      if (perClass > ids.length) throw new UserError(`random selection: ${what} has ${ids.length} allowed clips, fewer than the ${perClass} per class that --train_size ${this.trainSetSize} asks for`)
+      if (perClass > ids.length)
+        throw new UserError(
+          `random selection: ${what} has ${ids.length} allowed clips, fewer than the ${perClass} per class that --train_size ${this.trainSetSize} asks for`,
+        )
       return random.sample(ids, perClass)
     }
     const targets: Record<string, string[]> = {}

@@ -12,7 +12,10 @@ export type WorkerRequest = {
   embeddingsDir: string
   audioDir?: string
   trainSize: number
-} & ({ builtIn: string; module?: undefined; className?: undefined } | { builtIn?: undefined; module: string; className: string })
+} & (
+  | { builtIn: string; module?: undefined; className?: undefined }
+  | { builtIn?: undefined; module: string; className: string }
+)
 
 export type { RunOptions }
 

@@ -37,7 +37,8 @@ export abstract class TrainingSetSelection {
     this.embeddings = init.allowedEmbeddings
     this.trainSetSize = init.trainSize
     this.config = init.config
-    this.randomSeed = typeof init.config['selection_random_seed'] === 'number' ? init.config['selection_random_seed'] : 0
+    this.randomSeed =
+      typeof init.config['selection_random_seed'] === 'number' ? init.config['selection_random_seed'] : 0
     this.audioFlag = init.audioFlag
     this.onProgress = init.onProgress ?? (() => {})
   }

@@ -10,23 +10,34 @@ export async function centroidSelection(ctx: SelectionContext): Promise<Labelled
   const { poolIds, budget, dim } = ctx
   const rng = new Rng(ctx.seed)
   const rowOf = new Map(poolIds.map((id, r) => [id, r]))
-  const exampleRows = readExampleSet(ctx.dataDir, ctx.task).ids.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined)
+  const exampleRows = readExampleSet(ctx.dataDir, ctx.task)
+    .ids.map((id) => rowOf.get(id))
+    .filter((r): r is number => r !== undefined)
   const sampleSize = Math.min(poolIds.length, Math.max(budget * 20, 20000))
   const sample = Int32Array.from(new Set([...exampleRows, ...rng.sampleIndices(poolIds.length, sampleSize)])).sort()
   const vectors = await ctx.vectors(sample)
   const slot = new Map(Array.from(sample, (r, k) => [r, k]))
   const centroid = new Float64Array(dim)
-  for (const r of exampleRows) { const k = slot.get(r)!; for (let j = 0; j < dim; j++) centroid[j]! += vectors[k * dim + j]! / exampleRows.length }
+  for (const r of exampleRows) {
+    const k = slot.get(r)!
+    for (let j = 0; j < dim; j++) centroid[j]! += vectors[k * dim + j]! / exampleRows.length
+  }
   const dist = Array.from(sample, (_, k) => {
     let s = 0
-    for (let j = 0; j < dim; j++) { const t = vectors[k * dim + j]! - centroid[j]!; s += t * t }
+    for (let j = 0; j < dim; j++) {
+      const t = vectors[k * dim + j]! - centroid[j]!
+      s += t * t
+    }
     return s
   })
   const order = Array.from(sample.keys()).sort((a, b) => dist[a]! - dist[b]! || a - b)
   const positives = Math.floor(budget * 0.1)
   const chosen = new Map<string, number>()
   for (const r of exampleRows) chosen.set(poolIds[r]!, 1)
-  for (const k of order) { if (chosen.size >= positives) break; chosen.set(poolIds[sample[k]!]!, 1) }
+  for (const k of order) {
+    if (chosen.size >= positives) break
+    chosen.set(poolIds[sample[k]!]!, 1)
+  }
   for (let i = order.length - 1; i >= 0 && chosen.size < budget; i--) {
     const id = poolIds[sample[order[i]!]!]!
     if (!chosen.has(id)) chosen.set(id, 0)

@@ -19,7 +19,16 @@
  * score folds, the result is exactly fpscv's set, and the manifest says so.
  */
 import { selectionInputs, toLabelledIds } from './labelled-pool.js'
-import { f1Of, FPS_CHOICES, FPSCV_FOLDS, foldCounts, fpsCrossValidation, heldOut, type Fold, type FoldCounts } from './fpscv.js'
+import {
+  f1Of,
+  FPS_CHOICES,
+  FPSCV_FOLDS,
+  foldCounts,
+  fpsCrossValidation,
+  heldOut,
+  type Fold,
+  type FoldCounts,
+} from './fpscv.js'
 import type { LabelledIds, SelectionContext } from './types.js'
 
 /**
@@ -38,7 +47,10 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
 
   if (known.positives.length < MIN_LABELS_PER_CLASS || known.negatives.length < MIN_LABELS_PER_CLASS) {
     const set = toLabelledIds(ctx, cv.build(cv.best, cv.positives, known.negatives), known)
-    set.notes = [...(set.notes ?? []), `consensus: ${known.positives.length} known positives and ${known.negatives.length} verified negatives for ${ctx.task}, too few to cross-validate at an even class mix (at least ${MIN_LABELS_PER_CLASS} of each); kept fpscv's set`]
+    set.notes = [
+      ...(set.notes ?? []),
+      `consensus: ${known.positives.length} known positives and ${known.negatives.length} verified negatives for ${ctx.task}, too few to cross-validate at an even class mix (at least ${MIN_LABELS_PER_CLASS} of each); kept fpscv's set`,
+    ]
     set.choices = { ...describe(cv.best), fpscv_choice: 'kept' }
     return set
   }
@@ -49,25 +61,38 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
   let done = 0
   for (let rep = 1; rep < REPEATS; rep++) {
     rng.shuffle(labelled)
-    const folds: Fold[] = Array.from({ length: FPSCV_FOLDS }, (_, f) => labelled.filter((_, i) => i % FPSCV_FOLDS === f))
+    const folds: Fold[] = Array.from({ length: FPSCV_FOLDS }, (_, f) =>
+      labelled.filter((_, i) => i % FPSCV_FOLDS === f),
+    )
     FPS_CHOICES.forEach((choice, c) => {
-      for (const test of folds) scores[c]!.push(evenMixF1(foldCounts(pool, d, heldOut(cv.build, choice, cv.positives, known.negatives, test), test)))
+      for (const test of folds)
+        scores[c]!.push(
+          evenMixF1(foldCounts(pool, d, heldOut(cv.build, choice, cv.positives, known.negatives, test), test)),
+        )
       ctx.onProgress?.('cross-validating on more splits', ++done, (REPEATS - 1) * FPS_CHOICES.length)
     })
   }
   const mean = scores.map((s) => s.reduce((a, x) => a + x, 0) / s.length)
   let best = FPS_CHOICES.indexOf(cv.best)
-  mean.forEach((m, c) => { if (m > mean[best]! + 1e-12) best = c })
+  mean.forEach((m, c) => {
+    if (m > mean[best]! + 1e-12) best = c
+  })
   const choice = FPS_CHOICES[best]!
   const set = toLabelledIds(ctx, cv.build(choice, cv.positives, known.negatives), known)
-  set.choices = { ...describe(choice), fpscv_choice: choice === cv.best ? 'kept' : `${cv.best.negativeShare}/${cv.best.humanNegatives}`, cv_even_mix_f1: Number(mean[best]!.toFixed(4)) }
+  set.choices = {
+    ...describe(choice),
+    fpscv_choice: choice === cv.best ? 'kept' : `${cv.best.negativeShare}/${cv.best.humanNegatives}`,
+    cv_even_mix_f1: Number(mean[best]!.toFixed(4)),
+  }
   return set
 }
 
 /** F1 at an even class mix: precision from the true and false positive rates, so the fold's mix does not weigh in. */
 export function evenMixF1(c: FoldCounts): number {
-  const positives = c.tp + c.fn, negatives = c.fp + c.tn
+  const positives = c.tp + c.fn,
+    negatives = c.fp + c.tn
   if (negatives === 0 || positives === 0) return f1Of(c)
-  const tpr = c.tp / positives, fpr = c.fp / negatives
+  const tpr = c.tp / positives,
+    fpr = c.fp / negatives
   return tpr === 0 ? 0 : (2 * tpr) / (2 * tpr + (1 - tpr) + fpr)
 }

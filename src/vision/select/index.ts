@@ -17,33 +17,61 @@ import type { LabelledIds, SelectionContext, VisionSelector } from './types.js'
 
 export const VISION_SELECTORS: Record<string, VisionSelector> = {
   random: randomSelection,
-  'weak-labels': async (ctx) => weakLabelBaseline(ctx.dataDir, ctx.task, ctx.poolIds, ctx.budget, ctx.seed, ctx.humanLabelsFile),
+  'weak-labels': async (ctx) =>
+    weakLabelBaseline(ctx.dataDir, ctx.task, ctx.poolIds, ctx.budget, ctx.seed, ctx.humanLabelsFile),
   centroid: centroidSelection,
   fpscv: fpsCvSelection,
   pseudolabel: pseudoLabelSelection,
   consensus: consensusSelection,
 }
 
-export async function runVisionSelection(setup: VisionSetup, algorithm: string, task: string, budget: number, seed: number, onProgress?: SelectionContext['onProgress'], humanLabelsFile?: string): Promise<LabelledIds> {
+export async function runVisionSelection(
+  setup: VisionSetup,
+  algorithm: string,
+  task: string,
+  budget: number,
+  seed: number,
+  onProgress?: SelectionContext['onProgress'],
+  humanLabelsFile?: string,
+): Promise<LabelledIds> {
   const selector = VISION_SELECTORS[algorithm]
-  if (!selector) throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
+  if (!selector)
+    throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
   requireTask(setup, task)
   const pool = await ParquetFile.open(setup.embFile)
   try {
     const poolIds = (await pool.readScalars(ID_COLUMN)).map(String)
     const set = await selector({
-      dataDir: setup.dataDir, task, poolIds, dim: setup.dim, budget, seed, humanLabelsFile,
-      vectors: async (rows) => (await pool.readVectors(EMBEDDING_COLUMN, { dim: setup.dim, rows, shared: true, onProgress: (done, total) => onProgress?.('reading the pool', done, total) })).data,
+      dataDir: setup.dataDir,
+      task,
+      poolIds,
+      dim: setup.dim,
+      budget,
+      seed,
+      humanLabelsFile,
+      vectors: async (rows) =>
+        (
+          await pool.readVectors(EMBEDDING_COLUMN, {
+            dim: setup.dim,
+            rows,
+            shared: true,
+            onProgress: (done, total) => onProgress?.('reading the pool', done, total),
+          })
+        ).data,
       onProgress,
     }).catch((err: unknown) => {
       // a built-in that throws anything but a UserError (or a file-system error naming its path) has a bug: say which one
       if (err instanceof UserError || typeof (err as NodeJS.ErrnoException | undefined)?.path === 'string') throw err
-      throw new BugError(`the ${algorithm} selection failed: ${(err as Error)?.message ?? String(err)}`, algorithm, { cause: err })
+      throw new BugError(`the ${algorithm} selection failed: ${(err as Error)?.message ?? String(err)}`, algorithm, {
+        cause: err,
+      })
     })
     // what `vision eval` would check: a built-in's invalid set is a bug in dataperf, not the user's mistake
     // (the pool itself, duplicates included, is the user's data: `vision eval` checks it with matchPool)
     const rowOf = new Map(poolIds.map((id, r) => [id, r]))
-    await checkBuiltInResult(algorithm, () => poolRowsFor(checkSelectedRows(set, `the ${algorithm} selection for ${task}`, budget), rowOf, setup.embFile))
+    await checkBuiltInResult(algorithm, () =>
+      poolRowsFor(checkSelectedRows(set, `the ${algorithm} selection for ${task}`, budget), rowOf, setup.embFile),
+    )
     return set
   } finally {
     await pool.close()
@@ -51,7 +79,11 @@ export async function runVisionSelection(setup: VisionSetup, algorithm: string, 
 }
 
 export function writeTrainingCsv(path: string, set: LabelledIds): void {
-  writeCsv(path, TRAINING_SET_COLUMNS, set.ids.map((id, i) => [id, set.labels[i]!]))
+  writeCsv(
+    path,
+    TRAINING_SET_COLUMNS,
+    set.ids.map((id, i) => [id, set.labels[i]!]),
+  )
 }
 
 /** `X.csv` -> `X.manifest.json`: what the selection did, beside the training set it wrote. */
@@ -60,10 +92,17 @@ export function selectionManifestPath(csvPath: string): string {
 }
 
 /** The manifest: tool version, settings, the human labels read (or that there were none) and any notes. */
-export function writeSelectionManifest(csvPath: string, settings: { algorithm: string; task: string; budget: number; seed: number }, set: LabelledIds): void {
+export function writeSelectionManifest(
+  csvPath: string,
+  settings: { algorithm: string; task: string; budget: number; seed: number },
+  set: LabelledIds,
+): void {
   const manifest = {
-    tool: 'dataperf vision select', version: VERSION, ...settings,
-    rows: set.ids.length, positives: set.labels.filter((l) => l === 1).length,
+    tool: 'dataperf vision select',
+    version: VERSION,
+    ...settings,
+    rows: set.ids.length,
+    positives: set.labels.filter((l) => l === 1).length,
     human_labels: set.humanLabels ?? 'not used by this algorithm',
     notes: set.notes ?? [],
     ...(set.choices ? { choices: set.choices } : {}),

@@ -40,12 +40,34 @@ export function isVisionPluginPath(algorithm: string): boolean {
 }
 
 /** Runs the plugin at `modulePath` for one task; its training set, validated (or a UserError, nothing written). */
-export async function runVisionPlugin(setup: VisionSetup, modulePath: string, task: string, budget: number, seed: number, options: VisionPluginOptions = {}): Promise<LabelledIds> {
+export async function runVisionPlugin(
+  setup: VisionSetup,
+  modulePath: string,
+  task: string,
+  budget: number,
+  seed: number,
+  options: VisionPluginOptions = {},
+): Promise<LabelledIds> {
   const path = resolve(modulePath)
-  if (!existsSync(path)) throw new UserError(`${modulePath}: selection module not found (--algorithm takes a built-in name or a path to a .ts or .js file)`)
+  if (!existsSync(path))
+    throw new UserError(
+      `${modulePath}: selection module not found (--algorithm takes a built-in name or a path to a .ts or .js file)`,
+    )
   requireTask(setup, task)
-  const request: VisionPluginRequest = { path, embFile: setup.embFile, dim: setup.dim, dataDir: setup.dataDir, task, budget, seed, humanLabelsFile: options.humanLabelsFile }
-  const reply = await runInWorker(new URL('./plugin-worker.js', import.meta.url), request, path, options) as { set: unknown; report: HumanLabelsReport }
+  const request: VisionPluginRequest = {
+    path,
+    embFile: setup.embFile,
+    dim: setup.dim,
+    dataDir: setup.dataDir,
+    task,
+    budget,
+    seed,
+    humanLabelsFile: options.humanLabelsFile,
+  }
+  const reply = (await runInWorker(new URL('./plugin-worker.js', import.meta.url), request, path, options)) as {
+    set: unknown
+    report: HumanLabelsReport
+  }
   const pool = await ParquetFile.open(setup.embFile)
   try {
     // the checks `vision eval` makes, so that a file we write is a file eval accepts

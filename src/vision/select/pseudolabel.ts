@@ -20,7 +20,9 @@ export async function pseudoLabelSelection(ctx: SelectionContext): Promise<Label
   const n = ctx.poolIds.length
   const rng = new Rng(ctx.seed)
   const rowOf = new Map(ctx.poolIds.map((id, r) => [id, r]))
-  const examples = readExampleSet(ctx.dataDir, ctx.task).ids.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined)
+  const examples = readExampleSet(ctx.dataDir, ctx.task)
+    .ids.map((id) => rowOf.get(id))
+    .filter((r): r is number => r !== undefined)
   const exampleSet = new Set(examples)
   const randomNegatives = Array.from(rng.sampleIndices(n, Math.min(n, 2000))).filter((r) => !exampleSet.has(r))
   const pool = await ctx.vectors(allRows(n))
@@ -29,10 +31,16 @@ export async function pseudoLabelSelection(ctx: SelectionContext): Promise<Label
   const chosen = new Map<number, number>()
   for (const r of examples) if (chosen.size < ctx.budget) chosen.set(r, 1)
   const positives = Math.floor(ctx.budget * 0.3)
-  for (const r of order) { if (chosen.size >= positives) break; if (!chosen.has(r)) chosen.set(r, 1) }
+  for (const r of order) {
+    if (chosen.size >= positives) break
+    if (!chosen.has(r)) chosen.set(r, 1)
+  }
   // pseudo-negatives: random rows from below the top 10% of scores
   const bulk = order.slice(Math.floor(n * 0.1))
   rng.shuffle(bulk)
-  for (const r of bulk) { if (chosen.size >= ctx.budget) break; if (!chosen.has(r)) chosen.set(r, 0) }
+  for (const r of bulk) {
+    if (chosen.size >= ctx.budget) break
+    if (!chosen.has(r)) chosen.set(r, 0)
+  }
   return toLabelledIds(ctx, chosen)
 }

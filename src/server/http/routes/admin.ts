@@ -10,46 +10,96 @@ import type { RouteDeps } from '../app.js'
 const tags = ['organizers']
 
 export function adminRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
-  api.post<{ Params: { board: string }; Body: { phase?: string } | undefined }>('/admin/boards/:board/publish', {
-    schema: { tags, summary: "Publish a hidden phase's board (everyone sees it from now on)" },
-  }, async (req) => publishBoard(ctx, requireOrganizer(req.user), req.params.board, req.body?.phase))
+  api.post<{ Params: { board: string }; Body: { phase?: string } | undefined }>(
+    '/admin/boards/:board/publish',
+    {
+      schema: { tags, summary: "Publish a hidden phase's board (everyone sees it from now on)" },
+    },
+    async (req) => publishBoard(ctx, requireOrganizer(req.user), req.params.board, req.body?.phase),
+  )
 
-  api.post<{ Params: { id: string }; Body: { baseline?: boolean } | undefined }>('/admin/submissions/:id/baseline', {
-    schema: { tags, summary: 'Mark a submission as a baseline row ({"baseline": false} unmarks it)' },
-  }, async (req) => {
-    const baseline = req.body?.baseline ?? true
-    await setBaseline(ctx, requireOrganizer(req.user), req.params.id, baseline)
-    return { submission: req.params.id, baseline }
-  })
+  api.post<{ Params: { id: string }; Body: { baseline?: boolean } | undefined }>(
+    '/admin/submissions/:id/baseline',
+    {
+      schema: { tags, summary: 'Mark a submission as a baseline row ({"baseline": false} unmarks it)' },
+    },
+    async (req) => {
+      const baseline = req.body?.baseline ?? true
+      await setBaseline(ctx, requireOrganizer(req.user), req.params.id, baseline)
+      return { submission: req.params.id, baseline }
+    },
+  )
 
-  api.post<{ Params: { board: string }; Querystring: { wait?: string } }>('/admin/boards/:board/rescore', {
-    schema: { tags, summary: 'Re-evaluate every scored submission of a board; old scores are kept. ?wait=1 answers with the rank changes when done' },
-  }, async (req, reply) => {
-    const batch = await startRescore(ctx, requireOrganizer(req.user), req.params.board)
-    if (req.query.wait === '1' || req.query.wait === 'true') return finishRescore(ctx, batch)
-    return reply.status(202).send({ board: batch.board, jobs: batch.jobs.length })
-  })
+  api.post<{ Params: { board: string }; Querystring: { wait?: string } }>(
+    '/admin/boards/:board/rescore',
+    {
+      schema: {
+        tags,
+        summary:
+          'Re-evaluate every scored submission of a board; old scores are kept. ?wait=1 answers with the rank changes when done',
+      },
+    },
+    async (req, reply) => {
+      const batch = await startRescore(ctx, requireOrganizer(req.user), req.params.board)
+      if (req.query.wait === '1' || req.query.wait === 'true') return finishRescore(ctx, batch)
+      return reply.status(202).send({ board: batch.board, jobs: batch.jobs.length })
+    },
+  )
 
-  api.patch<{ Params: { name: string }; Body: PhasePatch }>('/admin/phases/:name', {
-    schema: { tags, summary: 'Change a phase (dates, daily limit, public/hidden, best/latest)', body: { type: 'object', properties: { start: { type: 'string' }, end: { type: 'string' }, daily_limit: { type: 'integer' }, leaderboard: { type: 'string' }, rule: { type: 'string' } }, additionalProperties: false } },
-  }, async (req) => phaseJson(await patchPhase(ctx, requireOrganizer(req.user), req.params.name, req.body)))
+  api.patch<{ Params: { name: string }; Body: PhasePatch }>(
+    '/admin/phases/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Change a phase (dates, daily limit, public/hidden, best/latest)',
+        body: {
+          type: 'object',
+          properties: {
+            start: { type: 'string' },
+            end: { type: 'string' },
+            daily_limit: { type: 'integer' },
+            leaderboard: { type: 'string' },
+            rule: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req) => phaseJson(await patchPhase(ctx, requireOrganizer(req.user), req.params.name, req.body)),
+  )
 
-  api.get<{ Querystring: { after?: string; limit?: string } }>('/admin/audit', {
-    schema: { tags, summary: 'The audit log (hash-chained) and whether the chain verifies' },
-  }, async (req) => {
-    requireOrganizer(req.user)
-    const chain = await verifyAudit(ctx)
-    const entries = await readAudit(ctx, { afterSeq: req.query.after ? Number(req.query.after) : undefined, limit: Math.min(1000, Number(req.query.limit ?? 200)) })
-    return { chain, entries }
-  })
+  api.get<{ Querystring: { after?: string; limit?: string } }>(
+    '/admin/audit',
+    {
+      schema: { tags, summary: 'The audit log (hash-chained) and whether the chain verifies' },
+    },
+    async (req) => {
+      requireOrganizer(req.user)
+      const chain = await verifyAudit(ctx)
+      const entries = await readAudit(ctx, {
+        afterSeq: req.query.after ? Number(req.query.after) : undefined,
+        limit: Math.min(1000, Number(req.query.limit ?? 200)),
+      })
+      return { chain, entries }
+    },
+  )
 
   api.get('/admin/health', { schema: { tags, summary: 'Queue counts and workers seen' } }, async (req) => {
     requireOrganizer(req.user)
-    const workers = await ctx.db.kysely.selectFrom('workers').selectAll().orderBy('last_seen_at', 'desc').limit(50).execute()
+    const workers = await ctx.db.kysely
+      .selectFrom('workers')
+      .selectAll()
+      .orderBy('last_seen_at', 'desc')
+      .limit(50)
+      .execute()
     return { database: ctx.db.dialect, jobs: await queueCounts(ctx.db), workers }
   })
 
-  api.post('/admin/signup-invites', { schema: { tags, summary: 'A single-use sign-up invite code (for invite-only servers)' } }, async (req, reply) => {
-    return reply.status(201).send({ code: await createSignupInvite(ctx, requireOrganizer(req.user)) })
-  })
+  api.post(
+    '/admin/signup-invites',
+    { schema: { tags, summary: 'A single-use sign-up invite code (for invite-only servers)' } },
+    async (req, reply) => {
+      return reply.status(201).send({ code: await createSignupInvite(ctx, requireOrganizer(req.user)) })
+    },
+  )
 }

@@ -6,7 +6,14 @@
 const FINAL = new Set(['scored', 'failed'])
 
 function localTimes(root: ParentNode): void {
-  const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
+  const fmt = new Intl.DateTimeFormat(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  })
   const rel = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
   for (const el of root.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
     const date = new Date(el.dateTime)
@@ -20,7 +27,11 @@ function localTimes(root: ParentNode): void {
 
 function relative(rel: Intl.RelativeTimeFormat, ms: number): string {
   const abs = Math.abs(ms)
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]]
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+  ]
   for (const [unit, size] of units) if (abs >= size) return rel.format(Math.round(ms / size), unit)
   return rel.format(Math.round(ms / 1000), 'second')
 }
@@ -42,7 +53,8 @@ function sortableTables(root: ParentNode): void {
         th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending')
         const body = table.tBodies[0]
         if (!body) return
-        const value = (row: HTMLTableRowElement) => row.cells[column]?.dataset['value'] ?? row.cells[column]?.textContent ?? ''
+        const value = (row: HTMLTableRowElement) =>
+          row.cells[column]?.dataset['value'] ?? row.cells[column]?.textContent ?? ''
         const rows = [...body.rows].sort((a, b) => {
           const order = kind === 'number' ? Number(value(a)) - Number(value(b)) : value(a).localeCompare(value(b))
           return ascending ? order : -order
@@ -60,14 +72,24 @@ function dropzones(root: ParentNode): void {
     if (!input) continue
     const show = () => {
       const files = [...(input.files ?? [])]
-      if (chosen) chosen.textContent = files.length === 0 ? '' : `Chosen: ${files.map((f) => `${f.name} (${Math.max(1, Math.round(f.size / 1024))} KB)`).join(', ')}`
+      if (chosen)
+        chosen.textContent =
+          files.length === 0
+            ? ''
+            : `Chosen: ${files.map((f) => `${f.name} (${Math.max(1, Math.round(f.size / 1024))} KB)`).join(', ')}`
     }
-    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over') })
+    zone.addEventListener('dragover', (e) => {
+      e.preventDefault()
+      zone.classList.add('over')
+    })
     zone.addEventListener('dragleave', () => zone.classList.remove('over'))
     zone.addEventListener('drop', (e) => {
       e.preventDefault()
       zone.classList.remove('over')
-      if (e.dataTransfer?.files.length) { input.files = e.dataTransfer.files; show() }
+      if (e.dataTransfer?.files.length) {
+        input.files = e.dataTransfer.files
+        show()
+      }
     })
     input.addEventListener('change', show)
     zone.classList.add('enhanced')
@@ -90,14 +112,21 @@ function boardPicker(root: ParentNode): void {
 
 function confirmations(root: ParentNode): void {
   for (const form of root.querySelectorAll<HTMLFormElement>('form[data-confirm]')) {
-    form.addEventListener('submit', (e) => { if (!window.confirm(form.dataset['confirm'] ?? 'Are you sure?')) e.preventDefault() })
+    form.addEventListener('submit', (e) => {
+      if (!window.confirm(form.dataset['confirm'] ?? 'Are you sure?')) e.preventDefault()
+    })
   }
   for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
     button.addEventListener('click', async () => {
       const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
       if (!target) return
       target.select()
-      try { await navigator.clipboard.writeText(target.value); button.textContent = 'Copied' } catch { button.textContent = 'Press Ctrl+C' }
+      try {
+        await navigator.clipboard.writeText(target.value)
+        button.textContent = 'Copied'
+      } catch {
+        button.textContent = 'Press Ctrl+C'
+      }
     })
   }
 }
@@ -124,10 +153,20 @@ async function refreshRegion(name: string): Promise<HTMLElement | undefined> {
 }
 
 /** The server's "submission" event carries the submission (progress as { done, total }). */
-interface LiveEvent { status?: string; stage?: string | null; done?: number; total?: number; progress?: { done: number; total: number } }
+interface LiveEvent {
+  status?: string
+  stage?: string | null
+  done?: number
+  total?: number
+  progress?: { done: number; total: number }
+}
 
 function parseEvent(data: string): LiveEvent {
-  try { return JSON.parse(data) as LiveEvent } catch { return {} }
+  try {
+    return JSON.parse(data) as LiveEvent
+  } catch {
+    return {}
+  }
 }
 
 function liveRegions(): void {
@@ -145,8 +184,12 @@ function liveRegions(): void {
         const stage = live?.querySelector<HTMLElement>('[data-stage]')
         if (stage && ev.stage) stage.textContent = ev.stage
         const bar = live?.querySelector<HTMLProgressElement>('[data-progress]')
-        const done = ev.progress?.done ?? ev.done, total = ev.progress?.total ?? ev.total
-        if (bar && typeof done === 'number' && typeof total === 'number' && total > 0) { bar.max = total; bar.value = done }
+        const done = ev.progress?.done ?? ev.done,
+          total = ev.progress?.total ?? ev.total
+        if (bar && typeof done === 'number' && typeof total === 'number' && total > 0) {
+          bar.max = total
+          bar.value = done
+        }
         const shown = live?.dataset['liveStatus']
         if (ev.status && ev.status !== shown) {
           if (FINAL.has(ev.status)) source.close()

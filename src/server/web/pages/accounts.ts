@@ -8,7 +8,10 @@ import type { AccountView, PageContext } from '../view-models.js'
 export function accountPage(ctx: PageContext, v: AccountView): SafeHtml {
   const signup = v.mode === 'signup'
   const next = v.next ? `?next=${encodeURIComponent(v.next)}` : ''
-  return layout(ctx, { title: signup ? 'Sign up' : 'Log in' }, html`
+  return layout(
+    ctx,
+    { title: signup ? 'Sign up' : 'Log in' },
+    html`
 <div class="narrow">
 <h1>${signup ? 'Create an account' : 'Log in'}</h1>
 ${v.errors.form ? html`<p class="flash error" role="alert">${v.errors.form}</p>` : ''}
@@ -21,5 +24,6 @@ ${v.errors.form ? html`<p class="flash error" role="alert">${v.errors.form}</p>`
   <p><button type="submit">${signup ? 'Sign up' : 'Log in'}</button></p>
 </form>
 <p>${signup ? html`Already have an account? <a href="/login">Log in</a>.` : html`No account yet? <a href="/signup">Sign up</a>.`}</p>
-</div>`)
+</div>`,
+  )
 }

@@ -5,11 +5,15 @@ import { layout } from '../layout.js'
 import type { ErrorView, PageContext } from '../view-models.js'
 
 export function errorPage(ctx: PageContext, v: ErrorView): SafeHtml {
-  return layout(ctx, { title: v.title }, html`
+  return layout(
+    ctx,
+    { title: v.title },
+    html`
 <div class="narrow">
 <h1>${v.title}</h1>
 <p class="lead">${v.message}</p>
 <p class="muted">Error ${v.status}.</p>
 <p><a href="/">Back to the challenge</a>${ctx.user ? '' : html` · <a href="/login">Log in</a>`}</p>
-</div>`)
+</div>`,
+  )
 }

@@ -35,7 +35,10 @@ function phaseForm(ctx: PageContext, p: PhaseView, i: number, errors: OrganizerV
 
 export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
   const q = v.health.queue
-  return layout(ctx, { title: 'Organizer' }, html`
+  return layout(
+    ctx,
+    { title: 'Organizer' },
+    html`
 <h1>Organizer</h1>
 <nav class="toc" aria-label="On this page"><ul><li><a href="#phases-h">Phases</a></li><li><a href="#boards-h">Boards</a></li><li><a href="#subs-h">Baselines</a></li><li><a href="#audit-h">Audit log</a></li><li><a href="#health-h">Health</a></li></ul></nav>
 <section aria-labelledby="phases-h">
@@ -46,31 +49,47 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
   <h2 id="boards-h">Boards</h2>
   <div class="table-wrap"><table><caption>Boards, their visibility, publishing and rescoring</caption>
   <thead><tr><th scope="col">Board</th><th scope="col">Visibility</th><th scope="col">Actions</th></tr></thead>
-  <tbody>${v.boards.map((b) => html`<tr><th scope="row"><a href="/boards/${b.id}">${b.id}</a> <span class="muted">${boardTitle(b)}</span></th>
+  <tbody>${v.boards.map(
+    (
+      b,
+    ) => html`<tr><th scope="row"><a href="/boards/${b.id}">${b.id}</a> <span class="muted">${boardTitle(b)}</span></th>
     <td>${b.hidden ? html`<span class="badge hidden-tag">hidden</span>` : 'visible'}</td>
     <td class="actions">${b.hidden ? html`<form method="post" action="/organizer/boards/${b.id}/publish" class="inline">${csrfField(ctx)}<button type="submit" class="small">Publish<span class="visually-hidden"> ${b.id}</span></button></form>` : ''}
-      <form method="post" action="/organizer/boards/${b.id}/rescore" class="inline" data-confirm="Rescore every submission of ${b.id}?">${csrfField(ctx)}<button type="submit" class="small secondary">Rescore<span class="visually-hidden"> ${b.id}</span></button></form></td></tr>`)}</tbody></table></div>
+      <form method="post" action="/organizer/boards/${b.id}/rescore" class="inline" data-confirm="Rescore every submission of ${b.id}?">${csrfField(ctx)}<button type="submit" class="small secondary">Rescore<span class="visually-hidden"> ${b.id}</span></button></form></td></tr>`,
+  )}</tbody></table></div>
   ${v.errors['boards'] ? html`<p class="error" role="alert">${v.errors['boards']}</p>` : ''}
-  ${v.rescore ? html`<section aria-labelledby="rescore-h" class="card"><h3 id="rescore-h">Rank changes after rescoring ${v.rescore.board}</h3>
-    ${v.rescore.changes.length === 0 ? html`<p>No rank or score changed.</p>` : html`<div class="table-wrap"><table><caption>Rank changes on ${v.rescore.board}</caption>
+  ${
+    v.rescore
+      ? html`<section aria-labelledby="rescore-h" class="card"><h3 id="rescore-h">Rank changes after rescoring ${v.rescore.board}</h3>
+    ${
+      v.rescore.changes.length === 0
+        ? html`<p>No rank or score changed.</p>`
+        : html`<div class="table-wrap"><table><caption>Rank changes on ${v.rescore.board}</caption>
     <thead><tr><th scope="col">Team</th><th scope="col" class="num">Rank before</th><th scope="col" class="num">Rank after</th><th scope="col" class="num">Score before</th><th scope="col" class="num">Score after</th></tr></thead>
-    <tbody>${v.rescore.changes.map((c) => html`<tr><th scope="row">${c.team}</th><td class="num">${c.rankBefore ?? '–'}</td><td class="num">${c.rankAfter ?? '–'}</td><td class="num">${c.scoreBefore === undefined ? '–' : formatScore(c.scoreBefore)}</td><td class="num">${c.scoreAfter === undefined ? '–' : formatScore(c.scoreAfter)}</td></tr>`)}</tbody></table></div>`}</section>` : ''}
+    <tbody>${v.rescore.changes.map((c) => html`<tr><th scope="row">${c.team}</th><td class="num">${c.rankBefore ?? '–'}</td><td class="num">${c.rankAfter ?? '–'}</td><td class="num">${c.scoreBefore === undefined ? '–' : formatScore(c.scoreBefore)}</td><td class="num">${c.scoreAfter === undefined ? '–' : formatScore(c.scoreAfter)}</td></tr>`)}</tbody></table></div>`
+    }</section>`
+      : ''
+  }
 </section>
 <section aria-labelledby="subs-h">
   <h2 id="subs-h">Submissions and baselines</h2>
   <p class="muted">Mark the official baseline, random or cleanlab rows; they stay on the board, marked, and are ranked like the others.</p>
   ${submissionsTable(v.submissions, {
-    caption: 'Recent submissions', showTeam: true,
-    actions: (r) => r.status === 'scored'
-      ? html`<form method="post" action="/organizer/submissions/${r.id}/baseline" class="inline">${csrfField(ctx)}<input type="hidden" name="baseline" value="${r.baseline ? 'false' : 'true'}"><button type="submit" class="small secondary">${r.baseline ? 'Unmark baseline' : 'Mark as baseline'}<span class="visually-hidden"> (${r.team ?? ''} ${r.method})</span></button></form>`
-      : '',
+    caption: 'Recent submissions',
+    showTeam: true,
+    actions: (r) =>
+      r.status === 'scored'
+        ? html`<form method="post" action="/organizer/submissions/${r.id}/baseline" class="inline">${csrfField(ctx)}<input type="hidden" name="baseline" value="${r.baseline ? 'false' : 'true'}"><button type="submit" class="small secondary">${r.baseline ? 'Unmark baseline' : 'Mark as baseline'}<span class="visually-hidden"> (${r.team ?? ''} ${r.method})</span></button></form>`
+        : '',
   })}
 </section>
 <section aria-labelledby="audit-h">
   <h2 id="audit-h">Audit log</h2>
-  <p class="chain ${v.audit.chain.ok ? 'ok' : 'broken'}" role="status">${v.audit.chain.ok
-    ? html`Hash chain intact (${v.audit.entries.length} latest entries shown).`
-    : html`<strong>Hash chain broken at entry ${v.audit.chain.brokenAt ?? '?'}</strong>: an entry was changed or removed after it was written. Run <code>dataperf serve audit-verify</code> for details.`}</p>
+  <p class="chain ${v.audit.chain.ok ? 'ok' : 'broken'}" role="status">${
+    v.audit.chain.ok
+      ? html`Hash chain intact (${v.audit.entries.length} latest entries shown).`
+      : html`<strong>Hash chain broken at entry ${v.audit.chain.brokenAt ?? '?'}</strong>: an entry was changed or removed after it was written. Run <code>dataperf serve audit-verify</code> for details.`
+  }</p>
   <div class="table-wrap"><table class="audit"><caption>Latest audit entries</caption>
   <thead><tr><th scope="col" class="num">#</th><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Actor</th><th scope="col">What</th></tr></thead>
   <tbody>${v.audit.entries.map((e) => html`<tr${v.audit.chain.brokenAt === e.seq ? html` class="broken"` : ''}><td class="num">${e.seq}</td><td class="when">${timeHtml(e.at)}</td><td>${e.kind}</td><td class="id">${e.actor}</td><td class="what">${e.summary}</td></tr>`)}</tbody></table></div>
@@ -78,8 +97,13 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
 <section aria-labelledby="health-h">
   <h2 id="health-h">Queue and workers</h2>
   <ul class="stats"><li><strong>${q.queued}</strong> queued</li><li><strong>${q.running}</strong> running</li><li><strong>${q.scored}</strong> scored</li><li><strong>${q.failed}</strong> failed</li></ul>
-  ${v.health.workers.length === 0 ? html`<p class="error">No worker has reported in: queued submissions will wait. Start one with <code>dataperf worker</code>.</p>` : html`<div class="table-wrap"><table><caption>Workers</caption>
+  ${
+    v.health.workers.length === 0
+      ? html`<p class="error">No worker has reported in: queued submissions will wait. Start one with <code>dataperf worker</code>.</p>`
+      : html`<div class="table-wrap"><table><caption>Workers</caption>
   <thead><tr><th scope="col">Worker</th><th scope="col">Host</th><th scope="col">Last seen</th><th scope="col" class="num">Jobs done</th></tr></thead>
-  <tbody>${v.health.workers.map((w) => html`<tr><td>${w.id}</td><td>${w.host}</td><td>${timeHtml(w.lastSeen, { relative: true })}</td><td class="num">${w.jobsDone}</td></tr>`)}</tbody></table></div>`}
-</section>`)
+  <tbody>${v.health.workers.map((w) => html`<tr><td>${w.id}</td><td>${w.host}</td><td>${timeHtml(w.lastSeen, { relative: true })}</td><td class="num">${w.jobsDone}</td></tr>`)}</tbody></table></div>`
+  }
+</section>`,
+  )
 }

@@ -35,7 +35,10 @@ function detailsBlock(v: SubmissionView): SafeHtml {
   }
   const mean = d.perSeedF1.length > 0 ? d.perSeedF1.reduce((s, x) => s + x, 0) / d.perSeedF1.length : undefined
   return html`<section aria-labelledby="det-h"><h2 id="det-h">Macro F1 per evaluation seed</h2>
-${barChart(d.seeds.map((s, i) => ({ label: String(s), value: d.perSeedF1[i] ?? 0 })), { title: 'Macro F1 per evaluation seed', mean: v.score ?? mean })}
+${barChart(
+  d.seeds.map((s, i) => ({ label: String(s), value: d.perSeedF1[i] ?? 0 })),
+  { title: 'Macro F1 per evaluation seed', mean: v.score ?? mean },
+)}
 <details><summary>The figures</summary><div class="table-wrap"><table><caption>Macro F1 per seed</caption>
 <thead><tr><th scope="col">Seed</th><th scope="col" class="num">Macro F1</th></tr></thead>
 <tbody>${d.seeds.map((s, i) => html`<tr><th scope="row">${s}</th><td class="num">${scoreHtml(d.perSeedF1[i] ?? NaN)}</td></tr>`)}
@@ -53,7 +56,13 @@ function manifestBlock(v: SubmissionView): SafeHtml {
 
 export function submissionPage(ctx: PageContext, v: SubmissionView): SafeHtml {
   const pending = v.status === 'queued' || v.status === 'running'
-  return layout(ctx, { title: `Submission ${v.method}`, head: pending ? html`<noscript><meta http-equiv="refresh" content="5"></noscript>` : '' }, html`
+  return layout(
+    ctx,
+    {
+      title: `Submission ${v.method}`,
+      head: pending ? html`<noscript><meta http-equiv="refresh" content="5"></noscript>` : '',
+    },
+    html`
 <h1>Submission: ${v.method}</h1>
 <div data-live-region="submission" data-live-url="${v.eventsUrl}" data-live-status="${v.status}">
 ${statusBlock(v)}
@@ -68,7 +77,8 @@ ${statusBlock(v)}
 </dl>
 ${detailsBlock(v)}
 ${manifestBlock(v)}
-</div>`)
+</div>`,
+  )
 }
 
 /** Only http(s) links become clickable; anything else (javascript:, data:) is shown as text only. */

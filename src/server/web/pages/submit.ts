@@ -11,9 +11,13 @@ export function submitPage(ctx: PageContext, view: SubmitView): SafeHtml {
   const selected = view.boards.find((b) => b.id === view.selectedBoard) ?? view.boards[0]
   const fileError = view.errors.file
   const fileDescribed = ['f-file-hint', fileError ? 'f-file-error' : ''].filter(Boolean).join(' ')
-  return layout(ctx, { title: 'Submit' }, html`
+  return layout(
+    ctx,
+    { title: 'Submit' },
+    html`
 <h1>Submit a training set</h1>
-${view.closedReason || !selected
+${
+  view.closedReason || !selected
     ? html`<p class="notice" role="note">${view.closedReason ?? 'There is no board to submit to.'}</p>`
     : html`<form method="post" action="/submit?_csrf=${encodeURIComponent(ctx.csrfToken)}" enctype="multipart/form-data" class="stack" data-submit-form novalidate>
   ${csrfField(ctx)}
@@ -43,11 +47,13 @@ ${view.closedReason || !selected
   ${textareaField({ name: 'description', label: 'Description', value: view.values.description, error: view.errors.description, maxlength: 2000 })}
   ${inputField({ name: 'link', label: 'Code or paper link', type: 'url', value: view.values.link, error: view.errors.link, maxlength: 500 })}
   <p><button type="submit">Submit to <span data-board-name>${selected.id}</span></button></p>
-</form>`}
+</form>`
+}
 <section aria-labelledby="cli-h">
   <h2 id="cli-h">From the command line</h2>
   <p>Create an API token on your <a href="/team">team page</a>, then:</p>
   <pre><code>npx dataperf submit --server URL --token TOKEN --board ${selected?.id ?? 'BOARD'} FILE</code></pre>
   ${selected ? html`<p class="muted">${boardTitle(selected)} takes <code>${expectedFiles(selected)}</code>.</p>` : ''}
-</section>`)
+</section>`,
+  )
 }

@@ -9,7 +9,12 @@ import { accountPage } from '../pages/accounts.js'
 import type { AccountView } from '../view-models.js'
 import { sentence, type Web } from '../plugin.js'
 
-interface Form { email?: string; name?: string; password?: string; invite_code?: string }
+interface Form {
+  email?: string
+  name?: string
+  password?: string
+  invite_code?: string
+}
 
 /** Only paths on this server are followed after logging in. */
 function safeNext(next: string | undefined): string {
@@ -20,18 +25,36 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
   const { ctx } = web
   const rateLimit = { max: DEFAULT_RATE_LIMITS.login.max, timeWindow: DEFAULT_RATE_LIMITS.login.windowMs }
 
-  function show(req: FastifyRequest, reply: FastifyReply, mode: AccountView['mode'], form: Form, errors: AccountView['errors'], status: number, next?: string) {
-    return web.pageContext(req, reply).then((c) => web.send(reply, accountPage(c, {
-      mode, values: { email: form.email ?? '', name: form.name ?? '', inviteCode: form.invite_code ?? '' }, errors,
-      inviteRequired: ctx.config.inviteOnly, next,
-    }), status))
+  function show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    mode: AccountView['mode'],
+    form: Form,
+    errors: AccountView['errors'],
+    status: number,
+    next?: string,
+  ) {
+    return web.pageContext(req, reply).then((c) =>
+      web.send(
+        reply,
+        accountPage(c, {
+          mode,
+          values: { email: form.email ?? '', name: form.name ?? '', inviteCode: form.invite_code ?? '' },
+          errors,
+          inviteRequired: ctx.config.inviteOnly,
+          next,
+        }),
+        status,
+      ),
+    )
   }
 
   /** Where a service's refusal goes on the form: its field when the message names it, else the top. */
   function errorsOf(err: unknown): AccountView['errors'] {
     if (err instanceof ServiceError || (err as { statusCode?: number }).statusCode === 429) {
       const e = err as Error & { statusCode?: number; status?: number }
-      if ((e.status ?? e.statusCode) === 429) return { form: 'Too many attempts from here in a short time. Wait a minute, then try again.' }
+      if ((e.status ?? e.statusCode) === 429)
+        return { form: 'Too many attempts from here in a short time. Wait a minute, then try again.' }
       const m = e.message
       if (/password/i.test(m) && !/email or password|e-mail or password/i.test(m)) return { password: sentence(m) }
       if (/invite/i.test(m)) return { inviteCode: sentence(m) }
@@ -42,7 +65,8 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
     throw err
   }
 
-  const statusOf = (err: unknown) => (err as { status?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 400
+  const statusOf = (err: unknown) =>
+    (err as { status?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 400
 
   /** logs the form's account in and sets the session cookie (throws the service's error on a bad password) */
   const startSession = async (reply: FastifyReply, form: Form) => {
@@ -50,7 +74,11 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
     reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', expires: expiresAt })
   }
   // both forms: over the limit, the page is shown again with the limit's sentence (not a JSON 429)
-  const limitedForm = { ...rateLimit, errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) => Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }) }
+  const limitedForm = {
+    ...rateLimit,
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) =>
+      Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }),
+  }
 
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (req, reply) => {
     if (req.user) return reply.redirect(safeNext(req.query.next), 303)
@@ -58,34 +86,54 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
   })
   app.get('/signup', { schema: { hide: true } }, async (req, reply) => show(req, reply, 'signup', {}, {}, 200))
 
-  app.post<{ Body: Form; Querystring: { next?: string } }>('/login', {
-    schema: { hide: true },
-    config: { rateLimit: limitedForm },
-    errorHandler: (err, req, reply) => { void show(req, reply, 'login', (req.body ?? {}) as Form, errorsOf(err), statusOf(err)) },
-  }, async (req, reply) => {
-    const form = req.body ?? {}
-    try {
-      await startSession(reply, form)
-      return web.redirect(reply, safeNext(req.query.next))
-    } catch (err) {
-      return show(req, reply, 'login', form, errorsOf(err), statusOf(err), req.query.next)
-    }
-  })
+  app.post<{ Body: Form; Querystring: { next?: string } }>(
+    '/login',
+    {
+      schema: { hide: true },
+      config: { rateLimit: limitedForm },
+      errorHandler: (err, req, reply) => {
+        void show(req, reply, 'login', (req.body ?? {}) as Form, errorsOf(err), statusOf(err))
+      },
+    },
+    async (req, reply) => {
+      const form = req.body ?? {}
+      try {
+        await startSession(reply, form)
+        return web.redirect(reply, safeNext(req.query.next))
+      } catch (err) {
+        return show(req, reply, 'login', form, errorsOf(err), statusOf(err), req.query.next)
+      }
+    },
+  )
 
-  app.post<{ Body: Form }>('/signup', {
-    schema: { hide: true },
-    config: { rateLimit: limitedForm },
-    errorHandler: (err, req, reply) => { void show(req, reply, 'signup', (req.body ?? {}) as Form, errorsOf(err), statusOf(err)) },
-  }, async (req, reply) => {
-    const form = req.body ?? {}
-    try {
-      await signUp(ctx, { email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', inviteCode: form.invite_code || undefined })
-      await startSession(reply, form)
-      return web.redirect(reply, '/team', { kind: 'ok', text: 'Welcome! Create a team, or join one with the code a member gives you.' })
-    } catch (err) {
-      return show(req, reply, 'signup', form, errorsOf(err), statusOf(err))
-    }
-  })
+  app.post<{ Body: Form }>(
+    '/signup',
+    {
+      schema: { hide: true },
+      config: { rateLimit: limitedForm },
+      errorHandler: (err, req, reply) => {
+        void show(req, reply, 'signup', (req.body ?? {}) as Form, errorsOf(err), statusOf(err))
+      },
+    },
+    async (req, reply) => {
+      const form = req.body ?? {}
+      try {
+        await signUp(ctx, {
+          email: form.email ?? '',
+          name: form.name ?? '',
+          password: form.password ?? '',
+          inviteCode: form.invite_code || undefined,
+        })
+        await startSession(reply, form)
+        return web.redirect(reply, '/team', {
+          kind: 'ok',
+          text: 'Welcome! Create a team, or join one with the code a member gives you.',
+        })
+      } catch (err) {
+        return show(req, reply, 'signup', form, errorsOf(err), statusOf(err))
+      }
+    },
+  )
 
   app.post('/logout', { schema: { hide: true } }, async (req, reply) => {
     if (req.sessionToken) await logOut(ctx, req.sessionToken)

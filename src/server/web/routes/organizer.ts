@@ -19,7 +19,9 @@ const AUDIT_SHOWN = 50
 /** One line per audit entry: its payload's fields, as "key value" pairs. */
 function auditSummary(payload: unknown): string {
   if (!payload || typeof payload !== 'object') return String(payload ?? '')
-  return Object.entries(payload as Record<string, unknown>).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')
+  return Object.entries(payload as Record<string, unknown>)
+    .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ')
 }
 
 export function organizerRoutes(app: FastifyInstance, web: Web): void {
@@ -34,12 +36,25 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
       boards: (await visibleBoards(web, user)).map((b) => b.board),
       submissions: (await recentSubmissions(ctx, user)).map((s) => submissionRowView({ ...s, score: s.score })),
       audit: {
-        entries: entries.reverse().map((e) => ({ seq: e.seq, at: new Date(e.at), kind: e.kind, actor: e.actor, summary: auditSummary(e.payload) })),
+        entries: entries
+          .reverse()
+          .map((e) => ({
+            seq: e.seq,
+            at: new Date(e.at),
+            kind: e.kind,
+            actor: e.actor,
+            summary: auditSummary(e.payload),
+          })),
         chain: { ok: chain.ok, brokenAt: chain.brokenAt },
       },
       health: {
         queue: h.submissions,
-        workers: h.workers.map((w) => ({ id: w.id, host: `${w.host} (pid ${w.pid})`, lastSeen: new Date(w.last_seen_at), jobsDone: w.jobs_done })),
+        workers: h.workers.map((w) => ({
+          id: w.id,
+          host: `${w.host} (pid ${w.pid})`,
+          lastSeen: new Date(w.last_seen_at),
+          jobsDone: w.jobs_done,
+        })),
       },
       errors: {},
       ...extra,
@@ -60,61 +75,116 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
   /** A refusal (bad dates, unknown submission) comes back on the page, next to what it concerns. */
   async function refused(req: FastifyRequest, reply: FastifyReply, user: User, key: string, err: unknown) {
     if (!(err instanceof ServiceError) || err.status >= 500) throw err
-    return web.send(reply, organizerPage(await web.pageContext(req, reply), await view(user, { errors: { [key]: sentence(err.message) } })), err.status)
+    return web.send(
+      reply,
+      organizerPage(await web.pageContext(req, reply), await view(user, { errors: { [key]: sentence(err.message) } })),
+      err.status,
+    )
   }
 
-  app.post<{ Params: { name: string }; Body: { start?: string; end?: string; daily_limit?: string; leaderboard?: string; rule?: string } }>('/organizer/phases/:name', { schema: { hide: true } }, async (req, reply) => {
+  app.post<{
+    Params: { name: string }
+    Body: { start?: string; end?: string; daily_limit?: string; leaderboard?: string; rule?: string }
+  }>('/organizer/phases/:name', { schema: { hide: true } }, async (req, reply) => {
     const user = organizer(req, reply)
     if (!user) return reply
     const b = req.body ?? {}
     // datetime-local gives "2026-12-01T00:00" without a zone; the form says UTC.
-    const utc = (v: string | undefined) => (v ? (/Z$|[+-]\d\d:\d\d$/.test(v) ? v : `${v}:00Z`.replace(/:(\d\d):00Z$/, ':$1:00Z')) : undefined)
+    const utc = (v: string | undefined) =>
+      v ? (/Z$|[+-]\d\d:\d\d$/.test(v) ? v : `${v}:00Z`.replace(/:(\d\d):00Z$/, ':$1:00Z')) : undefined
     try {
       const limit = b.daily_limit === undefined || b.daily_limit === '' ? undefined : Number(b.daily_limit)
-      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new ServiceError(400, 'bad_request', `daily limit: expected a whole number of submissions, got '${b.daily_limit}'`)
-      await patchPhase(ctx, user, req.params.name, { start: utc(b.start), end: utc(b.end), daily_limit: limit, leaderboard: b.leaderboard, rule: b.rule })
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
+        throw new ServiceError(
+          400,
+          'bad_request',
+          `daily limit: expected a whole number of submissions, got '${b.daily_limit}'`,
+        )
+      await patchPhase(ctx, user, req.params.name, {
+        start: utc(b.start),
+        end: utc(b.end),
+        daily_limit: limit,
+        leaderboard: b.leaderboard,
+        rule: b.rule,
+      })
       return web.redirect(reply, '/organizer#phases-h', { kind: 'ok', text: `Phase ${req.params.name} saved.` })
     } catch (err) {
       return refused(req, reply, user, `phase:${req.params.name}`, err)
     }
   })
 
-  app.post<{ Params: { board: string } }>('/organizer/boards/:board/publish', { schema: { hide: true } }, async (req, reply) => {
-    const user = organizer(req, reply)
-    if (!user) return reply
-    try {
-      const r = await publishBoard(ctx, user, req.params.board)
-      return web.redirect(reply, '/organizer#boards-h', { kind: 'ok', text: `Board ${r.board} published for phase ${r.phase}: everyone sees it now.` })
-    } catch (err) {
-      return refused(req, reply, user, 'boards', err)
-    }
-  })
+  app.post<{ Params: { board: string } }>(
+    '/organizer/boards/:board/publish',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const user = organizer(req, reply)
+      if (!user) return reply
+      try {
+        const r = await publishBoard(ctx, user, req.params.board)
+        return web.redirect(reply, '/organizer#boards-h', {
+          kind: 'ok',
+          text: `Board ${r.board} published for phase ${r.phase}: everyone sees it now.`,
+        })
+      } catch (err) {
+        return refused(req, reply, user, 'boards', err)
+      }
+    },
+  )
 
-  app.post<{ Params: { board: string } }>('/organizer/boards/:board/rescore', { schema: { hide: true } }, async (req, reply) => {
-    const user = organizer(req, reply)
-    if (!user) return reply
-    try {
-      const batch = await startRescore(ctx, user, req.params.board)
-      const done = await finishRescore(ctx, batch)
-      const ctxPage = await web.pageContext(req, reply)
-      ctxPage.flash = { kind: done.failed > 0 ? 'error' : 'ok', text: `Rescored ${done.done} submissions of ${req.params.board}${done.failed > 0 ? `; ${done.failed} failed (their submission pages say why)` : ''}.` }
-      return web.send(reply, organizerPage(ctxPage, await view(user, {
-        rescore: { board: req.params.board, changes: done.changes.map((c) => ({ team: c.team, rankBefore: c.before ?? undefined, rankAfter: c.after ?? undefined, scoreBefore: c.scoreBefore, scoreAfter: c.scoreAfter })) },
-      })))
-    } catch (err) {
-      return refused(req, reply, user, 'boards', err)
-    }
-  })
+  app.post<{ Params: { board: string } }>(
+    '/organizer/boards/:board/rescore',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const user = organizer(req, reply)
+      if (!user) return reply
+      try {
+        const batch = await startRescore(ctx, user, req.params.board)
+        const done = await finishRescore(ctx, batch)
+        const ctxPage = await web.pageContext(req, reply)
+        ctxPage.flash = {
+          kind: done.failed > 0 ? 'error' : 'ok',
+          text: `Rescored ${done.done} submissions of ${req.params.board}${done.failed > 0 ? `; ${done.failed} failed (their submission pages say why)` : ''}.`,
+        }
+        return web.send(
+          reply,
+          organizerPage(
+            ctxPage,
+            await view(user, {
+              rescore: {
+                board: req.params.board,
+                changes: done.changes.map((c) => ({
+                  team: c.team,
+                  rankBefore: c.before ?? undefined,
+                  rankAfter: c.after ?? undefined,
+                  scoreBefore: c.scoreBefore,
+                  scoreAfter: c.scoreAfter,
+                })),
+              },
+            }),
+          ),
+        )
+      } catch (err) {
+        return refused(req, reply, user, 'boards', err)
+      }
+    },
+  )
 
-  app.post<{ Params: { id: string }; Body: { baseline?: string } }>('/organizer/submissions/:id/baseline', { schema: { hide: true } }, async (req, reply) => {
-    const user = organizer(req, reply)
-    if (!user) return reply
-    const baseline = (req.body?.baseline ?? 'true') !== 'false'
-    try {
-      await setBaseline(ctx, user, req.params.id, baseline)
-      return web.redirect(reply, '/organizer#subs-h', { kind: 'ok', text: baseline ? 'Marked as a baseline row.' : 'No longer a baseline row.' })
-    } catch (err) {
-      return refused(req, reply, user, 'boards', err)
-    }
-  })
+  app.post<{ Params: { id: string }; Body: { baseline?: string } }>(
+    '/organizer/submissions/:id/baseline',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const user = organizer(req, reply)
+      if (!user) return reply
+      const baseline = (req.body?.baseline ?? 'true') !== 'false'
+      try {
+        await setBaseline(ctx, user, req.params.id, baseline)
+        return web.redirect(reply, '/organizer#subs-h', {
+          kind: 'ok',
+          text: baseline ? 'Marked as a baseline row.' : 'No longer a baseline row.',
+        })
+      } catch (err) {
+        return refused(req, reply, user, 'boards', err)
+      }
+    },
+  )
 }

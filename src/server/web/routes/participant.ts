@@ -5,7 +5,15 @@ import type { SubmittedFile } from '../../boards/index.js'
 import type { User } from '../../services/accounts.js'
 import { ServiceError } from '../../services/errors.js'
 import { getQuota, getSubmission, listTeamSubmissions, submit } from '../../services/submissions.js'
-import { createTeam, createTeamInvite, joinTeam, leaveTeam, myTeam, openTeamInvites, revokeTeamInvite } from '../../services/teams.js'
+import {
+  createTeam,
+  createTeamInvite,
+  joinTeam,
+  leaveTeam,
+  myTeam,
+  openTeamInvites,
+  revokeTeamInvite,
+} from '../../services/teams.js'
 import { createToken, listTokens, revokeToken } from '../../services/tokens.js'
 import { currentPhase } from '../../services/phases.js'
 import { findBoard } from '../../challenge/load.js'
@@ -17,11 +25,22 @@ import type { QuotaView, SubmitField, SubmitView, TeamView } from '../view-model
 import { sentence, type Web } from '../plugin.js'
 import { visibleBoards } from './public.js'
 
-interface Upload { board: string; files: SubmittedFile[]; method: string; description: string; link: string }
+interface Upload {
+  board: string
+  files: SubmittedFile[]
+  method: string
+  description: string
+  link: string
+}
 
 /** The form's parts: files (field `file`, repeatable) and the text fields; the size cap holds while streaming. */
 async function readForm(req: FastifyRequest, maxBytes: number): Promise<Upload> {
-  if (!req.isMultipart()) throw new ServiceError(415, 'multipart_expected', 'the submit form sends multipart/form-data; reload the page and try again')
+  if (!req.isMultipart())
+    throw new ServiceError(
+      415,
+      'multipart_expected',
+      'the submit form sends multipart/form-data; reload the page and try again',
+    )
   const out: Upload = { board: '', files: [], method: '', description: '', link: '' }
   let total = 0
   for await (const part of req.parts()) {
@@ -29,9 +48,15 @@ async function readForm(req: FastifyRequest, maxBytes: number): Promise<Upload> 
       const bytes = await part.toBuffer()
       if (part.filename === '' && bytes.length === 0) continue // the field was left empty
       total += bytes.length
-      if (total > maxBytes) throw new ServiceError(413, 'too_large', `upload too large: at most ${maxBytes} bytes per submission`)
+      if (total > maxBytes)
+        throw new ServiceError(413, 'too_large', `upload too large: at most ${maxBytes} bytes per submission`)
       out.files.push({ name: part.filename.split(/[\\/]/).pop() ?? '', bytes })
-    } else if (part.fieldname === 'board' || part.fieldname === 'method' || part.fieldname === 'description' || part.fieldname === 'link') {
+    } else if (
+      part.fieldname === 'board' ||
+      part.fieldname === 'method' ||
+      part.fieldname === 'description' ||
+      part.fieldname === 'link'
+    ) {
       out[part.fieldname] = String(part.value)
     }
   }
@@ -48,58 +73,99 @@ function fieldOf(err: ServiceError): SubmitField | undefined {
 export function participantRoutes(app: FastifyInstance, web: Web): void {
   const { ctx } = web
 
-  async function submitView(user: User, selected: string | undefined, values: SubmitView['values'], errors: SubmitView['errors']): Promise<SubmitView> {
+  async function submitView(
+    user: User,
+    selected: string | undefined,
+    values: SubmitView['values'],
+    errors: SubmitView['errors'],
+  ): Promise<SubmitView> {
     const boards = (await visibleBoards(web, user)).map((b) => b.board)
     const team = await myTeam(ctx, user)
     const phase = await currentPhase(ctx)
     const quotas: Record<string, QuotaView> = {}
     if (team && phase) for (const b of boards) quotas[b.id] = quotaView(await getQuota(ctx, user, b.id))
     return {
-      boards, selectedBoard: selected, quotas, values, errors, maxUploadBytes: ctx.config.maxUploadBytes,
-      closedReason: !team ? 'Submissions belong to teams: create or join one on your team page first.'
-        : !phase ? 'No phase is open now, so submissions are closed. The challenge page shows the next phase.' : undefined,
+      boards,
+      selectedBoard: selected,
+      quotas,
+      values,
+      errors,
+      maxUploadBytes: ctx.config.maxUploadBytes,
+      closedReason: !team
+        ? 'Submissions belong to teams: create or join one on your team page first.'
+        : !phase
+          ? 'No phase is open now, so submissions are closed. The challenge page shows the next phase.'
+          : undefined,
     }
   }
 
   app.get<{ Querystring: { board?: string } }>('/submit', { schema: { hide: true } }, async (req, reply) => {
     const user = web.needUser(req, reply)
     if (!user) return reply
-    return web.send(reply, submitPage(await web.pageContext(req, reply), await submitView(user, req.query.board, { method: '', description: '', link: '' }, {})))
+    return web.send(
+      reply,
+      submitPage(
+        await web.pageContext(req, reply),
+        await submitView(user, req.query.board, { method: '', description: '', link: '' }, {}),
+      ),
+    )
   })
 
-  app.post('/submit', {
-    schema: { hide: true },
-    // A multipart body is read by the handler, after the CSRF check: the form carries its token in the URL.
-    preValidation: async (req) => {
-      const token = (req.query as { _csrf?: string })._csrf
-      if (token && req.headers['x-csrf-token'] === undefined) req.headers['x-csrf-token'] = token
+  app.post(
+    '/submit',
+    {
+      schema: { hide: true },
+      // A multipart body is read by the handler, after the CSRF check: the form carries its token in the URL.
+      preValidation: async (req) => {
+        const token = (req.query as { _csrf?: string })._csrf
+        if (token && req.headers['x-csrf-token'] === undefined) req.headers['x-csrf-token'] = token
+      },
+      onRequest: async (req) => {
+        const declared = Number(req.headers['content-length'] ?? 0)
+        if (declared > ctx.config.maxUploadBytes + 64 * 1024)
+          throw new ServiceError(
+            413,
+            'too_large',
+            `upload too large: ${declared} bytes; at most ${ctx.config.maxUploadBytes} bytes per submission`,
+          )
+      },
     },
-    onRequest: async (req) => {
-      const declared = Number(req.headers['content-length'] ?? 0)
-      if (declared > ctx.config.maxUploadBytes + 64 * 1024) throw new ServiceError(413, 'too_large', `upload too large: ${declared} bytes; at most ${ctx.config.maxUploadBytes} bytes per submission`)
+    async (req, reply) => {
+      const user = web.needUser(req, reply)
+      if (!user) return reply
+      let form: Upload = { board: '', files: [], method: '', description: '', link: '' }
+      try {
+        form = await readForm(req, ctx.config.maxUploadBytes)
+        if (!findBoard(ctx.challenge, form.board))
+          throw new ServiceError(400, 'bad_request', 'board: choose one of the boards in the list')
+        if (form.files.length === 0)
+          throw new ServiceError(400, 'invalid_file', 'choose the training-set file to submit')
+        const result = await submit(ctx, user, form.board, form.files, {
+          method: form.method,
+          description: form.description,
+          link: form.link,
+        })
+        return web.redirect(reply, `/submissions/${encodeURIComponent(result.submission.id)}`, {
+          kind: 'ok',
+          text: result.duplicate
+            ? 'Your team submitted these exact bytes before: here is that submission (nothing was charged).'
+            : `Submitted to ${form.board}: ${result.quota.remaining} of ${result.quota.limit} left today.`,
+        })
+      } catch (err) {
+        if (!(err instanceof ServiceError) || err.status >= 500 || err.status === 403) throw err
+        const field = err.message.startsWith('board:') ? 'board' : (fieldOf(err) ?? 'file')
+        // The validator's message is shown as the CLI prints it (it starts with the file's name).
+        const message = field === 'file' ? err.message : sentence(err.message.replace(/^\w+:\s*/, ''))
+        const view = await submitView(
+          user,
+          form.board || undefined,
+          { method: form.method, description: form.description, link: form.link },
+          { [field]: message },
+        )
+        return web.send(reply, submitPage(await web.pageContext(req, reply), view), err.status)
+      }
     },
-  }, async (req, reply) => {
-    const user = web.needUser(req, reply)
-    if (!user) return reply
-    let form: Upload = { board: '', files: [], method: '', description: '', link: '' }
-    try {
-      form = await readForm(req, ctx.config.maxUploadBytes)
-      if (!findBoard(ctx.challenge, form.board)) throw new ServiceError(400, 'bad_request', 'board: choose one of the boards in the list')
-      if (form.files.length === 0) throw new ServiceError(400, 'invalid_file', 'choose the training-set file to submit')
-      const result = await submit(ctx, user, form.board, form.files, { method: form.method, description: form.description, link: form.link })
-      return web.redirect(reply, `/submissions/${encodeURIComponent(result.submission.id)}`, {
-        kind: 'ok',
-        text: result.duplicate ? 'Your team submitted these exact bytes before: here is that submission (nothing was charged).' : `Submitted to ${form.board}: ${result.quota.remaining} of ${result.quota.limit} left today.`,
-      })
-    } catch (err) {
-      if (!(err instanceof ServiceError) || err.status >= 500 || err.status === 403) throw err
-      const field = err.message.startsWith('board:') ? 'board' : fieldOf(err) ?? 'file'
-      // The validator's message is shown as the CLI prints it (it starts with the file's name).
-      const message = field === 'file' ? err.message : sentence(err.message.replace(/^\w+:\s*/, ''))
-      const view = await submitView(user, form.board || undefined, { method: form.method, description: form.description, link: form.link }, { [field]: message })
-      return web.send(reply, submitPage(await web.pageContext(req, reply), view), err.status)
-    }
-  })
+  )
 
   app.get<{ Params: { id: string } }>('/submissions/:id', { schema: { hide: true } }, async (req, reply) => {
     const user = web.needUser(req, reply)
@@ -107,30 +173,67 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     const s = await getSubmission(ctx, user, req.params.id) // 404 unless the viewer's team or an organizer
     const board = findBoard(ctx.challenge, s.board)
     const id = encodeURIComponent(s.id)
-    return web.send(reply, submissionPage(await web.pageContext(req, reply), {
-      id: s.id, board: board ? boardView(board) : { id: s.board, track: 'speech' }, team: s.team, method: s.method,
-      description: s.description ?? undefined, link: s.link ?? undefined, status: s.status, stage: s.stage ?? undefined,
-      progress: s.progress.total > 0 ? s.progress : undefined,
-      error: s.error ?? undefined, score: s.score ?? undefined, details: detailsView(s.details),
-      rank: s.rank ?? undefined, baseline: s.baseline, submittedAt: new Date(s.submitted_at),
-      scoredAt: s.scored_at ? new Date(s.scored_at) : undefined, sha256: s.sha256,
-      scoreHidden: s.score_hidden,
-      manifestUrl: s.status === 'scored' && !s.score_hidden ? `/api/v1/submissions/${id}/manifest` : undefined,
-      publicKeyUrl: '/api/v1/public-key', eventsUrl: `/api/v1/submissions/${id}/events`,
-    }))
+    return web.send(
+      reply,
+      submissionPage(await web.pageContext(req, reply), {
+        id: s.id,
+        board: board ? boardView(board) : { id: s.board, track: 'speech' },
+        team: s.team,
+        method: s.method,
+        description: s.description ?? undefined,
+        link: s.link ?? undefined,
+        status: s.status,
+        stage: s.stage ?? undefined,
+        progress: s.progress.total > 0 ? s.progress : undefined,
+        error: s.error ?? undefined,
+        score: s.score ?? undefined,
+        details: detailsView(s.details),
+        rank: s.rank ?? undefined,
+        baseline: s.baseline,
+        submittedAt: new Date(s.submitted_at),
+        scoredAt: s.scored_at ? new Date(s.scored_at) : undefined,
+        sha256: s.sha256,
+        scoreHidden: s.score_hidden,
+        manifestUrl: s.status === 'scored' && !s.score_hidden ? `/api/v1/submissions/${id}/manifest` : undefined,
+        publicKeyUrl: '/api/v1/public-key',
+        eventsUrl: `/api/v1/submissions/${id}/events`,
+      }),
+    )
   })
 
   async function teamView(user: User, extra: Partial<TeamView> = {}, req?: FastifyRequest): Promise<TeamView> {
     const team = await myTeam(ctx, user)
     const phase = await currentPhase(ctx)
     const boards = (await visibleBoards(web, user)).map((b) => b.board)
-    const quotas = team && phase ? await Promise.all(boards.map(async (b) => ({ board: b, quota: quotaView(await getQuota(ctx, user, b.id)) }))) : []
+    const quotas =
+      team && phase
+        ? await Promise.all(boards.map(async (b) => ({ board: b, quota: quotaView(await getQuota(ctx, user, b.id)) })))
+        : []
     return {
-      team: team ? { id: team.id, name: team.name, members: team.members.map((m) => ({ name: m.name, email: m.email })) } : undefined,
-      invites: team ? (await openTeamInvites(ctx, user, team.id)).map((i) => ({ id: i.id, createdBy: i.createdBy, createdAt: new Date(i.createdAt), expiresAt: new Date(i.expiresAt) })) : [],
-      tokens: (await listTokens(ctx, user)).filter((t) => !t.revoked_at).map((t) => ({ id: t.id, name: t.name, createdAt: new Date(t.created_at), lastUsedAt: t.last_used_at ? new Date(t.last_used_at) : undefined })),
+      team: team
+        ? { id: team.id, name: team.name, members: team.members.map((m) => ({ name: m.name, email: m.email })) }
+        : undefined,
+      invites: team
+        ? (await openTeamInvites(ctx, user, team.id)).map((i) => ({
+            id: i.id,
+            createdBy: i.createdBy,
+            createdAt: new Date(i.createdAt),
+            expiresAt: new Date(i.expiresAt),
+          }))
+        : [],
+      tokens: (await listTokens(ctx, user))
+        .filter((t) => !t.revoked_at)
+        .map((t) => ({
+          id: t.id,
+          name: t.name,
+          createdAt: new Date(t.created_at),
+          lastUsedAt: t.last_used_at ? new Date(t.last_used_at) : undefined,
+        })),
       submissions: (await listTeamSubmissions(ctx, user)).map(submissionRowView),
-      quotas, errors: {}, serverUrl: req ? web.baseUrl(req) : '', ...extra,
+      quotas,
+      errors: {},
+      serverUrl: req ? web.baseUrl(req) : '',
+      ...extra,
     }
   }
 
@@ -141,13 +244,18 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
   })
 
   /** Runs a team action; a refusal comes back on the team page next to the field it concerns. */
-  function teamAction<B>(path: string, field: keyof TeamView['errors'] | undefined, action: (user: User, body: B, req: FastifyRequest) => Promise<{ flash?: string; extra?: Partial<TeamView> }>): void {
+  function teamAction<B>(
+    path: string,
+    field: keyof TeamView['errors'] | undefined,
+    action: (user: User, body: B, req: FastifyRequest) => Promise<{ flash?: string; extra?: Partial<TeamView> }>,
+  ): void {
     app.post<{ Body: B }>(path, { schema: { hide: true } }, async (req, reply) => {
       const user = web.needUser(req, reply)
       if (!user) return reply
       try {
         const done = await action(user, (req.body ?? {}) as B, req)
-        if (done.extra) return web.send(reply, teamPage(await web.pageContext(req, reply), await teamView(user, done.extra, req)))
+        if (done.extra)
+          return web.send(reply, teamPage(await web.pageContext(req, reply), await teamView(user, done.extra, req)))
         return web.redirect(reply, '/team', done.flash ? { kind: 'ok', text: done.flash } : undefined)
       } catch (err) {
         if (!(err instanceof ServiceError) || err.status >= 500) throw err

@@ -15,12 +15,17 @@ import type { Web } from '../plugin.js'
 const TOP_ROWS = 5
 
 /** The boards as this visitor sees them: hidden ones are marked (organizers) or left out (others). */
-export async function visibleBoards(web: Web, viewer: User | undefined): Promise<{ board: BoardView; visible: boolean }[]> {
+export async function visibleBoards(
+  web: Web,
+  viewer: User | undefined,
+): Promise<{ board: BoardView; visible: boolean }[]> {
   const phase = await displayedPhase(web.ctx)
-  return Promise.all(web.ctx.challenge.boards.map(async (b) => {
-    const publicNow = phase.leaderboard === 'public' || (await boardIsVisible(web.ctx, b.id, phase, undefined))
-    return { board: boardView(b, !publicNow), visible: publicNow || viewer?.role === 'organizer' }
-  }))
+  return Promise.all(
+    web.ctx.challenge.boards.map(async (b) => {
+      const publicNow = phase.leaderboard === 'public' || (await boardIsVisible(web.ctx, b.id, phase, undefined))
+      return { board: boardView(b, !publicNow), visible: publicNow || viewer?.role === 'organizer' }
+    }),
+  )
 }
 
 export function publicRoutes(app: FastifyInstance, web: Web): void {
@@ -30,18 +35,30 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     const phases = await effectivePhases(ctx)
     const now = ctx.now()
     const boards = await visibleBoards(web, req.user)
-    const tops = await Promise.all(boards.map(async ({ board, visible }) => ({
-      board, withheld: !visible,
-      rows: visible ? (await getLeaderboard(ctx, req.user, board.id)).rows.slice(0, TOP_ROWS).map(leaderboardRowView) : [],
-    })))
+    const tops = await Promise.all(
+      boards.map(async ({ board, visible }) => ({
+        board,
+        withheld: !visible,
+        rows: visible
+          ? (await getLeaderboard(ctx, req.user, board.id)).rows.slice(0, TOP_ROWS).map(leaderboardRowView)
+          : [],
+      })),
+    )
     const current = await currentPhase(ctx)
     const next = phases.filter((p) => p.start > now).sort((a, b) => a.start.getTime() - b.start.getTime())[0]
-    return web.send(reply, homePage(await web.pageContext(req, reply), {
-      name: ctx.challenge.name, description: ctx.challenge.description ?? '',
-      boards: boards.map((b) => b.board), phases: phases.map(phaseView),
-      currentPhase: current ? phaseView(current) : undefined, nextPhase: next ? phaseView(next) : undefined,
-      tops, serverUrl: web.baseUrl(req),
-    }))
+    return web.send(
+      reply,
+      homePage(await web.pageContext(req, reply), {
+        name: ctx.challenge.name,
+        description: ctx.challenge.description ?? '',
+        boards: boards.map((b) => b.board),
+        phases: phases.map(phaseView),
+        currentPhase: current ? phaseView(current) : undefined,
+        nextPhase: next ? phaseView(next) : undefined,
+        tops,
+        serverUrl: web.baseUrl(req),
+      }),
+    )
   })
 
   app.get('/leaderboards', { schema: { hide: true } }, async (req, reply) => {
@@ -56,14 +73,21 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     const history = await boardHistory(ctx, req.user, id)
     const all = await visibleBoards(web, req.user)
     const current = all.find((b) => b.board.id === id)!.board
-    return web.send(reply, leaderboardPage(await web.pageContext(req, reply), {
-      board: current, boards: all.filter((b) => b.visible).map((b) => b.board),
-      hidden: board.hidden && !board.published, rule: board.rule,
-      rows: board.rows.map(leaderboardRowView), series: history.map(seriesView), now: ctx.now(),
-      csvUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard?format=csv`,
-      jsonUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard`,
-      eventsUrl: `/boards/${encodeURIComponent(id)}/events`,
-    }))
+    return web.send(
+      reply,
+      leaderboardPage(await web.pageContext(req, reply), {
+        board: current,
+        boards: all.filter((b) => b.visible).map((b) => b.board),
+        hidden: board.hidden && !board.published,
+        rule: board.rule,
+        rows: board.rows.map(leaderboardRowView),
+        series: history.map(seriesView),
+        now: ctx.now(),
+        csvUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard?format=csv`,
+        jsonUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard`,
+        eventsUrl: `/boards/${encodeURIComponent(id)}/events`,
+      }),
+    )
   })
 
   // One "board" event whenever a job finishes or an organizer changes the board; the page then
@@ -72,7 +96,12 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     await getLeaderboard(ctx, req.user, req.params.board) // same visibility as the page
     reply.hijack()
     const res = reply.raw
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
     res.write(': board events\n\n')
     let last = JSON.stringify((await getLeaderboard(ctx, req.user, req.params.board)).rows)
     let busy = false
@@ -81,8 +110,15 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
       busy = true
       try {
         const now = JSON.stringify((await getLeaderboard(ctx, req.user, req.params.board)).rows)
-        if (now !== last) { last = now; res.write(`event: board\ndata: {"board":${JSON.stringify(req.params.board)}}\n\n`) }
-      } catch { /* the next check tries again */ } finally { busy = false }
+        if (now !== last) {
+          last = now
+          res.write(`event: board\ndata: {"board":${JSON.stringify(req.params.board)}}\n\n`)
+        }
+      } catch {
+        /* the next check tries again */
+      } finally {
+        busy = false
+      }
     }
     const onChange = () => void check()
     ctx.events.on('job', onChange)
@@ -90,8 +126,10 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     const poll = setInterval(onChange, 2000)
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
     req.raw.on('close', () => {
-      clearInterval(poll); clearInterval(ping)
-      ctx.events.off('job', onChange); ctx.events.off('board', onChange)
+      clearInterval(poll)
+      clearInterval(ping)
+      ctx.events.off('job', onChange)
+      ctx.events.off('board', onChange)
     })
   })
 }
