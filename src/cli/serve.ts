@@ -106,7 +106,7 @@ export function registerServeCommands(program: Command): void {
       '--max-connections-per-address <n>',
       'open connections one client address may hold (behind a proxy: set the per-client limit there)',
       positiveInt,
-      50,
+      128,
     )
     .addOption(
       new Option(

@@ -23,7 +23,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   requestTimeoutMs: 120_000,
   headersTimeoutMs: 15_000,
   idleTimeoutMs: 30_000,
-  maxConnectionsPerAddress: 50,
+  maxConnectionsPerAddress: 128,
 }
 
 /** Which peers are the organizer's proxies (never counted against the per-address cap). */
