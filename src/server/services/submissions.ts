@@ -194,21 +194,19 @@ export async function submit(
     })
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'quota_exceeded') {
-      await ctx.db.kysely
-        .transaction()
-        .execute((trx) =>
-          appendAudit(ctx, trx, {
-            kind: 'quota',
-            actor: user.id,
-            payload: {
-              decision: 'refused',
-              team: teamId,
-              board: board.id,
-              limit: err.extra['limit'],
-              resets_at: err.extra['resets_at'],
-            },
-          }),
-        )
+      await ctx.db.kysely.transaction().execute((trx) =>
+        appendAudit(ctx, trx, {
+          kind: 'quota',
+          actor: user.id,
+          payload: {
+            decision: 'refused',
+            team: teamId,
+            board: board.id,
+            limit: err.extra['limit'],
+            resets_at: err.extra['resets_at'],
+          },
+        }),
+      )
       throw err
     }
     if (isUniqueViolation(err)) {
