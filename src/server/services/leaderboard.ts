@@ -12,7 +12,7 @@ import { appendAudit } from './audit.js'
 import { iso, type ServerContext } from './context.js'
 import { forbidden, notFound } from './errors.js'
 import { displayedPhase, phaseJson } from './phases.js'
-import { requireBoard } from './submissions.js'
+import { requireBoard } from './boards.js'
 
 const CACHE_MS = 1000
 

@@ -12,7 +12,7 @@ import type { BoardScore } from '../boards/index.js'
 import { claimJob, closeJob, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit } from '../services/audit.js'
 import { iso, type ServerContext } from '../services/context.js'
-import { newId } from '../services/secrets.js'
+import { newId } from '../db/ids.js'
 import { submissionFiles } from '../services/submissions.js'
 import { scoreInThread, ScoringError, type ScoringRun } from './score.js'
 

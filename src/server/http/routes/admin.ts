@@ -5,7 +5,7 @@ import { readAudit, verifyAudit } from '../../services/audit.js'
 import { publishBoard, setBaseline } from '../../services/leaderboard.js'
 import { patchPhase, phaseJson, type PhasePatch } from '../../services/phases.js'
 import { finishRescore, startRescore } from '../../services/rescore.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['organizers']
 

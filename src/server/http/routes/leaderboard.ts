@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { getLeaderboard, leaderboardCsv } from '../../services/leaderboard.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
   api.get<{ Params: { board: string }; Querystring: { format?: string; phase?: string } }>(

@@ -11,7 +11,8 @@ import { finishRescore, startRescore } from '../../services/rescore.js'
 import { phaseView, submissionRowView } from '../adapt.js'
 import { organizerPage } from '../pages/organizer.js'
 import type { OrganizerView } from '../view-models.js'
-import { sentence, type Web } from '../plugin.js'
+import { sentence } from '../format.js'
+import type { Web } from '../web.js'
 import { visibleBoards } from './public.js'
 
 const AUDIT_SHOWN = 50
@@ -36,15 +37,13 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
       boards: (await visibleBoards(web, user)).map((b) => b.board),
       submissions: (await recentSubmissions(ctx, user)).map((s) => submissionRowView({ ...s, score: s.score })),
       audit: {
-        entries: entries
-          .reverse()
-          .map((e) => ({
-            seq: e.seq,
-            at: new Date(e.at),
-            kind: e.kind,
-            actor: e.actor,
-            summary: auditSummary(e.payload),
-          })),
+        entries: entries.reverse().map((e) => ({
+          seq: e.seq,
+          at: new Date(e.at),
+          kind: e.kind,
+          actor: e.actor,
+          summary: auditSummary(e.payload),
+        })),
         chain: { ok: chain.ok, brokenAt: chain.brokenAt },
       },
       health: {
