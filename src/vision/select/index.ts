@@ -14,7 +14,9 @@ import { fpsCvSelection } from './fpscv.js'
 import { pseudoLabelSelection } from './pseudolabel.js'
 import { randomSelection } from './random.js'
 import type { LabelledIds, SelectionContext, VisionSelector } from './types.js'
+import type { VisionSelectorName } from './names.js'
 
+/** The built-ins by name; names.ts lists the same names for the CLI's help (the `satisfies` keeps them equal). */
 export const VISION_SELECTORS: Record<string, VisionSelector> = {
   random: randomSelection,
   'weak-labels': async (ctx) =>
@@ -23,7 +25,7 @@ export const VISION_SELECTORS: Record<string, VisionSelector> = {
   fpscv: fpsCvSelection,
   pseudolabel: pseudoLabelSelection,
   consensus: consensusSelection,
-}
+} satisfies Record<VisionSelectorName, VisionSelector>
 
 export async function runVisionSelection(
   setup: VisionSetup,
