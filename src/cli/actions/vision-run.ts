@@ -1,5 +1,5 @@
 /** `dataperf vision run`: the main job (generate if absent, a baseline set per task, evaluate, a table). */
-import { runVisionMainJob } from '../../vision/main-job.js'
+import { runVisionMainJob } from '../../jobs/vision-run.js'
 import { formatVisionTable } from '../../vision/table.js'
 import { progressReporter } from '../progress.js'
 

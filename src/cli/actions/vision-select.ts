@@ -7,7 +7,7 @@ import {
   writeSelectionManifest,
   writeTrainingCsv,
 } from '../../vision/select/index.js'
-import { isVisionPluginPath, runVisionPlugin } from '../../vision/select/plugin.js'
+import { isVisionPluginPath } from '../../vision/select/plugin.js'
 import { progressReporter } from '../progress.js'
 import { defaultSetupPath } from './vision-setup-path.js'
 
@@ -29,31 +29,22 @@ export async function visionSelect(opts: VisionSelectFlags): Promise<void> {
     throw new UserError(
       `--algorithm '${opts.algorithm}': expected a built-in (${Object.keys(VISION_SELECTORS).join(', ')}) or a path to a .ts or .js selection module`,
     )
-  if (!plugin && opts.timeout !== undefined)
-    throw new UserError('--timeout applies to a selection module of your own (--algorithm PATH), not to a built-in')
   const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
   const progress = progressReporter()
   let set
   try {
-    set = plugin
-      ? await runVisionPlugin(setup, opts.algorithm, opts.task, opts.budget, opts.seed, {
-          timeoutSeconds: opts.timeout,
-          onProgress: progress.onProgress,
-          humanLabelsFile: opts.humanLabels,
-        })
-      : await runVisionSelection(
-          setup,
-          opts.algorithm,
-          opts.task,
-          opts.budget,
-          opts.seed,
-          progress.onProgress,
-          opts.humanLabels,
-        )
+    set = await runVisionSelection(setup, opts.algorithm, {
+      task: opts.task,
+      budget: opts.budget,
+      seed: opts.seed,
+      humanLabelsFile: opts.humanLabels,
+      onProgress: progress.onProgress,
+      timeoutSeconds: opts.timeout,
+    })
   } finally {
     progress.stop()
   }
-  for (const note of set.notes ?? []) process.stderr.write(`warning: ${note}\n`)
+  for (const note of set.notes) process.stderr.write(`warning: ${note}\n`)
   writeTrainingCsv(opts.out, set)
   writeSelectionManifest(
     opts.out,
