@@ -19,6 +19,7 @@ import { isVisionPluginPath, runVisionPlugin } from './plugin.js'
 import { pseudoLabelSelection } from './pseudolabel.js'
 import { randomSelection } from './random.js'
 import type { VisionSelection, VisionSelectionOptions, VisionSelector } from './types.js'
+import type { VisionSelectorName } from './names.js'
 
 export interface BuiltInVisionSelector {
   select: VisionSelector
@@ -26,6 +27,7 @@ export interface BuiltInVisionSelector {
   readsHumanLabels: boolean
 }
 
+/** The built-ins by name; names.ts lists the same names for the CLI's help (the `satisfies` keeps them equal). */
 export const VISION_SELECTORS: Record<string, BuiltInVisionSelector> = {
   random: { select: randomSelection, readsHumanLabels: false },
   'weak-labels': { select: weakLabelSelection, readsHumanLabels: true },
@@ -33,7 +35,7 @@ export const VISION_SELECTORS: Record<string, BuiltInVisionSelector> = {
   fpscv: { select: fpsCvSelection, readsHumanLabels: true },
   pseudolabel: { select: pseudoLabelSelection, readsHumanLabels: false },
   consensus: { select: consensusSelection, readsHumanLabels: true },
-}
+} satisfies Record<VisionSelectorName, BuiltInVisionSelector>
 
 /**
  * Runs `algorithm` (a built-in's name, or a path to a user's .ts/.js module) for one task and
