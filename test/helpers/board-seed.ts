@@ -7,7 +7,7 @@
 import { Rng } from '../../src/ml/rng.js'
 import type { Db } from '../../src/server/db/open.js'
 import type { SubmissionsTable } from '../../src/server/db/schema.js'
-import { newId } from '../../src/server/services/secrets.js'
+import { newId } from '../../src/server/db/ids.js'
 
 export interface SeedOptions {
   board: string

@@ -4,7 +4,7 @@
  * and the place where the pages plugin (issue 10) registers: `options.plugins`.
  */
 import { randomBytes } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { constants as zlibConstants } from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
@@ -24,30 +24,7 @@ import { leaderboardRoutes } from './routes/leaderboard.js'
 import { submissionRoutes } from './routes/submissions.js'
 import { teamRoutes } from './routes/teams.js'
 import { tokenRoutes } from './routes/tokens.js'
-
-export interface RateLimit {
-  max: number
-  windowMs: number
-}
-
-export interface AppOptions {
-  /** signs result manifests; absent on a server without keys */
-  keys: { privateKey: import('node:crypto').KeyObject; publicKeyPem: string }
-  rateLimits?: { login?: RateLimit; submit?: RateLimit }
-  /** more plugins (the web pages) registered after the API, with the same context */
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
-  logger?: boolean
-  /** Secure flag on cookies (behind HTTPS) */
-  secureCookies?: boolean
-}
-
-export interface RouteDeps {
-  ctx: ServerContext
-  options: AppOptions
-  rateLimits: { login: RateLimit; submit: RateLimit }
-}
-
-export const DEFAULT_RATE_LIMITS = { login: { max: 10, windowMs: 60_000 }, submit: { max: 30, windowMs: 60_000 } }
+import { type AppOptions, DEFAULT_RATE_LIMITS, type RouteDeps } from './route-deps.js'
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false })

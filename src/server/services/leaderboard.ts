@@ -15,7 +15,7 @@ import { iso, type ServerContext } from './context.js'
 import { forbidden, notFound } from './errors.js'
 import { choosePhase, phaseJson } from './phases.js'
 import { refreshTeamStandings, settingsChanged, versionKey } from './standings.js'
-import { requireBoard } from './submissions.js'
+import { requireBoard } from './boards.js'
 
 /** Rows per page when the client does not say; the most it may ask for. */
 export const DEFAULT_PAGE_ROWS = 100

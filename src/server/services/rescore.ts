@@ -10,7 +10,7 @@ import type { User } from './accounts.js'
 import { appendAudit } from './audit.js'
 import type { ServerContext } from './context.js'
 import { allRows } from './leaderboard.js'
-import { requireBoard } from './submissions.js'
+import { requireBoard } from './boards.js'
 
 export interface RescoreBatch {
   board: string

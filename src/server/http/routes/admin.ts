@@ -6,7 +6,7 @@ import { publishBoard, setBaseline } from '../../services/leaderboard.js'
 import { patchPhase, type PhasePatch } from '../../services/phase-changes.js'
 import { phaseJson } from '../../services/phases.js'
 import { finishRescore, startRescore } from '../../services/rescore.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['organizers']
 

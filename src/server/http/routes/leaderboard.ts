@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { DEFAULT_PAGE_ROWS, leaderboardBody, MAX_PAGE_ROWS } from '../../services/leaderboard.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 import { sendReusable } from '../cached-body.js'
 
 export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {

@@ -12,7 +12,8 @@ import { finishRescore, startRescore } from '../../services/rescore.js'
 import { phaseView, submissionRowView } from '../adapt.js'
 import { organizerPage } from '../pages/organizer.js'
 import type { OrganizerView } from '../view-models.js'
-import { sentence, type Web } from '../plugin.js'
+import { sentence } from '../format.js'
+import type { Web } from '../web.js'
 import { visibleBoards } from './public.js'
 
 const AUDIT_SHOWN = 50

@@ -5,12 +5,12 @@ import type { User } from '../../services/accounts.js'
 import { boardIsVisible, getLeaderboard } from '../../services/leaderboard.js'
 import { boardHistory } from '../../services/overview.js'
 import { displayedPhase, effectivePhases, currentPhase } from '../../services/phases.js'
-import { requireBoard } from '../../services/submissions.js'
+import { requireBoard } from '../../services/boards.js'
 import { boardView, leaderboardRowView, phaseView, seriesView } from '../adapt.js'
 import { homePage } from '../pages/home.js'
 import { leaderboardPage, leaderboardsIndexPage } from '../pages/leaderboard.js'
 import type { BoardView } from '../view-models.js'
-import type { Web } from '../plugin.js'
+import type { Web } from '../web.js'
 
 const TOP_ROWS = 5
 
