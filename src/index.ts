@@ -33,16 +33,21 @@ export {
 export { runVisionEvaluation, type VisionEvalOutcome } from './vision/eval-job.js'
 export { officialResults, type OfficialResults } from './vision/results.js'
 export { readExampleSet, type ExampleSet } from './vision/metadata.js'
-export { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from './vision/select/index.js'
-export type { LabelledIds, SelectionContext as VisionSelectionContext, VisionSelector } from './vision/select/types.js'
-// a user's vision selection module (`vision select --algorithm my.ts`): handed its data, returns its set
+export {
+  runVisionSelection,
+  VISION_SELECTORS,
+  writeTrainingCsv,
+  type BuiltInVisionSelector,
+} from './vision/select/index.js'
+// one contract for the built-ins and a user's module (`vision select --algorithm my.ts`): handed its data, returns its set
 export {
   defineVisionSelector,
+  type VisionSelection,
+  type VisionSelectionOptions,
+  type VisionSelector,
   type VisionSelectorInput,
   type VisionSelectorOutput,
-  type VisionSelectorPlugin,
-} from './vision/select/plugin-api.js'
-export { runVisionPlugin, type VisionPluginOptions } from './vision/select/plugin.js'
+} from './vision/select/types.js'
 export { validateSelected as validateVisionSelection } from './vision/validate.js'
 export type { BinaryMetrics } from './ml/metrics.js'
 

@@ -30,8 +30,8 @@ before(() => {
     launcher,
     `import { VISION_SELECTORS } from '${dist('vision/select/index.js')}'
 import { main } from '${dist('cli/main.js')}'
-VISION_SELECTORS['duplicates'] = async (ctx) => ({ ids: [ctx.poolIds[0], ctx.poolIds[1], ctx.poolIds[0]], labels: [1, 0, 1] })
-VISION_SELECTORS['crashes'] = async (ctx) => ({ ids: ctx.noSuchField.slice(0, 3), labels: [1, 0, 0] })
+VISION_SELECTORS['duplicates'] = { select: async (input) => ({ ids: [input.ids[0], input.ids[1], input.ids[0]], labels: [1, 0, 1] }), readsHumanLabels: false }
+VISION_SELECTORS['crashes'] = { select: async (input) => ({ ids: input.noSuchField.slice(0, 3), labels: [1, 0, 0] }), readsHumanLabels: false }
 main(process.argv).then((code) => { process.exitCode = code })
 `,
   )

@@ -85,18 +85,18 @@ test("a separate project imports 'dataperf' by name, type-checks against its typ
 import { evaluateVision, generateVisionBenchmark, loadVisionSetup, ParquetFile, visionLayout, UserError, validateSpeechSelection,
   TrainingSetSelection, type SelectionInit, type SpeechTrainingSet, type TaskEvaluation, type VisionSelector } from 'dataperf'
 import type { SelectionInit as FromSpeech } from 'dataperf/speech'
-import { defineVisionSelector, type VisionSelectorInput, type VisionSelectorOutput } from 'dataperf/vision'
-import { defineVisionSelector as fromIndex, type VisionSelectorPlugin } from 'dataperf'
+import { defineVisionSelector, type VisionSelector as FromVision, type VisionSelectorInput, type VisionSelectorOutput } from 'dataperf/vision'
+import { defineVisionSelector as fromIndex } from 'dataperf'
 import { join } from 'node:path'
 
 export class Mine extends TrainingSetSelection {
   constructor(init: SelectionInit & FromSpeech) { super(init) }
   select(): SpeechTrainingSet { return { targets: {}, nontargets: [] } }
 }
-export const first: VisionSelector = async (ctx) => ({ ids: ctx.poolIds.slice(0, ctx.budget), labels: ctx.poolIds.slice(0, ctx.budget).map((_, i) => i % 2) })
+export const first: VisionSelector = async (input) => ({ ids: input.ids.slice(0, input.budget), labels: input.ids.slice(0, input.budget).map((_, i) => i % 2) })
 
 // a vision selection module, typed against the package (what \`vision select --algorithm mine.ts\` loads)
-export const mine: VisionSelectorPlugin = fromIndex(defineVisionSelector((input: VisionSelectorInput): VisionSelectorOutput => {
+export const mine: VisionSelector & FromVision = fromIndex(defineVisionSelector((input: VisionSelectorInput): VisionSelectorOutput => {
   const ids = [...input.examples, ...input.ids.filter((id) => !input.examples.includes(id)).slice(0, input.budget - input.examples.length)]
   return { ids, labels: ids.map((id) => (input.examples.includes(id) ? 1 : 0)) }
 }))

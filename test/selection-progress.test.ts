@@ -52,9 +52,12 @@ before(async () => {
 for (const algorithm of Object.keys(VISION_SELECTORS).filter((a) => a !== 'random' && a !== 'weak-labels')) {
   test(`vision ${algorithm} reports progress`, async () => {
     const events: Event[] = []
-    await runVisionSelection(visionSetup, algorithm, 'Hawk', 300, 0, (stage, done, total) =>
-      events.push([stage, done, total]),
-    )
+    await runVisionSelection(visionSetup, algorithm, {
+      task: 'Hawk',
+      budget: 300,
+      seed: 0,
+      onProgress: (stage, done, total) => events.push([stage, done, total]),
+    })
     assertWellFormed(algorithm, events)
   })
 }

@@ -23,7 +23,7 @@ const firstRuns = new Map<string, ReturnType<typeof runVisionSelection>>()
 /** Each algorithm's selection per task at budget 300, seed 0, made once and shared by both tests (a fresh run checks determinism). */
 function selection(algorithm: string, task: string): ReturnType<typeof runVisionSelection> {
   const key = `${algorithm}/${task}`
-  if (!firstRuns.has(key)) firstRuns.set(key, runVisionSelection(setup, algorithm, task, 300, 0))
+  if (!firstRuns.has(key)) firstRuns.set(key, runVisionSelection(setup, algorithm, { task, budget: 300, seed: 0 }))
   return firstRuns.get(key)!
 }
 
@@ -60,7 +60,7 @@ for (const algorithm of Object.keys(VISION_SELECTORS)) {
         'pool IDs only',
       )
       assert.ok(set.labels.every((l) => l === 0 || l === 1) && set.labels.includes(0) && set.labels.includes(1))
-      assert.deepEqual(await runVisionSelection(setup, algorithm, task, 300, 0), set)
+      assert.deepEqual(await runVisionSelection(setup, algorithm, { task, budget: 300, seed: 0 }), set)
     }
   })
 }

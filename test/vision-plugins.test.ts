@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { readExampleSet } from '../src/vision/metadata.js'
 import { readHumanLabels } from '../src/vision/human-labels.js'
@@ -112,6 +113,24 @@ test('the .js module was handed the human labels the built-ins read', async () =
   for (const id of human.positives) assert.equal(label.get(id), 1, id)
   for (const id of human.negatives)
     if (!readExampleSet(data(), task).ids.includes(id)) assert.equal(label.get(id), 0, id)
+})
+
+test('one contract: a built-in run as a module of the user writes the same set and choices as the built-in', () => {
+  // the module is the built-in itself, re-exported: it gets the same input through the worker
+  writeFileSync(
+    join(dir, 'consensus-as-module.js'),
+    `export { consensusSelection as default } from '${pathToFileURL(join(REPO_ROOT, 'dist/src/vision/select/consensus.js')).href}'\n`,
+  )
+  const outs = ['consensus', 'consensus-as-module.js'].map((algorithm) => {
+    const out = join(dir, `one-contract-${algorithm.replace('.js', '')}.csv`)
+    const r = select(algorithm, 'Hawk', out, ['--budget', '150', '--seed', '3'])
+    assert.equal(r.code, 0, r.stderr)
+    const manifest = JSON.parse(readFileSync(out.replace(/\.csv$/, '.manifest.json'), 'utf8')) as { choices?: object }
+    return { csv: readFileSync(out, 'utf8'), choices: manifest.choices }
+  })
+  assert.equal(outs[1]!.csv, outs[0]!.csv)
+  assert.ok(outs[0]!.choices)
+  assert.deepEqual(outs[1]!.choices, outs[0]!.choices)
 })
 
 /** One line on stderr matching `pattern`, exit 2, and neither the CSV nor its manifest written. */

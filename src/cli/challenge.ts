@@ -1,8 +1,9 @@
+/** `dataperf challenge pack`: flags and help only; the packing (actions/challenge-pack.ts) is imported when it runs. */
 import { Command } from 'commander'
-import { packChallenge, DEFAULT_BASE_URL } from '../organizer/pack.js'
+import { DEFAULT_BASE_URL } from '../organizer/defaults.js'
+import type { ChallengePackFlags } from './actions/challenge-pack.js'
 import { positiveInt } from './parse.js'
 
-/** `dataperf challenge pack`: the public bundle and the server's challenge folder from experiments. */
 export function registerChallengeCommands(program: Command): void {
   const challenge = program.command('challenge').description('organizers: publish experiments as a challenge')
   challenge
@@ -22,26 +23,7 @@ export function registerChallengeCommands(program: Command): void {
     .option('--start <iso>', 'start of the open phase (default: today 00:00 UTC)')
     .option('--end <iso>', 'end of the open phase (default: 90 days after the start)')
     .option('--daily-limit <n>', 'valid submissions per team per board per UTC day', positiveInt, 3)
-    .action(
-      async (
-        dir: string,
-        opts: {
-          out: string
-          baseUrl: string
-          name?: string
-          description?: string
-          start?: string
-          end?: string
-          dailyLimit: number
-        },
-      ) => {
-        const p = await packChallenge({ dir, ...opts })
-        for (const z of p.zips)
-          process.stdout.write(`public/${z.name}: ${z.entries} files, ${z.size} bytes, sha256 ${z.sha256}\n`)
-        process.stdout.write(
-          `Wrote ${p.out}/public (upload the zips, then set the URLs in parameters.yaml) and ${p.out}/challenge ` +
-            `(boards ${p.boards.join(', ')}; ${p.hiddenIds.speech} eval clips and ${p.hiddenIds.vision} test images kept off the public bundle)\n`,
-        )
-      },
+    .action(async (dir: string, opts: ChallengePackFlags) =>
+      (await import('./actions/challenge-pack.js')).challengePack(dir, opts),
     )
 }

@@ -1,10 +1,10 @@
+/** `dataperf create speech|vision`: flags and help only; each action's module (actions/) is imported when it runs. */
 import { Command } from 'commander'
-import { createSpeechExperiment, SPEECH_GENERATION_DEFAULTS } from '../organizer/create-speech.js'
-import { createVisionExperiment, VISION_CREATE_DEFAULTS } from '../organizer/create-vision.js'
-import { progressReporter } from './progress.js'
+import { SPEECH_GENERATION_DEFAULTS, VISION_CREATE_DEFAULTS } from '../organizer/defaults.js'
+import type { CreateSpeechFlags } from './actions/create-speech.js'
+import type { CreateVisionFlags } from './actions/create-vision.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
 
-/** `dataperf create speech|vision`: new experiments for organizers, from raw corpora. */
 export function registerCreateCommands(program: Command): void {
   const create = program
     .command('create')
@@ -49,37 +49,7 @@ export function registerCreateCommands(program: Command): void {
       nonNegativeInt,
       d.seedNontargetSelection,
     )
-    .action(
-      async (opts: {
-        metadata: string
-        splits: string
-        embeddings: string
-        language: string
-        targets: string
-        out: string
-        minimumSamplesForNontargetWords: number
-        numNontargetTrainingWords: number
-        numNontargetEvalWords: number
-        seedNontargetSelection: number
-      }) => {
-        const progress = progressReporter()
-        try {
-          const s = await createSpeechExperiment({
-            ...opts,
-            targets: opts.targets.split(','),
-            onProgress: progress.onProgress,
-          })
-          progress.stop()
-          const targets = s.targets.map((t) => `${t.word} ${t.train}/${t.eval}`).join(', ')
-          process.stdout.write(
-            `Wrote ${s.out}: targets (train/eval clips) ${targets}; ${s.knownNontargetWords.length} known nontarget words ` +
-              `(${s.nontargetClips.train} training clips), ${s.unknownNontargetWords.length} unknown ones; ${s.nontargetClips.eval} nontarget eval clips\n`,
-          )
-        } finally {
-          progress.stop()
-        }
-      },
-    )
+    .action(async (opts: CreateSpeechFlags) => (await import('./actions/create-speech.js')).createSpeech(opts))
 
   const v = VISION_CREATE_DEFAULTS
   create
@@ -100,36 +70,5 @@ export function registerCreateCommands(program: Command): void {
     .option('--test-positives <n>', 'held-out verified positives per test set', positiveInt, v.testPositives)
     .option('--test-negatives <n>', 'held-out verified negatives per test set', positiveInt, v.testNegatives)
     .option('--seed <n>', 'random seed', nonNegativeInt, v.seed)
-    .action(
-      async (opts: {
-        pool: string
-        humanLabels: string
-        classDescriptions: string
-        concepts: string
-        out: string
-        imageUrls?: string
-        examples: number
-        testPositives: number
-        testNegatives: number
-        seed: number
-      }) => {
-        const progress = progressReporter()
-        try {
-          const s = await createVisionExperiment({
-            ...opts,
-            concepts: opts.concepts.split(','),
-            onProgress: progress.onProgress,
-          })
-          progress.stop()
-          const tasks = s.tasks
-            .map((t) => `${t.task} (${t.testPositives}+${t.testNegatives} test, ${t.examples} examples)`)
-            .join(', ')
-          process.stdout.write(
-            `Wrote ${s.out}: pool of ${s.poolSize} (${s.removed} test images removed), tasks ${tasks}\n`,
-          )
-        } finally {
-          progress.stop()
-        }
-      },
-    )
+    .action(async (opts: CreateVisionFlags) => (await import('./actions/create-vision.js')).createVision(opts))
 }

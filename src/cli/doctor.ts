@@ -1,22 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
-import { languageOfDir } from '../speech/layout.js'
-import { VISION_LAYOUT } from '../vision/layout.js'
+/**
+ * `dataperf doctor`: flags and help only; the checks (actions/doctor.ts) are imported when it runs.
+ */
 import { Command, Option } from 'commander'
-import { UserError } from '../errors.js'
-import { checkVisionFolder } from '../doctor/vision.js'
-import { checkSpeechFolder } from '../doctor/speech.js'
-import type { Findings } from '../doctor/findings.js'
-
-/** Which track a folder holds: a task_setup.yaml means vision, dataperf_*_data folders speech. */
-function detectTrack(dir: string): 'vision' | 'speech' {
-  if (existsSync(join(dir, VISION_LAYOUT.setup))) return 'vision'
-  if (languageOfDir(basename(resolve(dir))) !== undefined) return 'speech' // one language folder itself
-  if (existsSync(dir) && readdirSync(dir).some((n) => languageOfDir(n) !== undefined)) return 'speech'
-  throw new UserError(
-    `${dir}: neither a vision folder (task_setup.yaml) nor a speech folder (dataperf_{lang}_data/); pass --track`,
-  )
-}
+import type { DoctorFlags } from './actions/doctor.js'
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -36,11 +22,5 @@ export function registerDoctorCommand(program: Command): void {
       ]),
     )
     .option('--setup <path>', 'vision: a task setup YAML elsewhere than DIR/task_setup.yaml')
-    .action(async (dir: string, opts: { track?: 'vision' | 'speech'; setup?: string }) => {
-      const track = opts.track ?? (opts.setup ? 'vision' : detectTrack(dir))
-      const findings: Findings =
-        track === 'vision' ? await checkVisionFolder(dir, opts.setup) : await checkSpeechFolder(dir)
-      process.stdout.write(`dataperf doctor: ${track} data in ${dir}\n${findings.format()}\n`)
-      if (findings.errors > 0) process.exitCode = 1
-    })
+    .action(async (dir: string, opts: DoctorFlags) => (await import('./actions/doctor.js')).doctor(dir, opts))
 }

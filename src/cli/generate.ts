@@ -1,9 +1,12 @@
-import { join } from 'node:path'
+/**
+ * `dataperf generate vision|speech`: flags and help only. Each action's module (actions/) is
+ * imported when the command runs, so start-up and --help load none of them.
+ */
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { generateVisionBenchmark, DEFAULT_VISION_POOL_SIZE } from '../synth/vision.js'
-import { generateSpeechBenchmark } from '../synth/speech.js'
-import { parseSpeechLanguages, SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES } from '../speech/layout.js'
-import { progressReporter } from './progress.js'
+import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES } from '../speech/layout.js'
+import { DEFAULT_VISION_POOL_SIZE } from '../synth/defaults.js'
+import type { GenerateSpeechFlags } from './actions/generate-speech.js'
+import type { GenerateVisionFlags } from './actions/generate-vision.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
 
 export function registerGenerateCommands(program: Command): void {
@@ -17,29 +20,7 @@ export function registerGenerateCommands(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--seed <n>', 'random seed', nonNegativeInt, 0)
     .option('--pool-size <n>', 'candidate pool rows', positiveInt, DEFAULT_VISION_POOL_SIZE)
-    .action((opts: { out: string; seed: number; poolSize: number }) => {
-      const progress = progressReporter()
-      try {
-        const summary = generateVisionBenchmark({
-          out: opts.out,
-          seed: opts.seed,
-          poolSize: opts.poolSize,
-          onProgress: progress.onProgress,
-        })
-        progress.stop()
-        const positives = Object.entries(summary.positivesPerTask)
-          .map(([t, n]) => `${t} ${n}`)
-          .join(', ')
-        process.stdout.write(
-          `Wrote a vision benchmark to ${opts.out}: pool of ${summary.poolSize} (positives: ${positives}); ` +
-            `test sets: ${Object.entries(summary.testSizes)
-              .map(([t, n]) => `${t} ${n}`)
-              .join(', ')}\n`,
-        )
-      } finally {
-        progress.stop()
-      }
-    })
+    .action(async (opts: GenerateVisionFlags) => (await import('./actions/generate-vision.js')).generateVision(opts))
 
   generate
     .command('speech')
@@ -62,32 +43,7 @@ export function registerGenerateCommands(program: Command): void {
         .default(1)
         .hideHelp(),
     )
-    .action((opts: { out: string; seed: number; languages: string; scale: number }) => {
-      const languages = parseSpeechLanguages(opts.languages)
-      const progress = progressReporter()
-      try {
-        const summary = generateSpeechBenchmark({
-          out: opts.out,
-          seed: opts.seed,
-          languages,
-          scale: opts.scale,
-          onProgress: progress.onProgress,
-        })
-        progress.stop()
-        for (const l of summary.languages) {
-          const targets = l.targets.map((t) => `${t.word} ${t.train}/${t.eval}`).join(', ')
-          process.stdout.write(
-            `Wrote ${join(opts.out, l.folder)}: targets (train/eval clips) ${targets}; ` +
-              `nontarget keywords ${l.nontargetKeywords.train} train (${l.nontargetClips.train} clips), ${l.nontargetKeywords.eval} unseen in eval (${l.nontargetClips.eval} clips); ` +
-              `${l.mislabeled} mislabeled and ${l.misaligned} misaligned target training clips\n`,
-          )
-        }
-        if (summary.config.written) process.stdout.write(`Wrote ${summary.config.path}\n`)
-        else process.stdout.write(`Note: kept the existing ${summary.config.path}\n`)
-      } finally {
-        progress.stop()
-      }
-    })
+    .action(async (opts: GenerateSpeechFlags) => (await import('./actions/generate-speech.js')).generateSpeech(opts))
 }
 
 /** --scale: a positive number up to 10. */

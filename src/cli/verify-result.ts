@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+/**
+ * `dataperf verify-result`: flags and help only; the check (actions/verify-result.ts) is imported
+ * when it runs.
+ */
 import { Command } from 'commander'
-import { UserError } from '../errors.js'
-import { pythonFloatRepr } from '../io/python-json.js'
-import { readTextFile } from '../io/text-file.js'
-import { submissionSha256 } from '../server/boards/index.js'
-import { manifestProblem, type SignedManifest } from '../server/manifest.js'
-
-/** The key as given: PEM text, or a file holding it. */
-function readPublicKey(value: string): string {
-  return value.includes('-----BEGIN')
-    ? value
-    : readTextFile(value, 'a PEM public key (GET /api/v1/public-key on the server)')
-}
+import type { VerifyResultFlags } from './actions/verify-result.js'
 
 export function registerVerifyResultCommand(program: Command): void {
   program
@@ -27,33 +18,7 @@ export function registerVerifyResultCommand(program: Command): void {
       '--submission <files...>',
       'also check that these files are the submission the manifest scores (by SHA-256)',
     )
-    .action((manifestPath: string, opts: { publicKey: string; submission?: string[] }) => {
-      const text = readTextFile(manifestPath, 'a signed result manifest (JSON)')
-      let signed: unknown
-      try {
-        signed = JSON.parse(text)
-      } catch (err) {
-        throw new UserError(`${manifestPath}: not valid JSON (${(err as Error).message})`)
-      }
-      const fail = (reason: string) => {
-        process.stderr.write(`dataperf: verify-result: FAILED: ${manifestPath}: ${reason}\n`)
-        process.exitCode = 1
-      }
-      const problem = manifestProblem(signed, readPublicKey(opts.publicKey))
-      if (problem) return fail(problem)
-      const m = (signed as SignedManifest).manifest
-      if (opts.submission) {
-        const files = opts.submission.map((path) => ({ name: basename(path), bytes: readFileSync(path) }))
-        const sha = submissionSha256(files)
-        if (sha !== m.submission_sha256)
-          return fail(
-            `the submission's SHA-256 is ${m.submission_sha256}, but ${opts.submission.join(', ')} hash to ${sha}`,
-          )
-      }
-      process.stdout.write(
-        `OK: score ${pythonFloatRepr(m.score)} on board ${m.board} for team ${m.team}, submission ${m.submission_id} ` +
-          `(submitted ${m.submitted_at}, scored ${m.scored_at} by ${m.evaluator_version} on ${m.server})` +
-          `${opts.submission ? '; the submission files match' : ''}\n`,
-      )
-    })
+    .action(async (manifestPath: string, opts: VerifyResultFlags) =>
+      (await import('./actions/verify-result.js')).verifyResult(manifestPath, opts),
+    )
 }

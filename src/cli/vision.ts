@@ -1,32 +1,14 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+/**
+ * `dataperf vision eval|select|run`: flags and help only. Each action's module (actions/) is
+ * imported when the command runs, so start-up and --help load none of them.
+ */
 import { Command, Option } from 'commander'
-import { UserError } from '../errors.js'
-import { loadVisionSetup, resultsDirNote } from '../vision/setup.js'
-import { runVisionEvaluation } from '../vision/eval-job.js'
-import { MAX_TRAINING_ROWS, VISION_LAYOUT } from '../vision/layout.js'
-import { runVisionMainJob } from '../vision/main-job.js'
-import {
-  runVisionSelection,
-  VISION_SELECTORS,
-  writeSelectionManifest,
-  writeTrainingCsv,
-} from '../vision/select/index.js'
-import { isVisionPluginPath, runVisionPlugin } from '../vision/select/plugin.js'
-import { OPEN_IMAGES_HUMAN_LABELS } from '../vision/human-labels.js'
-import { formatVisionTable } from '../vision/table.js'
-import { progressReporter } from './progress.js'
+import { MAX_TRAINING_ROWS, OPEN_IMAGES_HUMAN_LABELS } from '../vision/layout.js'
+import { VISION_SELECTOR_NAMES } from '../vision/select/names.js'
+import type { VisionEvalFlags } from './actions/vision-eval.js'
+import type { VisionRunFlags } from './actions/vision-run.js'
+import type { VisionSelectFlags } from './actions/vision-select.js'
 import { nonNegativeInt, positiveInt, positiveSeconds } from './parse.js'
-
-/** The official default is ./task_setup.yaml; our generator puts one inside the data folder. */
-function defaultSetupPath(dataDir: string | undefined): string {
-  if (existsSync(VISION_LAYOUT.setup)) return VISION_LAYOUT.setup
-  const inData = join(dataDir ?? 'data', VISION_LAYOUT.setup)
-  if (existsSync(inData)) return inData
-  throw new UserError(
-    'no task_setup.yaml in the working directory or the data folder; pass --setup PATH (or run `dataperf generate vision --out data`)',
-  )
-}
 
 export function registerVisionCommands(program: Command): void {
   const vision = program
@@ -49,45 +31,7 @@ export function registerVisionCommands(program: Command): void {
       MAX_TRAINING_ROWS,
     )
     .option('--json', 'print one JSON document (results, file paths) instead of the official text')
-    .action(
-      async (opts: {
-        setup?: string
-        setup_yaml_path?: string
-        dataDir?: string
-        maxTrainRows: number
-        json?: boolean
-      }) => {
-        const setupPath = opts.setup ?? opts.setup_yaml_path ?? defaultSetupPath(opts.dataDir)
-        const setup = loadVisionSetup(setupPath, opts.dataDir)
-        const note = resultsDirNote(setup)
-        if (note) process.stderr.write(note + '\n')
-        const progress = progressReporter(!opts.json && process.stderr.isTTY === true)
-        let outcome
-        try {
-          outcome = await runVisionEvaluation(setup, {
-            maxTrainRows: opts.maxTrainRows,
-            onProgress: progress.onProgress,
-          })
-        } finally {
-          progress.stop()
-        }
-        if (opts.json) {
-          process.stdout.write(
-            JSON.stringify(
-              {
-                results: JSON.parse(outcome.text),
-                results_file: outcome.resultsPath,
-                manifest_file: outcome.manifestPath,
-              },
-              null,
-              2,
-            ) + '\n',
-          )
-        } else {
-          process.stdout.write(`Results saved in ${outcome.resultsPath}\n${outcome.text}\n`)
-        }
-      },
-    )
+    .action(async (opts: VisionEvalFlags) => (await import('./actions/vision-eval.js')).visionEval(opts))
 
   vision
     .command('select')
@@ -96,7 +40,7 @@ export function registerVisionCommands(program: Command): void {
     .requiredOption('--out <csv>', 'training set to write')
     .option(
       '--algorithm <name|path>',
-      `a built-in (${Object.keys(VISION_SELECTORS).join(', ')}) or a .ts/.js selection module of your own (see README)`,
+      `a built-in (${VISION_SELECTOR_NAMES.join(', ')}) or a .ts/.js selection module of your own (see README)`,
       'weak-labels',
     )
     .option('--setup <path>', 'task setup YAML (default: ./task_setup.yaml, else <data-dir>/task_setup.yaml)')
@@ -112,62 +56,7 @@ export function registerVisionCommands(program: Command): void {
       'stop a selection module of your own if it has not finished after this many seconds (default: no limit)',
       positiveSeconds,
     )
-    .action(
-      async (opts: {
-        task: string
-        out: string
-        algorithm: string
-        setup?: string
-        dataDir?: string
-        budget: number
-        seed: number
-        humanLabels?: string
-        timeout?: number
-      }) => {
-        const plugin = isVisionPluginPath(opts.algorithm)
-        if (!plugin && !VISION_SELECTORS[opts.algorithm])
-          throw new UserError(
-            `--algorithm '${opts.algorithm}': expected a built-in (${Object.keys(VISION_SELECTORS).join(', ')}) or a path to a .ts or .js selection module`,
-          )
-        if (!plugin && opts.timeout !== undefined)
-          throw new UserError(
-            '--timeout applies to a selection module of your own (--algorithm PATH), not to a built-in',
-          )
-        const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
-        const progress = progressReporter()
-        let set
-        try {
-          set = plugin
-            ? await runVisionPlugin(setup, opts.algorithm, opts.task, opts.budget, opts.seed, {
-                timeoutSeconds: opts.timeout,
-                onProgress: progress.onProgress,
-                humanLabelsFile: opts.humanLabels,
-              })
-            : await runVisionSelection(
-                setup,
-                opts.algorithm,
-                opts.task,
-                opts.budget,
-                opts.seed,
-                progress.onProgress,
-                opts.humanLabels,
-              )
-        } finally {
-          progress.stop()
-        }
-        for (const note of set.notes ?? []) process.stderr.write(`warning: ${note}\n`)
-        writeTrainingCsv(opts.out, set)
-        writeSelectionManifest(
-          opts.out,
-          { algorithm: opts.algorithm, task: opts.task, budget: opts.budget, seed: opts.seed },
-          set,
-        )
-        const positives = set.labels.filter((l) => l === 1).length
-        process.stdout.write(
-          `${opts.algorithm}: ${set.ids.length} rows (${positives} labelled 1) for ${opts.task} -> ${opts.out}\n`,
-        )
-      },
-    )
+    .action(async (opts: VisionSelectFlags) => (await import('./actions/vision-select.js')).visionSelect(opts))
 
   vision
     .command('run')
@@ -177,20 +66,5 @@ export function registerVisionCommands(program: Command): void {
     .option('--data-dir <dir>', 'benchmark folder', 'data')
     .option('--seed <n>', 'generator seed (used only when generating)', nonNegativeInt, 0)
     .option('--pool-size <n>', 'pool size (used only when generating)', positiveInt)
-    .action(async (opts: { dataDir: string; seed: number; poolSize?: number }) => {
-      const progress = progressReporter()
-      let outcome
-      try {
-        outcome = await runVisionMainJob({
-          dataDir: opts.dataDir,
-          seed: opts.seed,
-          poolSize: opts.poolSize,
-          onProgress: progress.onProgress,
-          log: (m) => process.stderr.write(m + '\n'),
-        })
-      } finally {
-        progress.stop()
-      }
-      process.stdout.write(formatVisionTable(outcome.evals) + `\nResults saved in ${outcome.resultsPath}\n`)
-    })
+    .action(async (opts: VisionRunFlags) => (await import('./actions/vision-run.js')).visionRun(opts))
 }

@@ -10,12 +10,14 @@ import { ParquetFile } from '../io/parquet/reader.js'
 import { evaluateVision } from '../vision/evaluate.js'
 import { EMBEDDING_COLUMN, ID_COLUMN, MAX_TRAINING_ROWS, VISION_LAYOUT } from '../vision/layout.js'
 import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../vision/select/index.js'
+import { isVisionPluginPath } from '../vision/select/plugin.js'
 import { readExampleSet } from '../vision/metadata.js'
 import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
 import { generateVisionBenchmark, type VisionKnobs } from '../synth/vision.js'
 import { principalPlane } from '../ml/principal-axes.js'
 import { knobTag, type CompareOptions } from './speech.js'
 import type { ComparisonResult } from './types.js'
+import type { VisionSelection } from '../vision/select/types.js'
 
 export interface CompareVisionOptions extends Omit<CompareOptions, 'knobs' | 'languages' | 'scale'> {
   poolSize?: number
@@ -28,7 +30,7 @@ export interface CompareVisionOptions extends Omit<CompareOptions, 'knobs' | 'la
 
 export async function compareVision(options: CompareVisionOptions): Promise<ComparisonResult> {
   for (const a of options.algorithms) {
-    if (!VISION_SELECTORS[a])
+    if (!VISION_SELECTORS[a] && !isVisionPluginPath(a))
       throw new UserError(`unknown vision algorithm '${a}'; built in: ${Object.keys(VISION_SELECTORS).join(', ')}`)
   }
   let result: ComparisonResult | undefined
@@ -64,7 +66,11 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
         for (const { name: task } of setup.tasks) {
           options.onProgress?.(`seed ${seed}, ${task}, ${algorithm}`, done++, total)
           const t = performance.now()
-          const set = await runVisionSelection(setup, algorithm, task, options.budget ?? MAX_TRAINING_ROWS, seed)
+          const set = await runVisionSelection(setup, algorithm, {
+            task,
+            budget: options.budget ?? MAX_TRAINING_ROWS,
+            seed,
+          })
           result.seconds[algorithm]! += (performance.now() - t) / 1000
           const csv = join(scratch, `${seed}-${algorithm}-${task}.csv`)
           writeTrainingCsv(csv, set)
@@ -90,7 +96,7 @@ async function recordProjection(
   setup: VisionSetup,
   task: string,
   algorithm: string,
-  set: { ids: string[]; labels: number[] },
+  set: VisionSelection,
 ): Promise<void> {
   const dim = setup.dim
   const pool = await ParquetFile.open(setup.embFile)

@@ -10,12 +10,8 @@ import { VISION_LAYOUT } from '../vision/layout.js'
 import { UserError } from '../errors.js'
 import { ensureWritableDir, type JobOptions } from './resources.js'
 import { downloadFile, verifyFile } from './http-download.js'
+import { OPEN_IMAGES_LABELS_PREFIX, OPEN_IMAGES_LABELS_URL } from './urls.js'
 import { checksFor, resourceFor, type Parameters, type Resource } from './parameters.js'
-
-/** Parameters keys: open_images_labels_url (default below), optional _sha256 / _md5 / _size. */
-export const OPEN_IMAGES_LABELS_PREFIX = 'open_images_labels'
-export const OPEN_IMAGES_LABELS_URL =
-  'https://storage.googleapis.com/openimages/v6/oidv6-train-annotations-human-imagelabels.csv'
 
 /** Downloads the labels to `output/metadata/oidv6-...csv` (kept when already there, unless force); returns the path. */
 export async function fetchOpenImagesLabels(

@@ -28,14 +28,7 @@ import { readFilenames, readWordCounts } from './mswc-metadata.js'
 import { readTargetSplits } from './mswc-splits.js'
 import { nontargetClipId } from './clip-ids.js'
 import { buildFolder } from './output-folder.js'
-
-/** The official GenerationParams defaults. */
-export const SPEECH_GENERATION_DEFAULTS = {
-  minimumSamplesForNontargetWords: 200,
-  numNontargetTrainingWords: 100,
-  numNontargetEvalWords: 100,
-  seedNontargetSelection: 0,
-} as const
+import { SPEECH_GENERATION_DEFAULTS } from './defaults.js'
 
 export interface CreateSpeechOptions {
   metadata: string

@@ -32,8 +32,7 @@ import {
   VISION_LAYOUT,
 } from '../vision/layout.js'
 import { buildFolder, requireFreshOutput } from './output-folder.js'
-
-export const VISION_CREATE_DEFAULTS = { examples: 20, testPositives: 80, testNegatives: 60, seed: 0 } as const
+import { VISION_CREATE_DEFAULTS } from './defaults.js'
 
 export interface CreateVisionOptions {
   pool: string

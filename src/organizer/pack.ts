@@ -34,9 +34,9 @@ import { loadVisionSetup } from '../vision/setup.js'
 import { speechPrefix, VISION_PREFIX } from '../download/parameters.js'
 import { VISION_ZIP_NAME } from '../download/resources.js'
 import { buildFolder } from './output-folder.js'
+import { DEFAULT_BASE_URL } from './defaults.js'
 import { filesUnder, writeZip, type ZipEntry } from './zip-folder.js'
 
-export const DEFAULT_BASE_URL = 'https://CHANGE-ME.invalid/dataperf/'
 export const VISION_BUNDLE_FOLDER = VISION_ZIP_NAME.replace(/\.zip$/, '')
 export const PUBLIC_FOLDER = 'public'
 export const CHALLENGE_FOLDER = 'challenge'

@@ -14,6 +14,7 @@ import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeCsv } from '../io/csv.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
+import { DEFAULT_VISION_POOL_SIZE, DEFAULT_VISION_SEED } from './defaults.js'
 import {
   CLASS_DESCRIPTIONS_COLUMNS,
   EMBEDDING_COLUMN,
@@ -41,8 +42,6 @@ export const VISION_CONCEPTS: VisionConcept[] = [
 ]
 
 export const VISION_DIM = 256
-export const DEFAULT_VISION_POOL_SIZE = 20000
-export const DEFAULT_VISION_SEED = 0
 
 // the file names and columns belong to the track (vision/layout.ts)
 export { VISION_LAYOUT } from '../vision/layout.js'

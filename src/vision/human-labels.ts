@@ -9,14 +9,12 @@
  * pool's IDs, is kept.
  */
 import { createReadStream, existsSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parse } from 'csv-parse/sync'
 import { UserError } from '../errors.js'
-import { ID_COLUMN, LABEL_COLUMN, LABEL_NAME_COLUMN, VISION_LAYOUT } from './layout.js'
+import { ID_COLUMN, LABEL_COLUMN, LABEL_NAME_COLUMN, OPEN_IMAGES_HUMAN_LABELS, VISION_LAYOUT } from './layout.js'
 
-/** Open Images V6's file name. */
-export const OPEN_IMAGES_HUMAN_LABELS = basename(VISION_LAYOUT.openImagesHumanLabels)
 const COLUMNS = [ID_COLUMN, LABEL_NAME_COLUMN, LABEL_COLUMN] as const
 
 export interface HumanLabels {

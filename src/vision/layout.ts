@@ -39,6 +39,9 @@ export const TRAINING_SET_COLUMNS = [ID_COLUMN, LABEL_COLUMN] as const
 /** The challenge rule: at most this many labelled rows per task. */
 export const MAX_TRAINING_ROWS = 1000
 
+/** Open Images V6's file name of its human labels (also looked for directly in the data folder). */
+export const OPEN_IMAGES_HUMAN_LABELS = 'oidv6-train-annotations-human-imagelabels.csv'
+
 /** Relative paths of the official files (relative to the data folder). */
 export const VISION_LAYOUT = {
   setup: 'task_setup.yaml',
@@ -50,7 +53,7 @@ export const VISION_LAYOUT = {
   machineLabels: 'metadata/train-annotations-machine-imagelabels.csv',
   humanLabels: 'metadata/train-annotations-human-imagelabels.csv',
   /** Open Images V6's public human labels (what `download vision --open-images-labels` fetches) */
-  openImagesHumanLabels: 'metadata/oidv6-train-annotations-human-imagelabels.csv',
+  openImagesHumanLabels: `metadata/${OPEN_IMAGES_HUMAN_LABELS}`,
   classDescriptions: 'metadata/class-descriptions.csv',
   results: 'results',
   /** marks a challenge's public bundle (`dataperf challenge pack`): the test sets stay on the server */

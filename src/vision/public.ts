@@ -1,7 +1,7 @@
 /** What a vision selection module may import: `import { defineVisionSelector } from 'dataperf/vision'`. */
 export {
   defineVisionSelector,
+  type VisionSelector,
   type VisionSelectorInput,
   type VisionSelectorOutput,
-  type VisionSelectorPlugin,
-} from './select/plugin-api.js'
+} from './select/types.js'

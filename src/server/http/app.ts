@@ -4,7 +4,9 @@
  * and the place where the pages plugin (issue 10) registers: `options.plugins`.
  */
 import { randomBytes } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { constants as zlibConstants } from 'node:zlib'
+import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
@@ -19,7 +21,7 @@ import { csrfError, PRE_SESSION, registerAuth, SESSION_COOKIE } from './auth.js'
 import { MULTIPART_LIMITS } from './upload.js'
 import { DEFAULT_CONNECTION_LIMITS, limitedServer, type ConnectionLimits } from './connections.js'
 import { EventStreams } from './event-stream.js'
-import { DEFAULT_RATE_LIMITS, routeLimits, SharedWindowStore, type RateLimits, type RouteLimits } from './limits.js'
+import { DEFAULT_RATE_LIMITS, routeLimits, SharedWindowStore } from './limits.js'
 import { adminRoutes } from './routes/admin.js'
 import { authRoutes } from './routes/auth.js'
 import { challengeRoutes } from './routes/challenge.js'
@@ -27,39 +29,7 @@ import { leaderboardRoutes } from './routes/leaderboard.js'
 import { submissionRoutes } from './routes/submissions.js'
 import { teamRoutes } from './routes/teams.js'
 import { tokenRoutes } from './routes/tokens.js'
-
-export interface AppOptions {
-  /** signs result manifests; absent on a server without keys */
-  keys: { privateKey: import('node:crypto').KeyObject; publicKeyPem: string }
-  rateLimits?: Partial<RateLimits>
-  /** more plugins (the web pages) registered after the API, with the same context */
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
-  logger?: boolean
-  /**
-   * Behind a reverse proxy: which peers to believe about the client's address and protocol
-   * (X-Forwarded-For / -Proto): true for any, or the proxies' addresses (CIDR ranges allowed).
-   * The proxy is taken to terminate TLS, so HSTS is sent.
-   */
-  trustProxy?: boolean | string[]
-  /** timeouts and the per-address connection cap (http/connections.ts) */
-  connectionLimits?: Partial<ConnectionLimits>
-}
-
-export interface RouteDeps {
-  ctx: ServerContext
-  options: AppOptions
-  /** the shared buckets: `config: { rateLimit: limits.password }` */
-  limits: RouteLimits
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** the shared rate-limit buckets, for the pages' routes too */
-    routeLimits: RouteLimits
-    /** every open server-sent event stream (ended when the server stops) */
-    eventStreams: EventStreams
-  }
-}
+import type { AppOptions, RouteDeps } from './route-deps.js'
 
 /**
  * The headers every answer carries (helmet): the pages load one script and one stylesheet from this
@@ -106,6 +76,13 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   })
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 
+  // pages and JSON over 1 KiB go out compressed when the client accepts it; bodies sent already
+  // encoded (a board's cached pages, http/cached-body.ts) pass through as they are
+  await app.register(fastifyCompress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  })
   await app.register(fastifyHelmet, securityHeaders(trustProxy !== false))
   const connectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits }
   // a quiet stream sends a comment well within the idle timeout

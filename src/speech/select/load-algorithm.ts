@@ -14,8 +14,16 @@ import { CoresetSelection } from './coreset.js'
 import { KernelHerdingSelection } from './kernel-herding.js'
 import { RandomSelection } from './random.js'
 import type { SelectionClass } from './types.js'
+import type { SpeechSelectionName } from './names.js'
 
-export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: string; cls: SelectionClass }> = {
+interface BuiltIn {
+  module: string
+  className: string
+  cls: SelectionClass
+}
+
+/** The built-ins by name; names.ts lists the same names for the CLI's help (the `satisfies` keeps them equal). */
+export const BUILT_IN_SELECTIONS: Record<string, BuiltIn> = {
   baseline: {
     module: 'selection.implementations.baseline_selection',
     className: 'BaselineSelection',
@@ -29,7 +37,7 @@ export const BUILT_IN_SELECTIONS: Record<string, { module: string; className: st
   },
   coreset: { module: 'coreset', className: 'CoresetSelection', cls: CoresetSelection },
   'kernel-herding': { module: 'kernel-herding', className: 'KernelHerdingSelection', cls: KernelHerdingSelection },
-}
+} satisfies Record<SpeechSelectionName, BuiltIn>
 
 /** The built-in a config's module names (short or official dotted name), if any. */
 export function builtInName(module: string): string | undefined {

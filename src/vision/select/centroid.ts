@@ -3,29 +3,23 @@
  * the task's example positives; the nearest are labelled 1, the farthest 0. Needs no weak labels.
  */
 import { Rng } from '../../ml/rng.js'
-import { readExampleSet } from '../metadata.js'
-import type { LabelledIds, SelectionContext } from './types.js'
+import type { VisionSelectorInput, VisionSelectorOutput } from './types.js'
 
-export async function centroidSelection(ctx: SelectionContext): Promise<LabelledIds> {
-  const { poolIds, budget, dim } = ctx
-  const rng = new Rng(ctx.seed)
+export function centroidSelection(input: VisionSelectorInput): VisionSelectorOutput {
+  const { ids: poolIds, budget, dim, embeddings } = input
+  const rng = new Rng(input.seed)
   const rowOf = new Map(poolIds.map((id, r) => [id, r]))
-  const exampleRows = readExampleSet(ctx.dataDir, ctx.task)
-    .ids.map((id) => rowOf.get(id))
-    .filter((r): r is number => r !== undefined)
+  const exampleRows = input.examples.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined)
   const sampleSize = Math.min(poolIds.length, Math.max(budget * 20, 20000))
   const sample = Int32Array.from(new Set([...exampleRows, ...rng.sampleIndices(poolIds.length, sampleSize)])).sort()
-  const vectors = await ctx.vectors(sample)
-  const slot = new Map(Array.from(sample, (r, k) => [r, k]))
   const centroid = new Float64Array(dim)
   for (const r of exampleRows) {
-    const k = slot.get(r)!
-    for (let j = 0; j < dim; j++) centroid[j]! += vectors[k * dim + j]! / exampleRows.length
+    for (let j = 0; j < dim; j++) centroid[j]! += embeddings[r * dim + j]! / exampleRows.length
   }
-  const dist = Array.from(sample, (_, k) => {
+  const dist = Array.from(sample, (r) => {
     let s = 0
     for (let j = 0; j < dim; j++) {
-      const t = vectors[k * dim + j]! - centroid[j]!
+      const t = embeddings[r * dim + j]! - centroid[j]!
       s += t * t
     }
     return s

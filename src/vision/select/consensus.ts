@@ -18,7 +18,7 @@
  * The choice with the best mean wins; ties keep fpscv's pick. With too few labels of a class to
  * score folds, the result is exactly fpscv's set, and the manifest says so.
  */
-import { selectionInputs, toLabelledIds } from './labelled-pool.js'
+import { selectionInputs, toOutput } from './labelled-pool.js'
 import {
   f1Of,
   FPS_CHOICES,
@@ -29,7 +29,7 @@ import {
   type Fold,
   type FoldCounts,
 } from './fpscv.js'
-import type { LabelledIds, SelectionContext } from './types.js'
+import type { VisionSelectorInput, VisionSelectorOutput } from './types.js'
 
 /**
  * Fold splits (the first is fpscv's). Not tuned to any data: more splits only make the estimate
@@ -39,20 +39,20 @@ const REPEATS = 3
 /** below this many labelled images of a class, a fold holds fewer than two of them on average and its rates say nothing */
 const MIN_LABELS_PER_CLASS = 2 * FPSCV_FOLDS
 
-export async function consensusSelection(ctx: SelectionContext): Promise<LabelledIds> {
-  const inputs = await selectionInputs(ctx)
+export async function consensusSelection(input: VisionSelectorInput): Promise<VisionSelectorOutput> {
+  const inputs = selectionInputs(input)
   const { d, rng, known, pool } = inputs
-  const cv = await fpsCrossValidation(ctx, inputs)
+  const cv = await fpsCrossValidation(input, inputs)
   const describe = (c: typeof cv.best) => ({ fps_share: c.negativeShare, human_negatives: String(c.humanNegatives) })
 
   if (known.positives.length < MIN_LABELS_PER_CLASS || known.negatives.length < MIN_LABELS_PER_CLASS) {
-    const set = toLabelledIds(ctx, cv.build(cv.best, cv.positives, known.negatives), known)
-    set.notes = [
-      ...(set.notes ?? []),
-      `consensus: ${known.positives.length} known positives and ${known.negatives.length} verified negatives for ${ctx.task}, too few to cross-validate at an even class mix (at least ${MIN_LABELS_PER_CLASS} of each); kept fpscv's set`,
-    ]
-    set.choices = { ...describe(cv.best), fpscv_choice: 'kept' }
-    return set
+    return {
+      ...toOutput(input, cv.build(cv.best, cv.positives, known.negatives)),
+      notes: [
+        `consensus: ${known.positives.length} known positives and ${known.negatives.length} verified negatives for ${input.task}, too few to cross-validate at an even class mix (at least ${MIN_LABELS_PER_CLASS} of each); kept fpscv's set`,
+      ],
+      choices: { ...describe(cv.best), fpscv_choice: 'kept' },
+    }
   }
 
   // scores[c]: choice c's even-mix F1 on every fold of every split
@@ -69,7 +69,7 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
         scores[c]!.push(
           evenMixF1(foldCounts(pool, d, heldOut(cv.build, choice, cv.positives, known.negatives, test), test)),
         )
-      ctx.onProgress?.('cross-validating on more splits', ++done, (REPEATS - 1) * FPS_CHOICES.length)
+      input.onProgress('cross-validating on more splits', ++done, (REPEATS - 1) * FPS_CHOICES.length)
     })
   }
   const mean = scores.map((s) => s.reduce((a, x) => a + x, 0) / s.length)
@@ -78,13 +78,14 @@ export async function consensusSelection(ctx: SelectionContext): Promise<Labelle
     if (m > mean[best]! + 1e-12) best = c
   })
   const choice = FPS_CHOICES[best]!
-  const set = toLabelledIds(ctx, cv.build(choice, cv.positives, known.negatives), known)
-  set.choices = {
-    ...describe(choice),
-    fpscv_choice: choice === cv.best ? 'kept' : `${cv.best.negativeShare}/${cv.best.humanNegatives}`,
-    cv_even_mix_f1: Number(mean[best]!.toFixed(4)),
+  return {
+    ...toOutput(input, cv.build(choice, cv.positives, known.negatives)),
+    choices: {
+      ...describe(choice),
+      fpscv_choice: choice === cv.best ? 'kept' : `${cv.best.negativeShare}/${cv.best.humanNegatives}`,
+      cv_even_mix_f1: Number(mean[best]!.toFixed(4)),
+    },
   }
-  return set
 }
 
 /** F1 at an even class mix: precision from the true and false positive rates, so the fold's mix does not weigh in. */

@@ -14,8 +14,8 @@
 import { farthestPointSampling } from '../../ml/fps.js'
 import { predict } from '../../ml/logistic-regression.js'
 import { confusionCounts, fScore, type ConfusionCounts } from '../../ml/metrics.js'
-import { fitOnRows, selectionInputs, toLabelledIds } from './labelled-pool.js'
-import type { LabelledIds, SelectionContext } from './types.js'
+import { fitOnRows, selectionInputs, toOutput } from './labelled-pool.js'
+import type { VisionSelectorInput, VisionSelectorOutput } from './types.js'
 
 /** FPS negatives as shares of the budget left after the positives */
 const NEGATIVE_SHARES = [0.1, 0.25, 0.5, 1]
@@ -27,7 +27,7 @@ export interface FpsChoice {
 }
 /** a held-out fold: pool rows and their human labels */
 export type Fold = ReadonlyArray<readonly [number, number]>
-type Inputs = Awaited<ReturnType<typeof selectionInputs>>
+type Inputs = ReturnType<typeof selectionInputs>
 
 /** the choices, in the order they are tried */
 export const FPS_CHOICES: readonly FpsChoice[] = NEGATIVE_SHARES.flatMap((negativeShare) =>
@@ -50,21 +50,21 @@ export interface FpsCrossValidation {
   build: (choice: FpsChoice, pos: readonly number[], humanNeg: readonly number[]) => Map<number, number>
 }
 
-export async function fpsCvSelection(ctx: SelectionContext): Promise<LabelledIds> {
-  const inputs = await selectionInputs(ctx)
-  const cv = await fpsCrossValidation(ctx, inputs)
-  return toLabelledIds(ctx, cv.build(cv.best, cv.positives, inputs.known.negatives), inputs.known)
+export async function fpsCvSelection(input: VisionSelectorInput): Promise<VisionSelectorOutput> {
+  const inputs = selectionInputs(input)
+  const cv = await fpsCrossValidation(input, inputs)
+  return toOutput(input, cv.build(cv.best, cv.positives, inputs.known.negatives))
 }
 
 export async function fpsCrossValidation(
-  ctx: SelectionContext,
+  input: VisionSelectorInput,
   { n, d, rng, known, pool }: Inputs,
 ): Promise<FpsCrossValidation> {
   const points = pool instanceof Float32Array ? pool : Float32Array.from(pool)
   const fps = Array.from(
-    await farthestPointSampling(points, n, d, Math.min(n, ctx.budget), {
+    await farthestPointSampling(points, n, d, Math.min(n, input.budget), {
       first: rng.int(n),
-      onProgress: (done, total) => ctx.onProgress?.('farthest point sampling', done, total),
+      onProgress: (done, total) => input.onProgress('farthest point sampling', done, total),
     }),
   )
   const positiveSet = new Set(known.positives)
@@ -73,16 +73,16 @@ export async function fpsCrossValidation(
   rng.shuffle(positives)
   const build = (choice: FpsChoice, pos: readonly number[], humanNeg: readonly number[]): Map<number, number> => {
     const chosen = new Map<number, number>()
-    for (const r of pos.slice(0, Math.floor(ctx.budget / 2))) chosen.set(r, 1)
+    for (const r of pos.slice(0, Math.floor(input.budget / 2))) chosen.set(r, 1)
     if (choice.humanNegatives)
       for (const r of humanNeg) {
-        if (chosen.size >= ctx.budget) break
+        if (chosen.size >= input.budget) break
         if (!chosen.has(r)) chosen.set(r, 0)
       }
-    const fpsCount = Math.round((ctx.budget - chosen.size) * choice.negativeShare)
+    const fpsCount = Math.round((input.budget - chosen.size) * choice.negativeShare)
     let added = 0
     for (const r of fpsNegatives) {
-      if (added >= fpsCount || chosen.size >= ctx.budget) break
+      if (added >= fpsCount || chosen.size >= input.budget) break
       if (!chosen.has(r)) {
         chosen.set(r, 0)
         added++
@@ -105,7 +105,7 @@ export async function fpsCrossValidation(
       bestF1 = f1
       best = choice
     }
-    ctx.onProgress?.('cross-validating core sets', c + 1, FPS_CHOICES.length)
+    input.onProgress('cross-validating core sets', c + 1, FPS_CHOICES.length)
     return perFold
   })
   return { best, counts, positives, build }

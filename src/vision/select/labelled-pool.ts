@@ -5,36 +5,25 @@ import {
   type LogisticRegressionModel,
   type LogisticRegressionOptions,
 } from '../../ml/logistic-regression.js'
-import { humanLabelsForPool, type HumanLabelsReport } from '../human-labels.js'
-import { readExampleSet } from '../metadata.js'
 import { Rng } from '../../ml/rng.js'
-import type { LabelledIds, SelectionContext } from './types.js'
+import type { VisionSelectorInput, VisionSelectorOutput } from './types.js'
 
 export interface KnownLabels {
   /** pool rows of example positives and human-verified positives */
   positives: number[]
   /** pool rows of human-verified negatives */
   negatives: number[]
-  /** which human labels were read, and a note when there were none */
-  report: HumanLabelsReport
 }
 
-export async function knownLabels(ctx: SelectionContext): Promise<KnownLabels> {
-  const rowOf = new Map(ctx.poolIds.map((id, r) => [id, r]))
-  const examples = readExampleSet(ctx.dataDir, ctx.task)
-  const { labels: human, report } = await humanLabelsForPool(
-    ctx.dataDir,
-    ctx.task,
-    examples.labelName,
-    new Set(ctx.poolIds),
-    ctx.humanLabelsFile,
-  )
-  const rows = (ids: string[]) => [
+export function knownLabels(input: VisionSelectorInput): KnownLabels {
+  const rowOf = new Map(input.ids.map((id, r) => [id, r]))
+  // each pool row once, in order; IDs not in the pool are left out
+  const rows = (ids: readonly string[]) => [
     ...new Set(ids.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined)),
   ]
-  const positives = rows([...examples.ids, ...human.positives])
+  const positives = rows([...input.examples, ...input.humanLabels.positives])
   const positiveSet = new Set(positives)
-  return { positives, negatives: rows(human.negatives).filter((r) => !positiveSet.has(r)), report }
+  return { positives, negatives: rows(input.humanLabels.negatives).filter((r) => !positiveSet.has(r)) }
 }
 
 /** Logistic regression (the official model unless options say otherwise) trained on the given labelled pool rows. */
@@ -65,19 +54,21 @@ export function scorePool(
   return decisionFunction(fitOnRows(pool, dim, positives, negatives), pool, n)
 }
 
-/** Rows [0, n) in a sorted Int32Array (for reading the whole pool). */
-export function allRows(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => i)
-}
-
-/** The chosen rows as IDs and labels, with the report of the human labels they came from. */
-export function toLabelledIds(ctx: SelectionContext, chosen: Map<number, number>, known?: KnownLabels): LabelledIds {
-  return { ids: [...chosen.keys()].map((r) => ctx.poolIds[r]!), labels: [...chosen.values()], ...known?.report }
+/** The chosen pool rows as IDs and labels. */
+export function toOutput(
+  input: VisionSelectorInput,
+  chosen: Map<number, number>,
+): VisionSelectorOutput & { labels: number[] } {
+  return { ids: [...chosen.keys()].map((r) => input.ids[r]!), labels: [...chosen.values()] }
 }
 
 /** What the label-using algorithms start from: sizes, a seeded Rng, the known labels and the whole pool. */
-export async function selectionInputs(ctx: SelectionContext) {
-  const n = ctx.poolIds.length,
-    d = ctx.dim
-  return { n, d, rng: new Rng(ctx.seed), known: await knownLabels(ctx), pool: await ctx.vectors(allRows(n)) }
+export function selectionInputs(input: VisionSelectorInput) {
+  return {
+    n: input.ids.length,
+    d: input.dim,
+    rng: new Rng(input.seed),
+    known: knownLabels(input),
+    pool: input.embeddings,
+  }
 }

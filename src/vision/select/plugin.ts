@@ -1,5 +1,5 @@
 /**
- * `dataperf vision select --algorithm my-selector.ts`: a user's selector (plugin-api.ts) run in a
+ * `dataperf vision select --algorithm my-selector.ts`: a user's selector (types.ts) run in a
  * worker thread (plugins/run-in-worker.ts), so that one that exits, never settles or runs past
  * --timeout ends with a one-line error, and its result checked by the one vision validator before
  * anything is written. Its mistakes are the user's: one line naming the file.
@@ -13,25 +13,12 @@ import { runInWorker } from '../../plugins/run-in-worker.js'
 import type { HumanLabelsReport } from '../human-labels.js'
 import { requireTask, type VisionSetup } from '../setup.js'
 import { validateSelected } from '../validate.js'
-import type { LabelledIds, SelectionContext } from './types.js'
+import type { InputRequest, VisionDataPaths } from './input.js'
+import type { VisionSelection, VisionSelectionOptions } from './types.js'
 
 /** What the worker is handed (plain data: it crosses the thread boundary). */
-export interface VisionPluginRequest {
+export interface VisionPluginRequest extends VisionDataPaths, InputRequest {
   path: string
-  embFile: string
-  dim: number
-  dataDir: string
-  task: string
-  budget: number
-  seed: number
-  humanLabelsFile?: string
-}
-
-export interface VisionPluginOptions {
-  /** stop the plugin after this many seconds (none by default) */
-  timeoutSeconds?: number
-  onProgress?: SelectionContext['onProgress']
-  humanLabelsFile?: string
 }
 
 /** Whether an --algorithm value names a plugin file rather than a built-in. */
@@ -43,26 +30,24 @@ export function isVisionPluginPath(algorithm: string): boolean {
 export async function runVisionPlugin(
   setup: VisionSetup,
   modulePath: string,
-  task: string,
-  budget: number,
-  seed: number,
-  options: VisionPluginOptions = {},
-): Promise<LabelledIds> {
+  options: VisionSelectionOptions,
+): Promise<VisionSelection> {
   const path = resolve(modulePath)
   if (!existsSync(path))
     throw new UserError(
       `${modulePath}: selection module not found (--algorithm takes a built-in name or a path to a .ts or .js file)`,
     )
-  requireTask(setup, task)
+  requireTask(setup, options.task)
   const request: VisionPluginRequest = {
     path,
     embFile: setup.embFile,
     dim: setup.dim,
     dataDir: setup.dataDir,
-    task,
-    budget,
-    seed,
+    task: options.task,
+    budget: options.budget,
+    seed: options.seed,
     humanLabelsFile: options.humanLabelsFile,
+    readHumanLabels: true,
   }
   const reply = (await runInWorker(new URL('./plugin-worker.js', import.meta.url), request, path, options)) as {
     set: unknown
@@ -71,11 +56,36 @@ export async function runVisionPlugin(
   const pool = await ParquetFile.open(setup.embFile)
   try {
     // the checks `vision eval` makes, so that a file we write is a file eval accepts
-    const set = await validateSelected(reply.set, path, pool, budget)
+    const set = await validateSelected(reply.set, path, pool, options.budget)
+    const { notes, choices } = checkReport(reply.set as Record<string, unknown>, path)
     // the manifest records which human labels it was handed (their notes speak of built-ins' choices)
-    return { ids: set.ids, labels: Array.from(set.labels), humanLabels: reply.report.humanLabels }
+    return {
+      ids: set.ids,
+      labels: Array.from(set.labels),
+      humanLabels: reply.report.humanLabels,
+      notes,
+      ...(choices ? { choices } : {}),
+    }
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`${err.message}; nothing written`)
     throw err
+  } finally {
+    await pool.close()
   }
+}
+
+/** The optional notes (strings) and choices (names to numbers or strings) a module returned beside its rows. */
+function checkReport(value: Record<string, unknown>, path: string): Pick<VisionSelection, 'notes' | 'choices'> {
+  const { notes = [], choices } = value
+  if (!Array.isArray(notes) || !notes.every((n) => typeof n === 'string'))
+    throw new UserError(`${path}: returned notes that are not a list of strings`)
+  if (
+    choices !== undefined &&
+    (typeof choices !== 'object' ||
+      choices === null ||
+      Array.isArray(choices) ||
+      !Object.values(choices).every((v) => typeof v === 'number' || typeof v === 'string'))
+  )
+    throw new UserError(`${path}: returned choices that are not an object of numbers and strings`)
+  return { notes, choices: choices as VisionSelection['choices'] }
 }

@@ -12,25 +12,21 @@
  * Not a bug: without hard negatives the look-alikes, most of the test negatives, are lost.
  */
 import { Rng } from '../../ml/rng.js'
-import { readExampleSet } from '../metadata.js'
-import { allRows, scorePool, toLabelledIds } from './labelled-pool.js'
-import type { LabelledIds, SelectionContext } from './types.js'
+import { scorePool, toOutput } from './labelled-pool.js'
+import type { VisionSelectorInput, VisionSelectorOutput } from './types.js'
 
-export async function pseudoLabelSelection(ctx: SelectionContext): Promise<LabelledIds> {
-  const n = ctx.poolIds.length
-  const rng = new Rng(ctx.seed)
-  const rowOf = new Map(ctx.poolIds.map((id, r) => [id, r]))
-  const examples = readExampleSet(ctx.dataDir, ctx.task)
-    .ids.map((id) => rowOf.get(id))
-    .filter((r): r is number => r !== undefined)
+export function pseudoLabelSelection(input: VisionSelectorInput): VisionSelectorOutput {
+  const n = input.ids.length
+  const rng = new Rng(input.seed)
+  const rowOf = new Map(input.ids.map((id, r) => [id, r]))
+  const examples = input.examples.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined)
   const exampleSet = new Set(examples)
   const randomNegatives = Array.from(rng.sampleIndices(n, Math.min(n, 2000))).filter((r) => !exampleSet.has(r))
-  const pool = await ctx.vectors(allRows(n))
-  const scores = scorePool(pool, n, ctx.dim, examples, randomNegatives)
+  const scores = scorePool(input.embeddings, n, input.dim, examples, randomNegatives)
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b)
   const chosen = new Map<number, number>()
-  for (const r of examples) if (chosen.size < ctx.budget) chosen.set(r, 1)
-  const positives = Math.floor(ctx.budget * 0.3)
+  for (const r of examples) if (chosen.size < input.budget) chosen.set(r, 1)
+  const positives = Math.floor(input.budget * 0.3)
   for (const r of order) {
     if (chosen.size >= positives) break
     if (!chosen.has(r)) chosen.set(r, 1)
@@ -39,8 +35,8 @@ export async function pseudoLabelSelection(ctx: SelectionContext): Promise<Label
   const bulk = order.slice(Math.floor(n * 0.1))
   rng.shuffle(bulk)
   for (const r of bulk) {
-    if (chosen.size >= ctx.budget) break
+    if (chosen.size >= input.budget) break
     if (!chosen.has(r)) chosen.set(r, 0)
   }
-  return toLabelledIds(ctx, chosen)
+  return toOutput(input, chosen)
 }

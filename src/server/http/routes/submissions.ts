@@ -5,7 +5,7 @@ import { downloadSubmissionFiles, getQuota, getSubmission, submit } from '../../
 import { manifestOf } from '../../services/manifests.js'
 import { requireAuth } from '../auth.js'
 import { readUpload, refuseDeclaredOversize } from '../upload.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['submissions']
 const idParams = { type: 'object', properties: { id: { type: 'string' } } }

@@ -9,7 +9,8 @@ import { preSessionCsrfToken, SESSION_COOKIE, sessionCookie } from '../../http/a
 import { accountPage } from '../pages/accounts.js'
 import { sameOriginPath } from '../same-origin.js'
 import type { AccountView } from '../view-models.js'
-import { sentence, type Web } from '../plugin.js'
+import { sentence } from '../format.js'
+import type { Web } from '../web.js'
 
 interface Form {
   email?: string

@@ -1,0 +1,103 @@
+/**
+ * The CLI loads only what the chosen command needs: src/cli/ registers every command's flags and
+ * help, and each action's module (src/cli/actions/) is imported when that command runs. Checked on
+ * the list of modules the real CLI process loads (test/helpers/module-log.ts), not by timing.
+ */
+import { before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { VISION_CONCEPTS } from '../src/synth/vision.js'
+import { VISION_LAYOUT } from '../src/vision/layout.js'
+import { VISION_SELECTORS } from '../src/vision/select/index.js'
+import { VISION_SELECTOR_NAMES } from '../src/vision/select/names.js'
+import { BUILT_IN_SELECTIONS } from '../src/speech/select/load-algorithm.js'
+import { SPEECH_SELECTION_NAMES } from '../src/speech/select/names.js'
+import { runCli } from './helpers/cli.js'
+import { CLI, REPO_ROOT } from './helpers/paths.js'
+
+const PRELOAD = join(REPO_ROOT, 'dist/test/helpers/module-log.js')
+const SERVER_PACKAGES = ['fastify', 'kysely', 'pg', 'better-sqlite3']
+let dir: string
+let logCount = 0
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dataperf-lazy-'))
+  const r = runCli(['generate', 'vision', '--out', join(dir, 'data'), '--seed', '3', '--pool-size', '1000'])
+  assert.equal(r.code, 0, r.stderr)
+  const train = readFileSync(join(dir, 'data', VISION_LAYOUT.randomTemplate), 'utf8')
+  for (const c of VISION_CONCEPTS) writeFileSync(join(dir, 'data', VISION_LAYOUT.trainSet(c.name)), train)
+})
+
+interface Loaded {
+  code: number
+  stdout: string
+  stderr: string
+  /** our modules, relative to dist/src (cli/main.js, ...) */
+  ours: string[]
+  /** packages under node_modules (commander, fastify, @fastify/cookie, ...) */
+  packages: string[]
+}
+
+/** Runs the CLI with the module log preloaded and returns what it loaded. */
+function runLogged(args: string[]): Loaded {
+  const log = join(dir, `modules-${logCount++}.txt`)
+  writeFileSync(log, '')
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, DATAPERF_MODULE_LOG: log, DATAPERF_CACHE_DIR: join(dir, 'cache') },
+  })
+  const urls = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))]
+  const src = new URL('dist/src/', `file://${REPO_ROOT}/`).href
+  const ours = urls.filter((u) => u.startsWith(src)).map((u) => u.slice(src.length))
+  const packages = [
+    ...new Set(
+      urls.flatMap((u) => {
+        const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)
+        return m ? [m[1]!] : []
+      }),
+    ),
+  ].sort()
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ours, packages }
+}
+
+const actionModules = (l: Loaded) => l.ours.filter((m) => m.startsWith('cli/actions/'))
+
+test('--help and --version load no command module and no package but commander', () => {
+  for (const args of [['--help'], ['--version'], ['vision', 'select', '--help'], ['serve', '--help']]) {
+    const l = runLogged(args)
+    assert.equal(l.code, 0, l.stderr)
+    assert.ok(l.ours.includes('cli/main.js'), `the log saw the CLI itself: ${l.ours.join(' ')}`)
+    assert.deepEqual(actionModules(l), [], `${args.join(' ')} loaded command modules`)
+    assert.deepEqual(l.packages, ['commander'], `${args.join(' ')} loaded packages`)
+    // beyond the flag definitions in cli/, only constants modules (layouts, defaults, names) load
+    const outside = l.ours.filter((m) => !m.startsWith('cli/'))
+    assert.ok(outside.length <= 12, `${args.join(' ')} loaded ${outside.join(' ')}`)
+  }
+})
+
+test('vision eval loads its own action and neither fastify, kysely, pg nor better-sqlite3', () => {
+  const l = runLogged(['vision', 'eval', '--data-dir', 'data'])
+  assert.equal(l.code, 0, l.stderr)
+  assert.match(l.stdout, /^Results saved in /)
+  assert.deepEqual(actionModules(l), ['cli/actions/vision-eval.js', 'cli/actions/vision-setup-path.js'])
+  for (const p of SERVER_PACKAGES) assert.ok(!l.packages.includes(p), `vision eval loaded ${p}`)
+  assert.ok(!l.ours.some((m) => m.startsWith('server/') && m !== 'server/state-dir.js'), l.ours.join(' '))
+  // the hooks see the evaluator's own packages, so the check above could fail
+  assert.ok(l.packages.includes('hyparquet'), l.packages.join(' '))
+})
+
+test("a command's flags are checked before its module loads", () => {
+  const l = runLogged(['vision', 'eval', '--max-train-rows', '0'])
+  assert.notEqual(l.code, 0)
+  assert.match(l.stderr, /--max-train-rows/)
+  assert.deepEqual(actionModules(l), [])
+})
+
+test("the help's lists of built-in selections are the registries' names, in order", () => {
+  assert.deepEqual([...VISION_SELECTOR_NAMES], Object.keys(VISION_SELECTORS))
+  assert.deepEqual([...SPEECH_SELECTION_NAMES], Object.keys(BUILT_IN_SELECTIONS))
+})
