@@ -79,7 +79,10 @@ export function registerServeCommands(program: Command): void {
     )
     .option('--invite-only', 'sign-up needs an invite code (dataperf serve invite)')
     .option('--max-upload-mb <n>', 'largest submission accepted, in MB', (v) => Number(v), 20)
-    .option('--server-name <name>', 'the name or public URL written in result manifests')
+    .option(
+      '--server-name <name>',
+      "the name or public URL written in result manifests (default: the challenge's name)",
+    )
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )
@@ -160,7 +163,8 @@ export function registerServeCommands(program: Command): void {
           config: {
             inviteOnly: !!opts.inviteOnly,
             maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
-            serverName: opts.serverName ?? `dataperf ${challengeDir}`,
+            // default: the challenge's name (a folder on this machine is no business of the manifest's readers)
+            ...(opts.serverName ? { serverName: opts.serverName } : {}),
             lockoutMs: Math.round(opts.lockoutSeconds * 1000),
             ...workerConfig(opts),
           },
@@ -227,19 +231,25 @@ export function registerServeCommands(program: Command): void {
 
   serve
     .command('audit-verify')
-    .description("re-compute the audit log's hash chain; exit 1 if an entry was changed, removed or inserted")
+    .description(
+      "re-compute the audit log's hash chain and hold it against the server's signed checkpoints (in --state) and the result manifests; exit 1 if an entry was changed, removed (newest ones too) or inserted",
+    )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())
     .action(async (opts: DbOpts) => {
-      const [{ openContext }, { verifyAudit }] = await Promise.all([
+      const [{ openContext, auditCheckpointsIn }, { verifyAudit }] = await Promise.all([
         serverModule(),
         import('../server/services/audit.js'),
       ])
       const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
+      ctx.auditCheckpoints = auditCheckpointsIn(opts.state)
       try {
-        const r = await verifyAudit(ctx)
-        if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact; head ${r.head}\n`)
+        const r = await verifyAudit(ctx, { manifests: true })
+        const anchors = r.lastCheckpoint
+          ? `; held against ${r.checkpoints} signed checkpoints (the last: entry ${r.lastCheckpoint.seq}, ${r.lastCheckpoint.at}) and ${r.manifests} result manifests`
+          : `; held against ${r.manifests} result manifests (no signed checkpoints in ${opts.state}/keys: pass the server's --state)`
+        if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact; head ${r.head}${anchors}\n`)
         else {
           process.stdout.write(`audit log BROKEN at entry ${r.brokenAt} (of ${r.total}): ${r.reason}\n`)
           process.exitCode = 1
