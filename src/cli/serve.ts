@@ -9,7 +9,7 @@ import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import type { ServerConfig } from '../server/services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from '../server/state-dir.js'
-import { positiveInt } from './parse.js'
+import { positiveInt, positiveSeconds } from './parse.js'
 
 // The server's modules (fastify, kysely, pg, the pages) load only when a server command runs:
 // importing them costs every other `dataperf` command about half a second of start-up.
@@ -41,6 +41,15 @@ function waitForSignal(): Promise<void> {
     process.once('SIGINT', () => r())
     process.once('SIGTERM', () => r())
   })
+}
+
+/** --trust-proxy: true (any peer), or the proxies' addresses (comma-separated, CIDR ranges allowed). */
+function trustProxySetting(value: boolean | string | undefined): boolean | string[] | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  return value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
 }
 
 function workerConfig(opts: { leaseSeconds?: number }): Partial<ServerConfig> {
@@ -76,6 +85,37 @@ export function registerServeCommands(program: Command): void {
     )
     .option('--login-limit <n>', 'log-in (and sign-up, token) requests per minute per address', positiveInt, 10)
     .option('--submit-limit <n>', 'submission requests per minute per user', positiveInt, 30)
+    .option(
+      '--trust-proxy [addresses]',
+      "behind a reverse proxy that terminates TLS: take the client's address and https from X-Forwarded-For/-Proto sent by the proxy (any peer, or only these comma-separated addresses/CIDR ranges); sends HSTS",
+    )
+    .addOption(
+      new Option('--request-timeout <s>', 'a request (headers and body) must arrive within this time')
+        .argParser(positiveSeconds)
+        .default(120),
+    )
+    .addOption(
+      new Option(
+        '--idle-timeout <s>',
+        'a connection on which nothing moves this long is closed (a body that stops, an idle keep-alive)',
+      )
+        .argParser(positiveSeconds)
+        .default(30),
+    )
+    .option(
+      '--max-connections-per-address <n>',
+      'open connections one client address may hold (behind a proxy: set the per-client limit there)',
+      positiveInt,
+      128,
+    )
+    .addOption(
+      new Option(
+        '--lockout-seconds <s>',
+        'after 5 wrong passwords in a row an account refuses log-ins this long, doubled by each further one (up to an hour)',
+      )
+        .argParser(positiveSeconds)
+        .default(60),
+    )
     .action(
       async (
         opts: DbOpts & {
@@ -89,6 +129,11 @@ export function registerServeCommands(program: Command): void {
           leaseSeconds?: number
           loginLimit: number
           submitLimit: number
+          trustProxy?: boolean | string
+          lockoutSeconds: number
+          requestTimeout: number
+          idleTimeout: number
+          maxConnectionsPerAddress: number
         },
       ) => {
         let challengeDir = opts.challenge
@@ -116,7 +161,14 @@ export function registerServeCommands(program: Command): void {
             inviteOnly: !!opts.inviteOnly,
             maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
             serverName: opts.serverName ?? `dataperf ${challengeDir}`,
+            lockoutMs: Math.round(opts.lockoutSeconds * 1000),
             ...workerConfig(opts),
+          },
+          trustProxy: trustProxySetting(opts.trustProxy),
+          connectionLimits: {
+            requestTimeoutMs: Math.round(opts.requestTimeout * 1000),
+            idleTimeoutMs: Math.round(opts.idleTimeout * 1000),
+            maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
           },
           rateLimits: {
             login: { max: opts.loginLimit, windowMs: 60_000 },

@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
 import { isPostgresUrl, openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
-import type { RateLimit } from './http/route-deps.js'
+import type { RateLimits } from './http/limits.js'
+import type { ConnectionLimits } from './http/connections.js'
 import { loadOrCreateServerKey } from './manifest.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
@@ -25,7 +26,10 @@ export interface ServeOptions {
   /** in-process workers (default 1; 0 when `dataperf worker` processes do the scoring) */
   workers?: number
   config?: Partial<ServerConfig>
-  rateLimits?: { login?: RateLimit; submit?: RateLimit }
+  rateLimits?: Partial<RateLimits>
+  /** behind a reverse proxy (see AppOptions.trustProxy) */
+  trustProxy?: boolean | string[]
+  connectionLimits?: Partial<ConnectionLimits>
   plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
   log?: (line: string) => void
 }
@@ -55,7 +59,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const dbSpec = options.db ?? defaultDbPath(stateDir)
   const ctx = await openContext(options.challengeDir, dbSpec, options.config)
   const keys = loadOrCreateServerKey(join(stateDir, 'keys'))
-  const app = await buildApp(ctx, { keys, rateLimits: options.rateLimits, plugins: options.plugins })
+  const app = await buildApp(ctx, {
+    keys,
+    rateLimits: options.rateLimits,
+    plugins: options.plugins,
+    trustProxy: options.trustProxy,
+    connectionLimits: options.connectionLimits,
+  })
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 8080
   let address: string

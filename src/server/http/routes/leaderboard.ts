@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { followBoard } from '../../services/board-feed.js'
 import { DEFAULT_PAGE_ROWS, leaderboardBody, MAX_PAGE_ROWS, openBoard } from '../../services/leaderboard.js'
 import type { RouteDeps } from '../route-deps.js'
@@ -56,7 +56,7 @@ export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): voi
       const { phase } = await openBoard(ctx, req.user, board, req.query.phase) // 403 for a hidden board
       const query = { ...req.query, format: 'json' as const }
       let snapshot = await leaderboardBody(ctx, req.user, board, query) // a 404 for ?team= is an answer, not a stream
-      const stream = startEventStream(req, reply)
+      const stream = api.eventStreams.start(req, reply)
       const unfollow = await followBoard(ctx, board, phase, (e) => {
         if (e.kind === 'reset') {
           stream.send('reset', '{}')
@@ -69,41 +69,4 @@ export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): voi
       stream.send('snapshot', snapshot.text, snapshot.version)
     },
   )
-}
-
-interface EventStream {
-  send(event: string, data: string, id?: number): void
-  onClose(fn: () => void): void
-  end(): void
-}
-
-/** An event stream on this request's socket (pings keep proxies from closing a quiet one). */
-function startEventStream(req: FastifyRequest, reply: FastifyReply): EventStream {
-  reply.hijack()
-  const res = reply.raw
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  })
-  res.write('retry: 2000\n\n')
-  const closers: Array<() => void> = []
-  let closed = false
-  const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
-  const end = () => {
-    if (closed) return
-    closed = true
-    clearInterval(ping)
-    for (const fn of closers) fn()
-    res.end()
-  }
-  req.raw.on('close', end)
-  return {
-    send: (event, data, id) => {
-      if (!closed) res.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`)
-    },
-    onClose: (fn) => closers.push(fn),
-    end,
-  }
 }
