@@ -15,6 +15,7 @@ import pg from 'pg'
 import { stringify } from 'yaml'
 import { writeFileAtomic } from '../src/io/atomic-write.js'
 import { Rng } from '../src/ml/rng.js'
+import { teamNameKey } from '../src/server/team-name.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { generateSpeechBenchmark, SPEECH_LAYOUT } from '../src/synth/speech.js'
 import { openDb } from '../src/server/db/open.js'
@@ -100,7 +101,13 @@ async function leaderboardBench(): Promise<void> {
         .execute()
       await trx
         .insertInto('teams')
-        .values({ id: team, name: `Team ${t}`, created_by: user, created_at: new Date(now).toISOString() })
+        .values({
+          id: team,
+          name: `Team ${t}`,
+          name_key: teamNameKey(`Team ${t}`),
+          created_by: user,
+          created_at: new Date(now).toISOString(),
+        })
         .execute()
       const rows = Array.from({ length: 20 }, (_, k) => {
         const perSeedF1 = seeds.map(() => 0.3 + 0.5 * rng.uniform())
