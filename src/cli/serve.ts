@@ -73,7 +73,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(stateOption())
     .option(
       '--workers <n>',
-      'in-process scoring workers (0 when `dataperf worker` processes score)',
+      'in-process scoring workers, each on its own thread, at most one per core (0 when `dataperf worker` processes score)',
       (v) => Number(v),
       1,
     )
@@ -179,7 +179,7 @@ export function registerServeCommands(program: Command): void {
         })
         const c = server.ctx.challenge
         process.stdout.write(
-          `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${opts.workers}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
+          `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${server.workers.length}${server.workers.length < opts.workers ? ` (of ${opts.workers} asked: one per core)` : ''}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
         )
         await waitForSignal()
         await server.close()
@@ -293,7 +293,12 @@ export function registerServeCommands(program: Command): void {
     )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption().makeOptionMandatory())
-    .option('--concurrency <n>', 'jobs scored at once by this process', (v) => Number(v), 1)
+    .option(
+      '--concurrency <n>',
+      'jobs scored at once by this process, each on its own thread (at most one per core)',
+      (v) => Number(v),
+      1,
+    )
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )
