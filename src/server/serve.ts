@@ -1,17 +1,18 @@
 /**
  * Starting the server and the worker: open (and migrate) the database, load the challenge,
- * build the HTTP app, start the in-process worker. `dataperf serve` and `dataperf worker` call
- * these; so do the tests and the benchmark, as real processes or in-process.
+ * build the HTTP app (the API and the pages), start the in-process worker. `dataperf serve` and
+ * `dataperf worker` reach these through server/index.ts.
  */
 import { join, resolve } from 'node:path'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
-import { isPostgresUrl, openDb, type Db } from './db/open.js'
+import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
 import type { RateLimit } from './http/route-deps.js'
 import { loadOrCreateServerKey } from './manifest.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
+import { webPages } from './web/plugin.js'
 import { JobWorker } from './worker/runner.js'
 
 export interface ServeOptions {
@@ -26,7 +27,6 @@ export interface ServeOptions {
   workers?: number
   config?: Partial<ServerConfig>
   rateLimits?: { login?: RateLimit; submit?: RateLimit }
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
   log?: (line: string) => void
 }
 
@@ -37,8 +37,6 @@ export interface RunningServer {
   workers: JobWorker[]
   close(): Promise<void>
 }
-
-export { DEFAULT_STATE_DIR, defaultDbPath }
 
 export async function openContext(
   challengeDir: string,
@@ -55,7 +53,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const dbSpec = options.db ?? defaultDbPath(stateDir)
   const ctx = await openContext(options.challengeDir, dbSpec, options.config)
   const keys = loadOrCreateServerKey(join(stateDir, 'keys'))
-  const app = await buildApp(ctx, { keys, rateLimits: options.rateLimits, plugins: options.plugins })
+  const app = await buildApp(ctx, { keys, rateLimits: options.rateLimits, plugins: [webPages] })
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 8080
   let address: string
@@ -107,5 +105,3 @@ export async function startWorkers(
     },
   }
 }
-
-export { isPostgresUrl }

@@ -13,32 +13,9 @@ import { iso, type ServerContext } from './context.js'
 import { forbidden, notFound } from './errors.js'
 import { displayedPhase, phaseJson } from './phases.js'
 import { requireBoard } from './boards.js'
+import type { Leaderboard, LeaderboardRow } from '../wire.js'
 
 const CACHE_MS = 1000
-
-export interface Leaderboard {
-  board: string
-  phase: ReturnType<typeof phaseJson>
-  rule: Phase['rule']
-  hidden: boolean
-  published: boolean
-  rows: LeaderboardRow[]
-}
-
-/** A row as the API shows it (snake_case; no internal ids but the submission's). */
-export interface LeaderboardRow {
-  /** null for baseline rows (placed by score, never moving a team's rank) */
-  rank: number | null
-  team: string
-  method: string
-  score: number
-  details: unknown
-  baseline: boolean
-  submitted_at: string
-  submissions: number
-  last_submitted_at: string
-  submission_id: string
-}
 
 function rowJson(r: RankedRow): LeaderboardRow {
   return {

@@ -6,6 +6,7 @@ import type { Phase } from '../challenge/load.js'
 import type { User } from './accounts.js'
 import { appendAudit } from './audit.js'
 import type { ServerContext } from './context.js'
+import type { PhaseView } from '../wire.js'
 import { badRequest, notFound } from './errors.js'
 
 export async function effectivePhases(ctx: ServerContext): Promise<Phase[]> {
@@ -82,7 +83,7 @@ export async function patchPhase(ctx: ServerContext, organizer: User, name: stri
   return (await effectivePhases(ctx)).find((p) => p.name === name)!
 }
 
-export function phaseJson(p: Phase) {
+export function phaseJson(p: Phase): PhaseView {
   return {
     name: p.name,
     start: p.start.toISOString(),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { getLeaderboard, leaderboardCsv } from '../../services/leaderboard.js'
 import type { RouteDeps } from '../route-deps.js'
+import { LeaderboardSchema } from '../../wire.js'
 
 export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
   api.get<{ Params: { board: string }; Querystring: { format?: string; phase?: string } }>(
@@ -13,6 +14,8 @@ export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): voi
           type: 'object',
           properties: { format: { type: 'string', enum: ['json', 'csv'] }, phase: { type: 'string' } },
         },
+        // the JSON answer; with ?format=csv the same rows as text/csv
+        response: { 200: LeaderboardSchema },
       },
     },
     async (req, reply) => {

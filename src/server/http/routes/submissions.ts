@@ -12,6 +12,7 @@ import {
 import { manifestOf } from '../../services/manifests.js'
 import { requireAuth } from '../auth.js'
 import type { RouteDeps } from '../route-deps.js'
+import { QuotaSchema, SubmissionViewSchema, SubmitResultSchema } from '../../wire.js'
 
 const tags = ['submissions']
 const idParams = { type: 'object', properties: { id: { type: 'string' } } }
@@ -56,7 +57,11 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, rateLimit
   api.get<{ Params: { board: string } }>(
     '/boards/:board/quota',
     {
-      schema: { tags, summary: "Your team's quota on a board today: limit, used, remaining, resets_at" },
+      schema: {
+        tags,
+        summary: "Your team's quota on a board today: limit, used, remaining, resets_at",
+        response: { 200: QuotaSchema },
+      },
     },
     async (req) => getQuota(ctx, requireAuth(req), req.params.board),
   )
@@ -69,6 +74,7 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, rateLimit
         summary:
           'Submit a training set (multipart: file, method, description?, link?). 202 queued; 200 byte-equal resubmission; 400 invalid_file (not charged); 429 quota_exceeded',
         consumes: ['multipart/form-data'],
+        response: { 200: SubmitResultSchema, 202: SubmitResultSchema },
       },
       config: {
         rateLimit: {
@@ -103,6 +109,7 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, rateLimit
         tags,
         summary: 'A submission of your team: status, stage, error, score, details, rank',
         params: idParams,
+        response: { 200: SubmissionViewSchema },
       },
     },
     async (req) => getSubmission(ctx, requireAuth(req), req.params.id),
