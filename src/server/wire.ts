@@ -92,6 +92,22 @@ export const LeaderboardSchema = Type.Object({
   rule: Type.Union([Type.Literal('best'), Type.Literal('latest')]),
   hidden: Type.Boolean(),
   published: Type.Boolean(),
+  version: Type.Number({ description: "the board's version: it moves with every change of its rows" }),
+  total: Type.Number({ description: 'rows on the board (or matching the search)' }),
+  page: Type.Number(),
+  limit: Type.Number(),
+  pages: Type.Number(),
+  query: Type.Optional(
+    Type.String({ description: 'the search asked for (?q=): rows whose team or method contain it, any case' }),
+  ),
+  team: Type.Optional(
+    Type.String({
+      description: 'the team asked for (?team=): `rows` is its ranked row, `page` the page that holds it',
+    }),
+  ),
+  position: Type.Optional(
+    Type.Number({ description: "1-based place of the team's row in board order (baseline rows count as places)" }),
+  ),
   rows: Type.Array(LeaderboardRowSchema),
 })
 export type Leaderboard = Static<typeof LeaderboardSchema>

@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { constants as zlibConstants } from 'node:zlib'
+import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyMultipart from '@fastify/multipart'
@@ -28,6 +30,13 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false })
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 
+  // pages and JSON over 1 KiB go out compressed when the client accepts it; bodies sent already
+  // encoded (a board's cached pages, http/cached-body.ts) pass through as they are
+  await app.register(fastifyCompress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  })
   await app.register(fastifyCookie)
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
