@@ -29,7 +29,20 @@ before(async () => {
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 3, vision: true })
   dbFile = join(root, 'state', 'server.sqlite')
   server = await startProc(
-    ['serve', '--challenge', challenge, '--db', dbFile, '--state', join(root, 'state'), '--port', '0'],
+    // six accounts log in here: more password checks than one address may make a minute by default
+    [
+      'serve',
+      '--challenge',
+      challenge,
+      '--db',
+      dbFile,
+      '--state',
+      join(root, 'state'),
+      '--port',
+      '0',
+      '--login-limit',
+      '100',
+    ],
     root,
   )
   api = new Api(server.url)

@@ -8,7 +8,7 @@
 import { Command, Option } from 'commander'
 import { DEFAULT_STATE_DIR } from '../server/state-dir.js'
 import type { DbFlags, ServeFlags, WorkerFlags } from './actions/serve.js'
-import { positiveInt } from './parse.js'
+import { positiveInt, positiveSeconds } from './parse.js'
 
 const actions = () => import('./actions/serve.js')
 
@@ -47,6 +47,37 @@ export function registerServeCommands(program: Command): void {
     )
     .option('--login-limit <n>', 'log-in (and sign-up, token) requests per minute per address', positiveInt, 10)
     .option('--submit-limit <n>', 'submission requests per minute per user', positiveInt, 30)
+    .option(
+      '--trust-proxy [addresses]',
+      "behind a reverse proxy that terminates TLS: take the client's address and https from X-Forwarded-For/-Proto sent by the proxy (any peer, or only these comma-separated addresses/CIDR ranges); sends HSTS",
+    )
+    .addOption(
+      new Option('--request-timeout <s>', 'a request (headers and body) must arrive within this time')
+        .argParser(positiveSeconds)
+        .default(120),
+    )
+    .addOption(
+      new Option(
+        '--idle-timeout <s>',
+        'a connection on which nothing moves this long is closed (a body that stops, an idle keep-alive)',
+      )
+        .argParser(positiveSeconds)
+        .default(30),
+    )
+    .option(
+      '--max-connections-per-address <n>',
+      'open connections one client address may hold (behind a proxy: set the per-client limit there)',
+      positiveInt,
+      128,
+    )
+    .addOption(
+      new Option(
+        '--lockout-seconds <s>',
+        'after 5 wrong passwords in a row an account refuses log-ins this long, doubled by each further one (up to an hour)',
+      )
+        .argParser(positiveSeconds)
+        .default(60),
+    )
     .action(async (opts: ServeFlags) => (await actions()).serve(opts))
 
   serve

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
 import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
-import type { RateLimit } from './http/route-deps.js'
+import type { RateLimits } from './http/limits.js'
+import type { ConnectionLimits } from './http/connections.js'
 import { loadOrCreateServerKey } from './manifest.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
@@ -26,7 +27,10 @@ export interface ServeOptions {
   /** in-process workers (default 1; 0 when `dataperf worker` processes do the scoring) */
   workers?: number
   config?: Partial<ServerConfig>
-  rateLimits?: { login?: RateLimit; submit?: RateLimit }
+  rateLimits?: Partial<RateLimits>
+  /** behind a reverse proxy (see AppOptions.trustProxy) */
+  trustProxy?: boolean | string[]
+  connectionLimits?: Partial<ConnectionLimits>
   log?: (line: string) => void
 }
 
@@ -53,7 +57,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const dbSpec = options.db ?? defaultDbPath(stateDir)
   const ctx = await openContext(options.challengeDir, dbSpec, options.config)
   const keys = loadOrCreateServerKey(join(stateDir, 'keys'))
-  const app = await buildApp(ctx, { keys, rateLimits: options.rateLimits, plugins: [webPages] })
+  const app = await buildApp(ctx, {
+    keys,
+    rateLimits: options.rateLimits,
+    plugins: [webPages],
+    trustProxy: options.trustProxy,
+    connectionLimits: options.connectionLimits,
+  })
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 8080
   let address: string

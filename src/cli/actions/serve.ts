@@ -34,6 +34,11 @@ export interface ServeFlags extends DbFlags {
   leaseSeconds?: number
   loginLimit: number
   submitLimit: number
+  trustProxy?: boolean | string
+  lockoutSeconds: number
+  requestTimeout: number
+  idleTimeout: number
+  maxConnectionsPerAddress: number
 }
 
 export interface WorkerFlags {
@@ -53,6 +58,15 @@ function waitForSignal(): Promise<void> {
     process.once('SIGINT', () => r())
     process.once('SIGTERM', () => r())
   })
+}
+
+/** --trust-proxy: true (any peer), or the proxies' addresses (comma-separated, CIDR ranges allowed). */
+function trustProxySetting(value: boolean | string | undefined): boolean | string[] | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  return value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
 }
 
 function workerConfig(opts: { leaseSeconds?: number }): Partial<ServerConfig> {
@@ -82,7 +96,14 @@ export async function serve(opts: ServeFlags): Promise<void> {
       inviteOnly: !!opts.inviteOnly,
       maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
       serverName: opts.serverName ?? `dataperf ${challengeDir}`,
+      lockoutMs: Math.round(opts.lockoutSeconds * 1000),
       ...workerConfig(opts),
+    },
+    trustProxy: trustProxySetting(opts.trustProxy),
+    connectionLimits: {
+      requestTimeoutMs: Math.round(opts.requestTimeout * 1000),
+      idleTimeoutMs: Math.round(opts.idleTimeout * 1000),
+      maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
     },
     rateLimits: {
       login: { max: opts.loginLimit, windowMs: 60_000 },

@@ -19,6 +19,11 @@ export interface ServerConfig {
   leaseMs: number
   /** a job taken this many times without finishing is failed */
   maxAttempts: number
+  /** wrong passwords in a row before an account refuses log-ins for a while */
+  lockoutAfter: number
+  /** the first lock's length; each further wrong password doubles it (up to lockoutMaxMs) */
+  lockoutMs: number
+  lockoutMaxMs: number
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -28,6 +33,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sessionTtlMs: 14 * 24 * 3600 * 1000,
   leaseMs: 60_000,
   maxAttempts: 3,
+  lockoutAfter: 5,
+  lockoutMs: 60_000,
+  lockoutMaxMs: 3600_000,
 }
 
 /** Events about one submission: `submission:<id>` with the new status (listeners re-read it). */

@@ -29,12 +29,22 @@ export interface SubmissionMeta {
   link?: string | undefined
 }
 
+/** The longest method name, description and link a submission keeps (longer ones are refused, never cut). */
+export const SUBMISSION_TEXT_LIMITS = { method: 200, description: 5000, link: 2000 } as const
+
+function tooLong(field: keyof typeof SUBMISSION_TEXT_LIMITS, value: string) {
+  if (value.length > SUBMISSION_TEXT_LIMITS[field])
+    throw badRequest(`${field}: at most ${SUBMISSION_TEXT_LIMITS[field]} characters; this one has ${value.length}`)
+}
+
 function checkMeta(meta: SubmissionMeta): SubmissionMeta {
   const method = (meta.method ?? '').trim()
-  if (method === '' || method.length > 200) throw badRequest("method: expected the method's name, 1 to 200 characters")
+  if (method === '') throw badRequest("method: expected the method's name")
+  tooLong('method', method)
   const description = meta.description?.trim() || undefined
-  if (description && description.length > 5000) throw badRequest('description: at most 5000 characters')
+  if (description) tooLong('description', description)
   const link = meta.link?.trim() || undefined
+  if (link) tooLong('link', link)
   if (link && !/^https?:\/\/\S+$/.test(link)) throw badRequest(`link: expected an http(s) URL, got '${link}'`)
   return { method, description, link }
 }

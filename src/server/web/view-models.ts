@@ -119,6 +119,8 @@ export interface SubmitView {
   /** Why submitting is not possible now (no team, no open phase); the form is then not shown. */
   closedReason?: string
   maxUploadBytes: number
+  /** the longest method, description and link the server keeps (the fields' maxlength) */
+  textLimits: { method: number; description: number; link: number }
 }
 
 export type SubmissionStatus = 'queued' | 'running' | 'scored' | 'failed'

@@ -94,16 +94,8 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
   // fetches itself again. Workers on other machines do not signal this process: poll as well.
   app.get<{ Params: { board: string } }>('/boards/:board/events', { schema: { hide: true } }, async (req, reply) => {
     await getLeaderboard(ctx, req.user, req.params.board) // same visibility as the page
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    })
-    res.write(': board events\n\n')
     let last = (await getLeaderboard(ctx, req.user, req.params.board)).version
+    const stream = app.eventStreams.start(req, reply)
     let busy = false
     const check = async () => {
       if (busy) return
@@ -112,7 +104,7 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
         const now = (await getLeaderboard(ctx, req.user, req.params.board)).version
         if (now !== last) {
           last = now
-          res.write(`event: board\ndata: {"board":${JSON.stringify(req.params.board)}}\n\n`)
+          stream.send('board', JSON.stringify({ board: req.params.board }))
         }
       } catch {
         /* the next check tries again */
@@ -123,10 +115,8 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     const onChange = () => void check()
     ctx.events.on('boards', onChange)
     const poll = setInterval(onChange, 2000)
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
-    req.raw.on('close', () => {
+    stream.onClose(() => {
       clearInterval(poll)
-      clearInterval(ping)
       ctx.events.off('boards', onChange)
     })
   })
