@@ -41,7 +41,10 @@ export function registerServeCommands(program: Command): void {
     )
     .option('--invite-only', 'sign-up needs an invite code (dataperf serve invite)')
     .option('--max-upload-mb <n>', 'largest submission accepted, in MB', (v) => Number(v), 20)
-    .option('--server-name <name>', 'the name or public URL written in result manifests')
+    .option(
+      '--server-name <name>',
+      "the name or public URL written in result manifests (default: the challenge's name)",
+    )
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )
@@ -98,7 +101,9 @@ export function registerServeCommands(program: Command): void {
 
   serve
     .command('audit-verify')
-    .description("re-compute the audit log's hash chain; exit 1 if an entry was changed, removed or inserted")
+    .description(
+      "re-compute the audit log's hash chain and hold it against the server's signed checkpoints (in --state) and the result manifests; exit 1 if an entry was changed, removed (newest ones too) or inserted",
+    )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())

@@ -3,14 +3,13 @@
  * make-organizer | invite | audit-verify | rescore`): each opens the challenge and its database,
  * does one thing through the services, and closes them.
  */
-import type { ChainStatus } from './audit/chain.js'
 import type { RankChange } from './leaderboard/rank.js'
-import { openContext } from './serve.js'
+import { auditCheckpointsIn, openContext } from './serve.js'
 import { createSignupInvite, makeOrganizer } from './services/accounts.js'
-import { verifyAudit } from './services/audit.js'
+import { type AuditVerdict, verifyAudit } from './services/audit.js'
 import type { ServerContext } from './services/context.js'
 import { finishRescore, startRescore } from './services/rescore.js'
-import { defaultDbPath } from './state-dir.js'
+import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
 import { JobWorker } from './worker/runner.js'
 
 /** Which server the operation acts on: its challenge folder and its database (default: STATE/dataperf.sqlite). */
@@ -41,9 +40,12 @@ export function newSignupInvite(target: ServerDatabase): Promise<string> {
   return withContext(target, (ctx) => createSignupInvite(ctx, undefined))
 }
 
-/** Re-computes the audit log's hash chain. */
-export function verifyAuditLog(target: ServerDatabase): Promise<ChainStatus & { total: number }> {
-  return withContext(target, (ctx) => verifyAudit(ctx))
+/** Re-computes the audit log's hash chain and holds it against the state folder's signed checkpoints and the result manifests. */
+export function verifyAuditLog(target: ServerDatabase): Promise<AuditVerdict> {
+  return withContext(target, (ctx) => {
+    ctx.auditCheckpoints = auditCheckpointsIn(target.stateDir ?? DEFAULT_STATE_DIR)
+    return verifyAudit(ctx, { manifests: true })
+  })
 }
 
 export interface RescoreOutcome {

@@ -9,9 +9,9 @@
  * not when this module is imported: `verify-result` checks a manifest without them.
  */
 import type { RescoreOutcome, ServerDatabase } from './admin.js'
-import type { ChainStatus } from './audit/chain.js'
 import type { DemoChallenge } from './demo.js'
 import type { RunningServer, ServeOptions, StartedWorker } from './serve.js'
+import type { AuditVerdict } from './services/audit.js'
 import type { ServerConfig } from './services/context.js'
 
 export type { RescoreOutcome, ServerDatabase } from './admin.js'
@@ -52,8 +52,8 @@ export async function newSignupInvite(target: ServerDatabase): Promise<string> {
   return (await import('./admin.js')).newSignupInvite(target)
 }
 
-/** `serve audit-verify`: re-computes the audit log's hash chain. */
-export async function verifyAuditLog(target: ServerDatabase): Promise<ChainStatus & { total: number }> {
+/** `serve audit-verify`: re-computes the audit log's hash chain and holds it against its anchors. */
+export async function verifyAuditLog(target: ServerDatabase): Promise<AuditVerdict> {
   return (await import('./admin.js')).verifyAuditLog(target)
 }
 

@@ -10,7 +10,10 @@ import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
 import type { RateLimits } from './http/limits.js'
 import type { ConnectionLimits } from './http/connections.js'
-import { loadOrCreateServerKey } from './manifest.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { CHECKPOINT_FILE } from './audit/checkpoints.js'
+import { loadOrCreateServerKey, PUBLIC_KEY_FILE } from './manifest.js'
+import { startCheckpointing } from './services/audit-checkpoints.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
 import { webPages } from './web/plugin.js'
@@ -42,6 +45,18 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** Where a server keeps its signed audit checkpoints: beside its key, outside the database. */
+export function checkpointFile(stateDir: string): string {
+  return join(resolve(stateDir), 'keys', CHECKPOINT_FILE)
+}
+
+/** The state folder's checkpoints and public key, for audit-verify (undefined when it holds no key). */
+export function auditCheckpointsIn(stateDir: string): ServerContext['auditCheckpoints'] {
+  const publicKey = join(resolve(stateDir), 'keys', PUBLIC_KEY_FILE)
+  if (!existsSync(publicKey)) return undefined
+  return { file: checkpointFile(stateDir), publicKeyPem: readFileSync(publicKey, 'utf8') }
+}
+
 export async function openContext(
   challengeDir: string,
   dbSpec: string,
@@ -57,6 +72,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const dbSpec = options.db ?? defaultDbPath(stateDir)
   const ctx = await openContext(options.challengeDir, dbSpec, options.config)
   const keys = loadOrCreateServerKey(join(stateDir, 'keys'))
+  ctx.auditCheckpoints = { file: checkpointFile(stateDir), publicKeyPem: keys.publicKeyPem }
   const app = await buildApp(ctx, {
     keys,
     rateLimits: options.rateLimits,
@@ -76,6 +92,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const workers = Array.from({ length: options.workers ?? 1 }, () => new JobWorker(ctx, { log: options.log }))
   for (const w of workers) w.start()
+  const checkpoints = startCheckpointing(ctx, {
+    ...ctx.auditCheckpoints,
+    privateKey: keys.privateKey,
+    log: options.log ?? (() => {}),
+  })
   return {
     url: address,
     app,
@@ -84,6 +105,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     async close() {
       await Promise.all(workers.map((w) => w.stop()))
       await app.close()
+      await checkpoints.stop()
       await ctx.db.close()
     },
   }

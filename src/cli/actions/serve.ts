@@ -95,7 +95,8 @@ export async function serve(opts: ServeFlags): Promise<void> {
     config: {
       inviteOnly: !!opts.inviteOnly,
       maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
-      serverName: opts.serverName ?? `dataperf ${challengeDir}`,
+      // default: the challenge's name (a folder on this machine is no business of the manifest's readers)
+      ...(opts.serverName ? { serverName: opts.serverName } : {}),
       lockoutMs: Math.round(opts.lockoutSeconds * 1000),
       ...workerConfig(opts),
     },
@@ -129,7 +130,10 @@ export async function invite(opts: DbFlags): Promise<void> {
 
 export async function auditVerify(opts: DbFlags): Promise<void> {
   const r = await verifyAuditLog(target(opts))
-  if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact; head ${r.head}\n`)
+  const anchors = r.lastCheckpoint
+    ? `; held against ${r.checkpoints} signed checkpoints (the last: entry ${r.lastCheckpoint.seq}, ${r.lastCheckpoint.at}) and ${r.manifests} result manifests`
+    : `; held against ${r.manifests} result manifests (no signed checkpoints in ${opts.state}/keys: pass the server's --state)`
+  if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact; head ${r.head}${anchors}\n`)
   else {
     process.stdout.write(`audit log BROKEN at entry ${r.brokenAt} (of ${r.total}): ${r.reason}\n`)
     process.exitCode = 1

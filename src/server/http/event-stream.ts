@@ -8,8 +8,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 export interface EventStream {
-  /** one event: `event: NAME` and its data (one line of JSON) */
-  send(event: string, data: string): void
+  /** one event: `event: NAME` and its data (one line of JSON); `id` comes back as Last-Event-ID on a reconnect */
+  send(event: string, data: string, id?: string | number): void
   /** called once when the stream ends, whoever ends it */
   onClose(fn: () => void): void
   end(): void
@@ -43,8 +43,8 @@ export class EventStreams {
     const ping = setInterval(() => res.write(': ping\n\n'), this.pingMs)
     const stream: EventStream = {
       closed: false,
-      send: (event, data) => {
-        if (!stream.closed) res.write(`event: ${event}\ndata: ${data}\n\n`)
+      send: (event, data, id) => {
+        if (!stream.closed) res.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`)
       },
       onClose: (fn) => closers.push(fn),
       end: () => {

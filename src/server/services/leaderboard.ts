@@ -177,6 +177,8 @@ export async function allRows(
 
 /** A body written once per board version and request, with its ETag; the HTTP layer keeps its compressed forms in `encoded`. */
 export interface CachedBody {
+  /** the board's version it was written from */
+  version: number
   text: string
   etag: string
   contentType: string
@@ -210,6 +212,7 @@ export async function leaderboardBody(
   if (hit) return hit
   const text = format === 'csv' ? boardToCsv(b.ranked.rows) : JSON.stringify(boardPage(b, options))
   const body: CachedBody = {
+    version: b.ranked.version,
     text,
     etag: `W/"${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`,
     contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

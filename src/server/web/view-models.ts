@@ -99,6 +99,8 @@ export interface LeaderboardView {
   jsonUrl: string
   /** Server-sent events announcing new scores on this board (progressive enhancement). */
   eventsUrl?: string
+  /** The board version the page shows (the events name versions: a newer one means refresh). */
+  version?: number
 }
 
 export interface QuotaView {

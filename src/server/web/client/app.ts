@@ -202,6 +202,8 @@ async function refreshRegion(name: string): Promise<HTMLElement | undefined> {
 
 /** The server's "submission" event carries the submission (progress as { done, total }). */
 interface LiveEvent {
+  /** a board's version ('snapshot' and 'change' events) */
+  version?: number
   status?: string
   stage?: string | null
   done?: number
@@ -244,12 +246,16 @@ function liveRegions(): void {
           void refreshRegion(name)
         }
       } else {
-        // A board: several scores may land together; refresh once after they settle.
+        // A board: 'snapshot' (on each connect) and 'change' name the board's version; only a newer
+        // one than the page shows means fetching the page again. Several may land together.
+        const live = document.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
+        if (typeof ev.version !== 'number' || ev.version <= Number(live?.dataset['liveVersion'] ?? 0)) return
         clearTimeout(pending)
-        pending = setTimeout(() => void refreshRegion(name), 300)
+        pending = setTimeout(() => void refreshRegion(name), 150)
       }
     }
-    for (const type of ['message', 'submission', 'board']) source.addEventListener(type, onEvent as EventListener)
+    for (const type of ['message', 'submission', 'snapshot', 'change'])
+      source.addEventListener(type, onEvent as EventListener)
   }
 }
 
