@@ -1,19 +1,23 @@
 /**
  * Starting the server and the worker: open (and migrate) the database, load the challenge,
- * build the HTTP app, start the in-process worker. `dataperf serve` and `dataperf worker` call
- * these; so do the tests and the benchmark, as real processes or in-process.
+ * build the HTTP app (the API and the pages), start the in-process worker. `dataperf serve` and
+ * `dataperf worker` reach these through server/index.ts.
  */
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
-import { isPostgresUrl, openDb, type Db } from './db/open.js'
+import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
 import type { RateLimits } from './http/limits.js'
 import type { ConnectionLimits } from './http/connections.js'
-import { loadOrCreateServerKey } from './manifest.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { CHECKPOINT_FILE } from './audit/checkpoints.js'
+import { loadOrCreateServerKey, PUBLIC_KEY_FILE } from './manifest.js'
+import { startCheckpointing } from './services/audit-checkpoints.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
+import { webPages } from './web/plugin.js'
 import { JobWorker } from './worker/runner.js'
 
 export interface ServeOptions {
@@ -31,7 +35,6 @@ export interface ServeOptions {
   /** behind a reverse proxy (see AppOptions.trustProxy) */
   trustProxy?: boolean | string[]
   connectionLimits?: Partial<ConnectionLimits>
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
   log?: (line: string) => void
 }
 
@@ -43,7 +46,17 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export { DEFAULT_STATE_DIR, defaultDbPath }
+/** Where a server keeps its signed audit checkpoints: beside its key, outside the database. */
+export function checkpointFile(stateDir: string): string {
+  return join(resolve(stateDir), 'keys', CHECKPOINT_FILE)
+}
+
+/** The state folder's checkpoints and public key, for audit-verify (undefined when it holds no key). */
+export function auditCheckpointsIn(stateDir: string): ServerContext['auditCheckpoints'] {
+  const publicKey = join(resolve(stateDir), 'keys', PUBLIC_KEY_FILE)
+  if (!existsSync(publicKey)) return undefined
+  return { file: checkpointFile(stateDir), publicKeyPem: readFileSync(publicKey, 'utf8') }
+}
 
 export async function openContext(
   challengeDir: string,
@@ -60,10 +73,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const dbSpec = options.db ?? defaultDbPath(stateDir)
   const ctx = await openContext(options.challengeDir, dbSpec, options.config)
   const keys = loadOrCreateServerKey(join(stateDir, 'keys'))
+  ctx.auditCheckpoints = { file: checkpointFile(stateDir), publicKeyPem: keys.publicKeyPem }
   const app = await buildApp(ctx, {
     keys,
     rateLimits: options.rateLimits,
-    plugins: options.plugins,
+    plugins: [webPages],
     trustProxy: options.trustProxy,
     connectionLimits: options.connectionLimits,
   })
@@ -82,6 +96,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     () => new JobWorker(ctx, { log: options.log }),
   )
   for (const w of workers) w.start()
+  const checkpoints = startCheckpointing(ctx, {
+    ...ctx.auditCheckpoints,
+    privateKey: keys.privateKey,
+    log: options.log ?? (() => {}),
+  })
   return {
     url: address,
     app,
@@ -90,6 +109,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     async close() {
       await Promise.all(workers.map((w) => w.stop()))
       await app.close()
+      await checkpoints.stop()
       await ctx.db.close()
     },
   }
@@ -126,5 +146,3 @@ export async function startWorkers(
     },
   }
 }
-
-export { isPostgresUrl }

@@ -8,7 +8,7 @@ import type { Challenge } from '../challenge/load.js'
 import type { Db } from '../db/open.js'
 
 export interface ServerConfig {
-  /** named in manifests: the server's public URL or name */
+  /** named in manifests: the server's public URL or name (default: the challenge's name, never a path on this machine) */
   serverName: string
   /** uploads over this many bytes are refused while they stream in */
   maxUploadBytes: number
@@ -26,8 +26,7 @@ export interface ServerConfig {
   lockoutMaxMs: number
 }
 
-export const DEFAULT_CONFIG: ServerConfig = {
-  serverName: 'dataperf',
+export const DEFAULT_CONFIG: Omit<ServerConfig, 'serverName'> = {
   maxUploadBytes: 20 * 1024 * 1024,
   inviteOnly: false,
   sessionTtlMs: 14 * 24 * 3600 * 1000,
@@ -60,13 +59,15 @@ export interface ServerContext {
   config: ServerConfig
   events: SubmissionEvents
   now: () => Date
+  /** where the server keeps signed checkpoints of the audit log's head, outside the database */
+  auditCheckpoints?: { file: string; publicKeyPem: string }
 }
 
 export function createContext(db: Db, challenge: Challenge, config: Partial<ServerConfig> = {}): ServerContext {
   return {
     db,
     challenge,
-    config: { ...DEFAULT_CONFIG, ...config },
+    config: { serverName: challenge.name, ...DEFAULT_CONFIG, ...config },
     events: new SubmissionEvents(),
     now: () => new Date(),
   }
