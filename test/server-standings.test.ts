@@ -20,13 +20,8 @@ import type { RankedBoard } from '../src/server/services/board-cache.js'
 import { boardChange, type BoardChange } from '../src/server/services/board-feed.js'
 import type { User } from '../src/server/services/accounts.js'
 import { createContext, type ServerContext } from '../src/server/services/context.js'
-import {
-  allRows,
-  rowJson,
-  setBaseline,
-  type Leaderboard,
-  type LeaderboardRow,
-} from '../src/server/services/leaderboard.js'
+import { allRows, rowJson, setBaseline } from '../src/server/services/leaderboard.js'
+import type { Leaderboard, LeaderboardRow } from '../src/server/wire.js'
 import { patchPhase } from '../src/server/services/phase-changes.js'
 import { effectivePhases } from '../src/server/services/phases.js'
 import { refreshTeamStandings } from '../src/server/services/standings.js'

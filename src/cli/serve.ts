@@ -2,59 +2,21 @@
  * `dataperf serve` (the leaderboard server) and its organizer commands:
  * `serve make-organizer EMAIL`, `serve invite`, `serve audit-verify`, `serve rescore --board ID`;
  * and `dataperf worker` (scoring processes on other machines, sharing a PostgreSQL database).
+ * Flags and help only: the actions (actions/serve.ts) reach the server through its facade,
+ * server/index.ts, and load when a command runs.
  */
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { Command, Option } from 'commander'
-import { UserError } from '../errors.js'
-import type { ServerConfig } from '../server/services/context.js'
-import { DEFAULT_STATE_DIR, defaultDbPath } from '../server/state-dir.js'
+import { DEFAULT_STATE_DIR } from '../server/state-dir.js'
+import type { DbFlags, ServeFlags, WorkerFlags } from './actions/serve.js'
 import { positiveInt, positiveSeconds } from './parse.js'
 
-// The server's modules (fastify, kysely, pg, the pages) load only when a server command runs:
-// importing them costs every other `dataperf` command about half a second of start-up.
-const serverModule = () => import('../server/serve.js')
-
-interface DbOpts {
-  challenge?: string
-  db?: string
-  state: string
-}
+const actions = () => import('./actions/serve.js')
 
 const dbOption = () =>
   new Option('--db <file|url>', 'SQLite file or postgres://user:pass@host/db (default: STATE/dataperf.sqlite)')
 const stateOption = () =>
   new Option('--state <dir>', 'folder for the SQLite file and the signing key').default(DEFAULT_STATE_DIR)
 const challengeOption = () => new Option('--challenge <dir>', 'the challenge folder (challenge.yaml)')
-
-function dbSpec(opts: DbOpts): string {
-  return opts.db ?? defaultDbPath(opts.state)
-}
-
-function requireChallenge(opts: DbOpts): string {
-  if (!opts.challenge) throw new UserError('--challenge DIR is required (the folder with challenge.yaml)')
-  return opts.challenge
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((r) => {
-    process.once('SIGINT', () => r())
-    process.once('SIGTERM', () => r())
-  })
-}
-
-/** --trust-proxy: true (any peer), or the proxies' addresses (comma-separated, CIDR ranges allowed). */
-function trustProxySetting(value: boolean | string | undefined): boolean | string[] | undefined {
-  if (value === undefined || typeof value === 'boolean') return value
-  return value
-    .split(',')
-    .map((a) => a.trim())
-    .filter(Boolean)
-}
-
-function workerConfig(opts: { leaseSeconds?: number }): Partial<ServerConfig> {
-  return opts.leaseSeconds ? { leaseMs: opts.leaseSeconds * 1000 } : {}
-}
 
 export function registerServeCommands(program: Command): void {
   // `serve` and its subcommands share option names (--challenge, --db): options belong to the command they follow
@@ -73,7 +35,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(stateOption())
     .option(
       '--workers <n>',
-      'in-process scoring workers (0 when `dataperf worker` processes score)',
+      'in-process scoring workers, each on its own thread, at most one per core (0 when `dataperf worker` processes score)',
       (v) => Number(v),
       1,
     )
@@ -119,76 +81,7 @@ export function registerServeCommands(program: Command): void {
         .argParser(positiveSeconds)
         .default(60),
     )
-    .action(
-      async (
-        opts: DbOpts & {
-          demo?: boolean
-          host: string
-          port: number
-          workers: number
-          inviteOnly?: boolean
-          maxUploadMb: number
-          serverName?: string
-          leaseSeconds?: number
-          loginLimit: number
-          submitLimit: number
-          trustProxy?: boolean | string
-          lockoutSeconds: number
-          requestTimeout: number
-          idleTimeout: number
-          maxConnectionsPerAddress: number
-        },
-      ) => {
-        let challengeDir = opts.challenge
-        if (opts.demo) {
-          challengeDir = join(resolve(opts.state), 'demo-challenge')
-          if (!existsSync(join(challengeDir, 'challenge.yaml'))) {
-            process.stderr.write(`generating the demo challenge in ${challengeDir} ...\n`)
-            const { createDemoChallenge } = await import('../server/demo.js')
-            createDemoChallenge(challengeDir, 0)
-          }
-        }
-        if (!challengeDir)
-          throw new UserError('--challenge DIR is required (the folder with challenge.yaml), or --demo')
-        if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
-          throw new UserError(`--port: expected 0-65535, got ${opts.port}`)
-        const [{ startServer }, { webPages }] = await Promise.all([serverModule(), import('../server/web/plugin.js')])
-        const server = await startServer({
-          challengeDir,
-          db: opts.db,
-          host: opts.host,
-          port: opts.port,
-          stateDir: opts.state,
-          workers: opts.workers,
-          config: {
-            inviteOnly: !!opts.inviteOnly,
-            maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
-            // default: the challenge's name (a folder on this machine is no business of the manifest's readers)
-            ...(opts.serverName ? { serverName: opts.serverName } : {}),
-            lockoutMs: Math.round(opts.lockoutSeconds * 1000),
-            ...workerConfig(opts),
-          },
-          trustProxy: trustProxySetting(opts.trustProxy),
-          connectionLimits: {
-            requestTimeoutMs: Math.round(opts.requestTimeout * 1000),
-            idleTimeoutMs: Math.round(opts.idleTimeout * 1000),
-            maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
-          },
-          rateLimits: {
-            login: { max: opts.loginLimit, windowMs: 60_000 },
-            submit: { max: opts.submitLimit, windowMs: 60_000 },
-          },
-          log: (line) => process.stderr.write(line + '\n'),
-          plugins: [webPages],
-        })
-        const c = server.ctx.challenge
-        process.stdout.write(
-          `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${opts.workers}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
-        )
-        await waitForSignal()
-        await server.close()
-      },
-    )
+    .action(async (opts: ServeFlags) => (await actions()).serve(opts))
 
   serve
     .command('make-organizer <email>')
@@ -196,19 +89,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())
-    .action(async (email: string, opts: DbOpts) => {
-      const [{ openContext }, { makeOrganizer }] = await Promise.all([
-        serverModule(),
-        import('../server/services/accounts.js'),
-      ])
-      const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
-      try {
-        const user = await makeOrganizer(ctx, email)
-        process.stdout.write(`${user.email} is now an organizer\n`)
-      } finally {
-        await ctx.db.close()
-      }
-    })
+    .action(async (email: string, opts: DbFlags) => (await actions()).makeOrganizer(email, opts))
 
   serve
     .command('invite')
@@ -216,18 +97,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())
-    .action(async (opts: DbOpts) => {
-      const [{ openContext }, { createSignupInvite }] = await Promise.all([
-        serverModule(),
-        import('../server/services/accounts.js'),
-      ])
-      const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
-      try {
-        process.stdout.write(`${await createSignupInvite(ctx, undefined)}\n`)
-      } finally {
-        await ctx.db.close()
-      }
-    })
+    .action(async (opts: DbFlags) => (await actions()).invite(opts))
 
   serve
     .command('audit-verify')
@@ -237,27 +107,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())
-    .action(async (opts: DbOpts) => {
-      const [{ openContext, auditCheckpointsIn }, { verifyAudit }] = await Promise.all([
-        serverModule(),
-        import('../server/services/audit.js'),
-      ])
-      const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
-      ctx.auditCheckpoints = auditCheckpointsIn(opts.state)
-      try {
-        const r = await verifyAudit(ctx, { manifests: true })
-        const anchors = r.lastCheckpoint
-          ? `; held against ${r.checkpoints} signed checkpoints (the last: entry ${r.lastCheckpoint.seq}, ${r.lastCheckpoint.at}) and ${r.manifests} result manifests`
-          : `; held against ${r.manifests} result manifests (no signed checkpoints in ${opts.state}/keys: pass the server's --state)`
-        if (r.ok) process.stdout.write(`audit log OK: ${r.entries} entries, chain intact; head ${r.head}${anchors}\n`)
-        else {
-          process.stdout.write(`audit log BROKEN at entry ${r.brokenAt} (of ${r.total}): ${r.reason}\n`)
-          process.exitCode = 1
-        }
-      } finally {
-        await ctx.db.close()
-      }
-    })
+    .action(async (opts: DbFlags) => (await actions()).auditVerify(opts))
 
   serve
     .command('rescore')
@@ -267,34 +117,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(dbOption())
     .addOption(stateOption())
     .option('--workers <n>', 'scoring workers in this command (others on the database help too)', (v) => Number(v), 1)
-    .action(async (opts: DbOpts & { board: string; workers: number }) => {
-      const [{ openContext }, { startRescore, finishRescore }, { JobWorker }] = await Promise.all([
-        serverModule(),
-        import('../server/services/rescore.js'),
-        import('../server/worker/runner.js'),
-      ])
-      const ctx = await openContext(requireChallenge(opts), dbSpec(opts))
-      const workers = Array.from({ length: Math.max(0, opts.workers) }, () => new JobWorker(ctx, { pollMs: 300 }))
-      try {
-        const batch = await startRescore(ctx, undefined, opts.board)
-        process.stderr.write(`rescoring ${batch.jobs.length} submissions of ${opts.board} ...\n`)
-        for (const w of workers) w.start()
-        const r = await finishRescore(ctx, batch)
-        process.stdout.write(
-          `rescored ${r.done} submissions of ${opts.board}${r.failed ? `, ${r.failed} failed` : ''}\n`,
-        )
-        const moved = r.changes.filter((c) => c.before !== c.after || c.scoreBefore !== c.scoreAfter)
-        if (moved.length === 0) process.stdout.write('no rank or score changed\n')
-        for (const c of moved) {
-          process.stdout.write(
-            `  ${c.team}: rank ${c.before ?? '-'} -> ${c.after ?? '-'}, score ${c.scoreBefore ?? '-'} -> ${c.scoreAfter ?? '-'}\n`,
-          )
-        }
-      } finally {
-        await Promise.all(workers.map((w) => w.stop()))
-        await ctx.db.close()
-      }
-    })
+    .action(async (opts: DbFlags & { board: string; workers: number }) => (await actions()).rescore(opts))
 
   program
     .command('worker')
@@ -303,23 +126,14 @@ export function registerServeCommands(program: Command): void {
     )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption().makeOptionMandatory())
-    .option('--concurrency <n>', 'jobs scored at once by this process', (v) => Number(v), 1)
+    .option(
+      '--concurrency <n>',
+      'jobs scored at once by this process, each on its own thread (at most one per core)',
+      (v) => Number(v),
+      1,
+    )
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )
-    .action(async (opts: { challenge: string; db: string; concurrency: number; leaseSeconds?: number }) => {
-      const { startWorkers } = await serverModule()
-      const started = await startWorkers(
-        opts.challenge,
-        opts.db,
-        Math.max(1, opts.concurrency),
-        workerConfig(opts),
-        (line) => process.stderr.write(line + '\n'),
-      )
-      process.stdout.write(
-        `dataperf worker: ${started.workers.map((w) => w.id).join(', ')} on ${started.ctx.db.describe}\n`,
-      )
-      await waitForSignal()
-      await started.close()
-    })
+    .action(async (opts: WorkerFlags) => (await actions()).worker(opts))
 }

@@ -1,12 +1,13 @@
 /**
  * Starting the server and the worker: open (and migrate) the database, load the challenge,
- * build the HTTP app, start the in-process worker. `dataperf serve` and `dataperf worker` call
- * these; so do the tests and the benchmark, as real processes or in-process.
+ * build the HTTP app (the API and the pages), start the in-process worker. `dataperf serve` and
+ * `dataperf worker` reach these through server/index.ts.
  */
+import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
-import { isPostgresUrl, openDb, type Db } from './db/open.js'
+import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
 import type { RateLimits } from './http/limits.js'
 import type { ConnectionLimits } from './http/connections.js'
@@ -16,6 +17,7 @@ import { loadOrCreateServerKey, PUBLIC_KEY_FILE } from './manifest.js'
 import { startCheckpointing } from './services/audit-checkpoints.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
+import { webPages } from './web/plugin.js'
 import { JobWorker } from './worker/runner.js'
 
 export interface ServeOptions {
@@ -33,7 +35,6 @@ export interface ServeOptions {
   /** behind a reverse proxy (see AppOptions.trustProxy) */
   trustProxy?: boolean | string[]
   connectionLimits?: Partial<ConnectionLimits>
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
   log?: (line: string) => void
 }
 
@@ -44,8 +45,6 @@ export interface RunningServer {
   workers: JobWorker[]
   close(): Promise<void>
 }
-
-export { DEFAULT_STATE_DIR, defaultDbPath }
 
 /** Where a server keeps its signed audit checkpoints: beside its key, outside the database. */
 export function checkpointFile(stateDir: string): string {
@@ -78,7 +77,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const app = await buildApp(ctx, {
     keys,
     rateLimits: options.rateLimits,
-    plugins: options.plugins,
+    plugins: [webPages],
     trustProxy: options.trustProxy,
     connectionLimits: options.connectionLimits,
   })
@@ -92,7 +91,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await ctx.db.close()
     throw err
   }
-  const workers = Array.from({ length: options.workers ?? 1 }, () => new JobWorker(ctx, { log: options.log }))
+  const workers = Array.from(
+    { length: scoringThreads(options.workers ?? 1) },
+    () => new JobWorker(ctx, { log: options.log }),
+  )
   for (const w of workers) w.start()
   const checkpoints = startCheckpointing(ctx, {
     ...ctx.auditCheckpoints,
@@ -113,6 +115,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 }
 
+/** Workers in one process, each scoring on its own thread: at most one per core (more only wait for one). */
+export function scoringThreads(asked: number): number {
+  return Math.max(0, Math.min(Math.floor(asked), availableParallelism()))
+}
+
 export interface StartedWorker {
   ctx: ServerContext
   workers: JobWorker[]
@@ -128,7 +135,7 @@ export async function startWorkers(
   log?: (line: string) => void,
 ): Promise<StartedWorker> {
   const ctx = await openContext(challengeDir, dbSpec, config)
-  const workers = Array.from({ length: count }, () => new JobWorker(ctx, { log, pollMs: 500 }))
+  const workers = Array.from({ length: scoringThreads(count) }, () => new JobWorker(ctx, { log, pollMs: 500 }))
   for (const w of workers) w.start()
   return {
     ctx,
@@ -139,5 +146,3 @@ export async function startWorkers(
     },
   }
 }
-
-export { isPostgresUrl }

@@ -11,7 +11,8 @@ import type { Phase } from '../challenge/load.js'
 import { standingKey, type RankedRow } from '../leaderboard/rank.js'
 import { boardVersions, rankedBoard, type RankedBoard } from './board-cache.js'
 import type { ServerContext } from './context.js'
-import { rowJson, type LeaderboardRow } from './leaderboard.js'
+import type { LeaderboardRow } from '../wire.js'
+import { rowJson } from './leaderboard.js'
 import { SETTINGS_KEY, versionKey } from './standings.js'
 
 export interface BoardChange {

@@ -16,47 +16,11 @@ import { forbidden, notFound } from './errors.js'
 import { choosePhase, phaseJson } from './phases.js'
 import { refreshTeamStandings, settingsChanged, versionKey } from './standings.js'
 import { requireBoard } from './boards.js'
+import type { Leaderboard, LeaderboardRow } from '../wire.js'
 
 /** Rows per page when the client does not say; the most it may ask for. */
 export const DEFAULT_PAGE_ROWS = 100
 export const MAX_PAGE_ROWS = 1000
-
-export interface Leaderboard {
-  board: string
-  phase: ReturnType<typeof phaseJson>
-  rule: Phase['rule']
-  hidden: boolean
-  published: boolean
-  /** the board's version: it moves with every change of its rows (the change feed names it too) */
-  version: number
-  /** rows on the board (or matching `query`) */
-  total: number
-  page: number
-  limit: number
-  pages: number
-  /** the search asked for (?q=): rows whose team or method contain it, any case */
-  query?: string
-  /** the team asked for (?team=): `rows` is its ranked row, `page` the page that holds it */
-  team?: string
-  /** 1-based place of the team's row in board order (baseline rows count as places) */
-  position?: number
-  rows: LeaderboardRow[]
-}
-
-/** A row as the API shows it (snake_case; no internal ids but the submission's). */
-export interface LeaderboardRow {
-  /** null for baseline rows (placed by score, never moving a team's rank) */
-  rank: number | null
-  team: string
-  method: string
-  score: number
-  details: unknown
-  baseline: boolean
-  submitted_at: string
-  submissions: number
-  last_submitted_at: string
-  submission_id: string
-}
 
 export interface BoardQuery {
   page?: number | undefined

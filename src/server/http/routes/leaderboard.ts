@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { followBoard } from '../../services/board-feed.js'
 import { DEFAULT_PAGE_ROWS, leaderboardBody, MAX_PAGE_ROWS, openBoard } from '../../services/leaderboard.js'
 import type { RouteDeps } from '../route-deps.js'
+import { LeaderboardSchema } from '../../wire.js'
 import { sendReusable } from '../cached-body.js'
 
 const pageQuery = {
@@ -32,6 +33,8 @@ export function leaderboardRoutes(api: FastifyInstance, { ctx }: RouteDeps): voi
           type: 'object',
           properties: { format: { type: 'string', enum: ['json', 'csv'] }, ...pageQuery },
         },
+        // the JSON answer; with ?format=csv the same rows as text/csv
+        response: { 200: LeaderboardSchema },
       },
     },
     async (req, reply) => {

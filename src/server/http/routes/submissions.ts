@@ -6,6 +6,7 @@ import { manifestOf } from '../../services/manifests.js'
 import { requireAuth } from '../auth.js'
 import { readUpload, refuseDeclaredOversize } from '../upload.js'
 import type { RouteDeps } from '../route-deps.js'
+import { QuotaSchema, SubmissionViewSchema, SubmitResultSchema } from '../../wire.js'
 
 const tags = ['submissions']
 const idParams = { type: 'object', properties: { id: { type: 'string' } } }
@@ -15,7 +16,11 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, limits }:
   api.get<{ Params: { board: string } }>(
     '/boards/:board/quota',
     {
-      schema: { tags, summary: "Your team's quota on a board today: limit, used, remaining, resets_at" },
+      schema: {
+        tags,
+        summary: "Your team's quota on a board today: limit, used, remaining, resets_at",
+        response: { 200: QuotaSchema },
+      },
     },
     async (req) => getQuota(ctx, requireAuth(req), req.params.board),
   )
@@ -28,6 +33,7 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, limits }:
         summary:
           'Submit a training set (multipart: file, method, description?, link?). 202 queued; 200 byte-equal resubmission; 400 invalid_file (not charged); 429 quota_exceeded',
         consumes: ['multipart/form-data'],
+        response: { 200: SubmitResultSchema, 202: SubmitResultSchema },
       },
       config: { rateLimit: limits.upload },
       onRequest: refuseDeclaredOversize(ctx),
@@ -48,6 +54,7 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, limits }:
         tags,
         summary: 'A submission of your team: status, stage, error, score, details, rank',
         params: idParams,
+        response: { 200: SubmissionViewSchema },
       },
     },
     async (req) => getSubmission(ctx, requireAuth(req), req.params.id),
