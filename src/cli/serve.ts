@@ -8,7 +8,7 @@
 import { Command, Option } from 'commander'
 import { DEFAULT_STATE_DIR } from '../server/state-dir.js'
 import type { DbFlags, ServeFlags, WorkerFlags } from './actions/serve.js'
-import { positiveInt, positiveSeconds } from './parse.js'
+import { nonNegativeInt, positiveInt, positiveSeconds } from './parse.js'
 
 const actions = () => import('./actions/serve.js')
 
@@ -80,6 +80,12 @@ export function registerServeCommands(program: Command): void {
       )
         .argParser(positiveSeconds)
         .default(60),
+    )
+    .option(
+      '--stop-grace <s>',
+      'on SIGTERM, a job being scored may finish within this time; after it, the job goes back to the queue for the next server or worker',
+      nonNegativeInt,
+      2,
     )
     .action(async (opts: ServeFlags) => (await actions()).serve(opts))
 
