@@ -9,11 +9,8 @@ import type { SpeechEvalFlags } from './actions/speech-eval.js'
 import type { SpeechSelectFlags } from './actions/speech-select.js'
 import { positiveInt, positiveSeconds } from './parse.js'
 
-export function registerSpeechCommands(program: Command): void {
-  const speech = program
-    .command('speech')
-    .description('speech track: keyword spotting over 1024-d embeddings (en, id, pt)')
-
+/** Adds the subcommands of `dataperf speech` to its group command (main.ts registers the group). */
+export function registerSpeechCommands(speech: Command): void {
   speech
     .command('eval')
     .description(

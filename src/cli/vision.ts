@@ -10,11 +10,8 @@ import type { VisionRunFlags } from './actions/vision-run.js'
 import type { VisionSelectFlags } from './actions/vision-select.js'
 import { nonNegativeInt, positiveInt, positiveSeconds } from './parse.js'
 
-export function registerVisionCommands(program: Command): void {
-  const vision = program
-    .command('vision')
-    .description('vision track: binary concept classification over 256-d image embeddings')
-
+/** Adds the subcommands of `dataperf vision` to its group command (main.ts registers the group). */
+export function registerVisionCommands(vision: Command): void {
   vision
     .command('eval')
     .description("score each task's training set as the official evaluator does; writes results_dir/result_UTC-*.json")
