@@ -5,6 +5,7 @@
  * per stage every so often, so long downloads still show they are alive.
  */
 import cliProgress from 'cli-progress'
+import { safeText } from '../shown.js'
 
 export type ProgressUnit = 'bytes' | 'files' | 'items'
 
@@ -91,7 +92,7 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
     },
     log(message) {
       if (bar) stream.write('\r\x1b[K')
-      stream.write(`${message}\n`)
+      stream.write(`${safeText(message)}\n`)
     },
     stop: finishStage,
   }
