@@ -9,7 +9,7 @@ import { Command, Option } from 'commander'
 import { UserError } from '../errors.js'
 import type { ServerConfig } from '../server/services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from '../server/state-dir.js'
-import { positiveInt } from './parse.js'
+import { numberFlag, positiveInt } from './parse.js'
 
 // The server's modules (fastify, kysely, pg, the pages) load only when a server command runs:
 // importing them costs every other `dataperf` command about half a second of start-up.
@@ -26,6 +26,9 @@ const dbOption = () =>
 const stateOption = () =>
   new Option('--state <dir>', 'folder for the SQLite file and the signing key').default(DEFAULT_STATE_DIR)
 const challengeOption = () => new Option('--challenge <dir>', 'the challenge folder (challenge.yaml)')
+
+/** Scoring workers of one process: each holds a challenge's data and a thread. */
+const WORKERS_RULE = { integer: true, min: 0, max: 64 }
 
 function dbSpec(opts: DbOpts): string {
   return opts.db ?? defaultDbPath(opts.state)
@@ -60,16 +63,21 @@ export function registerServeCommands(program: Command): void {
     .option('--demo', 'generate a small demo challenge in STATE/demo-challenge and serve it')
     .addOption(dbOption())
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port (0: any free port)', (v) => Number(v), 8080)
+    .option('--port <n>', 'port (0: any free port)', numberFlag({ integer: true, min: 0, max: 65535 }), 8080)
     .addOption(stateOption())
     .option(
       '--workers <n>',
       'in-process scoring workers (0 when `dataperf worker` processes score)',
-      (v) => Number(v),
+      numberFlag(WORKERS_RULE),
       1,
     )
     .option('--invite-only', 'sign-up needs an invite code (dataperf serve invite)')
-    .option('--max-upload-mb <n>', 'largest submission accepted, in MB', (v) => Number(v), 20)
+    .option(
+      '--max-upload-mb <n>',
+      'largest submission accepted, in MB',
+      numberFlag({ min: 0, minExclusive: true, max: 10240, unit: 'MB' }),
+      20,
+    )
     .option('--server-name <name>', 'the name or public URL written in result manifests')
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
@@ -102,8 +110,6 @@ export function registerServeCommands(program: Command): void {
         }
         if (!challengeDir)
           throw new UserError('--challenge DIR is required (the folder with challenge.yaml), or --demo')
-        if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
-          throw new UserError(`--port: expected 0-65535, got ${opts.port}`)
         const [{ startServer }, { webPages }] = await Promise.all([serverModule(), import('../server/web/plugin.js')])
         const server = await startServer({
           challengeDir,
@@ -204,7 +210,12 @@ export function registerServeCommands(program: Command): void {
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())
-    .option('--workers <n>', 'scoring workers in this command (others on the database help too)', (v) => Number(v), 1)
+    .option(
+      '--workers <n>',
+      'scoring workers in this command (others on the database help too)',
+      numberFlag(WORKERS_RULE),
+      1,
+    )
     .action(async (opts: DbOpts & { board: string; workers: number }) => {
       const [{ openContext }, { startRescore, finishRescore }, { JobWorker }] = await Promise.all([
         serverModule(),
@@ -241,7 +252,7 @@ export function registerServeCommands(program: Command): void {
     )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption().makeOptionMandatory())
-    .option('--concurrency <n>', 'jobs scored at once by this process', (v) => Number(v), 1)
+    .option('--concurrency <n>', 'jobs scored at once by this process', numberFlag({ ...WORKERS_RULE, min: 1 }), 1)
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )
