@@ -83,6 +83,8 @@ function create(corpus: MswcCorpus, targets: string[], out: string, p?: Params, 
     targets.join(','),
     '--out',
     out,
+    '--dim', // the corpora's short vectors (1024 is the default and the participant tools' length)
+    String(corpus.dim),
     ...flags,
     ...extra,
   ])

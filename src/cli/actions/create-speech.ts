@@ -13,6 +13,7 @@ export interface CreateSpeechFlags {
   numNontargetTrainingWords: number
   numNontargetEvalWords: number
   seedNontargetSelection: number
+  dim?: number
 }
 
 export async function createSpeech(opts: CreateSpeechFlags): Promise<void> {
