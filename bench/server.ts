@@ -18,7 +18,7 @@ import { Rng } from '../src/ml/rng.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { generateSpeechBenchmark, SPEECH_LAYOUT } from '../src/synth/speech.js'
 import { openDb } from '../src/server/db/open.js'
-import { newId } from '../src/server/services/secrets.js'
+import { newId } from '../src/server/db/ids.js'
 import { createDatabase, startProc, type Proc } from '../test/helpers/server.js'
 
 const here = dirname(fileURLToPath(import.meta.url))

@@ -76,8 +76,27 @@ test('--help and --version load no command module and no package but commander',
     // beyond the flag definitions in cli/, only constants modules (layouts, defaults, names) load,
     // and the number checker the flags' parsers use (numbers.js with errors.js and shown.js: no packages)
     const outside = l.ours.filter((m) => !m.startsWith('cli/'))
-    assert.ok(outside.length <= 13, `${args.join(' ')} loaded ${outside.join(' ')}`)
+    assert.ok(outside.length <= 10, `${args.join(' ')} loaded ${outside.join(' ')}`)
   }
+})
+
+test("a command group's subcommands are registered only when the command line names the group", () => {
+  const groups = ['generate', 'vision', 'speech', 'download', 'create', 'challenge'].map((g) => `cli/${g}.js`)
+  const top = runLogged(['--help'])
+  assert.deepEqual(
+    top.ours.filter((m) => groups.includes(m)),
+    [],
+  )
+  for (const g of ['generate', 'vision', 'speech', 'download', 'create', 'challenge'])
+    assert.match(top.stdout, new RegExp(`\\n  ${g} `))
+  const vision = runLogged(['help', 'vision'])
+  assert.equal(vision.code, 0, vision.stderr)
+  assert.deepEqual(
+    vision.ours.filter((m) => groups.includes(m)),
+    ['cli/vision.js'],
+  )
+  assert.match(vision.stdout, /^Usage: dataperf vision \[options\] \[command\]/)
+  assert.match(vision.stdout, /\n  eval \[options\] /)
 })
 
 test('vision eval loads its own action and neither fastify, kysely, pg nor better-sqlite3', () => {

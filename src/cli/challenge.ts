@@ -4,8 +4,8 @@ import { DEFAULT_BASE_URL } from '../organizer/defaults.js'
 import type { ChallengePackFlags } from './actions/challenge-pack.js'
 import { positiveInt } from './parse.js'
 
-export function registerChallengeCommands(program: Command): void {
-  const challenge = program.command('challenge').description('organizers: publish experiments as a challenge')
+/** Adds the subcommands of `dataperf challenge` to its group command (main.ts registers the group). */
+export function registerChallengeCommands(challenge: Command): void {
   challenge
     .command('pack')
     .description(

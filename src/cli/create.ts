@@ -5,11 +5,8 @@ import type { CreateSpeechFlags } from './actions/create-speech.js'
 import type { CreateVisionFlags } from './actions/create-vision.js'
 import { nonNegativeInt, positiveInt, seed } from './parse.js'
 
-export function registerCreateCommands(program: Command): void {
-  const create = program
-    .command('create')
-    .description('organizers: create a new experiment from raw data (speech: MSWC; vision: a pool with human labels)')
-
+/** Adds the subcommands of `dataperf create` to its group command (main.ts registers the group). */
+export function registerCreateCommands(create: Command): void {
   const d = SPEECH_GENERATION_DEFAULTS
   create
     .command('speech')

@@ -27,11 +27,8 @@ function addCommonOptions(cmd: Command, outputDefault: string, parametersHelp: s
     )
 }
 
-export function registerDownloadCommand(program: Command): void {
-  const download = program
-    .command('download')
-    .description('download the official resources, verify them and lay them out as the official tools expect')
-
+/** Adds the subcommands of `dataperf download` to its group command (main.ts registers the group). */
+export function registerDownloadCommand(download: Command): void {
   const speech = download
     .command('speech')
     .description('workspace/data/dataperf_{lang}_data/ for each language (the official zips from the DataPerf bucket)')

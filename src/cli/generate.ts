@@ -9,11 +9,8 @@ import type { GenerateSpeechFlags } from './actions/generate-speech.js'
 import type { GenerateVisionFlags } from './actions/generate-vision.js'
 import { numberFlag, seed } from './parse.js'
 
-export function registerGenerateCommands(program: Command): void {
-  const generate = program
-    .command('generate')
-    .description('write a deterministic synthetic benchmark in the official layout')
-
+/** Adds the subcommands of `dataperf generate` to its group command (main.ts registers the group). */
+export function registerGenerateCommands(generate: Command): void {
   generate
     .command('vision')
     .description('pool parquet, test sets, example sets, weak-label metadata and task_setup.yaml')

@@ -10,11 +10,8 @@ import type { SpeechSelectFlags } from './actions/speech-select.js'
 import { MAX_MEMORY_RULE, numberFlag, positiveInt, positiveSeconds } from './parse.js'
 import { DEFAULT_MAX_MEMORY_MB } from '../plugins/memory.js'
 
-export function registerSpeechCommands(program: Command): void {
-  const speech = program
-    .command('speech')
-    .description('speech track: keyword spotting over 1024-d embeddings (en, id, pt)')
-
+/** Adds the subcommands of `dataperf speech` to its group command (main.ts registers the group). */
+export function registerSpeechCommands(speech: Command): void {
   speech
     .command('eval')
     .description(

@@ -12,11 +12,8 @@ import { VISION_POOL_SIZE_RULE } from '../synth/defaults.js'
 import { MAX_MEMORY_RULE, numberFlag, positiveInt, positiveSeconds, seed } from './parse.js'
 import { DEFAULT_MAX_MEMORY_MB } from '../plugins/memory.js'
 
-export function registerVisionCommands(program: Command): void {
-  const vision = program
-    .command('vision')
-    .description('vision track: binary concept classification over 256-d image embeddings')
-
+/** Adds the subcommands of `dataperf vision` to its group command (main.ts registers the group). */
+export function registerVisionCommands(vision: Command): void {
   vision
     .command('eval')
     .description("score each task's training set as the official evaluator does; writes results_dir/result_UTC-*.json")

@@ -123,12 +123,19 @@ export async function leaderboard(opts: LeaderboardFlags): Promise<void> {
   const q = new URLSearchParams()
   if (opts.phase) q.set('phase', opts.phase)
   if (opts.format === 'csv') q.set('format', 'csv')
-  const path = `/boards/${encodeURIComponent(opts.board)}/leaderboard${q.size ? `?${q}` : ''}`
+  const path = `/boards/${encodeURIComponent(opts.board)}/leaderboard`
   if (opts.format === 'csv') {
-    process.stdout.write(await client.text(path))
+    process.stdout.write(await client.text(`${path}?${q}`))
     return
   }
-  const board = await client.json<Leaderboard>('GET', path)
+  // every row, a page at a time (a page holds at most 1,000)
+  q.set('limit', '1000')
+  const page = (n: number) => {
+    q.set('page', String(n))
+    return client.json<Leaderboard>('GET', `${path}?${q}`)
+  }
+  const board = await page(1)
+  for (let n = 2; n <= board.pages; n++) board.rows.push(...(await page(n)).rows)
   if (opts.format === 'json') {
     process.stdout.write(JSON.stringify(board, null, 2) + '\n')
     return

@@ -184,5 +184,33 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
           .execute()
       },
     },
+    '0002_standings': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('standings')
+          .addColumn('board', 'text', (c) => c.notNull())
+          .addColumn('phase', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('team_id', 'text', (c) => c.notNull())
+          .addColumn('submission_id', 'text', (c) => c.notNull())
+          .addColumn('score', 'double precision', (c) => c.notNull())
+          .addColumn('submitted_at', 'text', (c) => c.notNull())
+          .addColumn('submissions', 'integer', (c) => c.notNull())
+          .addColumn('last_submitted_at', 'text', (c) => c.notNull())
+          .addColumn('baseline', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('standings_pk', ['board', 'phase', 'entry'])
+          .execute()
+        await db.schema.createIndex('standings_team').on('standings').columns(['board', 'phase', 'team_id']).execute()
+        // filled on first use: the rule of a phase lives in challenge.yaml, which migrations do not read
+        await db.schema
+          .createTable('board_versions')
+          .addColumn('board', 'text', (c) => c.notNull())
+          .addColumn('phase', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('rule', 'text')
+          .addPrimaryKeyConstraint('board_versions_pk', ['board', 'phase'])
+          .execute()
+      },
+    },
   }
 }

@@ -19,6 +19,22 @@ export interface Db {
   dialect: Dialect
   /** where it is, without a password */
   describe: string
+  /**
+   * SQLite: a number that changes when another connection (another process) commits to the file
+   * (PRAGMA data_version, no disk read); this connection's own commits leave it as it is.
+   * PostgreSQL: undefined (other processes announce changes with NOTIFY; see listen).
+   */
+  externalChanges: (() => number) | undefined
+  /**
+   * PostgreSQL: runs `onMessage(payload)` for each NOTIFY on `channel`, over a connection of its
+   * own that reconnects when lost (`onMessage(undefined)` then: something may have been missed).
+   * SQLite: nothing (a single process, or polling). Stopped by close().
+   */
+  listen(channel: string, onMessage: (payload: string | undefined) => void): Promise<void>
+  /** PostgreSQL: NOTIFY `channel` when `trx` commits; SQLite: nothing. */
+  notify(trx: Transaction<Database>, channel: string, payload: string): Promise<void>
+  /** Runs `fn` when close() begins (timers of caches over this database stop there). */
+  onClose(fn: () => void): void
   close(): Promise<void>
 }
 
@@ -33,6 +49,9 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
   let kysely: Kysely<Database>
   let dialect: Dialect
   let describe: string
+  let externalChanges: Db['externalChanges']
+  const listeners: Listener[] = []
+  const closing: Array<() => void> = []
   if (isPostgresUrl(spec)) {
     dialect = 'postgres'
     const url = new URL(spec)
@@ -71,10 +90,84 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
       },
     })
     kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: immediate }) })
+    const dataVersion = database.prepare('pragma data_version').pluck()
+    externalChanges = () => dataVersion.get() as number
   }
-  const db: Db = { kysely, dialect, describe, close: () => kysely.destroy() }
+  const db: Db = {
+    kysely,
+    dialect,
+    describe,
+    externalChanges,
+    async listen(channel, onMessage) {
+      if (dialect !== 'postgres') return
+      const l = new Listener(spec, channel, onMessage)
+      listeners.push(l)
+      await l.start()
+    },
+    async notify(trx, channel, payload) {
+      if (dialect === 'postgres') await sql`select pg_notify(${channel}, ${payload})`.execute(trx)
+    },
+    onClose(fn) {
+      closing.push(fn)
+    },
+    async close() {
+      for (const fn of closing.splice(0)) fn()
+      await Promise.all(listeners.map((l) => l.stop()))
+      await kysely.destroy()
+    },
+  }
   if (options.migrate !== false) await migrate(db)
   return db
+}
+
+/** One LISTEN connection; when it fails it reconnects a second later and reports a possible gap. */
+class Listener {
+  private client: pg.Client | undefined
+  private stopped = false
+  private retry: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly url: string,
+    private readonly channel: string,
+    private readonly onMessage: (payload: string | undefined) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url })
+    this.client = client
+    let gone = false
+    const lost = () => {
+      if (gone) return
+      gone = true
+      if (this.client === client) this.client = undefined
+      client.removeAllListeners('notification')
+      void client.end().catch(() => {})
+      if (this.stopped) return
+      this.retry = setTimeout(() => void this.start(), 1000)
+      this.retry.unref()
+    }
+    client.on('notification', (m) => {
+      if (m.channel === this.channel) this.onMessage(m.payload ?? '')
+    })
+    client.on('error', lost)
+    client.on('end', lost)
+    try {
+      await client.connect()
+      await client.query(`listen ${pg.escapeIdentifier(this.channel)}`)
+    } catch {
+      lost()
+      return
+    }
+    this.onMessage(undefined)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.retry)
+    const c = this.client
+    this.client = undefined
+    await c?.end().catch(() => {})
+  }
 }
 
 export async function migrate(db: Db): Promise<void> {

@@ -173,6 +173,39 @@ export interface WorkersTable {
   jobs_done: number
 }
 
+/**
+ * The materialized board: one row per team (its best or latest scored submission, by the phase's
+ * rule) and one per baseline submission, per board and phase; updated in the transaction that
+ * scores, rescores or marks a submission, so a board read never ranks every submission.
+ */
+export interface StandingsTable {
+  board: string
+  phase: string
+  /** the team id, or 'baseline:<submission id>' (leaderboard/rank.ts standingKey) */
+  entry: string
+  team_id: string
+  submission_id: string
+  score: number
+  submitted_at: string
+  /** the team's scored submissions on this board and phase (1 for a baseline row) */
+  submissions: number
+  last_submitted_at: string
+  baseline: number
+}
+
+/**
+ * A counter per board and phase, raised in every transaction that changes its standings (and the
+ * rule they were built with); board '*', phase '*' counts changes of phases and publication.
+ * Readers cache a board until its counter moves.
+ */
+export interface BoardVersionsTable {
+  board: string
+  phase: string
+  version: number
+  /** the rule the standings were built with; null before the first build */
+  rule: string | null
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -191,4 +224,6 @@ export interface Database {
   board_state: BoardStateTable
   phase_overrides: PhaseOverridesTable
   workers: WorkersTable
+  standings: StandingsTable
+  board_versions: BoardVersionsTable
 }

@@ -4,7 +4,9 @@
  * and the place where the pages plugin (issue 10) registers: `options.plugins`.
  */
 import { randomBytes } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { constants as zlibConstants } from 'node:zlib'
+import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyMultipart from '@fastify/multipart'
@@ -22,35 +24,19 @@ import { leaderboardRoutes } from './routes/leaderboard.js'
 import { submissionRoutes } from './routes/submissions.js'
 import { teamRoutes } from './routes/teams.js'
 import { tokenRoutes } from './routes/tokens.js'
-
-export interface RateLimit {
-  max: number
-  windowMs: number
-}
-
-export interface AppOptions {
-  /** signs result manifests; absent on a server without keys */
-  keys: { privateKey: import('node:crypto').KeyObject; publicKeyPem: string }
-  rateLimits?: { login?: RateLimit; submit?: RateLimit }
-  /** more plugins (the web pages) registered after the API, with the same context */
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
-  logger?: boolean
-  /** Secure flag on cookies (behind HTTPS) */
-  secureCookies?: boolean
-}
-
-export interface RouteDeps {
-  ctx: ServerContext
-  options: AppOptions
-  rateLimits: { login: RateLimit; submit: RateLimit }
-}
-
-export const DEFAULT_RATE_LIMITS = { login: { max: 10, windowMs: 60_000 }, submit: { max: 30, windowMs: 60_000 } }
+import { type AppOptions, DEFAULT_RATE_LIMITS, type RouteDeps } from './route-deps.js'
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false })
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 
+  // pages and JSON over 1 KiB go out compressed when the client accepts it; bodies sent already
+  // encoded (a board's cached pages, http/cached-body.ts) pass through as they are
+  await app.register(fastifyCompress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  })
   await app.register(fastifyCookie)
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
@@ -94,14 +80,12 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
       e.code === 'FST_FILES_LIMIT' ||
       e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
     ) {
-      return reply
-        .status(413)
-        .send({
-          error: {
-            code: 'too_large',
-            message: `upload too large: at most ${ctx.config.maxUploadBytes} bytes per submission`,
-          },
-        })
+      return reply.status(413).send({
+        error: {
+          code: 'too_large',
+          message: `upload too large: at most ${ctx.config.maxUploadBytes} bytes per submission`,
+        },
+      })
     }
     if (e.validation) return reply.status(400).send({ error: { code: 'bad_request', message: e.message } })
     if (e.statusCode === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: e.message } })

@@ -29,10 +29,13 @@ export interface RankedRow extends BoardRow {
   lastSubmittedAt: string
 }
 
+/** What ranking looks at in a row. */
+export type Rankable = Pick<BoardRow, 'submissionId' | 'teamId' | 'score' | 'submittedAt' | 'baseline'>
+
 const time = (iso: string) => Date.parse(iso)
 
 /** Board order: higher score first, then the earlier submission, then the lower id (stable). */
-function boardOrder(a: BoardRow, b: BoardRow): number {
+function boardOrder(a: Rankable, b: Rankable): number {
   return b.score - a.score || time(a.submittedAt) - time(b.submittedAt) || compareIds(a.submissionId, b.submissionId)
 }
 
@@ -44,7 +47,7 @@ function compareIds(a: string | number, b: string | number): number {
 }
 
 /** The row that stands for a team: its best (ties: earlier) or its latest submission. */
-function pick(rows: BoardRow[], rule: RankRule): BoardRow {
+function pick<T extends Rankable>(rows: T[], rule: RankRule): T {
   const sorted = [...rows].sort(
     rule === 'best'
       ? boardOrder
@@ -53,10 +56,27 @@ function pick(rows: BoardRow[], rule: RankRule): BoardRow {
   return sorted[0]!
 }
 
-/** Rows must be scored submissions (finite scores) of one board in one phase. */
-export function rankBoard(rows: readonly BoardRow[], rule: RankRule): RankedRow[] {
-  const byTeam = new Map<string, BoardRow[]>()
-  const out: Array<Omit<RankedRow, 'rank'>> = []
+/** A board entry before ranking: a team's chosen submission (with its count), or a baseline row. */
+export type Standing<T extends Rankable = BoardRow> = T & {
+  /** the team's scored submissions on this board (1 for a baseline row) */
+  submissions: number
+  /** the team's most recent submission time */
+  lastSubmittedAt: string
+}
+
+/** The entry's key on its board: the team id, or 'baseline:<submissionId>' for a baseline row. */
+export function standingKey(r: Pick<Rankable, 'baseline' | 'submissionId' | 'teamId'>): string {
+  return r.baseline ? `baseline:${r.submissionId}` : String(r.teamId)
+}
+
+/**
+ * A board's entries, unranked: one per team (its best or latest submission, by the rule) and one
+ * per baseline submission. Rows must be scored submissions (finite scores) of one board in one
+ * phase; given one team's rows, it gives that team's entries (what the materialized board keeps).
+ */
+export function standingsOf<T extends Rankable>(rows: readonly T[], rule: RankRule): Array<Standing<T>> {
+  const byTeam = new Map<string, T[]>()
+  const out: Array<Standing<T>> = []
   for (const row of rows) {
     if (!Number.isFinite(row.score))
       throw new Error(
@@ -67,15 +87,29 @@ export function rankBoard(rows: readonly BoardRow[], rule: RankRule): RankedRow[
       continue
     }
     const key = String(row.teamId)
-    byTeam.set(key, [...(byTeam.get(key) ?? []), row])
+    let team = byTeam.get(key)
+    if (!team) byTeam.set(key, (team = []))
+    team.push(row)
   }
   for (const teamRows of byTeam.values()) {
     const last = teamRows.reduce((a, b) => (time(b.submittedAt) > time(a.submittedAt) ? b : a))
     out.push({ ...pick(teamRows, rule), submissions: teamRows.length, lastSubmittedAt: last.submittedAt })
   }
-  out.sort(boardOrder)
+  return out
+}
+
+/** Entries in board order, teams ranked 1, 2, ...; baseline rows placed by score without a rank. */
+export function orderStandings<T extends Standing<Rankable>>(
+  entries: readonly T[],
+): Array<T & { rank: number | null }> {
+  const sorted = [...entries].sort(boardOrder)
   let rank = 0
-  return out.map((row) => ({ ...row, rank: row.baseline ? null : ++rank }))
+  return sorted.map((row) => ({ ...row, rank: row.baseline ? null : ++rank }))
+}
+
+/** Rows must be scored submissions (finite scores) of one board in one phase. */
+export function rankBoard(rows: readonly BoardRow[], rule: RankRule): RankedRow[] {
+  return orderStandings(standingsOf(rows, rule))
 }
 
 /** Spreadsheets run cells starting with these as formulas; team and method names are user text. */
@@ -150,18 +184,16 @@ export interface RankChange {
   scoreAfter?: number
 }
 
-const rowKey = (r: RankedRow) => (r.baseline ? `baseline:${r.submissionId}` : String(r.teamId))
-
 /**
  * What rescoring changed: every row whose rank or score differs, or that appears or disappears,
  * in the new board's order (rows that left the board last).
  */
 export function rankChanges(before: readonly RankedRow[], after: readonly RankedRow[]): RankChange[] {
-  const old = new Map(before.map((r) => [rowKey(r), r]))
+  const old = new Map(before.map((r) => [standingKey(r), r]))
   const changes: RankChange[] = []
   const seen = new Set<string>()
   for (const r of after) {
-    const key = rowKey(r)
+    const key = standingKey(r)
     seen.add(key)
     const o = old.get(key)
     if (o && o.rank === r.rank && o.score === r.score) continue
@@ -174,7 +206,7 @@ export function rankChanges(before: readonly RankedRow[], after: readonly Ranked
     })
   }
   for (const o of before) {
-    const key = rowKey(o)
+    const key = standingKey(o)
     if (!seen.has(key)) changes.push({ team: o.team, key, before: o.rank, scoreBefore: o.score })
   }
   return changes

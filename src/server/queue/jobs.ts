@@ -8,7 +8,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Db } from '../db/open.js'
 import type { Database, JobsTable } from '../db/schema.js'
-import { newId } from '../services/secrets.js'
+import { newId } from '../db/ids.js'
 
 export type Job = JobsTable
 

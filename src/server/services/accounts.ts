@@ -9,7 +9,8 @@ import type { UsersTable } from '../db/schema.js'
 import { appendAudit } from './audit.js'
 import { iso, type ServerContext } from './context.js'
 import { badRequest, ServiceError, unauthorized } from './errors.js'
-import { hashPassword, newId, newSecret, sha256Hex, verifyPassword } from './secrets.js'
+import { newId } from '../db/ids.js'
+import { hashPassword, newSecret, sha256Hex, verifyPassword } from './secrets.js'
 
 export interface User {
   id: string

@@ -40,6 +40,10 @@ export class SubmissionEvents extends EventEmitter {
     this.emit(`submission:${submissionId}`)
     this.emit('job')
   }
+  /** A transaction that raised a board's version (standings.ts) committed: `boards` readers look again. */
+  boardsChanged(): void {
+    this.emit('boards')
+  }
 }
 
 export interface ServerContext {

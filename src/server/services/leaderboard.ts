@@ -2,19 +2,24 @@
  * Leaderboards per board and phase: one row per team (the phase's rule, best or latest; ties to
  * the earlier submission: leaderboard/rank.ts), organizer-marked baseline rows, per-seed or
  * per-task figures. A hidden phase's board is shown to organizers only until they publish it.
- * Ranked boards are cached for a second (and dropped at once when this process scores or
- * changes something), so a busy board is not re-ranked on every request.
+ * Rows come from the materialized standings (standings.ts), ranked once per version and kept in
+ * this process (board-cache.ts) with the JSON and CSV bodies written from them, page by page.
  */
-import { boardToCsv, rankBoard, type BoardRow, type RankedRow } from '../leaderboard/rank.js'
+import { createHash } from 'node:crypto'
 import type { Phase } from '../challenge/load.js'
+import { boardToCsv, type RankedRow } from '../leaderboard/rank.js'
 import type { User } from './accounts.js'
 import { appendAudit } from './audit.js'
+import { boardSettings, rankedBoard, type BoardSettings, type RankedBoard } from './board-cache.js'
 import { iso, type ServerContext } from './context.js'
 import { forbidden, notFound } from './errors.js'
-import { displayedPhase, phaseJson } from './phases.js'
-import { requireBoard } from './submissions.js'
+import { choosePhase, phaseJson } from './phases.js'
+import { refreshTeamStandings, settingsChanged, versionKey } from './standings.js'
+import { requireBoard } from './boards.js'
 
-const CACHE_MS = 1000
+/** Rows per page when the client does not say; the most it may ask for. */
+export const DEFAULT_PAGE_ROWS = 100
+export const MAX_PAGE_ROWS = 1000
 
 export interface Leaderboard {
   board: string
@@ -22,6 +27,19 @@ export interface Leaderboard {
   rule: Phase['rule']
   hidden: boolean
   published: boolean
+  /** the board's version: it moves with every change of its rows (the change feed names it too) */
+  version: number
+  /** rows on the board (or matching `query`) */
+  total: number
+  page: number
+  limit: number
+  pages: number
+  /** the search asked for (?q=): rows whose team or method contain it, any case */
+  query?: string
+  /** the team asked for (?team=): `rows` is its ranked row, `page` the page that holds it */
+  team?: string
+  /** 1-based place of the team's row in board order (baseline rows count as places) */
+  position?: number
   rows: LeaderboardRow[]
 }
 
@@ -40,7 +58,14 @@ export interface LeaderboardRow {
   submission_id: string
 }
 
-function rowJson(r: RankedRow): LeaderboardRow {
+export interface BoardQuery {
+  page?: number | undefined
+  limit?: number | undefined
+  team?: string | undefined
+  q?: string | undefined
+}
+
+export function rowJson(r: RankedRow): LeaderboardRow {
   return {
     rank: r.rank,
     team: r.team,
@@ -55,34 +80,10 @@ function rowJson(r: RankedRow): LeaderboardRow {
   }
 }
 
-interface Cached {
-  at: number
-  rows: RankedRow[]
-  json: LeaderboardRow[]
-  bodies: Map<string, string>
-}
-const caches = new WeakMap<ServerContext, Map<string, Cached>>()
-
-function cacheOf(ctx: ServerContext): Map<string, Cached> {
-  let c = caches.get(ctx)
-  if (!c) {
-    c = new Map()
-    const cache = c
-    ctx.events.on('job', () => cache.clear())
-    ctx.events.on('board', () => cache.clear())
-    caches.set(ctx, c)
-  }
-  return c
-}
+const publishedIn = (s: BoardSettings, board: string, phase: string) => s.published.has(versionKey(board, phase))
 
 export async function isPublished(ctx: ServerContext, board: string, phase: string): Promise<boolean> {
-  const row = await ctx.db.kysely
-    .selectFrom('board_state')
-    .select('published_at')
-    .where('board', '=', board)
-    .where('phase', '=', phase)
-    .executeTakeFirst()
-  return !!row?.published_at
+  return publishedIn(await boardSettings(ctx), board, phase)
 }
 
 export async function boardIsVisible(
@@ -95,42 +96,99 @@ export async function boardIsVisible(
   return isPublished(ctx, board, phase.name)
 }
 
-async function rankedRows(ctx: ServerContext, board: string, phase: Phase): Promise<Cached> {
-  const key = `${board}\u0000${phase.name}\u0000${phase.rule}`
-  const cache = cacheOf(ctx)
-  const hit = cache.get(key)
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit
-  const rows = await ctx.db.kysely
-    .selectFrom('submissions')
-    .innerJoin('teams', 'teams.id', 'submissions.team_id')
-    .select([
-      'submissions.id',
-      'submissions.team_id',
-      'teams.name as team',
-      'submissions.method',
-      'submissions.score',
-      'submissions.submitted_at',
-      'submissions.details',
-      'submissions.baseline',
-    ])
-    .where('submissions.board', '=', board)
-    .where('submissions.phase', '=', phase.name)
-    .where('submissions.status', '=', 'scored')
-    .execute()
-  const boardRows: BoardRow[] = rows.map((r) => ({
-    submissionId: r.id,
-    teamId: r.team_id,
-    team: r.team,
-    method: r.method,
-    score: r.score!,
-    submittedAt: r.submitted_at,
-    details: r.details ? (JSON.parse(r.details) as unknown) : null,
-    baseline: r.baseline === 1,
-  }))
-  const ranked = rankBoard(boardRows, phase.rule)
-  const entry = { at: Date.now(), rows: ranked, json: ranked.map(rowJson), bodies: new Map<string, string>() }
-  cache.set(key, entry)
-  return entry
+/** A board as this viewer may see it: its phase, visibility and ranked rows; 403 when hidden from them. */
+export interface OpenBoard {
+  board: string
+  phase: Phase
+  settings: BoardSettings
+  hidden: boolean
+  published: boolean
+  /** everyone may see it (not only organizers): its bodies may be cached by anyone */
+  isPublic: boolean
+  ranked: RankedBoard
+}
+
+export async function openBoard(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  boardId: string,
+  phaseName?: string,
+): Promise<OpenBoard> {
+  requireBoard(ctx, boardId)
+  const settings = await boardSettings(ctx)
+  const phase = choosePhase(settings.phases, ctx.now(), phaseName)
+  const published = publishedIn(settings, boardId, phase.name)
+  const isPublic = phase.leaderboard === 'public' || published
+  if (!isPublic && viewer?.role !== 'organizer') {
+    throw forbidden(
+      `board ${boardId} is hidden during phase ${phase.name}; the organizers publish it when the phase ends`,
+    )
+  }
+  return {
+    board: boardId,
+    phase,
+    settings,
+    hidden: phase.leaderboard === 'hidden',
+    published,
+    isPublic,
+    ranked: await rankedBoard(ctx, boardId, phase),
+  }
+}
+
+/** Rows matching a search: the team or method contains the text, any case. */
+export function searchRows(rows: readonly RankedRow[], q: string): RankedRow[] {
+  const needle = q.toLowerCase()
+  return rows.filter((r) => r.team.toLowerCase().includes(needle) || r.method.toLowerCase().includes(needle))
+}
+
+/** The team's ranked row (not a baseline row) and its index in board order, by name (any case). */
+export function findTeamRow(b: OpenBoard, team: string): { row: RankedRow; index: number } | undefined {
+  const index = b.ranked.teamIndex.get(team.trim().toLowerCase())
+  return index === undefined ? undefined : { row: b.ranked.rows[index]!, index }
+}
+
+/** One page of the board (or of a search, or the row of one team) as the API answers it. */
+export function boardPage(b: OpenBoard, query: BoardQuery = {}): Leaderboard {
+  const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_ROWS)))
+  const head = {
+    board: b.board,
+    phase: phaseJson(b.phase),
+    rule: b.phase.rule,
+    hidden: b.hidden,
+    published: b.published,
+    version: b.ranked.version,
+  }
+  const all = b.ranked.rows
+  if (query.team !== undefined) {
+    const found = findTeamRow(b, query.team)
+    if (!found)
+      throw notFound(
+        `team '${query.team}' on board ${b.board} in phase ${b.phase.name}: it has no scored submission there`,
+      )
+    const page = Math.floor(found.index / limit) + 1
+    return {
+      ...head,
+      total: all.length,
+      page,
+      limit,
+      pages: Math.max(1, Math.ceil(all.length / limit)),
+      team: found.row.team,
+      position: found.index + 1,
+      rows: [rowJson(found.row)],
+    }
+  }
+  const q = query.q?.trim()
+  const rows = q ? searchRows(all, q) : all
+  const page = Math.max(1, Math.floor(query.page ?? 1))
+  return {
+    ...head,
+    total: rows.length,
+    page,
+    limit,
+    pages: Math.max(1, Math.ceil(rows.length / limit)),
+    ...(q ? { query: q } : {}),
+    rows: rows.slice((page - 1) * limit, page * limit).map(rowJson),
+  }
 }
 
 export async function getLeaderboard(
@@ -138,40 +196,66 @@ export async function getLeaderboard(
   viewer: User | undefined,
   boardId: string,
   phaseName?: string,
-): Promise<Leaderboard & { ranked: RankedRow[]; body: () => string }> {
-  requireBoard(ctx, boardId)
-  const phase = await displayedPhase(ctx, phaseName)
-  const published = await isPublished(ctx, boardId, phase.name)
-  if (!(await boardIsVisible(ctx, boardId, phase, viewer))) {
-    throw forbidden(
-      `board ${boardId} is hidden during phase ${phase.name}; the organizers publish it when the phase ends`,
-    )
-  }
-  const ranked = await rankedRows(ctx, boardId, phase)
-  const board = {
-    board: boardId,
-    phase: phaseJson(phase),
-    rule: phase.rule,
-    hidden: phase.leaderboard === 'hidden',
-    published,
-    rows: ranked.json,
-  }
-  return { ...board, ranked: ranked.rows, body: () => cachedBody(ranked, board) }
+  query: BoardQuery = {},
+): Promise<Leaderboard> {
+  return boardPage(await openBoard(ctx, viewer, boardId, phaseName), query)
 }
 
-/** The board as JSON text, serialised once per cache period (a busy board is mostly re-sent, not re-built). */
-function cachedBody(entry: Cached, board: Leaderboard): string {
-  const key = JSON.stringify([board.phase, board.published])
-  let body = entry.bodies.get(key)
-  if (body === undefined) {
-    body = JSON.stringify(board)
-    entry.bodies.set(key, body)
+/** Every row of the board in order (CSV, rescoring's rank changes). */
+export async function allRows(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  boardId: string,
+  phaseName?: string,
+): Promise<RankedRow[]> {
+  return (await openBoard(ctx, viewer, boardId, phaseName)).ranked.rows
+}
+
+/** A body written once per board version and request, with its ETag; the HTTP layer keeps its compressed forms in `encoded`. */
+export interface CachedBody {
+  text: string
+  etag: string
+  contentType: string
+  /** anyone may see it: shared caches may keep it */
+  isPublic: boolean
+  /** for downloads */
+  filename?: string
+  encoded: Map<string, Buffer>
+}
+
+/** Bodies kept per board version; past this many (searches are free text) the oldest go. */
+const BODIES_PER_VERSION = 256
+
+/** The leaderboard as JSON (one page) or CSV (every row), written once per board version and query. */
+export async function leaderboardBody(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  boardId: string,
+  options: BoardQuery & { phase?: string | undefined; format?: 'json' | 'csv' | undefined },
+): Promise<CachedBody> {
+  const b = await openBoard(ctx, viewer, boardId, options.phase)
+  const format = options.format ?? 'json'
+  const key = JSON.stringify([
+    format,
+    b.settings.version,
+    b.phase.name,
+    format === 'csv' ? [] : [options.page ?? 1, options.limit ?? DEFAULT_PAGE_ROWS, options.team, options.q],
+  ])
+  const bodies = b.ranked.bodies as Map<string, CachedBody>
+  const hit = bodies.get(key)
+  if (hit) return hit
+  const text = format === 'csv' ? boardToCsv(b.ranked.rows) : JSON.stringify(boardPage(b, options))
+  const body: CachedBody = {
+    text,
+    etag: `W/"${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`,
+    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+    isPublic: b.isPublic,
+    ...(format === 'csv' ? { filename: `${b.board}-${b.phase.name}.csv` } : {}),
+    encoded: new Map(),
   }
+  if (bodies.size >= BODIES_PER_VERSION) bodies.delete(bodies.keys().next().value!)
+  bodies.set(key, body)
   return body
-}
-
-export function leaderboardCsv(board: Leaderboard & { ranked: RankedRow[] }): string {
-  return boardToCsv(board.ranked)
 }
 
 /** The rank of a submission's row, when it is the row its team shows; else null. */
@@ -181,8 +265,9 @@ export async function teamRank(
   phase: Phase,
   submissionId: string,
 ): Promise<number | null> {
-  const { rows } = await rankedRows(ctx, boardId, phase)
-  return rows.find((r) => r.submissionId === submissionId)?.rank ?? null
+  const ranked = await rankedBoard(ctx, boardId, phase)
+  const i = ranked.submissionIndex.get(submissionId)
+  return i === undefined ? null : ranked.rows[i]!.rank
 }
 
 export async function publishBoard(
@@ -192,7 +277,7 @@ export async function publishBoard(
   phaseName?: string,
 ): Promise<{ board: string; phase: string; published_at: string }> {
   requireBoard(ctx, boardId)
-  const phase = await displayedPhase(ctx, phaseName)
+  const phase = choosePhase((await boardSettings(ctx)).phases, ctx.now(), phaseName)
   const at = iso(ctx.now())
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await trx.deleteFrom('board_state').where('board', '=', boardId).where('phase', '=', phase.name).execute()
@@ -205,8 +290,9 @@ export async function publishBoard(
       actor: organizer.id,
       payload: { board: boardId, phase: phase.name },
     })
+    await settingsChanged(ctx, trx)
   })
-  ctx.events.emit('board')
+  ctx.events.boardsChanged()
   return { board: boardId, phase: phase.name, published_at: at }
 }
 
@@ -218,17 +304,19 @@ export async function setBaseline(
   baseline: boolean,
 ): Promise<void> {
   await ctx.db.kysely.transaction().execute(async (trx) => {
-    const r = await trx
+    const sub = await trx
       .updateTable('submissions')
       .set({ baseline: baseline ? 1 : 0 })
       .where('id', '=', submissionId)
+      .returning(['board', 'phase', 'team_id'])
       .executeTakeFirst()
-    if (Number(r.numUpdatedRows) === 0) throw notFound(`submission ${submissionId}`)
+    if (!sub) throw notFound(`submission ${submissionId}`)
     await appendAudit(ctx, trx, {
       kind: 'baseline',
       actor: organizer.id,
       payload: { submission: submissionId, baseline },
     })
+    await refreshTeamStandings(ctx, trx, sub.board, sub.phase, sub.team_id)
   })
-  ctx.events.emit('board')
+  ctx.events.boardsChanged()
 }

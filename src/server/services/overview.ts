@@ -9,7 +9,7 @@ import type { ServerContext } from './context.js'
 import { forbidden } from './errors.js'
 import { boardIsVisible } from './leaderboard.js'
 import { displayedPhase } from './phases.js'
-import { requireBoard } from './submissions.js'
+import { requireBoard } from './boards.js'
 import { requireOrganizer } from './accounts.js'
 import { queueCounts } from '../queue/jobs.js'
 

@@ -9,8 +9,8 @@ import { enqueueJob } from '../queue/jobs.js'
 import type { User } from './accounts.js'
 import { appendAudit } from './audit.js'
 import type { ServerContext } from './context.js'
-import { getLeaderboard } from './leaderboard.js'
-import { requireBoard } from './submissions.js'
+import { allRows } from './leaderboard.js'
+import { requireBoard } from './boards.js'
 
 export interface RescoreBatch {
   board: string
@@ -25,7 +25,7 @@ export async function startRescore(
 ): Promise<RescoreBatch> {
   requireBoard(ctx, boardId)
   const viewer = organizer ?? { id: 'command-line', email: '', name: 'command line', role: 'organizer' as const }
-  const before = (await getLeaderboard(ctx, viewer, boardId)).ranked
+  const before = await allRows(ctx, viewer, boardId)
   const jobs = await ctx.db.kysely.transaction().execute(async (trx) => {
     const subs = await trx
       .selectFrom('submissions')
@@ -66,9 +66,8 @@ export async function finishRescore(
     const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]))
     const finished = (by['done'] ?? 0) + (by['failed'] ?? 0)
     if (finished >= batch.jobs.length) {
-      ctx.events.emit('board')
       const viewer = { id: 'command-line', email: '', name: 'command line', role: 'organizer' as const }
-      const after = (await getLeaderboard(ctx, viewer, batch.board)).ranked
+      const after = await allRows(ctx, viewer, batch.board)
       return { done: by['done'] ?? 0, failed: by['failed'] ?? 0, changes: rankChanges(batch.before, after), after }
     }
     await new Promise((r) => setTimeout(r, pollMs))

@@ -3,7 +3,7 @@
  * random secrets (session cookies, API tokens, invite codes) that the database keeps only as
  * SHA-256 digests, so a copy of the database reveals none of them.
  */
-import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
@@ -39,8 +39,4 @@ export function newSecret(prefix: string): string {
 
 export function sha256Hex(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex')
-}
-
-export function newId(prefix: string): string {
-  return `${prefix}_${randomUUID().replace(/-/g, '')}`
 }

@@ -6,19 +6,21 @@
  */
 import { UserError } from '../../errors.js'
 import { validateSubmission, type SubmittedFile } from '../boards/index.js'
-import { findBoard, type Board, type Phase } from '../challenge/load.js'
+import type { Board, Phase } from '../challenge/load.js'
 import { isUniqueViolation } from '../db/open.js'
 import type { SubmissionsTable } from '../db/schema.js'
 import { enqueueJob } from '../queue/jobs.js'
 import type { User } from './accounts.js'
 import { appendAudit } from './audit.js'
+import { requireBoard } from './boards.js'
 import { iso, type ServerContext } from './context.js'
 import { badRequest, notFound, ServiceError } from './errors.js'
 import { boardIsVisible, teamRank } from './leaderboard.js'
 import { currentPhase, displayedPhase } from './phases.js'
 import { chargeQuota, readQuota, utcDay, type Quota } from './quota.js'
 import { requireTeam, teamIdOf } from './teams.js'
-import { newId, sha256Hex } from './secrets.js'
+import { newId } from '../db/ids.js'
+import { sha256Hex } from './secrets.js'
 
 export interface SubmissionMeta {
   method: string
@@ -48,12 +50,6 @@ export interface SubmissionView {
   score_hidden: boolean
   submitted_at: string
   scored_at: string | null
-}
-
-export function requireBoard(ctx: ServerContext, id: string): Board {
-  const board = findBoard(ctx.challenge, id)
-  if (!board) throw notFound(`board ${id} (boards: ${ctx.challenge.boards.map((b) => b.id).join(', ')})`)
-  return board
 }
 
 function checkMeta(meta: SubmissionMeta): SubmissionMeta {
@@ -194,21 +190,19 @@ export async function submit(
     })
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'quota_exceeded') {
-      await ctx.db.kysely
-        .transaction()
-        .execute((trx) =>
-          appendAudit(ctx, trx, {
-            kind: 'quota',
-            actor: user.id,
-            payload: {
-              decision: 'refused',
-              team: teamId,
-              board: board.id,
-              limit: err.extra['limit'],
-              resets_at: err.extra['resets_at'],
-            },
-          }),
-        )
+      await ctx.db.kysely.transaction().execute((trx) =>
+        appendAudit(ctx, trx, {
+          kind: 'quota',
+          actor: user.id,
+          payload: {
+            decision: 'refused',
+            team: teamId,
+            board: board.id,
+            limit: err.extra['limit'],
+            resets_at: err.extra['resets_at'],
+          },
+        }),
+      )
       throw err
     }
     if (isUniqueViolation(err)) {

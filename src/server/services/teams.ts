@@ -6,7 +6,8 @@ import { isUniqueViolation } from '../db/open.js'
 import type { User } from './accounts.js'
 import { iso, type ServerContext } from './context.js'
 import { badRequest, forbidden, ServiceError } from './errors.js'
-import { newId, newSecret, sha256Hex } from './secrets.js'
+import { newId } from '../db/ids.js'
+import { newSecret, sha256Hex } from './secrets.js'
 
 export interface Team {
   id: string

@@ -2,7 +2,8 @@
 import type { User } from './accounts.js'
 import { iso, type ServerContext } from './context.js'
 import { badRequest, notFound } from './errors.js'
-import { newId, newSecret, sha256Hex } from './secrets.js'
+import { newId } from '../db/ids.js'
+import { newSecret, sha256Hex } from './secrets.js'
 
 export interface TokenInfo {
   id: string

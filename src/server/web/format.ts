@@ -57,3 +57,10 @@ export function formatBytes(bytes: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`
 }
+
+/** First letter up, final full stop: the services' one-line messages read as sentences on a page. */
+export function sentence(message: string): string {
+  const s = message.trim()
+  if (s === '') return s
+  return s[0]!.toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.')
+}

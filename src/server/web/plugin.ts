@@ -4,7 +4,7 @@
  * plain view models to the views. Form posts are CSRF-checked by the app's hook (field `_csrf`);
  * every error becomes a page with a sentence to act on, never a stack trace or the API's JSON.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fastifyFormbody from '@fastify/formbody'
 import { UserError } from '../../errors.js'
 import type { ServerContext } from '../services/context.js'
@@ -12,36 +12,16 @@ import { ServiceError } from '../services/errors.js'
 import { myTeam } from '../services/teams.js'
 import { csrfTokenFor } from '../http/auth.js'
 import { loadAssets } from './assets.js'
-import type { SafeHtml } from './html.js'
 import { errorPage } from './pages/error.js'
 import { publicRoutes } from './routes/public.js'
 import { participantRoutes } from './routes/participant.js'
 import { organizerRoutes } from './routes/organizer.js'
 import { accountRoutes } from './routes/accounts.js'
+import { sentence } from './format.js'
 import type { PageContext } from './view-models.js'
+import type { Web } from './web.js'
 
 const FLASH_COOKIE = 'dataperf_flash'
-
-/** What the page routes share. */
-export interface Web {
-  ctx: ServerContext
-  /** The context every view takes: who is visiting, the CSRF token, a pending flash message. */
-  pageContext(req: FastifyRequest, reply: FastifyReply): Promise<PageContext>
-  send(reply: FastifyReply, page: SafeHtml, status?: number): FastifyReply
-  /** Redirects (303, so a form post becomes a GET) with a message for the next page. */
-  redirect(reply: FastifyReply, to: string, flash?: { kind: 'ok' | 'error'; text: string }): FastifyReply
-  /** The user, or a redirect to the log-in page that comes back here. */
-  needUser(req: FastifyRequest, reply: FastifyReply): NonNullable<FastifyRequest['user']> | undefined
-  /** The server's own base URL as the visitor reached it (for command examples). */
-  baseUrl(req: FastifyRequest): string
-}
-
-/** First letter up, final full stop: the services' one-line messages read as sentences on a page. */
-export function sentence(message: string): string {
-  const s = message.trim()
-  if (s === '') return s
-  return s[0]!.toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.')
-}
 
 function errorTitle(status: number): string {
   if (status === 401) return 'Please log in'

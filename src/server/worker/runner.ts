@@ -12,7 +12,8 @@ import type { BoardScore } from '../boards/index.js'
 import { claimJob, closeJob, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit } from '../services/audit.js'
 import { iso, type ServerContext } from '../services/context.js'
-import { newId } from '../services/secrets.js'
+import { newId } from '../db/ids.js'
+import { refreshTeamStandings } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
 import { scoreInThread, ScoringError, type ScoringRun } from './score.js'
 
@@ -123,6 +124,8 @@ export class JobWorker {
         'submissions.sha256',
         'submissions.submitted_at',
         'submissions.score',
+        'submissions.phase',
+        'submissions.team_id',
         'teams.name as team',
       ])
       .where('submissions.id', '=', job.submission_id)
@@ -245,7 +248,9 @@ export class JobWorker {
         .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) }))
         .where('id', '=', this.id)
         .execute()
+      await refreshTeamStandings(this.ctx, trx, board.id, sub.phase, sub.team_id)
     })
+    this.ctx.events.boardsChanged()
     this.ctx.events.changed(sub.id)
   }
 

@@ -3,9 +3,10 @@ import { queueCounts } from '../../queue/jobs.js'
 import { createSignupInvite, requireOrganizer } from '../../services/accounts.js'
 import { readAudit, verifyAudit } from '../../services/audit.js'
 import { publishBoard, setBaseline } from '../../services/leaderboard.js'
-import { patchPhase, phaseJson, type PhasePatch } from '../../services/phases.js'
+import { patchPhase, type PhasePatch } from '../../services/phase-changes.js'
+import { phaseJson } from '../../services/phases.js'
 import { finishRescore, startRescore } from '../../services/rescore.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['organizers']
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { logIn, logOut, signUp } from '../../services/accounts.js'
 import { myTeam } from '../../services/teams.js'
 import { csrfTokenFor, requireAuth, SESSION_COOKIE } from '../auth.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['accounts']
 

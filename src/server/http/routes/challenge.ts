@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { currentPhase, effectivePhases, phaseJson } from '../../services/phases.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['challenge']
 

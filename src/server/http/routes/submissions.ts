@@ -11,7 +11,7 @@ import {
 } from '../../services/submissions.js'
 import { manifestOf } from '../../services/manifests.js'
 import { requireAuth } from '../auth.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['submissions']
 const idParams = { type: 'object', properties: { id: { type: 'string' } } }

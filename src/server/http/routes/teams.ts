@@ -10,7 +10,7 @@ import {
 } from '../../services/teams.js'
 import { listTeamSubmissions } from '../../services/submissions.js'
 import { requireAuth } from '../auth.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['teams']
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { checkPassword } from '../../services/accounts.js'
 import { createToken, listTokens, revokeToken } from '../../services/tokens.js'
 import { requireAuth } from '../auth.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['tokens']
 

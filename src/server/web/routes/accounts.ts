@@ -3,11 +3,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { logIn, logOut, signUp } from '../../services/accounts.js'
 import { ServiceError } from '../../services/errors.js'
-import { DEFAULT_RATE_LIMITS } from '../../http/app.js'
+import { DEFAULT_RATE_LIMITS } from '../../http/route-deps.js'
 import { SESSION_COOKIE } from '../../http/auth.js'
 import { accountPage } from '../pages/accounts.js'
 import type { AccountView } from '../view-models.js'
-import { sentence, type Web } from '../plugin.js'
+import { sentence } from '../format.js'
+import type { Web } from '../web.js'
 
 interface Form {
   email?: string

@@ -6,12 +6,14 @@ import { readAudit, verifyAudit } from '../../services/audit.js'
 import { ServiceError } from '../../services/errors.js'
 import { publishBoard, setBaseline } from '../../services/leaderboard.js'
 import { health, recentSubmissions } from '../../services/overview.js'
-import { effectivePhases, patchPhase } from '../../services/phases.js'
+import { patchPhase } from '../../services/phase-changes.js'
+import { effectivePhases } from '../../services/phases.js'
 import { finishRescore, startRescore } from '../../services/rescore.js'
 import { phaseView, submissionRowView } from '../adapt.js'
 import { organizerPage } from '../pages/organizer.js'
 import type { OrganizerView } from '../view-models.js'
-import { sentence, type Web } from '../plugin.js'
+import { sentence } from '../format.js'
+import type { Web } from '../web.js'
 import { visibleBoards } from './public.js'
 
 const AUDIT_SHOWN = 50
@@ -36,15 +38,13 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
       boards: (await visibleBoards(web, user)).map((b) => b.board),
       submissions: (await recentSubmissions(ctx, user)).map((s) => submissionRowView({ ...s, score: s.score })),
       audit: {
-        entries: entries
-          .reverse()
-          .map((e) => ({
-            seq: e.seq,
-            at: new Date(e.at),
-            kind: e.kind,
-            actor: e.actor,
-            summary: auditSummary(e.payload),
-          })),
+        entries: entries.reverse().map((e) => ({
+          seq: e.seq,
+          at: new Date(e.at),
+          kind: e.kind,
+          actor: e.actor,
+          summary: auditSummary(e.payload),
+        })),
         chain: { ok: chain.ok, brokenAt: chain.brokenAt },
       },
       health: {

@@ -22,7 +22,8 @@ import { submitPage } from '../pages/submit.js'
 import { submissionPage } from '../pages/submission.js'
 import { teamPage } from '../pages/team.js'
 import type { QuotaView, SubmitField, SubmitView, TeamView } from '../view-models.js'
-import { sentence, type Web } from '../plugin.js'
+import { sentence } from '../format.js'
+import type { Web } from '../web.js'
 import { visibleBoards } from './public.js'
 
 interface Upload {

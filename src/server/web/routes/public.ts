@@ -5,12 +5,12 @@ import type { User } from '../../services/accounts.js'
 import { boardIsVisible, getLeaderboard } from '../../services/leaderboard.js'
 import { boardHistory } from '../../services/overview.js'
 import { displayedPhase, effectivePhases, currentPhase } from '../../services/phases.js'
-import { requireBoard } from '../../services/submissions.js'
+import { requireBoard } from '../../services/boards.js'
 import { boardView, leaderboardRowView, phaseView, seriesView } from '../adapt.js'
 import { homePage } from '../pages/home.js'
 import { leaderboardPage, leaderboardsIndexPage } from '../pages/leaderboard.js'
 import type { BoardView } from '../view-models.js'
-import type { Web } from '../plugin.js'
+import type { Web } from '../web.js'
 
 const TOP_ROWS = 5
 
@@ -40,7 +40,7 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
         board,
         withheld: !visible,
         rows: visible
-          ? (await getLeaderboard(ctx, req.user, board.id)).rows.slice(0, TOP_ROWS).map(leaderboardRowView)
+          ? (await getLeaderboard(ctx, req.user, board.id, undefined, { limit: TOP_ROWS })).rows.map(leaderboardRowView)
           : [],
       })),
     )
@@ -103,13 +103,13 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
       'x-accel-buffering': 'no',
     })
     res.write(': board events\n\n')
-    let last = JSON.stringify((await getLeaderboard(ctx, req.user, req.params.board)).rows)
+    let last = (await getLeaderboard(ctx, req.user, req.params.board)).version
     let busy = false
     const check = async () => {
       if (busy) return
       busy = true
       try {
-        const now = JSON.stringify((await getLeaderboard(ctx, req.user, req.params.board)).rows)
+        const now = (await getLeaderboard(ctx, req.user, req.params.board)).version
         if (now !== last) {
           last = now
           res.write(`event: board\ndata: {"board":${JSON.stringify(req.params.board)}}\n\n`)
@@ -121,15 +121,13 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
       }
     }
     const onChange = () => void check()
-    ctx.events.on('job', onChange)
-    ctx.events.on('board', onChange)
+    ctx.events.on('boards', onChange)
     const poll = setInterval(onChange, 2000)
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
     req.raw.on('close', () => {
       clearInterval(poll)
       clearInterval(ping)
-      ctx.events.off('job', onChange)
-      ctx.events.off('board', onChange)
+      ctx.events.off('boards', onChange)
     })
   })
 }

@@ -1,0 +1,235 @@
+/**
+ * The materialized boards (tables `standings` and `board_versions`): each board and phase keeps
+ * one entry per team (its best or latest scored submission, by the phase's rule) and one per
+ * baseline submission, changed inside the transaction that scores, rescores or marks a
+ * submission, with a version counter raised in the same transaction. Readers rank the few
+ * entries (one per team) and cache the result until the counter moves; PostgreSQL announces each
+ * change to other processes with NOTIFY on BOARDS_CHANNEL.
+ */
+import type { Transaction } from 'kysely'
+import type { RankRule } from '../challenge/load.js'
+import type { Database } from '../db/schema.js'
+import { standingKey, standingsOf, type Standing } from '../leaderboard/rank.js'
+import type { ServerContext } from './context.js'
+import { effectivePhases } from './phases.js'
+
+export const BOARDS_CHANNEL = 'dataperf_boards'
+
+/** The version row counting changes of phases and publication (not of any one board). */
+export const SETTINGS_KEY = { board: '*', phase: '*' } as const
+
+export const versionKey = (board: string, phase: string) => `${board}\u0000${phase}`
+
+type Trx = Transaction<Database>
+
+interface EntryRow {
+  submissionId: string
+  teamId: string
+  score: number
+  submittedAt: string
+  baseline: boolean
+}
+
+/** Raises the version of (board, phase) and locks its row until the transaction ends. */
+async function bump(trx: Trx, board: string, phase: string): Promise<{ version: number; rule: string | null }> {
+  await trx
+    .insertInto('board_versions')
+    .values({ board, phase, version: 0, rule: null })
+    .onConflict((oc) => oc.columns(['board', 'phase']).doNothing())
+    .execute()
+  return trx
+    .updateTable('board_versions')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .returning(['version', 'rule'])
+    .executeTakeFirstOrThrow()
+}
+
+async function scoredRows(trx: Trx, board: string, phase: string, teamId?: string): Promise<EntryRow[]> {
+  let q = trx
+    .selectFrom('submissions')
+    .select(['id', 'team_id', 'score', 'submitted_at', 'baseline'])
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .where('status', '=', 'scored')
+  if (teamId !== undefined) q = q.where('team_id', '=', teamId)
+  const rows = await q.execute()
+  return rows.map((r) => ({
+    submissionId: r.id,
+    teamId: r.team_id,
+    score: r.score!,
+    submittedAt: r.submitted_at,
+    baseline: r.baseline === 1,
+  }))
+}
+
+async function insertEntries(trx: Trx, board: string, phase: string, entries: Array<Standing<EntryRow>>) {
+  const rows = entries.map((e) => ({
+    board,
+    phase,
+    entry: standingKey(e),
+    team_id: e.teamId,
+    submission_id: e.submissionId,
+    score: e.score,
+    submitted_at: e.submittedAt,
+    submissions: e.submissions,
+    last_submitted_at: e.lastSubmittedAt,
+    baseline: e.baseline ? 1 : 0,
+  }))
+  // 10 values a row: 400 rows stay far below either database's limit on bound values
+  for (let i = 0; i < rows.length; i += 400)
+    await trx
+      .insertInto('standings')
+      .values(rows.slice(i, i + 400))
+      .execute()
+}
+
+async function ruleOf(ctx: ServerContext, trx: Trx, phase: string): Promise<RankRule | undefined> {
+  return (await effectivePhases(ctx, trx)).find((p) => p.name === phase)?.rule
+}
+
+/** Every entry of (board, phase) from its scored submissions; the row of board_versions must be locked. */
+async function rebuild(trx: Trx, board: string, phase: string, rule: RankRule): Promise<void> {
+  await trx.deleteFrom('standings').where('board', '=', board).where('phase', '=', phase).execute()
+  await insertEntries(trx, board, phase, standingsOf(await scoredRows(trx, board, phase), rule))
+  await trx.updateTable('board_versions').set({ rule }).where('board', '=', board).where('phase', '=', phase).execute()
+}
+
+/**
+ * A team's scored submissions on a board changed (one scored or rescored, a baseline marked or
+ * unmarked): its entries are computed again, inside the caller's transaction. Call
+ * `ctx.events.boardsChanged()` after the commit. A submission of no known phase changes nothing.
+ */
+export async function refreshTeamStandings(
+  ctx: ServerContext,
+  trx: Trx,
+  board: string,
+  phase: string | null,
+  teamId: string,
+): Promise<void> {
+  if (phase === null) return
+  const rule = await ruleOf(ctx, trx, phase)
+  if (!rule) return
+  const { rule: builtWith } = await bump(trx, board, phase)
+  await ctx.db.notify(trx, BOARDS_CHANNEL, `${board} ${phase}`)
+  if (builtWith !== rule) return rebuild(trx, board, phase, rule)
+  await trx
+    .deleteFrom('standings')
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .where('team_id', '=', teamId)
+    .execute()
+  await insertEntries(trx, board, phase, standingsOf(await scoredRows(trx, board, phase, teamId), rule))
+}
+
+/** Phases or publication changed: readers drop what they cached. Call `ctx.events.boardsChanged()` after the commit. */
+export async function settingsChanged(ctx: ServerContext, trx: Trx): Promise<void> {
+  await bump(trx, SETTINGS_KEY.board, SETTINGS_KEY.phase)
+  await ctx.db.notify(trx, BOARDS_CHANNEL, 'settings')
+}
+
+/** Rebuilds every board of a phase whose entries were made with another rule (after a rule change). */
+export async function rebuildPhase(ctx: ServerContext, trx: Trx, phase: string): Promise<void> {
+  const rule = await ruleOf(ctx, trx, phase)
+  if (!rule) return
+  for (const b of ctx.challenge.boards) {
+    const { rule: builtWith } = await bump(trx, b.id, phase)
+    if (builtWith !== rule) await rebuild(trx, b.id, phase, rule)
+  }
+  await ctx.db.notify(trx, BOARDS_CHANNEL, '')
+}
+
+/** Every version counter: `versionKey(board, phase)` (and SETTINGS_KEY's) -> version. */
+export async function readVersions(ctx: ServerContext): Promise<Map<string, number>> {
+  const rows = await ctx.db.kysely.selectFrom('board_versions').select(['board', 'phase', 'version']).execute()
+  return new Map(rows.map((r) => [versionKey(r.board, r.phase), Number(r.version)]))
+}
+
+export interface StandingRow extends Standing<EntryRow> {
+  team: string
+  method: string
+  details: unknown
+}
+
+/**
+ * Builds the entries of (board, phase) when they were never built, or were built with another
+ * rule than the phase's (challenge.yaml changed between runs). True when it built them.
+ */
+async function ensureBuilt(ctx: ServerContext, board: string, phase: string): Promise<boolean> {
+  const built = await ctx.db.kysely.transaction().execute(async (trx) => {
+    const rule = await ruleOf(ctx, trx, phase)
+    if (!rule) return false
+    const row = await trx
+      .selectFrom('board_versions')
+      .select('rule')
+      .where('board', '=', board)
+      .where('phase', '=', phase)
+      .executeTakeFirst()
+    if (row?.rule === rule) return false
+    // the locked row's rule: another process may have built them meanwhile
+    const { rule: builtWith } = await bump(trx, board, phase)
+    if (builtWith !== rule) await rebuild(trx, board, phase, rule)
+    await ctx.db.notify(trx, BOARDS_CHANNEL, `${board} ${phase}`)
+    return true
+  })
+  if (built) ctx.events.boardsChanged()
+  return built
+}
+
+/**
+ * The entries of (board, phase) as stored, with the version they belong to (read first, so the
+ * rows are never older than it). `rule` is the phase's rule as the caller knows it: entries
+ * built with another one (or never built) are built first.
+ */
+export async function readStandings(
+  ctx: ServerContext,
+  board: string,
+  phase: string,
+  rule: RankRule,
+): Promise<{ version: number; entries: StandingRow[] }> {
+  const kysely = ctx.db.kysely
+  const state = () =>
+    kysely
+      .selectFrom('board_versions')
+      .select(['version', 'rule'])
+      .where('board', '=', board)
+      .where('phase', '=', phase)
+      .executeTakeFirst()
+  let version = await state()
+  if (version?.rule !== rule && (await ensureBuilt(ctx, board, phase))) version = await state()
+  const rows = await kysely
+    .selectFrom('standings')
+    .innerJoin('teams', 'teams.id', 'standings.team_id')
+    .innerJoin('submissions', 'submissions.id', 'standings.submission_id')
+    .select([
+      'standings.team_id',
+      'standings.submission_id',
+      'standings.score',
+      'standings.submitted_at',
+      'standings.submissions',
+      'standings.last_submitted_at',
+      'standings.baseline',
+      'teams.name as team',
+      'submissions.method',
+      'submissions.details',
+    ])
+    .where('standings.board', '=', board)
+    .where('standings.phase', '=', phase)
+    .execute()
+  return {
+    version: Number(version?.version ?? 0),
+    entries: rows.map((r) => ({
+      submissionId: r.submission_id,
+      teamId: r.team_id,
+      score: r.score,
+      submittedAt: r.submitted_at,
+      baseline: r.baseline === 1,
+      submissions: Number(r.submissions),
+      lastSubmittedAt: r.last_submitted_at,
+      team: r.team,
+      method: r.method,
+      details: r.details ? (JSON.parse(r.details) as unknown) : null,
+    })),
+  }
+}
