@@ -235,7 +235,7 @@ test('create speech errors: one line, exit 2, nothing written', () => {
         '--out',
         out,
       ]),
-      /no wordcounts for language 'xx'/,
+      /--language xx: the speech track's tools \(select, eval, download, serve\) support en, id, pt/,
       out,
     )
 

@@ -57,6 +57,11 @@ export interface CreateSpeechOptions {
 
 export interface CreatedSpeech {
   out: string
+  /**
+   * target clips the splits list both as TRAIN and as DEV or TEST: written to both sets, as the
+   * official script does, and reported; `challenge pack` refuses to publish such an experiment
+   */
+  inBothSets: string[]
   targets: Array<{ word: string; train: number; eval: number }>
   knownNontargetWords: string[]
   unknownNontargetWords: string[]
@@ -231,6 +236,7 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
     const evalSet = { targets: new Map<string, string[]>(), nontargets: [] as string[] }
     const summary: CreatedSpeech = {
       out: options.out,
+      inBothSets: [],
       targets: [],
       knownNontargetWords: [],
       unknownNontargetWords: [],
@@ -250,6 +256,8 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
           { path: join(trainDir, SPEECH_LAYOUT.embeddingFile(target)), rows: trainRows },
           { path: join(evalDir, SPEECH_LAYOUT.embeddingFile(target)), rows: evalRows },
         ])
+        const train = new Set(s.train)
+        summary.inBothSets.push(...new Set([...s.dev, ...s.test].filter((c) => train.has(c))))
         allowed.targets.set(target, s.train)
         evalSet.targets.set(target, [...s.dev, ...s.test])
         summary.targets.push({ word: target, train: trainRows.length, eval: evalRows.length })

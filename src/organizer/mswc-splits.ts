@@ -77,14 +77,6 @@ export async function readTargetSplits(path: string, targets: readonly string[])
         `${path}: target word ${shown(word)} has no TRAIN rows (${s.dev.length} DEV, ${s.test.length} TEST): participants could not select any clip of it; choose another target or give it TRAIN clips`,
         { code: 'bad_file', path, field: 'SET' },
       )
-    // a clip both allowed for training and in the eval set would publish a hidden clip
-    const train = new Set(s.train)
-    const both = [...s.dev, ...s.test].filter((c) => train.has(c))
-    if (both.length > 0)
-      throw new UserError(
-        `${path}: ${both.length} clip${both.length > 1 ? 's' : ''} of ${shown(word)} listed both as TRAIN and as DEV or TEST (${sampleList(both, 3)}): an eval clip would be published with the training set; each clip belongs to one split`,
-        { code: 'hidden_data', path },
-      )
   }
   return out
 }
