@@ -10,7 +10,7 @@
  * Zips may wrap their content in one top folder (or a few nested ones); we find the content.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
-import { extname, join } from 'node:path'
+import { extname, join, relative } from 'node:path'
 import { sampleList, UserError } from '../errors.js'
 import { writeError } from './write-error.js'
 import { SPEECH_DATA_PARTS as SPEECH_LAYOUT, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
@@ -179,7 +179,7 @@ export function mergeInto(src: string, dest: string, options: MergeOptions): str
   }
   if (kept.length > 0)
     options.log?.(
-      `kept ${kept.length} file${kept.length > 1 ? 's' : ''} that ${options.source} does not hold: ${sampleList(kept)} (remove ${kept.length > 1 ? 'them' : 'it'} if ${kept.length > 1 ? 'they belong' : 'it belongs'} to earlier data)`,
+      `${dest}: kept ${kept.length} file${kept.length > 1 ? 's' : ''} that ${options.source} does not hold: ${sampleList(kept.map((k) => relative(dest, k)))} (remove ${kept.length > 1 ? 'them' : 'it'} if ${kept.length > 1 ? 'they belong' : 'it belongs'} to earlier data)`,
     )
   return kept
 }
