@@ -10,6 +10,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { verifyManifest } from '../src/server/manifest.js'
+import {
+  LeaderboardRowSchema,
+  LeaderboardSchema,
+  PhaseViewSchema,
+  QuotaSchema,
+  SubmissionViewSchema,
+  SubmitResultSchema,
+} from '../src/server/wire.js'
 import { runCliAsync } from './helpers/cli.js'
 import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
 
@@ -21,7 +29,20 @@ before(async () => {
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 3, vision: true })
   dbFile = join(root, 'state', 'server.sqlite')
   server = await startProc(
-    ['serve', '--challenge', challenge, '--db', dbFile, '--state', join(root, 'state'), '--port', '0'],
+    // six accounts log in here: more password checks than one address may make a minute by default
+    [
+      'serve',
+      '--challenge',
+      challenge,
+      '--db',
+      dbFile,
+      '--state',
+      join(root, 'state'),
+      '--port',
+      '0',
+      '--login-limit',
+      '100',
+    ],
     root,
   )
   api = new Api(server.url)
@@ -264,6 +285,37 @@ test('the OpenAPI document describes the API', async () => {
     assert.ok(doc.paths[path], `${path} missing from ${Object.keys(doc.paths).join(', ')}`)
   }
   assert.ok(readdirSync(join(root, 'state', 'keys')).length >= 2)
+})
+
+test("the answers have exactly the wire schemas' fields, and the OpenAPI document publishes those schemas", async () => {
+  const doc = (await api.call('GET', 'openapi.json')).body
+  const published = (path: string, method: string, status: string) =>
+    doc.paths[path][method].responses[status].content['application/json'].schema
+  const fields = (schema: { properties: object }) => Object.keys(schema.properties).sort()
+  // (the document writes "X or null" in OpenAPI 3.0's words, so fields and required lists are compared)
+  const same = (path: string, method: string, status: string, schema: { properties: object; required?: string[] }) => {
+    const p = published(path, method, status)
+    assert.deepEqual(fields(p), fields(schema), `${method} ${path} ${status}`)
+    assert.deepEqual([...p.required].sort(), [...(schema.required ?? [])].sort(), `${method} ${path} ${status}`)
+  }
+  same('/api/v1/submissions/{id}', 'get', '200', SubmissionViewSchema)
+  same('/api/v1/boards/{board}/submissions', 'post', '202', SubmitResultSchema)
+  same('/api/v1/boards/{board}/quota', 'get', '200', QuotaSchema)
+  same('/api/v1/boards/{board}/leaderboard', 'get', '200', LeaderboardSchema)
+  // a team of its own, so that this test needs no other test's submission or quota
+  const { token } = await api.participant('wire@example.org', 'Team Wire')
+  const r = await api.submit(token, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 9) }])
+  assert.equal(r.status, 202, JSON.stringify(r.body))
+  assert.deepEqual(Object.keys(r.body).sort(), fields(SubmitResultSchema))
+  assert.deepEqual(Object.keys(r.body.submission).sort(), fields(SubmissionViewSchema))
+  const scored = await api.waitScored(token, r.body.submission.id)
+  assert.deepEqual(Object.keys(scored).sort(), fields(SubmissionViewSchema))
+  const board = (await api.call('GET', 'boards/en-25/leaderboard')).body
+  // every field the schema requires, and among the optional ones only those this query asks for (none)
+  assert.deepEqual(Object.keys(board).sort(), [...LeaderboardSchema.required].sort())
+  assert.ok(LeaderboardSchema.required.length < fields(LeaderboardSchema).length)
+  assert.deepEqual(Object.keys(board.rows[0]).sort(), fields(LeaderboardRowSchema))
+  assert.deepEqual(Object.keys(board.phase).sort(), fields(PhaseViewSchema))
 })
 
 test('organizers mark baseline rows and rescore a board after a data change: old scores kept, new ones shown, rank changes printed', async () => {

@@ -21,12 +21,12 @@ import {
 } from '../src/server/challenge/load.js'
 import {
   scoreSubmission,
-  submissionSha256,
   validateSubmission,
   type SpeechDetails,
   type SubmittedFile,
   type VisionDetails,
 } from '../src/server/boards/index.js'
+import { submissionSha256 } from '../src/server/boards/submission-sha.js'
 import { createDemoChallenge } from '../src/server/demo.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'

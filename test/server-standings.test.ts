@@ -16,14 +16,18 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type { Challenge } from '../src/server/challenge/load.js'
 import { openDb, type Db } from '../src/server/db/open.js'
 import { rankBoard, type BoardRow } from '../src/server/leaderboard/rank.js'
+import type { RankedBoard } from '../src/server/services/board-cache.js'
+import { boardChange, type BoardChange } from '../src/server/services/board-feed.js'
 import type { User } from '../src/server/services/accounts.js'
 import { createContext, type ServerContext } from '../src/server/services/context.js'
-import { allRows, rowJson, setBaseline, type LeaderboardRow } from '../src/server/services/leaderboard.js'
+import { allRows, rowJson, setBaseline } from '../src/server/services/leaderboard.js'
+import type { Leaderboard, LeaderboardRow } from '../src/server/wire.js'
 import { patchPhase } from '../src/server/services/phase-changes.js'
 import { effectivePhases } from '../src/server/services/phases.js'
 import { refreshTeamStandings } from '../src/server/services/standings.js'
 import { Rng } from '../src/ml/rng.js'
 import { scoredSubmission, seedBoard } from './helpers/board-seed.js'
+import { EventStreamClient } from './helpers/event-stream.js'
 import { freshPostgres, makeChallenge, startProc, until, type Proc } from './helpers/server.js'
 
 let root: string
@@ -314,4 +318,96 @@ describe('GET /api/v1/boards/:board/leaderboard at 1,000 teams', () => {
     assert.deepEqual([first.team, first.rank, first.score], [last.team, 1, 0.99])
     assert.notEqual(now.headers['etag'], before.headers['etag'])
   })
+
+  test('the change feed: a snapshot on connecting, then only the changed rows and the span of places that moved', async () => {
+    const stream = await EventStreamClient.open(`${server.url}/api/v1/boards/${BOARD}/events?limit=1`)
+    const snapshot = await stream.next((e) => e.event === 'snapshot')
+    const snap = JSON.parse(snapshot.data) as { version: number; total: number; rows: LeaderboardRow[] }
+    assert.equal(snapshot.id, String(snap.version))
+    assert.deepEqual([snap.total, snap.rows.length], [1000, 1])
+    // a team from the middle of the board jumps to the top
+    const now = await expectedRows(ctx)
+    const mover = now[499]!
+    const team = teams.find((t) => t.name === mover.team)!
+    const row = scoredSubmission(new Rng(10), {
+      board: BOARD,
+      phase: 'open',
+      teamId: team.id,
+      userId: team.userId,
+      at: new Date('2026-03-02T00:00:00Z'),
+      method: 'jump',
+    })
+    await ctx.db.kysely.insertInto('submissions').values(row).execute()
+    await score(ctx, row.id, 0.995)
+    const event = await stream.next((e) => e.event === 'change')
+    const change = JSON.parse(event.data) as BoardChange
+    assert.ok(change.version > snap.version)
+    assert.equal(event.id, String(change.version))
+    const after = await expectedRows(ctx)
+    assert.deepEqual(change.rows, [{ ...after[0]!, position: 1 }])
+    assert.deepEqual([change.total, change.places, change.removed], [1000, { from: 1, to: 500 }, []])
+    const page = (await rawGet(url())).body.length
+    assert.ok(event.data.length < page / 20, `an event of ${event.data.length} bytes against a page of ${page}`)
+    stream.close()
+    // reconnecting (as a browser does, with the last id) starts with a snapshot of the board as it is now
+    const again = await EventStreamClient.open(
+      `${server.url}/api/v1/boards/${BOARD}/events?team=${encodeURIComponent(mover.team)}`,
+      {
+        'last-event-id': event.id!,
+      },
+    )
+    const fresh = JSON.parse((await again.next((e) => e.event === 'snapshot')).data) as Leaderboard
+    assert.deepEqual([fresh.version, fresh.rows, fresh.position], [change.version, [after[0]], 1])
+    again.close()
+  })
+})
+
+test('boardChange: rows whose figures changed, places that moved, rows that left', () => {
+  let id = 0
+  const row = (team: string, score: number, extra: Partial<BoardRow> = {}): BoardRow => ({
+    submissionId: `s${++id}`,
+    teamId: team,
+    team,
+    method: 'm',
+    score,
+    submittedAt: '2026-01-01T00:00:00Z',
+    details: null,
+    baseline: false,
+    ...extra,
+  })
+  const ranked = (rows: BoardRow[], version: number): RankedBoard => ({
+    version,
+    rule: 'best',
+    rows: rankBoard(rows, 'best'),
+    bodies: new Map(),
+    teamIndex: new Map(),
+    submissionIndex: new Map(),
+  })
+  const a = row('A', 0.9),
+    b = row('B', 0.8),
+    c = row('C', 0.7),
+    d = row('D', 0.6),
+    base = row('org', 0.75, { baseline: true })
+  const v1 = ranked([a, b, c, d, base], 1)
+  assert.deepEqual(boardChange('x', 'open', v1.rows, ranked([a, b, c, d, base], 2)), {
+    board: 'x',
+    phase: 'open',
+    version: 2,
+    total: 5,
+    rows: [],
+    removed: [],
+    places: null,
+  })
+  // D's new best passes B and C and the baseline: D's row changed, places 2-5 moved
+  const d2 = row('D', 0.85)
+  const moved = boardChange('x', 'open', v1.rows, ranked([a, b, c, d, d2, base], 2))
+  assert.deepEqual(
+    moved.rows.map((r) => [r.team, r.rank, r.position, r.submissions]),
+    [['D', 2, 2, 2]],
+  )
+  assert.deepEqual(moved.places, { from: 2, to: 5 })
+  // the baseline unmarked (gone from the board): places from its old one to the end moved
+  const gone = boardChange('x', 'open', v1.rows, ranked([a, b, c, d], 3))
+  assert.deepEqual(gone.removed, [{ team: 'org', baseline: true, submission_id: base.submissionId }])
+  assert.deepEqual([gone.rows, gone.places, gone.total], [[], { from: 3, to: 5 }, 4])
 })

@@ -441,7 +441,7 @@ test('the home and leaderboard pages read with JavaScript off', async () => {
     'Last submission',
   ])
   assert.equal(await board.locator('table.board tbody tr').count(), 1)
-  assert.equal(await board.locator('figure.chart svg').count(), 1)
+  assert.equal(await board.locator('figure.chart > svg').count(), 1)
   await off.close()
   await shoot(bob, '/', 'home')
   await shoot(bob, '/boards/en-25', 'leaderboard')

@@ -47,6 +47,8 @@ export interface ResultManifest {
   seeds?: number[]
   score: number
   details: unknown
+  /** the audit log's entry for this score (its seq and hash): the log's head when it was scored */
+  audit?: { seq: number; hash: string }
 }
 
 export interface SignedManifest {

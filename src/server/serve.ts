@@ -1,17 +1,22 @@
 /**
  * Starting the server and the worker: open (and migrate) the database, load the challenge,
- * build the HTTP app, start the in-process worker. `dataperf serve` and `dataperf worker` call
- * these; so do the tests and the benchmark, as real processes or in-process.
+ * build the HTTP app (the API and the pages), start the in-process worker. `dataperf serve` and
+ * `dataperf worker` reach these through server/index.ts.
  */
 import { join, resolve } from 'node:path'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
-import { isPostgresUrl, openDb, type Db } from './db/open.js'
+import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
-import type { RateLimit } from './http/route-deps.js'
-import { loadOrCreateServerKey } from './manifest.js'
+import type { RateLimits } from './http/limits.js'
+import type { ConnectionLimits } from './http/connections.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { CHECKPOINT_FILE } from './audit/checkpoints.js'
+import { loadOrCreateServerKey, PUBLIC_KEY_FILE } from './manifest.js'
+import { startCheckpointing } from './services/audit-checkpoints.js'
 import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
+import { webPages } from './web/plugin.js'
 import { JobWorker } from './worker/runner.js'
 
 export interface ServeOptions {
@@ -25,8 +30,10 @@ export interface ServeOptions {
   /** in-process workers (default 1; 0 when `dataperf worker` processes do the scoring) */
   workers?: number
   config?: Partial<ServerConfig>
-  rateLimits?: { login?: RateLimit; submit?: RateLimit }
-  plugins?: Array<FastifyPluginAsync<{ ctx: ServerContext }>>
+  rateLimits?: Partial<RateLimits>
+  /** behind a reverse proxy (see AppOptions.trustProxy) */
+  trustProxy?: boolean | string[]
+  connectionLimits?: Partial<ConnectionLimits>
   log?: (line: string) => void
 }
 
@@ -38,7 +45,17 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export { DEFAULT_STATE_DIR, defaultDbPath }
+/** Where a server keeps its signed audit checkpoints: beside its key, outside the database. */
+export function checkpointFile(stateDir: string): string {
+  return join(resolve(stateDir), 'keys', CHECKPOINT_FILE)
+}
+
+/** The state folder's checkpoints and public key, for audit-verify (undefined when it holds no key). */
+export function auditCheckpointsIn(stateDir: string): ServerContext['auditCheckpoints'] {
+  const publicKey = join(resolve(stateDir), 'keys', PUBLIC_KEY_FILE)
+  if (!existsSync(publicKey)) return undefined
+  return { file: checkpointFile(stateDir), publicKeyPem: readFileSync(publicKey, 'utf8') }
+}
 
 export async function openContext(
   challengeDir: string,
@@ -55,7 +72,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const dbSpec = options.db ?? defaultDbPath(stateDir)
   const ctx = await openContext(options.challengeDir, dbSpec, options.config)
   const keys = loadOrCreateServerKey(join(stateDir, 'keys'))
-  const app = await buildApp(ctx, { keys, rateLimits: options.rateLimits, plugins: options.plugins })
+  ctx.auditCheckpoints = { file: checkpointFile(stateDir), publicKeyPem: keys.publicKeyPem }
+  const app = await buildApp(ctx, {
+    keys,
+    rateLimits: options.rateLimits,
+    plugins: [webPages],
+    trustProxy: options.trustProxy,
+    connectionLimits: options.connectionLimits,
+  })
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 8080
   let address: string
@@ -68,6 +92,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const workers = Array.from({ length: options.workers ?? 1 }, () => new JobWorker(ctx, { log: options.log }))
   for (const w of workers) w.start()
+  const checkpoints = startCheckpointing(ctx, {
+    ...ctx.auditCheckpoints,
+    privateKey: keys.privateKey,
+    log: options.log ?? (() => {}),
+  })
   return {
     url: address,
     app,
@@ -76,6 +105,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     async close() {
       await Promise.all(workers.map((w) => w.stop()))
       await app.close()
+      await checkpoints.stop()
       await ctx.db.close()
     },
   }
@@ -107,5 +137,3 @@ export async function startWorkers(
     },
   }
 }
-
-export { isPostgresUrl }

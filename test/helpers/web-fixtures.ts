@@ -152,6 +152,7 @@ export function submitView(over: Partial<SubmitView> = {}): SubmitView {
     values: { method: '', description: '', link: '' },
     errors: {},
     maxUploadBytes: 20 * 1024 * 1024,
+    textLimits: { method: 200, description: 5000, link: 2000 },
     ...over,
   }
 }

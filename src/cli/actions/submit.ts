@@ -5,9 +5,8 @@
 import { readFileSync, existsSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { UserError } from '../../errors.js'
-import { ApiClient } from '../../server/client.js'
-import type { Leaderboard } from '../../server/services/leaderboard.js'
-import type { SubmissionView, SubmitResult } from '../../server/services/submissions.js'
+import type { Leaderboard, SubmissionView, SubmitResult } from '../../server/index.js'
+import { ApiClient } from '../api-client.js'
 import { progressReporter } from '../progress.js'
 
 export interface SubmitFlags {

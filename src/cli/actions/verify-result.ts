@@ -4,8 +4,7 @@ import { basename } from 'node:path'
 import { UserError } from '../../errors.js'
 import { pythonFloatRepr } from '../../io/python-json.js'
 import { readTextFile } from '../../io/text-file.js'
-import { submissionSha256 } from '../../server/boards/index.js'
-import { manifestProblem, type SignedManifest } from '../../server/manifest.js'
+import { manifestProblem, type SignedManifest, submissionSha256 } from '../../server/index.js'
 import { safeText } from '../../shown.js'
 
 export interface VerifyResultFlags {

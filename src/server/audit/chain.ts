@@ -2,8 +2,9 @@
  * The append-only audit log as a hash chain: each entry's hash covers the previous entry's hash
  * and the entry itself (canonical JSON), so changing, removing or reordering any entry breaks
  * every hash after it. The server stores entries; these functions compute and check the chain.
- * (Removing entries from the end leaves a valid shorter chain: compare the head hash with one
- * kept elsewhere, e.g. printed by `dataperf serve audit-verify`, to detect that.)
+ * Removing entries from the end leaves a valid shorter chain: the head is therefore anchored
+ * outside the database (signed checkpoints, audit/checkpoints.ts; every result manifest names the
+ * entry of its score), and audit-verify compares the chain with those anchors.
  */
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../canonical-json.js'
@@ -25,6 +26,12 @@ export interface AuditEntry {
 
 export interface ChainedEntry extends AuditEntry {
   prevHash: string
+  hash: string
+}
+
+/** Where the chain ends: its last entry's seq and hash. */
+export interface AuditHead {
+  seq: number
   hash: string
 }
 

@@ -3,10 +3,10 @@
  * functions `dataperf speech eval` and `dataperf vision eval` use. Errors are the CLI's one-line
  * UserErrors, naming the submitted file.
  */
-import { createHash } from 'node:crypto'
 import type { Board } from '../challenge/load.js'
 import { scoreSpeechSubmission, validateSpeechSubmission, type SpeechDetails } from './speech.js'
 import type { SubmittedFile } from './staging.js'
+import { submissionSha256 } from './submission-sha.js'
 import type { ProgressCallback } from './types.js'
 import { scoreVisionSubmission, validateVisionSubmission, type VisionDetails } from './vision.js'
 
@@ -28,19 +28,6 @@ export interface ValidSubmission {
   sha256: string
   /** speech: clips selected; vision: rows per task */
   summary: { samples: number } | { rows: Record<string, number> }
-}
-
-/**
- * The submission's SHA-256: of the file's bytes when it is one file (what `sha256sum FILE`
- * prints); for several files, of the `sha256sum` lines ("<hex>  <name>\n") sorted by name.
- */
-export function submissionSha256(files: readonly SubmittedFile[]): string {
-  const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
-  if (files.length === 1) return sha(files[0]!.bytes)
-  const lines = files
-    .map((f) => `${sha(f.bytes)}  ${f.name}\n`)
-    .sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : a.slice(66) > b.slice(66) ? 1 : 0))
-  return sha(lines.join(''))
 }
 
 export async function validateSubmission(board: Board, files: readonly SubmittedFile[]): Promise<ValidSubmission> {

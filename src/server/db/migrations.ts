@@ -212,5 +212,15 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
           .execute()
       },
     },
+    '0003_login_lockout': {
+      async up(db: Kysely<any>) {
+        // wrong passwords in a row, and until when the account refuses log-ins (back-off)
+        await db.schema
+          .alterTable('users')
+          .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+        await db.schema.alterTable('users').addColumn('locked_until', 'text').execute()
+      },
+    },
   }
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * The server's tables, as Kysely sees them. Times are ISO-8601 UTC strings (sortable as text in
  * both databases); flags are 0/1 integers; ids are random text, so nothing differs between SQLite
@@ -11,6 +13,10 @@ export interface UsersTable {
   password_hash: string
   role: 'participant' | 'organizer'
   created_at: string
+  /** wrong passwords since the last right one */
+  failed_logins: Generated<number>
+  /** log-ins are refused until then (ISO), after too many wrong passwords */
+  locked_until: string | null
 }
 
 export interface SessionsTable {

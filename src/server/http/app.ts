@@ -9,6 +9,7 @@ import { constants as zlibConstants } from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
 import fastifyMultipart from '@fastify/multipart'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
@@ -16,7 +17,11 @@ import { UserError } from '../../errors.js'
 import { VERSION } from '../../version.js'
 import type { ServerContext } from '../services/context.js'
 import { ServiceError } from '../services/errors.js'
-import { csrfError, registerAuth, SESSION_COOKIE } from './auth.js'
+import { csrfError, PRE_SESSION, registerAuth, SESSION_COOKIE } from './auth.js'
+import { MULTIPART_LIMITS } from './upload.js'
+import { DEFAULT_CONNECTION_LIMITS, limitedServer, type ConnectionLimits } from './connections.js'
+import { EventStreams } from './event-stream.js'
+import { DEFAULT_RATE_LIMITS, routeLimits, SharedWindowStore } from './limits.js'
 import { adminRoutes } from './routes/admin.js'
 import { authRoutes } from './routes/auth.js'
 import { challengeRoutes } from './routes/challenge.js'
@@ -24,10 +29,51 @@ import { leaderboardRoutes } from './routes/leaderboard.js'
 import { submissionRoutes } from './routes/submissions.js'
 import { teamRoutes } from './routes/teams.js'
 import { tokenRoutes } from './routes/tokens.js'
-import { type AppOptions, DEFAULT_RATE_LIMITS, type RouteDeps } from './route-deps.js'
+import type { AppOptions, RouteDeps } from './route-deps.js'
+
+/**
+ * The headers every answer carries (helmet): the pages load one script and one stylesheet from this
+ * server and nothing else, so the policy allows 'self' only (no inline script or style); no site may
+ * frame a page; no MIME sniffing; the path (not the query) as referrer within the site only. HSTS
+ * only behind a TLS-terminating proxy (browsers ignore it over plain HTTP anyway).
+ */
+function securityHeaders(behindTls: boolean): FastifyHelmetOptions {
+  return {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(behindTls ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    hsts: behindTls ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
+    crossOriginEmbedderPolicy: false,
+  }
+}
+
+/** JSON and form bodies (uploads are multipart, with their own cap) */
+const JSON_BODY_LIMIT = 1024 * 1024
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false })
+  const trustProxy = options.trustProxy ?? false
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy,
+    serverFactory: limitedServer({ ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits }, trustProxy),
+  })
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 
   // pages and JSON over 1 KiB go out compressed when the client accepts it; bodies sent already
@@ -37,16 +83,31 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     encodings: ['br', 'gzip'],
     brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
   })
+  await app.register(fastifyHelmet, securityHeaders(trustProxy !== false))
+  const connectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits }
+  // a quiet stream sends a comment well within the idle timeout
+  app.decorate('eventStreams', new EventStreams(Math.min(15_000, connectionLimits.idleTimeoutMs / 2)))
+  app.addHook('preClose', async () => app.eventStreams.endAll())
   await app.register(fastifyCookie)
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies ?? false },
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax' },
     csrfOpts: { hmacKey: randomBytes(32).toString('hex'), userInfo: true },
-    getUserInfo: (req) => req.sessionToken ?? '',
+    getUserInfo: (req) => req.sessionToken ?? PRE_SESSION,
   })
-  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' })
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: ctx.config.maxUploadBytes, files: 20, fields: 10, fieldSize: 10_000, parts: 40 },
+  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler', store: SharedWindowStore })
+  const limits = routeLimits(rateLimits)
+  app.decorate('routeLimits', limits)
+  await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, ...MULTIPART_LIMITS } })
+  // compressed request bodies are not taken (a zip bomb would pass the size cap): say so, before parsing
+  app.addHook('onRequest', async (req) => {
+    const encoding = req.headers['content-encoding']
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
+      throw new ServiceError(
+        415,
+        'unsupported_encoding',
+        `request bodies are taken uncompressed; this one says Content-Encoding: ${encoding}. Send it without compression`,
+      )
   })
   await app.register(fastifySwagger, {
     openapi: {
@@ -75,18 +136,10 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
       const c = csrfError()
       return reply.status(403).send({ error: { code: c.code, message: c.message } })
     }
-    if (
-      e.code === 'FST_REQ_FILE_TOO_LARGE' ||
-      e.code === 'FST_FILES_LIMIT' ||
-      e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-    ) {
-      return reply.status(413).send({
-        error: {
-          code: 'too_large',
-          message: `upload too large: at most ${ctx.config.maxUploadBytes} bytes per submission`,
-        },
-      })
-    }
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply
+        .status(413)
+        .send({ error: { code: 'too_large', message: `request body too large: at most ${JSON_BODY_LIMIT} bytes` } })
     if (e.validation) return reply.status(400).send({ error: { code: 'bad_request', message: e.message } })
     if (e.statusCode === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: e.message } })
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
@@ -104,7 +157,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   )
 
   registerAuth(app, ctx)
-  const deps: RouteDeps = { ctx, options, rateLimits }
+  const deps: RouteDeps = { ctx, options, limits }
   await app.register(
     async (api) => {
       for (const routes of [

@@ -69,17 +69,58 @@ export async function signUp(
   return user
 }
 
-/** The account with this email and password, or a 401. */
+/**
+ * The account with this email and password, or a 401. After `lockoutAfter` wrong passwords in a
+ * row the account refuses log-ins for `lockoutMs`, doubled by each further wrong password (up to
+ * `lockoutMaxMs`); a refusal while locked (429, with the time) checks no password and counts
+ * nothing. The right password clears the count. API tokens keep working meanwhile.
+ */
 export async function checkPassword(ctx: ServerContext, emailRaw: string, password: string): Promise<User> {
   const row = await ctx.db.kysely
     .selectFrom('users')
     .selectAll()
     .where('email', '=', emailRaw.trim().toLowerCase())
     .executeTakeFirst()
+  const now = ctx.now()
+  if (row?.locked_until && row.locked_until > iso(now)) throw accountLocked(row.locked_until, now)
   // verify against a dummy hash when the user is unknown, so timing does not tell which emails exist
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-  if (!row || !ok) throw new ServiceError(401, 'bad_credentials', 'wrong email or password')
-  return toUser(row)
+  if (row && ok) {
+    if (row.failed_logins > 0 || row.locked_until)
+      await ctx.db.kysely
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null })
+        .where('id', '=', row.id)
+        .execute()
+    return toUser(row)
+  }
+  if (row) {
+    const counted = await ctx.db.kysely
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', row.id)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow()
+    const over = counted.failed_logins - ctx.config.lockoutAfter
+    if (over >= 0) {
+      const ms = Math.min(ctx.config.lockoutMaxMs, ctx.config.lockoutMs * 2 ** Math.min(over, 30))
+      const until = iso(new Date(now.getTime() + ms))
+      await ctx.db.kysely.updateTable('users').set({ locked_until: until }).where('id', '=', row.id).execute()
+      throw accountLocked(until, now, counted.failed_logins)
+    }
+  }
+  throw new ServiceError(401, 'bad_credentials', 'wrong email or password')
+}
+
+function accountLocked(until: string, now: Date, failures?: number): ServiceError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000))
+  const wait = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`
+  return new ServiceError(
+    429,
+    'account_locked',
+    `${failures ? `${failures} wrong passwords in a row: ` : ''}this account refuses log-ins for ${wait} (until ${until}); API tokens keep working`,
+    { locked_until: until, retry_after_seconds: seconds },
+  )
 }
 
 /** Checks the password and opens a session; returns the cookie value (kept only hashed). */

@@ -5,7 +5,8 @@
  * PostgreSQL; SQLite transactions already are), so the chain never forks.
  */
 import type { Transaction } from 'kysely'
-import { nextEntry, verifyChain, type ChainStatus } from '../audit/chain.js'
+import { GENESIS_HASH, nextEntry, verifyChain, type AuditHead, type ChainStatus } from '../audit/chain.js'
+import { anchorProblem, readCheckpoints, type Anchor, type Checkpoint } from '../audit/checkpoints.js'
 import { advisoryLock } from '../db/open.js'
 import type { Database } from '../db/schema.js'
 import { iso, type ServerContext } from './context.js'
@@ -18,11 +19,12 @@ export interface AuditInput {
   payload: Record<string, unknown>
 }
 
+/** Appends one entry in `trx`; returns it as the log's new head (seq and hash). */
 export async function appendAudit(
   ctx: Pick<ServerContext, 'db' | 'now'>,
   trx: Transaction<Database>,
   input: AuditInput,
-): Promise<number> {
+): Promise<AuditHead> {
   await advisoryLock(ctx.db, trx, AUDIT_LOCK)
   const last = await trx
     .selectFrom('audit_log')
@@ -43,7 +45,18 @@ export async function appendAudit(
       hash: e.hash,
     })
     .execute()
-  return e.seq
+  return { seq: e.seq, hash: e.hash }
+}
+
+/** The newest entry (seq 0 and the genesis hash for an empty log). */
+export async function auditHead(ctx: Pick<ServerContext, 'db'>): Promise<AuditHead> {
+  const last = await ctx.db.kysely
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return last ?? { seq: 0, hash: GENESIS_HASH }
 }
 
 export interface AuditRow {
@@ -75,8 +88,58 @@ export async function readAudit(
   }))
 }
 
-/** Re-computes the whole chain: `dataperf serve audit-verify` and the organizers' audit page. */
-export async function verifyAudit(ctx: Pick<ServerContext, 'db'>): Promise<ChainStatus & { total: number }> {
+export interface AuditVerdict extends ChainStatus {
+  total: number
+  /** signed checkpoints the chain was compared with (none when the state folder has none) */
+  checkpoints: number
+  /** the newest checkpoint's entry and time */
+  lastCheckpoint?: { seq: number; at: string }
+  /** result manifests whose audit entry was compared (only with { manifests: true }) */
+  manifests?: number
+}
+
+/**
+ * Re-computes the whole chain, then holds it against the anchors kept elsewhere: the server's
+ * signed checkpoints (ctx.auditCheckpoints) and, with { manifests: true }, the entry each stored
+ * result manifest names. `dataperf serve audit-verify` checks both; the organizers' page and API
+ * the checkpoints.
+ */
+export async function verifyAudit(
+  ctx: Pick<ServerContext, 'db' | 'auditCheckpoints'>,
+  options: { manifests?: boolean } = {},
+): Promise<AuditVerdict> {
   const rows = await readAudit(ctx)
-  return { ...verifyChain(rows), total: rows.length }
+  const chain = verifyChain(rows)
+  const file = ctx.auditCheckpoints
+    ? readCheckpoints(ctx.auditCheckpoints.file, ctx.auditCheckpoints.publicKeyPem)
+    : { checkpoints: [], problems: [] }
+  const last = file.checkpoints.reduce<Checkpoint | undefined>((a, c) => (!a || c.seq > a.seq ? c : a), undefined)
+  const verdict: AuditVerdict = {
+    ...chain,
+    total: rows.length,
+    checkpoints: file.checkpoints.length,
+    ...(last ? { lastCheckpoint: { seq: last.seq, at: last.at } } : {}),
+  }
+  if (!chain.ok) return verdict
+  if (file.problems.length > 0)
+    return {
+      ...verdict,
+      ok: false,
+      brokenAt: last?.seq ?? rows.length,
+      reason: `the checkpoint file ${ctx.auditCheckpoints?.file}: ${file.problems[0]}`,
+    }
+  const anchors: Anchor[] = file.checkpoints.map((c) => ({ ...c, source: `the signed checkpoint of ${c.at}` }))
+  if (options.manifests) {
+    const scores = await ctx.db.kysely.selectFrom('scores').select(['submission_id', 'manifest']).execute()
+    let n = 0
+    for (const s of scores) {
+      const audit = (JSON.parse(s.manifest) as { audit?: AuditHead }).audit
+      if (!audit) continue // scored before manifests carried their entry
+      anchors.push({ ...audit, source: `the result manifest of ${s.submission_id}` })
+      n++
+    }
+    verdict.manifests = n
+  }
+  const problem = anchorProblem(new Map(rows.map((r) => [r.seq, r.hash])), rows.length, anchors)
+  return problem ? { ...verdict, ok: false, ...problem } : verdict
 }

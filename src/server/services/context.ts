@@ -8,7 +8,7 @@ import type { Challenge } from '../challenge/load.js'
 import type { Db } from '../db/open.js'
 
 export interface ServerConfig {
-  /** named in manifests: the server's public URL or name */
+  /** named in manifests: the server's public URL or name (default: the challenge's name, never a path on this machine) */
   serverName: string
   /** uploads over this many bytes are refused while they stream in */
   maxUploadBytes: number
@@ -19,15 +19,22 @@ export interface ServerConfig {
   leaseMs: number
   /** a job taken this many times without finishing is failed */
   maxAttempts: number
+  /** wrong passwords in a row before an account refuses log-ins for a while */
+  lockoutAfter: number
+  /** the first lock's length; each further wrong password doubles it (up to lockoutMaxMs) */
+  lockoutMs: number
+  lockoutMaxMs: number
 }
 
-export const DEFAULT_CONFIG: ServerConfig = {
-  serverName: 'dataperf',
+export const DEFAULT_CONFIG: Omit<ServerConfig, 'serverName'> = {
   maxUploadBytes: 20 * 1024 * 1024,
   inviteOnly: false,
   sessionTtlMs: 14 * 24 * 3600 * 1000,
   leaseMs: 60_000,
   maxAttempts: 3,
+  lockoutAfter: 5,
+  lockoutMs: 60_000,
+  lockoutMaxMs: 3600_000,
 }
 
 /** Events about one submission: `submission:<id>` with the new status (listeners re-read it). */
@@ -52,13 +59,15 @@ export interface ServerContext {
   config: ServerConfig
   events: SubmissionEvents
   now: () => Date
+  /** where the server keeps signed checkpoints of the audit log's head, outside the database */
+  auditCheckpoints?: { file: string; publicKeyPem: string }
 }
 
 export function createContext(db: Db, challenge: Challenge, config: Partial<ServerConfig> = {}): ServerContext {
   return {
     db,
     challenge,
-    config: { ...DEFAULT_CONFIG, ...config },
+    config: { serverName: challenge.name, ...DEFAULT_CONFIG, ...config },
     events: new SubmissionEvents(),
     now: () => new Date(),
   }

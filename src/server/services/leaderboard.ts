@@ -16,47 +16,11 @@ import { forbidden, notFound } from './errors.js'
 import { choosePhase, phaseJson } from './phases.js'
 import { refreshTeamStandings, settingsChanged, versionKey } from './standings.js'
 import { requireBoard } from './boards.js'
+import type { Leaderboard, LeaderboardRow } from '../wire.js'
 
 /** Rows per page when the client does not say; the most it may ask for. */
 export const DEFAULT_PAGE_ROWS = 100
 export const MAX_PAGE_ROWS = 1000
-
-export interface Leaderboard {
-  board: string
-  phase: ReturnType<typeof phaseJson>
-  rule: Phase['rule']
-  hidden: boolean
-  published: boolean
-  /** the board's version: it moves with every change of its rows (the change feed names it too) */
-  version: number
-  /** rows on the board (or matching `query`) */
-  total: number
-  page: number
-  limit: number
-  pages: number
-  /** the search asked for (?q=): rows whose team or method contain it, any case */
-  query?: string
-  /** the team asked for (?team=): `rows` is its ranked row, `page` the page that holds it */
-  team?: string
-  /** 1-based place of the team's row in board order (baseline rows count as places) */
-  position?: number
-  rows: LeaderboardRow[]
-}
-
-/** A row as the API shows it (snake_case; no internal ids but the submission's). */
-export interface LeaderboardRow {
-  /** null for baseline rows (placed by score, never moving a team's rank) */
-  rank: number | null
-  team: string
-  method: string
-  score: number
-  details: unknown
-  baseline: boolean
-  submitted_at: string
-  submissions: number
-  last_submitted_at: string
-  submission_id: string
-}
 
 export interface BoardQuery {
   page?: number | undefined
@@ -213,6 +177,8 @@ export async function allRows(
 
 /** A body written once per board version and request, with its ETag; the HTTP layer keeps its compressed forms in `encoded`. */
 export interface CachedBody {
+  /** the board's version it was written from */
+  version: number
   text: string
   etag: string
   contentType: string
@@ -246,6 +212,7 @@ export async function leaderboardBody(
   if (hit) return hit
   const text = format === 'csv' ? boardToCsv(b.ranked.rows) : JSON.stringify(boardPage(b, options))
   const body: CachedBody = {
+    version: b.ranked.version,
     text,
     etag: `W/"${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`,
     contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

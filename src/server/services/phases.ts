@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Phase } from '../challenge/load.js'
 import type { Database, PhaseOverridesTable } from '../db/schema.js'
 import type { ServerContext } from './context.js'
+import type { PhaseView } from '../wire.js'
 import { notFound } from './errors.js'
 
 /** `q`: a transaction, when the caller is inside one (SQLite has one connection: a query beside it would wait forever). */
@@ -55,7 +56,7 @@ export function choosePhase(phases: readonly Phase[], now: Date, name?: string):
   return phases.find((p) => p.start <= now && now < p.end) ?? started[0] ?? phases[0]!
 }
 
-export function phaseJson(p: Phase) {
+export function phaseJson(p: Phase): PhaseView {
   return {
     name: p.name,
     start: p.start.toISOString(),

@@ -7,14 +7,8 @@ import type { Transaction } from 'kysely'
 import type { Phase } from '../challenge/load.js'
 import type { Database } from '../db/schema.js'
 import type { ServerContext } from './context.js'
+import type { Quota } from '../wire.js'
 import { ServiceError } from './errors.js'
-
-export interface Quota {
-  limit: number
-  used: number
-  remaining: number
-  resets_at: string
-}
 
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 

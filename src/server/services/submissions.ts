@@ -17,7 +17,8 @@ import { iso, type ServerContext } from './context.js'
 import { badRequest, notFound, ServiceError } from './errors.js'
 import { boardIsVisible, teamRank } from './leaderboard.js'
 import { currentPhase, displayedPhase } from './phases.js'
-import { chargeQuota, readQuota, utcDay, type Quota } from './quota.js'
+import type { Quota, SubmissionView, SubmitResult } from '../wire.js'
+import { chargeQuota, readQuota, utcDay } from './quota.js'
 import { requireTeam, teamIdOf } from './teams.js'
 import { newId } from '../db/ids.js'
 import { sha256Hex } from './secrets.js'
@@ -28,36 +29,22 @@ export interface SubmissionMeta {
   link?: string | undefined
 }
 
-export interface SubmissionView {
-  id: string
-  board: string
-  team: string
-  team_id: string
-  phase: string | null
-  method: string
-  description: string | null
-  link: string | null
-  sha256: string
-  status: SubmissionsTable['status']
-  stage: string | null
-  progress: { done: number; total: number }
-  error: string | null
-  score: number | null
-  details: unknown
-  rank: number | null
-  baseline: boolean
-  /** true when the board is hidden from this viewer: the score waits for publication */
-  score_hidden: boolean
-  submitted_at: string
-  scored_at: string | null
+/** The longest method name, description and link a submission keeps (longer ones are refused, never cut). */
+export const SUBMISSION_TEXT_LIMITS = { method: 200, description: 5000, link: 2000 } as const
+
+function tooLong(field: keyof typeof SUBMISSION_TEXT_LIMITS, value: string) {
+  if (value.length > SUBMISSION_TEXT_LIMITS[field])
+    throw badRequest(`${field}: at most ${SUBMISSION_TEXT_LIMITS[field]} characters; this one has ${value.length}`)
 }
 
 function checkMeta(meta: SubmissionMeta): SubmissionMeta {
   const method = (meta.method ?? '').trim()
-  if (method === '' || method.length > 200) throw badRequest("method: expected the method's name, 1 to 200 characters")
+  if (method === '') throw badRequest("method: expected the method's name")
+  tooLong('method', method)
   const description = meta.description?.trim() || undefined
-  if (description && description.length > 5000) throw badRequest('description: at most 5000 characters')
+  if (description) tooLong('description', description)
   const link = meta.link?.trim() || undefined
+  if (link) tooLong('link', link)
   if (link && !/^https?:\/\/\S+$/.test(link)) throw badRequest(`link: expected an http(s) URL, got '${link}'`)
   return { method, description, link }
 }
@@ -76,12 +63,6 @@ async function nextPhaseStart(ctx: ServerContext): Promise<string | undefined> {
     .filter((p) => p.start > now)
     .sort((a, b) => a.start.getTime() - b.start.getTime())[0]
   return next?.start.toISOString()
-}
-
-export interface SubmitResult {
-  submission: SubmissionView
-  quota: Quota
-  duplicate: boolean
 }
 
 export async function submit(

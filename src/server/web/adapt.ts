@@ -1,9 +1,7 @@
 // From the services' answers (snake_case JSON, ISO strings) to the pages' view models (Dates,
 // camelCase). Pure functions: no request, no database.
 import type { Board, Phase } from '../challenge/load.js'
-import type { LeaderboardRow } from '../services/leaderboard.js'
-import type { Quota } from '../services/quota.js'
-import type { SubmissionView as ServiceSubmission } from '../services/submissions.js'
+import type { LeaderboardRow, Quota, SubmissionView as ServiceSubmission } from '../wire.js'
 import type { TeamHistory } from '../services/overview.js'
 import type {
   BoardView,

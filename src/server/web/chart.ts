@@ -123,7 +123,7 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
     return html`<g class="series"><path d="${d}" fill="none" stroke="${l.colour}" stroke-width="2"${l.series.baseline ? html` stroke-dasharray="6 4"` : ''}/>${l.points.map((p) => html`<circle cx="${f(x(p.at.getTime()))}" cy="${f(y(p.score))}" r="3.5" fill="${l.colour}"><title>${l.series.name}: ${formatScore(p.score)} at ${utcText(p.at)}</title></circle>`)}</g>`
   })}
 </svg>
-<figcaption><ul class="legend">${drawn.map((l) => html`<li><span class="swatch${l.series.baseline ? ' dashed' : ''}" style="--c:${l.colour}" aria-hidden="true"></span>${l.series.name}${l.series.baseline ? ' (baseline)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ul></figcaption>
+<figcaption><ul class="legend">${drawn.map((l) => html`<li><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.colour}" stroke-width="3"${l.series.baseline ? html` stroke-dasharray="5 3"` : ''}/></svg>${l.series.name}${l.series.baseline ? ' (baseline)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ul></figcaption>
 </figure>`
 }
 

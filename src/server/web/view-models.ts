@@ -99,6 +99,8 @@ export interface LeaderboardView {
   jsonUrl: string
   /** Server-sent events announcing new scores on this board (progressive enhancement). */
   eventsUrl?: string
+  /** The board version the page shows (the events name versions: a newer one means refresh). */
+  version?: number
 }
 
 export interface QuotaView {
@@ -119,6 +121,8 @@ export interface SubmitView {
   /** Why submitting is not possible now (no team, no open phase); the form is then not shown. */
   closedReason?: string
   maxUploadBytes: number
+  /** the longest method, description and link the server keeps (the fields' maxlength) */
+  textLimits: { method: number; description: number; link: number }
 }
 
 export type SubmissionStatus = 'queued' | 'running' | 'scored' | 'failed'

@@ -206,6 +206,20 @@ export class JobWorker {
     }
     await db.kysely.transaction().execute(async (trx) => {
       if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
+      // the score's audit entry first: the manifest names it (seq and hash), anchoring the log's
+      // head at this time in a document the team keeps
+      const audit = await appendAudit(this.ctx, trx, {
+        kind: job.kind === 'score' ? 'score' : 'rescore',
+        actor: this.id,
+        payload: {
+          submission: sub.id,
+          board: board.id,
+          score: score.score,
+          ...(job.kind === 'rescore' ? { previous: sub.score } : {}),
+          evaluator_version: EVALUATOR_VERSION,
+        },
+      })
+      manifest.audit = audit
       await trx
         .insertInto('scores')
         .values({
@@ -232,17 +246,6 @@ export class JobWorker {
         })
         .where('id', '=', sub.id)
         .execute()
-      await appendAudit(this.ctx, trx, {
-        kind: job.kind === 'score' ? 'score' : 'rescore',
-        actor: this.id,
-        payload: {
-          submission: sub.id,
-          board: board.id,
-          score: score.score,
-          ...(job.kind === 'rescore' ? { previous: sub.score } : {}),
-          evaluator_version: EVALUATOR_VERSION,
-        },
-      })
       await trx
         .updateTable('workers')
         .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) }))

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { logIn, logOut, signUp } from '../../services/accounts.js'
 import { myTeam } from '../../services/teams.js'
-import { csrfTokenFor, requireAuth, SESSION_COOKIE } from '../auth.js'
+import { csrfTokenFor, requireAuth, SESSION_COOKIE, sessionCookie } from '../auth.js'
 import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['accounts']
 
-export function authRoutes(api: FastifyInstance, { ctx, options, rateLimits }: RouteDeps): void {
+export function authRoutes(api: FastifyInstance, { ctx, limits }: RouteDeps): void {
   api.post<{ Body: { email: string; name: string; password: string; invite_code?: string } }>(
     '/auth/signup',
     {
@@ -24,7 +24,7 @@ export function authRoutes(api: FastifyInstance, { ctx, options, rateLimits }: R
           },
         },
       },
-      config: { rateLimit: { max: rateLimits.login.max, timeWindow: rateLimits.login.windowMs } },
+      config: { rateLimit: limits.password },
     },
     async (req, reply) => {
       const user = await signUp(ctx, {
@@ -49,17 +49,11 @@ export function authRoutes(api: FastifyInstance, { ctx, options, rateLimits }: R
           properties: { email: { type: 'string' }, password: { type: 'string' } },
         },
       },
-      config: { rateLimit: { max: rateLimits.login.max, timeWindow: rateLimits.login.windowMs } },
+      config: { rateLimit: limits.password },
     },
     async (req, reply) => {
       const { user, sessionToken, expiresAt } = await logIn(ctx, req.body.email, req.body.password)
-      reply.setCookie(SESSION_COOKIE, sessionToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secureCookies ?? false,
-        expires: expiresAt,
-      })
+      reply.setCookie(SESSION_COOKIE, sessionToken, sessionCookie(req, expiresAt))
       req.sessionToken = sessionToken
       return { user, csrf_token: csrfTokenFor(reply, sessionToken) }
     },

@@ -11,6 +11,8 @@ import {
 import { listTeamSubmissions } from '../../services/submissions.js'
 import { requireAuth } from '../auth.js'
 import type { RouteDeps } from '../route-deps.js'
+import { SubmissionViewSchema } from '../../wire.js'
+import Type from 'typebox'
 
 const tags = ['teams']
 
@@ -33,7 +35,13 @@ export function teamRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
 
   api.get(
     '/teams/mine/submissions',
-    { schema: { tags, summary: "Your team's submissions, newest first" } },
+    {
+      schema: {
+        tags,
+        summary: "Your team's submissions, newest first",
+        response: { 200: Type.Object({ submissions: Type.Array(SubmissionViewSchema) }) },
+      },
+    },
     async (req) => ({ submissions: await listTeamSubmissions(ctx, requireAuth(req)) }),
   )
 

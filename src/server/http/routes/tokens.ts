@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { checkPassword } from '../../services/accounts.js'
 import { createToken, listTokens, revokeToken } from '../../services/tokens.js'
 import { requireAuth } from '../auth.js'
@@ -6,7 +6,7 @@ import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['tokens']
 
-export function tokenRoutes(api: FastifyInstance, { ctx, rateLimits }: RouteDeps): void {
+export function tokenRoutes(api: FastifyInstance, { ctx, limits }: RouteDeps): void {
   api.post<{ Body: { name: string; email?: string; password?: string } }>(
     '/tokens',
     {
@@ -20,7 +20,8 @@ export function tokenRoutes(api: FastifyInstance, { ctx, rateLimits }: RouteDeps
           properties: { name: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } },
         },
       },
-      config: { rateLimit: { max: rateLimits.login.max, timeWindow: rateLimits.login.windowMs } },
+      // only a token asked for with email and password is a password check
+      config: { rateLimit: { ...limits.password, allowList: (req: FastifyRequest) => req.user !== undefined } },
     },
     async (req, reply) => {
       // email and password in a JSON body carry no ambient authority (unlike a cookie), so no CSRF token is needed

@@ -88,7 +88,7 @@ function dropzones(root: ParentNode): void {
       zone.classList.remove('over')
       if (e.dataTransfer?.files.length) {
         input.files = e.dataTransfer.files
-        show()
+        input.dispatchEvent(new Event('change')) // the name list and the size check follow
       }
     })
     input.addEventListener('change', show)
@@ -108,6 +108,54 @@ function boardPicker(root: ParentNode): void {
   }
   select.addEventListener('change', update)
   update()
+}
+
+const MB = 1024 * 1024
+
+/** "25.0 MB"; the cap as the organizers set it: "20 MB" (a fraction only when it has one). */
+function megabytes(bytes: number, exact = true): string {
+  const mb = bytes / MB
+  return `${exact || !Number.isInteger(mb) ? mb.toFixed(1) : mb} MB`
+}
+
+/**
+ * The submit form checks the size before sending: a file over the cap is refused here, next to
+ * the field, and the form stays as filled in (the server refuses it too, but only after the bytes
+ * have travelled).
+ */
+function uploadSizeCheck(root: ParentNode): void {
+  for (const form of root.querySelectorAll<HTMLFormElement>('form[data-max-bytes]')) {
+    const max = Number(form.dataset['maxBytes'])
+    const input = form.querySelector<HTMLInputElement>('input[type=file]')
+    const error = form.querySelector<HTMLElement>('#f-file-error')
+    if (!input || !error || !(max > 0)) continue
+    const check = (): boolean => {
+      const files = [...(input.files ?? [])]
+      const total = files.reduce((sum, f) => sum + f.size, 0)
+      if (total <= max) {
+        if (error.dataset['sizeCheck']) {
+          error.hidden = true
+          error.textContent = ''
+          delete error.dataset['sizeCheck']
+          input.removeAttribute('aria-invalid')
+        }
+        return true
+      }
+      const what = files.length === 1 ? `${files[0]!.name} is` : `These ${files.length} files are`
+      error.textContent = `${what} ${megabytes(total)}; the limit is ${megabytes(max, false)}. Choose a smaller file.`
+      error.dataset['sizeCheck'] = '1'
+      error.hidden = false
+      input.setAttribute('aria-invalid', 'true')
+      return false
+    }
+    input.addEventListener('change', check)
+    form.addEventListener('submit', (e) => {
+      if (!check()) {
+        e.preventDefault()
+        input.focus()
+      }
+    })
+  }
 }
 
 function confirmations(root: ParentNode): void {
@@ -154,6 +202,8 @@ async function refreshRegion(name: string): Promise<HTMLElement | undefined> {
 
 /** The server's "submission" event carries the submission (progress as { done, total }). */
 interface LiveEvent {
+  /** a board's version ('snapshot' and 'change' events) */
+  version?: number
   status?: string
   stage?: string | null
   done?: number
@@ -196,12 +246,16 @@ function liveRegions(): void {
           void refreshRegion(name)
         }
       } else {
-        // A board: several scores may land together; refresh once after they settle.
+        // A board: 'snapshot' (on each connect) and 'change' name the board's version; only a newer
+        // one than the page shows means fetching the page again. Several may land together.
+        const live = document.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
+        if (typeof ev.version !== 'number' || ev.version <= Number(live?.dataset['liveVersion'] ?? 0)) return
         clearTimeout(pending)
-        pending = setTimeout(() => void refreshRegion(name), 300)
+        pending = setTimeout(() => void refreshRegion(name), 150)
       }
     }
-    for (const type of ['message', 'submission', 'board']) source.addEventListener(type, onEvent as EventListener)
+    for (const type of ['message', 'submission', 'snapshot', 'change'])
+      source.addEventListener(type, onEvent as EventListener)
   }
 }
 
@@ -209,6 +263,7 @@ function enhance(root: ParentNode): void {
   localTimes(root)
   sortableTables(root)
   dropzones(root)
+  uploadSizeCheck(root)
   confirmations(root)
 }
 

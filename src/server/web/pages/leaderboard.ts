@@ -56,7 +56,7 @@ export function leaderboardPage(ctx: PageContext, view: LeaderboardView): SafeHt
 ${boardSwitch(view)}
 ${view.hidden ? html`<p class="notice" role="note">This board is hidden: only organizers see it until it is published.</p>` : ''}
 <p class="muted">Ranked by ${b.track === 'vision' ? 'the mean F1 over the tasks' : 'the mean macro F1 over the evaluation seeds'}; each team's ${view.rule === 'best' ? 'best' : 'latest'} submission counts; ties go to the earlier submission. Baseline rows are marked.</p>
-<div data-live-region="board"${view.eventsUrl ? html` data-live-url="${view.eventsUrl}"` : ''}>
+<div data-live-region="board"${view.eventsUrl ? html` data-live-url="${view.eventsUrl}" data-live-version="${view.version ?? 0}"` : ''}>
 ${leaderboardTable(b, view.rows, { caption: `Leaderboard for ${b.id}` })}
 <p class="exports">Download this board: <a href="${view.csvUrl}" download>CSV</a> · <a href="${view.jsonUrl}">JSON</a></p>
 <section aria-labelledby="chart-h">

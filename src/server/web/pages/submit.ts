@@ -10,7 +10,7 @@ import type { PageContext, SubmitView } from '../view-models.js'
 export function submitPage(ctx: PageContext, view: SubmitView): SafeHtml {
   const selected = view.boards.find((b) => b.id === view.selectedBoard) ?? view.boards[0]
   const fileError = view.errors.file
-  const fileDescribed = ['f-file-hint', fileError ? 'f-file-error' : ''].filter(Boolean).join(' ')
+  const fileDescribed = 'f-file-hint f-file-error'
   return layout(
     ctx,
     { title: 'Submit' },
@@ -19,7 +19,7 @@ export function submitPage(ctx: PageContext, view: SubmitView): SafeHtml {
 ${
   view.closedReason || !selected
     ? html`<p class="notice" role="note">${view.closedReason ?? 'There is no board to submit to.'}</p>`
-    : html`<form method="post" action="/submit?_csrf=${encodeURIComponent(ctx.csrfToken)}" enctype="multipart/form-data" class="stack" data-submit-form novalidate>
+    : html`<form method="post" action="/submit" enctype="multipart/form-data" class="stack" data-submit-form data-max-bytes="${view.maxUploadBytes}" novalidate>
   ${csrfField(ctx)}
   <div class="field${view.errors.board ? ' invalid' : ''}">
     <label for="f-board">Board</label>
@@ -41,11 +41,11 @@ ${
       <p class="drop-text" aria-hidden="true">or drop the file here</p>
       <p class="chosen" data-chosen aria-live="polite"></p>
     </div>
-    ${fileError ? html`<p class="error" id="f-file-error" role="alert">${fileError}</p>` : ''}
+    <p class="error" id="f-file-error" role="alert"${fileError ? '' : html` hidden`}>${fileError ?? ''}</p>
   </div>
-  ${inputField({ name: 'method', label: 'Method name', value: view.values.method, error: view.errors.method, required: true, maxlength: 100, hint: 'Shown on the leaderboard, e.g. "cleanlab + k-medoids".' })}
-  ${textareaField({ name: 'description', label: 'Description', value: view.values.description, error: view.errors.description, maxlength: 2000 })}
-  ${inputField({ name: 'link', label: 'Code or paper link', type: 'url', value: view.values.link, error: view.errors.link, maxlength: 500 })}
+  ${inputField({ name: 'method', label: 'Method name', value: view.values.method, error: view.errors.method, required: true, maxlength: view.textLimits.method, hint: 'Shown on the leaderboard, e.g. "cleanlab + k-medoids".' })}
+  ${textareaField({ name: 'description', label: 'Description', value: view.values.description, error: view.errors.description, maxlength: view.textLimits.description })}
+  ${inputField({ name: 'link', label: 'Code or paper link', type: 'url', value: view.values.link, error: view.errors.link, maxlength: view.textLimits.link })}
   <p><button type="submit">Submit to <span data-board-name>${selected.id}</span></button></p>
 </form>`
 }

@@ -1,11 +1,13 @@
 // Sign up, log in, log out. A refused form comes back with the reason next to the field (or at
-// the top: a wrong e-mail or password, a rate limit), and the typed values kept, the password not.
+// the top: a wrong e-mail or password, a rate limit, a lock), and the typed values kept, the
+// password not. Both forms carry a pre-session CSRF token (no other site can log a visitor in),
+// and both count in the one per-address bucket of password checks that the API's routes share.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { logIn, logOut, signUp } from '../../services/accounts.js'
 import { ServiceError } from '../../services/errors.js'
-import { DEFAULT_RATE_LIMITS } from '../../http/route-deps.js'
-import { SESSION_COOKIE } from '../../http/auth.js'
+import { preSessionCsrfToken, SESSION_COOKIE, sessionCookie } from '../../http/auth.js'
 import { accountPage } from '../pages/accounts.js'
+import { sameOriginPath } from '../same-origin.js'
 import type { AccountView } from '../view-models.js'
 import { sentence } from '../format.js'
 import type { Web } from '../web.js'
@@ -17,14 +19,12 @@ interface Form {
   invite_code?: string
 }
 
-/** Only paths on this server are followed after logging in. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/'
-}
+const CSRF_CODES = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET'])
 
 export function accountRoutes(app: FastifyInstance, web: Web): void {
   const { ctx } = web
-  const rateLimit = { max: DEFAULT_RATE_LIMITS.login.max, timeWindow: DEFAULT_RATE_LIMITS.login.windowMs }
+  /** Only paths on this server are followed after logging in. */
+  const safeNext = (req: FastifyRequest, next: string | undefined) => sameOriginPath(next, web.baseUrl(req))
 
   function show(
     req: FastifyRequest,
@@ -35,8 +35,10 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
     status: number,
     next?: string,
   ) {
-    return web.pageContext(req, reply).then((c) =>
-      web.send(
+    return web.pageContext(req, reply).then((c) => {
+      // not logged in: a pre-session token, bound to this browser's CSRF secret cookie
+      if (!c.csrfToken) c.csrfToken = preSessionCsrfToken(reply)
+      return web.send(
         reply,
         accountPage(c, {
           mode,
@@ -46,12 +48,17 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
           next,
         }),
         status,
-      ),
-    )
+      )
+    })
   }
 
   /** Where a service's refusal goes on the form: its field when the message names it, else the top. */
   function errorsOf(err: unknown): AccountView['errors'] {
+    if (CSRF_CODES.has((err as { code?: string }).code ?? ''))
+      return {
+        form: 'This form had expired or came from another site, so it was not sent. It is fresh now: send it again.',
+      }
+    if (err instanceof ServiceError && err.code === 'account_locked') return { form: sentence(err.message) }
     if (err instanceof ServiceError || (err as { statusCode?: number }).statusCode === 429) {
       const e = err as Error & { statusCode?: number; status?: number }
       if ((e.status ?? e.statusCode) === 429)
@@ -67,22 +74,24 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
   }
 
   const statusOf = (err: unknown) =>
-    (err as { status?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 400
+    CSRF_CODES.has((err as { code?: string }).code ?? '')
+      ? 403
+      : ((err as { status?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 400)
 
   /** logs the form's account in and sets the session cookie (throws the service's error on a bad password) */
-  const startSession = async (reply: FastifyReply, form: Form) => {
+  const startSession = async (req: FastifyRequest, reply: FastifyReply, form: Form) => {
     const { sessionToken, expiresAt } = await logIn(ctx, form.email ?? '', form.password ?? '')
-    reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', expires: expiresAt })
+    reply.setCookie(SESSION_COOKIE, sessionToken, sessionCookie(req, expiresAt))
   }
   // both forms: over the limit, the page is shown again with the limit's sentence (not a JSON 429)
   const limitedForm = {
-    ...rateLimit,
+    ...app.routeLimits.password,
     errorResponseBuilder: (_req: FastifyRequest, ctx: { statusCode: number }) =>
       Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }),
   }
 
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (req, reply) => {
-    if (req.user) return reply.redirect(safeNext(req.query.next), 303)
+    if (req.user) return reply.redirect(safeNext(req, req.query.next), 303)
     return show(req, reply, 'login', {}, {}, 200, req.query.next)
   })
   app.get('/signup', { schema: { hide: true } }, async (req, reply) => show(req, reply, 'signup', {}, {}, 200))
@@ -91,16 +100,16 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
     '/login',
     {
       schema: { hide: true },
-      config: { rateLimit: limitedForm },
+      config: { rateLimit: limitedForm, csrfWithoutSession: true },
       errorHandler: (err, req, reply) => {
-        void show(req, reply, 'login', (req.body ?? {}) as Form, errorsOf(err), statusOf(err))
+        void show(req, reply, 'login', (req.body ?? {}) as Form, errorsOf(err), statusOf(err), req.query.next)
       },
     },
     async (req, reply) => {
       const form = req.body ?? {}
       try {
-        await startSession(reply, form)
-        return web.redirect(reply, safeNext(req.query.next))
+        await startSession(req, reply, form)
+        return web.redirect(reply, safeNext(req, req.query.next))
       } catch (err) {
         return show(req, reply, 'login', form, errorsOf(err), statusOf(err), req.query.next)
       }
@@ -111,7 +120,7 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
     '/signup',
     {
       schema: { hide: true },
-      config: { rateLimit: limitedForm },
+      config: { rateLimit: limitedForm, csrfWithoutSession: true },
       errorHandler: (err, req, reply) => {
         void show(req, reply, 'signup', (req.body ?? {}) as Form, errorsOf(err), statusOf(err))
       },
@@ -125,7 +134,7 @@ export function accountRoutes(app: FastifyInstance, web: Web): void {
           password: form.password ?? '',
           inviteCode: form.invite_code || undefined,
         })
-        await startSession(reply, form)
+        await startSession(req, reply, form)
         return web.redirect(reply, '/team', {
           kind: 'ok',
           text: 'Welcome! Create a team, or join one with the code a member gives you.',

@@ -1,10 +1,18 @@
 // A participant's pages: submit (multipart form; an invalid file comes back with the validator's
 // message next to the field), a submission's status, the team with its tokens and invitations.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SubmittedFile } from '../../boards/index.js'
 import type { User } from '../../services/accounts.js'
 import { ServiceError } from '../../services/errors.js'
-import { getQuota, getSubmission, listTeamSubmissions, submit } from '../../services/submissions.js'
+import {
+  getQuota,
+  getSubmission,
+  listTeamSubmissions,
+  submit,
+  SUBMISSION_TEXT_LIMITS,
+} from '../../services/submissions.js'
+import { checkCsrfToken } from '../../http/auth.js'
+import { readUpload, refuseDeclaredOversize } from '../../http/upload.js'
 import {
   createTeam,
   createTeamInvite,
@@ -34,39 +42,12 @@ interface Upload {
   link: string
 }
 
-/** The form's parts: files (field `file`, repeatable) and the text fields; the size cap holds while streaming. */
-async function readForm(req: FastifyRequest, maxBytes: number): Promise<Upload> {
-  if (!req.isMultipart())
-    throw new ServiceError(
-      415,
-      'multipart_expected',
-      'the submit form sends multipart/form-data; reload the page and try again',
-    )
-  const out: Upload = { board: '', files: [], method: '', description: '', link: '' }
-  let total = 0
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      const bytes = await part.toBuffer()
-      if (part.filename === '' && bytes.length === 0) continue // the field was left empty
-      total += bytes.length
-      if (total > maxBytes)
-        throw new ServiceError(413, 'too_large', `upload too large: at most ${maxBytes} bytes per submission`)
-      out.files.push({ name: part.filename.split(/[\\/]/).pop() ?? '', bytes })
-    } else if (
-      part.fieldname === 'board' ||
-      part.fieldname === 'method' ||
-      part.fieldname === 'description' ||
-      part.fieldname === 'link'
-    ) {
-      out[part.fieldname] = String(part.value)
-    }
-  }
-  return out
-}
+const FORM_FIELDS = ['board', 'method', 'description', 'link'] as const
 
 /** Which field a service's refusal belongs next to. */
 function fieldOf(err: ServiceError): SubmitField | undefined {
-  if (err.code === 'invalid_file' || err.code === 'too_large' || err.code === 'quota_exceeded') return 'file'
+  if (['invalid_file', 'too_large', 'too_many_files', 'quota_exceeded', 'rate_limited'].includes(err.code))
+    return 'file'
   const m = /^(method|description|link):/.exec(err.message)
   return m ? (m[1] as SubmitField) : undefined
 }
@@ -92,6 +73,7 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
       values,
       errors,
       maxUploadBytes: ctx.config.maxUploadBytes,
+      textLimits: SUBMISSION_TEXT_LIMITS,
       closedReason: !team
         ? 'Submissions belong to teams: create or join one on your team page first.'
         : !phase
@@ -112,31 +94,57 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     )
   })
 
+  /** The form again, with the reason next to the field it concerns and the typed values kept. */
+  async function refusedUpload(req: FastifyRequest, reply: FastifyReply, user: User, form: Upload, err: ServiceError) {
+    const field = err.message.startsWith('board:') ? 'board' : (fieldOf(err) ?? 'file')
+    // The validator's message is shown as the CLI prints it (it starts with the file's name).
+    const message = field === 'file' ? err.message : sentence(err.message.replace(/^\w+:\s*/, ''))
+    const view = await submitView(
+      user,
+      form.board || undefined,
+      { method: form.method, description: form.description, link: form.link },
+      { [field]: message },
+    )
+    return web.send(reply, submitPage(await web.pageContext(req, reply), view), err.status)
+  }
+
   app.post(
     '/submit',
     {
       schema: { hide: true },
-      // A multipart body is read by the handler, after the CSRF check: the form carries its token in the URL.
-      preValidation: async (req) => {
-        const token = (req.query as { _csrf?: string })._csrf
-        if (token && req.headers['x-csrf-token'] === undefined) req.headers['x-csrf-token'] = token
+      // the CSRF token is the form's first field, checked by readUpload before any file is read
+      config: {
+        csrfInHandler: true,
+        rateLimit: {
+          ...app.routeLimits.upload,
+          errorResponseBuilder: (_req: FastifyRequest, c: { after: string }) =>
+            new ServiceError(
+              429,
+              'rate_limited',
+              `too many uploads in a short time; send this one again in ${c.after}`,
+            ),
+        },
       },
-      onRequest: async (req) => {
-        const declared = Number(req.headers['content-length'] ?? 0)
-        if (declared > ctx.config.maxUploadBytes + 64 * 1024)
-          throw new ServiceError(
-            413,
-            'too_large',
-            `upload too large: ${declared} bytes; at most ${ctx.config.maxUploadBytes} bytes per submission`,
-          )
+      onRequest: refuseDeclaredOversize(ctx),
+      // a refusal before the handler (too large, too many uploads) keeps the form too
+      errorHandler: async (err, req, reply) => {
+        if (!(err instanceof ServiceError) || err.status >= 500 || !req.user) throw err
+        const empty: Upload = { board: '', files: [], method: '', description: '', link: '' }
+        return refusedUpload(req, reply, req.user, empty, err)
       },
     },
     async (req, reply) => {
       const user = web.needUser(req, reply)
       if (!user) return reply
-      let form: Upload = { board: '', files: [], method: '', description: '', link: '' }
+      const form: Upload = { board: '', files: [], method: '', description: '', link: '' }
       try {
-        form = await readForm(req, ctx.config.maxUploadBytes)
+        const sessionToken = req.sessionToken
+        const upload = await readUpload(req, {
+          maxBytes: ctx.config.maxUploadBytes,
+          fields: FORM_FIELDS,
+          csrf: sessionToken === undefined ? undefined : (token) => checkCsrfToken(app, req, token),
+        })
+        Object.assign(form, upload.fields, { files: upload.files })
         if (!findBoard(ctx.challenge, form.board))
           throw new ServiceError(400, 'bad_request', 'board: choose one of the boards in the list')
         if (form.files.length === 0)
@@ -153,17 +161,8 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
             : `Submitted to ${form.board}: ${result.quota.remaining} of ${result.quota.limit} left today.`,
         })
       } catch (err) {
-        if (!(err instanceof ServiceError) || err.status >= 500 || err.status === 403) throw err
-        const field = err.message.startsWith('board:') ? 'board' : (fieldOf(err) ?? 'file')
-        // The validator's message is shown as the CLI prints it (it starts with the file's name).
-        const message = field === 'file' ? err.message : sentence(err.message.replace(/^\w+:\s*/, ''))
-        const view = await submitView(
-          user,
-          form.board || undefined,
-          { method: form.method, description: form.description, link: form.link },
-          { [field]: message },
-        )
-        return web.send(reply, submitPage(await web.pageContext(req, reply), view), err.status)
+        if (!(err instanceof ServiceError) || err.status >= 500 || err.code === 'csrf') throw err
+        return refusedUpload(req, reply, user, form, err)
       }
     },
   )
@@ -238,13 +237,41 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     }
   }
 
+  // A new token or invitation code is shown once, on the page the POST redirects to (so a reload
+  // repeats nothing): it rides in a short-lived cookie scoped to /team, read and cleared there.
+  const REVEAL_COOKIE = 'dataperf_reveal'
+  const revealOnce = (reply: FastifyReply, extra: Partial<TeamView>) =>
+    reply.setCookie(REVEAL_COOKIE, Buffer.from(JSON.stringify(extra)).toString('base64url'), {
+      path: '/team',
+      httpOnly: true,
+      sameSite: 'strict',
+      maxAge: 120,
+    })
+  const takeReveal = (req: FastifyRequest, reply: FastifyReply): Partial<TeamView> => {
+    const raw = req.cookies[REVEAL_COOKIE]
+    if (!raw) return {}
+    reply.clearCookie(REVEAL_COOKIE, { path: '/team' })
+    try {
+      const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<TeamView>
+      return {
+        ...(typeof v.newInviteCode === 'string' ? { newInviteCode: v.newInviteCode } : {}),
+        ...(v.newToken && typeof v.newToken.token === 'string'
+          ? { newToken: { name: String(v.newToken.name), token: v.newToken.token } }
+          : {}),
+      }
+    } catch {
+      return {}
+    }
+  }
+
   app.get('/team', { schema: { hide: true } }, async (req, reply) => {
     const user = web.needUser(req, reply)
     if (!user) return reply
-    return web.send(reply, teamPage(await web.pageContext(req, reply), await teamView(user, {}, req)))
+    const reveal = takeReveal(req, reply)
+    return web.send(reply, teamPage(await web.pageContext(req, reply), await teamView(user, reveal, req)))
   })
 
-  /** Runs a team action; a refusal comes back on the team page next to the field it concerns. */
+  /** Runs a team action, then redirects (303) to the team page; a refusal comes back on the team page next to the field it concerns. */
   function teamAction<B>(
     path: string,
     field: keyof TeamView['errors'] | undefined,
@@ -255,8 +282,7 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
       if (!user) return reply
       try {
         const done = await action(user, (req.body ?? {}) as B, req)
-        if (done.extra)
-          return web.send(reply, teamPage(await web.pageContext(req, reply), await teamView(user, done.extra, req)))
+        if (done.extra) revealOnce(reply, done.extra)
         return web.redirect(reply, '/team', done.flash ? { kind: 'ok', text: done.flash } : undefined)
       } catch (err) {
         if (!(err instanceof ServiceError) || err.status >= 500) throw err

@@ -85,49 +85,9 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
         now: ctx.now(),
         csvUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard?format=csv`,
         jsonUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard`,
-        eventsUrl: `/boards/${encodeURIComponent(id)}/events`,
+        eventsUrl: `/api/v1/boards/${encodeURIComponent(id)}/events?limit=1`,
+        version: board.version,
       }),
     )
-  })
-
-  // One "board" event whenever a job finishes or an organizer changes the board; the page then
-  // fetches itself again. Workers on other machines do not signal this process: poll as well.
-  app.get<{ Params: { board: string } }>('/boards/:board/events', { schema: { hide: true } }, async (req, reply) => {
-    await getLeaderboard(ctx, req.user, req.params.board) // same visibility as the page
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    })
-    res.write(': board events\n\n')
-    let last = (await getLeaderboard(ctx, req.user, req.params.board)).version
-    let busy = false
-    const check = async () => {
-      if (busy) return
-      busy = true
-      try {
-        const now = (await getLeaderboard(ctx, req.user, req.params.board)).version
-        if (now !== last) {
-          last = now
-          res.write(`event: board\ndata: {"board":${JSON.stringify(req.params.board)}}\n\n`)
-        }
-      } catch {
-        /* the next check tries again */
-      } finally {
-        busy = false
-      }
-    }
-    const onChange = () => void check()
-    ctx.events.on('boards', onChange)
-    const poll = setInterval(onChange, 2000)
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
-    req.raw.on('close', () => {
-      clearInterval(poll)
-      clearInterval(ping)
-      ctx.events.off('boards', onChange)
-    })
   })
 }

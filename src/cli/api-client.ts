@@ -7,10 +7,7 @@ import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { randomBytes } from 'node:crypto'
 import { UserError } from '../errors.js'
-
-export interface ApiError {
-  error: { code: string; message: string }
-}
+import type { ApiError } from '../server/index.js'
 
 export class ApiClient {
   readonly base: URL
