@@ -81,6 +81,20 @@ const TASKS = ['Cupcake', 'Hawk', 'Sushi']
 function writeTrainingSets(dir: string, rows: (task: string) => string): void {
   for (const t of TASKS) writeFileSync(join(dir, VISION_LAYOUT.trainSet(t)), rows(t))
 }
+/** `vision select` of the Hawk task in the generated benchmark. */
+const selectHawk = (algorithm: string, out: string, extra: string[] = []) => [
+  'vision',
+  'select',
+  '--setup',
+  join(vision, VISION_LAYOUT.setup),
+  '--task',
+  'Hawk',
+  '--algorithm',
+  algorithm,
+  '--out',
+  out,
+  ...extra,
+]
 const validRows = () => `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},0\n${poolIds[2]},0\n`
 
 before(() => {
@@ -141,20 +155,7 @@ test('23.4: errors carry a code and fields; library options are named by their f
   assert.equal(pool.option, '--out', 'the library option out is shown as the flag')
   assert.match(pool.message, /choose a new or empty --out folder/)
   // a library error naming timeoutSeconds is the --timeout flag of the command that ran
-  const timeout = jsonError([
-    'vision',
-    'select',
-    '--setup',
-    join(vision, VISION_LAYOUT.setup),
-    '--task',
-    'Hawk',
-    '--algorithm',
-    'random',
-    '--timeout',
-    '5',
-    '--out',
-    join(work, 'h.csv'),
-  ])
+  const timeout = jsonError(selectHawk('random', join(work, 'h.csv'), ['--timeout', '5']))
   assert.equal(timeout.code, 'bad_option')
   assert.equal(timeout.option, '--timeout')
   assert.match(timeout.message, /^--timeout applies to a selection module of your own \(--algorithm PATH\)/)
@@ -273,20 +274,7 @@ test('21.8: one seed rule, the official range, in vision and speech configs alik
   writeFileSync(config, original)
   assert.equal(select().code, 0)
 
-  const r = cli([
-    'vision',
-    'select',
-    '--setup',
-    join(vision, VISION_LAYOUT.setup),
-    '--task',
-    'Hawk',
-    '--algorithm',
-    'random',
-    '--budget',
-    '1000000000000',
-    '--out',
-    join(work, 'budget.csv'),
-  ])
+  const r = cli(selectHawk('random', join(work, 'budget.csv'), ['--budget', '1000000000000']))
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stderr, /warning: --budget 1000000000000 is above the challenge's cap of 1000 rows per task/)
 })
@@ -307,20 +295,7 @@ test('21.8: a selection module of the user is stopped at its memory limit (--max
     'export default async function () { const keep = []; for (let i = 0; i < 40; i++) { keep.push(new Float64Array(4e6).fill(i)); await new Promise((r) => setTimeout(r, 30)) } return { ids: [], labels: [] } }\n',
   )
   for (const module of [heap, typed]) {
-    const r = cli([
-      'vision',
-      'select',
-      '--setup',
-      join(vision, VISION_LAYOUT.setup),
-      '--task',
-      'Hawk',
-      '--algorithm',
-      module,
-      '--max-memory',
-      '256',
-      '--out',
-      join(work, 'mem.csv'),
-    ])
+    const r = cli(selectHawk(module, join(work, 'mem.csv'), ['--max-memory', '256']))
     oneLine(r, /used more than its memory limit \(--max-memory 256 MB\); stopped it, nothing written/)
     assert.ok(!existsSync(join(work, 'mem.csv')))
   }
@@ -384,7 +359,7 @@ async function interrupt(args: string[], ready: () => boolean): Promise<Run & { 
 test('21.3: Ctrl-C during generate vision, generate speech and compare removes their temp files', async () => {
   const cases: Array<{ args: string[]; root: string }> = [
     {
-      args: ['generate', 'vision', '--out', join(work, 'int-vision'), '--pool-size', '400000'],
+      args: ['generate', 'vision', '--out', join(work, 'int-vision'), '--pool-size', '70000'],
       root: join(work, 'int-vision'),
     },
     {
@@ -401,7 +376,7 @@ test('21.3: Ctrl-C during generate vision, generate speech and compare removes t
         '--seeds',
         '1',
         '--pool-size',
-        '400000',
+        '70000',
         '--work-dir',
         join(work, 'int-compare'),
         '--out',
@@ -488,21 +463,7 @@ test('21.6: messages say what is wrong: an empty pool, an open quote, outputs th
   oneLine(c, /a-folder\.html is a folder; --out names the file to write/)
   assert.doesNotMatch(c.stderr, /\.tmp-/)
   assert.ok(!existsSync(wd), 'nothing was run')
-  oneLine(
-    cli([
-      'vision',
-      'select',
-      '--setup',
-      join(vision, VISION_LAYOUT.setup),
-      '--task',
-      'Hawk',
-      '--algorithm',
-      'random',
-      '--out',
-      folder,
-    ]),
-    /a-folder\.html is a folder; --out names the file to write/,
-  )
+  oneLine(cli(selectHawk('random', folder)), /a-folder\.html is a folder; --out names the file to write/)
 
   // --outdir naming a file is not "does not exist"
   const file = join(work, 'a-file')
@@ -600,7 +561,10 @@ test("21.1: download speech --zip never removes the user's files, with or withou
     assert.equal(readFileSync(join(dest, 'notes.txt'), 'utf8'), 'my notes')
     assert.equal(readFileSync(join(dest, 'train_embeddings', 'old_word.parquet'), 'utf8'), 'from an earlier release')
     assert.deepEqual(readFileSync(join(dest, 'train_embeddings', 'music.parquet')), Buffer.alloc(500, 7))
-    assert.match(r.stderr, /dataperf_en_data: kept 1 file that .*good\.zip does not hold: train_embeddings\/old_word\.parquet \(/)
+    assert.match(
+      r.stderr,
+      /dataperf_en_data: kept 1 file that .*good\.zip does not hold: train_embeddings\/old_word\.parquet \(/,
+    )
   }
   // the zip's own data replaces an edited copy; the user's file where the zip has one stays beside it
   writeFileSync(join(dest, 'eval.yaml'), 'edited')

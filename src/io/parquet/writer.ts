@@ -77,6 +77,7 @@ export function* vectorTableSteps(path: string, table: VectorTable, options: Wri
       const end = Math.min(table.rows, start + groupSize)
       const rowsHere = end - start
       const block = table.vectors(start, end)
+      yield // a generator's block can take seconds: let signals run before it is encoded
       if (block.length !== rowsHere * table.dim)
         throw new Error(`vector block for rows ${start}-${end} has ${block.length} values`)
       const vectorRows: number[][] = new Array(rowsHere)
