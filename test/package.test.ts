@@ -18,19 +18,36 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   engines: { node: string }
 }
 
-test('hyparquet is pinned exactly: io/parquet/reader.ts imports its internal modules (hyparquet/src/...)', () => {
-  const reader = readFileSync(join(root, 'src/io/parquet/reader.ts'), 'utf8')
-  assert.match(reader, /from 'hyparquet\/src\//) // if this stops holding, the pin may go
-  const range = pkg.dependencies['hyparquet']
-  assert.match(range ?? '', /^\d+\.\d+\.\d+$/, `hyparquet must be an exact version, found ${range}`)
-  const installed = JSON.parse(readFileSync(join(root, 'node_modules/hyparquet/package.json'), 'utf8')) as {
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { version: string }>
+}
+
+/** `name` is an exact version in package.json, and that version is the one installed and locked. */
+function assertPinned(name: string): void {
+  const range = pkg.dependencies[name]
+  assert.match(range ?? '', /^\d+\.\d+\.\d+$/, `${name} must be an exact version, found ${range}`)
+  const installed = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
     version: string
   }
   assert.equal(installed.version, range)
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version: string }>
-  }
-  assert.equal(lock.packages['node_modules/hyparquet']?.version, range)
+  assert.equal(lock.packages[`node_modules/${name}`]?.version, range)
+}
+
+test('hyparquet is pinned exactly: io/parquet/reader.ts imports its internal modules (hyparquet/src/...)', () => {
+  const reader = readFileSync(join(root, 'src/io/parquet/reader.ts'), 'utf8')
+  assert.match(reader, /from 'hyparquet\/src\//) // if this stops holding, the pin may go
+  assertPinned('hyparquet')
+})
+
+test('hyparquet-writer is pinned exactly: io/parquet/writer.ts imports its internal module (hyparquet-writer/src/node.js)', () => {
+  const writer = readFileSync(join(root, 'src/io/parquet/writer.ts'), 'utf8')
+  assert.match(writer, /from 'hyparquet-writer\/src\//) // if this stops holding, the pin may go
+  assertPinned('hyparquet-writer')
+})
+
+test('@fastify/cookie is pinned at 11.1.0: later versions need cookie 2.x, which declares node>=22 (engines says >=20.15)', () => {
+  assertPinned('@fastify/cookie')
+  assert.match(lock.packages['node_modules/cookie']?.version ?? '', /^1\./)
 })
 
 test('engines names the Node the code needs (zlib.crc32 arrived in 20.15)', () => {

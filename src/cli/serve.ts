@@ -38,7 +38,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(stateOption())
     .option(
       '--workers <n>',
-      'in-process scoring workers (0 when `dataperf worker` processes score)',
+      'in-process scoring workers, each on its own thread, at most one per core (0 when `dataperf worker` processes score)',
       numberFlag(WORKERS_RULE),
       1,
     )
@@ -139,7 +139,12 @@ export function registerServeCommands(program: Command): void {
     )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption().makeOptionMandatory())
-    .option('--concurrency <n>', 'jobs scored at once by this process', numberFlag({ ...WORKERS_RULE, min: 1 }), 1)
+    .option(
+      '--concurrency <n>',
+      'jobs scored at once by this process, each on its own thread (at most one per core)',
+      numberFlag({ ...WORKERS_RULE, min: 1 }),
+      1,
+    )
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )

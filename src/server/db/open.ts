@@ -7,7 +7,20 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely'
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+  type Transaction,
+} from 'kysely'
 import { UserError } from '../../errors.js'
 import { migrations } from './migrations.js'
 import type { Database } from './schema.js'
@@ -79,17 +92,7 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
     database.pragma('journal_mode = WAL')
     database.pragma('busy_timeout = 5000')
     database.pragma('foreign_keys = ON')
-    // Kysely opens transactions with a deferred BEGIN; another process (a CLI command beside the
-    // server) could then make a read-then-write transaction fail at once with SQLITE_BUSY.
-    // BEGIN IMMEDIATE takes the write lock up front, so busy_timeout waits for it instead.
-    const immediate = new Proxy(database, {
-      get: (target, key) => {
-        if (key === 'prepare') return (text: string) => target.prepare(text === 'begin' ? 'begin immediate' : text)
-        const value = Reflect.get(target, key, target) as unknown
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
-      },
-    })
-    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: immediate }) })
+    kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) })
     const dataVersion = database.prepare('pragma data_version').pluck()
     externalChanges = () => dataVersion.get() as number
   }
@@ -118,6 +121,31 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
   }
   if (options.migrate !== false) await migrate(db)
   return db
+}
+
+/**
+ * Kysely's SQLite dialect with transactions that begin IMMEDIATE. Kysely's own BEGIN is deferred:
+ * another process (a CLI command beside the server) could then make a read-then-write transaction
+ * fail at once with SQLITE_BUSY. BEGIN IMMEDIATE takes the write lock up front, so busy_timeout
+ * waits for it instead. (Through createDriver(), the dialect's documented extension point.)
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+
+  constructor(config: SqliteDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config)
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
 }
 
 /** One LISTEN connection; when it fails it reconnects a second later and reports a possible gap. */
@@ -182,15 +210,7 @@ export async function migrate(db: Db): Promise<void> {
   }
 }
 
-/**
- * Runs fn in one transaction. On PostgreSQL, `lock` names advisory locks taken for the
- * transaction (to serialise e.g. appends to the audit chain); SQLite transactions are already
- * serialised by the single connection.
- */
-export async function inTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return db.kysely.transaction().execute(fn)
-}
-
+/** PostgreSQL: an advisory lock held until `trx` ends (to serialise e.g. appends to the audit chain); SQLite transactions are already serialised by the single connection. */
 export async function advisoryLock(db: Db, trx: Transaction<Database>, key: number): Promise<void> {
   if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${key})`.execute(trx)
 }
