@@ -13,16 +13,7 @@ import {
   createHash,
   type KeyObject,
 } from 'node:crypto'
-import {
-  chmodSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-  type Stats,
-} from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
 import { removeTemp, tempPathFor } from '../io/temp-files.js'
