@@ -34,18 +34,23 @@ export const SUBMISSION_TEXT_LIMITS = { method: 200, description: 5000, link: 20
 
 function tooLong(field: keyof typeof SUBMISSION_TEXT_LIMITS, value: string) {
   if (value.length > SUBMISSION_TEXT_LIMITS[field])
-    throw badRequest(`${field}: at most ${SUBMISSION_TEXT_LIMITS[field]} characters; this one has ${value.length}`)
+    throw badRequest(
+      `${field}: at most ${SUBMISSION_TEXT_LIMITS[field]} characters; this one has ${value.length}`,
+      'bad_request',
+      field,
+    )
 }
 
 function checkMeta(meta: SubmissionMeta): SubmissionMeta {
   const method = (meta.method ?? '').trim()
-  if (method === '') throw badRequest("method: expected the method's name")
+  if (method === '') throw badRequest("method: expected the method's name", 'bad_request', 'method')
   tooLong('method', method)
   const description = meta.description?.trim() || undefined
   if (description) tooLong('description', description)
   const link = meta.link?.trim() || undefined
   if (link) tooLong('link', link)
-  if (link && !/^https?:\/\/\S+$/.test(link)) throw badRequest(`link: expected an http(s) URL, got '${link}'`)
+  if (link && !/^https?:\/\/\S+$/.test(link))
+    throw badRequest(`link: expected an http(s) URL, got '${link}'`, 'bad_request', 'link')
   return { method, description, link }
 }
 
@@ -54,7 +59,7 @@ export async function getQuota(ctx: ServerContext, user: User, boardId: string):
   const teamId = await requireTeam(ctx, user)
   const phase = await currentPhase(ctx)
   if (!phase) return { limit: 0, used: 0, remaining: 0, resets_at: (await nextPhaseStart(ctx)) ?? '' }
-  return readQuota(ctx, teamId, boardId, phase)
+  return readQuota(ctx, { teamId, userId: user.id }, boardId, phase)
 }
 
 async function nextPhaseStart(ctx: ServerContext): Promise<string | undefined> {
@@ -99,7 +104,7 @@ export async function submit(
   if (earlier)
     return {
       submission: await viewOf(ctx, user, earlier),
-      quota: await readQuota(ctx, teamId, board.id, phase),
+      quota: await readQuota(ctx, { teamId, userId: user.id }, board.id, phase),
       duplicate: true,
     }
 
@@ -108,7 +113,7 @@ export async function submit(
   let quota: Quota
   try {
     quota = await ctx.db.kysely.transaction().execute(async (trx) => {
-      const q = await chargeQuota(ctx, trx, teamId, board.id, phase)
+      const q = await chargeQuota(ctx, trx, { teamId, userId: user.id }, board.id, phase)
       for (const f of valid.files) {
         await trx
           .insertInto('blobs')
@@ -192,7 +197,7 @@ export async function submit(
       if (twin)
         return {
           submission: await viewOf(ctx, user, twin),
-          quota: await readQuota(ctx, teamId, board.id, phase),
+          quota: await readQuota(ctx, { teamId, userId: user.id }, board.id, phase),
           duplicate: true,
         }
     }
@@ -211,10 +216,11 @@ async function retryFailed(
 ): Promise<SubmitResult> {
   const now = ctx.now()
   const quota = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const q = await chargeQuota(ctx, trx, earlier.team_id, earlier.board, phase)
+    const q = await chargeQuota(ctx, trx, { teamId: earlier.team_id, userId: user.id }, earlier.board, phase)
     await trx
       .updateTable('submissions')
-      .set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now) })
+      // charged to the sender of this retry, so a refund goes back to them
+      .set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now), user_id: user.id })
       .where('id', '=', earlier.id)
       .execute()
     await enqueueJob(ctx.db, trx, earlier.id, 'score', now)

@@ -1,7 +1,7 @@
 // Inline SVG charts drawn on the server: no script, no external asset, readable with JavaScript off.
 // Written by hand because the two charts are small and a charting library would mean shipping a
 // browser bundle; the colours are the Okabe-Ito palette, which stays distinct for colour-blind readers.
-import { html, type SafeHtml } from './html.js'
+import { html, userText, type SafeHtml } from './html.js'
 import { formatScore, utcText } from './format.js'
 import type { ChartPoint, ChartSeries } from './view-models.js'
 
@@ -163,7 +163,7 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
     return html`<g class="series${l.series.mine ? ' mine' : ''}"><path d="${d}" fill="none" stroke="${c}" stroke-width="${l.style.width}"${l.style.dash ? html` stroke-dasharray="${l.style.dash}"` : ''}/>${l.points.map((p) => html`<circle cx="${f(x(p.at.getTime()))}" cy="${f(y(p.score))}" r="3.5" fill="${c}"><title>${l.series.name}: ${formatScore(p.score)} at ${utcText(p.at)}</title></circle>`)}</g>`
   })}
 </svg>
-<figcaption><ol class="legend">${drawn.map((l) => html`<li${l.series.mine ? html` class="mine"` : ''}><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.style.colour}" stroke-width="${Math.min(4, l.style.width + 1)}"${l.style.dash ? html` stroke-dasharray="${l.style.dash === '6 4' ? '5 3' : l.style.dash}"` : ''}/></svg>${l.series.rank != null ? html`<span class="rank">${l.series.rank}.</span> ` : ''}${l.series.name}${l.series.baseline ? ' (baseline)' : ''}${l.series.mine ? ' (your team)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ol></figcaption>
+<figcaption><ol class="legend">${drawn.map((l) => html`<li${l.series.mine ? html` class="mine"` : ''}><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.style.colour}" stroke-width="${Math.min(4, l.style.width + 1)}"${l.style.dash ? html` stroke-dasharray="${l.style.dash === '6 4' ? '5 3' : l.style.dash}"` : ''}/></svg>${l.series.rank != null ? html`<span class="rank">${l.series.rank}.</span> ` : ''}${userText(l.series.name)}${l.series.baseline ? ' (baseline)' : ''}${l.series.mine ? ' (your team)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ol></figcaption>
 </figure>`
 }
 

@@ -35,6 +35,14 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out)
 }
 
+/**
+ * Text a user typed (a team's or a person's name, a method), escaped and isolated in a <bdi>, so
+ * that right-to-left text or a U+202E override in it cannot reorder the page around it.
+ */
+export function userText(text: string): SafeHtml {
+  return html`<bdi>${text}</bdi>`
+}
+
 /** Marks a string as markup without escaping it; only for text this program generated itself. */
 export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup)

@@ -1,7 +1,7 @@
 // A board's leaderboard: the switch between boards (speech by language and cap), the ranked table,
 // the best-score-over-time chart and the export links. The table and chart sit in a live region that
 // the client script refreshes when the server announces a new score.
-import { html, type SafeHtml } from '../html.js'
+import { html, userText, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { boardTitle, languageName } from '../format.js'
 import { leaderboardTable, pagerNav } from '../components.js'
@@ -111,7 +111,7 @@ ${view.hidden ? html`<p class="notice" role="note">This board is hidden: only or
 <div data-live-region="board"${live}>
 ${myTeamBlock(view)}
 ${searchForm(view)}
-${view.query && p?.total === 0 ? html`<p class="empty">No team or method contains “${view.query}”.</p>` : leaderboardTable(b, view.rows, { caption: view.query ? `Rows of ${b.id} matching “${view.query}”` : `Leaderboard for ${b.id}` })}
+${view.query && p?.total === 0 ? html`<p class="empty">No team or method contains “${userText(view.query)}”.</p>` : leaderboardTable(b, view.rows, { caption: view.query ? `Rows of ${b.id} matching “${view.query}”` : `Leaderboard for ${b.id}` })}
 ${p ? pagerNav(p, (n) => pageHref(view, { page: n }), `Pages of the ${b.id} leaderboard`) : ''}
 <p class="exports">Download this board: <a href="${view.csvUrl}" download>CSV</a> · <a href="${view.jsonUrl}">JSON</a></p>
 <section aria-labelledby="chart-h">
