@@ -165,13 +165,18 @@ export function verifyManifest(signed: unknown, publicKeyPem: string): boolean {
 
 /** Hashes this process computed, by path, with the size, time and inode they were computed for. */
 const knownHashes = new Map<string, { size: number; mtimeMs: number; ino: number; sha256: string }>()
+/** Each loaded board's data files (a reloaded challenge has new board objects, so a new list). */
+const dataFilesOf = new WeakMap<Board, string[]>()
 
 /**
  * SHA-256 of each data file a board's scores depend on, keyed by its path in the challenge folder.
  * A worker asks for every job: files unchanged since this process hashed them are not read again.
  */
 export async function boardDataHashes(challenge: Challenge, board: Board): Promise<Record<string, string>> {
-  const files = boardDataFiles(challenge, board)
+  // the list follows symlinks (realpath per file): ~4 ms a job on the worker's main thread, so it
+  // is resolved once per loaded board; each file's stat below still catches a changed file
+  let files = dataFilesOf.get(board)
+  if (!files) dataFilesOf.set(board, (files = boardDataFiles(challenge, board)))
   const out: Record<string, string> = {}
   const todo: string[] = []
   const stats = new Map<string, Stats>()

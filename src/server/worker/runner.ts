@@ -24,6 +24,9 @@ export interface WorkerOptions {
   log?: (line: string) => void
 }
 
+/** a busy worker's last_seen_at may lag this much behind (organizer pages show it in minutes) */
+const HEARTBEAT_MS = 5000
+
 class LeaseLost extends Error {}
 /** The worker stopped while scoring: the job went back to the queue. */
 class Stopped extends Error {}
@@ -47,6 +50,8 @@ export class JobWorker {
   private readonly thread: ScoringThread
   private readonly pollMs: number
   private readonly log: (line: string) => void
+  /** when this worker last wrote its last_seen_at (ms since the epoch) */
+  private lastSeen = 0
 
   constructor(
     private readonly ctx: ServerContext,
@@ -102,6 +107,16 @@ export class JobWorker {
     this.thread.close()
   }
 
+  private async heartbeat(): Promise<void> {
+    const now = this.ctx.now()
+    await this.ctx.db.kysely
+      .updateTable('workers')
+      .set({ last_seen_at: iso(now) })
+      .where('id', '=', this.id)
+      .execute()
+    this.lastSeen = now.getTime()
+  }
+
   private async register(): Promise<void> {
     const now = iso(this.ctx.now())
     await this.ctx.db.kysely
@@ -109,16 +124,15 @@ export class JobWorker {
       .values({ id: this.id, host: hostname(), pid: process.pid, started_at: now, last_seen_at: now, jobs_done: 0 })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute()
+    this.lastSeen = Date.parse(now)
   }
 
   /** Takes and processes one job; false when the queue had none. */
   async runOnce(): Promise<boolean> {
     const { db, config } = this.ctx
-    await db.kysely
-      .updateTable('workers')
-      .set({ last_seen_at: iso(this.ctx.now()) })
-      .where('id', '=', this.id)
-      .execute()
+    // the heartbeat: a finished job writes it too (with jobs_done), so a busy worker skips this
+    // round trip between jobs; an idle one writes it at most every HEARTBEAT_MS
+    if (this.ctx.now().getTime() - this.lastSeen >= HEARTBEAT_MS) await this.heartbeat()
     const job = await claimJob(db, this.id, config.leaseMs, this.ctx.now())
     if (!job) return false
     this.log(`worker ${this.id}: job ${job.id} (${job.kind} ${job.submission_id}, attempt ${job.attempts})`)
@@ -170,8 +184,12 @@ export class JobWorker {
     const files = await submissionFiles(this.ctx, sub.id)
     let lost = false
     let lastProgress = 0
+    const started = Date.now()
     const run = this.thread.score(challenge.dir, board.id, files, (stage, done, total) => {
-      if (job.kind !== 'score' || (Date.now() - lastProgress < 200 && done < total)) return
+      // a job that ends within 200 ms writes no progress (the result's transaction follows at
+      // once): two round trips and their page updates saved per short job
+      if (job.kind !== 'score' || Date.now() - started < 200) return
+      if (Date.now() - lastProgress < 200 && done < total) return
       lastProgress = Date.now()
       void db.kysely
         .updateTable('submissions')
@@ -279,11 +297,12 @@ export class JobWorker {
         .execute()
       await trx
         .updateTable('workers')
-        .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1) }))
+        .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
         .where('id', '=', this.id)
         .execute()
       await refreshTeamStandings(this.ctx, trx, board.id, sub.phase, sub.team_id)
     })
+    this.lastSeen = now.getTime()
     this.ctx.events.boardsChanged()
     this.ctx.events.changed(sub.id)
   }
