@@ -15,7 +15,7 @@
  * PostgreSQL: $DATAPERF_TEST_PG_URL, else a throwaway cluster from scripts/test-postgres.sh.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,6 +60,45 @@ async function start(args: string[]): Promise<Proc> {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** CPU seconds of a process's main thread (queue, database) and of its other threads (scoring, GC, I/O). */
+function threadCpu(pid: number): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+    const group = Number(tid) === pid ? 'main thread' : 'other threads'
+    out[group] = (out[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100
+  }
+  return out
+}
+
+function sumThreads(procs: Proc[]): Record<string, number> {
+  const groups: Record<string, number> = {}
+  for (const p of procs) for (const [k, v] of Object.entries(threadCpu(p.child.pid!))) groups[k] = (groups[k] ?? 0) + v
+  return groups
+}
+
+/** CPU seconds of the PostgreSQL backends serving this database, but this client's own. */
+async function pgBackendCpu(client: pg.Client): Promise<number> {
+  const pids = (
+    await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    )
+  ).rows.map((r) => r.pid)
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuSeconds(pid)
+    } catch {
+      return sum
+    }
+  }, 0)
 }
 
 function rssMiB(pid: number): { rss: number; peak: number } {
@@ -267,8 +306,12 @@ async function workersBench(base: string, template: string, processes: number, t
     procs.push(await start(['worker', '--challenge', challenge, '--db', dbUrl, '--concurrency', String(threads)]))
   const client = new pg.Client({ connectionString: dbUrl })
   await client.connect()
+  const warmN = processes * threads
+  let atWarm: { cpu: Record<string, number>; pg: number; n: number } | undefined
   for (;;) {
     const r = await client.query("select count(*)::int as n from jobs where status in ('done', 'failed')")
+    if (!atWarm && r.rows[0].n >= warmN)
+      atWarm = { cpu: sumThreads(procs), pg: await pgBackendCpu(client), n: r.rows[0].n }
     if (r.rows[0].n === JOBS) break
     await new Promise((res) => setTimeout(res, 200))
   }
@@ -278,6 +321,26 @@ async function workersBench(base: string, template: string, processes: number, t
   ).rows.map((r) => Date.parse(r.t))
   const twice = (await client.query('select count(*)::int as n from jobs where attempts <> 1')).rows[0].n as number
   const failed = (await client.query("select count(*)::int as n from jobs where status = 'failed'")).rows[0].n as number
+  const steady = sumThreads(procs)
+  const steadyPg = await pgBackendCpu(client)
+  // where the CPU goes once started (a ratio of CPU time means something even on a busy machine):
+  // one worker using more than one core is what keeps two from doubling its throughput
+  let cpuLine = ''
+  if (atWarm) {
+    const n = JOBS - atWarm.n
+    const per = (sec: number) => `${((sec / n) * 1000).toFixed(1)}`
+    let sum = steadyPg - atWarm.pg
+    const parts = Object.entries(steady).map(([k, v]) => {
+      const d = v - (atWarm!.cpu[k] ?? 0)
+      sum += d
+      return [k, d] as const
+    })
+    cpuLine = `    after start-up (${n} jobs), CPU ms per job: ${parts
+      .filter(([, d]) => d > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, d]) => `${k} ${per(d)}`)
+      .join(', ')}, PostgreSQL backends ${per(steadyPg - atWarm.pg)}; total ${per(sum)}`
+  }
   await client.end()
   const cpu = procs.reduce((sum, p) => sum + cpuSeconds(p.child.pid!), 0)
   await Promise.all(procs.map((p) => p.stop()))
@@ -288,6 +351,7 @@ async function workersBench(base: string, template: string, processes: number, t
   console.log(
     `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (${JOBS} in ${total.toFixed(1)} s with start-up: ${((JOBS / total) * 60).toFixed(1)}/min); ${((cpu / JOBS) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
   )
+  if (cpuLine) console.log(cpuLine)
   return rate
 }
 
