@@ -30,7 +30,6 @@ export {
   hasVisionData,
   mergeInto,
   missingSpeechParts,
-  swapInto,
 } from './layout.js'
 export {
   VISION_ZIP_NAME,
@@ -40,6 +39,5 @@ export {
   zipNameFor,
   type JobOptions,
 } from './resources.js'
-export { DiskError, diskError } from './disk-errors.js'
+export { writeError } from './write-error.js'
 export { googleDriveMessage, isGoogleDriveUrl } from './google-drive.js'
-export { installSignalCleanup } from './cleanup.js'

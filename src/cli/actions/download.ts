@@ -6,15 +6,16 @@
 import type { Command } from 'commander'
 import { UserError } from '../../errors.js'
 import { SPEECH_LAYOUT as SPEECH_FILES } from '../../speech/layout.js'
-import { installSignalCleanup } from '../../download/cleanup.js'
+import { setInterruptNote } from '../../io/temp-files.js'
 import {
+  languagesNamedIn,
   loadParameters,
   parseLanguages,
   SPEECH_DEFAULTS,
   VISION_DEFAULTS,
   type SpeechLanguage,
 } from '../../download/parameters.js'
-import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../../download/resources.js'
+import { fetchSpeechConfig, fetchSpeechLanguage, fetchVision, type JobOptions } from '../../download/resources.js'
 import { fetchOpenImagesLabels } from '../../download/open-images-labels.js'
 import { progressSink, type ProgressSink } from '../progress.js'
 
@@ -48,9 +49,15 @@ function languageOfZip(path: string): SpeechLanguage | undefined {
   return ({ eng: 'en', en: 'en', ind: 'id', id: 'id', por: 'pt', pt: 'pt' } as const)[m[1]!.toLowerCase() as 'en']
 }
 
+const RESUME_NOTE = 'run the same command again to resume the download'
+
 export async function downloadSpeech(opts: CommonFlags & { languages: string }, cmd: Command): Promise<void> {
-  installSignalCleanup()
+  setInterruptNote(RESUME_NOTE)
   let langs = parseLanguages(opts.languages)
+  const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
+  // a round's parameters file names its languages: download those, not the default bucket's others
+  if (opts.parameters_file !== undefined && !opts.zip && cmd.getOptionValueSource('languages') === 'default')
+    langs = languagesNamedIn(params, opts.parameters_file)
   if (opts.zip) {
     if (cmd.getOptionValueSource('languages') === 'default') {
       const lang = languageOfZip(opts.zip)
@@ -60,7 +67,6 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
     }
     if (langs.length !== 1) throw new UserError('--zip lays out one language: pass --languages with one of en, id, pt')
   }
-  const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
   for (const lang of langs) {
     const progress = progressSink({ everyMs: 10_000 })
     try {
@@ -76,10 +82,19 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
       progress.stop()
     }
   }
+  if (opts.zip) return
+  const progress = progressSink({ everyMs: 10_000 })
+  try {
+    const config = await fetchSpeechConfig(params, opts.output_path, jobOptions(opts, progress, SPEECH_FILES.config))
+    progress.stop()
+    if (config) process.stdout.write(`config: ${config}\n`)
+  } finally {
+    progress.stop()
+  }
 }
 
 export async function downloadVision(opts: CommonFlags & { url?: string; openImagesLabels?: boolean }): Promise<void> {
-  installSignalCleanup()
+  setInterruptNote(RESUME_NOTE)
   if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
   const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
   const progress = progressSink({ everyMs: 10_000 })

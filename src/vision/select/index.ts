@@ -17,6 +17,7 @@ import { fpsCvSelection } from './fpscv.js'
 import { readSelectorInput } from './input.js'
 import { isVisionPluginPath, runVisionPlugin } from './plugin.js'
 import { pseudoLabelSelection } from './pseudolabel.js'
+import { puNeighbourhoodSelection } from './pu-neighbourhood.js'
 import { randomSelection } from './random.js'
 import type { VisionSelection, VisionSelectionOptions, VisionSelector } from './types.js'
 import type { VisionSelectorName } from './names.js'
@@ -35,6 +36,7 @@ export const VISION_SELECTORS: Record<string, BuiltInVisionSelector> = {
   fpscv: { select: fpsCvSelection, readsHumanLabels: true },
   pseudolabel: { select: pseudoLabelSelection, readsHumanLabels: false },
   consensus: { select: consensusSelection, readsHumanLabels: true },
+  'pu-neighbourhood': { select: puNeighbourhoodSelection, readsHumanLabels: true },
 } satisfies Record<VisionSelectorName, BuiltInVisionSelector>
 
 /**
@@ -50,8 +52,16 @@ export async function runVisionSelection(
   const builtIn = VISION_SELECTORS[algorithm]
   if (!builtIn)
     throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
-  if (options.timeoutSeconds !== undefined)
-    throw new UserError('--timeout applies to a selection module of your own (--algorithm PATH), not to a built-in')
+  for (const [option, value] of [
+    ['timeoutSeconds', options.timeoutSeconds],
+    ['maxMemoryMb', options.maxMemoryMb],
+  ] as const)
+    if (value !== undefined)
+      throw new UserError(
+        (name) =>
+          `${name(option)} applies to a selection module of your own (${name('algorithm')} PATH), not to a built-in`,
+        { code: 'bad_option', option },
+      )
   requireTask(setup, options.task)
   const { task, budget, seed, humanLabelsFile } = options
   const { input, report } = await readSelectorInput(
