@@ -2,7 +2,7 @@
  * `dataperf compare`: flags and help only; the runs and reports (actions/compare.ts) are imported
  * when it runs.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import type { CompareFlags } from './actions/compare.js'
 import { nonNegativeInt, positiveInt } from './parse.js'
 

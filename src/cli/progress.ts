@@ -5,6 +5,7 @@
  * per stage every so often, so long downloads still show they are alive.
  */
 import cliProgress from 'cli-progress'
+import type { Progress } from '../progress.js'
 
 export type ProgressUnit = 'bytes' | 'files' | 'items'
 
@@ -102,7 +103,7 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
  * elsewhere, so piped output and CI logs stay clean).
  */
 export function progressReporter(enabled = process.stderr.isTTY === true): {
-  onProgress: (stage: string, done: number, total: number) => void
+  onProgress: Progress
   stop: () => void
 } {
   if (!enabled) return { onProgress: () => {}, stop: () => {} }

@@ -16,12 +16,6 @@ const NOT_A_FOLDER: Record<string, string> = {
   ENOENT: 'no such folder',
 }
 
-export function isDiskError(err: unknown): boolean {
-  if (err instanceof DiskError) return true
-  const code = errnoCode(err)
-  return code !== undefined && (NO_SPACE.has(code) || code in NOT_WRITABLE || code in NOT_A_FOLDER)
-}
-
 /** A write that failed for want of space or permission: the download itself was fine. */
 export class DiskError extends UserError {
   constructor(

@@ -16,6 +16,7 @@ import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
 import { UserError } from '../errors.js'
 import { diskError, errnoCode, noSpaceError } from './disk-errors.js'
+import type { ProgressCount } from '../progress.js'
 
 /** The zip itself is at fault (corrupt, unsafe, unsupported): downloading it again may help. */
 export class BadZipError extends UserError {
@@ -29,7 +30,7 @@ export interface ExtractOptions {
   /** behave as if the disk were full once this many bytes were written (tests; quotas) */
   diskLimitBytes?: number
   /** entries done and the entry count */
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ProgressCount
 }
 
 export interface ExtractResult {

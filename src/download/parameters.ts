@@ -12,17 +12,10 @@
 import { existsSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
-import { type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
-
-// the language list and its parser belong to the speech track
-export {
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
-  parseSpeechLanguages as parseLanguages,
-  type SpeechLanguageCode as SpeechLanguage,
-} from '../speech/layout.js'
+import type { SpeechLanguageCode } from '../speech/layout.js'
 
 /** The parameter key prefix of a language's zip (`en_embeddings_url`, ...). */
-export const speechPrefix = (lang: SpeechLanguage): string => `${lang}_embeddings`
+export const speechPrefix = (lang: SpeechLanguageCode): string => `${lang}_embeddings`
 /** The parameter key prefix of the vision resources zip (`dataset_url`). */
 export const VISION_PREFIX = 'dataset'
 /** Our first releases read `vision_url` (and `vision_sha256`, ...); still accepted when `dataset_url` is absent. */

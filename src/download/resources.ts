@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { UserError } from '../errors.js'
-import { SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
+import { SPEECH_LAYOUT } from '../speech/layout.js'
 import { removeStaleTemps, tempName, track } from './cleanup.js'
 import { DiskError, diskError } from './disk-errors.js'
 import { BadZipError, extractZip, type ExtractOptions } from './extract.js'
@@ -23,15 +23,8 @@ import {
   swapInto,
   VISION_RESOURCE_FOLDERS,
 } from './layout.js'
-import {
-  checksFor,
-  resourceFor,
-  speechPrefix,
-  VISION_PREFIX,
-  type Parameters,
-  type Resource,
-  type SpeechLanguage,
-} from './parameters.js'
+import { checksFor, resourceFor, speechPrefix, VISION_PREFIX, type Parameters, type Resource } from './parameters.js'
+import type { SpeechLanguageCode } from '../speech/layout.js'
 
 export interface JobOptions extends DownloadOptions {
   /** lay out this zip (downloaded by hand) instead of downloading */
@@ -141,12 +134,12 @@ async function extractAndPlace(
 
 /** Downloads (or takes `options.zip`) and lays out `output/dataperf_{lang}_data/`; returns that path. */
 export async function fetchSpeechLanguage(
-  lang: SpeechLanguage,
+  lang: SpeechLanguageCode,
   params: Parameters,
   output: string,
   options: JobOptions = {},
 ): Promise<string> {
-  const dest = join(output, SPEECH_FILES.languageDir(lang))
+  const dest = join(output, SPEECH_LAYOUT.languageDir(lang))
   if (!options.zip && !options.force && existsSync(dest)) {
     const missing = missingSpeechParts(dest)
     if (missing.length === 0) {
@@ -171,7 +164,7 @@ export async function fetchSpeechLanguage(
   removeStaleTemps(output)
   const got = await obtainZip(
     resource,
-    join(output, zipNameFor(resource.url, `${SPEECH_FILES.languageDir(lang)}.zip`)),
+    join(output, zipNameFor(resource.url, `${SPEECH_LAYOUT.languageDir(lang)}.zip`)),
     options,
   )
   await extractAndPlace(
@@ -190,10 +183,10 @@ export async function fetchSpeechLanguage(
 }
 
 const SPEECH_LAYOUT_TEXT = [
-  SPEECH_FILES.trainEmbeddings + '/',
-  SPEECH_FILES.evalEmbeddings + '/',
-  SPEECH_FILES.allowedTrainingSet,
-  SPEECH_FILES.evalSet,
+  SPEECH_LAYOUT.trainEmbeddings + '/',
+  SPEECH_LAYOUT.evalEmbeddings + '/',
+  SPEECH_LAYOUT.allowedTrainingSet,
+  SPEECH_LAYOUT.evalSet,
 ].join(', ')
 const VISION_LAYOUT_TEXT = 'embeddings/, test_sets/, ...'
 

@@ -25,8 +25,6 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error',
 }
 
-export const fsReason = (code: string): string | undefined => REASONS[code]
-
 /** A file-system failure at a path the user chose; `code` is Node's (ENOSPC, EACCES, ...). */
 export class FsError extends UserError {
   constructor(

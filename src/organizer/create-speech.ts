@@ -29,6 +29,7 @@ import { readTargetSplits } from './mswc-splits.js'
 import { nontargetClipId } from './clip-ids.js'
 import { buildFolder } from './output-folder.js'
 import { SPEECH_GENERATION_DEFAULTS } from './defaults.js'
+import type { Progress } from '../progress.js'
 
 export interface CreateSpeechOptions {
   metadata: string
@@ -41,7 +42,7 @@ export interface CreateSpeechOptions {
   numNontargetTrainingWords?: number
   numNontargetEvalWords?: number
   seedNontargetSelection?: number
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 export interface CreatedSpeech {

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { BugError, UserError } from '../errors.js'
+import type { Progress } from '../progress.js'
 
 export type WorkerReply =
   | { kind: 'progress'; stage: string; done: number; total: number }
@@ -18,7 +19,7 @@ export type WorkerReply =
 export interface RunOptions {
   /** stop the plugin after this many seconds (none by default) */
   timeoutSeconds?: number
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 /**

@@ -23,10 +23,10 @@ import {
   CLIP_ID_COLUMN,
   EMBEDDING_COLUMN,
   SPEECH_DIM,
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
+  SPEECH_LANGUAGE_CODES,
   SPEECH_LAYOUT,
   requireSpeechLanguages,
-  type SpeechLanguageCode as SpeechLanguage,
+  type SpeechLanguageCode,
 } from '../speech/layout.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
@@ -36,26 +36,19 @@ import { Rng } from '../ml/rng.js'
 import { writeVectorTable } from '../io/parquet/writer.js'
 import { tempPathFor, writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
+import type { Progress } from '../progress.js'
 
-// the track's languages, file names and vector length belong to the track (speech/layout.ts)
-export {
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
-  SPEECH_DIM,
-  SPEECH_LAYOUT,
-  parseSpeechLanguages,
-  type SpeechLanguageCode as SpeechLanguage,
-} from '../speech/layout.js'
 export const DEFAULT_SPEECH_SEED = 0
 
 /** Five target words per language (ASCII). */
-export const SPEECH_TARGET_WORDS: Record<SpeechLanguage, string[]> = {
+export const SPEECH_TARGET_WORDS: Record<SpeechLanguageCode, string[]> = {
   en: ['answer', 'family', 'music', 'station', 'window'],
   id: ['bahasa', 'kereta', 'pagi', 'rumah', 'sekolah'],
   pt: ['cidade', 'dinheiro', 'janela', 'musica', 'trabalho'],
 }
 
 /** Nontarget keywords: `train` ones appear in the allowed training set, `eval` ones (unseen) only in eval.yaml. */
-export const SPEECH_NONTARGET_WORDS: Record<SpeechLanguage, { train: string[]; eval: string[] }> = {
+export const SPEECH_NONTARGET_WORDS: Record<SpeechLanguageCode, { train: string[]; eval: string[] }> = {
   en: {
     train: words(`about after again almost always animal apple around autumn baby bank basket beach before
       better bicycle bird black blue book bottle bread bridge brother butter camera candle carpet castle chair cheese
@@ -107,12 +100,12 @@ export interface GenerateSpeechOptions {
   /** the data folder (workspace/data); the config goes into its parent */
   out: string
   seed?: number
-  languages?: readonly SpeechLanguage[]
+  languages?: readonly SpeechLanguageCode[]
   /** multiplies clip counts (and nontarget keyword counts), for quick tests; default 1 */
   scale?: number
   /** how the benchmark is made (for robustness sweeps); every knob left out keeps its default */
   knobs?: SpeechKnobs
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 export interface SpeechTargetSummary {
@@ -126,7 +119,7 @@ export interface SpeechTargetSummary {
 }
 
 export interface SpeechLanguageSummary {
-  language: SpeechLanguage
+  language: SpeechLanguageCode
   folder: string
   targets: SpeechTargetSummary[]
   nontargetKeywords: { train: number; eval: number }
@@ -287,8 +280,8 @@ function hashString(s: string): number {
 
 const STREAM = { world: 1, word: 2, bigram: 3, ids: 4, clips: 5, speakers: 6 } as const
 
-function streamRng(seed: number, language: SpeechLanguage, stream: number, ...rest: number[]): Rng {
-  return new Rng(mixSeed([seed, SPEECH_LANGUAGES.indexOf(language) + 1, stream, ...rest]))
+function streamRng(seed: number, language: SpeechLanguageCode, stream: number, ...rest: number[]): Rng {
+  return new Rng(mixSeed([seed, SPEECH_LANGUAGE_CODES.indexOf(language) + 1, stream, ...rest]))
 }
 
 function gaussian(rng: Rng, n: number, scale: number): Float64Array {
@@ -310,7 +303,7 @@ interface Word {
 }
 
 interface World {
-  language: SpeechLanguage
+  language: SpeechLanguageCode
   seed: number
   w: Float32Array // SPEECH_DIM x LATENT, row-major
   bias: Float32Array
@@ -326,7 +319,7 @@ function cumulativeOf(weights: number[]): Float64Array {
   return c
 }
 
-function buildWorld(seed: number, language: SpeechLanguage, speakerScale: number): World {
+function buildWorld(seed: number, language: SpeechLanguageCode, speakerScale: number): World {
   const rng = streamRng(seed, language, STREAM.world)
   const w = new Float32Array(SPEECH_DIM * LATENT)
   const s = 1 / Math.sqrt(LATENT)
@@ -466,7 +459,7 @@ function scaled(n: number, scale: number, min: number): number {
 
 function planLanguage(
   seed: number,
-  language: SpeechLanguage,
+  language: SpeechLanguageCode,
   scale: number,
   knobs: ResolvedSpeechKnobs,
 ): { world: World; files: KeywordFile[]; summary: SpeechLanguageSummary } {
@@ -609,7 +602,7 @@ function generateLanguage(
   seed: number,
   scale: number,
   knobs: SpeechKnobs | undefined,
-  language: SpeechLanguage,
+  language: SpeechLanguageCode,
   onProgress: GenerateSpeechOptions['onProgress'],
 ): SpeechLanguageSummary {
   const { world, files, summary } = planLanguage(seed, language, scale, resolveSpeechKnobs(knobs))
@@ -680,7 +673,7 @@ export function generateSpeechBenchmark(options: GenerateSpeechOptions): Generat
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer >= 0, got ${seed}`)
   const scale = options.scale ?? 1
   if (!(scale > 0 && scale <= 10)) throw new RangeError(`scale must be in (0, 10], got ${scale}`)
-  const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGES)
+  const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGE_CODES)
   resolveSpeechKnobs(options.knobs) // checked before anything is written
   const out = options.out
   for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)))

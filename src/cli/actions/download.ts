@@ -5,15 +5,9 @@
  */
 import type { Command } from 'commander'
 import { UserError } from '../../errors.js'
-import { SPEECH_LAYOUT as SPEECH_FILES } from '../../speech/layout.js'
+import { parseSpeechLanguages, SPEECH_LAYOUT, type SpeechLanguageCode } from '../../speech/layout.js'
 import { installSignalCleanup } from '../../download/cleanup.js'
-import {
-  loadParameters,
-  parseLanguages,
-  SPEECH_DEFAULTS,
-  VISION_DEFAULTS,
-  type SpeechLanguage,
-} from '../../download/parameters.js'
+import { loadParameters, SPEECH_DEFAULTS, VISION_DEFAULTS } from '../../download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../../download/resources.js'
 import { fetchOpenImagesLabels } from '../../download/open-images-labels.js'
 import { progressSink, type ProgressSink } from '../progress.js'
@@ -42,7 +36,7 @@ function jobOptions(flags: CommonFlags, progress: ProgressSink, label: string): 
 }
 
 /** The language a hand-downloaded zip is for, from the official names (dataperf_eng_data.zip, ...). */
-function languageOfZip(path: string): SpeechLanguage | undefined {
+function languageOfZip(path: string): SpeechLanguageCode | undefined {
   const m = /dataperf_(eng|en|ind|id|por|pt)_data/i.exec(path)
   if (!m) return undefined
   return ({ eng: 'en', en: 'en', ind: 'id', id: 'id', por: 'pt', pt: 'pt' } as const)[m[1]!.toLowerCase() as 'en']
@@ -50,7 +44,7 @@ function languageOfZip(path: string): SpeechLanguage | undefined {
 
 export async function downloadSpeech(opts: CommonFlags & { languages: string }, cmd: Command): Promise<void> {
   installSignalCleanup()
-  let langs = parseLanguages(opts.languages)
+  let langs = parseSpeechLanguages(opts.languages)
   if (opts.zip) {
     if (cmd.getOptionValueSource('languages') === 'default') {
       const lang = languageOfZip(opts.zip)
@@ -68,7 +62,7 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
         lang,
         params,
         opts.output_path,
-        jobOptions(opts, progress, SPEECH_FILES.languageDir(lang)),
+        jobOptions(opts, progress, SPEECH_LAYOUT.languageDir(lang)),
       )
       progress.stop()
       process.stdout.write(`${lang}: ${dest}\n`)

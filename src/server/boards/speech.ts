@@ -1,14 +1,14 @@
 /**
  * A speech board: one `{lang}_{size}_train.json`, checked and scored by the functions behind
- * `dataperf speech eval` (readSampleIdsJson + validateSelection, then evaluateSpeech).
+ * `dataperf speech eval` (readSampleIdsJson + validateSpeechSelection, then evaluateSpeech).
  */
 import { UserError } from '../../errors.js'
 import { evaluateSpeech } from '../../speech/evaluate.js'
 import { readSampleIdsJson, readSampleIdsYaml, countSamples } from '../../speech/sample-ids.js'
-import { validateSelection } from '../../speech/validate.js'
+import { validateSpeechSelection } from '../../speech/validate.js'
 import { speechBoardPaths, speechTrainFileName, type SpeechBoard } from '../challenge/load.js'
 import { withStagedFiles, type SubmittedFile } from './staging.js'
-import type { ProgressCallback } from './types.js'
+import type { Progress } from '../../progress.js'
 
 export interface SpeechDetails {
   seeds: number[]
@@ -35,7 +35,7 @@ export async function validateSpeechSubmission(
   return withStagedFiles([file], [board.dataDir], async (staged) => {
     const trainFile = staged.get(file.name)!
     const selected = readSampleIdsJson(trainFile)
-    validateSelection(selected, readSampleIdsYaml(paths.allowedTrainingSet), board.trainSize, {
+    validateSpeechSelection(selected, readSampleIdsYaml(paths.allowedTrainingSet), board.trainSize, {
       selected: trainFile,
       allowed: paths.allowedTrainingSet,
     })
@@ -48,7 +48,7 @@ const STAGES = ['validating selected IDs', 'loading selected training data', 'lo
 export async function scoreSpeechSubmission(
   board: SpeechBoard,
   files: readonly SubmittedFile[],
-  onProgress?: ProgressCallback,
+  onProgress?: Progress,
 ): Promise<{ score: number; details: SpeechDetails }> {
   const file = theFile(board, files)
   const paths = speechBoardPaths(board)

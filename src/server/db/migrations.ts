@@ -10,6 +10,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
   const binaryType = dialect === 'postgres' ? 'bytea' : 'blob'
   return {
     '0001_initial': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('users')
@@ -185,6 +186,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0002_standings': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('standings')
@@ -213,6 +215,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0003_login_lockout': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         // wrong passwords in a row, and until when the account refuses log-ins (back-off)
         await db.schema

@@ -15,7 +15,7 @@ import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
 import { refreshTeamStandings } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
-import { scoreInThread, ScoringError, type ScoringRun } from './score.js'
+import { scoreInThread, type ScoringError, type ScoringRun } from './score.js'
 
 export interface WorkerOptions {
   /** wait between polls of an empty queue (an in-process enqueue wakes the worker at once) */

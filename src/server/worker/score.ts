@@ -1,6 +1,7 @@
 /** Runs score-thread.ts for one submission; `abort()` stops it (the lease was lost). */
 import { Worker } from 'node:worker_threads'
 import type { BoardScore, SubmittedFile } from '../boards/index.js'
+import type { Progress } from '../../progress.js'
 
 export class ScoringError extends Error {
   constructor(
@@ -20,7 +21,7 @@ export function scoreInThread(
   challengeDir: string,
   board: string,
   files: SubmittedFile[],
-  onProgress: (stage: string, done: number, total: number) => void,
+  onProgress: Progress,
 ): ScoringRun {
   const worker = new Worker(new URL('./score-thread.js', import.meta.url), {
     workerData: { challengeDir, board, files: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })) },

@@ -165,17 +165,20 @@ function confirmations(root: ParentNode): void {
     })
   }
   for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
-    button.addEventListener('click', async () => {
-      const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
-      if (!target) return
-      target.select()
-      try {
-        await navigator.clipboard.writeText(target.value)
-        button.textContent = 'Copied'
-      } catch {
-        button.textContent = 'Press Ctrl+C'
-      }
-    })
+    button.addEventListener('click', () => void copyTarget(button))
+  }
+}
+
+/** Copies the field a data-copy button names; where the clipboard is refused, says how to copy by hand. */
+async function copyTarget(button: HTMLButtonElement): Promise<void> {
+  const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
+  if (!target) return
+  target.select()
+  try {
+    await navigator.clipboard.writeText(target.value)
+    button.textContent = 'Copied'
+  } catch {
+    button.textContent = 'Press Ctrl+C'
   }
 }
 
