@@ -1,9 +1,17 @@
 /**
- * Server benchmark (`npm run bench:server`), against real processes on loopback:
- * 1. leaderboard JSON latency (p50/p99) and requests/s with autocannon at 50 and 200
- *    connections, on a board with 10,000 scored submissions (500 teams x 20), and the server's RSS;
- * 2. submissions scored per minute on PostgreSQL with 1 and then 2 `dataperf worker` processes
- *    (the same 24 speech submissions, official 10-seed config, each run on a fresh database).
+ * Server benchmark (`npm run bench:server`), real processes on loopback:
+ * 1. Boards, on SQLite and on PostgreSQL: 10,000 scored submissions over 1,000 teams; autocannon
+ *    at 50 and 200 connections on the first page of the leaderboard (compressed, as a browser
+ *    asks) and on `?team=` lookups (a different team each request): p50, p99, requests/s, errors;
+ *    the server's RSS.
+ * 2. Scoring on PostgreSQL, the same queued speech submissions (en-25 at the demo's scale, the
+ *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers and 2 workers x 2 threads, each
+ *    on a fresh copy of one database. Throughput leaves out start-up: it counts the jobs finished
+ *    after each scoring thread finished its first one, over the time since then.
+ * Targets (issue 19): board p99 under 50 ms at 200 connections with no errors (SQLite's board),
+ * 2 workers / 1 worker at least 1.7x. The last line is one JSON object of the headline figures.
+ * Environment: BENCH_SERVER_JOBS (submissions scored per layout, default 200),
+ * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers).
  * PostgreSQL: $DATAPERF_TEST_PG_URL, else a throwaway cluster from scripts/test-postgres.sh.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
@@ -11,25 +19,33 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
 import pg from 'pg'
 import { stringify } from 'yaml'
 import { writeFileAtomic } from '../src/io/atomic-write.js'
 import { Rng } from '../src/ml/rng.js'
+import { openDb } from '../src/server/db/open.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { SPEECH_LAYOUT } from '../src/speech/layout.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
-import { openDb } from '../src/server/db/open.js'
-import { newId } from '../src/server/db/ids.js'
+import { seedBoard } from '../test/helpers/board-seed.js'
 import { createDatabase, startProc, type Proc } from '../test/helpers/server.js'
+import { figure, loadLine, printJsonLast } from './report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..')
 const work = mkdtempSync(join(tmpdir(), 'dataperf-bench-server-'))
+const JOBS = Number(process.env['BENCH_SERVER_JOBS'] ?? 200)
+const SECONDS = Number(process.env['BENCH_SERVER_SECONDS'] ?? 5)
+const PARTS = (process.env['BENCH_SERVER_PARTS'] ?? 'boards,workers').split(',')
+const TEAMS = 1000,
+  PER_TEAM = 10
 const children: ChildProcess[] = []
 let pgCluster: string | undefined
+const json: Record<string, number> = {}
 
 function cleanup(): void {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
   if (pgCluster) execFileSync(join(repo, 'scripts/test-postgres.sh'), ['stop', pgCluster])
   rmSync(work, { recursive: true, force: true })
 }
@@ -39,6 +55,12 @@ async function start(args: string[]): Promise<Proc> {
   const proc = await startProc(args, work)
   children.push(proc.child)
   return proc
+}
+
+/** CPU seconds a process has used (all its threads): /proc/PID/stat utime + stime, in clock ticks of 1/100 s. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 function rssMiB(pid: number): { rss: number; peak: number } {
@@ -78,99 +100,106 @@ writeFileAtomic(
   }),
 )
 
-async function leaderboardBench(): Promise<void> {
-  const dbFile = join(work, 'board.sqlite')
-  const db = await openDb(dbFile)
-  const rng = new Rng(1)
-  const now = Date.now()
-  const seeds = [5, 69, 98, 70, 95, 64, 37, 11, 4, 32]
-  await db.kysely.transaction().execute(async (trx) => {
-    for (let t = 0; t < 500; t++) {
-      const user = newId('usr'),
-        team = newId('team')
-      await trx
-        .insertInto('users')
-        .values({
-          id: user,
-          email: `u${t}@bench`,
-          name: `u${t}`,
-          password_hash: 'x',
-          role: 'participant',
-          created_at: new Date(now).toISOString(),
-        })
-        .execute()
-      await trx
-        .insertInto('teams')
-        .values({ id: team, name: `Team ${t}`, created_by: user, created_at: new Date(now).toISOString() })
-        .execute()
-      const rows = Array.from({ length: 20 }, (_, k) => {
-        const perSeedF1 = seeds.map(() => 0.3 + 0.5 * rng.uniform())
-        const at = new Date(now - (t * 20 + k) * 1000).toISOString()
-        return {
-          id: newId('sub'),
-          board: 'en-25',
-          team_id: team,
-          user_id: user,
-          phase: 'open',
-          method: `method ${k}`,
-          description: null,
-          link: null,
-          sha256: newId('sha'),
-          status: 'scored' as const,
-          stage: null,
-          progress_done: 4,
-          progress_total: 4,
-          error: null,
-          score: perSeedF1.reduce((a, b) => a + b, 0) / seeds.length,
-          details: JSON.stringify({ seeds, perSeedF1 }),
-          score_id: null,
-          baseline: 0,
-          quota_day: at.slice(0, 10),
-          submitted_at: at,
-          scored_at: at,
+const serveArgs = (db: string) => [
+  'serve',
+  '--challenge',
+  challenge,
+  '--db',
+  db,
+  '--state',
+  join(work, 'state'),
+  '--port',
+  '0',
+  '--workers',
+  '0',
+  '--submit-limit',
+  '100000',
+  '--login-limit',
+  '1000',
+  '--max-connections-per-address',
+  '1000',
+]
+
+interface Load {
+  p50: number
+  p99: number
+  rps: number
+  errors: number
+}
+
+async function load(url: string, connections: number, paths?: () => string): Promise<Load> {
+  const r = await autocannon({
+    url,
+    connections,
+    duration: SECONDS,
+    timeout: 10,
+    headers: { 'accept-encoding': 'gzip, deflate, br' },
+    ...(paths
+      ? {
+          requests: [
+            {
+              setupRequest: (req) => ({ ...req, path: paths() }),
+            },
+          ],
         }
-      })
-      await trx.insertInto('submissions').values(rows).execute()
-    }
+      : {}),
   })
+  return {
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    rps: r.requests.average,
+    errors: r.errors + r.timeouts + r.non2xx,
+  }
+}
+
+async function boardsBench(kind: 'sqlite' | 'postgres', dbSpec: string): Promise<void> {
+  const db = await openDb(dbSpec)
+  const teams = await seedBoard(db, { board: 'en-25', teams: TEAMS, perTeam: PER_TEAM, seed: 1 })
   await db.close()
-  const server = await start([
-    'serve',
-    '--challenge',
-    challenge,
-    '--db',
-    dbFile,
-    '--state',
-    join(work, 'state'),
-    '--port',
-    '0',
-    '--workers',
-    '0',
-  ])
-  const url = `${server.url}/api/v1/boards/en-25/leaderboard`
-  const body = await (await fetch(url)).text()
+  const server = await start(serveArgs(dbSpec))
+  const path = '/api/v1/boards/en-25/leaderboard'
+  const first = await fetch(`${server.url}${path}`) // builds the standings (once, after the upgrade)
+  const body = (await first.json()) as { total: number; rows: unknown[] }
+  const raw = Buffer.byteLength(JSON.stringify(body))
+  const br = await fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'br' } })
   console.log(
-    `leaderboard: 10,000 scored submissions, ${(JSON.parse(body) as { rows: unknown[] }).rows.length} rows, ${(body.length / 1024).toFixed(0)} KiB of JSON; server RSS at start ${rssMiB(server.child.pid!).rss.toFixed(0)} MiB`,
+    `\nboards on ${kind}: ${TEAMS * PER_TEAM} scored submissions, ${body.total} rows; first page ${body.rows.length} rows, ${(raw / 1024).toFixed(0)} KiB of JSON (${br.headers.get('content-encoding')} on the wire); server RSS at start ${rssMiB(server.child.pid!).rss.toFixed(0)} MiB`,
   )
-  for (const connections of [50, 200]) {
-    const out = execFileSync(
-      process.execPath,
-      [join(repo, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', '10', '-j', url],
-      { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] },
-    )
-    const r = JSON.parse(out) as {
-      latency: { p50: number; p99: number }
-      requests: { average: number }
-      non2xx: number
-      errors: number
+  let next = 0
+  const teamPath = () => `${path}?team=${encodeURIComponent(teams[next++ % teams.length]!.name)}`
+  for (const [what, paths] of [
+    ['first page', undefined],
+    ['?team= lookup', teamPath],
+  ] as const) {
+    for (const connections of [50, 200]) {
+      const r = await load(`${server.url}${path}`, connections, paths)
+      console.log(
+        `  ${what.padEnd(14)} ${String(connections).padStart(3)} connections, ${SECONDS} s: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(0)} req/s, errors ${r.errors}`,
+      )
+      if (kind === 'sqlite' && what === 'first page') {
+        json[`leaderboard_p99_ms_${connections}`] = r.p99
+        json[`leaderboard_rps_${connections}`] = r.rps
+        json[`leaderboard_errors_${connections}`] = r.errors
+      }
+      if (kind === 'sqlite' && what !== 'first page' && connections === 200) json['team_lookup_p99_ms_200'] = r.p99
+      if (kind === 'postgres' && what === 'first page' && connections === 200) json['pg_leaderboard_p99_ms_200'] = r.p99
     }
-    console.log(
-      `  ${String(connections).padStart(3)} connections, 10 s: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.requests.average.toFixed(0)} req/s (non-2xx ${r.non2xx}, errors ${r.errors})`,
-    )
   }
   const mem = rssMiB(server.child.pid!)
   console.log(`  server RSS after: ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)} MiB)`)
-  server.child.kill('SIGTERM')
+  if (kind === 'sqlite') {
+    json['server_rss_mib'] = mem.rss
+    const p99 = json['leaderboard_p99_ms_200']!
+    console.log(
+      figure(
+        'board p99 at 200 connections (SQLite)',
+        `${p99} ms`,
+        'under 50 ms, no errors',
+        p99 < 50 && json['leaderboard_errors_200'] === 0,
+      ),
+    )
+  }
+  await server.stop()
 }
 
 function selections(count: number): Buffer[] {
@@ -195,36 +224,21 @@ function selections(count: number): Buffer[] {
   })
 }
 
-async function workersBench(base: string, workers: number, files: Buffer[]): Promise<number> {
-  const dbUrl = await createDatabase(base, 'bench')
-  const server = await start([
-    'serve',
-    '--challenge',
-    challenge,
-    '--db',
-    dbUrl,
-    '--state',
-    join(work, 'state'),
-    '--port',
-    '0',
-    '--workers',
-    '0',
-    '--login-limit',
-    '1000',
-    '--submit-limit',
-    '1000',
-  ])
+/** A database with JOBS queued submissions (uploaded through the API), to copy for each layout. */
+async function queuedTemplate(base: string): Promise<string> {
+  const url = await createDatabase(base, 'bench_template')
+  const server = await start(serveArgs(url))
   const api = `${server.url}/api/v1`
-  const post = (path: string, json: unknown, token?: string) =>
+  const post = (path: string, body: unknown, token?: string) =>
     fetch(`${api}/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(json),
+      body: JSON.stringify(body),
     }).then((r) => r.json() as Promise<any>)
-  await post('auth/signup', { email: 'w@bench', name: 'w', password: 'bench password' })
-  const { token } = await post('tokens', { name: 'b', email: 'w@bench', password: 'bench password' })
+  await post('auth/signup', { email: 'w@bench.example', name: 'w', password: 'bench password' })
+  const { token } = await post('tokens', { name: 'b', email: 'w@bench.example', password: 'bench password' })
   await post('teams', { name: 'bench' }, token)
-  for (const bytes of files) {
+  for (const bytes of selections(JOBS)) {
     const form = new FormData()
     form.append('method', 'm')
     form.append('file', new Blob([new Uint8Array(bytes)]), 'en_25_train.json')
@@ -235,40 +249,79 @@ async function workersBench(base: string, workers: number, files: Buffer[]): Pro
     })
     if (r.status !== 202) throw new Error(`submission refused: ${r.status} ${await r.text()}`)
   }
+  await server.stop()
+  return url
+}
+
+async function workersBench(base: string, template: string, processes: number, threads: number): Promise<number> {
+  const name = `bench_${processes}x${threads}_${Date.now()}`
+  const admin = new pg.Client({ connectionString: base })
+  await admin.connect()
+  await admin.query(`create database ${name} template ${new URL(template).pathname.slice(1)}`)
+  await admin.end()
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  const dbUrl = url.toString()
+  const t0 = Date.now()
+  const procs: Proc[] = []
+  for (let i = 0; i < processes; i++)
+    procs.push(await start(['worker', '--challenge', challenge, '--db', dbUrl, '--concurrency', String(threads)]))
   const client = new pg.Client({ connectionString: dbUrl })
   await client.connect()
-  const t0 = Date.now()
-  const procs = []
-  for (let i = 0; i < workers; i++) procs.push(await start(['worker', '--challenge', challenge, '--db', dbUrl]))
   for (;;) {
-    const r = await client.query("select count(*)::int as n from submissions where status in ('scored', 'failed')")
-    if (r.rows[0].n === files.length) break
+    const r = await client.query("select count(*)::int as n from jobs where status in ('done', 'failed')")
+    if (r.rows[0].n === JOBS) break
     await new Promise((res) => setTimeout(res, 200))
   }
-  const minutes = (Date.now() - t0) / 60000
-  const twice = await client.query('select count(*)::int as n from jobs where attempts <> 1')
+  const total = (Date.now() - t0) / 1000
+  const finished = (
+    await client.query<{ t: string }>("select finished_at as t from jobs where status = 'done' order by finished_at")
+  ).rows.map((r) => Date.parse(r.t))
+  const twice = (await client.query('select count(*)::int as n from jobs where attempts <> 1')).rows[0].n as number
+  const failed = (await client.query("select count(*)::int as n from jobs where status = 'failed'")).rows[0].n as number
   await client.end()
-  for (const p of [...procs, server]) p.child.kill('SIGTERM')
-  const rate = files.length / minutes
+  const cpu = procs.reduce((sum, p) => sum + cpuSeconds(p.child.pid!), 0)
+  await Promise.all(procs.map((p) => p.stop()))
+  // start-up left out: from the moment every scoring thread had finished one job
+  const warm = processes * threads
+  const from = finished[warm - 1]!
+  const rate = ((finished.length - warm) / (finished[finished.length - 1]! - from)) * 60_000
   console.log(
-    `  ${workers} worker${workers > 1 ? 's' : ''}: ${files.length} submissions in ${(minutes * 60).toFixed(1)} s (including worker start) = ${rate.toFixed(1)} per minute; jobs taken more than once: ${twice.rows[0].n}`,
+    `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (${JOBS} in ${total.toFixed(1)} s with start-up: ${((JOBS / total) * 60).toFixed(1)}/min); ${((cpu / JOBS) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
   )
   return rate
 }
 
 try {
-  await leaderboardBench()
+  console.log(`bench:server; ${loadLine()}`)
   let base = process.env['DATAPERF_TEST_PG_URL']
   if (!base) {
     const env = execFileSync(join(repo, 'scripts/test-postgres.sh'), ['start'], { encoding: 'utf8' })
     base = /DATAPERF_TEST_PG_URL=(\S+)/.exec(env)![1]!
     pgCluster = /DATAPERF_TEST_PG_DIR=(\S+)/.exec(env)![1]!
   }
-  const files = selections(24)
-  console.log('scoring on PostgreSQL (speech en-25, 10 seeds, 24 submissions queued before the workers start):')
-  const one = await workersBench(base, 1, files)
-  const two = await workersBench(base, 2, files)
-  console.log(`  2 workers / 1 worker: ${(two / one).toFixed(2)}x`)
+  if (PARTS.includes('boards')) {
+    await boardsBench('sqlite', join(work, 'board.sqlite'))
+    await boardsBench('postgres', await createDatabase(base, 'bench_board'))
+  }
+  if (PARTS.includes('workers')) {
+    console.log(
+      `\nscoring on PostgreSQL (speech en-25 at the demo's scale, 10 seeds; ${JOBS} submissions queued before the workers start)`,
+    )
+    const template = await queuedTemplate(base)
+    const one = await workersBench(base, template, 1, 1)
+    const two = await workersBench(base, template, 2, 1)
+    const twoByTwo = await workersBench(base, template, 2, 2)
+    json['workers_1_per_min'] = one
+    json['workers_2_per_min'] = two
+    json['workers_2x2_per_min'] = twoByTwo
+    json['workers_2_over_1'] = two / one
+    console.log(
+      figure('2 workers / 1 worker (PostgreSQL)', `${(two / one).toFixed(2)}x`, 'at least 1.7x', two / one >= 1.7),
+    )
+  }
+  console.log(loadLine())
+  printJsonLast(json)
 } finally {
   cleanup()
 }

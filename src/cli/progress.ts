@@ -4,8 +4,13 @@
  * On a terminal: a bar per stage. Elsewhere (pipes, CI logs): nothing, or with `everyMs` one line
  * per stage every so often, so long downloads still show they are alive.
  */
-import cliProgress from 'cli-progress'
+import { createRequire } from 'node:module'
+import type cliProgressModule from 'cli-progress'
 import type { Progress } from '../progress.js'
+
+// cli-progress (16 modules) loads when a bar is first drawn: piped and CI runs never load it
+let cliProgress: typeof cliProgressModule | undefined
+const barLibrary = () => (cliProgress ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule)
 
 export type ProgressUnit = 'bytes' | 'files' | 'items'
 
@@ -39,7 +44,7 @@ export function formatBytes(n: number): string {
 export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
   const stream = options.stream ?? process.stderr
   const tty = options.tty ?? stream.isTTY === true
-  let bar: cliProgress.SingleBar | undefined
+  let bar: cliProgressModule.SingleBar | undefined
   let stage = ''
   let startedAt = 0
   let startedFrom = 0
@@ -70,9 +75,10 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
         startedFrom = done
         lastLine = 0
         if (tty) {
-          bar = new cliProgress.SingleBar(
+          const { SingleBar, Presets } = barLibrary()
+          bar = new SingleBar(
             { stream, format: `${label} [{bar}] {text}`, hideCursor: true, barsize: 30, clearOnComplete: true },
-            cliProgress.Presets.shades_classic,
+            Presets.shades_classic,
           )
           bar.start(total ?? 0, done, { text: describe(done, total, unit) })
           return

@@ -35,7 +35,7 @@ export function registerServeCommands(program: Command): void {
     .addOption(stateOption())
     .option(
       '--workers <n>',
-      'in-process scoring workers (0 when `dataperf worker` processes score)',
+      'in-process scoring workers, each on its own thread, at most one per core (0 when `dataperf worker` processes score)',
       (v) => Number(v),
       1,
     )
@@ -126,7 +126,12 @@ export function registerServeCommands(program: Command): void {
     )
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption().makeOptionMandatory())
-    .option('--concurrency <n>', 'jobs scored at once by this process', (v) => Number(v), 1)
+    .option(
+      '--concurrency <n>',
+      'jobs scored at once by this process, each on its own thread (at most one per core)',
+      (v) => Number(v),
+      1,
+    )
     .addOption(
       new Option('--lease-seconds <n>', 'a job is retaken when its worker is silent this long').argParser(positiveInt),
     )

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { parse } from 'csv-parse/sync'
+import { createRequire } from 'node:module'
+import type * as CsvParseSync from 'csv-parse/sync'
 import { clip, UserError } from '../errors.js'
 import { writeFileAtomic } from './atomic-write.js'
 
@@ -18,6 +19,10 @@ export interface ReadCsvOptions {
   /** the longest line accepted, in bytes (a 100 MB line is no CSV we read) */
   maxLineBytes?: number
 }
+
+// csv-parse loads (synchronously, one file) only for a CSV that plainRecords leaves to it
+let csvParse: typeof CsvParseSync | undefined
+const csvParseLibrary = () => (csvParse ??= createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParseSync)
 
 const CHUNK = 1 << 16
 const DEFAULT_MAX_LINE = 1 << 20
@@ -100,15 +105,42 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
 
 /** CSV text (e.g. an uploaded file's) as a table; `path` names it in errors. */
 export function parseCsv(text: string, path: string): CsvTable {
-  let records: string[][]
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true }) as string[][]
-  } catch (err) {
-    throw new UserError(`${path}: not a valid CSV (${clip((err as Error).message, 200)})`)
+  let records = plainRecords(text)
+  if (!records) {
+    try {
+      records = csvParseLibrary().parse(text, {
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: false,
+        trim: true,
+      }) as string[][]
+    } catch (err) {
+      throw new UserError(`${path}: not a valid CSV (${clip((err as Error).message, 200)})`)
+    }
   }
   const [header, ...rows] = records
   if (header === undefined) throw new UserError(`${path}: empty file, expected a CSV with a header row`)
   return { path, header, rows }
+}
+
+/**
+ * The records of a plain CSV: printable ASCII without quotes or whitespace, '\n' line ends, every
+ * line with as many fields as the first. Split directly, they are what csv-parse returns with the
+ * options above (nothing to unquote or trim, empty lines skipped), about ten times sooner for a
+ * training set; any other text (quotes, spaces, '\r', non-ASCII, ragged rows) returns undefined
+ * and goes to csv-parse, which also words the errors.
+ */
+function plainRecords(text: string): string[][] | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  if (/[^\x21\x23-\x7e\n]/.test(body)) return undefined
+  const records: string[][] = []
+  for (const line of body.split('\n')) {
+    if (line === '') continue
+    const fields = line.split(',')
+    if (records.length > 0 && fields.length !== records[0]!.length) return undefined
+    records.push(fields)
+  }
+  return records
 }
 
 /** Index of a required column, or a user error listing the columns the file has. */

@@ -4,6 +4,7 @@
  * by path, size, modification time and inode (in ~/.cache/dataperf, or $DATAPERF_CACHE_DIR), so
  * evaluating many training sets against one pool hashes the pool once.
  */
+import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -28,6 +29,9 @@ parentPort.postMessage(out)
 `
 
 const CACHE_MIN_BYTES = 64 << 20
+// Smaller files are hashed at once on this thread: a worker thread costs more to start (tens of
+// ms, and its own heap) than hashing a few megabytes.
+const WORKER_MIN_BYTES = 4 << 20
 
 interface CacheEntry {
   size: number
@@ -76,7 +80,10 @@ export async function hashFilesInBackground(paths: string[]): Promise<Record<str
       out[p] = hit.sha256
     else todo.push(p)
   }
-  const fresh = await hashInWorker(todo)
+  const fresh: Record<string, string> = {}
+  for (const p of todo)
+    if (stats.get(p)!.size < WORKER_MIN_BYTES) fresh[p] = createHash('sha256').update(readFileSync(p)).digest('hex')
+  Object.assign(fresh, await hashInWorker(todo.filter((p) => fresh[p] === undefined)))
   let changed = false
   for (const [p, sha256] of Object.entries(fresh)) {
     out[p] = sha256

@@ -6,6 +6,7 @@
  * stops (max_iter 100, tol 1e-4), so the coefficients are sklearn's, not just the optimum's.
  */
 import { minimizeLbfgs } from './lbfgs.js'
+import { binaryLogisticObjective } from './wasm/binary-logistic.js'
 
 export interface LogisticRegressionOptions {
   C?: number
@@ -151,29 +152,7 @@ function fitInFeatureSpace(
   const z = new Float64Array(rows),
     g = new Float64Array(rows)
 
-  // Binary: one weight vector (sklearn's HalfBinomialLoss), written as its own tight loop.
-  const binaryObjective = (w: Float64Array, grad: Float64Array): number => {
-    grad.fill(0)
-    let loss = 0
-    const b = w[d]!
-    for (let i = 0; i < nSamples; i++) {
-      const xi = i * d
-      let r = b
-      for (let j = 0; j < d; j++) r += w[j]! * X[xi + j]!
-      const t = target[i]!
-      // log(1 + exp(r)) - t r, computed stably
-      loss += (r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r))) - t * r
-      const gi = (r >= 0 ? 1 / (1 + Math.exp(-r)) : Math.exp(r) / (1 + Math.exp(r))) - t
-      for (let j = 0; j < d; j++) grad[j]! += gi * X[xi + j]!
-      grad[d]! += gi
-    }
-    for (let j = 0; j < d; j++) {
-      loss += 0.5 * l2 * w[j]! * w[j]!
-      grad[j]! += l2 * w[j]!
-    }
-    return loss
-  }
-
+  // Binary: one weight vector (sklearn's HalfBinomialLoss), in WebAssembly (wasm/binary-logistic.wat)
   // Several classes: softmax over `rows` linear scores (sklearn's HalfMultinomialLoss).
   const multinomialObjective = (w: Float64Array, grad: Float64Array): number => {
     grad.fill(0)
@@ -246,7 +225,7 @@ function fitInFeatureSpace(
     }
     return loss
   }
-  const objective = rows === 1 ? binaryObjective : multinomialObjective
+  const objective = rows === 1 ? binaryLogisticObjective(X, nSamples, d, target, l2) : multinomialObjective
   return minimizeLbfgs(objective, new Float64Array(rows * stride), {
     maxIter: options.maxIter ?? 100,
     pgtol: options.tol ?? 1e-4,

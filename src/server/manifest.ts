@@ -5,7 +5,17 @@
  * The signature covers the manifest's canonical JSON (RFC 8785: sorted keys, no whitespace).
  */
 import { createPublicKey, generateKeyPairSync, createPrivateKey, sign, verify, type KeyObject } from 'node:crypto'
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
 import { tempPathFor } from '../io/atomic-write.js'
@@ -148,9 +158,32 @@ export function verifyManifest(signed: unknown, publicKeyPem: string): boolean {
   return manifestProblem(signed, publicKeyPem) === undefined
 }
 
-/** SHA-256 of each data file a board's scores depend on, keyed by its path in the challenge folder. */
+/** Hashes this process computed, by path, with the size, time and inode they were computed for. */
+const knownHashes = new Map<string, { size: number; mtimeMs: number; ino: number; sha256: string }>()
+
+/**
+ * SHA-256 of each data file a board's scores depend on, keyed by its path in the challenge folder.
+ * A worker asks for every job: files unchanged since this process hashed them are not read again.
+ */
 export async function boardDataHashes(challenge: Challenge, board: Board): Promise<Record<string, string>> {
   const files = boardDataFiles(challenge, board)
-  const hashes = await hashFilesInBackground(files.map((f) => join(challenge.dir, f)))
-  return Object.fromEntries(files.map((f) => [f, hashes[join(challenge.dir, f)]!]))
+  const out: Record<string, string> = {}
+  const todo: string[] = []
+  const stats = new Map<string, Stats>()
+  for (const f of files) {
+    const path = join(challenge.dir, f)
+    const st = statSync(path)
+    stats.set(path, st)
+    const known = knownHashes.get(path)
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) out[f] = known.sha256
+    else todo.push(path)
+  }
+  if (todo.length > 0) {
+    const hashes = await hashFilesInBackground(todo)
+    for (const path of todo) {
+      const st = stats.get(path)!
+      knownHashes.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256: hashes[path]! })
+    }
+  }
+  return Object.fromEntries(files.map((f) => [f, out[f] ?? knownHashes.get(join(challenge.dir, f))!.sha256]))
 }

@@ -3,6 +3,7 @@
  * build the HTTP app (the API and the pages), start the in-process worker. `dataperf serve` and
  * `dataperf worker` reach these through server/index.ts.
  */
+import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadChallenge } from './challenge/load.js'
@@ -90,7 +91,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await ctx.db.close()
     throw err
   }
-  const workers = Array.from({ length: options.workers ?? 1 }, () => new JobWorker(ctx, { log: options.log }))
+  const workers = Array.from(
+    { length: scoringThreads(options.workers ?? 1) },
+    () => new JobWorker(ctx, { log: options.log }),
+  )
   for (const w of workers) w.start()
   const checkpoints = startCheckpointing(ctx, {
     ...ctx.auditCheckpoints,
@@ -111,6 +115,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 }
 
+/** Workers in one process, each scoring on its own thread: at most one per core (more only wait for one). */
+export function scoringThreads(asked: number): number {
+  return Math.max(0, Math.min(Math.floor(asked), availableParallelism()))
+}
+
 export interface StartedWorker {
   ctx: ServerContext
   workers: JobWorker[]
@@ -126,7 +135,7 @@ export async function startWorkers(
   log?: (line: string) => void,
 ): Promise<StartedWorker> {
   const ctx = await openContext(challengeDir, dbSpec, config)
-  const workers = Array.from({ length: count }, () => new JobWorker(ctx, { log, pollMs: 500 }))
+  const workers = Array.from({ length: scoringThreads(count) }, () => new JobWorker(ctx, { log, pollMs: 500 }))
   for (const w of workers) w.start()
   return {
     ctx,

@@ -25,6 +25,8 @@ export interface SpeechEvalOptions {
   configFile?: string
   /** eval sets already loaded, by eval file and folder (evaluateMany shares one between the 25 and 60 jobs) */
   evalCache?: Map<string, EvalDataset>
+  /** ID files (allowed set, eval list) already parsed, by path (a server scoring many files for one board) */
+  idsCache?: Map<string, SampleIds>
   /** progress lines as the official tool prints them */
   log?: (line: string) => void
 }
@@ -63,7 +65,14 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
   const warning = trainSizeWarning(options.trainSize)
   if (warning) log(warning)
   const config = loadSpeechConfig(paths.configFile)
-  const allowed = readSampleIdsYaml(paths.allowedTrainingSet)
+  const readIds = (path: string): SampleIds => {
+    const hit = options.idsCache?.get(path)
+    if (hit) return hit
+    const ids = readSampleIdsYaml(path)
+    options.idsCache?.set(path, ids)
+    return ids
+  }
+  const allowed = readIds(paths.allowedTrainingSet)
   const selected = readSampleIdsJson(paths.trainFile)
   log('validating selected IDs')
   validateSpeechSelection(selected, allowed, options.trainSize, {
@@ -75,7 +84,7 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
     await loadSpeechEmbeddings(selected, paths.trainEmbeddingsDir, { idsFile: paths.trainFile }),
   )
   log('loading eval data')
-  const evalIds: SampleIds = readSampleIdsYaml(paths.evalFile)
+  const evalIds: SampleIds = readIds(paths.evalFile)
   const words = (ids: SampleIds) => [...ids.targets.keys()].sort().join(', ')
   if (words(evalIds) !== words(allowed)) {
     throw new UserError(

@@ -161,16 +161,19 @@ export async function evaluateVisionSets(
   const slotOf = new Map<number, number>()
   needed.forEach((r, k) => slotOf.set(r, k))
 
+  const d = setup.dim
+  // one float64 matrix for every task's rows in turn (sklearn fits in float64), filled by
+  // TypedArray.set, which converts the float32 values without touching them one by one in JS
+  const X = new Float64Array(Math.max(...sets.map((s) => s.ids.length)) * d)
   const results: TaskEvaluation[] = []
   for (let t = 0; t < setup.tasks.length; t++) {
     const task = setup.tasks[t]!
     const set = sets[t]!
-    const d = setup.dim
-    const X = new Float64Array(set.ids.length * d)
-    poolRows[t]!.forEach((r, i) => {
-      const k = slotOf.get(r)!
-      for (let j = 0; j < d; j++) X[i * d + j] = vectors[k * d + j]!
-    })
+    const rows = poolRows[t]!
+    for (let i = 0; i < rows.length; i++) {
+      const k = slotOf.get(rows[i]!)!
+      X.set(vectors.subarray(k * d, (k + 1) * d), i * d)
+    }
     const model = fitLogisticRegression(X, set.ids.length, d, set.labels)
     const test = await readTestSet(task.testParquet, d)
     const yPred = predict(model, test.X, test.rows)

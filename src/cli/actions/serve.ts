@@ -114,7 +114,7 @@ export async function serve(opts: ServeFlags): Promise<void> {
   })
   const c = server.ctx.challenge
   process.stdout.write(
-    `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${opts.workers}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
+    `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${server.workers.length}${server.workers.length < opts.workers ? ` (of ${opts.workers} asked: one per core)` : ''}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
   )
   await waitForSignal()
   await server.close()

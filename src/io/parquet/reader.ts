@@ -8,10 +8,10 @@
  */
 import { readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
-import { parquetMetadata } from 'hyparquet'
 import type {
   ColumnChunk,
   ColumnDecoder,
+  Compressors,
   DecodedArray,
   FileMetaData,
   PageHeader,
@@ -20,17 +20,18 @@ import type {
 import { parquetHeader } from 'hyparquet/src/column.js'
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js'
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js'
+import { parquetMetadata } from 'hyparquet/src/metadata.js'
 import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getSchemaPath } from 'hyparquet/src/schema.js'
-import { compressors } from 'hyparquet-compressors'
 import { UserError } from '../../errors.js'
 import { metadataProblem } from './check-metadata.js'
 import { allLevelsEqual, RowStartsCache } from './list-levels.js'
 import type { ProgressCount } from '../../progress.js'
 
 const SLAB_BYTES = 16 << 20
-// Sparse reads fetch headers and levels only: small windows, no read-ahead.
-const SPARSE_SLAB_BYTES = 64 << 10
+// Sparse reads fetch a page's header and levels only (about 5 KiB for a 1,024-row page of
+// 256-float vectors): small windows, no read-ahead; a larger header or level run grows the window.
+const SPARSE_SLAB_BYTES = 8 << 10
 
 type PageMode = 'generic' | 'dense' | 'sparse' | 'strings'
 
@@ -66,12 +67,16 @@ export interface Vectors {
 
 export class ParquetFile {
   private readonly rowStartsCache = new RowStartsCache()
+  /** slab buffers kept from one column chunk to the next (SlabReader) */
+  private readonly slabPool: Buffer[] = []
 
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
     readonly size: number,
     readonly metadata: FileMetaData,
+    /** decompressors, loaded only for a file with compressed columns (most embedding files are not) */
+    private readonly compressors: Compressors | undefined,
   ) {}
 
   static async open(path: string): Promise<ParquetFile> {
@@ -101,7 +106,8 @@ export class ParquetFile {
       }
       const problem = metadataProblem(metadata, size - 8 - metaLength)
       if (problem) throw new UserError(`${path}: unreadable parquet metadata (${problem})`)
-      return new ParquetFile(path, handle, size, metadata)
+      const compressors = needsCompressors(metadata) ? (await import('hyparquet-compressors')).compressors : undefined
+      return new ParquetFile(path, handle, size, metadata, compressors)
     } catch (err) {
       await handle.close()
       throw err
@@ -180,9 +186,9 @@ export class ParquetFile {
 
   /**
    * The first row holding each wanted value of a flat string column (`onRepeat` hears of any
-   * later row holding one again). Only values whose hash
-   * matches a wanted one are decoded, so scanning a million IDs for a few thousand builds a few
-   * thousand strings, not a million.
+   * later row holding one again). On PLAIN pages a value is decoded into a string only when its
+   * key (length, first and last four bytes) is set in a bit filter of the wanted values' keys, so
+   * scanning a million IDs for a few thousand tests a million bits and builds a few thousand strings.
    */
   async findRows(
     name: string,
@@ -193,10 +199,11 @@ export class ParquetFile {
     if (info.repeated) throw new UserError(`${this.path}: column '${name}' holds lists, expected one value per row`)
     const encoder = new TextEncoder(),
       decoder = new TextDecoder()
-    const hashes = new Set<number>()
+    const filter = new Int32Array(1 << (KEY_FILTER_BITS - 5))
     for (const w of wanted) {
       const b = encoder.encode(w)
-      hashes.add(fnv1a(b, 0, b.length))
+      const k = valueKey(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length)
+      filter[k >> 5]! |= 1 << (k & 31)
     }
     const found = new Map<string, number>()
     const maxDef = getMaxDefinitionLevel(info.schemaPath)
@@ -207,25 +214,23 @@ export class ParquetFile {
         if (first === undefined) found.set(value, row)
         else onRepeat?.(value, first, row)
       }
-      row++
     }
     for await (const page of this.dataPages(info, 'strings')) {
       if (page.plainBytes) {
         const bytes = page.plainBytes
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
         let off = 0
-        for (let i = 0; i < page.numValues; i++) {
-          const len = view.getUint32(off, true)
+        for (let i = 0; i < page.numValues; i++, row++) {
           const start = off + 4
-          off = start + len
-          if (hashes.has(fnv1a(bytes, start, off))) consider(decoder.decode(bytes.subarray(start, off)))
-          else row++
+          off = start + view.getInt32(off, true)
+          const k = valueKey(bytes, view, start, off)
+          if (filter[k >> 5]! & (1 << (k & 31))) consider(decoder.decode(bytes.subarray(start, off)))
         }
       } else if (!page.rowStarts) {
         const { values, definitionLevels } = page
         let vi = 0
         const n = definitionLevels.length || values.length
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < n; i++, row++) {
           const present = definitionLevels.length === 0 || definitionLevels[i] === maxDef
           consider(present ? String(scalar(values[vi++])) : null)
         }
@@ -286,28 +291,44 @@ export class ParquetFile {
         const first = rowStarts.length ? rowStarts[0]! : numValues
         plan(0, first)
         count += first
-        for (let k = 0; k < rowStarts.length; k++) {
-          checkRowLength()
-          if (++row >= total) throw new UserError(`${this.path}: '${name}' has more rows than the metadata's ${total}`)
-          count = 0
-          keep = wanted ? nextWanted < wanted.length && wanted[nextWanted] === row : true
-          if (keep) base = nextWanted++ * dim
-          const from = rowStarts[k]!,
-            to = k + 1 < rowStarts.length ? rowStarts[k + 1]! : numValues
-          plan(from, to)
-          count = to - from
+        const rowsHere = rowStarts.length
+        if (rowsHere > 0) {
+          checkRowLength() // the row continued from earlier pages ends here
+          if (row + rowsHere >= total)
+            throw new UserError(`${this.path}: '${name}' has more rows than the metadata's ${total}`)
+          const firstRow = row + 1
+          // straight to the kept rows (rows nobody asked for are neither read nor checked)
+          const nextKept = (k: number) =>
+            !wanted ? k : nextWanted < wanted.length ? Math.min(wanted[nextWanted]! - firstRow, rowsHere) : rowsHere
+          keep = false
+          for (let k = nextKept(0); k < rowsHere; k = nextKept(k + 1)) {
+            row = firstRow + k
+            keep = true
+            base = nextWanted++ * dim
+            count = 0
+            const from = rowStarts[k]!,
+              to = k + 1 < rowsHere ? rowStarts[k + 1]! : numValues
+            plan(from, to)
+            count = to - from
+            if (k + 1 < rowsHere) {
+              checkRowLength() // a row inside the page is complete
+              keep = false
+            }
+          }
+          // the page's last row may go on in the next page
+          if (!keep) count = numValues - rowStarts[rowsHere - 1]!
+          row = firstRow + rowsHere - 1
         }
         const bytes = await Promise.all(segments.map((g) => page.values(g.from, g.to)))
         const target = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
         segments.forEach((g, i) => {
           target.set(bytes[i]!, g.at * data.BYTES_PER_ELEMENT)
-          for (let j = g.at; j < g.at + g.to - g.from; j++) {
-            if (!Number.isFinite(data[j]!)) {
-              const position = j - (g.at - (g.at % dim))
-              throw new UserError(
-                `${this.path}: ${label(g.row)}: '${name}' contains ${data[j]} at position ${position}, expected finite numbers`,
-              )
-            }
+          const j = firstNonFinite(data, g.at, g.at + g.to - g.from)
+          if (j >= 0) {
+            const position = j - (g.at - (g.at % dim))
+            throw new UserError(
+              `${this.path}: ${label(g.row)}: '${name}' contains ${data[j]} at position ${position}, expected finite numbers`,
+            )
           }
         })
         options.onProgress?.(row + 1, total)
@@ -413,22 +434,23 @@ export class ParquetFile {
     if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
     const width = type === 'FLOAT' ? 4 : 8
     const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
-    let numValues: number, repBytes: Uint8Array, valuesPos: number
+    // row starts are taken from the levels at once: the window may move on the next read
+    let numValues: number, rowStarts: Int32Array, valuesPos: number
     if (header.type === 'DATA_PAGE_V2') {
       const h = header.data_page_header_v2!
       if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
       numValues = h.num_values
-      repBytes = new Uint8Array(await slab.bytes(bodyPos, h.repetition_levels_byte_length))
+      rowStarts = this.rowStartsCache.rowStarts(await slab.bytes(bodyPos, h.repetition_levels_byte_length), numValues)
       valuesPos = bodyPos + h.repetition_levels_byte_length + h.definition_levels_byte_length
     } else if (header.type === 'DATA_PAGE') {
       const h = header.data_page_header!
       if (h.encoding !== 'PLAIN') return undefined
       numValues = h.num_values
-      const repLength = Buffer.from(await slab.bytes(bodyPos, 4)).readUInt32LE(0)
-      repBytes = new Uint8Array(await slab.bytes(bodyPos + 4, repLength))
+      const repLength = uint32At(await slab.bytes(bodyPos, 4))
+      rowStarts = this.rowStartsCache.rowStarts(await slab.bytes(bodyPos + 4, repLength), numValues)
       valuesPos = bodyPos + 4 + repLength
       if (maxDef > 0) {
-        const defLength = Buffer.from(await slab.bytes(valuesPos, 4)).readUInt32LE(0)
+        const defLength = uint32At(await slab.bytes(valuesPos, 4))
         const defBytes = await slab.bytes(valuesPos + 4, defLength)
         if (!allLevelsEqual(defBytes, 32 - Math.clz32(maxDef), numValues, maxDef)) return undefined
         valuesPos += 4 + defLength
@@ -436,7 +458,7 @@ export class ParquetFile {
     } else return undefined
     if (valuesPos + numValues * width > bodyPos + header.compressed_page_size) return undefined
     return {
-      rowStarts: this.rowStartsCache.rowStarts(repBytes, numValues),
+      rowStarts,
       numValues,
       values: (from, to) => readAt(this.handle, valuesPos + from * width, (to - from) * width),
     }
@@ -476,63 +498,67 @@ export class ParquetFile {
       schemaPath: info.schemaPath,
       codec: meta.codec,
       parsers: DEFAULT_PARSERS,
-      compressors,
+      compressors: this.compressors,
       utf8: true,
     }
     const sparse = mode === 'sparse' && meta.codec === 'UNCOMPRESSED'
-    const slab = new SlabReader(this.handle, this.path, end, sparse ? SPARSE_SLAB_BYTES : SLAB_BYTES)
+    const slab = new SlabReader(this.handle, this.path, end, sparse ? SPARSE_SLAB_BYTES : SLAB_BYTES, this.slabPool)
     let dictionary: DecodedArray | undefined
     let fast: DenseListPage | undefined
     let fastStrings: PlainStringPage | undefined
-    while (pos < end) {
-      const { header, headerLength } = await slab.header(pos, end)
-      pos += headerLength
-      const bodyPos = pos
-      pos += header.compressed_page_size
-      if (sparse && (fast = await this.sparseListPage(header, bodyPos, slab, decoder))) {
-        yield fast
-        continue
-      }
-      const body = await slab.bytes(bodyPos, header.compressed_page_size)
-      try {
-        if (header.type === 'DICTIONARY_PAGE') {
-          const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
-          const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
-          dictionary = convert(
-            readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length),
-            decoder,
-          )
-        } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder))) {
-          yield fastStrings
-        } else if (
-          (mode === 'dense' || mode === 'sparse') &&
-          (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') &&
-          (fast = denseListPage(header, body, decoder, this.rowStartsCache))
-        ) {
+    try {
+      while (pos < end) {
+        const { header, headerLength } = await slab.header(pos, end)
+        pos += headerLength
+        const bodyPos = pos
+        pos += header.compressed_page_size
+        if (sparse && (fast = await this.sparseListPage(header, bodyPos, slab, decoder))) {
           yield fast
-        } else if (header.type === 'DATA_PAGE') {
-          const page = decompressPage(body, header.uncompressed_page_size, meta.codec, compressors)
-          const daph = header.data_page_header!
-          const { definitionLevels, repetitionLevels, dataPage } = readDataPage(page, daph, decoder)
-          yield {
-            values: convertWithDictionary(dataPage, dictionary, daph.encoding, decoder),
-            definitionLevels: definitionLevels ?? [],
-            repetitionLevels,
-          }
-        } else if (header.type === 'DATA_PAGE_V2') {
-          const daph2 = header.data_page_header_v2!
-          const { definitionLevels, repetitionLevels, dataPage } = readDataPageV2(body, header, decoder)
-          yield {
-            values: convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder),
-            definitionLevels: definitionLevels ?? [],
-            repetitionLevels,
-          }
+          continue
         }
-        // index pages carry nothing we need
-      } catch (err) {
-        if (err instanceof UserError) throw err
-        throw new UserError(`${this.path}: cannot decode column '${info.name}' (${(err as Error).message})`)
+        const body = await slab.bytes(bodyPos, header.compressed_page_size)
+        try {
+          if (header.type === 'DICTIONARY_PAGE') {
+            const page = decompressPage(body, header.uncompressed_page_size, meta.codec, this.compressors)
+            const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
+            dictionary = convert(
+              readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length),
+              decoder,
+            )
+          } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder))) {
+            yield fastStrings
+          } else if (
+            (mode === 'dense' || mode === 'sparse') &&
+            (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') &&
+            (fast = denseListPage(header, body, decoder, this.rowStartsCache))
+          ) {
+            yield fast
+          } else if (header.type === 'DATA_PAGE') {
+            const page = decompressPage(body, header.uncompressed_page_size, meta.codec, this.compressors)
+            const daph = header.data_page_header!
+            const { definitionLevels, repetitionLevels, dataPage } = readDataPage(page, daph, decoder)
+            yield {
+              values: convertWithDictionary(dataPage, dictionary, daph.encoding, decoder),
+              definitionLevels: definitionLevels ?? [],
+              repetitionLevels,
+            }
+          } else if (header.type === 'DATA_PAGE_V2') {
+            const daph2 = header.data_page_header_v2!
+            const { definitionLevels, repetitionLevels, dataPage } = readDataPageV2(body, header, decoder)
+            yield {
+              values: convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder),
+              definitionLevels: definitionLevels ?? [],
+              repetitionLevels,
+            }
+          }
+          // index pages carry nothing we need
+        } catch (err) {
+          if (err instanceof UserError) throw err
+          throw new UserError(`${this.path}: cannot decode column '${info.name}' (${(err as Error).message})`)
+        }
       }
+    } finally {
+      await slab.release()
     }
   }
 }
@@ -592,11 +618,44 @@ function plainStringPage(header: PageHeader, body: Uint8Array, decoder: ColumnDe
   return { plainBytes: page.subarray(off), numValues: h.num_values }
 }
 
-/** FNV-1a over bytes: a cheap first test before a value is decoded into a string. */
-function fnv1a(bytes: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5
-  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193)
-  return h >>> 0
+/**
+ * Whether reading the file wants hyparquet-compressors (zstd, gzip, brotli, lz4, and a WebAssembly
+ * snappy): hyparquet decodes snappy itself, which for test sets and other small files costs less
+ * than loading the compressors (about 20 modules and a WebAssembly module); above SNAPPY_WASM_BYTES
+ * of snappy pages the faster decoder pays for its loading.
+ */
+function needsCompressors(metadata: FileMetaData): boolean {
+  let snappyBytes = 0
+  for (const group of metadata.row_groups)
+    for (const c of group.columns) {
+      const codec = c.meta_data?.codec ?? 'UNCOMPRESSED'
+      if (codec === 'SNAPPY') snappyBytes += Number(c.meta_data?.total_compressed_size ?? 0)
+      else if (codec !== 'UNCOMPRESSED') return true
+    }
+  return snappyBytes > SNAPPY_WASM_BYTES
+}
+const SNAPPY_WASM_BYTES = 64 << 20
+
+/** Bits of findRows' filter: 2^20 bits (128 KiB), so a few thousand wanted values set few of them. */
+const KEY_FILTER_BITS = 20
+const KEY_MASK = (1 << KEY_FILTER_BITS) - 1
+
+/**
+ * A cheap key of bytes [from, to): their length and first and last four bytes, mixed, reduced to
+ * KEY_FILTER_BITS bits (values shorter than eight bytes are mixed byte by byte). Signed 32-bit
+ * operations only, so the values stay small integers and the loop allocates nothing even before
+ * V8 optimizes it.
+ */
+function valueKey(bytes: Uint8Array, view: DataView, from: number, to: number): number {
+  const len = to - from
+  let h: number
+  if (len >= 8) h = Math.imul(view.getInt32(from, true), -1640531535) ^ view.getInt32(to - 4, true)
+  else {
+    h = -2128831035
+    for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 16777619)
+  }
+  h = Math.imul(h ^ len ^ (h >> 16), -2048144789)
+  return (h ^ (h >> 13)) & KEY_MASK
 }
 
 /**
@@ -656,22 +715,39 @@ function denseListPage(
 }
 
 /**
- * Reads a column chunk through one large reused buffer, so pages cost few system calls and no
- * fresh allocations. The next slab is read ahead while the current one is decoded. Bytes handed
- * out stay valid until the next call (callers finish with a page before asking for the next).
+ * Reads a column chunk through two large buffers taken from (and given back to) the file's pool,
+ * so pages cost few system calls and, from one chunk to the next, no fresh memory (touching fresh
+ * memory costs more than reading into warm memory). The next slab is read ahead while the current
+ * one is decoded. Bytes handed out stay valid until the next call (callers finish with a page
+ * before asking for the next).
  */
 class SlabReader {
-  private buf: Buffer = Buffer.alloc(0)
+  /** the buffer holding the window, and the one the next read goes into */
+  private current: Buffer
+  private spare: Buffer
+  /** the window: bytes of the file from `start`, a view of `current` */
+  private buf: Buffer
   private start = 0
-  private spare: Buffer = Buffer.alloc(0)
   private ahead: { pos: number; read: Promise<Buffer> } | undefined
 
   constructor(
     private readonly handle: FileHandle,
     private readonly path: string,
     private readonly end: number,
-    private readonly slabBytes = SLAB_BYTES,
-  ) {}
+    private readonly slabBytes: number,
+    private readonly pool: Buffer[],
+  ) {
+    this.current = pool.pop() ?? Buffer.allocUnsafeSlow(0)
+    this.spare = pool.pop() ?? Buffer.allocUnsafeSlow(0)
+    this.buf = this.current.subarray(0, 0)
+  }
+
+  /** Gives the buffers back to the pool; the reader is not used after. */
+  async release(): Promise<void> {
+    if (this.ahead) await this.ahead.read.catch(() => {}) // the read-ahead writes into spare
+    this.ahead = undefined
+    this.pool.push(this.current, this.spare)
+  }
 
   async bytes(pos: number, length: number): Promise<Uint8Array> {
     if (pos < this.start || pos + length > this.start + this.buf.length) {
@@ -680,29 +756,26 @@ class SlabReader {
       if (this.ahead && this.ahead.pos === pos) next = await this.ahead.read
       else {
         if (this.ahead) await this.ahead.read // never two reads into one buffer
-        next = await readInto(this.handle, this.spare, pos, size)
+        next = await this.readIntoSpare(pos, size)
       }
       this.ahead = undefined
-      // the old buffer becomes the spare for the read-ahead
-      this.spare =
-        this.buf.buffer === next.buffer
-          ? Buffer.alloc(0)
-          : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.buffer.byteLength - this.buf.byteOffset)
+      // the window moves into the buffer just read; the old one takes the next read
+      ;[this.current, this.spare] = [this.spare, this.current]
       this.buf = next
       this.start = pos
       if (this.buf.length < length)
         throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)
       const aheadPos = pos + this.buf.length
-      if (aheadPos < this.end && this.slabBytes === SLAB_BYTES) {
-        const spare = this.spare
-        this.spare = Buffer.alloc(0)
-        this.ahead = {
-          pos: aheadPos,
-          read: readInto(this.handle, spare, aheadPos, Math.min(SLAB_BYTES, this.end - aheadPos)),
-        }
-      }
+      if (aheadPos < this.end && this.slabBytes === SLAB_BYTES)
+        this.ahead = { pos: aheadPos, read: this.readIntoSpare(aheadPos, Math.min(SLAB_BYTES, this.end - aheadPos)) }
     }
     return this.buf.subarray(pos - this.start, pos - this.start + length)
+  }
+
+  /** Reads into the spare buffer, first replacing it with a larger one if it is too small. */
+  private readIntoSpare(pos: number, length: number): Promise<Buffer> {
+    if (this.spare.length < length) this.spare = Buffer.allocUnsafeSlow(length)
+    return readInto(this.handle, this.spare, pos, length)
   }
 
   /** Parses a thrift page header at `pos`, growing the window if the header is longer than guessed. */
@@ -751,6 +824,27 @@ async function readInto(handle: FileHandle, buf: Buffer, position: number, lengt
     done += bytesRead
   }
   return target.subarray(0, done)
+}
+
+/**
+ * The first index in [from, to) of `data` holding an infinity or NaN, else -1. Tested on the bits
+ * (all exponent bits set) through an Int32Array: small integers, so even before V8 optimizes the
+ * loop it allocates nothing (reading a float would box it).
+ */
+function firstNonFinite(data: Float32Array | Float64Array, from: number, to: number): number {
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
+  if (data instanceof Float32Array) {
+    for (let j = from; j < to; j++) if ((bits[j]! & 0x7f800000) === 0x7f800000) return j
+  } else {
+    // little-endian: the exponent is in the high word, the second of each pair
+    for (let j = from; j < to; j++) if ((bits[2 * j + 1]! & 0x7ff00000) === 0x7ff00000) return j
+  }
+  return -1
+}
+
+/** The little-endian uint32 at the start of `bytes`. */
+function uint32At(bytes: Uint8Array): number {
+  return (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0
 }
 
 function alloc(isDouble: boolean, n: number, shared: boolean): Float32Array | Float64Array {

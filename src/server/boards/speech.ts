@@ -2,9 +2,11 @@
  * A speech board: one `{lang}_{size}_train.json`, checked and scored by the functions behind
  * `dataperf speech eval` (readSampleIdsJson + validateSpeechSelection, then evaluateSpeech).
  */
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { UserError } from '../../errors.js'
-import { evaluateSpeech } from '../../speech/evaluate.js'
-import { readSampleIdsJson, readSampleIdsYaml, countSamples } from '../../speech/sample-ids.js'
+import { evaluateSpeech, type EvalDataset } from '../../speech/evaluate.js'
+import { readSampleIdsJson, readSampleIdsYaml, countSamples, type SampleIds } from '../../speech/sample-ids.js'
 import { validateSpeechSelection } from '../../speech/validate.js'
 import { speechBoardPaths, speechTrainFileName, type SpeechBoard } from '../challenge/load.js'
 import { withStagedFiles, type SubmittedFile } from './staging.js'
@@ -26,6 +28,51 @@ function theFile(board: SpeechBoard, files: readonly SubmittedFile[]): Submitted
   return files[0]!
 }
 
+/**
+ * What every scoring of a board reads, kept in this process (or scoring thread) between
+ * submissions: the parsed allowed set and eval list, and the eval set's vectors. Dropped when any
+ * of those files (or the eval embeddings folder's files) changes size or time: an organizer
+ * replacing data and rescoring gets the new data.
+ */
+interface BoardData {
+  signature: string
+  ids: Map<string, SampleIds>
+  evalSets: Map<string, EvalDataset>
+}
+const dataOf = new Map<string, BoardData>()
+
+function boardData(board: SpeechBoard): BoardData {
+  const paths = speechBoardPaths(board)
+  const stamp = (path: string) => {
+    try {
+      const st = statSync(path)
+      return `${path}:${st.size}:${st.mtimeMs}`
+    } catch {
+      return `${path}:missing` // the evaluator names the missing file
+    }
+  }
+  let evalFiles: string[] = []
+  try {
+    evalFiles = readdirSync(paths.evalEmbeddingsDir).map((f) => join(paths.evalEmbeddingsDir, f))
+  } catch {
+    /* the evaluator names the missing folder */
+  }
+  const signature = [paths.allowedTrainingSet, paths.evalFile, ...evalFiles].map(stamp).join('\n')
+  let data = dataOf.get(board.dataDir)
+  if (!data || data.signature !== signature) {
+    data = { signature, ids: new Map(), evalSets: new Map() }
+    dataOf.set(board.dataDir, data)
+  }
+  return data
+}
+
+function allowedSet(board: SpeechBoard, path: string): SampleIds {
+  const { ids } = boardData(board)
+  let allowed = ids.get(path)
+  if (!allowed) ids.set(path, (allowed = readSampleIdsYaml(path)))
+  return allowed
+}
+
 export async function validateSpeechSubmission(
   board: SpeechBoard,
   files: readonly SubmittedFile[],
@@ -35,7 +82,7 @@ export async function validateSpeechSubmission(
   return withStagedFiles([file], [board.dataDir], async (staged) => {
     const trainFile = staged.get(file.name)!
     const selected = readSampleIdsJson(trainFile)
-    validateSpeechSelection(selected, readSampleIdsYaml(paths.allowedTrainingSet), board.trainSize, {
+    validateSpeechSelection(selected, allowedSet(board, paths.allowedTrainingSet), board.trainSize, {
       selected: trainFile,
       allowed: paths.allowedTrainingSet,
     })
@@ -53,8 +100,11 @@ export async function scoreSpeechSubmission(
   const file = theFile(board, files)
   const paths = speechBoardPaths(board)
   const total = STAGES.length + 1
+  const data = boardData(board)
   const result = await withStagedFiles([file], [board.dataDir], (staged) =>
     evaluateSpeech({
+      idsCache: data.ids,
+      evalCache: data.evalSets,
       language: board.language,
       trainSize: board.trainSize,
       ...paths,

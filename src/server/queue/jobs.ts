@@ -5,15 +5,19 @@
  * pick, so any number of worker machines share the table without taking a job twice; on SQLite
  * the single UPDATE is atomic by itself.
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Db } from '../db/open.js'
 import type { Database, JobsTable } from '../db/schema.js'
 import { newId } from '../db/ids.js'
 
 export type Job = JobsTable
 
+/** PostgreSQL: each queued job is announced here when its transaction commits; idle workers LISTEN. */
+export const JOBS_CHANNEL = 'dataperf_jobs'
+
 export async function enqueueJob(
-  trx: Transaction<Database> | Kysely<Database>,
+  db: Db,
+  trx: Transaction<Database>,
   submissionId: string,
   kind: Job['kind'],
   now: Date,
@@ -35,6 +39,7 @@ export async function enqueueJob(
       finished_at: null,
     })
     .execute()
+  await db.notify(trx, JOBS_CHANNEL, kind)
   return id
 }
 

@@ -15,6 +15,8 @@ import { BOARDS_CHANNEL, readStandings, readVersions, SETTINGS_KEY, versionKey }
 
 /** How often the timer looks for other processes' changes (SQLite: data_version, PostgreSQL: the counters, in case a NOTIFY was lost). */
 const POLL_MS = { sqlite: 250, postgres: 1000 }
+/** SQLite: a request looks at data_version at most this often (a look costs ~30 µs: a board answer's fifth). */
+const PROBE_MS = 20
 
 /**
  * The version counters as this process knows them, re-read whenever something may have changed
@@ -28,6 +30,7 @@ export class BoardVersions extends EventEmitter {
   private read = 0
   private reading: Promise<void> | undefined
   private external: number | undefined
+  private probedAt = 0
   private readonly timer: NodeJS.Timeout
 
   constructor(private readonly ctx: ServerContext) {
@@ -38,7 +41,7 @@ export class BoardVersions extends EventEmitter {
     void ctx.db.listen(BOARDS_CHANNEL, hint)
     this.timer = setInterval(() => {
       if (ctx.db.dialect === 'postgres') this.wanted++
-      if (this.stale()) void this.current().catch(() => {})
+      if (this.stale(true)) void this.current().catch(() => {})
     }, POLL_MS[ctx.db.dialect])
     this.timer.unref()
     ctx.db.onClose(() => clearInterval(this.timer))
@@ -50,9 +53,11 @@ export class BoardVersions extends EventEmitter {
     if (this.listenerCount('change') > 0) setImmediate(() => void this.current().catch(() => {}))
   }
 
-  private stale(): boolean {
+  private stale(force = false): boolean {
     const probe = this.ctx.db.externalChanges
-    if (probe) {
+    const now = Date.now()
+    if (probe && (force || now - this.probedAt >= PROBE_MS)) {
+      this.probedAt = now
       const v = probe()
       if (v !== this.external) {
         this.external = v

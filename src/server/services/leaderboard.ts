@@ -189,8 +189,8 @@ export interface CachedBody {
   encoded: Map<string, Buffer>
 }
 
-/** Bodies kept per board version; past this many (searches are free text) the oldest go. */
-const BODIES_PER_VERSION = 256
+/** Bodies kept per board version (a page, a search, each team's row: 1,000 teams look themselves up); past this many the oldest go. */
+const BODIES_PER_VERSION = 4096
 
 /** The leaderboard as JSON (one page) or CSV (every row), written once per board version and query. */
 export async function leaderboardBody(

@@ -35,7 +35,7 @@ export async function startRescore(
       .orderBy('submitted_at')
       .execute()
     const ids: string[] = []
-    for (const s of subs) ids.push(await enqueueJob(trx, s.id, 'rescore', ctx.now()))
+    for (const s of subs) ids.push(await enqueueJob(ctx.db, trx, s.id, 'rescore', ctx.now()))
     await appendAudit(ctx, trx, {
       kind: 'rescore',
       actor: viewer.id,

@@ -153,7 +153,7 @@ export async function submit(
           })),
         )
         .execute()
-      await enqueueJob(trx, id, 'score', now)
+      await enqueueJob(ctx.db, trx, id, 'score', now)
       await appendAudit(ctx, trx, {
         kind: 'submission',
         actor: user.id,
@@ -217,7 +217,7 @@ async function retryFailed(
       .set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now) })
       .where('id', '=', earlier.id)
       .execute()
-    await enqueueJob(trx, earlier.id, 'score', now)
+    await enqueueJob(ctx.db, trx, earlier.id, 'score', now)
     await appendAudit(ctx, trx, {
       kind: 'submission',
       actor: user.id,

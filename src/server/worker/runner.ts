@@ -9,13 +9,13 @@ import { hostname } from 'node:os'
 import { findBoard } from '../challenge/load.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore } from '../boards/index.js'
-import { claimJob, closeJob, renewLease, type Job } from '../queue/jobs.js'
+import { claimJob, closeJob, JOBS_CHANNEL, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit } from '../services/audit.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
 import { refreshTeamStandings } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
-import { scoreInThread, type ScoringError, type ScoringRun } from './score.js'
+import { type ScoringError, ScoringThread, type ScoringRun } from './score.js'
 
 export interface WorkerOptions {
   /** wait between polls of an empty queue (an in-process enqueue wakes the worker at once) */
@@ -25,12 +25,23 @@ export interface WorkerOptions {
 
 class LeaseLost extends Error {}
 
+const listening = new WeakSet<ServerContext>()
+
+/** PostgreSQL: a job queued by any process wakes this process's idle workers at once (NOTIFY). */
+function listenForJobs(ctx: ServerContext): void {
+  if (listening.has(ctx)) return
+  listening.add(ctx)
+  void ctx.db.listen(JOBS_CHANNEL, () => ctx.events.emit('job'))
+}
+
 export class JobWorker {
   readonly id: string
   private running = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
   private current: ScoringRun | undefined
+  /** this worker's scoring thread: started with the first job, kept for the next ones */
+  private readonly thread: ScoringThread
   private readonly pollMs: number
   private readonly log: (line: string) => void
 
@@ -41,6 +52,7 @@ export class JobWorker {
     this.id = `wrk_${hostname()}_${process.pid}_${newId('').slice(1, 9)}`
     this.pollMs = options.pollMs ?? 1000
     this.log = options.log ?? (() => {})
+    this.thread = new ScoringThread(() => this.log(`worker ${this.id}: scoring thread started`))
   }
 
   start(): void {
@@ -48,6 +60,7 @@ export class JobWorker {
     this.running = true
     const onJob = () => this.wake?.()
     this.ctx.events.on('job', onJob)
+    listenForJobs(this.ctx)
     this.loop = (async () => {
       await this.register()
       while (this.running) {
@@ -74,6 +87,7 @@ export class JobWorker {
     this.current?.abort()
     this.wake?.()
     await this.loop
+    this.thread.close()
   }
 
   private async register(): Promise<void> {
@@ -143,7 +157,7 @@ export class JobWorker {
     const files = await submissionFiles(this.ctx, sub.id)
     let lost = false
     let lastProgress = 0
-    const run = scoreInThread(challenge.dir, board.id, files, (stage, done, total) => {
+    const run = this.thread.score(challenge.dir, board.id, files, (stage, done, total) => {
       if (job.kind !== 'score' || (Date.now() - lastProgress < 200 && done < total)) return
       lastProgress = Date.now()
       void db.kysely

@@ -1,35 +1,43 @@
 /**
- * Worker-thread entry: scores one submission with the board's scoreSubmission (the CLI's eval
- * functions) off the main thread, so the server keeps answering and renewing leases meanwhile.
- * In: { challengeDir, board, files }. Out: progress messages, then { result } or { error }.
+ * Worker-thread entry: scores submissions one after another with the board's scoreSubmission (the
+ * CLI's eval functions) off the main thread, so the server keeps answering and renewing leases
+ * meanwhile. The thread lives as long as its job worker: the challenge is read once, and the
+ * boards keep what every scoring reads (ID lists, eval sets) between jobs (boards/speech.ts).
+ * In: { id, challengeDir, board, files } per job. Out: { id, progress }..., then { id, result } or { id, error }.
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 import { UserError } from '../../errors.js'
 import { scoreSubmission, type SubmittedFile } from '../boards/index.js'
-import { findBoard, loadChallenge } from '../challenge/load.js'
+import { findBoard, loadChallenge, type Challenge } from '../challenge/load.js'
 
-interface Input {
+interface Job {
+  id: number
   challengeDir: string
   board: string
   files: Array<{ name: string; bytes: Uint8Array }>
 }
 
-async function run(input: Input): Promise<void> {
-  const challenge = loadChallenge(input.challengeDir)
-  const board = findBoard(challenge, input.board)
-  if (!board) throw new UserError(`board ${input.board} is no longer in ${input.challengeDir}/challenge.yaml`)
-  const files: SubmittedFile[] = input.files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes) }))
+const challenges = new Map<string, Challenge>()
+
+async function run(job: Job): Promise<void> {
+  let challenge = challenges.get(job.challengeDir)
+  if (!challenge) challenges.set(job.challengeDir, (challenge = loadChallenge(job.challengeDir)))
+  const board = findBoard(challenge, job.board)
+  if (!board) throw new UserError(`board ${job.board} is no longer in ${job.challengeDir}/challenge.yaml`)
+  const files: SubmittedFile[] = job.files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes) }))
   const result = await scoreSubmission(board, files, (stage, done, total) =>
-    parentPort!.postMessage({ progress: { stage, done, total } }),
+    parentPort!.postMessage({ id: job.id, progress: { stage, done, total } }),
   )
-  parentPort!.postMessage({ result })
+  parentPort!.postMessage({ id: job.id, result })
 }
 
-run(workerData as Input).catch((err: unknown) => {
-  const e = err as Error
-  // the team sees this message: paths inside the challenge folder are shown relative to it
-  const message = String(e.message ?? err)
-    .split(`${(workerData as Input).challengeDir}/`)
-    .join('')
-  parentPort!.postMessage({ error: { message, user: err instanceof UserError } })
+parentPort!.on('message', (job: Job) => {
+  run(job).catch((err: unknown) => {
+    const e = err as Error
+    // the team sees this message: paths inside the challenge folder are shown relative to it
+    const message = String(e.message ?? err)
+      .split(`${job.challengeDir}/`)
+      .join('')
+    parentPort!.postMessage({ id: job.id, error: { message, user: err instanceof UserError } })
+  })
 })

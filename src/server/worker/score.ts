@@ -1,4 +1,9 @@
-/** Runs score-thread.ts for one submission; `abort()` stops it (the lease was lost). */
+/**
+ * A scoring thread that lives as long as its job worker (worker/score-thread.ts): each job is a
+ * message, so the thread's start-up, the challenge and the data every scoring of a board reads
+ * are paid once, not per job. `abort()` (the lease was lost, the worker stops) ends the thread;
+ * the next job starts a new one.
+ */
 import { Worker } from 'node:worker_threads'
 import type { BoardScore, SubmittedFile } from '../boards/index.js'
 import type { Progress } from '../../progress.js'
@@ -17,43 +22,72 @@ export interface ScoringRun {
   abort(): void
 }
 
-export function scoreInThread(
-  challengeDir: string,
-  board: string,
-  files: SubmittedFile[],
-  onProgress: Progress,
-): ScoringRun {
-  const worker = new Worker(new URL('./score-thread.js', import.meta.url), {
-    workerData: { challengeDir, board, files: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })) },
-  })
-  const result = new Promise<BoardScore>((resolve, reject) => {
-    let settled = false
-    worker.on(
-      'message',
-      (m: {
-        progress?: { stage: string; done: number; total: number }
-        result?: BoardScore
-        error?: { message: string; user: boolean }
-      }) => {
-        if (m.progress) onProgress(m.progress.stage, m.progress.done, m.progress.total)
-        else if (m.result) {
-          settled = true
-          resolve(m.result)
-          void worker.terminate()
-        } else if (m.error) {
-          settled = true
-          reject(new ScoringError(m.error.message, m.error.user))
-          void worker.terminate()
-        }
-      },
-    )
-    worker.on('error', (err) => {
-      settled = true
-      reject(new ScoringError(err.message, false))
+interface Pending {
+  id: number
+  resolve(score: BoardScore): void
+  reject(err: ScoringError): void
+  onProgress: Progress
+}
+
+type ThreadMessage = { id: number } & (
+  | { progress: { stage: string; done: number; total: number } }
+  | { result: BoardScore }
+  | { error: { message: string; user: boolean } }
+)
+
+export class ScoringThread {
+  private worker: Worker | undefined
+  private pending: Pending | undefined
+  private nextId = 1
+
+  /** `onStart`: told each time a thread starts (the first job, or the first after an abort) */
+  constructor(private readonly onStart: () => void = () => {}) {}
+
+  /** Scores one submission; one at a time per thread. */
+  score(challengeDir: string, board: string, files: SubmittedFile[], onProgress: Progress): ScoringRun {
+    if (this.pending) throw new Error('ScoringThread: a job is already running on this thread')
+    const worker = (this.worker ??= this.spawn())
+    const id = this.nextId++
+    const result = new Promise<BoardScore>((resolve, reject) => {
+      this.pending = { id, resolve, reject, onProgress }
     })
-    worker.on('exit', () => {
-      if (!settled) reject(new ScoringError('scoring stopped before it finished', false))
+    worker.postMessage({
+      id,
+      challengeDir,
+      board,
+      files: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })),
     })
-  })
-  return { result, abort: () => void worker.terminate() }
+    return { result, abort: () => this.close() }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./score-thread.js', import.meta.url))
+    this.onStart()
+    const fail = (message: string) => {
+      if (this.worker === worker) this.worker = undefined
+      const p = this.pending
+      this.pending = undefined
+      p?.reject(new ScoringError(message, false))
+    }
+    worker.on('message', (m: ThreadMessage) => {
+      const p = this.pending
+      if (!p || m.id !== p.id) return
+      if ('progress' in m) p.onProgress(m.progress.stage, m.progress.done, m.progress.total)
+      else {
+        this.pending = undefined
+        if ('result' in m) p.resolve(m.result)
+        else p.reject(new ScoringError(m.error.message, m.error.user))
+      }
+    })
+    worker.on('error', (err) => fail(err.message))
+    worker.on('exit', () => fail('scoring stopped before it finished'))
+    return worker
+  }
+
+  /** Ends the thread (and the job on it, if any). */
+  close(): void {
+    const w = this.worker
+    this.worker = undefined
+    if (w) void w.terminate()
+  }
 }

@@ -8,6 +8,7 @@ import { outOfFoldProbabilities, type OutOfFoldModel } from '../../ml/out-of-fol
 import { randomProjection } from '../../ml/random-projection.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
 import type { SpeechTrainingSet } from './types.js'
+import type { ProgressCount } from '../../progress.js'
 
 export interface LabelledPool {
   X: Float32Array
@@ -81,7 +82,7 @@ export function cleaningSignals(
   embeddings: SpeechEmbeddings,
   seed: number,
   model: OutOfFoldModel,
-  onFold?: (done: number, total: number) => void,
+  onFold?: ProgressCount,
 ) {
   const pool = labelledPool(embeddings)
   const K = pool.words.length

@@ -1,0 +1,171 @@
+/**
+ * Workers that scale: a worker's scoring thread lives across jobs (started once, not per job),
+ * in-process workers run one thread each, the data a board's scorings share is kept between jobs
+ * yet never outlives a change of the files (a rescoring after the organizer replaced eval data
+ * gives `dataperf speech eval`'s new score and the new file's hash in the manifest), and on
+ * PostgreSQL a queued job is announced to idle workers when its transaction commits (NOTIFY).
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse, stringify } from 'yaml'
+import { openDb } from '../src/server/db/open.js'
+import { enqueueJob, JOBS_CHANNEL } from '../src/server/queue/jobs.js'
+import { runCli } from './helpers/cli.js'
+import { Api, freshPostgres, makeChallenge, speechSelection, startProc, until } from './helpers/server.js'
+
+let root: string, challenge: string
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'dataperf-workers-'))
+  challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 20 })
+})
+after(() => rmSync(root, { recursive: true, force: true }))
+
+const DATA = () => join(challenge, 'speech/data/dataperf_en_data')
+const upload = (seed: number) => [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }]
+const threadStarts = (log: string) => log.split('\n').filter((l) => l.endsWith('scoring thread started')).length
+
+function speechEval(file: string): number {
+  const r = runCli(
+    [
+      'speech',
+      'eval',
+      '--language',
+      'en',
+      '--train_size',
+      '25',
+      '--train_file',
+      file,
+      '--json',
+      '--eval_embeddings_dir',
+      join(DATA(), 'eval_embeddings'),
+      '--train_embeddings_dir',
+      join(DATA(), 'train_embeddings'),
+      '--allowed_training_set',
+      join(DATA(), 'allowed_training_set.yaml'),
+      '--eval_file',
+      join(DATA(), 'eval.yaml'),
+      '--config_file',
+      join(challenge, 'speech/dataperf_speech_config.yaml'),
+    ],
+    root,
+  )
+  assert.equal(r.code, 0, r.stderr)
+  return (JSON.parse(r.stdout) as { score: number }).score
+}
+
+test('in-process workers keep one scoring thread each across jobs; a rescoring after an eval-data change uses the new data', async () => {
+  const state = join(root, 'state')
+  const dbFile = join(state, 'server.sqlite')
+  const server = await startProc(
+    ['serve', '--challenge', challenge, '--db', dbFile, '--state', state, '--port', '0', '--workers', '2'],
+    root,
+  )
+  try {
+    const api = new Api(server.url)
+    const p = await api.participant('pat@example.org', 'Team Pat')
+    const ids: string[] = []
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = await api.submit(p.token, 'en-25', upload(seed))
+      assert.equal(r.status, 202, JSON.stringify(r.body))
+      ids.push(r.body.submission.id)
+    }
+    for (const id of ids) assert.equal((await api.waitScored(p.token, id)).status, 'scored')
+    const started = threadStarts(server.output())
+    assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 6 jobs on 2 workers`)
+
+    // the organizer drops a third of the eval clips and rescores: the kept eval set must not be reused
+    const file = join(root, 'en_25_train.json')
+    writeFileSync(file, speechSelection(challenge, 1))
+    const before = (await api.call('GET', `submissions/${ids[0]}`, { token: p.token })).body.score as number
+    assert.equal(before, speechEval(file))
+    const evalFile = join(DATA(), 'eval.yaml')
+    const evalIds = parse(readFileSync(evalFile, 'utf8')) as { targets: Record<string, string[]>; nontargets: string[] }
+    evalIds.nontargets = evalIds.nontargets.filter((_, i) => i % 3 !== 0)
+    writeFileSync(evalFile, stringify(evalIds))
+    const o = await api.participant('olga@example.org', 'Organizers')
+    const promote = runCli(
+      ['serve', 'make-organizer', 'olga@example.org', '--challenge', challenge, '--db', dbFile, '--state', state],
+      root,
+    )
+    assert.equal(promote.code, 0, promote.stderr)
+    const rescore = await api.call('POST', 'admin/boards/en-25/rescore?wait=1', { token: o.token })
+    assert.equal(rescore.status, 200, JSON.stringify(rescore.body))
+    const expected = speechEval(file)
+    assert.notEqual(expected, before, 'the data change moves the score')
+    await until('the rescored score', async () => {
+      const s = (await api.call('GET', `submissions/${ids[0]}`, { token: p.token })).body
+      return s.score === expected ? true : undefined
+    })
+    const manifest = (await api.call('GET', `submissions/${ids[0]}/manifest`, { token: p.token })).body.manifest
+    const sha = createHash('sha256').update(readFileSync(evalFile)).digest('hex')
+    const key = Object.keys(manifest.data_files).find((k) => k.endsWith('eval.yaml'))!
+    assert.equal(manifest.data_files[key], sha, 'the manifest names the new eval file')
+    assert.equal(manifest.score, expected)
+  } finally {
+    await server.stop()
+  }
+})
+
+test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concurrency 2` scores with two threads', async (t) => {
+  const url = await freshPostgres()
+  if (!url) return t.skip('no PostgreSQL cluster (DATAPERF_TEST_PG_URL)')
+  const db = await openDb(url)
+  const heard: string[] = []
+  await db.listen(JOBS_CHANNEL, (payload) => {
+    if (payload !== undefined) heard.push(payload)
+  })
+  const server = await startProc(
+    [
+      'serve',
+      '--challenge',
+      challenge,
+      '--db',
+      url,
+      '--state',
+      join(root, 'pg-state'),
+      '--port',
+      '0',
+      '--workers',
+      '0',
+    ],
+    root,
+  )
+  try {
+    const api = new Api(server.url)
+    const p = await api.participant('pg@example.org', 'Team PG')
+    const first = await api.submit(p.token, 'en-25', upload(11))
+    assert.equal(first.status, 202)
+    await until('the NOTIFY of the first job', async () => (heard.length > 0 ? true : undefined), 10_000, 20)
+    assert.deepEqual(heard, ['score'])
+    // nothing is announced before the transaction commits
+    const sub = await db.kysely.selectFrom('submissions').select('id').executeTakeFirstOrThrow()
+    await db.kysely.transaction().execute(async (trx) => {
+      await enqueueJob(db, trx, sub.id, 'rescore', new Date())
+      await new Promise((r) => setTimeout(r, 300))
+      assert.equal(heard.length, 1, 'announced before the commit')
+    })
+    await until('the NOTIFY at commit', async () => (heard.length === 2 ? true : undefined), 10_000, 20)
+    const more = []
+    for (const seed of [12, 13, 14]) more.push((await api.submit(p.token, 'en-25', upload(seed))).body.submission.id)
+    const worker = await startProc(['worker', '--challenge', challenge, '--db', url, '--concurrency', '2'], root)
+    try {
+      for (const id of [first.body.submission.id, ...more])
+        assert.equal((await api.waitScored(p.token, id)).status, 'scored')
+      await until('the rescore job', async () => {
+        const j = await db.kysely.selectFrom('jobs').select('status').where('kind', '=', 'rescore').executeTakeFirst()
+        return j?.status === 'done' ? true : undefined
+      })
+      const started = threadStarts(worker.output())
+      assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 5 jobs on 2`)
+    } finally {
+      await worker.stop()
+    }
+  } finally {
+    await server.stop()
+    await db.close()
+  }
+})
