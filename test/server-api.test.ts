@@ -60,7 +60,14 @@ test('a speech submission is scored exactly as `dataperf speech eval` scores the
   writeFileSync(file, bytes)
   const r = await api.submit(alice, 'en-25', [{ name: 'en_25_train.json', bytes }], 'random 1')
   assert.equal(r.status, 202, JSON.stringify(r.body))
-  assert.deepEqual(r.body.quota, { limit: 3, used: 1, remaining: 2, resets_at: r.body.quota.resets_at })
+  assert.deepEqual(r.body.quota, {
+    limit: 3,
+    used: 1,
+    remaining: 2,
+    resets_at: r.body.quota.resets_at,
+    team_used: 1,
+    person_used: 1,
+  })
   const scored = await api.waitScored(alice, r.body.submission.id)
   assert.equal(scored.status, 'scored', scored.error)
   const data = join(challenge, 'speech/data/dataperf_en_data')
@@ -178,7 +185,7 @@ test('the daily quota: the answer over the limit names the limit and the reset t
     over.body.error.message,
   )
   const q = (await api.call('GET', 'boards/en-25/quota', { token: alice })).body
-  assert.deepEqual(q, { limit: 3, used: 3, remaining: 0, resets_at: reset })
+  assert.deepEqual(q, { limit: 3, used: 3, remaining: 0, resets_at: reset, team_used: 3, person_used: 3 })
 })
 
 test('`dataperf submit` uploads, waits for the score and prints it with the rank; `dataperf leaderboard` prints the table', async () => {

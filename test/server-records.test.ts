@@ -112,7 +112,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         .split('\n')
         .map((l) => JSON.parse(l) as { seq: number })
       const total = Number((await query<{ n: number }>(db, 'select count(*) as n from audit_log'))[0]!.n)
-      assert.equal(last.at(-1)!.seq, total)
+      assert.equal(last.at(-1)!.seq, total, `checkpoints ${JSON.stringify(last)}; the server said:\n${again.output()}`)
       assert.equal(seq, total - 1, 'the role entry came after the score')
 
       const verify = (withState: boolean) =>

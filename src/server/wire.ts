@@ -13,11 +13,19 @@ const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type
 export const QuotaSchema = Type.Object(
   {
     limit: Type.Number(),
+    /** the larger of the team's and the person's count */
     used: Type.Number(),
     remaining: Type.Number(),
     resets_at: Timestamp,
+    team_used: Type.Optional(Type.Number({ description: "the team's valid submissions today" })),
+    person_used: Type.Optional(
+      Type.Number({ description: "this person's valid submissions today, whichever team they were in" }),
+    ),
   },
-  { description: "A team's submissions on a board today (UTC)" },
+  {
+    description:
+      'Valid submissions on a board today (UTC): the limit holds per team and per person; what is left is what both have left',
+  },
 )
 export type Quota = Static<typeof QuotaSchema>
 

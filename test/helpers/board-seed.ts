@@ -4,6 +4,7 @@
  * users, teams and scored speech submissions with per-seed figures, as the worker leaves them.
  * Scores are rounded to 3 decimals and times repeat, so equal scores and equal times occur.
  */
+import { teamNameKey } from '../../src/server/team-name.js'
 import { Rng } from '../../src/ml/rng.js'
 import type { Db } from '../../src/server/db/open.js'
 import type { SubmissionsTable } from '../../src/server/db/schema.js'
@@ -88,7 +89,13 @@ export async function seedBoard(db: Db, o: SeedOptions): Promise<SeededTeam[]> {
         .execute()
       await trx
         .insertInto('teams')
-        .values({ id: team.id, name: team.name, created_by: userId, created_at: created })
+        .values({
+          id: team.id,
+          name: team.name,
+          name_key: teamNameKey(team.name),
+          created_by: userId,
+          created_at: created,
+        })
         .execute()
       const rows = Array.from({ length: o.perTeam }, (_, k) =>
         scoredSubmission(rng, {

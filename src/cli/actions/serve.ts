@@ -53,6 +53,11 @@ function target(opts: DbFlags): ServerDatabase {
   return { challengeDir: opts.challenge, db: opts.db, stateDir: opts.state }
 }
 
+/**
+ * Resolves on SIGINT or SIGTERM. Taken before anything starts: a signal that came while the
+ * server was starting (or between its 'listening' line and the wait) would otherwise kill the
+ * process at once, with nothing closed (leases held, the last audit checkpoint unwritten).
+ */
 function waitForSignal(): Promise<void> {
   return new Promise((r) => {
     process.once('SIGINT', () => r())
@@ -74,6 +79,7 @@ function workerConfig(opts: { leaseSeconds?: number }): Partial<ServerConfig> {
 }
 
 export async function serve(opts: ServeFlags): Promise<void> {
+  const stopAsked = waitForSignal()
   let challengeDir = opts.challenge
   if (opts.demo) {
     challengeDir = join(resolve(opts.state), 'demo-challenge')
@@ -116,7 +122,7 @@ export async function serve(opts: ServeFlags): Promise<void> {
   process.stdout.write(
     `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${server.workers.length}${server.workers.length < opts.workers ? ` (of ${opts.workers} asked: one per core)` : ''}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
   )
-  await waitForSignal()
+  await stopAsked
   await server.close()
 }
 
@@ -156,6 +162,7 @@ export async function rescore(opts: DbFlags & { board: string; workers: number }
 }
 
 export async function worker(opts: WorkerFlags): Promise<void> {
+  const stopAsked = waitForSignal()
   const started = await startWorkers(
     opts.challenge,
     opts.db,
@@ -166,6 +173,6 @@ export async function worker(opts: WorkerFlags): Promise<void> {
   process.stdout.write(
     `dataperf worker: ${started.workers.map((w) => w.id).join(', ')} on ${started.ctx.db.describe}\n`,
   )
-  await waitForSignal()
+  await stopAsked
   await started.close()
 }

@@ -319,10 +319,9 @@ export class ParquetFile {
           if (!keep) count = numValues - rowStarts[rowsHere - 1]!
           row = firstRow + rowsHere - 1
         }
-        const bytes = await Promise.all(segments.map((g) => page.values(g.from, g.to)))
         const target = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        segments.forEach((g, i) => {
-          target.set(bytes[i]!, g.at * data.BYTES_PER_ELEMENT)
+        for (const g of segments) {
+          page.copyValues(g.from, g.to, target, g.at * data.BYTES_PER_ELEMENT)
           const j = firstNonFinite(data, g.at, g.at + g.to - g.from)
           if (j >= 0) {
             const position = j - (g.at - (g.at % dim))
@@ -330,7 +329,7 @@ export class ParquetFile {
               `${this.path}: ${label(g.row)}: '${name}' contains ${data[j]} at position ${position}, expected finite numbers`,
             )
           }
-        })
+        }
         options.onProgress?.(row + 1, total)
         continue
       }
@@ -460,7 +459,12 @@ export class ParquetFile {
     return {
       rowStarts,
       numValues,
-      values: (from, to) => readAt(this.handle, valuesPos + from * width, (to - from) * width),
+      // straight from the file into the caller's array: no buffer in between
+      copyValues: (from, to, target, at) => {
+        const length = (to - from) * width
+        if (readFully(this.handle, target.subarray(at, at + length), valuesPos + from * width) < length)
+          throw new UserError(`${this.path}: file is truncated (page at byte ${bodyPos} runs past the end)`)
+      },
     }
   }
 
@@ -580,15 +584,15 @@ interface PlainStringPage {
 }
 
 /**
- * A PLAIN list page without nulls, for the fast path: the positions where rows start, and the
- * little-endian bytes of values [from, to) on demand. For uncompressed files the values are read
- * from disk only for the rows that are kept.
+ * A PLAIN list page without nulls, for the fast path: the positions where rows start, and a copy
+ * of the little-endian bytes of values [from, to) into target at byte `at`, on demand. For
+ * uncompressed files the values are read from disk only for the rows that are kept.
  */
 interface DenseListPage {
   plainBytes?: undefined
   rowStarts: Int32Array
   numValues: number
-  values: (from: number, to: number) => Promise<Uint8Array> | Uint8Array
+  copyValues: (from: number, to: number, target: Uint8Array, at: number) => void
 }
 
 /** The values section of a PLAIN BYTE_ARRAY page of a flat column without nulls, else undefined. */
@@ -710,7 +714,7 @@ function denseListPage(
   return {
     rowStarts: rowStartsCache.rowStarts(repBytes, numValues),
     numValues,
-    values: (from, to) => bytes.subarray(from * width, to * width),
+    copyValues: (from, to, target, at) => target.set(bytes.subarray(from * width, to * width), at),
   }
 }
 
@@ -817,13 +821,18 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 /** Reads `length` bytes at `position` into `buf` when it is big enough, else into a new buffer. */
 async function readInto(handle: FileHandle, buf: Buffer, position: number, length: number): Promise<Buffer> {
   const target = buf.length >= length ? buf.subarray(0, length) : Buffer.allocUnsafe(length)
+  return target.subarray(0, readFully(handle, target, position))
+}
+
+/** Fills `target` from the file at `position` (fewer bytes only at the end of the file); returns the bytes read. */
+function readFully(handle: FileHandle, target: Uint8Array, position: number): number {
   let done = 0
-  while (done < length) {
-    const bytesRead = readSync(handle.fd, target, done, length - done, position + done)
+  while (done < target.length) {
+    const bytesRead = readSync(handle.fd, target, done, target.length - done, position + done)
     if (bytesRead === 0) break
     done += bytesRead
   }
-  return target.subarray(0, done)
+  return done
 }
 
 /**

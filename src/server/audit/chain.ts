@@ -9,6 +9,19 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../canonical-json.js'
 
+export const AUDIT_KINDS = [
+  'submission',
+  'quota',
+  'score',
+  'rescore',
+  'publish',
+  'phase',
+  'baseline',
+  'role',
+  'team',
+] as const
+export type AuditKind = (typeof AUDIT_KINDS)[number]
+
 export interface AuditEntry {
   /** 1, 2, 3, ... without gaps */
   seq: number

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely'
+import { teamNameKey } from '../team-name.js'
 
 export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
   const binaryType = dialect === 'postgres' ? 'bytea' : 'blob'
@@ -223,6 +224,44 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
           .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
           .execute()
         await db.schema.alterTable('users').addColumn('locked_until', 'text').execute()
+      },
+    },
+    '0004_people_and_team_names': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
+      async up(db: Kysely<any>) {
+        // the daily quota per person too (leaving a team and making another does not reset it)
+        await db.schema
+          .createTable('person_quota_counters')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('board', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('used', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('person_quota_counters_pk', ['user_id', 'board', 'day'])
+          .execute()
+        // who made, joined and left which team, when, in which phase; and organizers' leave to change
+        await db.schema
+          .createTable('team_events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('team_id', 'text')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('phase', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('team_events_user').on('team_events').columns(['user_id', 'at']).execute()
+        await db.schema.createIndex('team_events_team').on('team_events').columns(['team_id', 'at']).execute()
+        // look-alike names are one name (team-name.ts); teams made before keep theirs, made unique by id
+        await db.schema.alterTable('teams').addColumn('name_key', 'text').execute()
+        const teams = await db.selectFrom('teams').select(['id', 'name']).orderBy('created_at').execute()
+        const seen = new Set<string>()
+        for (const t of teams as Array<{ id: string; name: string }>) {
+          let key = teamNameKey(t.name)
+          if (seen.has(key)) key = `${key}\u0000${t.id}`
+          seen.add(key)
+          await db.updateTable('teams').set({ name_key: key }).where('id', '=', t.id).execute()
+        }
+        await db.schema.createIndex('teams_name_lookalike').on('teams').column('name_key').unique().execute()
       },
     },
   }

@@ -48,7 +48,10 @@ export interface SignupInvitesTable {
 
 export interface TeamsTable {
   id: string
+  /** as typed */
   name: string
+  /** unique: the name as compared (team-name.ts), so look-alike names are one */
+  name_key: string
   created_by: string
   created_at: string
 }
@@ -115,6 +118,28 @@ export interface QuotaCountersTable {
   board: string
   day: string
   used: number
+}
+
+/** The same count per person, whatever their team (charged and refunded with the team's) */
+export interface PersonQuotaCountersTable {
+  user_id: string
+  board: string
+  day: string
+  used: number
+}
+
+export interface TeamEventsTable {
+  id: string
+  /** null for 'change_allowed' */
+  team_id: string | null
+  user_id: string
+  /** created, joined, left: the person's moves; change_allowed: an organizer lets them change once more */
+  kind: 'created' | 'joined' | 'left' | 'change_allowed'
+  /** the phase open then ('' between phases) */
+  phase: string
+  /** who did it: the person, or the organizer */
+  actor: string
+  at: string
 }
 
 export interface JobsTable {
@@ -224,6 +249,8 @@ export interface Database {
   submissions: SubmissionsTable
   submission_files: SubmissionFilesTable
   quota_counters: QuotaCountersTable
+  person_quota_counters: PersonQuotaCountersTable
+  team_events: TeamEventsTable
   jobs: JobsTable
   scores: ScoresTable
   audit_log: AuditLogTable

@@ -5,7 +5,14 @@
  * PostgreSQL; SQLite transactions already are), so the chain never forks.
  */
 import type { Transaction } from 'kysely'
-import { GENESIS_HASH, nextEntry, verifyChain, type AuditHead, type ChainStatus } from '../audit/chain.js'
+import {
+  GENESIS_HASH,
+  nextEntry,
+  verifyChain,
+  type AuditHead,
+  type AuditKind,
+  type ChainStatus,
+} from '../audit/chain.js'
 import { anchorProblem, readCheckpoints, type Anchor, type Checkpoint } from '../audit/checkpoints.js'
 import { advisoryLock } from '../db/open.js'
 import type { Database } from '../db/schema.js'
@@ -14,7 +21,7 @@ import { iso, type ServerContext } from './context.js'
 const AUDIT_LOCK = 0x0da7a9e1
 
 export interface AuditInput {
-  kind: 'submission' | 'quota' | 'score' | 'rescore' | 'publish' | 'phase' | 'baseline' | 'role'
+  kind: AuditKind
   actor: string
   payload: Record<string, unknown>
 }

@@ -54,7 +54,7 @@ export async function getQuota(ctx: ServerContext, user: User, boardId: string):
   const teamId = await requireTeam(ctx, user)
   const phase = await currentPhase(ctx)
   if (!phase) return { limit: 0, used: 0, remaining: 0, resets_at: (await nextPhaseStart(ctx)) ?? '' }
-  return readQuota(ctx, teamId, boardId, phase)
+  return readQuota(ctx, { teamId, userId: user.id }, boardId, phase)
 }
 
 async function nextPhaseStart(ctx: ServerContext): Promise<string | undefined> {
@@ -99,7 +99,7 @@ export async function submit(
   if (earlier)
     return {
       submission: await viewOf(ctx, user, earlier),
-      quota: await readQuota(ctx, teamId, board.id, phase),
+      quota: await readQuota(ctx, { teamId, userId: user.id }, board.id, phase),
       duplicate: true,
     }
 
@@ -108,7 +108,7 @@ export async function submit(
   let quota: Quota
   try {
     quota = await ctx.db.kysely.transaction().execute(async (trx) => {
-      const q = await chargeQuota(ctx, trx, teamId, board.id, phase)
+      const q = await chargeQuota(ctx, trx, { teamId, userId: user.id }, board.id, phase)
       for (const f of valid.files) {
         await trx
           .insertInto('blobs')
@@ -192,7 +192,7 @@ export async function submit(
       if (twin)
         return {
           submission: await viewOf(ctx, user, twin),
-          quota: await readQuota(ctx, teamId, board.id, phase),
+          quota: await readQuota(ctx, { teamId, userId: user.id }, board.id, phase),
           duplicate: true,
         }
     }
@@ -211,10 +211,11 @@ async function retryFailed(
 ): Promise<SubmitResult> {
   const now = ctx.now()
   const quota = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const q = await chargeQuota(ctx, trx, earlier.team_id, earlier.board, phase)
+    const q = await chargeQuota(ctx, trx, { teamId: earlier.team_id, userId: user.id }, earlier.board, phase)
     await trx
       .updateTable('submissions')
-      .set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now) })
+      // charged to the sender of this retry, so a refund goes back to them
+      .set({ status: 'queued', stage: 'queued', error: null, quota_day: utcDay(now), user_id: user.id })
       .where('id', '=', earlier.id)
       .execute()
     await enqueueJob(ctx.db, trx, earlier.id, 'score', now)

@@ -1,13 +1,19 @@
 /**
  * Teams: a user belongs to at most one team; a member invites others with a single-use code
  * (valid 7 days, kept hashed; open ones are listed by hash and can be withdrawn); leaving the last member leaves the team and its submissions.
+ * Team names are unique as compared by team-name.ts (look-alikes are one name); a person makes or
+ * joins one team per phase unless an organizer allows a change (team-history.ts).
  */
+import type { Kysely, Transaction } from 'kysely'
 import { isUniqueViolation } from '../db/open.js'
+import type { Database } from '../db/schema.js'
+import { teamNameKey } from '../team-name.js'
 import type { User } from './accounts.js'
 import { iso, type ServerContext } from './context.js'
 import { badRequest, forbidden, ServiceError } from './errors.js'
 import { newId } from '../db/ids.js'
 import { newSecret, sha256Hex } from './secrets.js'
+import { checkTeamChange, recordTeamEvent, teamPhase } from './team-history.js'
 
 export interface Team {
   id: string
@@ -17,12 +23,12 @@ export interface Team {
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
 
-export async function teamIdOf(ctx: ServerContext, userId: string): Promise<string | undefined> {
-  const row = await ctx.db.kysely
-    .selectFrom('team_members')
-    .select('team_id')
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
+export async function teamIdOf(
+  ctx: ServerContext,
+  userId: string,
+  trx: Transaction<Database> | Kysely<Database> = ctx.db.kysely,
+): Promise<string | undefined> {
+  const row = await trx.selectFrom('team_members').select('team_id').where('user_id', '=', userId).executeTakeFirst()
   return row?.team_id
 }
 
@@ -62,19 +68,30 @@ export async function requireTeam(ctx: ServerContext, user: User): Promise<strin
 
 export async function createTeam(ctx: ServerContext, user: User, nameRaw: string): Promise<Team> {
   const name = nameRaw.trim()
-  if (name === '' || name.length > 80) throw badRequest('team name: expected 1 to 80 characters')
+  const key = teamNameKey(name)
+  if (key === '' || name.length > 80) throw badRequest('team name: expected 1 to 80 characters, some of them visible')
   const id = newId('team')
   const now = iso(ctx.now())
+  const phase = await teamPhase(ctx)
   try {
     await ctx.db.kysely.transaction().execute(async (trx) => {
-      await trx.insertInto('teams').values({ id, name, created_by: user.id, created_at: now }).execute()
+      if (await teamIdOf(ctx, user.id, trx))
+        throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
+      await checkTeamChange(trx, user, phase)
+      await trx.insertInto('teams').values({ id, name, name_key: key, created_by: user.id, created_at: now }).execute()
       await trx.insertInto('team_members').values({ team_id: id, user_id: user.id, joined_at: now }).execute()
+      await recordTeamEvent(ctx, trx, { teamId: id, userId: user.id, kind: 'created', actor: user.id, phase })
     })
   } catch (err) {
     if (isUniqueViolation(err)) {
       const existing = await teamIdOf(ctx, user.id)
       if (existing) throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
-      throw new ServiceError(409, 'team_name_taken', `a team named '${name}' exists; choose another name`)
+      const twin = await ctx.db.kysely.selectFrom('teams').select('name').where('name_key', '=', key).executeTakeFirst()
+      throw new ServiceError(
+        409,
+        'team_name_taken',
+        `a team named '${twin?.name ?? name}' exists, and names are compared without case, width, spaces or invisible characters; choose another name`,
+      )
     }
     throw err
   }
@@ -156,6 +173,7 @@ export async function revokeTeamInvite(
 
 export async function joinTeam(ctx: ServerContext, user: User, code: string): Promise<Team> {
   const now = iso(ctx.now())
+  const phase = await teamPhase(ctx)
   const teamId = await ctx.db.kysely.transaction().execute(async (trx) => {
     const invite = await trx
       .selectFrom('team_invites')
@@ -176,6 +194,9 @@ export async function joinTeam(ctx: ServerContext, user: User, code: string): Pr
       .executeTakeFirst()
     if (Number(claimed.numUpdatedRows) !== 1)
       throw new ServiceError(403, 'invite_invalid', 'that team invite code was just used')
+    if (await teamIdOf(ctx, user.id, trx))
+      throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
+    await checkTeamChange(trx, user, phase)
     try {
       await trx
         .insertInto('team_members')
@@ -186,12 +207,21 @@ export async function joinTeam(ctx: ServerContext, user: User, code: string): Pr
         throw new ServiceError(409, 'already_in_team', 'you are already in a team; leave it first')
       throw err
     }
+    await recordTeamEvent(ctx, trx, { teamId: invite.team_id, userId: user.id, kind: 'joined', actor: user.id, phase })
     return invite.team_id
   })
   return (await getTeam(ctx, teamId))!
 }
 
 export async function leaveTeam(ctx: ServerContext, user: User): Promise<void> {
-  const deleted = await ctx.db.kysely.deleteFrom('team_members').where('user_id', '=', user.id).executeTakeFirst()
-  if (Number(deleted.numDeletedRows) === 0) throw new ServiceError(409, 'no_team', 'you are in no team')
+  const phase = await teamPhase(ctx)
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    const left = await trx
+      .deleteFrom('team_members')
+      .where('user_id', '=', user.id)
+      .returning('team_id')
+      .executeTakeFirst()
+    if (!left) throw new ServiceError(409, 'no_team', 'you are in no team')
+    await recordTeamEvent(ctx, trx, { teamId: left.team_id, userId: user.id, kind: 'left', actor: user.id, phase })
+  })
 }

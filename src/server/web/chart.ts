@@ -1,7 +1,7 @@
 // Inline SVG charts drawn on the server: no script, no external asset, readable with JavaScript off.
 // Written by hand because the two charts are small and a charting library would mean shipping a
 // browser bundle; the colours are the Okabe-Ito palette, which stays distinct for colour-blind readers.
-import { html, type SafeHtml } from './html.js'
+import { html, userText, type SafeHtml } from './html.js'
 import { formatScore, utcText } from './format.js'
 import type { ChartPoint, ChartSeries } from './view-models.js'
 
@@ -123,7 +123,7 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
     return html`<g class="series"><path d="${d}" fill="none" stroke="${l.colour}" stroke-width="2"${l.series.baseline ? html` stroke-dasharray="6 4"` : ''}/>${l.points.map((p) => html`<circle cx="${f(x(p.at.getTime()))}" cy="${f(y(p.score))}" r="3.5" fill="${l.colour}"><title>${l.series.name}: ${formatScore(p.score)} at ${utcText(p.at)}</title></circle>`)}</g>`
   })}
 </svg>
-<figcaption><ul class="legend">${drawn.map((l) => html`<li><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.colour}" stroke-width="3"${l.series.baseline ? html` stroke-dasharray="5 3"` : ''}/></svg>${l.series.name}${l.series.baseline ? ' (baseline)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ul></figcaption>
+<figcaption><ul class="legend">${drawn.map((l) => html`<li><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.colour}" stroke-width="3"${l.series.baseline ? html` stroke-dasharray="5 3"` : ''}/></svg>${userText(l.series.name)}${l.series.baseline ? ' (baseline)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ul></figcaption>
 </figure>`
 }
 

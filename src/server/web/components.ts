@@ -1,6 +1,6 @@
 // Pieces several pages share: form fields with their labels and errors, the leaderboard table,
 // status badges, quota lines.
-import { html, type HtmlValue, type SafeHtml } from './html.js'
+import { html, userText, type HtmlValue, type SafeHtml } from './html.js'
 import { boardTitle, formatScore, scoreHtml, timeHtml } from './format.js'
 import type { BoardView, LeaderboardRowView, QuotaView, SubmissionRowView, SubmissionStatus } from './view-models.js'
 
@@ -97,8 +97,8 @@ export function leaderboardTable(
 ${rows.map(
   (r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
   <td class="num" data-value="${r.rank ?? i + 0.5}">${r.rank ?? html`<span aria-label="no rank (baseline)">–</span>`}</td>
-  <td data-value="${r.team}">${r.team}${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
-  ${full ? html`<td data-value="${r.method}">${r.submissionId ? html`<a href="/submissions/${r.submissionId}">${r.method}</a>` : r.method}</td>` : ''}
+  <td data-value="${r.team}">${userText(r.team)}${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
+  ${full ? html`<td data-value="${r.method}">${r.submissionId ? html`<a href="/submissions/${r.submissionId}">${userText(r.method)}</a>` : userText(r.method)}</td>` : ''}
   <td class="num score" data-value="${String(r.score)}">${scoreHtml(r.score)}</td>
   ${tasks.map((t) => {
     const v = r.taskF1?.[t]
@@ -133,11 +133,11 @@ export function submissionsTable(
 <tbody>
 ${rows.map(
   (r) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
-  <td data-value="${r.method}"><a href="/submissions/${r.id}">${r.method}</a>${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
+  <td data-value="${r.method}"><a href="/submissions/${r.id}">${userText(r.method)}</a>${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
   <td data-value="${r.status}">${statusBadge(r.status)}</td>
   <td class="num" data-value="${r.score === undefined ? '-1' : String(r.score)}">${r.score === undefined ? '–' : html`<span title="${String(r.score)}">${formatScore(r.score)}</span>`}</td>
   <td data-value="${r.board}">${r.board}</td>
-  ${opts.showTeam ? html`<td data-value="${r.team ?? ''}">${r.team ?? ''}</td>` : ''}
+  ${opts.showTeam ? html`<td data-value="${r.team ?? ''}">${userText(r.team ?? '')}</td>` : ''}
   <td data-value="${r.submittedAt.getTime()}">${timeHtml(r.submittedAt)}</td>
   ${opts.actions ? html`<td>${opts.actions(r)}</td>` : ''}
 </tr>`,

@@ -30,6 +30,14 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out)
 }
 
+/**
+ * Text a user typed (a team's or a person's name, a method), escaped and isolated in a <bdi>, so
+ * that right-to-left text or a U+202E override in it cannot reorder the page around it.
+ */
+export function userText(text: string): SafeHtml {
+  return html`<bdi>${text}</bdi>`
+}
+
 /** A JSON value for a <script type="application/json"> block: `<` is escaped so `</script>` cannot close it. */
 export function jsonForScript(value: unknown): SafeHtml {
   return new SafeHtml(JSON.stringify(value).replace(/</g, '\\u003c'))

@@ -1,7 +1,7 @@
 // The page shell: head, skip link, navigation, flash message, footer. Every page goes through it,
 // so the stylesheet and the progressive script are the only assets, both served by this process.
 import { VERSION } from '../../version.js'
-import { html, type HtmlValue, type SafeHtml } from './html.js'
+import { html, userText, type HtmlValue, type SafeHtml } from './html.js'
 import type { PageContext } from './view-models.js'
 
 export const ASSET_PATHS = { css: '/assets/site.css', js: '/assets/app.js' } as const
@@ -40,7 +40,7 @@ function accountArea(ctx: PageContext): SafeHtml {
   if (!ctx.user) {
     return html`<a href="/login">Log in</a> <a class="button small" href="/signup">Sign up</a>`
   }
-  return html`<span class="who">${ctx.user.name}${ctx.user.team ? html` <span class="muted">(${ctx.user.team.name})</span>` : ''}</span>
+  return html`<span class="who">${userText(ctx.user.name)}${ctx.user.team ? html` <span class="muted">(${userText(ctx.user.team.name)})</span>` : ''}</span>
     <form method="post" action="/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link">Log out</button></form>`
 }
 

@@ -16,6 +16,7 @@ import { errorPage } from './pages/error.js'
 import { publicRoutes } from './routes/public.js'
 import { participantRoutes } from './routes/participant.js'
 import { organizerRoutes } from './routes/organizer.js'
+import { organizerTeamRoutes } from './routes/organizer-teams.js'
 import { accountRoutes } from './routes/accounts.js'
 import { sentence } from './format.js'
 import type { PageContext } from './view-models.js'
@@ -132,6 +133,7 @@ export const webPages: FastifyPluginAsync<{ ctx: ServerContext }> = async (app: 
   publicRoutes(app, web)
   participantRoutes(app, web)
   organizerRoutes(app, web)
+  organizerTeamRoutes(app, web)
   accountRoutes(app, web)
 
   // Any other GET: a page saying so (the API keeps its JSON answer).

@@ -232,3 +232,24 @@ export interface ErrorView {
   title: string
   message: string
 }
+
+/** /organizer/teams: every team, with links to its history. */
+export interface TeamsAdminView {
+  teams: Array<{ id: string; name: string; members: number; left: number; createdAt: Date }>
+}
+
+/** /organizer/teams/:id: a team's members and the moves of everyone ever in it. */
+export interface TeamHistoryView {
+  team: { id: string; name: string; createdAt: Date }
+  members: Array<{ id: string; name: string; email: string }>
+  events: Array<{
+    at: Date
+    kind: 'created' | 'joined' | 'left' | 'change_allowed'
+    phase: string
+    team?: { id: string; name: string }
+    user: { id: string; name: string; email: string }
+    by: string
+  }>
+  /** everyone ever in the team, each with a form to allow one more team change */
+  people: Array<{ id: string; name: string; email: string }>
+}

@@ -11,6 +11,7 @@ import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifes
 import type { BoardScore } from '../boards/index.js'
 import { claimJob, closeJob, JOBS_CHANNEL, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit } from '../services/audit.js'
+import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
 import { refreshTeamStandings } from '../services/standings.js'
@@ -283,18 +284,9 @@ export class JobWorker {
           .updateTable('submissions')
           .set({ status: 'failed', stage: null, error: message })
           .where('id', '=', job.submission_id)
-          .returning(['team_id', 'board', 'quota_day'])
+          .returning(['team_id', 'user_id', 'board', 'quota_day'])
           .executeTakeFirst()
-        if (sub) {
-          await trx
-            .updateTable('quota_counters')
-            .set((eb) => ({ used: eb('used', '-', 1) }))
-            .where('team_id', '=', sub.team_id)
-            .where('board', '=', sub.board)
-            .where('day', '=', sub.quota_day)
-            .where('used', '>', 0)
-            .execute()
-        }
+        if (sub) await refundQuota(trx, { teamId: sub.team_id, userId: sub.user_id }, sub.board, sub.quota_day)
         await appendAudit(this.ctx, trx, {
           kind: 'quota',
           actor: this.id,

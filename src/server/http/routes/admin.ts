@@ -6,6 +6,7 @@ import { publishBoard, setBaseline } from '../../services/leaderboard.js'
 import { patchPhase, type PhasePatch } from '../../services/phase-changes.js'
 import { phaseJson } from '../../services/phases.js'
 import { finishRescore, startRescore } from '../../services/rescore.js'
+import { allowTeamChange, listTeams, teamHistory } from '../../services/team-history.js'
 import type { RouteDeps } from '../route-deps.js'
 
 const tags = ['organizers']
@@ -101,6 +102,36 @@ export function adminRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
     { schema: { tags, summary: 'A single-use sign-up invite code (for invite-only servers)' } },
     async (req, reply) => {
       return reply.status(201).send({ code: await createSignupInvite(ctx, requireOrganizer(req.user)) })
+    },
+  )
+
+  api.get('/admin/teams', { schema: { tags, summary: 'Every team: members, people who left' } }, async (req) => ({
+    teams: await listTeams(ctx, req.user),
+  }))
+
+  api.get<{ Params: { id: string } }>(
+    '/admin/teams/:id/history',
+    {
+      schema: {
+        tags,
+        summary:
+          "A team's history: its members, and every creation, join, leave and allowed change of the people ever in it",
+      },
+    },
+    async (req) => teamHistory(ctx, req.user, req.params.id),
+  )
+
+  api.post<{ Params: { id: string } }>(
+    '/admin/users/:id/team-change',
+    {
+      schema: {
+        tags,
+        summary: 'Let a person create or join one more team in the current phase (one team per phase otherwise)',
+      },
+    },
+    async (req) => {
+      await allowTeamChange(ctx, req.user, req.params.id)
+      return { user: req.params.id, allowed: true }
     },
   )
 }

@@ -1,6 +1,6 @@
 // Organizer: phases (dates, limits, visibility, rule), publishing hidden boards, baselines,
 // rescoring with its rank changes, the audit log with its chain status, queue and worker health.
-import { html, type SafeHtml } from '../html.js'
+import { html, userText, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
 import { boardTitle, formatScore, timeHtml } from '../format.js'
 import { submissionsTable } from '../components.js'
@@ -40,7 +40,7 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
     { title: 'Organizer' },
     html`
 <h1>Organizer</h1>
-<nav class="toc" aria-label="On this page"><ul><li><a href="#phases-h">Phases</a></li><li><a href="#boards-h">Boards</a></li><li><a href="#subs-h">Baselines</a></li><li><a href="#audit-h">Audit log</a></li><li><a href="#health-h">Health</a></li></ul></nav>
+<nav class="toc" aria-label="On this page"><ul><li><a href="#phases-h">Phases</a></li><li><a href="#boards-h">Boards</a></li><li><a href="#subs-h">Baselines</a></li><li><a href="#audit-h">Audit log</a></li><li><a href="#health-h">Health</a></li><li><a href="/organizer/teams">Teams and their history</a></li></ul></nav>
 <section aria-labelledby="phases-h">
   <h2 id="phases-h">Phases</h2>
   ${v.phases.map((p, i) => phaseForm(ctx, p, i, v.errors))}
@@ -66,7 +66,7 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
         ? html`<p>No rank or score changed.</p>`
         : html`<div class="table-wrap"><table><caption>Rank changes on ${v.rescore.board}</caption>
     <thead><tr><th scope="col">Team</th><th scope="col" class="num">Rank before</th><th scope="col" class="num">Rank after</th><th scope="col" class="num">Score before</th><th scope="col" class="num">Score after</th></tr></thead>
-    <tbody>${v.rescore.changes.map((c) => html`<tr><th scope="row">${c.team}</th><td class="num">${c.rankBefore ?? '–'}</td><td class="num">${c.rankAfter ?? '–'}</td><td class="num">${c.scoreBefore === undefined ? '–' : formatScore(c.scoreBefore)}</td><td class="num">${c.scoreAfter === undefined ? '–' : formatScore(c.scoreAfter)}</td></tr>`)}</tbody></table></div>`
+    <tbody>${v.rescore.changes.map((c) => html`<tr><th scope="row">${userText(c.team)}</th><td class="num">${c.rankBefore ?? '–'}</td><td class="num">${c.rankAfter ?? '–'}</td><td class="num">${c.scoreBefore === undefined ? '–' : formatScore(c.scoreBefore)}</td><td class="num">${c.scoreAfter === undefined ? '–' : formatScore(c.scoreAfter)}</td></tr>`)}</tbody></table></div>`
     }</section>`
       : ''
   }

@@ -1,7 +1,7 @@
 // One submission: its status (updated live by the client script from the server-sent events, and by
 // a <noscript> refresh without JavaScript), the failure reason, the figures behind the score, the
 // rank it earned, and the signed manifest with how to verify it offline.
-import { html, type SafeHtml } from '../html.js'
+import { html, userText, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { boardTitle, formatScore, scoreHtml, timeHtml } from '../format.js'
 import { statusBadge } from '../components.js'
@@ -63,15 +63,15 @@ export function submissionPage(ctx: PageContext, v: SubmissionPageView): SafeHtm
       head: pending ? html`<noscript><meta http-equiv="refresh" content="5"></noscript>` : '',
     },
     html`
-<h1>Submission: ${v.method}</h1>
+<h1>Submission: ${userText(v.method)}</h1>
 <div data-live-region="submission" data-live-url="${v.eventsUrl}" data-live-status="${v.status}">
 ${statusBlock(v)}
 <dl class="facts">
   <dt>Board</dt><dd><a href="/boards/${v.board.id}">${v.board.id}</a> · ${boardTitle(v.board)}</dd>
-  <dt>Team</dt><dd>${v.team}${v.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</dd>
+  <dt>Team</dt><dd>${userText(v.team)}${v.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</dd>
   <dt>Submitted</dt><dd>${timeHtml(v.submittedAt)}</dd>
   ${v.scoredAt ? html`<dt>Scored</dt><dd>${timeHtml(v.scoredAt)}</dd>` : ''}
-  ${v.description ? html`<dt>Description</dt><dd class="prose">${v.description}</dd>` : ''}
+  ${v.description ? html`<dt>Description</dt><dd class="prose" dir="auto">${v.description}</dd>` : ''}
   ${v.link ? html`<dt>Code or paper</dt><dd><a href="${safeHref(v.link)}" rel="nofollow noopener">${v.link}</a></dd>` : ''}
   ${v.sha256 ? html`<dt>File SHA-256</dt><dd><code class="hash">${v.sha256}</code></dd>` : ''}
 </dl>

@@ -1,6 +1,6 @@
 // Team: members and invitations, the visitor's API tokens (a new token is shown once), the team's
 // submissions and remaining quota. Without a team: create one or join with an invitation code.
-import { html, type SafeHtml } from '../html.js'
+import { html, userText, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
 import { timeHtml } from '../format.js'
 import { inputField, quotaText, submissionsTable } from '../components.js'
@@ -63,13 +63,13 @@ export function teamPage(ctx: PageContext, v: TeamView): SafeHtml {
     ctx,
     { title: t ? `Team ${t.name}` : 'Team' },
     html`
-<h1>${t ? html`Team ${t.name}` : 'Your team'}</h1>
+<h1>${t ? html`Team ${userText(t.name)}` : 'Your team'}</h1>
 ${
   t
     ? html`<div class="two">
 <section aria-labelledby="mem-h" class="card">
   <h2 id="mem-h">Members</h2>
-  <ul>${t.members.map((m) => html`<li>${m.name} <span class="muted">${m.email}</span></li>`)}</ul>
+  <ul>${t.members.map((m) => html`<li>${userText(m.name)} <span class="muted">${m.email}</span></li>`)}</ul>
   <form method="post" action="/team/leave" class="inline" data-confirm="Leave team ${t.name}?">${csrfField(ctx)}<button type="submit" class="link danger">Leave this team</button></form>
 </section>
 <section aria-labelledby="inv-h" class="card">
@@ -78,7 +78,9 @@ ${
   ${
     v.invites.length > 0
       ? html`<ul class="invites">${v.invites.map(
-          (i) => html`<li>Created by ${i.createdBy} ${timeHtml(i.createdAt)}, open until ${timeHtml(i.expiresAt)}
+          (
+            i,
+          ) => html`<li>Created by ${userText(i.createdBy)} ${timeHtml(i.createdAt)}, open until ${timeHtml(i.expiresAt)}
     <form method="post" action="/team/invites/${encodeURIComponent(i.id)}/revoke" class="inline" data-confirm="Withdraw this invitation? Its code will no longer join the team.">${csrfField(ctx)}<button type="submit" class="link danger" aria-label="Withdraw the invitation created ${i.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC">Withdraw</button></form></li>`,
         )}</ul>`
       : html`<p class="empty">No open invitations.</p>`
