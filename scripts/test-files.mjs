@@ -10,6 +10,7 @@ const LONGEST_FIRST = [
   'vision-select',
   'speech-cli',
   'server-queue',
+  'hardening-cli',
   'sweep',
   'challenge-pack',
   'speech-errors',

@@ -73,7 +73,8 @@ test('--help and --version load no command module and no package but commander',
     assert.ok(l.ours.includes('cli/main.js'), `the log saw the CLI itself: ${l.ours.join(' ')}`)
     assert.deepEqual(actionModules(l), [], `${args.join(' ')} loaded command modules`)
     assert.deepEqual(l.packages, ['commander'], `${args.join(' ')} loaded packages`)
-    // beyond the flag definitions in cli/, only constants modules (layouts, defaults, names) load
+    // beyond the flag definitions in cli/, only constants modules (layouts, defaults, names) load,
+    // and the number checker the flags' parsers use (numbers.js with errors.js and shown.js: no packages)
     const outside = l.ours.filter((m) => !m.startsWith('cli/'))
     assert.ok(outside.length <= 10, `${args.join(' ')} loaded ${outside.join(' ')}`)
   }

@@ -83,6 +83,8 @@ function create(corpus: MswcCorpus, targets: string[], out: string, p?: Params, 
     targets.join(','),
     '--out',
     out,
+    '--dim', // the corpora's short vectors (1024 is the default and the participant tools' length)
+    String(corpus.dim),
     ...flags,
     ...extra,
   ])
@@ -233,7 +235,7 @@ test('create speech errors: one line, exit 2, nothing written', () => {
         '--out',
         out,
       ]),
-      /no wordcounts for language 'xx'/,
+      /--language xx: the speech track's tools \(select, eval, download, serve\) support en, id, pt/,
       out,
     )
 

@@ -63,7 +63,7 @@ test('doctor on a speech folder: layout, YAML/parquet consistency, vector length
   writeFileSync(join(root, 'eval.yaml'), stringify(set('eval'), { version: '1.1' }))
   writeFileSync(
     join(ws, 'dataperf_speech_config.yaml'),
-    'selection_random_seed: 0\neval_random_seeds: [5, 69]\nselection_algorithm_module: x\nselection_algorithm_class: X\n',
+    'selection_random_seed: 0\neval_random_seeds: [5, 69]\nselection_algorithm_module: random\nselection_algorithm_class: RandomSelection\n',
   )
   const good = runCli(['doctor', data])
   assert.equal(good.code, 0, good.stdout + good.stderr)

@@ -374,7 +374,7 @@ test('a full disk: one clear line, and no partial file left', async () => {
     assert.ok(err instanceof UserError)
     assert.match(
       err.message,
-      /file\.zip: no space left on the device \(ENOSPC\); removed .*file\.zip\.part; free some space and run again$/,
+      /file\.zip: cannot write \(ENOSPC: no space left on the device\); removed .*file\.zip\.part; free some space and run again$/,
     )
     return true
   })
@@ -404,10 +404,10 @@ test('a real full disk (a full tmpfs, as root): one clear line, and no partial f
   const { url } = route('really-full.zip', fileServer({ body: () => BODY }))
   // no room at all (the lock file fails), then room for a part of the download
   for (const [free, what] of [
-    [0, /file\.zip\.lock: no space left on the device \(ENOSPC\); free some space and run again$/],
+    [0, /file\.zip\.lock: cannot write \(ENOSPC: no space left on the device\); free some space and run again$/],
     [
       40_000,
-      /file\.zip: no space left on the device \(ENOSPC\); removed .*file\.zip\.part; free some space and run again$/,
+      /file\.zip: cannot write \(ENOSPC: no space left on the device\); removed .*file\.zip\.part; free some space and run again$/,
     ],
   ] as const) {
     const full = fullDiskDir(free)

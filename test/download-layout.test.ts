@@ -110,10 +110,11 @@ test('speech: --keep-zip keeps the zip under its official name; a second run kee
   expectSpeechLayout(join(out, 'dataperf_en_data'))
 })
 
-test('speech: --force lays out again; when that fails the old folder stays untouched', async () => {
+test("speech: --force lays out again (the data replaced, the user's own files kept); when that fails the old folder stays untouched", async () => {
   const out = outDir()
   const dest = await fetchSpeechLanguage('en', params(serve('force/a.zip', wrapped)), out, quick)
   writeFileSync(join(dest, 'marker'), 'old')
+  writeFileSync(join(dest, 'eval.yaml'), 'edited')
   const corrupt = Buffer.from(wrapped)
   corrupt[corrupt.indexOf(Buffer.alloc(64, 7)) + 10]! ^= 0xff // a byte inside train_embeddings/yes.parquet
   await assert.rejects(
@@ -123,8 +124,9 @@ test('speech: --force lays out again; when that fails the old folder stays untou
   assert.ok(existsSync(join(dest, 'marker')), 'old folder kept')
   assert.deepEqual(listing(out), ['dataperf_en_data'])
   await fetchSpeechLanguage('en', params(serve('force/a.zip', wrapped)), out, { ...quick, force: true })
-  assert.ok(!existsSync(join(dest, 'marker')), 'replaced')
-  expectSpeechLayout(dest)
+  assert.equal(readFileSync(join(dest, 'marker'), 'utf8'), 'old', 'a file the zip does not hold is never removed')
+  rmSync(join(dest, 'marker'))
+  expectSpeechLayout(dest) // eval.yaml, the zip's own file, replaced
 })
 
 test('checksum and size mismatch: an error, no zip, no .part, no extracted folder', async () => {
@@ -224,7 +226,7 @@ test('a disk that fills up while extracting: no partial folder; the verified zip
       assert.ok(err instanceof UserError)
       assert.match(
         err.message,
-        /yes\.parquet: no space left on the device \(ENOSPC\); while extracting .*dataperf_eng_data\.zip; free some space and run again \(the downloaded .*dataperf_eng_data\.zip is kept, so the next run only extracts\)$/,
+        /yes\.parquet: cannot write \(ENOSPC: no space left on the device\); while extracting .*dataperf_eng_data\.zip; free some space and run again \(the downloaded .*dataperf_eng_data\.zip is kept, so the next run only extracts\)$/,
       )
       return true
     },

@@ -6,6 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parse } from 'csv-parse/sync'
+import type { UserError } from '../src/errors.js'
 import { parseCsv } from '../src/io/csv.js'
 import { Rng } from '../src/ml/rng.js'
 
@@ -25,8 +26,10 @@ function viaParseCsv(text: string): string {
     const t = parseCsv(text, 'f.csv')
     return JSON.stringify([t.header, ...t.rows])
   } catch (err) {
-    const m = /^f\.csv: not a valid CSV \((.*)\)$/s.exec((err as Error).message)
-    if (m) return `error: ${m[1]}`
+    // csv-parse's error is the cause of ours (which names the file, or the line that opened a quote left open)
+    const ours = err as UserError
+    if (ours.code === 'bad_file' && /^f\.csv: (not a valid CSV|line \d+: a quote)/.test(ours.message))
+      return `error: ${(ours.cause as Error).message}`
     if (/^f\.csv: empty file/.test((err as Error).message)) return 'empty'
     throw err
   }

@@ -248,7 +248,7 @@ test('board and phase mistakes: one line naming challenge.yaml and the key', () 
     ],
     [
       { name: 'x', boards: [{ ...speech, train_size: 0 }], phases: [open] },
-      `${at}: boards[0].train_size: expected a positive integer`,
+      `${at}: boards[0].train_size: expected an integer >= 1, got 0`,
     ],
     [
       { name: 'x', boards: [{ ...speech, track: 'audio' }], phases: [open] },
@@ -268,7 +268,7 @@ test('board and phase mistakes: one line naming challenge.yaml and the key', () 
     ],
     [
       { name: 'x', boards: [speech], phases: [{ ...open, daily_limit: 0 }] },
-      `${at}: phases[0].daily_limit: expected a positive integer`,
+      `${at}: phases[0].daily_limit: expected an integer >= 1, got 0`,
     ],
     [
       { name: 'x', boards: [speech], phases: [{ ...open, leaderboard: 'private' }] },

@@ -100,7 +100,7 @@ test('an endless loop is stopped by --timeout with a clear message', () => {
     stale,
   )
   assert.ok(Date.now() - started < 60_000)
-  assert.equal(runCli(['speech', 'select', '--language', 'en', '--timeout', '0'], root).code, 1) // commander: not a number of seconds > 0
+  assert.equal(runCli(['speech', 'select', '--language', 'en', '--timeout', '0'], root).code, 2) // the number checker: not a number of seconds > 0, a user's mistake
 })
 
 test('a select() that throws: one line naming the module and the first line of its message, exit 2, nothing written', () => {

@@ -176,13 +176,13 @@ function parseAnswer<T>(status: number, text: string, what: string): T {
   return body as T
 }
 
-/** The server said no (the message is the server's one line). */
+/** The server said no (the message is the server's one line; `serverCode` the API's error code). */
 export class ServerRefusal extends UserError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly serverCode: string,
     message: string,
   ) {
-    super(message)
+    super(message, { code: 'refused' })
   }
 }

@@ -4,7 +4,8 @@
  */
 import { type Command, Option } from 'commander'
 import type { CompareFlags } from './actions/compare.js'
-import { nonNegativeInt, positiveInt } from './parse.js'
+import { VISION_POOL_SIZE_RULE, SPEECH_SCALE_RULE } from '../synth/defaults.js'
+import { numberFlag, seed } from './parse.js'
 
 export function registerCompareCommand(program: Command): void {
   program
@@ -23,13 +24,15 @@ export function registerCompareCommand(program: Command): void {
       '--sweep <yaml>',
       'run over a grid of generator settings (see sweeps/default.yaml); prints a table per track and writes the HTML report (--out) and a .txt beside it',
     )
-    .option('--seeds <n>', 'how many generator seeds', positiveInt, 5)
-    .option('--first-seed <n>', 'first generator seed (the default benchmark is seed 0)', nonNegativeInt, 1)
+    .option('--seeds <n>', 'how many generator seeds', numberFlag({ integer: true, min: 1, max: 1000 }), 5)
+    .option('--first-seed <n>', 'first generator seed (the default benchmark is seed 0)', seed, 1)
     .option('--out <html>', 'report to write', 'comparison.html')
     .option('--work-dir <dir>', 'where generated benchmarks are kept and reused', 'compare-data')
-    .option('--pool-size <n>', 'vision: pool rows per benchmark', positiveInt)
+    .option('--pool-size <n>', 'vision: pool rows per benchmark', numberFlag(VISION_POOL_SIZE_RULE))
     .addOption(
-      new Option('--scale <x>', 'speech: multiplies clip counts (for quick runs)').argParser(Number).hideHelp(),
+      new Option('--scale <x>', 'speech: multiplies clip counts (for quick runs)')
+        .argParser(numberFlag(SPEECH_SCALE_RULE))
+        .hideHelp(),
     )
     .option('--json', 'print the scores as JSON instead of the table')
     .action(async (opts: CompareFlags, cmd: Command) => (await import('./actions/compare.js')).compare(opts, cmd))

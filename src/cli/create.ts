@@ -1,9 +1,9 @@
 /** `dataperf create speech|vision`: flags and help only; each action's module (actions/) is imported when it runs. */
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { SPEECH_GENERATION_DEFAULTS, VISION_CREATE_DEFAULTS } from '../organizer/defaults.js'
 import type { CreateSpeechFlags } from './actions/create-speech.js'
 import type { CreateVisionFlags } from './actions/create-vision.js'
-import { nonNegativeInt, positiveInt } from './parse.js'
+import { nonNegativeInt, positiveInt, seed } from './parse.js'
 
 /** Adds the subcommands of `dataperf create` to its group command (main.ts registers the group). */
 export function registerCreateCommands(create: Command): void {
@@ -43,8 +43,13 @@ export function registerCreateCommands(create: Command): void {
     .option(
       '--seed-nontarget-selection <n>',
       'numpy RandomState seed of the nontarget draw',
-      nonNegativeInt,
+      seed,
       d.seedNontargetSelection,
+    )
+    .addOption(
+      new Option('--dim <n>', "the embeddings' vector length (MSWC's 1024; another only for tests)")
+        .argParser(positiveInt)
+        .hideHelp(),
     )
     .action(async (opts: CreateSpeechFlags) => (await import('./actions/create-speech.js')).createSpeech(opts))
 
@@ -66,6 +71,6 @@ export function registerCreateCommands(create: Command): void {
     .option('--examples <n>', 'example positives per task', positiveInt, v.examples)
     .option('--test-positives <n>', 'held-out verified positives per test set', positiveInt, v.testPositives)
     .option('--test-negatives <n>', 'held-out verified negatives per test set', positiveInt, v.testNegatives)
-    .option('--seed <n>', 'random seed', nonNegativeInt, v.seed)
+    .option('--seed <n>', 'random seed', seed, v.seed)
     .action(async (opts: CreateVisionFlags) => (await import('./actions/create-vision.js')).createVision(opts))
 }

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
+import { escapeUnsafe } from '../shown.js'
 import { registerCompareCommand } from './compare.js'
 import { registerDoctorCommand } from './doctor.js'
 import { registerServeCommands } from './serve.js'
@@ -56,6 +57,8 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .description('DataPerf training-data selection benchmarks: generate, select and evaluate with the official scores')
     .version(VERSION)
     .exitOverride()
+    // commander's own messages (unknown option, bad value) echo what was typed: never raw
+    .configureOutput({ outputError: (text, write) => write(text.split('\n').map(escapeUnsafe).join('\n')) })
   const named = namedCommand(argv.slice(2))
   const group = async (name: string) => {
     const { description, subcommands } = GROUPS[name]!
@@ -78,14 +81,32 @@ export async function buildProgram(argv: string[]): Promise<Command> {
 
 /** Runs the CLI and returns the exit code: 2 for a user's mistake (one line), 70 for a bug in dataperf (report-error.ts). */
 export async function main(argv: string[]): Promise<number> {
+  // the command that runs: its flags name the options a library error names (poolSize -> --pool-size)
+  let running: Command | undefined
   try {
     const program = await buildProgram(argv)
+    program.hook('preAction', async (_program, action) => {
+      running = action
+      // Ctrl-C removes half-written temp files (loaded here: --help needs none of it)
+      ;(await import('../io/temp-files.js')).removeTempsOnSignals()
+    })
     await program.parseAsync(argv)
     // a command may report failure without an error (e.g. doctor finding problems)
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode
     const { reportError } = await import('./report-error.js')
-    return reportError(err)
+    return reportError(err, { flagOf: (option) => flagOf(running, option) })
   }
+}
+
+/**
+ * The long flag of `command` whose value is the library option `option`: the same name
+ * (`poolSize` is --pool-size), in snake_case as the official flags (`trainSize` is --train_size),
+ * or without the unit the library spells out (`timeoutSeconds` is --timeout, `maxMemoryMb` --max-memory).
+ */
+function flagOf(command: Command | undefined, option: string): string | undefined {
+  const bare = option.replace(/(Seconds|Ms|Mb|Bytes)$/, '')
+  const names = [option, bare].flatMap((n) => [n, n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)])
+  return command?.options.find((o) => names.includes(o.attributeName()))?.long
 }

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module'
 import type cliProgressModule from 'cli-progress'
+import { safeText } from '../shown.js'
 import type { Progress } from '../progress.js'
 
 // cli-progress (16 modules) loads when a bar is first drawn: piped and CI runs never load it
@@ -98,7 +99,7 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
     },
     log(message) {
       if (bar) stream.write('\r\x1b[K')
-      stream.write(`${message}\n`)
+      stream.write(`${safeText(message)}\n`)
     },
     stop: finishStage,
   }

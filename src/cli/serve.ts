@@ -8,9 +8,12 @@
 import { type Command, Option } from 'commander'
 import { DEFAULT_STATE_DIR } from '../server/state-dir.js'
 import type { DbFlags, ServeFlags, WorkerFlags } from './actions/serve.js'
-import { positiveInt, positiveSeconds } from './parse.js'
+import { numberFlag, positiveInt, positiveSeconds } from './parse.js'
 
 const actions = () => import('./actions/serve.js')
+
+/** Scoring workers of one process: each holds a challenge's data and a thread. */
+const WORKERS_RULE = { integer: true, min: 0, max: 64 }
 
 const dbOption = () =>
   new Option('--db <file|url>', 'SQLite file or postgres://user:pass@host/db (default: STATE/dataperf.sqlite)')
@@ -31,16 +34,21 @@ export function registerServeCommands(program: Command): void {
     .option('--demo', 'generate a small demo challenge in STATE/demo-challenge and serve it')
     .addOption(dbOption())
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port (0: any free port)', (v) => Number(v), 8080)
+    .option('--port <n>', 'port (0: any free port)', numberFlag({ integer: true, min: 0, max: 65535 }), 8080)
     .addOption(stateOption())
     .option(
       '--workers <n>',
       'in-process scoring workers, each on its own thread, at most one per core (0 when `dataperf worker` processes score)',
-      (v) => Number(v),
+      numberFlag(WORKERS_RULE),
       1,
     )
     .option('--invite-only', 'sign-up needs an invite code (dataperf serve invite)')
-    .option('--max-upload-mb <n>', 'largest submission accepted, in MB', (v) => Number(v), 20)
+    .option(
+      '--max-upload-mb <n>',
+      'largest submission accepted, in MB',
+      numberFlag({ min: 0, minExclusive: true, max: 10240, unit: 'MB' }),
+      20,
+    )
     .option(
       '--server-name <name>',
       "the name or public URL written in result manifests (default: the challenge's name)",
@@ -116,7 +124,12 @@ export function registerServeCommands(program: Command): void {
     .addOption(challengeOption().makeOptionMandatory())
     .addOption(dbOption())
     .addOption(stateOption())
-    .option('--workers <n>', 'scoring workers in this command (others on the database help too)', (v) => Number(v), 1)
+    .option(
+      '--workers <n>',
+      'scoring workers in this command (others on the database help too)',
+      numberFlag(WORKERS_RULE),
+      1,
+    )
     .action(async (opts: DbFlags & { board: string; workers: number }) => (await actions()).rescore(opts))
 
   program
@@ -129,7 +142,7 @@ export function registerServeCommands(program: Command): void {
     .option(
       '--concurrency <n>',
       'jobs scored at once by this process, each on its own thread (at most one per core)',
-      (v) => Number(v),
+      numberFlag({ ...WORKERS_RULE, min: 1 }),
       1,
     )
     .addOption(

@@ -7,7 +7,8 @@ import { SPEECH_LANGUAGE_CODES } from '../speech/layout.js'
 import { SPEECH_SELECTION_NAMES } from '../speech/select/names.js'
 import type { SpeechEvalFlags } from './actions/speech-eval.js'
 import type { SpeechSelectFlags } from './actions/speech-select.js'
-import { positiveInt, positiveSeconds } from './parse.js'
+import { MAX_MEMORY_RULE, numberFlag, positiveInt, positiveSeconds } from './parse.js'
+import { DEFAULT_MAX_MEMORY_MB } from '../plugins/memory.js'
 
 /** Adds the subcommands of `dataperf speech` to its group command (main.ts registers the group). */
 export function registerSpeechCommands(speech: Command): void {
@@ -50,6 +51,11 @@ export function registerSpeechCommands(speech: Command): void {
       '--timeout <seconds>',
       'stop the selection if it has not finished after this many seconds (default: no limit)',
       positiveSeconds,
+    )
+    .option(
+      '--max-memory <MB>',
+      `stop the selection if it uses more memory than this (default ${DEFAULT_MAX_MEMORY_MB})`,
+      numberFlag(MAX_MEMORY_RULE),
     )
     .action(async (flags: SpeechSelectFlags) => (await import('./actions/speech-select.js')).speechSelect(flags))
 }

@@ -8,7 +8,9 @@ import { VISION_SELECTOR_NAMES } from '../vision/select/names.js'
 import type { VisionEvalFlags } from './actions/vision-eval.js'
 import type { VisionRunFlags } from './actions/vision-run.js'
 import type { VisionSelectFlags } from './actions/vision-select.js'
-import { nonNegativeInt, positiveInt, positiveSeconds } from './parse.js'
+import { VISION_POOL_SIZE_RULE } from '../synth/defaults.js'
+import { MAX_MEMORY_RULE, numberFlag, positiveInt, positiveSeconds, seed } from './parse.js'
+import { DEFAULT_MAX_MEMORY_MB } from '../plugins/memory.js'
 
 /** Adds the subcommands of `dataperf vision` to its group command (main.ts registers the group). */
 export function registerVisionCommands(vision: Command): void {
@@ -43,7 +45,7 @@ export function registerVisionCommands(vision: Command): void {
     .option('--setup <path>', 'task setup YAML (default: ./task_setup.yaml, else <data-dir>/task_setup.yaml)')
     .option('--data-dir <dir>', 'overrides data_dir of the setup file')
     .option('--budget <n>', 'rows to select (the challenge allows 1,000)', positiveInt, MAX_TRAINING_ROWS)
-    .option('--seed <n>', 'random seed', nonNegativeInt, 0)
+    .option('--seed <n>', 'random seed', seed, 0)
     .option(
       '--human-labels <csv>',
       `human-verified labels (ImageID,Source,LabelName,Confidence), e.g. Open Images' ${OPEN_IMAGES_HUMAN_LABELS} (default: found under the data folder's metadata/)`,
@@ -53,6 +55,11 @@ export function registerVisionCommands(vision: Command): void {
       'stop a selection module of your own if it has not finished after this many seconds (default: no limit)',
       positiveSeconds,
     )
+    .option(
+      '--max-memory <MB>',
+      `stop a selection module of your own that uses more memory than this (default ${DEFAULT_MAX_MEMORY_MB})`,
+      numberFlag(MAX_MEMORY_RULE),
+    )
     .action(async (opts: VisionSelectFlags) => (await import('./actions/vision-select.js')).visionSelect(opts))
 
   vision
@@ -61,7 +68,7 @@ export function registerVisionCommands(vision: Command): void {
       'the main job: generate the default benchmark if absent, build a baseline training set per task, evaluate, print a table',
     )
     .option('--data-dir <dir>', 'benchmark folder', 'data')
-    .option('--seed <n>', 'generator seed (used only when generating)', nonNegativeInt, 0)
-    .option('--pool-size <n>', 'pool size (used only when generating)', positiveInt)
+    .option('--seed <n>', 'generator seed (used only when generating)', seed, 0)
+    .option('--pool-size <n>', 'pool size (used only when generating)', numberFlag(VISION_POOL_SIZE_RULE))
     .action(async (opts: VisionRunFlags) => (await import('./actions/vision-run.js')).visionRun(opts))
 }

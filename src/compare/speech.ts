@@ -20,7 +20,7 @@ import { readSampleIdsYaml, toSampleIds } from '../speech/sample-ids.js'
 import { validateSpeechSelection } from '../speech/validate.js'
 import { SPEECH_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { labelledPool } from '../speech/select/pool-features.js'
-import { generateSpeechBenchmark, type SpeechKnobs } from '../synth/speech.js'
+import { generateSpeechBenchmarkAsync, type SpeechKnobs } from '../synth/speech.js'
 import { createHash } from 'node:crypto'
 import { classPlane } from '../ml/principal-axes.js'
 import type { ComparisonResult } from './types.js'
@@ -81,7 +81,7 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
     if (missing.length > 0) {
       mkdirSync(root, { recursive: true })
       options.onProgress?.(`generating seed ${seed}`, done, total)
-      generateSpeechBenchmark({
+      await generateSpeechBenchmarkAsync({
         out: join(root, 'data'),
         seed,
         scale: options.scale,

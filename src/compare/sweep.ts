@@ -22,6 +22,8 @@
  */
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
+import { checkNumber, checkOptionalNumber, POSITIVE_INT, SEED_RULE } from '../numbers.js'
+import { SPEECH_SCALE_RULE, VISION_POOL_SIZE_RULE } from '../synth/defaults.js'
 import { LEADERBOARD_SIZES, SPEECH_LANGUAGE_CODES, type SpeechLanguageCode } from '../speech/layout.js'
 import { resolveSpeechKnobs, type SpeechKnobs } from '../synth/speech.js'
 import { resolveVisionKnobs, type VisionKnobs } from '../synth/vision.js'
@@ -52,12 +54,6 @@ function isMapping(v: unknown): v is Doc {
 function checkKeys(where: string, doc: Doc, allowed: string[]): void {
   for (const k of Object.keys(doc))
     if (!allowed.includes(k)) throw new UserError(`${where}: unknown key '${k}' (expected ${allowed.join(', ')})`)
-}
-
-function positiveInt(where: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    throw new UserError(`${where}: expected an integer >= 1, got ${JSON.stringify(v)}`)
-  return v
 }
 
 function trackSpec<K>(
@@ -97,15 +93,22 @@ export function readSweepFile(path: string): SweepSpec {
   const doc = readYamlFile(path)
   if (!isMapping(doc)) throw new UserError(`${path}: expected a mapping with seeds and a vision and/or speech section`)
   checkKeys(path, doc, ['seeds', 'vision', 'speech'])
-  const seeds = doc.seeds ?? [1, 2, 3]
-  if (
-    !Array.isArray(seeds) ||
-    seeds.length === 0 ||
-    seeds.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 0)
-  ) {
-    throw new UserError(`${path}: seeds: expected a list of integers >= 0, got ${JSON.stringify(seeds)}`)
-  }
-  const spec: SweepSpec = { path, seeds: seeds as number[] }
+  const given = doc.seeds ?? [1, 2, 3]
+  if (!Array.isArray(given) || given.length === 0)
+    throw new UserError(`${path}: seeds: expected a list of seeds (integers from 0 to ${SEED_RULE.max})`, {
+      code: 'bad_file',
+      path,
+      field: 'seeds',
+    })
+  const seeds = given.map((s, i) => checkNumber(s, SEED_RULE, { path, field: `seeds[${i}]` }))
+  const twice = seeds.filter((s, i) => seeds.indexOf(s) !== i)
+  if (twice.length > 0)
+    throw new UserError(`${path}: seeds: seed ${twice[0]} is listed twice (each seed counts once in the means)`, {
+      code: 'bad_file',
+      path,
+      field: 'seeds',
+    })
+  const spec: SweepSpec = { path, seeds }
   if (doc.vision !== undefined) {
     const v = trackSpec<VisionKnobs>(
       path,
@@ -124,8 +127,8 @@ export function readSweepFile(path: string): SweepSpec {
       algorithms: v.algorithms,
       ours: v.ours,
       settings: v.settings,
-      poolSize: v.pool_size === undefined ? undefined : positiveInt(`${path}: vision.pool_size`, v.pool_size),
-      budget: v.budget === undefined ? undefined : positiveInt(`${path}: vision.budget`, v.budget),
+      poolSize: checkOptionalNumber(v.pool_size, VISION_POOL_SIZE_RULE, { path, field: 'vision.pool_size' }),
+      budget: checkOptionalNumber(v.budget, POSITIVE_INT, { path, field: 'vision.budget' }),
       conceptPerSeed: v.concept_per_seed as boolean | undefined,
     }
   }
@@ -144,15 +147,13 @@ export function readSweepFile(path: string): SweepSpec {
         `${path}: speech.languages: expected a list of ${SPEECH_LANGUAGE_CODES.join(', ')}, got ${JSON.stringify(languages)}`,
       )
     }
-    const scale = s.scale
-    if (scale !== undefined && (typeof scale !== 'number' || !(scale > 0 && scale <= 10)))
-      throw new UserError(`${path}: speech.scale: expected a number in (0, 10], got ${JSON.stringify(scale)}`)
+    const scale = checkOptionalNumber(s.scale, SPEECH_SCALE_RULE, { path, field: 'speech.scale' })
     spec.speech = {
       algorithms: s.algorithms,
       ours: s.ours,
       settings: s.settings,
       languages: languages as SpeechLanguageCode[] | undefined,
-      scale: scale as number | undefined,
+      scale,
     }
   }
   if (!spec.vision && !spec.speech) throw new UserError(`${path}: no vision or speech section`)

@@ -13,7 +13,7 @@ import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../visio
 import { isVisionPluginPath } from '../vision/select/plugin.js'
 import { readExampleSet } from '../vision/metadata.js'
 import { loadVisionSetup, type VisionSetup } from '../vision/setup.js'
-import { generateVisionBenchmark, type VisionKnobs } from '../synth/vision.js'
+import { generateVisionBenchmarkAsync, type VisionKnobs } from '../synth/vision.js'
 import { principalPlane } from '../ml/principal-axes.js'
 import { knobTag, type CompareOptions } from './speech.js'
 import type { ComparisonResult } from './types.js'
@@ -45,7 +45,7 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
       if (!existsSync(join(root, VISION_LAYOUT.setup))) {
         mkdirSync(root, { recursive: true })
         options.onProgress?.(`generating seed ${seed}`, done, 1)
-        generateVisionBenchmark({ out: root, seed, poolSize: options.poolSize, knobs: options.knobs })
+        await generateVisionBenchmarkAsync({ out: root, seed, poolSize: options.poolSize, knobs: options.knobs })
       }
       const full = loadVisionSetup(join(root, VISION_LAYOUT.setup))
       const k = options.seeds.indexOf(seed)

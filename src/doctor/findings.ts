@@ -1,4 +1,6 @@
 /** What `dataperf doctor` reports: one line per check, with how to fix what is wrong. */
+import { safeText } from '../shown.js'
+
 export type Level = 'ok' | 'warn' | 'error'
 
 export interface Finding {
@@ -38,7 +40,10 @@ export class Findings {
 
   format(): string {
     const mark = { ok: 'ok   ', warn: 'WARN ', error: 'ERROR' }
-    const lines = this.items.map((f) => `${mark[f.level]} ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`)
+    // each finding one line, whatever its message quotes from the user's files
+    const lines = this.items.map(
+      (f) => `${mark[f.level]} ${safeText(f.message)}${f.fix ? `\n      fix: ${safeText(f.fix)}` : ''}`,
+    )
     lines.push('', `${this.errors} error(s), ${this.warnings} warning(s)`)
     return lines.join('\n')
   }

@@ -18,6 +18,7 @@ import {
   languageOfDir,
 } from '../speech/layout.js'
 import { loadSpeechConfig } from '../speech/config.js'
+import { resolveSelectionModule } from '../speech/select/load-algorithm.js'
 import { countSamples, readSampleIdsJson, readSampleIdsYaml, type SampleIds } from '../speech/sample-ids.js'
 import { validateSpeechSelection } from '../speech/validate.js'
 import { Findings } from './findings.js'
@@ -209,7 +210,11 @@ export async function checkSpeechFolder(dir: string): Promise<Findings> {
   else
     await f.check('use the official keys', () => {
       const c = loadSpeechConfig(config) // what eval reads, so that doctor and eval agree (e.g. on eval_random_seeds: [])
-      f.ok(`${config}: config keys present; ${c.evalRandomSeeds.length} eval seeds`)
+      // what select loads: a built-in, or the user's file, which must exist
+      const module = resolveSelectionModule(c.selectionAlgorithmModule, config)
+      f.ok(
+        `${config}: config keys present; ${c.evalRandomSeeds.length} eval seeds; selection ${'builtIn' in module ? `built-in ${module.builtIn}` : module.path}`,
+      )
     })
   // the selections in the workspace (beside the data folder), and any in the data folder itself
   for (const workspace of new Set([dirname(resolve(dir)), resolve(dir)])) await checkTrainFiles(f, workspace, allowedOf)

@@ -1,11 +1,11 @@
 /** Checks a vision data folder against what `vision eval` and the official evaluator expect. */
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { readCsv, requireCsvColumn } from '../io/csv.js'
 import { ID_COLUMN, EMBEDDING_COLUMN, LABEL_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
 import { isInside, loadVisionSetup, type VisionSetup } from '../vision/setup.js'
-import { poolRowsFor, readTrainingSet } from '../vision/validate.js'
+import { problemsMessage, trainingSetProblems } from '../vision/training-set.js'
 import { readTestSet } from '../vision/evaluate.js'
 import { sampleList, UserError } from '../errors.js'
 import { Findings } from './findings.js'
@@ -28,6 +28,17 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
   let poolIds: Set<string> | undefined
   let poolRowOf: Map<string, number> | undefined
   const poolDuplicates = new Set<string>()
+  // what `vision eval` needs to write its results (the one disagreement of doctor and eval found)
+  if (lexists(s.resultsDir) && !isDirectory(s.resultsDir))
+    f.error(
+      `${s.resultsDir}: results_dir is a file, not a folder; \`vision eval\` cannot write its results there`,
+      `move the file aside, or set another results_dir in ${setupPath}`,
+    )
+  else if (existsSync(s.resultsDir) && !writable(s.resultsDir))
+    f.error(
+      `${s.resultsDir}: results_dir is not writable; \`vision eval\` cannot write its results there`,
+      `make it writable, or set another results_dir in ${setupPath}`,
+    )
   if (!isInside(s.resultsDir, s.dataDir))
     f.warn(
       `results_dir: results go to ${s.resultsDir}, outside the data folder ${s.dataDir}`,
@@ -62,6 +73,10 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
             'list each ID once; `vision eval` refuses a training set that uses a repeated one (the official join would use every copy)',
           )
         }
+        if (vectors.rows === 0)
+          throw new UserError(
+            `${rel(s.embFile)}: no rows; the pool must list the candidate images (ImageID, embedding)`,
+          )
         f.ok(`${rel(s.embFile)}: ${vectors.rows} rows x ${vectors.dim}, no null or non-finite values`)
       } finally {
         await pool.close()
@@ -96,15 +111,23 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
       )
     } else {
       await f.check('fix the training CSV as the message says', () => {
-        // the same checks as `vision eval` (validate.ts), so doctor and eval never disagree
-        const set = readTrainingSet(task.trainCsv)
-        if (poolRowOf) poolRowsFor(set, poolRowOf, rel(s.embFile))
-        const used = set.ids.filter((id) => poolDuplicates.has(id))
+        // the same checks as `vision eval` (training-set.ts, validate.ts), so doctor and eval never
+        // disagree; every problem of the file at once (eval stops at the file's first kind of problem)
+        const rows = trainingSetProblems(task.trainCsv)
+        const problems = [...rows.problems]
+        const ids = rows.ids.filter((id) => id !== '')
+        if (poolRowOf) {
+          const missing = ids.filter((id) => !poolRowOf!.has(id))
+          if (missing.length)
+            problems.push(`ImageIDs not in the candidate pool ${rel(s.embFile)}: ${sampleList(missing)}`)
+        }
+        const used = ids.filter((id) => poolDuplicates.has(id))
         if (used.length)
-          throw new UserError(
-            `${rel(task.trainCsv)}: uses ImageIDs listed more than once in the pool: ${sampleList(used)}; \`vision eval\` refuses it`,
+          problems.push(
+            `uses ImageIDs listed more than once in the pool: ${sampleList(used)}; \`vision eval\` refuses it`,
           )
-        f.ok(`${rel(task.trainCsv)}: ${set.ids.length} rows, all in the pool`)
+        if (problems.length) throw new UserError(problemsMessage(rel(task.trainCsv), problems))
+        f.ok(`${rel(task.trainCsv)}: ${ids.length} rows, all in the pool`)
       })
     }
     const examples = join(s.dataDir, VISION_LAYOUT.exampleSet(task.name))
@@ -127,4 +150,21 @@ export async function checkVisionFolder(dir: string, setupPath = join(dir, VISIO
       f.warn(`${meta}: no weak-label metadata`, 'only needed by algorithms that use weak labels (fpscv, ours)')
   }
   return f
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false // a dangling link
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -15,7 +15,8 @@ import { pipeline } from 'node:stream/promises'
 import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
 import { UserError } from '../errors.js'
-import { diskError, errnoCode, noSpaceError } from './disk-errors.js'
+import { errnoCode, noSpaceError } from '../io/fs-errors.js'
+import { writeError } from './write-error.js'
 import type { ProgressCount } from '../progress.js'
 
 /** The zip itself is at fault (corrupt, unsafe, unsupported): downloading it again may help. */
@@ -201,7 +202,7 @@ function mkdirOrFail(path: string, zipPath: string, name: string): void {
     const code = errnoCode(err)
     if (code === 'EEXIST' || code === 'ENOTDIR')
       throw new BadZipError(`${zipPath}: entry '${name}' clashes with a file of the same name in the zip`)
-    throw diskError(path, err) ?? err
+    throw writeError(path, err) ?? err
   }
 }
 
@@ -244,7 +245,7 @@ async function writeEntry(
       const code = errnoCode(disk)
       if (code === 'EISDIR' || code === 'EEXIST' || code === 'ENOTDIR')
         throw new BadZipError(`${ctx.zipPath}: entry '${name}' clashes with a folder of the same name in the zip`)
-      throw diskError(target, disk, `while extracting ${ctx.zipPath}; free some space and run again`) ?? disk
+      throw writeError(target, disk, `while extracting ${ctx.zipPath}; free some space and run again`) ?? disk
     }
     throw ctx.corrupt(`entry '${name}': ${(err as Error).message}`)
   }

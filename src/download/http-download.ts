@@ -28,7 +28,8 @@ import { pipeline } from 'node:stream/promises'
 import { UserError } from '../errors.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { VERSION } from '../version.js'
-import { diskError, errnoCode, noSpaceError } from './disk-errors.js'
+import { errnoCode, noSpaceError } from '../io/fs-errors.js'
+import { writeError } from './write-error.js'
 import { googleDriveMessage, isGoogleDriveUrl } from './google-drive.js'
 import { acquireLock } from './lock.js'
 import type { Resource } from './parameters.js'
@@ -382,7 +383,7 @@ export async function downloadFile(
       try {
         result = await attempt(state)
       } catch (err) {
-        const disk = diskError(
+        const disk = writeError(
           errnoCode(err) === 'ENOSPC' ? dest : part,
           err,
           `removed ${part}; free some space and run again`,
@@ -422,7 +423,7 @@ export async function downloadFile(
     try {
       renameSync(part, dest)
     } catch (err) {
-      throw diskError(dest, err) ?? err
+      throw writeError(dest, err) ?? err
     }
     rmSync(metaPath, { force: true })
     return { path: dest, size, resumedFrom: result.resumedFrom, attempts }

@@ -2,23 +2,25 @@
  * The official layouts, and moving an extracted zip into them:
  * - speech: `{output_path}/dataperf_{lang}_data/` holding train_embeddings/, eval_embeddings/,
  *   allowed_training_set.yaml and eval.yaml (harvard-edge/dataperf-speech-example: eval.py,
- *   mlcube.yaml); the folder is swapped in whole;
+ *   mlcube.yaml);
  * - vision: `{output_path}/embeddings/`, `examples/`, `test_sets/`, `train_sets/`, `results/`
  *   (CoactiveAI/dataperf-vision-selection README: the resources zip's folders are moved into
- *   data/); merged file by file, so the user's own training sets, results and setup stay.
+ *   data/).
+ * Both tracks follow one rule (`mergeInto`): merged file by file, so the user's own files stay.
  * Zips may wrap their content in one top folder (or a few nested ones); we find the content.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
-import { dirname, extname, join } from 'node:path'
-import { UserError } from '../errors.js'
-import { tempName } from './cleanup.js'
-import { diskError } from './disk-errors.js'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
+import { extname, join, relative } from 'node:path'
+import { sampleList, UserError } from '../errors.js'
+import { writeError } from './write-error.js'
 import { SPEECH_DATA_PARTS, SPEECH_LAYOUT } from '../speech/layout.js'
 import { VISION_DATA_PARTS, VISION_LAYOUT } from '../vision/layout.js'
 import { lexists } from '../io/lexists.js'
 
 /** The vision zip's data folders: downloading again replaces their files (the rest is the user's). */
 export const VISION_RESOURCE_FOLDERS = ['embeddings', 'test_sets', 'examples'] as const
+/** The speech zip's data (the language folder's parts): downloading again replaces their files. */
+export const SPEECH_RESOURCE_PARTS: readonly string[] = [...SPEECH_DATA_PARTS, SPEECH_LAYOUT.publicBundle]
 
 const visible = (names: string[]) => names.filter((n) => n !== '__MACOSX' && !n.startsWith('.'))
 
@@ -75,28 +77,8 @@ function move(from: string, to: string): void {
   try {
     renameSync(from, to)
   } catch (err) {
-    throw diskError(to, err) ?? err
+    throw writeError(to, err) ?? err
   }
-}
-
-/**
- * Puts the folder `src` at `dest`, replacing what is there: the old folder is moved aside first
- * and removed only once the new one is in place, so `dest` is never half-written.
- */
-export function swapInto(src: string, dest: string): void {
-  if (!existsSync(dest)) {
-    move(src, dest)
-    return
-  }
-  const old = tempName(dirname(dest), 'old')
-  move(dest, old)
-  try {
-    move(src, dest)
-  } catch (err) {
-    renameSync(old, dest)
-    throw err
-  }
-  rmSync(old, { recursive: true, force: true })
 }
 
 /** How one path of the extracted tree arrives in the user's folder. */
@@ -113,14 +95,14 @@ export interface MergeOptions {
   log?: (message: string) => void
 }
 
-function sameBytes(a: string, b: string): boolean {
+export function sameBytes(a: string, b: string): boolean {
   const sa = statSync(a),
     sb = statSync(b)
   return sa.size === sb.size && readFileSync(a).equals(readFileSync(b))
 }
 
 /** `name.downloaded.ext`, else `name.downloaded-2.ext`, ...: a free name beside `path`. */
-function besideName(path: string): string {
+export function besideName(path: string): string {
   const ext = extname(path)
   const stem = path.slice(0, path.length - ext.length)
   for (let i = 1; ; i++) {
@@ -138,8 +120,13 @@ function isDirectory(path: string): boolean | undefined {
 }
 
 /** Plans the merge of `src` into `dest` (nothing moves yet); throws on a file/folder clash. */
-function planMerge(src: string, dest: string, rel: string, options: MergeOptions, steps: Step[]): void {
-  for (const name of readdirSync(src)) {
+function planMerge(src: string, dest: string, rel: string, options: MergeOptions, steps: Step[], kept: string[]): void {
+  const incoming = new Set(readdirSync(src))
+  // inside the download's own data: what the user has there and the archive does not hold stays,
+  // and is reported (it may be data of an earlier release)
+  if (rel !== '' && options.owned.includes(rel.split('/')[0]!) && isDirectory(dest))
+    for (const name of readdirSync(dest)) if (!incoming.has(name) && !name.startsWith('.')) kept.push(join(dest, name))
+  for (const name of incoming) {
     if (name === '__MACOSX') continue
     const from = join(src, name)
     const to = join(dest, name)
@@ -157,7 +144,7 @@ function planMerge(src: string, dest: string, rel: string, options: MergeOptions
       )
     }
     if (fromDir) {
-      planMerge(from, to, path, options, steps)
+      planMerge(from, to, path, options, steps, kept)
       continue
     }
     if (options.owned.includes(path.split('/')[0]!)) steps.push({ kind: 'replace', from, to })
@@ -166,17 +153,32 @@ function planMerge(src: string, dest: string, rel: string, options: MergeOptions
 }
 
 /**
- * Moves the contents of folder `src` into folder `dest`, folders merging. A file the user already
- * has is never lost: inside the download's own data folders (`options.owned`) a differing file is
- * replaced by the new one (that is what downloading again means), anywhere else the user's file stays
- * and the new one is written beside it as `name.downloaded.ext`, said in the log. A file where the
- * zip has a folder (or the reverse) is refused before anything moves. Every file arrives by rename.
+ * The one rule for putting a download in the user's folder, both tracks: moves the contents of
+ * folder `src` into folder `dest`, folders merging. A file the user already has is never lost:
+ * inside the download's own data (`options.owned`: its data folders and files) a differing file is
+ * replaced by the new one (that is what downloading again means), anywhere else the user's file
+ * stays and the new one is written beside it as `name.downloaded.ext`, said in the log. Files the
+ * archive does not hold are never removed; those inside its data folders are listed in the log. A
+ * file where the zip has a folder (or the reverse) is refused before anything moves. Every file
+ * arrives by rename. Returns the files kept that the archive does not hold (inside its data).
  */
-export function mergeInto(src: string, dest: string, options: MergeOptions): void {
+export function mergeInto(src: string, dest: string, options: MergeOptions): string[] {
   const steps: Step[] = []
-  planMerge(src, dest, '', options, steps)
+  const kept: string[] = []
+  if (lexists(dest) && !isDirectory(dest))
+    throw new UserError(
+      `${dest} is a file and ${options.source} holds a folder there; refusing to replace it (nothing was changed: move it aside or choose another --output_path)`,
+      { code: 'exists', path: dest },
+    )
+  mkdirSync(dest, { recursive: true })
+  planMerge(src, dest, '', options, steps, kept)
   for (const step of steps) {
     if (step.kind === 'beside') options.log?.(`${step.kept}: kept yours; the one from ${options.source} is ${step.to}`)
     move(step.from, step.to) // a rename replaces a file whole
   }
+  if (kept.length > 0)
+    options.log?.(
+      `${dest}: kept ${kept.length} file${kept.length > 1 ? 's' : ''} that ${options.source} does not hold: ${sampleList(kept.map((k) => relative(dest, k)))} (remove ${kept.length > 1 ? 'them' : 'it'} if ${kept.length > 1 ? 'they belong' : 'it belongs'} to earlier data)`,
+    )
+  return kept
 }

@@ -5,8 +5,8 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { UserError } from '../errors.js'
-import { track, processAlive } from './cleanup.js'
-import { diskError } from './disk-errors.js'
+import { keepTemp, processAlive, registerTemp } from '../io/temp-files.js'
+import { writeError } from './write-error.js'
 
 const held = new Set<string>()
 
@@ -19,7 +19,7 @@ export function acquireLock(path: string): () => void {
     try {
       fd = openSync(lock, 'wx')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw diskError(lock, err) ?? err
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(lock, err) ?? err
       let pid = NaN
       try {
         pid = Number(readFileSync(lock, 'utf8').trim())
@@ -39,14 +39,14 @@ export function acquireLock(path: string): () => void {
       writeSync(fd, String(process.pid))
     } catch (err) {
       rmSync(lock, { force: true }) // e.g. a full disk: no lock file without its pid
-      throw diskError(lock, err) ?? err
+      throw writeError(lock, err) ?? err
     } finally {
       closeSync(fd)
     }
-    const untrack = track(lock)
+    registerTemp(lock)
     held.add(lock)
     return () => {
-      untrack()
+      keepTemp(lock)
       held.delete(lock)
       rmSync(lock, { force: true })
     }

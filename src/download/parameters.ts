@@ -12,10 +12,13 @@
 import { existsSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
-import type { SpeechLanguageCode } from '../speech/layout.js'
+import { checkNumber } from '../numbers.js'
+import { SPEECH_LANGUAGE_CODES, type SpeechLanguageCode } from '../speech/layout.js'
 
 /** The parameter key prefix of a language's zip (`en_embeddings_url`, ...). */
 export const speechPrefix = (lang: SpeechLanguageCode): string => `${lang}_embeddings`
+/** The parameter key prefix of a round's speech config (`speech_config_url`; written by `challenge pack`). */
+export const SPEECH_CONFIG_PREFIX = 'speech_config'
 /** The parameter key prefix of the vision resources zip (`dataset_url`). */
 export const VISION_PREFIX = 'dataset'
 /** Our first releases read `vision_url` (and `vision_sha256`, ...); still accepted when `dataset_url` is absent. */
@@ -33,7 +36,11 @@ export const VISION_DEFAULTS: Readonly<Record<string, string>> = {
 /** Both sets of defaults (a parameters mapping that serves either benchmark). */
 export const DEFAULT_PARAMETERS: Readonly<Record<string, string>> = { ...SPEECH_DEFAULTS, ...VISION_DEFAULTS }
 
-export type Parameters = Record<string, unknown> & { readonly __source?: string }
+export type Parameters = Record<string, unknown> & {
+  readonly __source?: string
+  /** the keys the file itself gave (the rest are defaults) */
+  readonly __given?: readonly string[]
+}
 
 export interface Resource {
   url: string
@@ -66,6 +73,7 @@ export function loadParameters(
       params[`${VISION_PREFIX}_${suffix}`] = given[`${LEGACY_VISION_PREFIX}_${suffix}`]
   }
   Object.defineProperty(params, '__source', { value: path, enumerable: false })
+  Object.defineProperty(params, '__given', { value: Object.keys(given), enumerable: false })
   return params
 }
 
@@ -91,13 +99,25 @@ function hexValue(params: Parameters, key: string, length: number): string | und
 function sizeValue(params: Parameters, key: string): number | undefined {
   const value = params[key]
   if (value === undefined || value === null || value === '') return undefined
-  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+  return checkNumber(
+    value,
+    { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'bytes' },
+    { path: sourceOf(params), field: key },
+  )
+}
+
+/**
+ * The speech languages a parameters file names (`{lang}_embeddings_url`), in the official order:
+ * a round's file lists its own languages, and the others are not part of it.
+ */
+export function languagesNamedIn(params: Parameters, path: string): SpeechLanguageCode[] {
+  const named = SPEECH_LANGUAGE_CODES.filter((lang) => givenInFile(params, speechPrefix(lang)))
+  if (named.length === 0)
     throw new UserError(
-      `${sourceOf(params)}: ${key} must be a size in bytes (an integer >= 0), got ${JSON.stringify(value)}`,
+      `${path}: names no speech language (no ${SPEECH_LANGUAGE_CODES.map((l) => `${speechPrefix(l)}_url`).join(', ')}); pass --languages to download the default ones`,
+      { code: 'bad_file', path },
     )
-  }
-  return n
+  return named
 }
 
 /** The URL at `{prefix}_url` with its optional `{prefix}_sha256`, `_md5` and `_size`. */
@@ -110,6 +130,12 @@ export function resourceFor(params: Parameters, prefix: string): Resource {
     throw new UserError(`${sourceOf(params)}: ${key} must be an http:// or https:// URL, got ${JSON.stringify(url)}`)
   }
   return { url: url.trim(), ...checks }
+}
+
+/** True when the parameters file itself (not the built-in defaults) gives `{prefix}_url`. */
+export function givenInFile(params: Parameters, prefix: string): boolean {
+  const key = `${prefix}_url`
+  return (params.__given ?? []).includes(key) && params[key] !== null && params[key] !== ''
 }
 
 /** Only the checks configured beside `{prefix}_url` (for a URL given on the command line). */

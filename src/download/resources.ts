@@ -4,11 +4,12 @@
  * A language or vision folder already in place is kept unless `force` is set.
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { UserError } from '../errors.js'
 import { SPEECH_LAYOUT } from '../speech/layout.js'
-import { removeStaleTemps, tempName, track } from './cleanup.js'
-import { DiskError, diskError } from './disk-errors.js'
+import { removeStaleTemps, removeTemp, tempPathFor } from '../io/temp-files.js'
+import { FsError } from '../io/fs-errors.js'
+import { writeError } from './write-error.js'
 import { BadZipError, extractZip, type ExtractOptions } from './extract.js'
 import { googleDriveMessage, isGoogleDriveUrl } from './google-drive.js'
 import { downloadFile, verifyFile, type DownloadOptions } from './http-download.js'
@@ -18,12 +19,23 @@ import {
   hasVisionData,
   isSpeechLayout,
   isVisionLayout,
+  besideName,
   mergeInto,
+  sameBytes,
   missingSpeechParts,
-  swapInto,
+  SPEECH_RESOURCE_PARTS,
   VISION_RESOURCE_FOLDERS,
 } from './layout.js'
-import { checksFor, resourceFor, speechPrefix, VISION_PREFIX, type Parameters, type Resource } from './parameters.js'
+import {
+  checksFor,
+  givenInFile,
+  resourceFor,
+  SPEECH_CONFIG_PREFIX,
+  speechPrefix,
+  VISION_PREFIX,
+  type Parameters,
+  type Resource,
+} from './parameters.js'
 import type { SpeechLanguageCode } from '../speech/layout.js'
 
 export interface JobOptions extends DownloadOptions {
@@ -46,7 +58,7 @@ export function ensureWritableDir(dir: string): void {
     mkdirSync(dir, { recursive: true })
     accessSync(dir, constants.W_OK)
   } catch (err) {
-    throw diskError(dir, err) ?? err
+    throw writeError(dir, err) ?? err
   }
 }
 
@@ -101,14 +113,13 @@ async function extractAndPlace(
   place: (root: string) => void,
   options: JobOptions,
 ): Promise<void> {
-  const tmp = tempName(parent, 'extract')
-  const untrack = track(tmp)
+  const tmp = tempPathFor(join(parent, 'dataperf-extract'))
   let ok = false
   try {
     try {
       mkdirSync(tmp)
     } catch (err) {
-      throw diskError(parent, err) ?? err
+      throw writeError(parent, err) ?? err
     }
     await extractZip(got.zip, tmp, { diskLimitBytes: options.diskLimitBytes, onProgress: options.onExtractProgress })
     const root = findContentRoot(tmp, isLayout)
@@ -121,15 +132,48 @@ async function extractAndPlace(
       rmSync(got.zip, { force: true })
       throw new BadZipError(`${err.message} (removed the download; run again to download it afresh)`)
     }
-    if (got.ours && err instanceof DiskError) {
-      throw new DiskError(`${err.message} (the downloaded ${got.zip} is kept, so the next run only extracts)`, err.code)
+    if (got.ours && err instanceof FsError) {
+      throw new FsError(
+        `${err.message} (the downloaded ${got.zip} is kept, so the next run only extracts)`,
+        err.errno,
+        err.fields(),
+      )
     }
     throw err
   } finally {
-    rmSync(tmp, { recursive: true, force: true })
-    untrack()
+    removeTemp(tmp)
     if (ok && got.ours && !options.keepZip) rmSync(got.zip, { force: true })
   }
+}
+
+/**
+ * The round's speech config (`speech_config_url` of a parameters file that `challenge pack` wrote)
+ * into the parent of `output` (workspace/dataperf_speech_config.yaml, where select and eval look).
+ * A config already there may be the participant's own (their selection module): when it differs
+ * it stays, and the round's lands beside it as dataperf_speech_config.downloaded.yaml, said in the
+ * log. Returns the path written, or undefined when the parameters name no config.
+ */
+export async function fetchSpeechConfig(
+  params: Parameters,
+  output: string,
+  options: JobOptions = {},
+): Promise<string | undefined> {
+  if (!givenInFile(params, SPEECH_CONFIG_PREFIX)) return undefined
+  const resource = resourceFor(params, SPEECH_CONFIG_PREFIX)
+  const dest = join(dirname(resolve(output)), SPEECH_LAYOUT.config)
+  ensureWritableDir(dirname(dest))
+  if (!existsSync(dest)) {
+    await downloadFile(resource, dest, options)
+    return dest
+  }
+  const beside = besideName(dest)
+  await downloadFile(resource, beside, options)
+  if (sameBytes(beside, dest)) {
+    rmSync(beside, { force: true })
+    return dest
+  }
+  options.log?.(`${dest}: kept yours; the round's config is ${beside}`)
+  return beside
 }
 
 /** Downloads (or takes `options.zip`) and lays out `output/dataperf_{lang}_data/`; returns that path. */
@@ -175,7 +219,7 @@ export async function fetchSpeechLanguage(
     (root) => {
       const missing = missingSpeechParts(root)
       if (missing.length > 0) options.log?.(`${got.zip}: warning: the zip has no ${missing.join(', ')}`)
-      swapInto(root, dest)
+      mergeInto(root, dest, { owned: SPEECH_RESOURCE_PARTS, source: got.zip, log: options.log })
     },
     options,
   )

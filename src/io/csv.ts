@@ -115,12 +115,39 @@ export function parseCsv(text: string, path: string): CsvTable {
         trim: true,
       }) as string[][]
     } catch (err) {
-      throw new UserError(`${path}: not a valid CSV (${clip((err as Error).message, 200)})`)
+      // csv-parse names the line where it gave up (the end of the file); the user needs the one that opened the quote
+      const open = (err as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED' ? unclosedQuoteLine(text) : undefined
+      if (open !== undefined)
+        throw new UserError(
+          `${path}: line ${open}: a quote (") opened here is never closed, so the rest of the file reads as one field; close it or remove it`,
+          { code: 'bad_file', path, row: open, cause: err },
+        )
+      throw new UserError(`${path}: not a valid CSV (${clip((err as Error).message, 200)})`, {
+        code: 'bad_file',
+        path,
+        cause: err,
+      })
     }
   }
   const [header, ...rows] = records
   if (header === undefined) throw new UserError(`${path}: empty file, expected a CSV with a header row`)
   return { path, header, rows }
+}
+
+/** The line of the quote still open at the end of `text` (a doubled "" inside quotes is an escaped quote). */
+function unclosedQuoteLine(text: string): number | undefined {
+  let line = 1,
+    openedAt: number | undefined
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '\n') line++
+    else if (c === '"') {
+      if (openedAt === undefined) openedAt = line
+      else if (text[i + 1] === '"') i++
+      else openedAt = undefined
+    }
+  }
+  return openedAt
 }
 
 /**

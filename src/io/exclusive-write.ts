@@ -5,7 +5,7 @@
  */
 import { linkSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { tempPathFor } from './atomic-write.js'
+import { removeTemp, tempPathFor } from './temp-files.js'
 import { errnoCode } from './fs-errors.js'
 
 /** Creates `path` with `data`, failing with EEXIST when it exists. */
@@ -22,7 +22,7 @@ function createExclusive(path: string, data: string | Uint8Array): void {
       writeInPlace(path, data)
     }
   } finally {
-    rmSync(tmp, { force: true })
+    removeTemp(tmp)
   }
 }
 

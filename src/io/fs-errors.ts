@@ -1,5 +1,8 @@
-/** File-system failures (full disk, no permission, a file where a folder should be) as one-line user errors. */
-import { UserError } from '../errors.js'
+/**
+ * File-system failures (full disk, no permission, a file where a folder should be) as one-line
+ * user errors: the one FsError type, used by every command (downloads, results, training sets).
+ */
+import { UserError, type ErrorFields } from '../errors.js'
 
 /** The error code of a Node file-system error, if `err` is one. */
 export function errnoCode(err: unknown): string | undefined {
@@ -25,25 +28,42 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error',
 }
 
-/** A file-system failure at a path the user chose; `code` is Node's (ENOSPC, EACCES, ...). */
+/** Codes that mean the device is full: the advice is to free space. */
+export const NO_SPACE_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG'])
+/** Codes that mean the place cannot be written: the advice is to choose another. */
+export const NOT_WRITABLE_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS'])
+
+/** A file-system failure at a path the user chose; `errno` is Node's code (ENOSPC, EACCES, ...). */
 export class FsError extends UserError {
   constructor(
     message: string,
-    readonly code: string,
+    readonly errno: string,
+    fields: ErrorFields = {},
   ) {
-    super(message)
+    super(message, { code: 'fs', ...fields })
     this.name = 'FsError'
   }
 }
 
 /**
- * `${path}: cannot ${action} (${code}: reason); ${advice}` for a file-system error, or undefined
- * when `err` is something else (a bug, to be shown as one).
+ * `${path}: cannot ${action} (${errno}: reason); ${advice}` for a file-system error, or undefined
+ * when `err` is something else (a bug, to be shown as one). `advice` may depend on the code.
  */
-export function fsError(path: string, err: unknown, action: string, advice?: string): FsError | undefined {
+export function fsError(
+  path: string,
+  err: unknown,
+  action: string,
+  advice?: string | ((errno: string) => string | undefined),
+): FsError | undefined {
   if (err instanceof FsError) return err
   const code = errnoCode(err)
   const reason = code === undefined ? undefined : REASONS[code]
   if (code === undefined || reason === undefined) return undefined
-  return new FsError(`${path}: cannot ${action} (${code}: ${reason})${advice ? `; ${advice}` : ''}`, code)
+  const say = typeof advice === 'function' ? advice(code) : advice
+  return new FsError(`${path}: cannot ${action} (${code}: ${reason})${say ? `; ${say}` : ''}`, code, { path })
+}
+
+/** An error standing for a full disk (used to enforce a byte limit, e.g. a quota or a test's). */
+export function noSpaceError(limit: number): NodeJS.ErrnoException {
+  return Object.assign(new Error(`byte limit of ${limit} reached`), { code: 'ENOSPC' })
 }

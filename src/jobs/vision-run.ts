@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Progress } from '../progress.js'
-import { generateVisionBenchmark } from '../synth/vision.js'
+import { generateVisionBenchmarkAsync } from '../synth/vision.js'
 import { runVisionEvaluation, type VisionEvalOutcome } from '../vision/eval-job.js'
 import { MAX_TRAINING_ROWS, VISION_LAYOUT } from '../vision/layout.js'
 import { runVisionSelection, writeTrainingCsv } from '../vision/select/index.js'
@@ -28,7 +28,7 @@ export async function runVisionMainJob(options: VisionRunOptions): Promise<Visio
   const setupPath = join(dataDir, VISION_LAYOUT.setup)
   if (!existsSync(setupPath)) {
     options.log?.(`Generating the default vision benchmark in ${dataDir} (seed ${options.seed})...`)
-    generateVisionBenchmark({
+    await generateVisionBenchmarkAsync({
       out: dataDir,
       seed: options.seed,
       poolSize: options.poolSize,
@@ -37,6 +37,13 @@ export async function runVisionMainJob(options: VisionRunOptions): Promise<Visio
   }
   const setup = loadVisionSetup(setupPath)
   for (const task of setup.tasks) {
+    // a training set already there is the user's (vision select, or an earlier run): it is evaluated, never replaced
+    if (existsSync(task.trainCsv)) {
+      options.log?.(
+        `Kept the training set already in ${task.trainCsv} for ${task.name} (remove it to build the baseline instead)`,
+      )
+      continue
+    }
     const set = await runVisionSelection(setup, BASELINE.algorithm, {
       task: task.name,
       budget: BASELINE.budget,

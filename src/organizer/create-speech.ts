@@ -18,16 +18,25 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, sampleList } from '../errors.js'
+import { checkNumber, NON_NEGATIVE_INT, POSITIVE_INT, SEED_RULE } from '../numbers.js'
+import { shown } from '../shown.js'
 import { ParquetFile } from '../io/parquet/reader.js'
 import { writeVectorTable } from '../io/parquet/writer.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { pyyamlDump } from '../io/pyyaml-dump.js'
 import { NumpyRandomState } from '../ml/numpy-random.js'
-import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_LAYOUT } from '../speech/layout.js'
+import {
+  CLIP_ID_COLUMN,
+  EMBEDDING_COLUMN,
+  isSpeechLanguage,
+  SPEECH_DIM,
+  SPEECH_LANGUAGE_CODES,
+  SPEECH_LAYOUT,
+} from '../speech/layout.js'
 import { readFilenames, readWordCounts } from './mswc-metadata.js'
 import { readTargetSplits } from './mswc-splits.js'
 import { nontargetClipId } from './clip-ids.js'
-import { buildFolder } from './output-folder.js'
+import { buildFolder, requireInputFile, requireInputFolder } from './output-folder.js'
 import { SPEECH_GENERATION_DEFAULTS } from './defaults.js'
 import type { Progress } from '../progress.js'
 
@@ -42,11 +51,18 @@ export interface CreateSpeechOptions {
   numNontargetTrainingWords?: number
   numNontargetEvalWords?: number
   seedNontargetSelection?: number
+  /** the embeddings' vector length: MSWC's 1024, which every participant tool expects (another: tests only) */
+  dim?: number
   onProgress?: Progress
 }
 
 export interface CreatedSpeech {
   out: string
+  /**
+   * target clips the splits list both as TRAIN and as DEV or TEST: written to both sets, as the
+   * official script does, and reported; `challenge pack` refuses to publish such an experiment
+   */
+  inBothSets: string[]
   targets: Array<{ word: string; train: number; eval: number }>
   knownNontargetWords: string[]
   unknownNontargetWords: string[]
@@ -95,12 +111,21 @@ function requireVectors(word: WordFile, clips: readonly string[], why: string): 
 }
 
 /** Writes `outputs` (each a list of the file's row numbers, in order) as parquet files of the same columns. */
-async function writeRows(word: WordFile, outputs: Array<{ path: string; rows: number[] }>): Promise<void> {
+async function writeRows(
+  word: WordFile,
+  expectedDim: number,
+  outputs: Array<{ path: string; rows: number[] }>,
+): Promise<void> {
   const union = Int32Array.from(new Set(outputs.flatMap((o) => o.rows))).sort()
   const vectors = await word.file.readVectors(EMBEDDING_COLUMN, {
     rows: union,
-    rowLabel: (r) => `clip '${word.ids[r]}'`,
+    rowLabel: (r) => `clip ${shown(word.ids[r]!)}`,
   })
+  if (union.length > 0 && vectors.dim !== expectedDim)
+    throw new UserError(
+      `${word.path}: ${EMBEDDING_COLUMN} vectors have ${vectors.dim} values, expected ${expectedDim} (MSWC's embeddings, what every participant tool reads)`,
+      { code: 'bad_file', path: word.path, field: EMBEDDING_COLUMN },
+    )
   const slot = new Map<number, number>()
   union.forEach((row, i) => slot.set(row, i))
   const { dim, data } = vectors
@@ -124,8 +149,20 @@ async function writeRows(word: WordFile, outputs: Array<{ path: string; rows: nu
   }
 }
 
-function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new UserError(`${name} must be an integer >= ${min}, got ${value}`)
+/** The target words as given: each one a word, none empty, none twice (a typo would otherwise shrink the set unseen). */
+function checkTargets(given: readonly string[]): string[] {
+  const targets = given.map((t) => t.trim())
+  const fail = (why: string) =>
+    new UserError((name) => `${name('targets')}: ${why}`, { code: 'bad_option', option: 'targets' })
+  if (targets.length === 0 || targets.every((t) => t === ''))
+    throw fail('expected a comma-separated list of target words')
+  const empty = targets.indexOf('')
+  if (empty >= 0) throw fail(`item ${empty + 1} of ${targets.length} is empty (a doubled or trailing comma?)`)
+  const twice = targets.find((t, i) => targets.indexOf(t) !== i)
+  if (twice !== undefined) throw fail(`${shown(twice)} is given twice`)
+  for (const t of targets)
+    if (t.includes('/') || t.startsWith('.')) throw fail(`${shown(t)} is not a word (it names files ${t}.parquet)`)
+  return targets
 }
 
 export async function createSpeechExperiment(options: CreateSpeechOptions): Promise<CreatedSpeech> {
@@ -133,19 +170,25 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
     ...SPEECH_GENERATION_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as Required<CreateSpeechOptions>
-  checkCount('--minimum-samples-for-nontarget-words', p.minimumSamplesForNontargetWords, 0)
-  checkCount('--num-nontarget-training-words', p.numNontargetTrainingWords, 0)
-  checkCount('--num-nontarget-eval-words', p.numNontargetEvalWords, 0)
-  checkCount('--seed-nontarget-selection', p.seedNontargetSelection, 0)
-  if (p.seedNontargetSelection > 0xffffffff)
-    throw new UserError(`--seed-nontarget-selection must be below 2^32, got ${p.seedNontargetSelection}`)
-  const targets = [...new Set(options.targets.map((t) => t.trim()).filter((t) => t !== ''))]
-  if (targets.length === 0) throw new UserError('--targets: expected a comma-separated list of target words')
-  for (const t of targets) {
-    if (t.includes('/') || t.startsWith('.'))
-      throw new UserError(`--targets: '${t}' is not a word (it names files ${t}.parquet)`)
-  }
-  if (!existsSync(options.embeddings)) throw new UserError(`${options.embeddings}: folder not found (--embeddings)`)
+  for (const option of [
+    'minimumSamplesForNontargetWords',
+    'numNontargetTrainingWords',
+    'numNontargetEvalWords',
+  ] as const)
+    checkNumber(p[option], NON_NEGATIVE_INT, { option })
+  checkNumber(p.seedNontargetSelection, SEED_RULE, { option: 'seedNontargetSelection' })
+  const dim = checkNumber(options.dim ?? SPEECH_DIM, POSITIVE_INT, { option: 'dim' })
+  // the participant tools (select, eval, doctor, serve) take the speech track's languages only
+  if (!isSpeechLanguage(options.language))
+    throw new UserError(
+      (name) =>
+        `${name('language')} ${shown(options.language)}: the speech track's tools (select, eval, download, serve) support ${SPEECH_LANGUAGE_CODES.join(', ')}; an experiment in another language could not be selected or scored`,
+      { code: 'bad_option', option: 'language' },
+    )
+  const targets = checkTargets(options.targets)
+  requireInputFile(options.metadata, 'metadata', "MSWC's metadata.json.gz")
+  requireInputFile(options.splits, 'splits', "the language's splits CSV")
+  requireInputFolder(options.embeddings, 'embeddings', 'one parquet file per word')
   const progress = options.onProgress ?? (() => {})
 
   return buildFolder(options.out, async (tmp) => {
@@ -194,6 +237,7 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
     const evalSet = { targets: new Map<string, string[]>(), nontargets: [] as string[] }
     const summary: CreatedSpeech = {
       out: options.out,
+      inBothSets: [],
       targets: [],
       knownNontargetWords: [],
       unknownNontargetWords: [],
@@ -209,10 +253,12 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
         requireVectors(file, [...s.train, ...s.dev, ...s.test], `listed for '${target}' in ${options.splits}`)
         const trainRows = rowsIn(file.ids, new Set(s.train))
         const evalRows = [...rowsIn(file.ids, new Set(s.dev)), ...rowsIn(file.ids, new Set(s.test))]
-        await writeRows(file, [
+        await writeRows(file, dim, [
           { path: join(trainDir, SPEECH_LAYOUT.embeddingFile(target)), rows: trainRows },
           { path: join(evalDir, SPEECH_LAYOUT.embeddingFile(target)), rows: evalRows },
         ])
+        const train = new Set(s.train)
+        summary.inBothSets.push(...new Set([...s.dev, ...s.test].filter((c) => train.has(c))))
         allowed.targets.set(target, s.train)
         evalSet.targets.set(target, [...s.dev, ...s.test])
         summary.targets.push({ word: target, train: trainRows.length, eval: evalRows.length })
@@ -237,7 +283,7 @@ export async function createSpeechExperiment(options: CreateSpeechOptions): Prom
           evalRows = rows.slice(half)
         const outputs = [{ path: join(evalDir, SPEECH_LAYOUT.embeddingFile(word)), rows: evalRows }]
         if (known) outputs.unshift({ path: join(trainDir, SPEECH_LAYOUT.embeddingFile(word)), rows: trainRows })
-        await writeRows(file, outputs)
+        await writeRows(file, dim, outputs)
         allowed.nontargets.push(...trainRows.map((r) => file.ids[r]!))
         evalSet.nontargets.push(...evalRows.map((r) => file.ids[r]!))
         summary.nontargetClips.train += trainRows.length

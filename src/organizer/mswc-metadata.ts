@@ -23,13 +23,20 @@ async function streamPaths(
   const parser = new JSONParser({ paths, keepStack: false })
   parser.onValue = ({ key, value }) => onValue(String(key), value)
   try {
-    const stream = createReadStream(path).pipe(createGunzip())
+    const file = createReadStream(path)
+    const stream = file.pipe(createGunzip())
+    file.on('error', (err) => stream.destroy(err)) // pipe() does not pass a read error on
     for await (const chunk of stream) parser.write(chunk as Uint8Array)
     if (!parser.isEnded) throw new Error('unexpected end of the JSON text')
   } catch (err) {
     if (err instanceof UserError) throw err
     const e = err as NodeJS.ErrnoException
-    if (e.code === 'ENOENT') throw new UserError(`${path}: file not found (--metadata)`)
+    if (e.code === 'ENOENT')
+      throw new UserError((name) => `${path}: file not found (${name('metadata')})`, {
+        code: 'not_found',
+        path,
+        option: 'metadata',
+      })
     throw new UserError(`${path}: not a readable metadata.json.gz (${e.message.split('\n')[0]})`)
   }
 }

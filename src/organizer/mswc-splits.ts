@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
 import { UserError, sampleList } from '../errors.js'
+import { shown } from '../shown.js'
 import { wavClipId } from './clip-ids.js'
 
 export interface TargetSplits {
@@ -22,7 +23,9 @@ export async function readTargetSplits(path: string, targets: readonly string[])
   const badSets = new Set<string>()
   let line = 0
   try {
-    const records = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }))
+    const file = createReadStream(path)
+    const records = file.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }))
+    file.on('error', (err) => records.destroy(err)) // pipe() does not pass a read error on
     for await (const record of records as AsyncIterable<string[]>) {
       line++
       if (line === 1) {
@@ -49,7 +52,12 @@ export async function readTargetSplits(path: string, targets: readonly string[])
   } catch (err) {
     if (err instanceof UserError) throw err
     const e = err as NodeJS.ErrnoException
-    if (e.code === 'ENOENT') throw new UserError(`${path}: file not found (--splits)`)
+    if (e.code === 'ENOENT')
+      throw new UserError((name) => `${path}: file not found (${name('splits')})`, {
+        code: 'not_found',
+        path,
+        option: 'splits',
+      })
     throw new UserError(`${path}: not a readable splits CSV (${e.message.split('\n')[0]})`)
   }
   if (badSets.size > 0)
@@ -62,5 +70,13 @@ export async function readTargetSplits(path: string, targets: readonly string[])
     throw new UserError(
       `${path}: no rows for target word${absent.length > 1 ? 's' : ''} ${sampleList(absent)} (WORD column)`,
     )
+  for (const [word, s] of out) {
+    // every participant's selection needs clips of every target word (an empty class is refused)
+    if (s.train.length === 0)
+      throw new UserError(
+        `${path}: target word ${shown(word)} has no TRAIN rows (${s.dev.length} DEV, ${s.test.length} TEST): participants could not select any clip of it; choose another target or give it TRAIN clips`,
+        { code: 'bad_file', path, field: 'SET' },
+      )
+  }
   return out
 }

@@ -14,6 +14,7 @@
  * Before anything is written, every public file is read back and checked to hold no eval clip
  * ID and no test image ID.
  */
+import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
@@ -23,6 +24,8 @@ import { ParquetFile } from '../io/parquet/reader.js'
 import { readSampleIdsYaml } from '../speech/sample-ids.js'
 import {
   CLIP_ID_COLUMN,
+  EMBEDDING_COLUMN,
+  SPEECH_DIM,
   requireSpeechLanguage,
   LEADERBOARD_SIZES,
   SPEECH_LAYOUT,
@@ -31,7 +34,7 @@ import {
 import { SPEECH_CONFIG_YAML } from '../synth/speech.js'
 import { ID_COLUMN, VISION_LAYOUT } from '../vision/layout.js'
 import { loadVisionSetup } from '../vision/setup.js'
-import { speechPrefix, VISION_PREFIX } from '../download/parameters.js'
+import { SPEECH_CONFIG_PREFIX, speechPrefix, VISION_PREFIX } from '../download/parameters.js'
 import { VISION_ZIP_NAME } from '../download/resources.js'
 import { buildFolder } from './output-folder.js'
 import { DEFAULT_BASE_URL } from './defaults.js'
@@ -63,6 +66,10 @@ export interface PackedZip {
 }
 export interface Packed {
   out: string
+  /** where the public files go (--base-url), or undefined when left at the placeholder */
+  baseUrl?: string
+  /** the public folder's files, to upload */
+  publicFiles: string[]
   zips: PackedZip[]
   boards: string[]
   hiddenIds: { speech: number; vision: number }
@@ -148,6 +155,24 @@ async function assertNoLeak(entries: ZipEntry[], hidden: ReadonlySet<string>, wh
   }
 }
 
+/** A speech embedding file's vectors must be 1024-d: what doctor, select, eval and the server read. */
+async function requireSpeechDim(path: string): Promise<void> {
+  const f = await ParquetFile.open(path)
+  try {
+    if (f.numRows === 0) return
+    const r = await f.listLengthRange(EMBEDDING_COLUMN)
+    const row = r.min !== SPEECH_DIM ? r.minRow : r.maxRow
+    const length = r.min !== SPEECH_DIM ? r.min : r.max
+    if (length !== SPEECH_DIM)
+      throw new UserError(
+        `${path}: row ${row} of ${EMBEDDING_COLUMN} has ${length} values, expected ${SPEECH_DIM} (MSWC's embeddings: what participants' select and eval read)`,
+        { code: 'bad_file', path, row, field: EMBEDDING_COLUMN },
+      )
+  } finally {
+    await f.close()
+  }
+}
+
 function isoInstant(flag: string, value: string): string {
   const d = new Date(value)
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(d.getTime()))
@@ -185,12 +210,27 @@ export async function packChallenge(options: PackOptions): Promise<Packed> {
           `${join(s.path, part)}: not found; a speech experiment holds train_embeddings/, eval_embeddings/, allowed_training_set.yaml and eval.yaml`,
         )
     }
-    const allowed = readSampleIdsYaml(join(s.path, SPEECH_LAYOUT.allowedTrainingSet))
+    const allowedPath = join(s.path, SPEECH_LAYOUT.allowedTrainingSet)
+    const allowed = readSampleIdsYaml(allowedPath)
     const evalIds = readSampleIdsYaml(join(s.path, SPEECH_LAYOUT.evalSet))
-    const allowedIds = new Set([...[...allowed.targets.values()].flat(), ...allowed.nontargets])
-    const hidden = new Set(
-      [...[...evalIds.targets.values()].flat(), ...evalIds.nontargets].filter((id) => !allowedIds.has(id)),
-    )
+    // every eval clip is hidden, also one that is (wrongly) allowed for training too: that is a leak
+    const hidden = new Set([...[...evalIds.targets.values()].flat(), ...evalIds.nontargets])
+    const both = [...[...allowed.targets.values()].flat(), ...allowed.nontargets].filter((id) => hidden.has(id))
+    if (both.length > 0)
+      throw new UserError(
+        `${allowedPath}: ${both.length} clip${both.length > 1 ? 's' : ''} of the eval set also allowed for training (${sampleList(both, 3)}); ${both.length > 1 ? 'they' : 'it'} would be published, so nothing was packed (a clip belongs to training or to eval, not both)`,
+        { code: 'hidden_data', path: allowedPath },
+      )
+    // a target word without clips: every participant's selection would fail (an empty class is refused)
+    const empty = [...allowed.targets].filter(([, ids]) => ids.length === 0).map(([word]) => word)
+    if (empty.length > 0)
+      throw new UserError(
+        `${allowedPath}: target word${empty.length > 1 ? 's' : ''} ${sampleList(empty)} ${empty.length > 1 ? 'have' : 'has'} no allowed training clips; participants could not select ${empty.length > 1 ? 'them' : 'it'}`,
+        { code: 'bad_file', path: allowedPath },
+      )
+    for (const part of [SPEECH_LAYOUT.trainEmbeddings, SPEECH_LAYOUT.evalEmbeddings])
+      for (const f of filesUnder(join(s.path, part)).filter((f) => f.endsWith('.parquet')))
+        await requireSpeechDim(join(s.path, part, f))
     hiddenSpeech += hidden.size
     const entries: ZipEntry[] = [
       {
@@ -271,13 +311,22 @@ export async function packChallenge(options: PackOptions): Promise<Packed> {
       })
       zips.push({ name: VISION_ZIP_NAME, size: z.size, sha256: z.sha256, entries: z.entries.length })
     }
-    // participants' selection reads the config (its eval seeds are the server's too)
+    // participants' selection reads the config (its eval seeds are the server's too); download fetches it
     const ownConfig = join(options.dir, SPEECH_LAYOUT.config)
     const config = existsSync(ownConfig) ? readFileSync(ownConfig) : Buffer.from(SPEECH_CONFIG_YAML)
-    if (speechPublic.length > 0) writeFileSync(join(pub, SPEECH_LAYOUT.config), config)
+    if (speechPublic.length > 0) {
+      writeFileSync(join(pub, SPEECH_LAYOUT.config), config)
+      Object.assign(params, {
+        [`${SPEECH_CONFIG_PREFIX}_url`]: urlOf(SPEECH_LAYOUT.config),
+        [`${SPEECH_CONFIG_PREFIX}_size`]: config.length,
+        [`${SPEECH_CONFIG_PREFIX}_sha256`]: createHash('sha256').update(config).digest('hex'),
+      })
+    }
     writeFileSync(
       join(pub, PARAMETERS_FILE),
-      '# Written by `dataperf challenge pack`. Host each zip and set its *_url; keep *_size and *_sha256,\n' +
+      (baseUrl === DEFAULT_BASE_URL
+        ? '# Written by `dataperf challenge pack`. Host each file and set its *_url; keep *_size and *_sha256,\n'
+        : `# Written by \`dataperf challenge pack\`. Host each file under ${baseUrl}; keep *_size and *_sha256,\n`) +
         '# which `dataperf download --parameters_file` verifies.\n' +
         stringify(params),
     )
@@ -318,6 +367,8 @@ export async function packChallenge(options: PackOptions): Promise<Packed> {
     )
     return {
       out: options.out,
+      baseUrl: baseUrl === DEFAULT_BASE_URL ? undefined : baseUrl,
+      publicFiles: readdirSync(pub).sort(),
       zips,
       boards: boards.map((b) => String(b.id)),
       hiddenIds: { speech: hiddenSpeech, vision: visionPublic?.hidden ?? 0 },

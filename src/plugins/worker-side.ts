@@ -15,7 +15,7 @@ import type { Progress } from '../progress.js'
 export function userCodeFailed(err: unknown, module: string, what: string, after = '; nothing written'): UserError {
   if (err instanceof UserError) return err
   const message = String((err as Error)?.message ?? err).split('\n')[0]
-  return new UserError(`${module}: ${what}: ${message}${after}`)
+  return new UserError(`${module}: ${what}: ${message}${after}`, { code: 'user_code' })
 }
 
 /** `notTransferable`: the message when the result cannot be posted (functions, class instances with handles...). */
@@ -29,11 +29,11 @@ export function answerParent(
       try {
         post({ kind: 'result', result })
       } catch (err) {
-        post({ kind: 'error', message: notTransferable((err as Error).message) })
+        post({ kind: 'error', error: new UserError(notTransferable((err as Error).message)).toJSON() })
       }
     },
     (err: unknown) => {
-      if (err instanceof UserError) post({ kind: 'error', message: err.message })
+      if (err instanceof UserError) post({ kind: 'error', error: err.toJSON() })
       else {
         // the stack (and its cause's) crosses the thread as text, for DATAPERF_DEBUG=1
         post({

@@ -5,20 +5,10 @@
  * The signature covers the manifest's canonical JSON (RFC 8785: sorted keys, no whitespace).
  */
 import { createPublicKey, generateKeyPairSync, createPrivateKey, sign, verify, type KeyObject } from 'node:crypto'
-import {
-  chmodSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  type Stats,
-} from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
-import { tempPathFor } from '../io/atomic-write.js'
+import { removeTemp, tempPathFor } from '../io/temp-files.js'
 import { hashFilesInBackground } from '../io/file-hash.js'
 import { VERSION } from '../version.js'
 import { canonicalJson } from './canonical-json.js'
@@ -81,7 +71,7 @@ export function loadOrCreateServerKey(dir: string): ServerKey {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     } finally {
-      rmSync(tmp, { force: true })
+      removeTemp(tmp)
     }
   }
   const mode = statSync(privatePath).mode & 0o777

@@ -1,6 +1,7 @@
 /** workspace/dataperf_speech_config.yaml with the official keys. */
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
+import { checkNumber, SEED_RULE } from '../numbers.js'
 
 export interface SpeechConfig {
   selectionRandomSeed: number
@@ -21,11 +22,7 @@ export function loadSpeechConfig(path: string): SpeechConfig {
     )
   }
   const raw = value as Record<string, unknown>
-  const seed = (v: unknown, key: string): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
-      throw new UserError(`${path}: '${key}' must be an integer seed in [0, 2^32), found ${JSON.stringify(v)}`)
-    return v
-  }
+  const seed = (v: unknown, key: string): number => checkNumber(v, SEED_RULE, { path, field: key })
   const seeds = raw['eval_random_seeds']
   if (!Array.isArray(seeds) || seeds.length === 0)
     throw new UserError(

@@ -31,6 +31,8 @@ export interface SpeechSelectOptions {
   algorithm?: string
   /** stop a selection still running after this many seconds (none by default) */
   timeoutSeconds?: number
+  /** stop a selection that uses more memory than this, in MB (plugins/run-in-worker.ts: 4096 by default) */
+  maxMemoryMb?: number
   log?: (line: string) => void
   onProgress?: Progress
 }
@@ -54,8 +56,17 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
   const embeddingsDir = options.trainEmbeddingsDir ?? defaults.trainEmbeddingsDir
   const configFile = options.configFile ?? defaults.configFile
   const outdir = options.outdir ?? defaults.outdir
-  if (!existsSync(outdir) || !statSync(outdir).isDirectory())
-    throw new UserError(`${outdir} does not exist, please specify --outdir as a command line argument`)
+  if (!existsSync(outdir))
+    throw new UserError(`${outdir} does not exist, please specify --outdir as a command line argument`, {
+      code: 'not_found',
+      path: outdir,
+      option: 'outdir',
+    })
+  if (!statSync(outdir).isDirectory())
+    throw new UserError(
+      (name) => `${outdir} is a file, not a folder; ${name('outdir')} names the folder the training set is written to`,
+      { code: 'exists', path: outdir, option: 'outdir' },
+    )
   const config = loadSpeechConfig(configFile)
   if (options.algorithm !== undefined && !SPEECH_SELECTIONS[options.algorithm]) {
     throw new UserError(
@@ -76,7 +87,7 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
         ? { builtIn: options.algorithm }
         : { module: config.selectionAlgorithmModule, className: config.selectionAlgorithmClass }),
     },
-    { timeoutSeconds: options.timeoutSeconds, onProgress: options.onProgress },
+    { timeoutSeconds: options.timeoutSeconds, maxMemoryMb: options.maxMemoryMb, onProgress: options.onProgress },
   )
   const source = options.algorithm
     ? `the ${options.algorithm} selection`

@@ -29,12 +29,16 @@ import {
   type SpeechLanguageCode,
 } from '../speech/layout.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { stringify } from 'yaml'
 import { Rng } from '../ml/rng.js'
-import { writeVectorTable } from '../io/parquet/writer.js'
-import { tempPathFor, writeFileAtomic } from '../io/atomic-write.js'
+import { vectorTableSteps } from '../io/parquet/writer.js'
+import { writeFileAtomic } from '../io/atomic-write.js'
+import { keepTemp, removeTemp, tempPathFor } from '../io/temp-files.js'
+import { checkNumber, SEED_RULE } from '../numbers.js'
+import { runSteps, runStepsAsync, type Steps } from './steps.js'
+import { SPEECH_SCALE_RULE } from './defaults.js'
 import { UserError } from '../errors.js'
 import type { Progress } from '../progress.js'
 
@@ -597,14 +601,14 @@ function checkReplaceable(folder: string): void {
     )
 }
 
-function generateLanguage(
+function* languageSteps(
   out: string,
   seed: number,
   scale: number,
   knobs: SpeechKnobs | undefined,
   language: SpeechLanguageCode,
   onProgress: GenerateSpeechOptions['onProgress'],
-): SpeechLanguageSummary {
+): Steps<SpeechLanguageSummary> {
   const { world, files, summary } = planLanguage(seed, language, scale, resolveSpeechKnobs(knobs))
   const folder = join(out, summary.folder)
   const tmp = tempPathFor(folder)
@@ -616,7 +620,7 @@ function generateLanguage(
       const rng = streamRng(seed, language, STREAM.clips, hashString(f.keyword), f.split === 'train' ? 2 : 3)
       const sub = f.split === 'train' ? SPEECH_LAYOUT.trainEmbeddings : SPEECH_LAYOUT.evalEmbeddings
       const before = done
-      writeVectorTable(
+      yield* vectorTableSteps(
         join(tmp, sub, SPEECH_LAYOUT.embeddingFile(f.keyword)),
         {
           rows: f.ids.length,
@@ -660,25 +664,36 @@ function generateLanguage(
     const old = existsSync(folder) ? tempPathFor(folder) : undefined
     if (old) renameSync(folder, old)
     renameSync(tmp, folder)
-    if (old) rmSync(old, { recursive: true, force: true })
+    keepTemp(tmp)
+    if (old) removeTemp(old)
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true })
+    removeTemp(tmp)
     throw err
   }
   return summary
 }
 
+/** Writes the benchmark (see speechBenchmarkSteps). */
 export function generateSpeechBenchmark(options: GenerateSpeechOptions): GeneratedSpeech {
-  const seed = options.seed ?? DEFAULT_SPEECH_SEED
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer >= 0, got ${seed}`)
-  const scale = options.scale ?? 1
-  if (!(scale > 0 && scale <= 10)) throw new RangeError(`scale must be in (0, 10], got ${scale}`)
+  return runSteps(speechBenchmarkSteps(options))
+}
+
+/** The same, letting the event loop run between files and row groups (the CLI: Ctrl-C cleans up at once). */
+export function generateSpeechBenchmarkAsync(options: GenerateSpeechOptions): Promise<GeneratedSpeech> {
+  return runStepsAsync(speechBenchmarkSteps(options))
+}
+
+function* speechBenchmarkSteps(options: GenerateSpeechOptions): Steps<GeneratedSpeech> {
+  const seed = checkNumber(options.seed ?? DEFAULT_SPEECH_SEED, SEED_RULE, { option: 'seed' })
+  const scale = checkNumber(options.scale ?? 1, SPEECH_SCALE_RULE, { option: 'scale' })
   const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGE_CODES)
   resolveSpeechKnobs(options.knobs) // checked before anything is written
   const out = options.out
   for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)))
   mkdirSync(out, { recursive: true })
-  const summaries = languages.map((l) => generateLanguage(out, seed, scale, options.knobs, l, options.onProgress))
+  const summaries: SpeechLanguageSummary[] = []
+  for (const l of languages)
+    summaries.push(yield* languageSteps(out, seed, scale, options.knobs, l, options.onProgress))
   const configPath = join(dirname(out), SPEECH_LAYOUT.config)
   let written = false
   if (!existsSync(configPath)) {

@@ -6,15 +6,17 @@
  * sits in an anisotropic cloud of unrelated images, and comes with Open Images-style weak labels
  * (noisy machine confidences; partial, slightly wrong human verifications).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { Rng } from '../ml/rng.js'
-import { writeVectorTable } from '../io/parquet/writer.js'
+import { vectorTableSteps } from '../io/parquet/writer.js'
 import { writeCsv } from '../io/csv.js'
 import { writeFileAtomic } from '../io/atomic-write.js'
 import { UserError } from '../errors.js'
-import { DEFAULT_VISION_POOL_SIZE, DEFAULT_VISION_SEED } from './defaults.js'
+import { checkNumber, SEED_RULE } from '../numbers.js'
+import { runSteps, runStepsAsync, type Steps } from './steps.js'
+import { DEFAULT_VISION_POOL_SIZE, DEFAULT_VISION_SEED, VISION_POOL_SIZE_RULE } from './defaults.js'
 import {
   CLASS_DESCRIPTIONS_COLUMNS,
   EMBEDDING_COLUMN,
@@ -161,6 +163,8 @@ function modeShares(k: ResolvedVisionKnobs): number[] {
 }
 
 export interface GeneratedVision {
+  /** an earlier run's task_setup.yaml, edited since, kept in place */
+  setupKept?: string
   poolSize: number
   positivesPerTask: Record<string, number>
   testSizes: Record<string, number>
@@ -314,14 +318,88 @@ function uniqueIds(rng: Rng, n: number, taken: Set<string>): string[] {
   return ids
 }
 
+/** The record beside a generated benchmark (GENERATED.json): what a later run compares its settings with. */
+interface GeneratedRecord {
+  generator: 'dataperf generate vision'
+  seed: number
+  poolSize: number
+  knobs?: VisionKnobs
+}
+const GENERATED_FILE = 'GENERATED.json'
+
+function readGeneratedRecord(out: string): GeneratedRecord | undefined {
+  try {
+    const r = JSON.parse(readFileSync(join(out, GENERATED_FILE), 'utf8')) as GeneratedRecord
+    return r.generator === 'dataperf generate vision' ? r : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const describeSettings = (r: GeneratedRecord) =>
+  `seed ${r.seed}, pool size ${r.poolSize}${r.knobs ? `, knobs ${JSON.stringify(r.knobs)}` : ''}`
+
+/**
+ * `out` must be new, empty, or an earlier run's output with the same settings (which this run
+ * writes again, byte for byte): any other folder holds someone's files, or training sets and
+ * results made for another pool, and is refused before anything is written.
+ */
+function checkOutput(out: string, wanted: GeneratedRecord): void {
+  if (!existsSync(out)) return
+  if (!statSync(out).isDirectory())
+    throw new UserError((name) => `${out}: exists and is not a folder; choose another ${name('out')} folder`, {
+      code: 'exists',
+      path: out,
+      option: 'out',
+    })
+  if (readdirSync(out).length === 0) return
+  const earlier = readGeneratedRecord(out)
+  if (!earlier)
+    throw new UserError(
+      (name) =>
+        `${out}: folder is not empty and was not written by \`dataperf generate vision\`; choose a new or empty ${name('out')} folder (or remove ${out} first to replace it)`,
+      { code: 'exists', path: out, option: 'out' },
+    )
+  const same =
+    earlier.seed === wanted.seed &&
+    earlier.poolSize === wanted.poolSize &&
+    JSON.stringify(earlier.knobs ?? {}) === JSON.stringify(wanted.knobs ?? {})
+  if (!same)
+    throw new UserError(
+      (name) =>
+        `${out}: holds a benchmark generated with ${describeSettings(earlier)}, not ${describeSettings(wanted)}; its training sets and results belong to that pool: choose another ${name('out')} folder (or remove ${out} first to replace it)`,
+      { code: 'exists', path: out, option: 'out' },
+    )
+}
+
+/** Writes the benchmark into `options.out` (see visionBenchmarkSteps). */
 export function generateVisionBenchmark(options: GenerateVisionOptions): GeneratedVision {
-  const seed = options.seed ?? DEFAULT_VISION_SEED
-  const poolSize = options.poolSize ?? DEFAULT_VISION_POOL_SIZE
-  if (!Number.isInteger(poolSize) || poolSize < 1000)
-    throw new RangeError(`pool size must be an integer >= 1000, got ${poolSize}`)
+  return runSteps(visionBenchmarkSteps(options))
+}
+
+/** The same, letting the event loop run between files and row groups (the CLI: Ctrl-C cleans up at once). */
+export function generateVisionBenchmarkAsync(options: GenerateVisionOptions): Promise<GeneratedVision> {
+  return runStepsAsync(visionBenchmarkSteps(options))
+}
+
+function* visionBenchmarkSteps(options: GenerateVisionOptions): Steps<GeneratedVision> {
+  const seed = checkNumber(options.seed ?? DEFAULT_VISION_SEED, SEED_RULE, { option: 'seed' })
+  const poolSize = checkNumber(options.poolSize ?? DEFAULT_VISION_POOL_SIZE, VISION_POOL_SIZE_RULE, {
+    option: 'poolSize',
+  })
   const d = VISION_DIM
-  const rng = new Rng(seed)
   const knobs = resolveVisionKnobs(options.knobs)
+  const record: GeneratedRecord = {
+    generator: 'dataperf generate vision',
+    seed,
+    poolSize,
+    ...(options.knobs && Object.keys(options.knobs).length ? { knobs: options.knobs } : {}),
+  }
+  checkOutput(options.out, record)
+  // the record first: an interrupted run's folder is still recognised as ours by the next run
+  mkdirSync(options.out, { recursive: true })
+  writeFileAtomic(join(options.out, GENERATED_FILE), JSON.stringify(record, null, 2) + '\n')
+  const rng = new Rng(seed)
   const { clusters, nuisance } = buildWorld(rng, d, poolSize, knobs)
   const cumulative = new Float64Array(clusters.length)
   clusters.reduce((s, c, i) => (cumulative[i] = s + c.weight), 0)
@@ -342,7 +420,7 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   const out = options.out
   mkdirSync(out, { recursive: true })
   const vectorRng = new Rng(seed * 7919 + 1)
-  writeVectorTable(
+  yield* vectorTableSteps(
     join(out, VISION_LAYOUT.pool),
     {
       rows: poolSize,
@@ -366,7 +444,7 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
   // Test sets: fresh images, mostly positives, negatives mostly look-alikes (as in the alpha sets).
   const testRng = new Rng(seed * 7919 + 2)
   const testSizes: Record<string, number> = {}
-  VISION_CONCEPTS.forEach((concept, t) => {
+  for (const [t, concept] of VISION_CONCEPTS.entries()) {
     const size = 130 + testRng.int(21)
     const [lo, hi] = knobs.test_positive_share
     const positives = Math.round(size * (lo + (hi - lo) * testRng.uniform()))
@@ -393,7 +471,7 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     const vectors = new Float32Array(size * d)
     order.forEach((k, row) => sample(testRng, chosen[k]!, nuisance, vectors, row * d))
     const ids = uniqueIds(testRng, size, taken)
-    writeVectorTable(join(out, VISION_LAYOUT.testSet(concept.name)), {
+    yield* vectorTableSteps(join(out, VISION_LAYOUT.testSet(concept.name)), {
       rows: size,
       dim: d,
       leading: [{ name: ID_COLUMN, type: 'STRING', value: (r) => ids[r]! }],
@@ -402,7 +480,7 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
       trailing: [{ name: LABEL_COLUMN, type: 'STRING', value: (r) => String(labels[order[r]!]!) }],
     })
     testSizes[concept.name] = size
-  })
+  }
 
   // Weak labels and example sets, from the pool's (hidden) truth.
   const labelRng = new Rng(seed * 7919 + 3)
@@ -452,16 +530,12 @@ export function generateVisionBenchmark(options: GenerateVisionOptions): Generat
     Array.from(template, (r) => [poolIds[r]!, labelRng.int(2)]),
   )
 
-  writeFileAtomic(join(out, VISION_LAYOUT.setup), visionSetupYaml())
+  // an earlier run's task_setup.yaml that the user edited stays (same settings: the data is the same)
+  const setupPath = join(out, VISION_LAYOUT.setup)
+  const setupKept = existsSync(setupPath) && readFileSync(setupPath, 'utf8') !== visionSetupYaml()
+  if (!setupKept) writeFileAtomic(setupPath, visionSetupYaml())
   mkdirSync(join(out, VISION_LAYOUT.results), { recursive: true })
-  const record = {
-    generator: 'dataperf generate vision',
-    seed,
-    poolSize,
-    ...(options.knobs && Object.keys(options.knobs).length ? { knobs: options.knobs } : {}),
-  }
-  writeFileSync(join(out, 'GENERATED.json'), JSON.stringify(record, null, 2) + '\n')
-  return { poolSize, positivesPerTask, testSizes }
+  return { poolSize, positivesPerTask, testSizes, ...(setupKept ? { setupKept: setupPath } : {}) }
 }
 
 /** task_setup.yaml with the official keys, paths relative to the folder it sits in. */

@@ -64,6 +64,11 @@ async function checkVectorColumn(
       `${file.path}: column '${EMBEDDING_COLUMN}' holds lists of ${emb.physicalType}, expected float or double`,
     )
   }
+  if (file.numRows === 0)
+    throw new UserError(`${file.path}: no rows; expected ImageIDs with their ${dim}-value ${EMBEDDING_COLUMN}`, {
+      code: 'bad_file',
+      path: file.path,
+    })
   if (firstRowLength(file, emb.pathInSchema) === dim) return // a row of another length is named when read
   const r = await file.listLengthRange(EMBEDDING_COLUMN)
   if (r.min === r.max)

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { UserError } from '../errors.js'
+import { checkNumber } from '../numbers.js'
 import { readYamlFile } from '../io/yaml.js'
 import { SETUP_KEYS, VISION_LAYOUT } from './layout.js'
 
@@ -46,11 +47,11 @@ export function loadVisionSetup(setupPath: string, dataDirOverride?: string): Vi
     const fromCwd = resolve(raw)
     dataDir = !existsSync(besideYaml) && existsSync(fromCwd) ? fromCwd : besideYaml
   }
-  const dim = y[SETUP_KEYS.dim]
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0)
-    throw new UserError(
-      `${setupPath}: key '${SETUP_KEYS.dim}' must be a positive integer (found ${JSON.stringify(dim)})`,
-    )
+  const dim = checkNumber(
+    y[SETUP_KEYS.dim],
+    { integer: true, min: 1, max: 65536 },
+    { path: setupPath, field: SETUP_KEYS.dim },
+  )
   const evalTasks = y[SETUP_KEYS.evalTasks]
   if (!Array.isArray(evalTasks) || evalTasks.length === 0 || !evalTasks.every((t) => typeof t === 'string')) {
     throw new UserError(`${setupPath}: key '${SETUP_KEYS.evalTasks}' must be a non-empty list of task names`)

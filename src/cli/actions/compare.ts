@@ -2,7 +2,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { UserError } from '../../errors.js'
-import { writeFileAtomic } from '../../io/atomic-write.js'
+import { requireWritableFile, writeFileAtomic } from '../../io/atomic-write.js'
 import { renderComparisonHtml } from '../../compare/html-report.js'
 import { compareSpeech } from '../../compare/speech.js'
 import { formatComparisonTable } from '../../compare/table.js'
@@ -46,6 +46,7 @@ export async function compare(opts: CompareFlags, cmd: Command): Promise<void> {
     .map((a) => a.trim())
     .filter(Boolean)
   if (algorithms.length === 0) throw new UserError('--algorithms: give at least one algorithm name')
+  requireWritableFile(opts.out, 'out')
   const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i)
   const { bar, onProgress } = progressLines()
   let result
@@ -91,6 +92,8 @@ async function runSweepCommand(
     ...(opts.seeds ? ['--first-seed', String(opts.seeds[0]), '--seeds', String(opts.seeds.length)] : []),
   ].join(' ')
   const txt = opts.out.replace(/\.html?$/i, '') + '.txt'
+  requireWritableFile(opts.out, 'out')
+  requireWritableFile(txt)
   const write = (tracks: SweepTrackResult[], partial: boolean) => {
     const note = partial ? '(partial: the sweep is still running)\n' : ''
     writeFileAtomic(opts.out, renderSweepHtml(tracks, command))

@@ -6,9 +6,9 @@
 import type { Command } from 'commander'
 import { UserError } from '../../errors.js'
 import { parseSpeechLanguages, SPEECH_LAYOUT, type SpeechLanguageCode } from '../../speech/layout.js'
-import { installSignalCleanup } from '../../download/cleanup.js'
-import { loadParameters, SPEECH_DEFAULTS, VISION_DEFAULTS } from '../../download/parameters.js'
-import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../../download/resources.js'
+import { setInterruptNote } from '../../io/temp-files.js'
+import { languagesNamedIn, loadParameters, SPEECH_DEFAULTS, VISION_DEFAULTS } from '../../download/parameters.js'
+import { fetchSpeechConfig, fetchSpeechLanguage, fetchVision, type JobOptions } from '../../download/resources.js'
 import { fetchOpenImagesLabels } from '../../download/open-images-labels.js'
 import { progressSink, type ProgressSink } from '../progress.js'
 
@@ -42,9 +42,15 @@ function languageOfZip(path: string): SpeechLanguageCode | undefined {
   return ({ eng: 'en', en: 'en', ind: 'id', id: 'id', por: 'pt', pt: 'pt' } as const)[m[1]!.toLowerCase() as 'en']
 }
 
+const RESUME_NOTE = 'run the same command again to resume the download'
+
 export async function downloadSpeech(opts: CommonFlags & { languages: string }, cmd: Command): Promise<void> {
-  installSignalCleanup()
+  setInterruptNote(RESUME_NOTE)
   let langs = parseSpeechLanguages(opts.languages)
+  const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
+  // a round's parameters file names its languages: download those, not the default bucket's others
+  if (opts.parameters_file !== undefined && !opts.zip && cmd.getOptionValueSource('languages') === 'default')
+    langs = languagesNamedIn(params, opts.parameters_file)
   if (opts.zip) {
     if (cmd.getOptionValueSource('languages') === 'default') {
       const lang = languageOfZip(opts.zip)
@@ -54,7 +60,6 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
     }
     if (langs.length !== 1) throw new UserError('--zip lays out one language: pass --languages with one of en, id, pt')
   }
-  const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
   for (const lang of langs) {
     const progress = progressSink({ everyMs: 10_000 })
     try {
@@ -70,10 +75,19 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
       progress.stop()
     }
   }
+  if (opts.zip) return
+  const progress = progressSink({ everyMs: 10_000 })
+  try {
+    const config = await fetchSpeechConfig(params, opts.output_path, jobOptions(opts, progress, SPEECH_LAYOUT.config))
+    progress.stop()
+    if (config) process.stdout.write(`config: ${config}\n`)
+  } finally {
+    progress.stop()
+  }
 }
 
 export async function downloadVision(opts: CommonFlags & { url?: string; openImagesLabels?: boolean }): Promise<void> {
-  installSignalCleanup()
+  setInterruptNote(RESUME_NOTE)
   if (opts.url !== undefined && opts.zip !== undefined) throw new UserError('give --url or --zip, not both')
   const params = loadParameters(opts.parameters_file, VISION_DEFAULTS)
   const progress = progressSink({ everyMs: 10_000 })

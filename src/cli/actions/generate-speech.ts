@@ -1,7 +1,7 @@
 /** `dataperf generate speech`: a deterministic synthetic speech benchmark per language, and its config. */
 import { join } from 'node:path'
 import { parseSpeechLanguages } from '../../speech/layout.js'
-import { generateSpeechBenchmark } from '../../synth/speech.js'
+import { generateSpeechBenchmarkAsync } from '../../synth/speech.js'
 import { progressReporter } from '../progress.js'
 
 export interface GenerateSpeechFlags {
@@ -11,11 +11,11 @@ export interface GenerateSpeechFlags {
   scale: number
 }
 
-export function generateSpeech(opts: GenerateSpeechFlags): void {
+export async function generateSpeech(opts: GenerateSpeechFlags): Promise<void> {
   const languages = parseSpeechLanguages(opts.languages)
   const progress = progressReporter()
   try {
-    const summary = generateSpeechBenchmark({
+    const summary = await generateSpeechBenchmarkAsync({
       out: opts.out,
       seed: opts.seed,
       languages,

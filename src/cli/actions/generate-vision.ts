@@ -1,5 +1,5 @@
 /** `dataperf generate vision`: a deterministic synthetic vision benchmark in the official layout. */
-import { generateVisionBenchmark } from '../../synth/vision.js'
+import { generateVisionBenchmarkAsync } from '../../synth/vision.js'
 import { progressReporter } from '../progress.js'
 
 export interface GenerateVisionFlags {
@@ -8,10 +8,10 @@ export interface GenerateVisionFlags {
   poolSize: number
 }
 
-export function generateVision(opts: GenerateVisionFlags): void {
+export async function generateVision(opts: GenerateVisionFlags): Promise<void> {
   const progress = progressReporter()
   try {
-    const summary = generateVisionBenchmark({
+    const summary = await generateVisionBenchmarkAsync({
       out: opts.out,
       seed: opts.seed,
       poolSize: opts.poolSize,
@@ -27,6 +27,7 @@ export function generateVision(opts: GenerateVisionFlags): void {
           .map(([t, n]) => `${t} ${n}`)
           .join(', ')}\n`,
     )
+    if (summary.setupKept) process.stdout.write(`Note: kept your edited ${summary.setupKept}\n`)
   } finally {
     progress.stop()
   }

@@ -89,8 +89,6 @@ export async function serve(opts: ServeFlags): Promise<void> {
     }
   }
   if (!challengeDir) throw new UserError('--challenge DIR is required (the folder with challenge.yaml), or --demo')
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
-    throw new UserError(`--port: expected 0-65535, got ${opts.port}`)
   const server = await startServer({
     challengeDir,
     db: opts.db,

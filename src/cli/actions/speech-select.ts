@@ -12,6 +12,7 @@ export interface SpeechSelectFlags {
   outdir: string
   algorithm?: string
   timeout?: number
+  maxMemory?: number
 }
 
 export async function speechSelect(flags: SpeechSelectFlags): Promise<void> {
@@ -28,6 +29,7 @@ export async function speechSelect(flags: SpeechSelectFlags): Promise<void> {
       outdir: flags.outdir,
       algorithm: flags.algorithm,
       timeoutSeconds: flags.timeout,
+      maxMemoryMb: flags.maxMemory,
       onProgress: progress.onProgress,
     })
   } finally {

@@ -5,6 +5,7 @@ import { UserError } from '../../errors.js'
 import { pythonFloatRepr } from '../../io/python-json.js'
 import { readTextFile } from '../../io/text-file.js'
 import { manifestProblem, type SignedManifest, submissionSha256 } from '../../server/index.js'
+import { safeText } from '../../shown.js'
 
 export interface VerifyResultFlags {
   publicKey: string
@@ -27,7 +28,7 @@ export function verifyResult(manifestPath: string, opts: VerifyResultFlags): voi
     throw new UserError(`${manifestPath}: not valid JSON (${(err as Error).message})`)
   }
   const fail = (reason: string) => {
-    process.stderr.write(`dataperf: verify-result: FAILED: ${manifestPath}: ${reason}\n`)
+    process.stderr.write(safeText(`dataperf: verify-result: FAILED: ${manifestPath}: ${reason}`) + '\n')
     process.exitCode = 1
   }
   const problem = manifestProblem(signed, readPublicKey(opts.publicKey))

@@ -3,6 +3,7 @@ import { loadVisionSetup, resultsDirNote } from '../../vision/setup.js'
 import { runVisionEvaluation } from '../../vision/eval-job.js'
 import { progressReporter } from '../progress.js'
 import { defaultSetupPath } from './vision-setup-path.js'
+import { safeText } from '../../shown.js'
 
 export interface VisionEvalFlags {
   setup?: string
@@ -16,7 +17,7 @@ export async function visionEval(opts: VisionEvalFlags): Promise<void> {
   const setupPath = opts.setup ?? opts.setup_yaml_path ?? defaultSetupPath(opts.dataDir)
   const setup = loadVisionSetup(setupPath, opts.dataDir)
   const note = resultsDirNote(setup)
-  if (note) process.stderr.write(note + '\n')
+  if (note) process.stderr.write(safeText(note) + '\n')
   const progress = progressReporter(!opts.json && process.stderr.isTTY === true)
   let outcome
   try {

@@ -2,6 +2,7 @@
 import { runVisionMainJob } from '../../jobs/vision-run.js'
 import { formatVisionTable } from '../../vision/table.js'
 import { progressReporter } from '../progress.js'
+import { safeText } from '../../shown.js'
 
 export interface VisionRunFlags {
   dataDir: string
@@ -18,7 +19,7 @@ export async function visionRun(opts: VisionRunFlags): Promise<void> {
       seed: opts.seed,
       poolSize: opts.poolSize,
       onProgress: progress.onProgress,
-      log: (m) => process.stderr.write(m + '\n'),
+      log: (m) => process.stderr.write(safeText(m) + '\n'),
     })
   } finally {
     progress.stop()

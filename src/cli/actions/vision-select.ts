@@ -1,5 +1,7 @@
 /** `dataperf vision select`: a training set for one task, by a built-in or the user's own module. */
 import { UserError } from '../../errors.js'
+import { requireWritableFile } from '../../io/atomic-write.js'
+import { MAX_TRAINING_ROWS } from '../../vision/layout.js'
 import { loadVisionSetup } from '../../vision/setup.js'
 import {
   runVisionSelection,
@@ -10,6 +12,7 @@ import {
 import { isVisionPluginPath } from '../../vision/select/plugin.js'
 import { progressReporter } from '../progress.js'
 import { defaultSetupPath } from './vision-setup-path.js'
+import { safeText } from '../../shown.js'
 
 export interface VisionSelectFlags {
   task: string
@@ -21,6 +24,7 @@ export interface VisionSelectFlags {
   seed: number
   humanLabels?: string
   timeout?: number
+  maxMemory?: number
 }
 
 export async function visionSelect(opts: VisionSelectFlags): Promise<void> {
@@ -29,6 +33,11 @@ export async function visionSelect(opts: VisionSelectFlags): Promise<void> {
     throw new UserError(
       `--algorithm '${opts.algorithm}': expected a built-in (${Object.keys(VISION_SELECTORS).join(', ')}) or a path to a .ts or .js selection module`,
     )
+  if (opts.budget > MAX_TRAINING_ROWS)
+    process.stderr.write(
+      `warning: --budget ${opts.budget} is above the challenge's cap of ${MAX_TRAINING_ROWS} rows per task; \`vision eval\` refuses such a set unless --max-train-rows allows it\n`,
+    )
+  requireWritableFile(opts.out, 'out')
   const setup = loadVisionSetup(opts.setup ?? defaultSetupPath(opts.dataDir), opts.dataDir)
   const progress = progressReporter()
   let set
@@ -40,11 +49,12 @@ export async function visionSelect(opts: VisionSelectFlags): Promise<void> {
       humanLabelsFile: opts.humanLabels,
       onProgress: progress.onProgress,
       timeoutSeconds: opts.timeout,
+      maxMemoryMb: opts.maxMemory,
     })
   } finally {
     progress.stop()
   }
-  for (const note of set.notes) process.stderr.write(`warning: ${note}\n`)
+  for (const note of set.notes) process.stderr.write(safeText(`warning: ${note}`) + '\n')
   writeTrainingCsv(opts.out, set)
   writeSelectionManifest(
     opts.out,

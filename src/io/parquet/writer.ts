@@ -4,12 +4,12 @@
  * streamed to disk in row groups so that a million-row pool needs memory for one group only.
  * The file appears under its final name only when complete (temp file, then rename).
  */
-import { renameSync, rmSync, mkdirSync } from 'node:fs'
+import { renameSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ParquetWriter } from 'hyparquet-writer'
 import { fileWriter } from 'hyparquet-writer/src/node.js'
 import type { SchemaElement } from 'hyparquet'
-import { tempPathFor } from '../atomic-write.js'
+import { keepTemp, removeTemp, tempPathFor } from '../temp-files.js'
 import type { ProgressCount } from '../../progress.js'
 
 export interface ScalarColumn {
@@ -44,7 +44,16 @@ export interface WriteOptions {
   onProgress?: ProgressCount
 }
 
+/** Writes the table to `path` (see `vectorTableSteps`). */
 export function writeVectorTable(path: string, table: VectorTable, options: WriteOptions = {}): void {
+  for (const _ of vectorTableSteps(path, table, options));
+}
+
+/**
+ * Writes the table to `path` one row group per step: a caller that drives the steps from an async
+ * loop lets signals and timers run between row groups (an interrupted write then removes its temp file).
+ */
+export function* vectorTableSteps(path: string, table: VectorTable, options: WriteOptions = {}): Generator<void> {
   const elementType = table.elementType ?? 'FLOAT'
   const trailing = table.trailing ?? []
   const schema: SchemaElement[] = [
@@ -69,6 +78,7 @@ export function writeVectorTable(path: string, table: VectorTable, options: Writ
       const end = Math.min(table.rows, start + groupSize)
       const rowsHere = end - start
       const block = table.vectors(start, end)
+      yield // a generator's block can take seconds: let signals run before it is encoded
       if (block.length !== rowsHere * table.dim)
         throw new Error(`vector block for rows ${start}-${end} has ${block.length} values`)
       const vectorRows: number[][] = new Array(rowsHere)
@@ -90,11 +100,13 @@ export function writeVectorTable(path: string, table: VectorTable, options: Writ
       )
       options.onProgress?.(end, table.rows)
       if (table.rows === 0) break
+      yield
     }
     synchronous(writer.finish())
     renameSync(tmp, path)
+    keepTemp(tmp)
   } catch (err) {
-    rmSync(tmp, { force: true })
+    removeTemp(tmp)
     throw err
   }
 }

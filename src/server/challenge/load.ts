@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { UserError } from '../../errors.js'
+import { checkNumber, POSITIVE_INT } from '../../numbers.js'
 import { readYamlFile } from '../../io/yaml.js'
 import { loadSpeechConfig } from '../../speech/config.js'
 import { requireSpeechLanguage, SPEECH_LAYOUT, speechDataPaths, type SpeechLanguageCode } from '../../speech/layout.js'
@@ -153,12 +154,8 @@ function loadBoard(root: string, file: string, raw: unknown, i: number): Board {
     } catch (err) {
       throw new UserError(`${at('language')}: ${(err as Error).message}`)
     }
-    const trainSize = b['train_size']
-    if (typeof trainSize !== 'number' || !Number.isInteger(trainSize) || trainSize <= 0) {
-      throw new UserError(
-        `${at('train_size')}: expected a positive integer (the size cap, 25 or 60 on the official leaderboards), found ${JSON.stringify(trainSize)}`,
-      )
-    }
+    // the size cap, 25 or 60 on the official leaderboards
+    const trainSize = checkNumber(b['train_size'], POSITIVE_INT, { path: file, field: `boards[${i}].train_size` })
     const dataDir = requireExisting(resolveInside(root, root, b['data_dir'], at('data_dir')), 'folder', at('data_dir'))
     const configPath = requireExisting(resolveInside(root, root, b['config'], at('config')), 'file', at('config'))
     const board: SpeechBoard = { id, track: 'speech', language, trainSize, dataDir, configPath }
@@ -222,11 +219,8 @@ function loadPhase(file: string, raw: unknown, i: number): Phase {
   const start = instant('start'),
     end = instant('end')
   if (end <= start) throw new UserError(`${at('end')}: ${end.toISOString()} is not after start ${start.toISOString()}`)
-  const dailyLimit = p['daily_limit']
-  if (typeof dailyLimit !== 'number' || !Number.isInteger(dailyLimit) || dailyLimit <= 0)
-    throw new UserError(
-      `${at('daily_limit')}: expected a positive integer (valid submissions per team per board per UTC day), found ${JSON.stringify(dailyLimit)}`,
-    )
+  // valid submissions per team per board per UTC day
+  const dailyLimit = checkNumber(p['daily_limit'], POSITIVE_INT, { path: file, field: `phases[${i}].daily_limit` })
   const leaderboard = p['leaderboard'] ?? 'public'
   if (leaderboard !== 'public' && leaderboard !== 'hidden')
     throw new UserError(`${at('leaderboard')}: expected public or hidden, found ${JSON.stringify(leaderboard)}`)

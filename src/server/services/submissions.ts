@@ -34,18 +34,23 @@ export const SUBMISSION_TEXT_LIMITS = { method: 200, description: 5000, link: 20
 
 function tooLong(field: keyof typeof SUBMISSION_TEXT_LIMITS, value: string) {
   if (value.length > SUBMISSION_TEXT_LIMITS[field])
-    throw badRequest(`${field}: at most ${SUBMISSION_TEXT_LIMITS[field]} characters; this one has ${value.length}`)
+    throw badRequest(
+      `${field}: at most ${SUBMISSION_TEXT_LIMITS[field]} characters; this one has ${value.length}`,
+      'bad_request',
+      field,
+    )
 }
 
 function checkMeta(meta: SubmissionMeta): SubmissionMeta {
   const method = (meta.method ?? '').trim()
-  if (method === '') throw badRequest("method: expected the method's name")
+  if (method === '') throw badRequest("method: expected the method's name", 'bad_request', 'method')
   tooLong('method', method)
   const description = meta.description?.trim() || undefined
   if (description) tooLong('description', description)
   const link = meta.link?.trim() || undefined
   if (link) tooLong('link', link)
-  if (link && !/^https?:\/\/\S+$/.test(link)) throw badRequest(`link: expected an http(s) URL, got '${link}'`)
+  if (link && !/^https?:\/\/\S+$/.test(link))
+    throw badRequest(`link: expected an http(s) URL, got '${link}'`, 'bad_request', 'link')
   return { method, description, link }
 }
 

@@ -49,13 +49,14 @@ function builtIn(module: string): SelectionClass | undefined {
   return name === undefined ? undefined : SPEECH_SELECTIONS[name]!.cls
 }
 
-export async function loadSelectionClass(
-  module: string,
-  className: string,
-  configFile: string,
-): Promise<SelectionClass> {
-  const known = builtIn(module)
-  if (known) return known
+/**
+ * Where a config's selection_algorithm_module points: a built-in's name, or the path of the user's
+ * file (resolved from the working directory, else beside the config); a user error otherwise.
+ * `doctor` asks the same question, so that it and `select` agree.
+ */
+export function resolveSelectionModule(module: string, configFile: string): { builtIn: string } | { path: string } {
+  const name = builtInName(module)
+  if (name !== undefined) return { builtIn: name }
   if (!PLUGIN_PATH.test(module)) {
     throw new UserError(
       `${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(SPEECH_SELECTIONS)
@@ -68,7 +69,19 @@ export async function loadSelectionClass(
   if (!path)
     throw new UserError(
       `${configFile}: selection_algorithm_module '${module}' not found (looked for ${[...new Set(candidates)].join(' and ')})`,
+      { code: 'not_found', path: configFile, field: 'selection_algorithm_module' },
     )
+  return { path }
+}
+
+export async function loadSelectionClass(
+  module: string,
+  className: string,
+  configFile: string,
+): Promise<SelectionClass> {
+  const known = builtIn(module)
+  if (known) return known
+  const { path } = resolveSelectionModule(module, configFile) as { path: string }
   const exports = await importPluginModule(path, 'selection module')
   const cls = exports[className]
   if (cls === undefined) {

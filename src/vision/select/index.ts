@@ -50,8 +50,16 @@ export async function runVisionSelection(
   const builtIn = VISION_SELECTORS[algorithm]
   if (!builtIn)
     throw new UserError(`unknown algorithm '${algorithm}': expected one of ${Object.keys(VISION_SELECTORS).join(', ')}`)
-  if (options.timeoutSeconds !== undefined)
-    throw new UserError('--timeout applies to a selection module of your own (--algorithm PATH), not to a built-in')
+  for (const [option, value] of [
+    ['timeoutSeconds', options.timeoutSeconds],
+    ['maxMemoryMb', options.maxMemoryMb],
+  ] as const)
+    if (value !== undefined)
+      throw new UserError(
+        (name) =>
+          `${name(option)} applies to a selection module of your own (${name('algorithm')} PATH), not to a built-in`,
+        { code: 'bad_option', option },
+      )
   requireTask(setup, options.task)
   const { task, budget, seed, humanLabelsFile } = options
   const { input, report } = await readSelectorInput(

@@ -62,6 +62,8 @@ export interface VisionSelectionOptions {
    * built-ins run in-process and refuse it
    */
   timeoutSeconds?: number
+  /** the most memory a user's module may use, in MB (plugins/run-in-worker.ts: 4096 by default) */
+  maxMemoryMb?: number
 }
 
 /** A selection's result, checked: the training set's rows and what the manifest records. */

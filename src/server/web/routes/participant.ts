@@ -44,12 +44,12 @@ interface Upload {
 
 const FORM_FIELDS = ['board', 'method', 'description', 'link'] as const
 
-/** Which field a service's refusal belongs next to. */
-function fieldOf(err: ServiceError): SubmitField | undefined {
-  if (['invalid_file', 'too_large', 'too_many_files', 'quota_exceeded', 'rate_limited'].includes(err.code))
-    return 'file'
-  const m = /^(method|description|link):/.exec(err.message)
-  return m ? (m[1] as SubmitField) : undefined
+const SUBMIT_FIELDS: readonly SubmitField[] = ['board', 'file', 'method', 'description', 'link']
+
+/** Which field a service's refusal belongs next to: the one it names (err.field), else the file. */
+function fieldOf(err: ServiceError): SubmitField {
+  const named = err.field as SubmitField | undefined
+  return named !== undefined && SUBMIT_FIELDS.includes(named) ? named : 'file'
 }
 
 export function participantRoutes(app: FastifyInstance, web: Web): void {
@@ -96,9 +96,14 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
 
   /** The form again, with the reason next to the field it concerns and the typed values kept. */
   async function refusedUpload(req: FastifyRequest, reply: FastifyReply, user: User, form: Upload, err: ServiceError) {
-    const field = err.message.startsWith('board:') ? 'board' : (fieldOf(err) ?? 'file')
-    // The validator's message is shown as the CLI prints it (it starts with the file's name).
-    const message = field === 'file' ? err.message : sentence(err.message.replace(/^\w+:\s*/, ''))
+    const field = fieldOf(err)
+    // The validator's message is shown as the CLI prints it (it starts with the file's name);
+    // beside another field, without the field's name the message starts with
+    const prefix = `${field}: `
+    const message =
+      field === 'file'
+        ? err.message
+        : sentence(err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message)
     const view = await submitView(
       user,
       form.board || undefined,
@@ -147,7 +152,7 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
         })
         Object.assign(form, upload.fields, { files: upload.files })
         if (!findBoard(ctx.challenge, form.board))
-          throw new ServiceError(400, 'bad_request', 'board: choose one of the boards in the list')
+          throw new ServiceError(400, 'bad_request', 'board: choose one of the boards in the list', { field: 'board' })
         if (form.files.length === 0)
           throw new ServiceError(400, 'invalid_file', 'choose the training-set file to submit')
         const result = await submit(ctx, user, form.board, form.files, {
