@@ -99,7 +99,7 @@ test("a user's mistake stays one line with exit 2, whatever DATAPERF_DEBUG says"
   assert.equal(r.code, 2)
   assert.equal(
     r.stderr,
-    "dataperf: error: --algorithm 'no-such-algorithm': expected a built-in (random, weak-labels, centroid, fpscv, pseudolabel, consensus) or a path to a .ts or .js selection module\n",
+    "dataperf: error: --algorithm 'no-such-algorithm': expected a built-in (random, weak-labels, centroid, fpscv, pseudolabel, consensus, pu-neighbourhood) or a path to a .ts or .js selection module\n",
   )
 })
 

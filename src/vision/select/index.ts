@@ -17,6 +17,7 @@ import { fpsCvSelection } from './fpscv.js'
 import { readSelectorInput } from './input.js'
 import { isVisionPluginPath, runVisionPlugin } from './plugin.js'
 import { pseudoLabelSelection } from './pseudolabel.js'
+import { puNeighbourhoodSelection } from './pu-neighbourhood.js'
 import { randomSelection } from './random.js'
 import type { VisionSelection, VisionSelectionOptions, VisionSelector } from './types.js'
 import type { VisionSelectorName } from './names.js'
@@ -35,6 +36,7 @@ export const VISION_SELECTORS: Record<string, BuiltInVisionSelector> = {
   fpscv: { select: fpsCvSelection, readsHumanLabels: true },
   pseudolabel: { select: pseudoLabelSelection, readsHumanLabels: false },
   consensus: { select: consensusSelection, readsHumanLabels: true },
+  'pu-neighbourhood': { select: puNeighbourhoodSelection, readsHumanLabels: true },
 } satisfies Record<VisionSelectorName, BuiltInVisionSelector>
 
 /**
