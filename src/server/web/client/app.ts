@@ -244,7 +244,6 @@ function boardChangeShows(live: HTMLElement, c: BoardChange): boolean {
   return c.places.from <= 10 || (c.places.from <= to && c.places.to >= from)
 }
 
-const MINUTE_MS = 60_000
 const DAY_MS = 24 * 3600_000
 
 /**
