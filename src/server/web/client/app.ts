@@ -326,13 +326,62 @@ function fitLabels(labels: SVGTextElement[], width: number): void {
   }
 }
 
+/** Waits between reconnects after the server refused a stream (a restart's 503, a proxy's 502). */
+const RECONNECT_MS = [2000, 4000, 8000, 15000, 30000]
+
+/**
+ * Follows a server-sent event stream for as long as the page needs it. A dropped connection is
+ * said in a notice above the live region (the page may be out of date) until the stream is back;
+ * the server sends the current state first on every connect, so the page catches up at once. The
+ * browser reconnects a dropped stream by itself, but not one the server answered with an error
+ * (a stopping server's 503): that one is opened again here, with growing waits.
+ */
+function follow(region: HTMLElement, url: string, onEvent: (e: MessageEvent<string>) => void): { close(): void } {
+  const notice = document.createElement('p')
+  notice.className = 'notice live-notice'
+  notice.setAttribute('role', 'status')
+  notice.hidden = true
+  notice.textContent = 'Lost the connection to the server: this page may be out of date. Reconnecting…'
+  region.before(notice)
+  let source: EventSource | undefined
+  let failures = 0
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let closed = false
+  const open = () => {
+    const s = new EventSource(url, { withCredentials: true })
+    source = s
+    s.addEventListener('open', () => {
+      failures = 0
+      notice.hidden = true
+    })
+    s.addEventListener('error', () => {
+      if (closed) return
+      notice.hidden = false
+      if (s.readyState === EventSource.CLOSED) {
+        const wait = RECONNECT_MS[Math.min(failures++, RECONNECT_MS.length - 1)]
+        retry = setTimeout(open, wait)
+      }
+    })
+    for (const type of ['message', 'submission', 'snapshot', 'change'])
+      s.addEventListener(type, onEvent as EventListener)
+  }
+  open()
+  return {
+    close: () => {
+      closed = true
+      clearTimeout(retry)
+      source?.close()
+      notice.hidden = true
+    },
+  }
+}
+
 function liveRegions(): void {
   for (const region of document.querySelectorAll<HTMLElement>('[data-live-region][data-live-url]')) {
     const name = region.dataset['liveRegion'] ?? ''
     const url = region.dataset['liveUrl'] ?? ''
     if (!url || typeof EventSource === 'undefined') continue
     if (name === 'submission' && FINAL.has(region.dataset['liveStatus'] ?? '')) continue
-    const source = new EventSource(url, { withCredentials: true })
     let pending: ReturnType<typeof setTimeout> | undefined
     const onEvent = (e: MessageEvent<string>) => {
       const ev = parseEvent(e.data)
@@ -349,7 +398,7 @@ function liveRegions(): void {
         }
         const shown = live?.dataset['liveStatus']
         if (ev.status && ev.status !== shown) {
-          if (FINAL.has(ev.status)) source.close()
+          if (FINAL.has(ev.status)) stream.close()
           void refreshRegion(name)
         }
       } else {
@@ -366,8 +415,7 @@ function liveRegions(): void {
         pending = setTimeout(() => void refreshRegion(name), 150)
       }
     }
-    for (const type of ['message', 'submission', 'snapshot', 'change'])
-      source.addEventListener(type, onEvent as EventListener)
+    const stream = follow(region, url, onEvent)
   }
 }
 
