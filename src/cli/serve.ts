@@ -89,6 +89,12 @@ export function registerServeCommands(program: Command): void {
         .argParser(positiveSeconds)
         .default(60),
     )
+    .option(
+      '--stop-grace <s>',
+      'on SIGTERM, a job being scored may finish within this time; after it, the job goes back to the queue for the next server or worker',
+      numberFlag({ min: 0, max: 3600, unit: 'seconds' }),
+      2,
+    )
     .action(async (opts: ServeFlags) => (await actions()).serve(opts))
 
   serve

@@ -35,8 +35,13 @@ export interface ServeOptions {
   /** behind a reverse proxy (see AppOptions.trustProxy) */
   trustProxy?: boolean | string[]
   connectionLimits?: Partial<ConnectionLimits>
+  /** on close, how long a job being scored may take to finish before it is given back to the queue */
+  stopGraceMs?: number
   log?: (line: string) => void
 }
+
+/** A job that ends within this time after SIGTERM is kept; a longer one goes back to the queue. */
+export const DEFAULT_STOP_GRACE_MS = 2000
 
 export interface RunningServer {
   url: string
@@ -107,8 +112,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ctx,
     workers,
     async close() {
-      await Promise.all(workers.map((w) => w.stop()))
-      await app.close()
+      // at once: no new work, the event streams end (the pages say so and reconnect to the next
+      // server), the port closes; a running job finishes within the grace or goes back to the queue
+      const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS
+      await Promise.all([app.close(), ...workers.map((w) => w.stop(grace))])
       await checkpoints.stop()
       await ctx.db.close()
     },
@@ -141,7 +148,7 @@ export async function startWorkers(
     ctx,
     workers,
     async close() {
-      await Promise.all(workers.map((w) => w.stop()))
+      await Promise.all(workers.map((w) => w.stop(DEFAULT_STOP_GRACE_MS)))
       await ctx.db.close()
     },
   }

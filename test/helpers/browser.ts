@@ -2,7 +2,7 @@
 // reaching for the network (this machine and CI have none outside loopback) and from needing a GPU
 // or a sandbox (tests run as root in CI). A missing Chromium fails the test: CI installs it.
 import { existsSync } from 'node:fs'
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env['DATAPERF_CHROMIUM'] ?? '/usr/bin/chromium'
 
@@ -38,4 +38,11 @@ export async function newVisitor(
     locale: 'en-US',
     acceptDownloads: true,
   })
+}
+
+/** A visitor's tab (its first, or a new one) at `url`. */
+export async function openPage(context: BrowserContext, url: string): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(url)
+  return page
 }

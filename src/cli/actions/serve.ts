@@ -39,6 +39,7 @@ export interface ServeFlags extends DbFlags {
   requestTimeout: number
   idleTimeout: number
   maxConnectionsPerAddress: number
+  stopGrace: number
 }
 
 export interface WorkerFlags {
@@ -110,6 +111,7 @@ export async function serve(opts: ServeFlags): Promise<void> {
       idleTimeoutMs: Math.round(opts.idleTimeout * 1000),
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress,
     },
+    stopGraceMs: opts.stopGrace * 1000,
     rateLimits: {
       login: { max: opts.loginLimit, windowMs: 60_000 },
       submit: { max: opts.submitLimit, windowMs: 60_000 },

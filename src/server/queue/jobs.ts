@@ -109,6 +109,28 @@ export async function closeJob(
   return Number(r.numUpdatedRows) === 1
 }
 
+/**
+ * Gives a job back to the queue (its worker is stopping): queued again at once, not after its
+ * lease runs out, and the attempt does not count (a clean stop is not a crash). False when the job
+ * was no longer this worker's.
+ */
+export async function releaseJob(trx: Transaction<Database>, jobId: string, workerId: string): Promise<boolean> {
+  const r = await trx
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'queued',
+      lease_owner: null,
+      lease_expires_at: null,
+      started_at: null,
+      attempts: eb('attempts', '-', 1),
+    }))
+    .where('id', '=', jobId)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
 export async function queueCounts(db: Db): Promise<Record<string, number>> {
   const rows = await db.kysely
     .selectFrom('jobs')

@@ -111,9 +111,28 @@ export function findTeamRow(b: OpenBoard, team: string): { row: RankedRow; index
   return index === undefined ? undefined : { row: b.ranked.rows[index]!, index }
 }
 
+/** One page of the board, or of the rows matching a search, with each row's place on the whole board. */
+export function boardSlice(
+  b: OpenBoard,
+  query: Pick<BoardQuery, 'page' | 'limit' | 'q'> = {},
+): { rows: Array<{ row: RankedRow; position: number }>; total: number; page: number; limit: number; pages: number } {
+  const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_ROWS)))
+  const page = Math.max(1, Math.floor(query.page ?? 1))
+  const all = b.ranked.rows
+  const q = query.q?.trim()
+  const placed = q
+    ? searchRows(all, q).map((row) => ({ row, position: b.ranked.submissionIndex.get(String(row.submissionId))! + 1 }))
+    : undefined
+  const total = placed ? placed.length : all.length
+  const from = (page - 1) * limit
+  const rows = placed
+    ? placed.slice(from, from + limit)
+    : all.slice(from, from + limit).map((row, i) => ({ row, position: from + i + 1 }))
+  return { rows, total, page, limit, pages: Math.max(1, Math.ceil(total / limit)) }
+}
+
 /** One page of the board (or of a search, or the row of one team) as the API answers it. */
 export function boardPage(b: OpenBoard, query: BoardQuery = {}): Leaderboard {
-  const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_ROWS)))
   const head = {
     board: b.board,
     phase: phaseJson(b.phase),
@@ -122,36 +141,35 @@ export function boardPage(b: OpenBoard, query: BoardQuery = {}): Leaderboard {
     published: b.published,
     version: b.ranked.version,
   }
-  const all = b.ranked.rows
   if (query.team !== undefined) {
+    const limit = Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_ROWS)))
     const found = findTeamRow(b, query.team)
     if (!found)
       throw notFound(
         `team '${query.team}' on board ${b.board} in phase ${b.phase.name}: it has no scored submission there`,
       )
-    const page = Math.floor(found.index / limit) + 1
+    const total = b.ranked.rows.length
     return {
       ...head,
-      total: all.length,
-      page,
+      total,
+      page: Math.floor(found.index / limit) + 1,
       limit,
-      pages: Math.max(1, Math.ceil(all.length / limit)),
+      pages: Math.max(1, Math.ceil(total / limit)),
       team: found.row.team,
       position: found.index + 1,
       rows: [rowJson(found.row)],
     }
   }
+  const slice = boardSlice(b, query)
   const q = query.q?.trim()
-  const rows = q ? searchRows(all, q) : all
-  const page = Math.max(1, Math.floor(query.page ?? 1))
   return {
     ...head,
-    total: rows.length,
-    page,
-    limit,
-    pages: Math.max(1, Math.ceil(rows.length / limit)),
+    total: slice.total,
+    page: slice.page,
+    limit: slice.limit,
+    pages: slice.pages,
     ...(q ? { query: q } : {}),
-    rows: rows.slice((page - 1) * limit, page * limit).map(rowJson),
+    rows: slice.rows.map((r) => rowJson(r.row)),
   }
 }
 

@@ -1,49 +1,58 @@
 /**
  * Read-only views the web pages need beyond the API's: a board's scored submissions over time
- * (the best-score chart), the latest submissions of every team (organizers mark baselines there),
- * and queue and worker health. Same visibility rules as the leaderboard: a hidden board's history
- * is the organizers' until it is published.
+ * (the best-score chart; the board is opened first, with the leaderboard's visibility rules), every
+ * team's submissions a page at a time (organizers mark baselines there), and queue and worker health.
  */
+import { sql } from 'kysely'
 import type { User } from './accounts.js'
 import type { ServerContext } from './context.js'
-import { forbidden } from './errors.js'
-import { boardIsVisible } from './leaderboard.js'
-import { displayedPhase } from './phases.js'
-import { requireBoard } from './boards.js'
+import type { OpenBoard } from './leaderboard.js'
 import { requireOrganizer } from './accounts.js'
 import { queueCounts } from '../queue/jobs.js'
 
 export interface TeamHistory {
   team: string
+  teamId: string
   baseline: boolean
   points: Array<{ at: string; score: number }>
 }
 
-/** Every scored submission of the board's displayed phase, grouped by team (baseline submissions apart). */
+/**
+ * The scored submissions of the board's phase over time, grouped by team (baseline submissions
+ * apart), for the teams asked for (a board of 1,000 teams charts its top and the visitor's) and
+ * every baseline.
+ */
 export async function boardHistory(
   ctx: ServerContext,
-  viewer: User | undefined,
-  boardId: string,
+  board: OpenBoard,
+  teamIds: readonly string[],
 ): Promise<TeamHistory[]> {
-  requireBoard(ctx, boardId)
-  const phase = await displayedPhase(ctx)
-  if (!(await boardIsVisible(ctx, boardId, phase, viewer)))
-    throw forbidden(`board ${boardId} is hidden during phase ${phase.name}`)
   const rows = await ctx.db.kysely
     .selectFrom('submissions')
     .innerJoin('teams', 'teams.id', 'submissions.team_id')
-    .select(['teams.name as team', 'submissions.score', 'submissions.submitted_at', 'submissions.baseline'])
-    .where('submissions.board', '=', boardId)
-    .where('submissions.phase', '=', phase.name)
+    .select([
+      'teams.name as team',
+      'submissions.team_id',
+      'submissions.score',
+      'submissions.submitted_at',
+      'submissions.baseline',
+    ])
+    .where('submissions.board', '=', board.board)
+    .where('submissions.phase', '=', board.phase.name)
     .where('submissions.status', '=', 'scored')
+    .where((eb) =>
+      teamIds.length > 0
+        ? eb.or([eb('submissions.baseline', '=', 1), eb('submissions.team_id', 'in', [...teamIds])])
+        : eb('submissions.baseline', '=', 1),
+    )
     .orderBy('submissions.submitted_at')
     .execute()
   const byKey = new Map<string, TeamHistory>()
   for (const r of rows) {
     const baseline = r.baseline === 1
-    const key = `${baseline ? 'b' : 't'}\u0000${r.team}`
+    const key = `${baseline ? 'b' : 't'}\u0000${r.team_id}`
     let h = byKey.get(key)
-    if (!h) byKey.set(key, (h = { team: r.team, baseline, points: [] }))
+    if (!h) byKey.set(key, (h = { team: r.team, teamId: r.team_id, baseline, points: [] }))
     h.points.push({ at: r.submitted_at, score: r.score! })
   }
   return [...byKey.values()]
@@ -60,16 +69,40 @@ export interface SubmissionSummary {
   submitted_at: string
 }
 
-/** The latest submissions of all teams (organizers only). */
-export async function recentSubmissions(
+export interface SubmissionQuery {
+  /** 1-based */
+  page?: number | undefined
+  limit?: number | undefined
+  /** part of a team, method or board name, or a submission id; any case */
+  q?: string | undefined
+  status?: SubmissionSummary['status'] | undefined
+}
+
+/** All teams' submissions, newest first, a page at a time, optionally searched (organizers only). */
+export async function listSubmissions(
   ctx: ServerContext,
   viewer: User | undefined,
-  limit = 100,
-): Promise<SubmissionSummary[]> {
+  query: SubmissionQuery = {},
+): Promise<{ rows: SubmissionSummary[]; total: number; page: number; pages: number; limit: number }> {
   requireOrganizer(viewer)
-  const rows = await ctx.db.kysely
-    .selectFrom('submissions')
-    .innerJoin('teams', 'teams.id', 'submissions.team_id')
+  const limit = Math.min(500, Math.max(1, Math.floor(query.limit ?? 50)))
+  const page = Math.max(1, Math.floor(query.page ?? 1))
+  const q = query.q?.trim().toLowerCase()
+  let base = ctx.db.kysely.selectFrom('submissions').innerJoin('teams', 'teams.id', 'submissions.team_id')
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    base = base.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['teams.name']), 'like', sql<string>`${like} escape '\\'`),
+        eb(eb.fn('lower', ['submissions.method']), 'like', sql<string>`${like} escape '\\'`),
+        eb('submissions.board', '=', q),
+        eb('submissions.id', '=', q),
+      ]),
+    )
+  }
+  if (query.status) base = base.where('submissions.status', '=', query.status)
+  const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const rows = await base
     .select([
       'submissions.id',
       'submissions.board',
@@ -81,9 +114,18 @@ export async function recentSubmissions(
       'submissions.submitted_at',
     ])
     .orderBy('submissions.submitted_at', 'desc')
+    .orderBy('submissions.id', 'desc')
     .limit(limit)
+    .offset((page - 1) * limit)
     .execute()
-  return rows.map((r) => ({ ...r, baseline: r.baseline === 1 }))
+  const total = Number(counted.n)
+  return {
+    rows: rows.map((r) => ({ ...r, baseline: r.baseline === 1 })),
+    total,
+    page,
+    limit,
+    pages: Math.max(1, Math.ceil(total / limit)),
+  }
 }
 
 export interface Health {

@@ -46,9 +46,11 @@ export function detailsView(details: unknown): SpeechDetailsView | VisionDetails
   return undefined
 }
 
-export function leaderboardRowView(r: LeaderboardRow): LeaderboardRowView {
+export function leaderboardRowView(r: LeaderboardRow, position?: number, mine?: boolean): LeaderboardRowView {
   const details = detailsView(r.details)
   return {
+    ...(position !== undefined ? { position } : {}),
+    ...(mine ? { mine } : {}),
     rank: r.rank,
     team: r.team,
     method: r.method,
@@ -64,8 +66,13 @@ export function leaderboardRowView(r: LeaderboardRow): LeaderboardRowView {
   }
 }
 
-export function seriesView(h: TeamHistory): ChartSeries {
-  return { name: h.team, baseline: h.baseline, points: h.points.map((p) => ({ at: new Date(p.at), score: p.score })) }
+export function seriesView(h: TeamHistory, extra: Pick<ChartSeries, 'rank' | 'mine'> = {}): ChartSeries {
+  return {
+    name: h.team,
+    baseline: h.baseline,
+    points: h.points.map((p) => ({ at: new Date(p.at), score: p.score })),
+    ...extra,
+  }
 }
 
 export function submissionRowView(

@@ -56,14 +56,14 @@ const TIME_STEPS = [
   365 * DAY,
 ]
 
-function timeTicks(t0: number, t1: number): { at: number; label: string }[] {
+function timeTicks(t0: number, t1: number): { step: number; ticks: { at: number; label: string }[] } {
   const step = TIME_STEPS.find((s) => (t1 - t0) / s <= 6) ?? 365 * DAY
   const ticks: { at: number; label: string }[] = []
   for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
     const iso = new Date(t).toISOString()
     ticks.push({ at: t, label: step < DAY ? iso.slice(5, 16).replace('T', ' ') : iso.slice(0, 10) })
   }
-  return ticks
+  return { step, ticks }
 }
 
 export interface LineChartOptions {
@@ -72,17 +72,50 @@ export interface LineChartOptions {
   until?: Date
 }
 
-/** Best score over time, one step line per series; its legend is an HTML list under the SVG. */
+/**
+ * Lines of a board's chart: ten colours told apart (Okabe-Ito's first seven, then a purple, a
+ * crimson and a slate), given by rank so the top ten never share one; the visitor's own team,
+ * when outside the top ten, in black and heavier; more teams asked for, dashed in three dark colours.
+ */
+const TEAM_COLOURS = [...PALETTE.slice(0, 7), '#6A3D9A', '#B2182B', '#5D6D7E'] as const
+const MY_COLOUR = '#111111'
+const EXTRA_COLOURS = ['#1B7837', '#762A83', '#8C510A'] as const
+const AXIS_FONT_PX = 12
+
+/** Legend order: teams by rank (unranked last), then the baselines. */
+function legendOrder(a: ChartSeries, b: ChartSeries): number {
+  if (!!a.baseline !== !!b.baseline) return a.baseline ? 1 : -1
+  return (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER)
+}
+
+/** How a series is drawn: its colour, width and dashes. */
+function lineStyle(s: ChartSeries, index: number, extras: { n: number }) {
+  if (s.baseline) return { colour: BASELINE_COLOUR, width: 2, dash: '6 4' }
+  if (s.rank != null && s.rank <= TEAM_COLOURS.length)
+    return { colour: TEAM_COLOURS[s.rank - 1]!, width: s.mine ? 3.5 : 2 }
+  if (s.mine) return { colour: MY_COLOUR, width: 3.5 }
+  if (s.rank === undefined) return { colour: TEAM_COLOURS[index % TEAM_COLOURS.length]!, width: 2 }
+  return { colour: EXTRA_COLOURS[extras.n++ % EXTRA_COLOURS.length]!, width: 2, dash: '2 3' }
+}
+
+/**
+ * Best score over time, one step line per series; its legend (in rank order) is an HTML list
+ * under the SVG. Time labels are UTC here; the client script writes them again in the visitor's
+ * time zone (the axis carries its range and step) and moves or hides any that would be cut off.
+ */
 export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOptions): SafeHtml {
-  const lines = series.map((s) => ({ series: s, points: bestSoFar(s.points) })).filter((l) => l.points.length > 0)
+  const lines = [...series]
+    .sort(legendOrder)
+    .map((s) => ({ series: s, points: bestSoFar(s.points) }))
+    .filter((l) => l.points.length > 0)
   if (lines.length === 0)
     return html`<p class="muted">No scored submissions yet: the chart appears with the first score.</p>`
   const W = 720,
     H = 300,
-    left = 56,
+    left = 64,
     right = 16,
     top = 16,
-    bottom = 40
+    bottom = 48
   const all = lines.flatMap((l) => l.points)
   const times = all.map((p) => p.at.getTime())
   // From the first score to now (or the last score), at least ten minutes wide, with a small margin
@@ -101,17 +134,23 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
   const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - right)
   const y = (v: number) => top + (1 - (v - y0) / (y1 - y0)) * (H - top - bottom)
   const f = (n: number) => n.toFixed(1)
-  let colourIndex = 0
-  const drawn = lines.map((l) => ({
-    ...l,
-    colour: l.series.baseline ? BASELINE_COLOUR : PALETTE[colourIndex++ % PALETTE.length]!,
-  }))
+  const extras = { n: 0 }
+  const drawn = lines.map((l, i) => ({ ...l, style: lineStyle(l.series, i, extras) }))
+  const { step, ticks } = timeTicks(t0, t1)
+  // a label centred on its tick would be cut at either end of the axis: anchor it at its end there
+  const anchor = (at: number, label: string) => {
+    const half = (label.length * AXIS_FONT_PX * 0.6) / 2
+    return x(at) - half < 0 ? 'start' : x(at) + half > W ? 'end' : 'middle'
+  }
+  const axisY = H - bottom
   return html`<figure class="chart">
 <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${opts.title}" preserveAspectRatio="xMidYMid meet">
   <title>${opts.title}</title>
   <g class="grid">${yTicks.map((v) => html`<line x1="${left}" x2="${W - right}" y1="${f(y(v))}" y2="${f(y(v))}"/><text x="${left - 6}" y="${f(y(v) + 4)}" text-anchor="end">${v.toFixed(Math.max(0, -Math.floor(Math.log10(Math.max((y1 - y0) / 5, 1e-9)))))}</text>`)}</g>
-  <g class="axis">${timeTicks(t0, t1).map((t) => html`<line x1="${f(x(t.at))}" x2="${f(x(t.at))}" y1="${H - bottom}" y2="${H - bottom + 5}"/><text x="${f(x(t.at))}" y="${H - bottom + 18}" text-anchor="middle">${t.label}</text>`)}
-    <line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}"/></g>
+  <g class="axis" data-time-axis data-t0="${t0}" data-t1="${t1}" data-x0="${left}" data-x1="${W - right}" data-y="${axisY}" data-step="${step}" data-width="${W}">
+    <g class="ticks">${ticks.map((t) => html`<line x1="${f(x(t.at))}" x2="${f(x(t.at))}" y1="${axisY}" y2="${axisY + 5}"/><text x="${f(x(t.at))}" y="${axisY + 18}" text-anchor="${anchor(t.at, t.label)}">${t.label}</text>`)}</g>
+    <text class="zone" x="${W - right}" y="${H - 6}" text-anchor="end">Time (UTC)</text>
+    <line x1="${left}" x2="${W - right}" y1="${axisY}" y2="${axisY}"/></g>
   ${drawn.map((l) => {
     let d = ''
     l.points.forEach((p, i) => {
@@ -120,10 +159,11 @@ export function bestScoreChart(series: readonly ChartSeries[], opts: LineChartOp
       d += i === 0 ? `M${px},${py}` : `H${px}V${py}`
     })
     d += `H${f(x(t1))}`
-    return html`<g class="series"><path d="${d}" fill="none" stroke="${l.colour}" stroke-width="2"${l.series.baseline ? html` stroke-dasharray="6 4"` : ''}/>${l.points.map((p) => html`<circle cx="${f(x(p.at.getTime()))}" cy="${f(y(p.score))}" r="3.5" fill="${l.colour}"><title>${l.series.name}: ${formatScore(p.score)} at ${utcText(p.at)}</title></circle>`)}</g>`
+    const c = l.style.colour
+    return html`<g class="series${l.series.mine ? ' mine' : ''}"><path d="${d}" fill="none" stroke="${c}" stroke-width="${l.style.width}"${l.style.dash ? html` stroke-dasharray="${l.style.dash}"` : ''}/>${l.points.map((p) => html`<circle cx="${f(x(p.at.getTime()))}" cy="${f(y(p.score))}" r="3.5" fill="${c}"><title>${l.series.name}: ${formatScore(p.score)} at ${utcText(p.at)}</title></circle>`)}</g>`
   })}
 </svg>
-<figcaption><ul class="legend">${drawn.map((l) => html`<li><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.colour}" stroke-width="3"${l.series.baseline ? html` stroke-dasharray="5 3"` : ''}/></svg>${userText(l.series.name)}${l.series.baseline ? ' (baseline)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ul></figcaption>
+<figcaption><ol class="legend">${drawn.map((l) => html`<li${l.series.mine ? html` class="mine"` : ''}><svg class="swatch" viewBox="0 0 20 4" aria-hidden="true"><line x1="0" y1="2" x2="20" y2="2" stroke="${l.style.colour}" stroke-width="${Math.min(4, l.style.width + 1)}"${l.style.dash ? html` stroke-dasharray="${l.style.dash === '6 4' ? '5 3' : l.style.dash}"` : ''}/></svg>${l.series.rank != null ? html`<span class="rank">${l.series.rank}.</span> ` : ''}${userText(l.series.name)}${l.series.baseline ? ' (baseline)' : ''}${l.series.mine ? ' (your team)' : ''}: best ${formatScore(l.points[l.points.length - 1]!.score)}</li>`)}</ol></figcaption>
 </figure>`
 }
 

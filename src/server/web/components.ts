@@ -2,7 +2,14 @@
 // status badges, quota lines.
 import { html, userText, type HtmlValue, type SafeHtml } from './html.js'
 import { boardTitle, formatScore, scoreHtml, timeHtml } from './format.js'
-import type { BoardView, LeaderboardRowView, QuotaView, SubmissionRowView, SubmissionStatus } from './view-models.js'
+import type {
+  BoardView,
+  LeaderboardRowView,
+  PagerView,
+  QuotaView,
+  SubmissionRowView,
+  SubmissionStatus,
+} from './view-models.js'
 
 export interface FieldOptions {
   name: string
@@ -66,6 +73,12 @@ function sortableTh(
   return html`<th scope="col" data-sort="${kind}"${opts.className ? html` class="${opts.className}"` : ''}${sort ? html` aria-sort="${sort}"` : ''}>${label}</th>`
 }
 
+/** A board row's id (its place: #pos-N, what "jump to my rank" links to) and classes. */
+function rowAttributes(r: LeaderboardRowView): SafeHtml {
+  const classes = [r.baseline ? 'baseline' : '', r.mine ? 'mine' : ''].filter(Boolean).join(' ')
+  return html`${r.position !== undefined ? html` id="pos-${r.position}"` : ''}${classes ? html` class="${classes}"` : ''}${r.mine ? html` aria-label="your team, rank ${r.rank ?? '–'}"` : ''}`
+}
+
 /** The leaderboard table: rank, team, method, score (and a column per vision task), submissions, last.
  *  Compact (the home page's top of each board): rank, team, score only. */
 export function leaderboardTable(
@@ -95,7 +108,7 @@ export function leaderboardTable(
 </tr></thead>
 <tbody>
 ${rows.map(
-  (r, i) => html`<tr${r.baseline ? html` class="baseline"` : ''}>
+  (r, i) => html`<tr${rowAttributes(r)}>
   <td class="num" data-value="${r.rank ?? i + 0.5}">${r.rank ?? html`<span aria-label="no rank (baseline)">–</span>`}</td>
   <td data-value="${r.team}">${userText(r.team)}${r.baseline ? html` <span class="badge baseline-tag">baseline</span>` : ''}</td>
   ${full ? html`<td data-value="${r.method}">${r.submissionId ? html`<a href="/submissions/${r.submissionId}">${userText(r.method)}</a>` : userText(r.method)}</td>` : ''}
@@ -149,4 +162,31 @@ ${rows.map(
 /** <option>s for a board picker. */
 export function boardOptions(boards: readonly BoardView[], selected: string | undefined): SafeHtml {
   return html`${boards.map((b) => html`<option value="${b.id}"${b.id === selected ? html` selected` : ''}>${b.id} — ${boardTitle(b)}</option>`)}`
+}
+
+/**
+ * Links to the pages of a long list: first, previous, a few around the current one, next, last,
+ * and which rows these are ("Rows 101–150 of 1,003").
+ */
+export function pagerNav(p: PagerView, href: (page: number) => string, label: string): SafeHtml {
+  if (p.total === 0) return html``
+  const shown = html`<p class="pager-count" role="status">Rows ${p.from.toLocaleString('en-US')}–${p.to.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')}</p>`
+  if (p.pages <= 1) return shown
+  const pages = [...new Set([1, p.page - 2, p.page - 1, p.page, p.page + 1, p.page + 2, p.pages])]
+    .filter((n) => n >= 1 && n <= p.pages)
+    .sort((a, b) => a - b)
+  const items: SafeHtml[] = []
+  pages.forEach((n, i) => {
+    if (i > 0 && n - pages[i - 1]! > 1) items.push(html`<li class="gap" aria-hidden="true">…</li>`)
+    items.push(
+      n === p.page
+        ? html`<li><a href="${href(n)}" aria-current="page">${n}</a></li>`
+        : html`<li><a href="${href(n)}">${n}</a></li>`,
+    )
+  })
+  return html`<nav class="pager" aria-label="${label}">${shown}<ul>
+  ${p.page > 1 ? html`<li><a href="${href(p.page - 1)}" rel="prev">‹ Previous</a></li>` : ''}
+  ${items}
+  ${p.page < p.pages ? html`<li><a href="${href(p.page + 1)}" rel="next">Next ›</a></li>` : ''}
+</ul></nav>`
 }

@@ -54,6 +54,10 @@ export interface LeaderboardRowView {
   submissionId?: string
   /** Vision: F1 per task. */
   taskF1?: Record<string, number>
+  /** 1-based place in board order (baseline rows count): the row's anchor is #pos-N */
+  position?: number
+  /** the visitor's team */
+  mine?: boolean
 }
 
 export interface ChartPoint {
@@ -64,6 +68,21 @@ export interface ChartSeries {
   name: string
   baseline?: boolean
   points: ChartPoint[]
+  /** the team's rank on the board (the legend is in rank order) */
+  rank?: number | null
+  /** the visitor's team: drawn heavier, named as theirs */
+  mine?: boolean
+}
+
+/** Where a list of rows is: which page of how many, the places shown. */
+export interface PagerView {
+  page: number
+  pages: number
+  /** rows in all (or matching the search) */
+  total: number
+  /** 1-based places of the first and last row shown (0 and 0 when none) */
+  from: number
+  to: number
 }
 
 export interface BoardTop {
@@ -101,6 +120,13 @@ export interface LeaderboardView {
   eventsUrl?: string
   /** The board version the page shows (the events name versions: a newer one means refresh). */
   version?: number
+  pager?: PagerView
+  /** the search shown (?q=): rows whose team or method contain it */
+  query?: string
+  /** the visitor's team's row, wherever it is on the board */
+  myTeam?: { row: LeaderboardRowView; page: number; onPage: boolean }
+  /** teams the visitor added to the chart (?with=), beyond the top 10 and their own */
+  chartWith?: string[]
 }
 
 export interface QuotaView {
@@ -208,6 +234,9 @@ export interface OrganizerView {
   phases: PhaseView[]
   boards: BoardView[]
   submissions: SubmissionRowView[]
+  /** which page of all submissions (newest first), and the search that narrowed them */
+  submissionsPager?: PagerView
+  submissionsQuery?: string
   rescore?: { board: string; changes: RankChangeView[] }
   audit: { entries: AuditEntryView[]; chain: { ok: boolean; brokenAt?: number } }
   health: {

@@ -9,7 +9,7 @@ import { hostname } from 'node:os'
 import { findBoard } from '../challenge/load.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore } from '../boards/index.js'
-import { claimJob, closeJob, JOBS_CHANNEL, renewLease, type Job } from '../queue/jobs.js'
+import { claimJob, closeJob, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit } from '../services/audit.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
@@ -25,6 +25,8 @@ export interface WorkerOptions {
 }
 
 class LeaseLost extends Error {}
+/** The worker stopped while scoring: the job went back to the queue. */
+class Stopped extends Error {}
 
 const listening = new WeakSet<ServerContext>()
 
@@ -82,11 +84,20 @@ export class JobWorker {
     })()
   }
 
-  /** Stops taking jobs; a job being scored is abandoned (its lease runs out and it is taken again). */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking jobs. A job being scored may finish within `graceMs`; after that it is stopped
+   * and given back to the queue (queued again at once, its submission shown as queued), so the next
+   * worker or the restarted server takes it without waiting for the lease to run out.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.running = false
-    this.current?.abort()
     this.wake?.()
+    if (this.current && graceMs > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))])
+      clearTimeout(timer)
+    }
+    this.current?.abort()
     await this.loop
     this.thread.close()
   }
@@ -123,6 +134,7 @@ export class JobWorker {
     } catch (err) {
       if (err instanceof LeaseLost)
         this.log(`worker ${this.id}: lost the lease of job ${job.id}; another worker has it`)
+      else if (err instanceof Stopped) this.log(`worker ${this.id}: stopping; job ${job.id} is queued again`)
       else throw err
     }
     return true
@@ -173,6 +185,7 @@ export class JobWorker {
         )
     })
     this.current = run
+    if (!this.running) run.abort() // stop() came while the job was being taken
     const renew = setInterval(
       () => {
         renewLease(db, job.id, this.id, config.leaseMs, this.ctx.now()).then(
@@ -192,7 +205,10 @@ export class JobWorker {
       score = await run.result
     } catch (err) {
       if (lost) throw new LeaseLost()
-      if (!this.running) throw new LeaseLost() // stopping: leave the job to the next worker
+      if (!this.running) {
+        await this.release(job)
+        throw new Stopped()
+      }
       const e = err as ScoringError
       return this.fail(job, e.user ? e.message : `scoring failed: ${e.message}`)
     } finally {
@@ -270,6 +286,23 @@ export class JobWorker {
     })
     this.ctx.events.boardsChanged()
     this.ctx.events.changed(sub.id)
+  }
+
+  /** Gives the job back (the worker is stopping); a first scoring's page says queued again. */
+  private async release(job: Job): Promise<void> {
+    const released = await this.ctx.db.kysely.transaction().execute(async (trx) => {
+      if (!(await releaseJob(trx, job.id, this.id))) return false
+      if (job.kind === 'score')
+        await trx
+          .updateTable('submissions')
+          .set({ status: 'queued', stage: null, progress_done: 0, progress_total: 0 })
+          .where('id', '=', job.submission_id)
+          .where('status', '=', 'running')
+          .execute()
+      return true
+    })
+    if (!released) throw new LeaseLost()
+    this.ctx.events.changed(job.submission_id)
   }
 
   private async fail(job: Job, message: string): Promise<void> {

@@ -128,7 +128,7 @@ export function scorePair(
   const prepared = {
     rows: val.length,
     svcDecision: pairDecisionValues(model.svc, kernel, val.length),
-    lrProba: predictProba(model.lr, pool.X, pool.nTargets + pool.nNontargets, val),
+    lrProba: predictProba(model.lr, pool.X, pool.nTargets + pool.nNontargets, val, { unchanging: true }),
   }
   const predictions = predictSoftVoting(model, scalingForSeed(model, seed), prepared)
   return macroF1(Int32Array.from(val, label), predictions)

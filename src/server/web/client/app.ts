@@ -219,13 +219,167 @@ function parseEvent(data: string): LiveEvent {
   }
 }
 
+/** A board's 'change' event (services/board-feed.ts): what moved, by place. */
+interface BoardChange {
+  version: number
+  total: number
+  rows: Array<{ team: string; baseline: boolean }>
+  removed: Array<{ team: string }>
+  places: { from: number; to: number } | null
+}
+
+/** Whether a board change touches this page: its rows, the chart's top ten, the visitor's team, the row count. */
+function boardChangeShows(live: HTMLElement, c: BoardChange): boolean {
+  const d = live.dataset
+  if (d['liveQuery'] !== undefined) return c.places !== null || c.rows.length > 0
+  if (d['liveTotal'] !== undefined && Number(d['liveTotal']) !== c.total) return true
+  const team = d['liveTeam']
+  if (team && [...c.rows, ...c.removed].some((r) => r.team === team)) return true
+  if (!c.places) return c.rows.length > 0
+  const from = Number(d['liveFrom'] ?? 0),
+    to = Number(d['liveTo'] ?? 0)
+  return c.places.from <= 10 || (c.places.from <= to && c.places.to >= from)
+}
+
+const MINUTE_MS = 60_000
+const DAY_MS = 24 * 3600_000
+
+/**
+ * A chart's time axis in the visitor's time zone: the server drew UTC ticks and says its range and
+ * step (data-t0, data-t1, data-step); ticks are placed again at round local times and labelled in
+ * the local zone, then any label that would be cut at an end of the axis is anchored inside, and a
+ * label overlapping the one before it is hidden.
+ */
+function localTimeAxes(root: ParentNode): void {
+  for (const axis of root.querySelectorAll<SVGGElement>('g[data-time-axis]')) {
+    const n = (k: string) => Number(axis.dataset[k])
+    const t0 = n('t0'),
+      t1 = n('t1'),
+      x0 = n('x0'),
+      x1 = n('x1'),
+      y = n('y'),
+      step = n('step'),
+      width = n('width')
+    const ticks = axis.querySelector('g.ticks')
+    if (!ticks || !(t1 > t0) || !(step > 0)) continue
+    const at: number[] = []
+    const start = new Date(t0)
+    start.setHours(0, 0, 0, 0)
+    if (step < DAY_MS) {
+      for (let t = start.getTime(); t <= t1; t += step) if (t >= t0) at.push(t)
+    } else {
+      const days = Math.round(step / DAY_MS)
+      for (const d = new Date(start); d.getTime() <= t1; d.setDate(d.getDate() + days))
+        if (d.getTime() >= t0) at.push(d.getTime())
+    }
+    const fmt = new Intl.DateTimeFormat(
+      undefined,
+      step < DAY_MS
+        ? { month: 'short', day: 'numeric', hour: 'numeric', minute: step < 3600_000 ? '2-digit' : undefined }
+        : t1 - t0 > 300 * DAY_MS
+          ? { year: 'numeric', month: 'short', day: 'numeric' }
+          : { month: 'short', day: 'numeric' },
+    )
+    const ns = 'http://www.w3.org/2000/svg'
+    ticks.replaceChildren()
+    const labels: SVGTextElement[] = []
+    for (const t of at) {
+      const x = (x0 + ((t - t0) / (t1 - t0)) * (x1 - x0)).toFixed(1)
+      const line = document.createElementNS(ns, 'line')
+      for (const [k, v] of [
+        ['x1', x],
+        ['x2', x],
+        ['y1', String(y)],
+        ['y2', String(y + 5)],
+      ])
+        line.setAttribute(k!, v!)
+      const text = document.createElementNS(ns, 'text')
+      for (const [k, v] of [
+        ['x', x],
+        ['y', String(y + 18)],
+        ['text-anchor', 'middle'],
+      ])
+        text.setAttribute(k!, v!)
+      text.textContent = fmt.format(new Date(t))
+      ticks.append(line, text)
+      labels.push(text)
+    }
+    const zone = axis.querySelector('text.zone')
+    if (zone) zone.textContent = `Time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`
+    fitLabels(labels, width)
+  }
+}
+
+/** Anchors end labels inside [0, width] and hides labels that would overlap the previous one. */
+function fitLabels(labels: SVGTextElement[], width: number): void {
+  let lastRight = -Infinity
+  for (const text of labels) {
+    text.removeAttribute('visibility')
+    let box = text.getBBox()
+    if (box.x < 0) text.setAttribute('text-anchor', 'start')
+    else if (box.x + box.width > width) text.setAttribute('text-anchor', 'end')
+    box = text.getBBox()
+    if (box.x < lastRight + 4) text.setAttribute('visibility', 'hidden')
+    else lastRight = box.x + box.width
+  }
+}
+
+/** Waits between reconnects after the server refused a stream (a restart's 503, a proxy's 502). */
+const RECONNECT_MS = [2000, 4000, 8000, 15000, 30000]
+
+/**
+ * Follows a server-sent event stream for as long as the page needs it. A dropped connection is
+ * said in a notice above the live region (the page may be out of date) until the stream is back;
+ * the server sends the current state first on every connect, so the page catches up at once. The
+ * browser reconnects a dropped stream by itself, but not one the server answered with an error
+ * (a stopping server's 503): that one is opened again here, with growing waits.
+ */
+function follow(region: HTMLElement, url: string, onEvent: (e: MessageEvent<string>) => void): { close(): void } {
+  const notice = document.createElement('p')
+  notice.className = 'notice live-notice'
+  notice.setAttribute('role', 'status')
+  notice.hidden = true
+  notice.textContent = 'Lost the connection to the server: this page may be out of date. Reconnecting…'
+  region.before(notice)
+  let source: EventSource | undefined
+  let failures = 0
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let closed = false
+  const open = () => {
+    const s = new EventSource(url, { withCredentials: true })
+    source = s
+    s.addEventListener('open', () => {
+      failures = 0
+      notice.hidden = true
+    })
+    s.addEventListener('error', () => {
+      if (closed) return
+      notice.hidden = false
+      if (s.readyState === EventSource.CLOSED) {
+        const wait = RECONNECT_MS[Math.min(failures++, RECONNECT_MS.length - 1)]
+        retry = setTimeout(open, wait)
+      }
+    })
+    for (const type of ['message', 'submission', 'snapshot', 'change'])
+      s.addEventListener(type, onEvent as EventListener)
+  }
+  open()
+  return {
+    close: () => {
+      closed = true
+      clearTimeout(retry)
+      source?.close()
+      notice.hidden = true
+    },
+  }
+}
+
 function liveRegions(): void {
   for (const region of document.querySelectorAll<HTMLElement>('[data-live-region][data-live-url]')) {
     const name = region.dataset['liveRegion'] ?? ''
     const url = region.dataset['liveUrl'] ?? ''
     if (!url || typeof EventSource === 'undefined') continue
     if (name === 'submission' && FINAL.has(region.dataset['liveStatus'] ?? '')) continue
-    const source = new EventSource(url, { withCredentials: true })
     let pending: ReturnType<typeof setTimeout> | undefined
     const onEvent = (e: MessageEvent<string>) => {
       const ev = parseEvent(e.data)
@@ -242,25 +396,30 @@ function liveRegions(): void {
         }
         const shown = live?.dataset['liveStatus']
         if (ev.status && ev.status !== shown) {
-          if (FINAL.has(ev.status)) source.close()
+          if (FINAL.has(ev.status)) stream.close()
           void refreshRegion(name)
         }
       } else {
-        // A board: 'snapshot' (on each connect) and 'change' name the board's version; only a newer
-        // one than the page shows means fetching the page again. Several may land together.
+        // A board: 'snapshot' (on each connect) and 'change' name the board's version. The page is
+        // fetched again only for a newer version that touches what it shows: its rows, the top
+        // ten of its chart, the visitor's team, or the number of rows.
         const live = document.querySelector<HTMLElement>(`[data-live-region="${name}"]`)
-        if (typeof ev.version !== 'number' || ev.version <= Number(live?.dataset['liveVersion'] ?? 0)) return
+        if (!live || typeof ev.version !== 'number' || ev.version <= Number(live.dataset['liveVersion'] ?? 0)) return
+        if (e.type === 'change' && !boardChangeShows(live, ev as BoardChange)) {
+          live.dataset['liveVersion'] = String(ev.version)
+          return
+        }
         clearTimeout(pending)
         pending = setTimeout(() => void refreshRegion(name), 150)
       }
     }
-    for (const type of ['message', 'submission', 'snapshot', 'change'])
-      source.addEventListener(type, onEvent as EventListener)
+    const stream = follow(region, url, onEvent)
   }
 }
 
 function enhance(root: ParentNode): void {
   localTimes(root)
+  localTimeAxes(root)
   sortableTables(root)
   dropzones(root)
   uploadSizeCheck(root)
@@ -269,6 +428,8 @@ function enhance(root: ParentNode): void {
 
 document.documentElement.classList.add('js')
 enhance(document)
+// phones draw chart labels larger (site.css): fit them again when the width crosses that line
+window.matchMedia('(max-width: 40rem)').addEventListener('change', () => localTimeAxes(document))
 boardPicker(document)
 liveRegions()
 

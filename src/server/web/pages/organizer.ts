@@ -3,7 +3,7 @@
 import { html, userText, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
 import { boardTitle, formatScore, timeHtml } from '../format.js'
-import { submissionsTable } from '../components.js'
+import { pagerNav, submissionsTable } from '../components.js'
 import type { OrganizerView, PageContext, PhaseView } from '../view-models.js'
 
 /** The value of a datetime-local input, in UTC (the form says so). */
@@ -31,6 +31,15 @@ function phaseForm(ctx: PageContext, p: PhaseView, i: number, errors: OrganizerV
   ${err ? html`<p class="error" role="alert">${err}</p>` : ''}
   <p><button type="submit">Save ${p.name}</button></p>
 </form>`
+}
+
+/** /organizer at another page of submissions, keeping the search. */
+function organizerHref(page: number, q: string | undefined): string {
+  const params = new URLSearchParams()
+  if (q) params.set('q', q)
+  if (page > 1) params.set('page', String(page))
+  const s = params.toString()
+  return `/organizer${s ? `?${s}` : ''}#subs-h`
 }
 
 export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
@@ -74,14 +83,24 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
 <section aria-labelledby="subs-h">
   <h2 id="subs-h">Submissions and baselines</h2>
   <p class="muted">Mark the official baseline, random or cleanlab rows; they stay on the board, marked, and are ranked like the others.</p>
+  <form method="get" action="/organizer#subs-h" class="board-search" role="search">
+    <label for="subs-q">Find submissions</label>
+    <input id="subs-q" name="q" type="search" value="${v.submissionsQuery ?? ''}" maxlength="200" placeholder="team, method, board or id">
+    <button type="submit" class="small">Search</button>
+    ${v.submissionsQuery ? html`<a href="/organizer#subs-h">All submissions</a>` : ''}
+  </form>
+  ${v.submissionsQuery && v.submissionsPager?.total === 0 ? html`<p class="empty">No submission of a team, method or board containing “${userText(v.submissionsQuery)}”.</p>` : ''}
   ${submissionsTable(v.submissions, {
-    caption: 'Recent submissions',
+    caption: v.submissionsQuery
+      ? `Submissions matching “${v.submissionsQuery}”, newest first`
+      : 'Submissions, newest first',
     showTeam: true,
     actions: (r) =>
       r.status === 'scored'
         ? html`<form method="post" action="/organizer/submissions/${r.id}/baseline" class="inline">${csrfField(ctx)}<input type="hidden" name="baseline" value="${r.baseline ? 'false' : 'true'}"><button type="submit" class="small secondary">${r.baseline ? 'Unmark baseline' : 'Mark as baseline'}<span class="visually-hidden"> (${r.team ?? ''} ${r.method})</span></button></form>`
         : '',
   })}
+  ${v.submissionsPager ? pagerNav(v.submissionsPager, (n) => organizerHref(n, v.submissionsQuery), 'Pages of submissions') : ''}
 </section>
 <section aria-labelledby="audit-h">
   <h2 id="audit-h">Audit log</h2>

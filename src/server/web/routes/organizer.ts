@@ -5,7 +5,7 @@ import { requireOrganizer, type User } from '../../services/accounts.js'
 import { readAudit, verifyAudit } from '../../services/audit.js'
 import { ServiceError } from '../../services/errors.js'
 import { publishBoard, setBaseline } from '../../services/leaderboard.js'
-import { health, recentSubmissions } from '../../services/overview.js'
+import { health, listSubmissions, type SubmissionQuery } from '../../services/overview.js'
 import { patchPhase } from '../../services/phase-changes.js'
 import { effectivePhases } from '../../services/phases.js'
 import { finishRescore, startRescore } from '../../services/rescore.js'
@@ -17,6 +17,7 @@ import type { Web } from '../web.js'
 import { visibleBoards } from './public.js'
 
 const AUDIT_SHOWN = 50
+const SUBMISSIONS_SHOWN = 50
 
 /** One line per audit entry: its payload's fields, as "key value" pairs. */
 function auditSummary(payload: unknown): string {
@@ -29,14 +30,18 @@ function auditSummary(payload: unknown): string {
 export function organizerRoutes(app: FastifyInstance, web: Web): void {
   const { ctx } = web
 
-  async function view(user: User, extra: Partial<OrganizerView> = {}): Promise<OrganizerView> {
+  async function view(
+    user: User,
+    extra: Partial<OrganizerView> = {},
+    query: SubmissionQuery = {},
+  ): Promise<OrganizerView> {
     const chain = await verifyAudit(ctx)
     const entries = await readAudit(ctx, { afterSeq: Math.max(0, chain.total - AUDIT_SHOWN) })
     const h = await health(ctx, user)
     return {
       phases: (await effectivePhases(ctx)).map(phaseView),
       boards: (await visibleBoards(web, user)).map((b) => b.board),
-      submissions: (await recentSubmissions(ctx, user)).map((s) => submissionRowView({ ...s, score: s.score })),
+      ...(await submissionsOf(user, query)),
       audit: {
         entries: entries.reverse().map((e) => ({
           seq: e.seq,
@@ -61,16 +66,46 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
     }
   }
 
+  /** A page of every team's submissions, newest first, narrowed by a search (?q=, ?status=). */
+  async function submissionsOf(user: User, query: SubmissionQuery) {
+    const list = await listSubmissions(ctx, user, { ...query, limit: SUBMISSIONS_SHOWN })
+    const from = (list.page - 1) * list.limit
+    return {
+      submissions: list.rows.map((s) => submissionRowView({ ...s, score: s.score })),
+      submissionsPager: {
+        page: list.page,
+        pages: list.pages,
+        total: list.total,
+        from: list.rows.length ? from + 1 : 0,
+        to: from + list.rows.length,
+      },
+      ...(query.q ? { submissionsQuery: query.q } : {}),
+    }
+  }
+
   function organizer(req: FastifyRequest, reply: FastifyReply): User | undefined {
     const user = web.needUser(req, reply)
     return user ? requireOrganizer(user) : undefined
   }
 
-  app.get('/organizer', { schema: { hide: true } }, async (req, reply) => {
-    const user = organizer(req, reply)
-    if (!user) return reply
-    return web.send(reply, organizerPage(await web.pageContext(req, reply), await view(user)))
-  })
+  app.get<{ Querystring: { page?: string; q?: string; status?: string } }>(
+    '/organizer',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const user = organizer(req, reply)
+      if (!user) return reply
+      const page = Number(req.query.page ?? 1)
+      const status = ['queued', 'running', 'scored', 'failed'].find((s) => s === req.query.status) as
+        | SubmissionQuery['status']
+        | undefined
+      const query: SubmissionQuery = {
+        page: Number.isInteger(page) && page > 0 ? page : 1,
+        q: req.query.q?.trim().slice(0, 200) || undefined,
+        status,
+      }
+      return web.send(reply, organizerPage(await web.pageContext(req, reply), await view(user, {}, query)))
+    },
+  )
 
   /** A refusal (bad dates, unknown submission) comes back on the page, next to what it concerns. */
   async function refused(req: FastifyRequest, reply: FastifyReply, user: User, key: string, err: unknown) {

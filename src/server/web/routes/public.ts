@@ -1,11 +1,19 @@
-// Pages anyone may open: the challenge home, the list of boards, a board's leaderboard, and the
-// board's event stream that tells an open leaderboard page to refresh when a score lands.
+// Pages anyone may open: the challenge home, the list of boards, a board's leaderboard (a page of
+// it, a search, the visitor's own row, a chart of the top ten); the page follows the board's change
+// feed (/api/v1/boards/:board/events) to refresh itself when its rows move.
 import type { FastifyInstance } from 'fastify'
 import type { User } from '../../services/accounts.js'
-import { boardIsVisible, getLeaderboard } from '../../services/leaderboard.js'
+import {
+  boardIsVisible,
+  boardSlice,
+  findTeamRow,
+  getLeaderboard,
+  openBoard,
+  rowJson,
+} from '../../services/leaderboard.js'
+import type { RankedRow } from '../../leaderboard/rank.js'
 import { boardHistory } from '../../services/overview.js'
 import { displayedPhase, effectivePhases, currentPhase } from '../../services/phases.js'
-import { requireBoard } from '../../services/boards.js'
 import { boardView, leaderboardRowView, phaseView, seriesView } from '../adapt.js'
 import { homePage } from '../pages/home.js'
 import { leaderboardPage, leaderboardsIndexPage } from '../pages/leaderboard.js'
@@ -13,6 +21,10 @@ import type { BoardView } from '../view-models.js'
 import type { Web } from '../web.js'
 
 const TOP_ROWS = 5
+/** Rows per page of a board page (the API's pages are 100): the first screen stays under 60 KB at 1,000 teams. */
+const PAGE_ROWS = 50
+/** Teams on a board's chart besides the visitor's own */
+const CHART_TOP = 10
 
 /** The boards as this visitor sees them: hidden ones are marked (organizers) or left out (others). */
 export async function visibleBoards(
@@ -40,7 +52,9 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
         board,
         withheld: !visible,
         rows: visible
-          ? (await getLeaderboard(ctx, req.user, board.id, undefined, { limit: TOP_ROWS })).rows.map(leaderboardRowView)
+          ? (await getLeaderboard(ctx, req.user, board.id, undefined, { limit: TOP_ROWS })).rows.map((r) =>
+              leaderboardRowView(r),
+            )
           : [],
       })),
     )
@@ -66,28 +80,69 @@ export function publicRoutes(app: FastifyInstance, web: Web): void {
     return web.send(reply, leaderboardsIndexPage(await web.pageContext(req, reply), boards))
   })
 
-  app.get<{ Params: { board: string } }>('/boards/:board', { schema: { hide: true } }, async (req, reply) => {
-    const id = req.params.board
-    requireBoard(ctx, id)
-    const board = await getLeaderboard(ctx, req.user, id) // 403 page for a hidden board
-    const history = await boardHistory(ctx, req.user, id)
-    const all = await visibleBoards(web, req.user)
-    const current = all.find((b) => b.board.id === id)!.board
-    return web.send(
-      reply,
-      leaderboardPage(await web.pageContext(req, reply), {
-        board: current,
-        boards: all.filter((b) => b.visible).map((b) => b.board),
-        hidden: board.hidden && !board.published,
-        rule: board.rule,
-        rows: board.rows.map(leaderboardRowView),
-        series: history.map(seriesView),
-        now: ctx.now(),
-        csvUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard?format=csv`,
-        jsonUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard`,
-        eventsUrl: `/api/v1/boards/${encodeURIComponent(id)}/events?limit=1`,
-        version: board.version,
-      }),
-    )
-  })
+  app.get<{ Params: { board: string }; Querystring: { page?: string; q?: string; with?: string | string[] } }>(
+    '/boards/:board',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const id = req.params.board
+      const b = await openBoard(ctx, req.user, id) // 403 page for a hidden board
+      const pageCtx = await web.pageContext(req, reply)
+      const asked = Number(req.query.page ?? 1)
+      const q = req.query.q?.trim().slice(0, 200) || undefined
+      const slice = boardSlice(b, { page: Number.isInteger(asked) && asked > 0 ? asked : 1, limit: PAGE_ROWS, q })
+      const myName = pageCtx.user?.team?.name
+      const mine = myName ? findTeamRow(b, myName) : undefined
+      const rowView = (row: RankedRow, position: number) =>
+        leaderboardRowView(rowJson(row), position, !row.baseline && row.team === myName)
+      // the chart: the top ten teams, the visitor's, and up to three more they asked for
+      const withNames = [req.query.with ?? []]
+        .flat()
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .slice(0, 3)
+      const extra = withNames.map((t) => findTeamRow(b, t)).filter((t) => t !== undefined)
+      const charted = new Map<string, RankedRow>()
+      for (const r of b.ranked.rows.filter((r) => !r.baseline).slice(0, CHART_TOP)) charted.set(String(r.teamId), r)
+      for (const t of [...(mine ? [mine] : []), ...extra]) charted.set(String(t.row.teamId), t.row)
+      const history = await boardHistory(ctx, b, [...charted.keys()])
+      const all = await visibleBoards(web, req.user)
+      const current = all.find((v) => v.board.id === id)!.board
+      return web.send(
+        reply,
+        leaderboardPage(pageCtx, {
+          board: current,
+          boards: all.filter((v) => v.visible).map((v) => v.board),
+          hidden: b.hidden && !b.published,
+          rule: b.phase.rule,
+          rows: slice.rows.map((r) => rowView(r.row, r.position)),
+          pager: {
+            page: slice.page,
+            pages: slice.pages,
+            total: slice.total,
+            from: slice.rows.length ? (slice.page - 1) * slice.limit + 1 : 0,
+            to: slice.rows.length ? (slice.page - 1) * slice.limit + slice.rows.length : 0,
+          },
+          ...(q ? { query: q } : {}),
+          ...(mine
+            ? {
+                myTeam: {
+                  row: rowView(mine.row, mine.index + 1),
+                  page: Math.floor(mine.index / PAGE_ROWS) + 1,
+                  onPage: slice.rows.some((r) => r.row === mine.row),
+                },
+              }
+            : {}),
+          chartWith: extra.map((t) => t.row.team),
+          series: history.map((h) =>
+            seriesView(h, h.baseline ? {} : { rank: charted.get(h.teamId)?.rank ?? null, mine: h.team === myName }),
+          ),
+          now: ctx.now(),
+          csvUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard?format=csv`,
+          jsonUrl: `/api/v1/boards/${encodeURIComponent(id)}/leaderboard`,
+          eventsUrl: `/api/v1/boards/${encodeURIComponent(id)}/events?limit=1`,
+          version: b.ranked.version,
+        }),
+      )
+    },
+  )
 }
