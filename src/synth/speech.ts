@@ -29,7 +29,7 @@ import {
   type SpeechLanguageCode as SpeechLanguage,
 } from '../speech/layout.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { stringify } from 'yaml'
 import { Rng } from '../ml/rng.js'
@@ -592,20 +592,68 @@ function sampleSetYaml(files: KeywordFile[], targetNames: ReadonlySet<string>, h
   return header + stringify({ targets, nontargets }, { flow: false })
 }
 
-/** Refuses to replace a language folder that this generator did not write (a real download, say). */
-function checkReplaceable(folder: string): void {
+/** What a generated language folder's marker records: a later run compares its settings with it. */
+interface SpeechRecord {
+  generator: 'dataperf generate speech'
+  seed: number
+  scale: number
+  knobs?: SpeechKnobs
+}
+
+const describeSettings = (r: SpeechRecord) =>
+  `seed ${r.seed}, scale ${r.scale}${r.knobs && Object.keys(r.knobs).length ? `, knobs ${JSON.stringify(r.knobs)}` : ''}`
+
+/**
+ * A language folder must be new, empty, or an earlier run's output with the same settings (which
+ * this run writes again, byte for byte, keeping any file of the user's in it): any other folder
+ * holds someone's data, or data the user's selections were made from, and is refused before
+ * anything is written (as `generate vision` does).
+ */
+function checkReplaceable(folder: string, wanted: SpeechRecord): void {
   if (!existsSync(folder)) return
-  const marker = join(folder, SPEECH_LAYOUT.marker)
-  let ours = false
+  if (!statSync(folder).isDirectory())
+    throw new UserError((name) => `${folder}: exists and is not a folder; choose another ${name('out')} folder`, {
+      code: 'exists',
+      path: folder,
+      option: 'out',
+    })
+  if (readdirSync(folder).length === 0) return
+  let earlier: SpeechRecord | undefined
   try {
-    ours = (JSON.parse(readFileSync(marker, 'utf8')) as { generator?: string }).generator === 'dataperf generate speech'
+    const r = JSON.parse(readFileSync(join(folder, SPEECH_LAYOUT.marker), 'utf8')) as SpeechRecord
+    if (r.generator === 'dataperf generate speech') earlier = r
   } catch {
     /* not ours */
   }
-  if (!ours)
+  if (!earlier)
     throw new UserError(
-      `${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another --out`,
+      (name) =>
+        `${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another ${name('out')}`,
+      { code: 'exists', path: folder, option: 'out' },
     )
+  const same =
+    earlier.seed === wanted.seed &&
+    (earlier.scale ?? 1) === wanted.scale &&
+    JSON.stringify(earlier.knobs ?? {}) === JSON.stringify(wanted.knobs ?? {})
+  if (!same)
+    throw new UserError(
+      (name) =>
+        `${folder}: holds a benchmark generated with ${describeSettings(earlier)}, not ${describeSettings(wanted)}; selections made from it belong to that data: choose another ${name('out')} folder (or remove ${folder} first to replace it)`,
+      { code: 'exists', path: folder, option: 'out' },
+    )
+}
+
+/**
+ * Moves the files of `fresh` into `folder` one by one, folders merging: an earlier run's files are
+ * replaced (by rename), anything else in `folder` (the user's) stays where it is.
+ */
+function replaceInto(fresh: string, folder: string): void {
+  for (const name of readdirSync(fresh)) {
+    const from = join(fresh, name),
+      to = join(folder, name)
+    if (existsSync(to) && statSync(to).isDirectory() && statSync(from).isDirectory()) replaceInto(from, to)
+    else renameSync(from, to)
+  }
 }
 
 function* languageSteps(
@@ -667,12 +715,15 @@ function* languageSteps(
       join(tmp, SPEECH_LAYOUT.marker),
       JSON.stringify({ generator: 'dataperf generate speech', seed, scale, language, ...knobRecord }, null, 2) + '\n',
     )
-    // swap the finished folder in; an older generated one is removed only afterwards
-    const old = existsSync(folder) ? tempPathFor(folder) : undefined
-    if (old) renameSync(folder, old)
-    renameSync(tmp, folder)
-    keepTemp(tmp)
-    if (old) removeTemp(old)
+    // the finished folder moves in whole; over an earlier run's (same settings: checkReplaceable),
+    // file by file, so that files of the user's there stay
+    if (existsSync(folder)) {
+      replaceInto(tmp, folder)
+      removeTemp(tmp)
+    } else {
+      renameSync(tmp, folder)
+      keepTemp(tmp)
+    }
   } catch (err) {
     removeTemp(tmp)
     throw err
@@ -696,7 +747,9 @@ function* speechBenchmarkSteps(options: GenerateSpeechOptions): Steps<GeneratedS
   const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGES)
   resolveSpeechKnobs(options.knobs) // checked before anything is written
   const out = options.out
-  for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)))
+  const knobRecord = options.knobs && Object.keys(options.knobs).length ? { knobs: options.knobs } : {}
+  const record: SpeechRecord = { generator: 'dataperf generate speech', seed, scale, ...knobRecord }
+  for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)), record)
   mkdirSync(out, { recursive: true })
   const summaries: SpeechLanguageSummary[] = []
   for (const l of languages)
