@@ -267,6 +267,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
     // a board's rescoring is a record of its own: its jobs point to it, its page shows the progress,
     // and at most one runs per board (a second request gets the running one)
     '0005_rescores': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('rescores')
