@@ -249,10 +249,6 @@ export function organizerView(): OrganizerView {
         baseline: true,
       },
     ],
-    rescore: {
-      board: 'en-25',
-      changes: [{ team: 'Lovelace Lab', rankBefore: 2, rankAfter: 1, scoreBefore: 0.35, scoreAfter: 0.41 }],
-    },
     audit: {
       entries: [{ seq: 1, at: day(1), kind: 'submission', actor: 'ada@example.org', summary: 'en-25 s4 sha256 aaaa…' }],
       chain: { ok: true },

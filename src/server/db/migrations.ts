@@ -3,7 +3,7 @@
  * kysely_migration). Column types are the ones both SQLite and PostgreSQL accept; the only
  * difference is the binary column (blob / bytea), chosen by `binaryType`.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Migration } from 'kysely'
 import { teamNameKey } from '../team-name.js'
 
@@ -258,6 +258,35 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
           await db.updateTable('teams').set({ name_key: key }).where('id', '=', t.id).execute()
         }
         await db.schema.createIndex('teams_name_lookalike').on('teams').column('name_key').unique().execute()
+      },
+    },
+    // a board's rescoring is a record of its own: its jobs point to it, its page shows the progress,
+    // and at most one runs per board (a second request gets the running one)
+    '0005_rescores': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('rescores')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('board', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('total', 'integer', (c) => c.notNull())
+          .addColumn('done', 'integer')
+          .addColumn('failed', 'integer')
+          .addColumn('ranks_before', 'text', (c) => c.notNull())
+          .addColumn('changes', 'text')
+          .execute()
+        await db.schema
+          .createIndex('rescores_one_running')
+          .on('rescores')
+          .column('board')
+          .unique()
+          .where(sql.ref('status'), '=', 'running')
+          .execute()
+        await db.schema.alterTable('jobs').addColumn('rescore_id', 'text').execute()
+        await db.schema.createIndex('jobs_rescore').on('jobs').columns(['rescore_id', 'status']).execute()
       },
     },
   }

@@ -360,7 +360,7 @@ function follow(region: HTMLElement, url: string, onEvent: (e: MessageEvent<stri
         retry = setTimeout(open, wait)
       }
     })
-    for (const type of ['message', 'submission', 'snapshot', 'change'])
+    for (const type of ['message', 'submission', 'snapshot', 'change', 'rescore'])
       s.addEventListener(type, onEvent as EventListener)
   }
   open()
@@ -380,10 +380,27 @@ function liveRegions(): void {
     const url = region.dataset['liveUrl'] ?? ''
     if (!url || typeof EventSource === 'undefined') continue
     if (name === 'submission' && FINAL.has(region.dataset['liveStatus'] ?? '')) continue
+    if (name === 'rescore' && region.dataset['liveStatus'] === 'done') continue
     let pending: ReturnType<typeof setTimeout> | undefined
     const onEvent = (e: MessageEvent<string>) => {
       const ev = parseEvent(e.data)
-      if (name === 'submission') {
+      if (name === 'rescore') {
+        // a board's rescoring: { status, total, done, failed }; the page is fetched again when it ends
+        const live = document.querySelector<HTMLElement>('[data-live-region="rescore"]')
+        const r = ev as LiveEvent & { failed?: number }
+        const finished = (r.done ?? 0) + (r.failed ?? 0)
+        const bar = live?.querySelector<HTMLProgressElement>('[data-progress]')
+        if (bar && typeof r.total === 'number') {
+          bar.max = r.total
+          bar.value = finished
+        }
+        const count = live?.querySelector<HTMLElement>('[data-stage]')
+        if (count && typeof r.total === 'number') count.textContent = `${finished} of ${r.total}`
+        if (r.status && r.status !== live?.dataset['liveStatus']) {
+          if (r.status === 'done') stream.close()
+          void refreshRegion(name)
+        }
+      } else if (name === 'submission') {
         const live = document.querySelector<HTMLElement>('[data-live-region="submission"]')
         const stage = live?.querySelector<HTMLElement>('[data-stage]')
         if (stage && ev.stage) stage.textContent = ev.stage
