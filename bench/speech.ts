@@ -57,7 +57,6 @@ for (const lang of SPEECH_LANGUAGE_CODES) {
 
 // 1. baseline selections (ours), timed without parquet loading, as sklearn's side has arrays
 const dir = mkdtempSync(join(tmpdir(), 'dataperf-speech-bench-'))
-const arrays: Record<string, { file: string; dtype: string; shape: number[] }> = {}
 let counter = 0
 function dump(data: Float32Array | Int32Array, shape: number[]) {
   const file = join(dir, `a${counter++}.bin`)

@@ -135,6 +135,7 @@ test('21.4: IDs with escape sequences, newlines and NUL bytes never reach the te
     ]) {
       const r = cli(args)
       const out = r.stdout + r.stderr
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control bytes are what must not appear
       assert.ok(!/[\x00-\x08\x0b-\x1f\x7f\u202e]/.test(out), `${args[0]}: raw bytes in ${JSON.stringify(out)}`)
       assert.ok(out.includes(shownAs), `${args[0]}: ${shownAs} not in ${out}`)
     }
@@ -480,7 +481,7 @@ test('21.6: messages say what is wrong: an empty pool, an open quote, outputs th
   writeTrainingSets(quote, (t) => (t === 'Hawk' ? `ImageID,Confidence\n${many.join('\n')}\n` : validRows()))
   oneLine(
     cli(['vision', 'eval', '--setup', join(quote, VISION_LAYOUT.setup)]),
-    /Hawk\.csv: line 3: a quote \(\"\) opened here is never closed/,
+    /Hawk\.csv: line 3: a quote \("\) opened here is never closed/,
   )
 
   // --out naming a folder: said at once, naming the folder (never a temp file), before any work

@@ -5,7 +5,7 @@ import type {
   LeaderboardView,
   OrganizerView,
   PageContext,
-  SubmissionView,
+  SubmissionPageView,
   SubmitView,
   TeamView,
 } from '../../src/server/web/view-models.js'
@@ -157,7 +157,7 @@ export function submitView(over: Partial<SubmitView> = {}): SubmitView {
   }
 }
 
-export function submissionView(over: Partial<SubmissionView> = {}): SubmissionView {
+export function submissionView(over: Partial<SubmissionPageView> = {}): SubmissionPageView {
   return {
     id: 's4',
     board: SPEECH_BOARDS[0]!,

@@ -11,6 +11,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
   const binaryType = dialect === 'postgres' ? 'bytea' : 'blob'
   return {
     '0001_initial': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('users')
@@ -186,6 +187,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0002_standings': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('standings')
@@ -214,6 +216,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0003_login_lockout': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         // wrong passwords in a row, and until when the account refuses log-ins (back-off)
         await db.schema
@@ -224,6 +227,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0004_people_and_team_names': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         // the daily quota per person too (leaving a team and making another does not reset it)
         await db.schema
@@ -263,6 +267,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
     // a board's rescoring is a record of its own: its jobs point to it, its page shows the progress,
     // and at most one runs per board (a second request gets the running one)
     '0005_rescores': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('rescores')

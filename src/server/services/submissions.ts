@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../errors.js'
 import { validateSubmission, type SubmittedFile } from '../boards/index.js'
-import type { Board, Phase } from '../challenge/load.js'
+import type { Phase } from '../challenge/load.js'
 import { isUniqueViolation } from '../db/open.js'
 import type { SubmissionsTable } from '../db/schema.js'
 import { enqueueJob } from '../queue/jobs.js'

@@ -163,7 +163,7 @@ export interface VisionDetailsView {
   tasks: Record<string, { accuracy: number; recall: number; precision: number; f1: number }>
 }
 
-export interface SubmissionView {
+export interface SubmissionPageView {
   id: string
   board: BoardView
   team: string

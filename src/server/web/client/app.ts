@@ -165,17 +165,20 @@ function confirmations(root: ParentNode): void {
     })
   }
   for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
-    button.addEventListener('click', async () => {
-      const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
-      if (!target) return
-      target.select()
-      try {
-        await navigator.clipboard.writeText(target.value)
-        button.textContent = 'Copied'
-      } catch {
-        button.textContent = 'Press Ctrl+C'
-      }
-    })
+    button.addEventListener('click', () => void copyTarget(button))
+  }
+}
+
+/** Copies the field a data-copy button names; where the clipboard is refused, says how to copy by hand. */
+async function copyTarget(button: HTMLButtonElement): Promise<void> {
+  const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
+  if (!target) return
+  target.select()
+  try {
+    await navigator.clipboard.writeText(target.value)
+    button.textContent = 'Copied'
+  } catch {
+    button.textContent = 'Press Ctrl+C'
   }
 }
 
@@ -241,7 +244,6 @@ function boardChangeShows(live: HTMLElement, c: BoardChange): boolean {
   return c.places.from <= 10 || (c.places.from <= to && c.places.to >= from)
 }
 
-const MINUTE_MS = 60_000
 const DAY_MS = 24 * 3600_000
 
 /**

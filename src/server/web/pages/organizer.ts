@@ -2,7 +2,7 @@
 // rescoring with its rank changes, the audit log with its chain status, queue and worker health.
 import { html, userText, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
-import { boardTitle, formatScore, timeHtml } from '../format.js'
+import { boardTitle, timeHtml } from '../format.js'
 import { pagerNav, submissionsTable } from '../components.js'
 import type { OrganizerView, PageContext, PhaseView } from '../view-models.js'
 

@@ -132,6 +132,7 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
       },
       onRequest: refuseDeclaredOversize(ctx),
       // a refusal before the handler (too large, too many uploads) keeps the form too
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Fastify awaits an error handler's promise (its type says void)
       errorHandler: async (err, req, reply) => {
         if (!(err instanceof ServiceError) || err.status >= 500 || !req.user) throw err
         const empty: Upload = { board: '', files: [], method: '', description: '', link: '' }
