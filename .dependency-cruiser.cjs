@@ -47,12 +47,7 @@ const floorRules = FLOORS.flatMap(([floor, names], i) => {
 })
 
 /** Inside server/, top first: composition, then routes and pages and the worker, services, the queue, the database. */
-const SERVER_FLOORS = [
-  ['http', 'web', 'worker'],
-  ['services'],
-  ['queue'],
-  ['db'],
-]
+const SERVER_FLOORS = [['http', 'web', 'worker'], ['services'], ['queue'], ['db']]
 const serverRules = SERVER_FLOORS.slice(1).map((names, k) => ({
   name: `server:${names.join('+')}`,
   comment: `server/${names.join(', server/')} import nothing above them in the server (routes, pages, worker, services, queue) nor its composition (serve.ts, admin.ts, index.ts)`,

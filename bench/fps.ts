@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { farthestPointSampling, farthestPointSamplingSync } from '../src/ml/fps.js'
 import { Rng } from '../src/ml/rng.js'
+import { loadLine, printJsonLast } from './report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
@@ -74,7 +75,13 @@ try {
     `dataperf, ${threads} worker threads          ${threadedSeconds.toFixed(2).padStart(8)} s   ${(numpy.seconds / threadedSeconds).toFixed(1)}x faster   (target >= 5x)`,
   )
   console.log(`identical indices: 1 thread ${same(single)}, ${threads} threads ${same(threaded)}`)
+  console.log(loadLine())
   if (!same(single) || !same(threaded)) process.exitCode = 1
+  printJsonLast({
+    fps_speedup_threads: numpy.seconds / threadedSeconds,
+    fps_speedup_one_thread: numpy.seconds / singleSeconds,
+    identical: same(single) && same(threaded) ? 1 : 0,
+  })
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -3,6 +3,9 @@
  * generated benchmark, next to the same work in scikit-learn (bench/speech_sklearn.py follows
  * the official eval.py and baseline_selection.py on the same arrays), in the same run.
  * Checks that the scores agree and that both baselines pick the same clips.
+ * Targets (issue 20): evaluation at least 10x sklearn's time, baseline selection at least 8x,
+ * scores and clips the same. The load average is printed before and after; the last line is one
+ * JSON object (speech_eval_speedup, baseline_speedup, ...).
  * Environment: BENCH_SPEECH_BASELINE (languages for the baseline, default "en"),
  * BENCH_SPEECH_THREADS (default: all cores).
  */
@@ -22,12 +25,16 @@ import { baselinePool, baselineSelect } from '../src/speech/select/baseline.js'
 import { RandomSelection } from '../src/speech/select/random.js'
 import { trainingSetJson } from '../src/speech/select-job.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
+import { figure, loadLine, printJsonLast } from './report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
 const workspace = join(root, 'bench/out/speech/workspace')
 const threads = Number(process.env.BENCH_SPEECH_THREADS ?? availableParallelism())
 const baselineLanguages = (process.env.BENCH_SPEECH_BASELINE ?? 'en').split(',').filter(Boolean)
+const TARGET_EVAL = 10
+const TARGET_BASELINE = 8
+const loadBefore = loadLine()
 
 if (!existsSync(join(workspace, 'data/dataperf_pt_data/eval.yaml'))) {
   mkdirSync(workspace, { recursive: true })
@@ -50,7 +57,6 @@ for (const lang of SPEECH_LANGUAGE_CODES) {
 
 // 1. baseline selections (ours), timed without parquet loading, as sklearn's side has arrays
 const dir = mkdtempSync(join(tmpdir(), 'dataperf-speech-bench-'))
-const arrays: Record<string, { file: string; dtype: string; shape: number[] }> = {}
 let counter = 0
 function dump(data: Float32Array | Int32Array, shape: number[]) {
   const file = join(dir, `a${counter++}.bin`)
@@ -184,8 +190,15 @@ evals.forEach((r, i) => {
     `  ${r.language} ${r.trainSize}: score ${r.score.toFixed(6)}  sklearn ${sk.evals[i]!.toFixed(6)}  |diff| ${diff.toExponential(1)}`,
   )
 })
+console.log(`before: ${loadBefore}`)
+const evalSpeedup = sk.eval_seconds / oursArraysSeconds
 console.log(
-  `evaluation, six leaderboards, same arrays:  sklearn ${sk.eval_seconds.toFixed(2)} s   dataperf ${oursArraysSeconds.toFixed(2)} s   ${(sk.eval_seconds / oursArraysSeconds).toFixed(1)}x faster (target >= 3x)`,
+  figure(
+    `evaluation, six boards, same arrays: sklearn ${sk.eval_seconds.toFixed(2)} s, dataperf ${oursArraysSeconds.toFixed(2)} s`,
+    `${evalSpeedup.toFixed(1)}x`,
+    `>= ${TARGET_EVAL}x`,
+    evalSpeedup >= TARGET_EVAL,
+  ),
 )
 console.log(
   `  dataperf's whole \`speech eval --all\` job, reading the parquet files too: ${oursEvalSeconds.toFixed(2)} s (${(sk.eval_seconds / oursEvalSeconds).toFixed(1)}x sklearn's array-only time)`,
@@ -204,7 +217,23 @@ baselineJobs.forEach((job, i) => {
   same &&= equal
   console.log(`  baseline ${job.lang} ${job.size}: ${job.seconds.toFixed(2)} s; same clips as sklearn: ${equal}`)
 })
+const baselineSpeedup = sk.baseline_seconds / oursBaseline
 console.log(
-  `baseline selection (${baselineJobs.length} runs): sklearn ${sk.baseline_seconds.toFixed(2)} s   dataperf ${oursBaseline.toFixed(2)} s   ${(sk.baseline_seconds / oursBaseline).toFixed(1)}x faster (target >= 3x)`,
+  figure(
+    `baseline selection (${baselineJobs.length} runs): sklearn ${sk.baseline_seconds.toFixed(2)} s, dataperf ${oursBaseline.toFixed(2)} s`,
+    `${baselineSpeedup.toFixed(1)}x`,
+    `>= ${TARGET_BASELINE}x, same clips`,
+    baselineSpeedup >= TARGET_BASELINE && same,
+  ),
 )
+console.log(`after: ${loadLine()}`)
 if (worst > 1e-4 || !same) process.exitCode = 1
+printJsonLast({
+  speech_eval_speedup: evalSpeedup,
+  baseline_speedup: baselineSpeedup,
+  speech_eval_seconds: oursArraysSeconds,
+  baseline_seconds: oursBaseline,
+  eval_all_job_seconds: oursEvalSeconds,
+  worst_score_diff_x1e6: worst * 1e6, // the JSON line keeps 3 decimals
+  same_clips: same ? 1 : 0,
+})

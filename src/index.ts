@@ -21,13 +21,13 @@ export {
   poolRowsFor,
   readTrainingSet,
   type PoolMatch,
-  type TrainingSet as VisionTrainingSet,
+  type VisionTrainingSet,
 } from './vision/validate.js'
 export {
   evaluateVision,
   evaluateVisionSets,
   readTestSet,
-  type EvaluateOptions as VisionEvaluateOptions,
+  type VisionEvaluateOptions,
   type TaskEvaluation,
 } from './vision/evaluate.js'
 export { runVisionEvaluation, type VisionEvalOutcome } from './vision/eval-job.js'
@@ -48,7 +48,7 @@ export {
   type VisionSelectorInput,
   type VisionSelectorOutput,
 } from './vision/select/types.js'
-export { validateSelected as validateVisionSelection } from './vision/validate.js'
+export { validateVisionSelection } from './vision/validate.js'
 export type { BinaryMetrics } from './ml/metrics.js'
 
 // speech: layout, files, the one validator, evaluation, selection interface
@@ -56,7 +56,7 @@ export * as speechLayout from './speech/layout.js'
 export { loadSpeechConfig, OFFICIAL_EVAL_SEEDS, type SpeechConfig } from './speech/config.js'
 export { countSamples, readSampleIdsJson, readSampleIdsYaml, toSampleIds, type SampleIds } from './speech/sample-ids.js'
 export { createDataset, loadSpeechEmbeddings, type SpeechClass, type SpeechEmbeddings } from './speech/embeddings.js'
-export { validateSelection as validateSpeechSelection } from './speech/validate.js'
+export { validateSpeechSelection } from './speech/validate.js'
 export { evaluateSpeech, type SpeechEvalOptions, type SpeechEvalResult } from './speech/evaluate.js'
 export {
   runSpeechSelection,
@@ -64,12 +64,12 @@ export {
   type SpeechSelectOptions,
   type SpeechSelectResult,
 } from './speech/select-job.js'
-export { BUILT_IN_SELECTIONS as SPEECH_SELECTIONS } from './speech/select/load-algorithm.js'
+export { SPEECH_SELECTIONS } from './speech/select/load-algorithm.js'
 export {
   TrainingSetSelection,
   type SelectionClass,
   type SelectionInit,
-  type TrainingSet as SpeechTrainingSet,
+  type SpeechTrainingSet,
 } from './speech/select/types.js'
 
 // generators (synthetic benchmarks in the official layouts)

@@ -13,7 +13,7 @@ import { VISION_CONCEPTS } from '../src/synth/vision.js'
 import { VISION_LAYOUT } from '../src/vision/layout.js'
 import { VISION_SELECTORS } from '../src/vision/select/index.js'
 import { VISION_SELECTOR_NAMES } from '../src/vision/select/names.js'
-import { BUILT_IN_SELECTIONS } from '../src/speech/select/load-algorithm.js'
+import { SPEECH_SELECTIONS } from '../src/speech/select/load-algorithm.js'
 import { SPEECH_SELECTION_NAMES } from '../src/speech/select/names.js'
 import { runCli } from './helpers/cli.js'
 import { CLI, REPO_ROOT } from './helpers/paths.js'
@@ -96,7 +96,7 @@ test("a command group's subcommands are registered only when the command line na
     ['cli/vision.js'],
   )
   assert.match(vision.stdout, /^Usage: dataperf vision \[options\] \[command\]/)
-  assert.match(vision.stdout, /\n  eval \[options\] /)
+  assert.match(vision.stdout, /\n {2}eval \[options\] /)
 })
 
 test('vision eval loads its own action and neither fastify, kysely, pg nor better-sqlite3', () => {
@@ -119,5 +119,5 @@ test("a command's flags are checked before its module loads", () => {
 
 test("the help's lists of built-in selections are the registries' names, in order", () => {
   assert.deepEqual([...VISION_SELECTOR_NAMES], Object.keys(VISION_SELECTORS))
-  assert.deepEqual([...SPEECH_SELECTION_NAMES], Object.keys(BUILT_IN_SELECTIONS))
+  assert.deepEqual([...SPEECH_SELECTION_NAMES], Object.keys(SPEECH_SELECTIONS))
 })

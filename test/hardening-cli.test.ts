@@ -17,6 +17,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -134,6 +135,7 @@ test('21.4: IDs with escape sequences, newlines and NUL bytes never reach the te
     ]) {
       const r = cli(args)
       const out = r.stdout + r.stderr
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control bytes are what must not appear
       assert.ok(!/[\x00-\x08\x0b-\x1f\x7f\u202e]/.test(out), `${args[0]}: raw bytes in ${JSON.stringify(out)}`)
       assert.ok(out.includes(shownAs), `${args[0]}: ${shownAs} not in ${out}`)
     }
@@ -332,9 +334,42 @@ test('21.2: generate vision never writes into a folder that is not an earlier ru
   assert.equal(readFileSync(setup, 'utf8'), edited)
 })
 
+test("21.2: generate speech never replaces a language folder of other settings, and keeps the user's files on a rerun", () => {
+  const data = join(work, 'speech-again', 'data')
+  const gen = (seed: string) =>
+    cli(['generate', 'speech', '--out', data, '--languages', 'en', '--scale', '0.05', '--seed', seed])
+  const first = gen('3')
+  assert.equal(first.code, 0, first.stderr)
+  const folder = join(data, 'dataperf_en_data')
+  writeFileSync(join(folder, 'notes.txt'), 'mine')
+  writeFileSync(join(folder, 'train_embeddings', 'mine.txt'), 'mine too')
+  const evalYaml = readFileSync(join(folder, 'eval.yaml'), 'utf8')
+
+  const e = jsonError(['generate', 'speech', '--out', data, '--languages', 'en', '--scale', '0.05', '--seed', '4'])
+  assert.equal(e.code, 'exists')
+  assert.equal(e.option, '--out')
+  assert.match(
+    e.message,
+    /dataperf_en_data: holds a benchmark generated with seed 3, scale 0\.05, not seed 4, scale 0\.05/,
+  )
+  assert.equal(readFileSync(join(folder, 'eval.yaml'), 'utf8'), evalYaml)
+
+  // the same settings: written again, the user's files stay where they were
+  const again = gen('3')
+  assert.equal(again.code, 0, again.stderr)
+  assert.equal(readFileSync(join(folder, 'notes.txt'), 'utf8'), 'mine')
+  assert.equal(readFileSync(join(folder, 'train_embeddings', 'mine.txt'), 'utf8'), 'mine too')
+  assert.equal(readFileSync(join(folder, 'eval.yaml'), 'utf8'), evalYaml)
+  assert.deepEqual(tempsUnder(data), [])
+})
+
 /** Spawns the CLI, waits until `ready()` holds (polled), sends SIGINT, and returns how it ended. */
-async function interrupt(args: string[], ready: () => boolean): Promise<Run & { sawReady: boolean }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: work })
+async function interrupt(
+  args: string[],
+  ready: () => boolean,
+  env?: NodeJS.ProcessEnv,
+): Promise<Run & { sawReady: boolean }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: work, env: { ...process.env, ...env } })
   let stdout = '',
     stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d))
@@ -357,7 +392,7 @@ async function interrupt(args: string[], ready: () => boolean): Promise<Run & { 
 }
 
 test('21.3: Ctrl-C during generate vision, generate speech and compare removes their temp files', async () => {
-  const cases: Array<{ args: string[]; root: string }> = [
+  const cases: Array<{ args: string[]; root: string; ready?: (temps: string[]) => boolean }> = [
     {
       args: ['generate', 'vision', '--out', join(work, 'int-vision'), '--pool-size', '70000'],
       root: join(work, 'int-vision'),
@@ -383,14 +418,22 @@ test('21.3: Ctrl-C during generate vision, generate speech and compare removes t
         join(work, 'int.html'),
       ],
       root: join(work, 'int-compare'),
+      // its training sets' temp folder exists from the start: wait for the generator's parquet
+      ready: (temps) => temps.some((p) => p.includes('.parquet.tmp-')),
     },
   ]
+  // the system's temp folder too: nothing of ours is left there either
+  const systemTmp = join(work, 'int-system-tmp')
+  mkdirSync(systemTmp)
   for (const c of cases) {
-    const r = await interrupt(c.args, () => tempsUnder(c.root).length > 0)
+    const r = await interrupt(c.args, () => (c.ready ?? ((t) => t.length > 0))(tempsUnder(c.root)), {
+      TMPDIR: systemTmp,
+    })
     assert.ok(r.sawReady, `${c.args[0]} ${c.args[1]}: no temp file seen (${r.stderr})`)
     assert.equal(r.code, 130, `${c.args.join(' ')}: ${r.signal ?? ''} ${r.stderr}`)
     assert.match(r.stderr, /interrupted/)
     assert.deepEqual(tempsUnder(c.root), [], `${c.args[0]} ${c.args[1]} left temp files`)
+    assert.deepEqual(readdirSync(systemTmp), [], `${c.args[0]} ${c.args[1]} left files in the system's temp folder`)
   }
 })
 
@@ -438,7 +481,7 @@ test('21.6: messages say what is wrong: an empty pool, an open quote, outputs th
   writeTrainingSets(quote, (t) => (t === 'Hawk' ? `ImageID,Confidence\n${many.join('\n')}\n` : validRows()))
   oneLine(
     cli(['vision', 'eval', '--setup', join(quote, VISION_LAYOUT.setup)]),
-    /Hawk\.csv: line 3: a quote \(\"\) opened here is never closed/,
+    /Hawk\.csv: line 3: a quote \("\) opened here is never closed/,
   )
 
   // --out naming a folder: said at once, naming the folder (never a temp file), before any work
@@ -519,6 +562,21 @@ test('21.7: doctor agrees with eval (results_dir a file), lists every problem of
   const sd = cli(['doctor', join(ws, 'data')], { cwd: ws })
   assert.equal(sd.code, 1, sd.stdout)
   assert.match(sd.stdout, /ERROR .*selection_algorithm_module 'my_selection\.ts' not found/)
+  // the workspace itself, and the folder above it (where select and eval run with their default
+  // paths), mean the same data folder
+  const parent = join(work, 'doctor-parent')
+  mkdirSync(parent)
+  symlinkSync(ws, join(parent, 'workspace'))
+  for (const [args, cwd] of [
+    [['doctor', ws], work],
+    [['doctor'], ws],
+    [['doctor'], parent],
+  ] as const) {
+    const r = cli([...args], { cwd })
+    assert.equal(r.code, 1, `${args.join(' ')} in ${cwd}: ${r.stdout}${r.stderr}`)
+    assert.match(r.stdout, /^dataperf doctor: speech data in .*data\n/)
+    assert.match(r.stdout, /ERROR .*selection_algorithm_module 'my_selection\.ts' not found/)
+  }
 })
 
 test('21.13: vision run keeps a training set the user made and says so', () => {

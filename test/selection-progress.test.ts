@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadSpeechEmbeddings, type SpeechEmbeddings } from '../src/speech/embeddings.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
-import { BUILT_IN_SELECTIONS } from '../src/speech/select/load-algorithm.js'
+import { SPEECH_SELECTIONS } from '../src/speech/select/load-algorithm.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { runVisionSelection, VISION_SELECTORS } from '../src/vision/select/index.js'
@@ -62,10 +62,10 @@ for (const algorithm of Object.keys(VISION_SELECTORS).filter((a) => a !== 'rando
   })
 }
 
-for (const name of Object.keys(BUILT_IN_SELECTIONS).filter((a) => a !== 'random')) {
+for (const name of Object.keys(SPEECH_SELECTIONS).filter((a) => a !== 'random')) {
   test(`speech ${name} reports progress`, async () => {
     const events: Event[] = []
-    const selection = new BUILT_IN_SELECTIONS[name]!.cls({
+    const selection = new SPEECH_SELECTIONS[name]!.cls({
       allowedEmbeddings: speechPool,
       trainSize: 25,
       config: {},

@@ -19,9 +19,9 @@ import { OFFICIAL_EVAL_SEEDS } from '../src/speech/config.js'
 import { createDataset, loadSpeechEmbeddings, type SpeechEmbeddings } from '../src/speech/embeddings.js'
 import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
 import { KernelHerdingSelection } from '../src/speech/select/kernel-herding.js'
-import { BUILT_IN_SELECTIONS } from '../src/speech/select/load-algorithm.js'
-import type { TrainingSet } from '../src/speech/select/types.js'
-import { validateSelection } from '../src/speech/validate.js'
+import { SPEECH_SELECTIONS } from '../src/speech/select/load-algorithm.js'
+import type { SpeechTrainingSet } from '../src/speech/select/types.js'
+import { validateSpeechSelection } from '../src/speech/validate.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 
 let root: string
@@ -31,23 +31,23 @@ let pool: SpeechEmbeddings
 let evalData: ReturnType<typeof createDataset>
 const randomScore = new Map<number, number>()
 /** each algorithm's selection at seed 0 per cap, made once and shared by the tests */
-const firstRun = new Map<string, TrainingSet>()
+const firstRun = new Map<string, SpeechTrainingSet>()
 
 function init(size: number, seed: number) {
   return { allowedEmbeddings: pool, trainSize: size, config: { selection_random_seed: seed }, audioFlag: false }
 }
 
-async function run(name: string, size: number, seed = 0): Promise<TrainingSet> {
-  return new BUILT_IN_SELECTIONS[name]!.cls(init(size, seed)).select()
+async function run(name: string, size: number, seed = 0): Promise<SpeechTrainingSet> {
+  return new SPEECH_SELECTIONS[name]!.cls(init(size, seed)).select()
 }
 
-async function first(name: string, size: number): Promise<TrainingSet> {
+async function first(name: string, size: number): Promise<SpeechTrainingSet> {
   const key = `${name} ${size}`
   if (!firstRun.has(key)) firstRun.set(key, await run(name, size))
   return firstRun.get(key)!
 }
 
-async function score(set: TrainingSet): Promise<number> {
+async function score(set: SpeechTrainingSet): Promise<number> {
   const train = createDataset(
     await loadSpeechEmbeddings(
       { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets },
@@ -90,7 +90,7 @@ for (const name of ['random', 'cleanlab', 'coreset']) {
     for (const size of [25, 60]) {
       const set = await first(name, size)
       const ids: SampleIds = { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets }
-      assert.doesNotThrow(() => validateSelection(ids, allowed, size, { selected: name, allowed: 'allowed' }))
+      assert.doesNotThrow(() => validateSpeechSelection(ids, allowed, size, { selected: name, allowed: 'allowed' }))
     }
     assert.deepEqual(await run(name, 25), await first(name, 25), 'same seed, same selection')
     assert.notDeepEqual(await run(name, 25, 1), await first(name, 25), 'another seed, another selection')
@@ -103,7 +103,9 @@ test('kernel-herding selection: valid under both caps, deterministic, the split 
     const set = selection.select()
     firstRun.set(`kernel-herding ${size}`, set)
     const ids: SampleIds = { targets: new Map(Object.entries(set.targets)), nontargets: set.nontargets }
-    assert.doesNotThrow(() => validateSelection(ids, allowed, size, { selected: 'kernel-herding', allowed: 'allowed' }))
+    assert.doesNotThrow(() =>
+      validateSpeechSelection(ids, allowed, size, { selected: 'kernel-herding', allowed: 'allowed' }),
+    )
     const choice = selection.choice!
     const tried = choice.scores.flatMap((s, c) => (Number.isNaN(s) ? [] : [c]))
     assert.ok(tried.includes(choice.perTarget.length - 1), 'the most clips per word is always tried')

@@ -11,15 +11,12 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { DuckDBInstance } from '@duckdb/node-api'
+import { SPEECH_DIM, SPEECH_LANGUAGE_CODES, SPEECH_LAYOUT, type SpeechLanguageCode } from '../src/speech/layout.js'
 import {
   generateSpeechBenchmark,
-  SPEECH_DIM,
-  SPEECH_LANGUAGES,
-  SPEECH_LAYOUT,
   SPEECH_NONTARGET_WORDS,
   SPEECH_TARGET_WORDS,
   type GeneratedSpeech,
-  type SpeechLanguage,
 } from '../src/synth/speech.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { UserError } from '../src/errors.js'
@@ -66,7 +63,7 @@ before(() => {
 })
 
 test('word lists: five ASCII targets, about 100 training and 40 unseen eval nontarget keywords, all distinct', () => {
-  for (const l of SPEECH_LANGUAGES) {
+  for (const l of SPEECH_LANGUAGE_CODES) {
     const targets = SPEECH_TARGET_WORDS[l],
       { train, eval: unseen } = SPEECH_NONTARGET_WORDS[l]
     assert.equal(targets.length, 5)
@@ -81,7 +78,7 @@ test('word lists: five ASCII targets, about 100 training and 40 unseen eval nont
 test('layout: language folders, official file names and YAML keys, the official config beside the data folder', () => {
   assert.deepEqual(
     readdirSync(dataDir('a')).sort(),
-    SPEECH_LANGUAGES.map((l) => `dataperf_${l}_data`),
+    SPEECH_LANGUAGE_CODES.map((l) => `dataperf_${l}_data`),
   )
   assert.deepEqual(
     readFileSync(join(base, 'a', 'dataperf_speech_config.yaml'), 'utf8'),
@@ -90,7 +87,7 @@ test('layout: language folders, official file names and YAML keys, the official 
   assert.equal(full.config.written, true)
   assert.deepEqual(
     full.languages.map((s) => s.language),
-    [...SPEECH_LANGUAGES],
+    [...SPEECH_LANGUAGE_CODES],
   )
   for (const summary of full.languages) {
     const root = join(dataDir('a'), summary.folder)
@@ -121,7 +118,7 @@ test('layout: language folders, official file names and YAML keys, the official 
 })
 
 test('every clip ID of the YAMLs is in exactly its parquet file and vice versa; vectors are 1024 finite non-negative floats', async () => {
-  for (const l of SPEECH_LANGUAGES) {
+  for (const l of SPEECH_LANGUAGE_CODES) {
     const root = join(dataDir('a'), `dataperf_${l}_data`)
     const seen = new Set<string>()
     for (const [file, sub] of [
@@ -206,7 +203,7 @@ test('embeddings look like ReLU features (sparse-ish, mostly 0-5) and the words 
 })
 
 test('eval nontarget keywords are unseen: disjoint from the training keywords and the targets', () => {
-  for (const l of SPEECH_LANGUAGES) {
+  for (const l of SPEECH_LANGUAGE_CODES) {
     const root = join(dataDir('a'), `dataperf_${l}_data`)
     const train = new Set(readSet(join(root, 'allowed_training_set.yaml')).nontargets.map(keywordOf))
     const unseen = new Set(readSet(join(root, 'eval.yaml')).nontargets.map(keywordOf))
@@ -352,7 +349,7 @@ test('CLI: generate speech writes the same files as the library, keeps an existi
 
 test('library: an unsupported language is a UserError naming the supported ones', () => {
   assert.throws(
-    () => generateSpeechBenchmark({ out: join(base, 'bad'), languages: ['de' as SpeechLanguage] }),
+    () => generateSpeechBenchmark({ out: join(base, 'bad'), languages: ['de' as SpeechLanguageCode] }),
     (err: unknown) =>
       err instanceof UserError && err.message === "unsupported language 'de'; supported languages: en, id, pt",
   )

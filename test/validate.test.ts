@@ -20,7 +20,7 @@ import {
   speechDataPaths,
 } from '../src/speech/layout.js'
 import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
-import { validateSelection } from '../src/speech/validate.js'
+import { validateSpeechSelection } from '../src/speech/validate.js'
 import { evaluateVision, evaluateVisionSets } from '../src/vision/evaluate.js'
 import { ID_COLUMN, VISION_DATA_PARTS, VISION_LAYOUT } from '../src/vision/layout.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
@@ -40,7 +40,7 @@ test('vision: an uploaded CSV (bytes) is validated and scored exactly as the fil
   const ids = (await pool.readScalars(ID_COLUMN)).map(String)
   await pool.close()
   const texts = setup.tasks.map(
-    (t, k) =>
+    (_t, k) =>
       `ImageID,Confidence\n${ids
         .slice(k * 50, k * 50 + 60)
         .map((id, i) => `${id},${i % 4 === 0 ? 1 : 0}`)
@@ -98,10 +98,10 @@ test('speech: the layout names what the generator writes, and the validator refu
     nontargets: allowed.nontargets.slice(0, n),
   })
   const files = { selected: 'sel.json', allowed: 'allowed.yaml' }
-  validateSelection(pick(2), allowed, 25, files) // control: a valid selection passes
+  validateSpeechSelection(pick(2), allowed, 25, files) // control: a valid selection passes
   const reject = (s: SampleIds, size: number, message: RegExp) =>
     assert.throws(
-      () => validateSelection(s, allowed, size, files),
+      () => validateSpeechSelection(s, allowed, size, files),
       (err: unknown) => err instanceof UserError && message.test(err.message),
     )
   reject(pick(5), 25, /^sel\.json: 30 samples exceeds limit of 25$/)

@@ -268,7 +268,7 @@ describe('vision eval refuses bad input clearly', () => {
   test('a task in eval_tasks with no paths', () => {
     const dir = freshCopy()
     const setup = join(dir, 'task_setup.yaml')
-    writeFileSync(setup, readFileSync(setup, 'utf8').replace(/^Hawk:\n(  - .*\n)+/m, ''))
+    writeFileSync(setup, readFileSync(setup, 'utf8').replace(/^Hawk:\n( {2}- .*\n)+/m, ''))
     expectUserError(
       dir,
       /task_setup\.yaml: task 'Hawk' is listed in eval_tasks but has no \[train_csv, test_parquet\] entry/,

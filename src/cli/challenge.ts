@@ -1,5 +1,5 @@
 /** `dataperf challenge pack`: flags and help only; the packing (actions/challenge-pack.ts) is imported when it runs. */
-import { Command } from 'commander'
+import type { Command } from 'commander'
 import { DEFAULT_BASE_URL } from '../organizer/defaults.js'
 import type { ChallengePackFlags } from './actions/challenge-pack.js'
 import { positiveInt } from './parse.js'

@@ -2,7 +2,7 @@
  * `dataperf compare`: flags and help only; the runs and reports (actions/compare.ts) are imported
  * when it runs.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import type { CompareFlags } from './actions/compare.js'
 import { VISION_POOL_SIZE_RULE, SPEECH_SCALE_RULE } from '../synth/defaults.js'
 import { numberFlag, seed } from './parse.js'

@@ -1,5 +1,5 @@
 /** `dataperf create speech|vision`: flags and help only; each action's module (actions/) is imported when it runs. */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import { SPEECH_GENERATION_DEFAULTS, VISION_CREATE_DEFAULTS } from '../organizer/defaults.js'
 import type { CreateSpeechFlags } from './actions/create-speech.js'
 import type { CreateVisionFlags } from './actions/create-vision.js'

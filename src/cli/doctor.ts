@@ -1,7 +1,7 @@
 /**
  * `dataperf doctor`: flags and help only; the checks (actions/doctor.ts) are imported when it runs.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import type { DoctorFlags } from './actions/doctor.js'
 
 export function registerDoctorCommand(program: Command): void {

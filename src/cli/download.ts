@@ -2,8 +2,8 @@
  * `dataperf download speech|vision`: flags and help only; the download itself (actions/download.ts)
  * is imported when it runs.
  */
-import { Command, Option } from 'commander'
-import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES } from '../speech/layout.js'
+import { type Command, Option } from 'commander'
+import { SPEECH_LANGUAGE_CODES } from '../speech/layout.js'
 import { OPEN_IMAGES_LABELS_URL } from '../download/urls.js'
 import type { CommonFlags } from './actions/download.js'
 import { nonNegativeInt, positiveSeconds } from './parse.js'
@@ -32,7 +32,11 @@ export function registerDownloadCommand(download: Command): void {
   const speech = download
     .command('speech')
     .description('workspace/data/dataperf_{lang}_data/ for each language (the official zips from the DataPerf bucket)')
-    .option('--languages <list>', `comma-separated: ${SPEECH_LANGUAGES.join(', ')}`, SPEECH_LANGUAGES.join(','))
+    .option(
+      '--languages <list>',
+      `comma-separated: ${SPEECH_LANGUAGE_CODES.join(', ')}`,
+      SPEECH_LANGUAGE_CODES.join(','),
+    )
   addCommonOptions(
     speech,
     'workspace/data',

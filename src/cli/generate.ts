@@ -2,8 +2,8 @@
  * `dataperf generate vision|speech`: flags and help only. Each action's module (actions/) is
  * imported when the command runs, so start-up and --help load none of them.
  */
-import { Command, Option } from 'commander'
-import { SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES } from '../speech/layout.js'
+import { type Command, Option } from 'commander'
+import { SPEECH_LANGUAGE_CODES } from '../speech/layout.js'
 import { DEFAULT_VISION_POOL_SIZE, SPEECH_SCALE_RULE, VISION_POOL_SIZE_RULE } from '../synth/defaults.js'
 import type { GenerateSpeechFlags } from './actions/generate-speech.js'
 import type { GenerateVisionFlags } from './actions/generate-vision.js'
@@ -31,8 +31,8 @@ export function registerGenerateCommands(generate: Command): void {
     .option('--seed <n>', 'random seed', seed, 0)
     .option(
       '--languages <list>',
-      `comma-separated languages (${SPEECH_LANGUAGES.join(', ')})`,
-      SPEECH_LANGUAGES.join(','),
+      `comma-separated languages (${SPEECH_LANGUAGE_CODES.join(', ')})`,
+      SPEECH_LANGUAGE_CODES.join(','),
     )
     .addOption(
       new Option('--scale <x>', 'multiply clip counts by x (small benchmarks for tests)')

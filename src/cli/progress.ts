@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module'
 import type cliProgressModule from 'cli-progress'
 import { safeText } from '../shown.js'
+import type { Progress } from '../progress.js'
 
 // cli-progress (16 modules) loads when a bar is first drawn: piped and CI runs never load it
 let cliProgress: typeof cliProgressModule | undefined
@@ -109,7 +110,7 @@ export function progressSink(options: ProgressSinkOptions = {}): ProgressSink {
  * elsewhere, so piped output and CI logs stay clean).
  */
 export function progressReporter(enabled = process.stderr.isTTY === true): {
-  onProgress: (stage: string, done: number, total: number) => void
+  onProgress: Progress
   stop: () => void
 } {
   if (!enabled) return { onProgress: () => {}, stop: () => {} }

@@ -5,7 +5,7 @@
  * Flags and help only: the actions (actions/serve.ts) reach the server through its facade,
  * server/index.ts, and load when a command runs.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import { DEFAULT_STATE_DIR } from '../server/state-dir.js'
 import type { DbFlags, ServeFlags, WorkerFlags } from './actions/serve.js'
 import { numberFlag, positiveInt, positiveSeconds } from './parse.js'

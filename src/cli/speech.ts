@@ -2,7 +2,7 @@
  * `dataperf speech eval|select`: flags and help only. Each action's module (actions/) is imported
  * when the command runs, so start-up and --help load none of them.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import { SPEECH_LANGUAGE_CODES } from '../speech/layout.js'
 import { SPEECH_SELECTION_NAMES } from '../speech/select/names.js'
 import type { SpeechEvalFlags } from './actions/speech-eval.js'

@@ -2,7 +2,7 @@
  * `dataperf submit` and `dataperf leaderboard`: flags and help only; the client (actions/submit.ts)
  * is imported when they run.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import type { LeaderboardFlags, SubmitFlags } from './actions/submit.js'
 
 export function registerSubmitCommands(program: Command): void {

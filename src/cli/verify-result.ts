@@ -2,7 +2,7 @@
  * `dataperf verify-result`: flags and help only; the check (actions/verify-result.ts) is imported
  * when it runs.
  */
-import { Command } from 'commander'
+import type { Command } from 'commander'
 import type { VerifyResultFlags } from './actions/verify-result.js'
 
 export function registerVerifyResultCommand(program: Command): void {

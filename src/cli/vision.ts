@@ -2,7 +2,7 @@
  * `dataperf vision eval|select|run`: flags and help only. Each action's module (actions/) is
  * imported when the command runs, so start-up and --help load none of them.
  */
-import { Command, Option } from 'commander'
+import { type Command, Option } from 'commander'
 import { MAX_TRAINING_ROWS, OPEN_IMAGES_HUMAN_LABELS } from '../vision/layout.js'
 import { VISION_SELECTOR_NAMES } from '../vision/select/names.js'
 import type { VisionEvalFlags } from './actions/vision-eval.js'

@@ -3,6 +3,7 @@
  * algorithm's scores per task and overall with ± one standard deviation, and a 2-D projection of
  * one task's pool with each algorithm's selection highlighted.
  */
+import { escapeHtml } from '../io/html.js'
 import { formatComparisonTable } from './table.js'
 import { mean, overallPerSeed, std, type ComparisonResult } from './types.js'
 
@@ -18,9 +19,6 @@ const PALETTE = [
   '#9c755f',
   '#bab0ac',
 ]
-
-const escape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 function scoreChart(result: ComparisonResult): string {
   const groups = [...result.tasks, 'overall']
@@ -48,13 +46,13 @@ function scoreChart(result: ComparisonResult): string {
   groups.forEach((g, gi) => {
     const x0 = 70 + gi * groupWidth
     parts.push(
-      `<text x="${x0 + (A * 16) / 2}" y="${bottom + 18}" text-anchor="middle" font-size="12">${escape(g)}</text>`,
+      `<text x="${x0 + (A * 16) / 2}" y="${bottom + 18}" text-anchor="middle" font-size="12">${escapeHtml(g)}</text>`,
     )
     result.algorithms.forEach((a, ai) => {
       const [m, s] = values[ai]![gi]!
       const x = x0 + ai * 16
       parts.push(
-        `<rect x="${x}" y="${y(m)}" width="13" height="${bottom - y(m)}" fill="${PALETTE[ai % PALETTE.length]}"><title>${escape(a)} ${escape(g)}: ${m.toFixed(4)} ± ${s.toFixed(4)}</title></rect>`,
+        `<rect x="${x}" y="${y(m)}" width="13" height="${bottom - y(m)}" fill="${PALETTE[ai % PALETTE.length]}"><title>${escapeHtml(a)} ${escapeHtml(g)}: ${m.toFixed(4)} ± ${s.toFixed(4)}</title></rect>`,
       )
       parts.push(`<line x1="${x + 6.5}" x2="${x + 6.5}" y1="${y(m + s)}" y2="${y(m - s)}" stroke="#222"/>`)
     })
@@ -62,7 +60,7 @@ function scoreChart(result: ComparisonResult): string {
   const legend = result.algorithms
     .map(
       (a, ai) =>
-        `<rect x="${70 + ai * 170}" y="${bottom + 32}" width="12" height="12" fill="${PALETTE[ai % PALETTE.length]}"/><text x="${86 + ai * 170}" y="${bottom + 43}" font-size="12">${escape(a)}</text>`,
+        `<rect x="${70 + ai * 170}" y="${bottom + 32}" width="12" height="12" fill="${PALETTE[ai % PALETTE.length]}"/><text x="${86 + ai * 170}" y="${bottom + 43}" font-size="12">${escapeHtml(a)}</text>`,
     )
     .join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.max(width, 70 + A * 170)}" height="${height + 10}">${parts.join('')}${legend}</svg>`
@@ -105,15 +103,15 @@ function projectionPanels(result: ComparisonResult): string {
         ({ i, cls }) =>
           `<circle cx="${sx(p.points[2 * i]!).toFixed(1)}" cy="${sy(p.points[2 * i + 1]!).toFixed(1)}" r="${cls === 0 ? small : 4}" fill="${PALETTE[cls % PALETTE.length]}" stroke="#000" stroke-width="${cls === 0 ? 0.5 : 1}"/>`,
       )
-      return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" style="border:1px solid #ccc">${background.join('')}${marks.join('')}</svg><figcaption>${escape(a)} (${p.selected[a]!.length} selected)</figcaption></figure>`
+      return `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" style="border:1px solid #ccc">${background.join('')}${marks.join('')}</svg><figcaption>${escapeHtml(a)} (${p.selected[a]!.length} selected)</figcaption></figure>`
     })
   const legend = p.classNames
-    .map((c, i) => `<span style="color:${PALETTE[i % PALETTE.length]}">&#9679; ${escape(c)}</span>`)
+    .map((c, i) => `<span style="color:${PALETTE[i % PALETTE.length]}">&#9679; ${escapeHtml(c)}</span>`)
     .join(' &nbsp; ')
   const axes = p.axes
-    ? `horizontal: ${escape(p.axes[0])}; vertical: ${escape(p.axes[1])}`
+    ? `horizontal: ${escapeHtml(p.axes[0])}; vertical: ${escapeHtml(p.axes[1])}`
     : 'its first two principal components'
-  return `<h2>What each algorithm selected: ${escape(p.task)}</h2><p>Each panel shows the pool (faint dots, a sample) projected on two axes (${axes}) and the points the algorithm selected, outlined and coloured by the label they were given. ${legend}</p><div class="panels">${panels.join('')}</div>`
+  return `<h2>What each algorithm selected: ${escapeHtml(p.task)}</h2><p>Each panel shows the pool (faint dots, a sample) projected on two axes (${axes}) and the points the algorithm selected, outlined and coloured by the label they were given. ${legend}</p><div class="panels">${panels.join('')}</div>`
 }
 
 export function renderComparisonHtml(result: ComparisonResult): string {
@@ -122,9 +120,9 @@ export function renderComparisonHtml(result: ComparisonResult): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow-x:auto}.panels{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}figcaption{text-align:center;font-size:13px}</style>
 </head><body>
 <h1>dataperf ${result.track} comparison</h1>
-<p>${escape(result.metric)} with the official scoring, over generator seeds ${result.seeds.join(', ')}; bars show the mean, whiskers ± one standard deviation over seeds.</p>
+<p>${escapeHtml(result.metric)} with the official scoring, over generator seeds ${result.seeds.join(', ')}; bars show the mean, whiskers ± one standard deviation over seeds.</p>
 ${scoreChart(result)}
-<pre>${escape(formatComparisonTable(result))}</pre>
+<pre>${escapeHtml(formatComparisonTable(result))}</pre>
 ${projectionPanels(result)}
 </body></html>
 `

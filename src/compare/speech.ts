@@ -14,16 +14,17 @@ import {
   SPEECH_LANGUAGE_CODES,
   SPEECH_LAYOUT,
   speechDataPaths,
-  type SpeechLanguageCode as SpeechLanguage,
+  type SpeechLanguageCode,
 } from '../speech/layout.js'
 import { readSampleIdsYaml, toSampleIds } from '../speech/sample-ids.js'
-import { validateSelection } from '../speech/validate.js'
-import { BUILT_IN_SELECTIONS } from '../speech/select/load-algorithm.js'
+import { validateSpeechSelection } from '../speech/validate.js'
+import { SPEECH_SELECTIONS } from '../speech/select/load-algorithm.js'
 import { labelledPool } from '../speech/select/pool-features.js'
 import { generateSpeechBenchmarkAsync, type SpeechKnobs } from '../synth/speech.js'
 import { createHash } from 'node:crypto'
 import { classPlane } from '../ml/principal-axes.js'
 import type { ComparisonResult } from './types.js'
+import type { Progress } from '../progress.js'
 
 export interface CompareOptions {
   algorithms: string[]
@@ -32,12 +33,12 @@ export interface CompareOptions {
   workDir: string
   scale?: number
   /** speech: languages to run (default all three) */
-  languages?: readonly SpeechLanguage[]
+  languages?: readonly SpeechLanguageCode[]
   /** generator knobs (a sweep setting); benchmarks with knobs are kept in folders named by their hash */
   knobs?: SpeechKnobs
   /** false: skip the pool picture (sweeps) */
   projection?: boolean
-  onProgress?: (what: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 /** A short, stable tag of a knob setting for folder names ('' for none). */
@@ -53,8 +54,8 @@ export function knobTag(knobs: object | undefined): string {
 
 export async function compareSpeech(options: CompareOptions): Promise<ComparisonResult> {
   for (const a of options.algorithms) {
-    if (!BUILT_IN_SELECTIONS[a])
-      throw new UserError(`unknown speech algorithm '${a}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`)
+    if (!SPEECH_SELECTIONS[a])
+      throw new UserError(`unknown speech algorithm '${a}'; built in: ${Object.keys(SPEECH_SELECTIONS).join(', ')}`)
   }
   const languages = options.languages ?? SPEECH_LANGUAGE_CODES
   const tasks = languages.flatMap((l) => LEADERBOARD_SIZES.map((s) => `${l} ${s}`))
@@ -102,7 +103,7 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
         for (const algorithm of options.algorithms) {
           options.onProgress?.(`seed ${seed}, ${language} ${size}, ${algorithm}`, done, total)
           const t = performance.now()
-          const set = await new BUILT_IN_SELECTIONS[algorithm]!.cls({
+          const set = await new SPEECH_SELECTIONS[algorithm]!.cls({
             allowedEmbeddings: pool,
             trainSize: size,
             config: { selection_random_seed: seed },
@@ -113,7 +114,7 @@ export async function compareSpeech(options: CompareOptions): Promise<Comparison
           const what = `the ${algorithm} selection (seed ${seed}, ${language} ${size})`
           const ids = await checkBuiltInResult(algorithm, () => {
             const ids = toSampleIds(set, what)
-            validateSelection(ids, allowed, size, { selected: what, allowed: paths.allowedTrainingSet })
+            validateSpeechSelection(ids, allowed, size, { selected: what, allowed: paths.allowedTrainingSet })
             return ids
           })
           const train = createDataset(await loadSpeechEmbeddings(ids, paths.trainEmbeddingsDir, { idsFile: what }))

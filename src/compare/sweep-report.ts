@@ -1,4 +1,5 @@
 /** The sweep as text (a table per track and a summary of wins) and as a self-contained HTML page. */
+import { escapeHtml } from '../io/html.js'
 import { LEADERBOARD_SIZES } from '../speech/layout.js'
 import { judgeRow, meanOverRows, type SweepRow, type SweepTrackResult } from './sweep.js'
 import { mean, std } from './types.js'
@@ -82,12 +83,9 @@ export function formatSweep(tracks: SweepTrackResult[]): string {
   return tracks.map(formatSweepTrack).join('\n\n')
 }
 
-const escape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-
 /** A table per track, each cell shaded by its score within the row (best darkest), and the settings' knobs. */
 function trackHtml(track: SweepTrackResult): string {
-  const head = `<tr><th>setting</th>${track.algorithms.map((a) => `<th>${escape(a)}${a === track.ours ? ' (ours)' : ''}</th>`).join('')}${track.ours ? '<th>ours vs best other</th>' : ''}</tr>`
+  const head = `<tr><th>setting</th>${track.algorithms.map((a) => `<th>${escapeHtml(a)}${a === track.ours ? ' (ours)' : ''}</th>`).join('')}${track.ours ? '<th>ours vs best other</th>' : ''}</tr>`
   const rows = track.rows
     .map((r) => {
       const means = track.algorithms.map((a) => mean(r.perSeed[a]!))
@@ -99,19 +97,19 @@ function trackHtml(track: SweepTrackResult): string {
           return `<td style="background:rgba(89,161,79,${(0.1 + 0.6 * t).toFixed(2)})${means[i] === hi ? ';font-weight:bold' : ''}">${cell(r.perSeed[a]!)}</td>`
         })
         .join('')
-      const verdict = track.ours ? `<td>${escape(verdictText(track, r))}</td>` : ''
-      return `<tr><td>${escape(rowName(r))}</td>${cells}${verdict}</tr>`
+      const verdict = track.ours ? `<td>${escapeHtml(verdictText(track, r))}</td>` : ''
+      return `<tr><td>${escapeHtml(rowName(r))}</td>${cells}${verdict}</tr>`
     })
     .join('\n')
   const knobs = track.settings
     .map(
       (s) =>
-        `<li><b>${escape(s.name)}</b>: ${escape(JSON.stringify(s.knobs) === '{}' ? "the generator's defaults" : JSON.stringify(s.knobs))}</li>`,
+        `<li><b>${escapeHtml(s.name)}</b>: ${escapeHtml(JSON.stringify(s.knobs) === '{}' ? "the generator's defaults" : JSON.stringify(s.knobs))}</li>`,
     )
     .join('')
-  return `<h2>${track.track}: ${escape(track.metric)}, mean ± std over seeds ${track.seeds.join(', ')}</h2>
+  return `<h2>${track.track}: ${escapeHtml(track.metric)}, mean ± std over seeds ${track.seeds.join(', ')}</h2>
 <table>${head}\n${rows}</table>
-<pre>${escape(formatSweepTrack(track).split('\n\n').slice(1).join('\n\n'))}</pre>
+<pre>${escapeHtml(formatSweepTrack(track).split('\n\n').slice(1).join('\n\n'))}</pre>
 <details><summary>settings (generator knobs)</summary><ul>${knobs}</ul></details>`
 }
 
@@ -121,7 +119,7 @@ export function renderSweepHtml(tracks: SweepTrackResult[], command: string): st
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}</style>
 </head><body>
 <h1>dataperf robustness sweep</h1>
-<p>Command: <code>${escape(command)}</code>. Each row is one setting of the generator's knobs; each cell the algorithm's score with the official scoring, mean ± std over generator seeds. Shading runs from the row's worst (light) to its best (dark, bold).</p>
+<p>Command: <code>${escapeHtml(command)}</code>. Each row is one setting of the generator's knobs; each cell the algorithm's score with the official scoring, mean ± std over generator seeds. Shading runs from the row's worst (light) to its best (dark, bold).</p>
 ${tracks.map(trackHtml).join('\n')}
 </body></html>
 `

@@ -30,6 +30,7 @@ import { resolveVisionKnobs, type VisionKnobs } from '../synth/vision.js'
 import { compareSpeech } from './speech.js'
 import { mean, std, type ComparisonResult } from './types.js'
 import { compareVision } from './vision.js'
+import type { Progress } from '../progress.js'
 
 export interface SweepTrackSpec<K> {
   algorithms: string[]
@@ -185,7 +186,7 @@ export interface SweepOptions {
   track?: 'vision' | 'speech'
   /** overrides the file's seeds */
   seeds?: number[]
-  onProgress?: (what: string, done: number, total: number) => void
+  onProgress?: Progress
   /** called after each setting with what is done so far (a long sweep leaves a partial report) */
   onSetting?: (tracks: SweepTrackResult[]) => void
 }

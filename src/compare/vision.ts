@@ -2,11 +2,11 @@
  * Vision comparison: for each generator seed, a generated benchmark; every algorithm selects a
  * training set per concept (budget 1,000) and the official evaluation scores F1 on its test set.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
+import { removeTemp, tempPathFor } from '../io/temp-files.js'
 import { evaluateVision } from '../vision/evaluate.js'
 import { EMBEDDING_COLUMN, ID_COLUMN, MAX_TRAINING_ROWS, VISION_LAYOUT } from '../vision/layout.js'
 import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../vision/select/index.js'
@@ -34,7 +34,11 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
       throw new UserError(`unknown vision algorithm '${a}'; built in: ${Object.keys(VISION_SELECTORS).join(', ')}`)
   }
   let result: ComparisonResult | undefined
-  const scratch = mkdtempSync(join(tmpdir(), 'dataperf-compare-'))
+  // the training sets scored: a temp folder in the work dir (removed at the end, on exit and on
+  // Ctrl-C; a killed run's by the next run)
+  mkdirSync(options.workDir, { recursive: true })
+  const scratch = tempPathFor(join(options.workDir, 'training-sets'))
+  mkdirSync(scratch)
   try {
     let done = 0
     for (const seed of options.seeds) {
@@ -86,7 +90,7 @@ export async function compareVision(options: CompareVisionOptions): Promise<Comp
       }
     }
   } finally {
-    rmSync(scratch, { recursive: true, force: true })
+    removeTemp(scratch)
   }
   return result!
 }

@@ -20,7 +20,7 @@ import {
 import { loadSpeechConfig } from '../speech/config.js'
 import { resolveSelectionModule } from '../speech/select/load-algorithm.js'
 import { countSamples, readSampleIdsJson, readSampleIdsYaml, type SampleIds } from '../speech/sample-ids.js'
-import { validateSelection } from '../speech/validate.js'
+import { validateSpeechSelection } from '../speech/validate.js'
 import { Findings } from './findings.js'
 
 interface SampleSet {
@@ -117,7 +117,7 @@ async function checkTrainFiles(
     }
     await f.check('fix the selection (or run `dataperf speech select` again)', () => {
       const set = readSampleIdsJson(path)
-      validateSelection(set, allowed.set, Number(m[2]), { selected: path, allowed: allowed.path })
+      validateSpeechSelection(set, allowed.set, Number(m[2]), { selected: path, allowed: allowed.path })
       f.ok(`${path}: ${countSamples(set)} clips, all allowed, within ${m[2]}`)
     })
   }

@@ -17,6 +17,7 @@ import yauzl from 'yauzl'
 import { UserError } from '../errors.js'
 import { errnoCode, noSpaceError } from '../io/fs-errors.js'
 import { writeError } from './write-error.js'
+import type { ProgressCount } from '../progress.js'
 
 /** The zip itself is at fault (corrupt, unsafe, unsupported): downloading it again may help. */
 export class BadZipError extends UserError {
@@ -30,7 +31,7 @@ export interface ExtractOptions {
   /** behave as if the disk were full once this many bytes were written (tests; quotas) */
   diskLimitBytes?: number
   /** entries done and the entry count */
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ProgressCount
 }
 
 export interface ExtractResult {

@@ -13,37 +13,36 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync 
 import { extname, join, relative } from 'node:path'
 import { sampleList, UserError } from '../errors.js'
 import { writeError } from './write-error.js'
-import { SPEECH_DATA_PARTS as SPEECH_LAYOUT, SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
-import { VISION_DATA_PARTS as VISION_LAYOUT, VISION_LAYOUT as VISION_FILES } from '../vision/layout.js'
+import { SPEECH_DATA_PARTS, SPEECH_LAYOUT } from '../speech/layout.js'
+import { VISION_DATA_PARTS, VISION_LAYOUT } from '../vision/layout.js'
 import { lexists } from '../io/lexists.js'
 
-// what each track's folder holds is the track's own knowledge (speech/layout.ts, vision/layout.ts)
-export { SPEECH_DATA_PARTS as SPEECH_LAYOUT } from '../speech/layout.js'
-export { VISION_DATA_PARTS as VISION_LAYOUT } from '../vision/layout.js'
 /** The vision zip's data folders: downloading again replaces their files (the rest is the user's). */
 export const VISION_RESOURCE_FOLDERS = ['embeddings', 'test_sets', 'examples'] as const
 /** The speech zip's data (the language folder's parts): downloading again replaces their files. */
-export const SPEECH_RESOURCE_PARTS: readonly string[] = [...SPEECH_LAYOUT, SPEECH_FILES.publicBundle]
+export const SPEECH_RESOURCE_PARTS: readonly string[] = [...SPEECH_DATA_PARTS, SPEECH_LAYOUT.publicBundle]
 
 const visible = (names: string[]) => names.filter((n) => n !== '__MACOSX' && !n.startsWith('.'))
 
-export const isSpeechLayout = (names: string[]): boolean => SPEECH_LAYOUT.some((n) => names.includes(n))
-export const isVisionLayout = (names: string[]): boolean => VISION_LAYOUT.some((n) => names.includes(n))
+export const isSpeechLayout = (names: string[]): boolean => SPEECH_DATA_PARTS.some((n) => names.includes(n))
+export const isVisionLayout = (names: string[]): boolean => VISION_DATA_PARTS.some((n) => names.includes(n))
 
-/** The speech parts a challenge's public bundle (marked by SPEECH_FILES.publicBundle) leaves to the server. */
-const SPEECH_SERVER_PARTS: readonly string[] = [SPEECH_FILES.evalEmbeddings, SPEECH_FILES.evalSet]
+/** The speech parts a challenge's public bundle (marked by SPEECH_LAYOUT.publicBundle) leaves to the server. */
+const SPEECH_SERVER_PARTS: readonly string[] = [SPEECH_LAYOUT.evalEmbeddings, SPEECH_LAYOUT.evalSet]
 
 /** The speech files and folders missing from `dir` (empty: the layout is complete). */
 export function missingSpeechParts(dir: string): string[] {
-  const publicBundle = existsSync(join(dir, SPEECH_FILES.publicBundle))
-  return SPEECH_LAYOUT.filter((n) => !(publicBundle && SPEECH_SERVER_PARTS.includes(n)) && !existsSync(join(dir, n)))
+  const publicBundle = existsSync(join(dir, SPEECH_LAYOUT.publicBundle))
+  return SPEECH_DATA_PARTS.filter(
+    (n) => !(publicBundle && SPEECH_SERVER_PARTS.includes(n)) && !existsSync(join(dir, n)),
+  )
 }
 
 /** True when `dir` holds the vision embeddings and test sets (parquet files in both; a public bundle has no test sets). */
 export function hasVisionData(dir: string): boolean {
-  const parts = existsSync(join(dir, VISION_FILES.publicBundle))
-    ? VISION_LAYOUT.filter((p) => p !== 'test_sets')
-    : VISION_LAYOUT
+  const parts = existsSync(join(dir, VISION_LAYOUT.publicBundle))
+    ? VISION_DATA_PARTS.filter((p) => p !== 'test_sets')
+    : VISION_DATA_PARTS
   return parts.every((sub) => {
     try {
       return readdirSync(join(dir, sub)).some((n) => n.endsWith('.parquet'))

@@ -13,17 +13,10 @@ import { existsSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { readYamlFile } from '../io/yaml.js'
 import { checkNumber } from '../numbers.js'
-import { SPEECH_LANGUAGE_CODES, type SpeechLanguageCode as SpeechLanguage } from '../speech/layout.js'
-
-// the language list and its parser belong to the speech track
-export {
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
-  parseSpeechLanguages as parseLanguages,
-  type SpeechLanguageCode as SpeechLanguage,
-} from '../speech/layout.js'
+import { SPEECH_LANGUAGE_CODES, type SpeechLanguageCode } from '../speech/layout.js'
 
 /** The parameter key prefix of a language's zip (`en_embeddings_url`, ...). */
-export const speechPrefix = (lang: SpeechLanguage): string => `${lang}_embeddings`
+export const speechPrefix = (lang: SpeechLanguageCode): string => `${lang}_embeddings`
 /** The parameter key prefix of a round's speech config (`speech_config_url`; written by `challenge pack`). */
 export const SPEECH_CONFIG_PREFIX = 'speech_config'
 /** The parameter key prefix of the vision resources zip (`dataset_url`). */
@@ -117,7 +110,7 @@ function sizeValue(params: Parameters, key: string): number | undefined {
  * The speech languages a parameters file names (`{lang}_embeddings_url`), in the official order:
  * a round's file lists its own languages, and the others are not part of it.
  */
-export function languagesNamedIn(params: Parameters, path: string): SpeechLanguage[] {
+export function languagesNamedIn(params: Parameters, path: string): SpeechLanguageCode[] {
   const named = SPEECH_LANGUAGE_CODES.filter((lang) => givenInFile(params, speechPrefix(lang)))
   if (named.length === 0)
     throw new UserError(

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { UserError } from '../errors.js'
-import { SPEECH_LAYOUT as SPEECH_FILES } from '../speech/layout.js'
+import { SPEECH_LAYOUT } from '../speech/layout.js'
 import { removeStaleTemps, removeTemp, tempPathFor } from '../io/temp-files.js'
 import { FsError } from '../io/fs-errors.js'
 import { writeError } from './write-error.js'
@@ -35,8 +35,8 @@ import {
   VISION_PREFIX,
   type Parameters,
   type Resource,
-  type SpeechLanguage,
 } from './parameters.js'
+import type { SpeechLanguageCode } from '../speech/layout.js'
 
 export interface JobOptions extends DownloadOptions {
   /** lay out this zip (downloaded by hand) instead of downloading */
@@ -160,7 +160,7 @@ export async function fetchSpeechConfig(
 ): Promise<string | undefined> {
   if (!givenInFile(params, SPEECH_CONFIG_PREFIX)) return undefined
   const resource = resourceFor(params, SPEECH_CONFIG_PREFIX)
-  const dest = join(dirname(resolve(output)), SPEECH_FILES.config)
+  const dest = join(dirname(resolve(output)), SPEECH_LAYOUT.config)
   ensureWritableDir(dirname(dest))
   if (!existsSync(dest)) {
     await downloadFile(resource, dest, options)
@@ -178,12 +178,12 @@ export async function fetchSpeechConfig(
 
 /** Downloads (or takes `options.zip`) and lays out `output/dataperf_{lang}_data/`; returns that path. */
 export async function fetchSpeechLanguage(
-  lang: SpeechLanguage,
+  lang: SpeechLanguageCode,
   params: Parameters,
   output: string,
   options: JobOptions = {},
 ): Promise<string> {
-  const dest = join(output, SPEECH_FILES.languageDir(lang))
+  const dest = join(output, SPEECH_LAYOUT.languageDir(lang))
   if (!options.zip && !options.force && existsSync(dest)) {
     const missing = missingSpeechParts(dest)
     if (missing.length === 0) {
@@ -208,7 +208,7 @@ export async function fetchSpeechLanguage(
   removeStaleTemps(output)
   const got = await obtainZip(
     resource,
-    join(output, zipNameFor(resource.url, `${SPEECH_FILES.languageDir(lang)}.zip`)),
+    join(output, zipNameFor(resource.url, `${SPEECH_LAYOUT.languageDir(lang)}.zip`)),
     options,
   )
   await extractAndPlace(
@@ -227,10 +227,10 @@ export async function fetchSpeechLanguage(
 }
 
 const SPEECH_LAYOUT_TEXT = [
-  SPEECH_FILES.trainEmbeddings + '/',
-  SPEECH_FILES.evalEmbeddings + '/',
-  SPEECH_FILES.allowedTrainingSet,
-  SPEECH_FILES.evalSet,
+  SPEECH_LAYOUT.trainEmbeddings + '/',
+  SPEECH_LAYOUT.evalEmbeddings + '/',
+  SPEECH_LAYOUT.allowedTrainingSet,
+  SPEECH_LAYOUT.evalSet,
 ].join(', ')
 const VISION_LAYOUT_TEXT = 'embeddings/, test_sets/, ...'
 

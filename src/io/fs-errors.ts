@@ -33,8 +33,6 @@ export const NO_SPACE_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 
 /** Codes that mean the place cannot be written: the advice is to choose another. */
 export const NOT_WRITABLE_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS'])
 
-export const fsReason = (code: string): string | undefined => REASONS[code]
-
 /** A file-system failure at a path the user chose; `errno` is Node's code (ENOSPC, EACCES, ...). */
 export class FsError extends UserError {
   constructor(

@@ -32,7 +32,7 @@ export class FpsShard {
   /** Rows [from, to) of P (rows of d floats); room for `capacity` centers; the first center is row `first`. */
   constructor(
     private readonly P: Float32Array,
-    private readonly d: number,
+    d: number,
     private readonly from: number,
     to: number,
     capacity: number,

@@ -14,11 +14,12 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { FpsShard } from './fps-shard.js'
 import type { FpsWorkerData } from './fps-worker.js'
+import type { ProgressCount } from '../progress.js'
 
 export interface FpsOptions {
   first?: number
   threads?: number
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ProgressCount
 }
 
 /** by default, below this many rows per thread a worker costs more than it saves */

@@ -7,6 +7,7 @@
  */
 import { minimizeLbfgs } from './lbfgs.js'
 import { binaryLogisticObjective } from './wasm/binary-logistic.js'
+import { dotProductRows } from './wasm/row-kernels.js'
 
 export interface LogisticRegressionOptions {
   C?: number
@@ -57,13 +58,8 @@ export function fitLogisticRegression(
   // W = V Q. Only the stopping test is not rotation invariant: it takes max |g| of the gradient
   // mapped back to the d features, as sklearn's solver sees it.
   const { Q, r } = orthonormalRowBasis(X, nSamples, d)
-  const L = new Float64Array(nSamples * r)
-  for (let i = 0; i < nSamples; i++)
-    for (let m = 0; m < r; m++) {
-      let s = 0
-      for (let j = 0; j < d; j++) s += X[i * d + j]! * Q[m * d + j]!
-      L[i * r + m] = s
-    }
+  // L = X Q^T, each entry summed over the features in order
+  const L = dotProductRows({ A: X, na: nSamples, B: Q, nb: r, d })
   const back = new Float64Array(d)
   const pgtol = options.tol ?? 1e-4
   const entries = rows * (d + 1)
@@ -233,6 +229,11 @@ function fitInFeatureSpace(
   })
 }
 
+export interface ScoringOptions {
+  /** X will not change while this thread scores it again and again: kept in the kernel's memory */
+  unchanging?: boolean
+}
+
 /**
  * Binary: one value per sample; otherwise n x nClasses. `rows` picks rows of X (default all
  * nSamples), so callers can score a subset of a large matrix without copying it.
@@ -242,41 +243,19 @@ export function decisionFunction(
   X: Float64Array | Float32Array,
   nSamples: number,
   rows?: Int32Array,
+  options: ScoringOptions = {},
 ): Float64Array {
-  const d = model.nFeatures,
-    k = model.intercept.length
-  const n = rows ? rows.length : nSamples
-  const out = new Float64Array(n * k)
-  for (let i = 0; i < n; i++) {
-    const xi = (rows ? rows[i]! : i) * d
-    const W = model.coef
-    let c = 0
-    // three classes per pass: independent sums sharing each load of the row
-    for (; c + 3 <= k; c += 3) {
-      const w0 = c * d,
-        w1 = w0 + d,
-        w2 = w1 + d
-      let s0 = model.intercept[c]!,
-        s1 = model.intercept[c + 1]!,
-        s2 = model.intercept[c + 2]!
-      for (let j = 0; j < d; j++) {
-        const x = X[xi + j]!
-        s0 += W[w0 + j]! * x
-        s1 += W[w1 + j]! * x
-        s2 += W[w2 + j]! * x
-      }
-      out[i * k + c] = s0
-      out[i * k + c + 1] = s1
-      out[i * k + c + 2] = s2
-    }
-    for (; c < k; c++) {
-      let s = model.intercept[c]!
-      const wc = c * d
-      for (let j = 0; j < d; j++) s += W[wc + j]! * X[xi + j]!
-      out[i * k + c] = s
-    }
-  }
-  return out
+  // intercept + coef . x, summed over the features in order (WebAssembly, SIMD lanes, same bits)
+  return dotProductRows({
+    ...options,
+    A: X,
+    na: nSamples,
+    rows,
+    B: model.coef,
+    nb: model.intercept.length,
+    d: model.nFeatures,
+    init: model.intercept,
+  })
 }
 
 export function predictProba(
@@ -284,8 +263,9 @@ export function predictProba(
   X: Float64Array | Float32Array,
   nSamples: number,
   rows?: Int32Array,
+  options: ScoringOptions = {},
 ): Float64Array {
-  const dec = decisionFunction(model, X, nSamples, rows)
+  const dec = decisionFunction(model, X, nSamples, rows, options)
   const K = model.classes.length
   const n = rows ? rows.length : nSamples
   const out = new Float64Array(n * K)

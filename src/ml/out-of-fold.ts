@@ -7,6 +7,7 @@
  */
 import { fitLogisticRegression, predictProba } from './logistic-regression.js'
 import { Rng } from './rng.js'
+import type { ProgressCount } from '../progress.js'
 
 export type OutOfFoldModel = 'logistic' | 'nearest-centroid'
 
@@ -44,7 +45,7 @@ export function outOfFoldProbabilities(
   folds: number,
   seed: number,
   model: OutOfFoldModel,
-  onFold?: (done: number, total: number) => void,
+  onFold?: ProgressCount,
 ): Float64Array {
   const n = labels.length
   const fold = stratifiedFolds(labels, folds, seed)

@@ -38,6 +38,7 @@ import { readTargetSplits } from './mswc-splits.js'
 import { nontargetClipId } from './clip-ids.js'
 import { buildFolder, requireInputFile, requireInputFolder } from './output-folder.js'
 import { SPEECH_GENERATION_DEFAULTS } from './defaults.js'
+import type { Progress } from '../progress.js'
 
 export interface CreateSpeechOptions {
   metadata: string
@@ -52,7 +53,7 @@ export interface CreateSpeechOptions {
   seedNontargetSelection?: number
   /** the embeddings' vector length: MSWC's 1024, which every participant tool expects (another: tests only) */
   dim?: number
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 export interface CreatedSpeech {
@@ -155,7 +156,7 @@ function checkTargets(given: readonly string[]): string[] {
     new UserError((name) => `${name('targets')}: ${why}`, { code: 'bad_option', option: 'targets' })
   if (targets.length === 0 || targets.every((t) => t === ''))
     throw fail('expected a comma-separated list of target words')
-  const empty = targets.findIndex((t) => t === '')
+  const empty = targets.indexOf('')
   if (empty >= 0) throw fail(`item ${empty + 1} of ${targets.length} is empty (a doubled or trailing comma?)`)
   const twice = targets.find((t, i) => targets.indexOf(t) !== i)
   if (twice !== undefined) throw fail(`${shown(twice)} is given twice`)

@@ -33,6 +33,7 @@ import {
 } from '../vision/layout.js'
 import { buildFolder, requireFreshOutput } from './output-folder.js'
 import { VISION_CREATE_DEFAULTS } from './defaults.js'
+import type { Progress } from '../progress.js'
 
 export interface CreateVisionOptions {
   pool: string
@@ -47,7 +48,7 @@ export interface CreateVisionOptions {
   testPositives?: number
   testNegatives?: number
   seed?: number
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 export interface CreatedVisionTask {

@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads'
 import { BugError, reviveUserError, UserError, type SerializedUserError } from '../errors.js'
 import { DEFAULT_MAX_MEMORY_MB } from './memory.js'
+import type { Progress } from '../progress.js'
 
 export type WorkerReply =
   | { kind: 'progress'; stage: string; done: number; total: number }
@@ -24,7 +25,7 @@ export interface RunOptions {
   timeoutSeconds?: number
   /** stop the plugin when it uses more memory than this, in MB (DEFAULT_MAX_MEMORY_MB by default) */
   maxMemoryMb?: number
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 /** How often the resident memory is checked while the plugin runs. */

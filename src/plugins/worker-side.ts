@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads'
 import { BugError, stackWithCause, UserError } from '../errors.js'
 import type { WorkerReply } from './run-in-worker.js'
+import type { Progress } from '../progress.js'
 
 /**
  * A failure inside the user's own code, as the one line both tracks print: the module named, what
@@ -17,11 +18,9 @@ export function userCodeFailed(err: unknown, module: string, what: string, after
   return new UserError(`${module}: ${what}: ${message}${after}`, { code: 'user_code' })
 }
 
-export type PostProgress = (stage: string, done: number, total: number) => void
-
 /** `notTransferable`: the message when the result cannot be posted (functions, class instances with handles...). */
 export function answerParent(
-  work: (onProgress: PostProgress) => Promise<unknown>,
+  work: (onProgress: Progress) => Promise<unknown>,
   notTransferable: (reason: string) => string,
 ): void {
   const post = (reply: WorkerReply) => parentPort!.postMessage(reply)

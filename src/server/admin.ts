@@ -66,10 +66,10 @@ export function rescoreBoard(
   return withContext(target, async (ctx) => {
     const workers = Array.from({ length: Math.max(0, options.workers) }, () => new JobWorker(ctx, { pollMs: 300 }))
     try {
-      const batch = await startRescore(ctx, undefined, board)
-      options.onQueued?.(batch.jobs.length)
+      const { rescore } = await startRescore(ctx, undefined, board)
+      options.onQueued?.(rescore.total)
       for (const w of workers) w.start()
-      const { done, failed, changes } = await finishRescore(ctx, batch)
+      const { done, failed, changes } = await finishRescore(ctx, rescore.id)
       return { done, failed, changes }
     } finally {
       await Promise.all(workers.map((w) => w.stop()))

@@ -17,7 +17,7 @@ import type { ServerConfig } from './services/context.js'
 export type { RescoreOutcome, ServerDatabase } from './admin.js'
 export type { RunningServer, ServeOptions, StartedWorker } from './serve.js'
 export type { ServerConfig } from './services/context.js'
-export type { ApiError, Leaderboard, LeaderboardRow, PhaseView, Quota, SubmissionView, SubmitResult } from './wire.js'
+export type { ApiError, Leaderboard, SubmissionView, SubmitResult } from './wire.js'
 export { submissionSha256 } from './boards/submission-sha.js'
 export { manifestProblem, type SignedManifest } from './manifest.js'
 

@@ -4,15 +4,7 @@
  * key, so anyone holding the public key can check a result offline (`dataperf verify-result`).
  * The signature covers the manifest's canonical JSON (RFC 8785: sorted keys, no whitespace).
  */
-import {
-  createPublicKey,
-  generateKeyPairSync,
-  createPrivateKey,
-  sign,
-  verify,
-  createHash,
-  type KeyObject,
-} from 'node:crypto'
+import { createPublicKey, generateKeyPairSync, createPrivateKey, sign, verify, type KeyObject } from 'node:crypto'
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.js'
@@ -102,13 +94,6 @@ export function loadOrCreateServerKey(dir: string): ServerKey {
     chmodSync(publicPath, 0o644)
   }
   return { privateKey, publicKeyPem }
-}
-
-/** SHA-256 (hex) of the public key's DER form: a short name for a key, e.g. on the about page. */
-export function publicKeyFingerprint(publicKeyPem: string): string {
-  return createHash('sha256')
-    .update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }))
-    .digest('hex')
 }
 
 export function signManifest(manifest: ResultManifest, privateKey: KeyObject): SignedManifest {

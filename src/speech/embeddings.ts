@@ -11,6 +11,7 @@ import { ParquetFile } from '../io/parquet/reader.js'
 import { readWav } from '../io/wav.js'
 import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM, SPEECH_LAYOUT, keywordOf } from './layout.js'
 import type { SampleIds } from './sample-ids.js'
+import type { Progress } from '../progress.js'
 
 /** One class's clips: IDs and a row-major matrix (ids.length x dim). */
 export interface SpeechClass {
@@ -31,7 +32,7 @@ export interface LoadOptions {
   /** names the ID file in errors */
   idsFile: string
   dim?: number
-  onProgress?: (what: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 /** `fn` over `items`, at most `limit` at a time; results in item order. The first error wins. */

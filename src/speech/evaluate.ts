@@ -10,7 +10,7 @@ import { loadSpeechConfig } from './config.js'
 import { createDataset, loadSpeechEmbeddings } from './embeddings.js'
 import { defaultSpeechPaths, requireSpeechLanguage, trainSizeWarning } from './layout.js'
 import { readSampleIdsJson, readSampleIdsYaml, type SampleIds } from './sample-ids.js'
-import { validateSelection } from './validate.js'
+import { validateSpeechSelection } from './validate.js'
 
 export type EvalDataset = ReturnType<typeof createDataset>
 
@@ -75,7 +75,7 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
   const allowed = readIds(paths.allowedTrainingSet)
   const selected = readSampleIdsJson(paths.trainFile)
   log('validating selected IDs')
-  validateSelection(selected, allowed, options.trainSize, {
+  validateSpeechSelection(selected, allowed, options.trainSize, {
     selected: paths.trainFile,
     allowed: paths.allowedTrainingSet,
   })

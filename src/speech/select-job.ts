@@ -13,10 +13,11 @@ import { pythonJsonDumps } from '../io/python-json.js'
 import { loadSpeechConfig } from './config.js'
 import { defaultSpeechPaths, requireSpeechLanguage, SPEECH_LAYOUT } from './layout.js'
 import { countSamples, readSampleIdsYaml, toSampleIds } from './sample-ids.js'
-import { BUILT_IN_SELECTIONS, builtInName } from './select/load-algorithm.js'
+import { SPEECH_SELECTIONS, builtInName } from './select/load-algorithm.js'
 import { runSelectionInWorker } from './select/run-in-worker.js'
-import type { ProgressCallback, TrainingSet } from './select/types.js'
-import { validateSelection } from './validate.js'
+import type { Progress } from '../progress.js'
+import type { SpeechTrainingSet } from './select/types.js'
+import { validateSpeechSelection } from './validate.js'
 
 export interface SpeechSelectOptions {
   language: string
@@ -33,16 +34,16 @@ export interface SpeechSelectOptions {
   /** stop a selection that uses more memory than this, in MB (plugins/run-in-worker.ts: 4096 by default) */
   maxMemoryMb?: number
   log?: (line: string) => void
-  onProgress?: ProgressCallback
+  onProgress?: Progress
 }
 
 export interface SpeechSelectResult {
   outputPath: string
   selected: number
-  trainingSet: TrainingSet
+  trainingSet: SpeechTrainingSet
 }
 
-export function trainingSetJson(set: TrainingSet): string {
+export function trainingSetJson(set: SpeechTrainingSet): string {
   const targets: Record<string, string[]> = {}
   for (const word of Object.keys(set.targets).sort()) targets[word] = set.targets[word]!
   return pythonJsonDumps({ nontargets: set.nontargets, targets })
@@ -67,9 +68,9 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
       { code: 'exists', path: outdir, option: 'outdir' },
     )
   const config = loadSpeechConfig(configFile)
-  if (options.algorithm !== undefined && !BUILT_IN_SELECTIONS[options.algorithm]) {
+  if (options.algorithm !== undefined && !SPEECH_SELECTIONS[options.algorithm]) {
     throw new UserError(
-      `unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(BUILT_IN_SELECTIONS).join(', ')}`,
+      `unknown --algorithm '${options.algorithm}'; built in: ${Object.keys(SPEECH_SELECTIONS).join(', ')}`,
     )
   }
   const allowed = readSampleIdsYaml(allowedPath)
@@ -94,7 +95,7 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
   // what `speech eval` checks, so that a file we write is a file eval accepts
   const check = () => {
     const set = toSampleIds(result, source)
-    validateSelection(set, allowed, options.trainSize, { selected: source, allowed: allowedPath })
+    validateSpeechSelection(set, allowed, options.trainSize, { selected: source, allowed: allowedPath })
     return set
   }
   const builtIn = options.algorithm ?? builtInName(config.selectionAlgorithmModule)
@@ -107,7 +108,7 @@ export async function runSpeechSelection(options: SpeechSelectOptions): Promise<
     throw err
   }
   const n = countSamples(set)
-  const trainingSet: TrainingSet = { targets: Object.fromEntries(set.targets), nontargets: set.nontargets }
+  const trainingSet: SpeechTrainingSet = { targets: Object.fromEntries(set.targets), nontargets: set.nontargets }
   const outputPath = join(outdir, SPEECH_LAYOUT.trainFile(language, options.trainSize))
   try {
     writeFileAtomic(outputPath, trainingSetJson(trainingSet))

@@ -7,7 +7,7 @@
 import { UserError, sampleList } from '../errors.js'
 import { countSamples, type SampleIds } from './sample-ids.js'
 
-export function validateSelection(
+export function validateSpeechSelection(
   selected: SampleIds,
   allowed: SampleIds,
   trainSize: number,

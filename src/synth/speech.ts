@@ -23,13 +23,13 @@ import {
   CLIP_ID_COLUMN,
   EMBEDDING_COLUMN,
   SPEECH_DIM,
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
+  SPEECH_LANGUAGE_CODES,
   SPEECH_LAYOUT,
   requireSpeechLanguages,
-  type SpeechLanguageCode as SpeechLanguage,
+  type SpeechLanguageCode,
 } from '../speech/layout.js'
 import { OFFICIAL_EVAL_SEEDS } from '../speech/config.js'
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { stringify } from 'yaml'
 import { Rng } from '../ml/rng.js'
@@ -40,26 +40,19 @@ import { checkNumber, SEED_RULE } from '../numbers.js'
 import { runSteps, runStepsAsync, type Steps } from './steps.js'
 import { SPEECH_SCALE_RULE } from './defaults.js'
 import { UserError } from '../errors.js'
+import type { Progress } from '../progress.js'
 
-// the track's languages, file names and vector length belong to the track (speech/layout.ts)
-export {
-  SPEECH_LANGUAGE_CODES as SPEECH_LANGUAGES,
-  SPEECH_DIM,
-  SPEECH_LAYOUT,
-  parseSpeechLanguages,
-  type SpeechLanguageCode as SpeechLanguage,
-} from '../speech/layout.js'
 export const DEFAULT_SPEECH_SEED = 0
 
 /** Five target words per language (ASCII). */
-export const SPEECH_TARGET_WORDS: Record<SpeechLanguage, string[]> = {
+export const SPEECH_TARGET_WORDS: Record<SpeechLanguageCode, string[]> = {
   en: ['answer', 'family', 'music', 'station', 'window'],
   id: ['bahasa', 'kereta', 'pagi', 'rumah', 'sekolah'],
   pt: ['cidade', 'dinheiro', 'janela', 'musica', 'trabalho'],
 }
 
 /** Nontarget keywords: `train` ones appear in the allowed training set, `eval` ones (unseen) only in eval.yaml. */
-export const SPEECH_NONTARGET_WORDS: Record<SpeechLanguage, { train: string[]; eval: string[] }> = {
+export const SPEECH_NONTARGET_WORDS: Record<SpeechLanguageCode, { train: string[]; eval: string[] }> = {
   en: {
     train: words(`about after again almost always animal apple around autumn baby bank basket beach before
       better bicycle bird black blue book bottle bread bridge brother butter camera candle carpet castle chair cheese
@@ -111,12 +104,12 @@ export interface GenerateSpeechOptions {
   /** the data folder (workspace/data); the config goes into its parent */
   out: string
   seed?: number
-  languages?: readonly SpeechLanguage[]
+  languages?: readonly SpeechLanguageCode[]
   /** multiplies clip counts (and nontarget keyword counts), for quick tests; default 1 */
   scale?: number
   /** how the benchmark is made (for robustness sweeps); every knob left out keeps its default */
   knobs?: SpeechKnobs
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 export interface SpeechTargetSummary {
@@ -130,7 +123,7 @@ export interface SpeechTargetSummary {
 }
 
 export interface SpeechLanguageSummary {
-  language: SpeechLanguage
+  language: SpeechLanguageCode
   folder: string
   targets: SpeechTargetSummary[]
   nontargetKeywords: { train: number; eval: number }
@@ -291,8 +284,8 @@ function hashString(s: string): number {
 
 const STREAM = { world: 1, word: 2, bigram: 3, ids: 4, clips: 5, speakers: 6 } as const
 
-function streamRng(seed: number, language: SpeechLanguage, stream: number, ...rest: number[]): Rng {
-  return new Rng(mixSeed([seed, SPEECH_LANGUAGES.indexOf(language) + 1, stream, ...rest]))
+function streamRng(seed: number, language: SpeechLanguageCode, stream: number, ...rest: number[]): Rng {
+  return new Rng(mixSeed([seed, SPEECH_LANGUAGE_CODES.indexOf(language) + 1, stream, ...rest]))
 }
 
 function gaussian(rng: Rng, n: number, scale: number): Float64Array {
@@ -314,7 +307,7 @@ interface Word {
 }
 
 interface World {
-  language: SpeechLanguage
+  language: SpeechLanguageCode
   seed: number
   w: Float32Array // SPEECH_DIM x LATENT, row-major
   bias: Float32Array
@@ -330,7 +323,7 @@ function cumulativeOf(weights: number[]): Float64Array {
   return c
 }
 
-function buildWorld(seed: number, language: SpeechLanguage, speakerScale: number): World {
+function buildWorld(seed: number, language: SpeechLanguageCode, speakerScale: number): World {
   const rng = streamRng(seed, language, STREAM.world)
   const w = new Float32Array(SPEECH_DIM * LATENT)
   const s = 1 / Math.sqrt(LATENT)
@@ -470,7 +463,7 @@ function scaled(n: number, scale: number, min: number): number {
 
 function planLanguage(
   seed: number,
-  language: SpeechLanguage,
+  language: SpeechLanguageCode,
   scale: number,
   knobs: ResolvedSpeechKnobs,
 ): { world: World; files: KeywordFile[]; summary: SpeechLanguageSummary } {
@@ -592,20 +585,68 @@ function sampleSetYaml(files: KeywordFile[], targetNames: ReadonlySet<string>, h
   return header + stringify({ targets, nontargets }, { flow: false })
 }
 
-/** Refuses to replace a language folder that this generator did not write (a real download, say). */
-function checkReplaceable(folder: string): void {
+/** What a generated language folder's marker records: a later run compares its settings with it. */
+interface SpeechRecord {
+  generator: 'dataperf generate speech'
+  seed: number
+  scale: number
+  knobs?: SpeechKnobs
+}
+
+const describeSettings = (r: SpeechRecord) =>
+  `seed ${r.seed}, scale ${r.scale}${r.knobs && Object.keys(r.knobs).length ? `, knobs ${JSON.stringify(r.knobs)}` : ''}`
+
+/**
+ * A language folder must be new, empty, or an earlier run's output with the same settings (which
+ * this run writes again, byte for byte, keeping any file of the user's in it): any other folder
+ * holds someone's data, or data the user's selections were made from, and is refused before
+ * anything is written (as `generate vision` does).
+ */
+function checkReplaceable(folder: string, wanted: SpeechRecord): void {
   if (!existsSync(folder)) return
-  const marker = join(folder, SPEECH_LAYOUT.marker)
-  let ours = false
+  if (!statSync(folder).isDirectory())
+    throw new UserError((name) => `${folder}: exists and is not a folder; choose another ${name('out')} folder`, {
+      code: 'exists',
+      path: folder,
+      option: 'out',
+    })
+  if (readdirSync(folder).length === 0) return
+  let earlier: SpeechRecord | undefined
   try {
-    ours = (JSON.parse(readFileSync(marker, 'utf8')) as { generator?: string }).generator === 'dataperf generate speech'
+    const r = JSON.parse(readFileSync(join(folder, SPEECH_LAYOUT.marker), 'utf8')) as SpeechRecord
+    if (r.generator === 'dataperf generate speech') earlier = r
   } catch {
     /* not ours */
   }
-  if (!ours)
+  if (!earlier)
     throw new UserError(
-      `${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another --out`,
+      (name) =>
+        `${folder} exists and was not written by \`dataperf generate speech\`; remove it or choose another ${name('out')}`,
+      { code: 'exists', path: folder, option: 'out' },
     )
+  const same =
+    earlier.seed === wanted.seed &&
+    (earlier.scale ?? 1) === wanted.scale &&
+    JSON.stringify(earlier.knobs ?? {}) === JSON.stringify(wanted.knobs ?? {})
+  if (!same)
+    throw new UserError(
+      (name) =>
+        `${folder}: holds a benchmark generated with ${describeSettings(earlier)}, not ${describeSettings(wanted)}; selections made from it belong to that data: choose another ${name('out')} folder (or remove ${folder} first to replace it)`,
+      { code: 'exists', path: folder, option: 'out' },
+    )
+}
+
+/**
+ * Moves the files of `fresh` into `folder` one by one, folders merging: an earlier run's files are
+ * replaced (by rename), anything else in `folder` (the user's) stays where it is.
+ */
+function replaceInto(fresh: string, folder: string): void {
+  for (const name of readdirSync(fresh)) {
+    const from = join(fresh, name),
+      to = join(folder, name)
+    if (existsSync(to) && statSync(to).isDirectory() && statSync(from).isDirectory()) replaceInto(from, to)
+    else renameSync(from, to)
+  }
 }
 
 function* languageSteps(
@@ -613,7 +654,7 @@ function* languageSteps(
   seed: number,
   scale: number,
   knobs: SpeechKnobs | undefined,
-  language: SpeechLanguage,
+  language: SpeechLanguageCode,
   onProgress: GenerateSpeechOptions['onProgress'],
 ): Steps<SpeechLanguageSummary> {
   const { world, files, summary } = planLanguage(seed, language, scale, resolveSpeechKnobs(knobs))
@@ -667,12 +708,15 @@ function* languageSteps(
       join(tmp, SPEECH_LAYOUT.marker),
       JSON.stringify({ generator: 'dataperf generate speech', seed, scale, language, ...knobRecord }, null, 2) + '\n',
     )
-    // swap the finished folder in; an older generated one is removed only afterwards
-    const old = existsSync(folder) ? tempPathFor(folder) : undefined
-    if (old) renameSync(folder, old)
-    renameSync(tmp, folder)
-    keepTemp(tmp)
-    if (old) removeTemp(old)
+    // the finished folder moves in whole; over an earlier run's (same settings: checkReplaceable),
+    // file by file, so that files of the user's there stay
+    if (existsSync(folder)) {
+      replaceInto(tmp, folder)
+      removeTemp(tmp)
+    } else {
+      renameSync(tmp, folder)
+      keepTemp(tmp)
+    }
   } catch (err) {
     removeTemp(tmp)
     throw err
@@ -693,10 +737,12 @@ export function generateSpeechBenchmarkAsync(options: GenerateSpeechOptions): Pr
 function* speechBenchmarkSteps(options: GenerateSpeechOptions): Steps<GeneratedSpeech> {
   const seed = checkNumber(options.seed ?? DEFAULT_SPEECH_SEED, SEED_RULE, { option: 'seed' })
   const scale = checkNumber(options.scale ?? 1, SPEECH_SCALE_RULE, { option: 'scale' })
-  const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGES)
+  const languages = requireSpeechLanguages(options.languages ?? SPEECH_LANGUAGE_CODES)
   resolveSpeechKnobs(options.knobs) // checked before anything is written
   const out = options.out
-  for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)))
+  const knobRecord = options.knobs && Object.keys(options.knobs).length ? { knobs: options.knobs } : {}
+  const record: SpeechRecord = { generator: 'dataperf generate speech', seed, scale, ...knobRecord }
+  for (const l of languages) checkReplaceable(join(out, SPEECH_LAYOUT.languageDir(l)), record)
   mkdirSync(out, { recursive: true })
   const summaries: SpeechLanguageSummary[] = []
   for (const l of languages)

@@ -24,11 +24,11 @@ import {
   ID_COLUMN,
   IMAGE_LABELS_COLUMNS,
   LABEL_COLUMN,
-  LABEL_NAME_COLUMN,
   SETUP_KEYS,
   TRAINING_SET_COLUMNS,
   VISION_LAYOUT,
 } from '../vision/layout.js'
+import type { Progress } from '../progress.js'
 
 export interface VisionConcept {
   name: string
@@ -54,7 +54,7 @@ export interface GenerateVisionOptions {
   poolSize?: number
   /** how the benchmark is made (for robustness sweeps); every knob left out keeps its default */
   knobs?: VisionKnobs
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 /**

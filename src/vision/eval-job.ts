@@ -1,6 +1,6 @@
 /** One complete offline evaluation: inputs hashed alongside, scores computed, files written. */
 import { hashFilesInBackground } from '../io/file-hash.js'
-import { evaluateVision, type EvaluateOptions, type TaskEvaluation } from './evaluate.js'
+import { evaluateVision, type VisionEvaluateOptions, type TaskEvaluation } from './evaluate.js'
 import { writeVisionResults, type WrittenResults } from './results.js'
 import type { VisionSetup } from './setup.js'
 import { MAX_TRAINING_ROWS } from './layout.js'
@@ -11,7 +11,7 @@ export interface VisionEvalOutcome extends WrittenResults {
 
 export async function runVisionEvaluation(
   setup: VisionSetup,
-  options: EvaluateOptions = {},
+  options: VisionEvaluateOptions = {},
 ): Promise<VisionEvalOutcome> {
   const inputs = [setup.setupPath, setup.embFile, ...setup.tasks.flatMap((t) => [t.trainCsv, t.testParquet])]
   const hashing = hashFilesInBackground(inputs)

@@ -10,11 +10,12 @@ import { binaryMetrics, type BinaryMetrics } from '../ml/metrics.js'
 import { fitLogisticRegression, predict } from '../ml/logistic-regression.js'
 import { EMBEDDING_COLUMN, ID_COLUMN, LABEL_COLUMN, MAX_TRAINING_ROWS } from './layout.js'
 import type { VisionSetup } from './setup.js'
-import { matchPool, readTrainingSet, type TrainingSet } from './validate.js'
+import { matchPool, readTrainingSet, type VisionTrainingSet } from './validate.js'
+import type { Progress } from '../progress.js'
 
-export interface EvaluateOptions {
+export interface VisionEvaluateOptions {
   maxTrainRows?: number
-  onProgress?: (stage: string, done: number, total: number) => void
+  onProgress?: Progress
 }
 
 export interface TaskEvaluation {
@@ -119,7 +120,10 @@ export async function readTestSet(
  * Evaluates every task of the setup. All training CSVs are checked before the pool is read,
  * and the pool is read once for the union of their IDs.
  */
-export async function evaluateVision(setup: VisionSetup, options: EvaluateOptions = {}): Promise<TaskEvaluation[]> {
+export async function evaluateVision(
+  setup: VisionSetup,
+  options: VisionEvaluateOptions = {},
+): Promise<TaskEvaluation[]> {
   const maxRows = options.maxTrainRows ?? MAX_TRAINING_ROWS
   return evaluateVisionSets(
     setup,
@@ -134,8 +138,8 @@ export async function evaluateVision(setup: VisionSetup, options: EvaluateOption
  */
 export async function evaluateVisionSets(
   setup: VisionSetup,
-  sets: readonly TrainingSet[],
-  options: EvaluateOptions = {},
+  sets: readonly VisionTrainingSet[],
+  options: VisionEvaluateOptions = {},
 ): Promise<TaskEvaluation[]> {
   if (sets.length !== setup.tasks.length)
     throw new Error(`evaluateVisionSets: ${sets.length} training sets for ${setup.tasks.length} tasks`)

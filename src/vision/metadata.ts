@@ -1,7 +1,7 @@
 /** The example sets (human labels: human-labels.ts). */
 import { join } from 'node:path'
 import { readCsv, requireCsvColumn } from '../io/csv.js'
-import { ID_COLUMN, LABEL_COLUMN, LABEL_NAME_COLUMN, VISION_LAYOUT } from './layout.js'
+import { ID_COLUMN, LABEL_NAME_COLUMN, VISION_LAYOUT } from './layout.js'
 
 export interface ExampleSet {
   labelName: string

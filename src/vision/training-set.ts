@@ -6,19 +6,19 @@ import { clip, UserError, sampleList } from '../errors.js'
 import { parseCsv, readCsv, requireCsvColumn, type CsvTable } from '../io/csv.js'
 import { ID_COLUMN, LABEL_COLUMN, MAX_TRAINING_ROWS } from './layout.js'
 
-export interface TrainingSet {
+export interface VisionTrainingSet {
   path: string
   ids: string[]
   labels: Int32Array
 }
 
-export function readTrainingSet(path: string, maxRows = MAX_TRAINING_ROWS): TrainingSet {
+export function readTrainingSet(path: string, maxRows = MAX_TRAINING_ROWS): VisionTrainingSet {
   // reading stops at the cap: a 2M-row file is refused after one chunk past row maxRows
   return trainingSetFromTable(readCsv(path, { maxRows, capReason: capReason(maxRows) }), maxRows)
 }
 
 /** The same rules over CSV text (an uploaded file); `name` names it in errors. */
-export function parseTrainingSet(text: string, name: string, maxRows = MAX_TRAINING_ROWS): TrainingSet {
+export function parseTrainingSet(text: string, name: string, maxRows = MAX_TRAINING_ROWS): VisionTrainingSet {
   return trainingSetFromTable(parseCsv(text, name), maxRows)
 }
 
@@ -32,7 +32,7 @@ export function trainingSetFromSelection(
   name: string,
   cap: number,
   capReason: string,
-): TrainingSet {
+): VisionTrainingSet {
   const table: CsvTable = {
     path: name,
     header: [ID_COLUMN, LABEL_COLUMN],
@@ -131,7 +131,11 @@ export function problemsMessage(path: string, problems: readonly string[]): stri
   return `${path}: ${problems.length} problems: ${shownProblems}${more}`
 }
 
-function trainingSetFromTable(table: CsvTable, maxRows: number, words: RowWords = CSV_WORDS(maxRows)): TrainingSet {
+function trainingSetFromTable(
+  table: CsvTable,
+  maxRows: number,
+  words: RowWords = CSV_WORDS(maxRows),
+): VisionTrainingSet {
   const r = checkRows(table, maxRows, words)
   if (r.problems.length > 0)
     throw new UserError(problemsMessage(table.path, r.problems), {

@@ -7,28 +7,28 @@
 import { clip, UserError, sampleList } from '../errors.js'
 import type { ParquetFile } from '../io/parquet/reader.js'
 import { ID_COLUMN } from './layout.js'
-import { trainingSetFromSelection, type TrainingSet } from './training-set.js'
+import { trainingSetFromSelection, type VisionTrainingSet } from './training-set.js'
 
-export { parseTrainingSet, readTrainingSet, type TrainingSet } from './training-set.js'
+export { parseTrainingSet, readTrainingSet, type VisionTrainingSet } from './training-set.js'
 
 /**
  * A selection an algorithm returned (`{ids, labels}`), checked before it is written by the rules a
  * training-set file meets in `eval` (shape, 0/1 labels, both labels, no duplicates, at most
  * `budget` rows, every ID in the pool). `name` names the algorithm (a plugin's file) in errors.
  */
-export async function validateSelected(
+export async function validateVisionSelection(
   value: unknown,
   name: string,
   pool: ParquetFile,
   budget: number,
-): Promise<TrainingSet> {
+): Promise<VisionTrainingSet> {
   const set = checkSelectedRows(value, name, budget)
   await matchPool(pool, [set])
   return set
 }
 
-/** validateSelected without the pool: the shape and the row rules (an algorithm's own output, before any pool lookup). */
-export function checkSelectedRows(value: unknown, name: string, budget: number): TrainingSet {
+/** validateVisionSelection without the pool: the shape and the row rules (an algorithm's own output, before any pool lookup). */
+export function checkSelectedRows(value: unknown, name: string, budget: number): VisionTrainingSet {
   const v = value as { ids?: unknown; labels?: unknown } | null | undefined
   const expected = 'expected { ids: string[], labels: number[] } (labels 0 or 1, one per ID)'
   if (
@@ -65,7 +65,7 @@ function describe(value: unknown): string {
 }
 
 /** Maps each training ID to its pool row; unknown IDs are an error listing the first few. */
-export function poolRowsFor(set: TrainingSet, rowOf: ReadonlyMap<string, number>, poolPath: string): Int32Array {
+export function poolRowsFor(set: VisionTrainingSet, rowOf: ReadonlyMap<string, number>, poolPath: string): Int32Array {
   const rows = new Int32Array(set.ids.length)
   const missing: string[] = []
   set.ids.forEach((id, i) => {
@@ -86,7 +86,7 @@ export interface PoolMatch {
 }
 
 /** Checks training sets (already row-checked) against an open pool: one scan for the union of their IDs. */
-export async function matchPool(pool: ParquetFile, sets: readonly TrainingSet[]): Promise<PoolMatch> {
+export async function matchPool(pool: ParquetFile, sets: readonly VisionTrainingSet[]): Promise<PoolMatch> {
   const wanted = new Set<string>()
   for (const s of sets) for (const id of s.ids) wanted.add(id)
   // a pool listing a training ID twice would make the official join train on both copies: refused

@@ -5,7 +5,7 @@ import type {
   LeaderboardView,
   OrganizerView,
   PageContext,
-  SubmissionView,
+  SubmissionPageView,
   SubmitView,
   TeamView,
 } from '../../src/server/web/view-models.js'
@@ -157,7 +157,7 @@ export function submitView(over: Partial<SubmitView> = {}): SubmitView {
   }
 }
 
-export function submissionView(over: Partial<SubmissionView> = {}): SubmissionView {
+export function submissionView(over: Partial<SubmissionPageView> = {}): SubmissionPageView {
   return {
     id: 's4',
     board: SPEECH_BOARDS[0]!,
@@ -249,10 +249,6 @@ export function organizerView(): OrganizerView {
         baseline: true,
       },
     ],
-    rescore: {
-      board: 'en-25',
-      changes: [{ team: 'Lovelace Lab', rankBefore: 2, rankAfter: 1, scoreBefore: 0.35, scoreAfter: 0.41 }],
-    },
     audit: {
       entries: [{ seq: 1, at: day(1), kind: 'submission', actor: 'ada@example.org', summary: 'en-25 s4 sha256 aaaa…' }],
       chain: { ok: true },

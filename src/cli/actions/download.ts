@@ -5,16 +5,9 @@
  */
 import type { Command } from 'commander'
 import { UserError } from '../../errors.js'
-import { SPEECH_LAYOUT as SPEECH_FILES } from '../../speech/layout.js'
+import { parseSpeechLanguages, SPEECH_LAYOUT, type SpeechLanguageCode } from '../../speech/layout.js'
 import { setInterruptNote } from '../../io/temp-files.js'
-import {
-  languagesNamedIn,
-  loadParameters,
-  parseLanguages,
-  SPEECH_DEFAULTS,
-  VISION_DEFAULTS,
-  type SpeechLanguage,
-} from '../../download/parameters.js'
+import { languagesNamedIn, loadParameters, SPEECH_DEFAULTS, VISION_DEFAULTS } from '../../download/parameters.js'
 import { fetchSpeechConfig, fetchSpeechLanguage, fetchVision, type JobOptions } from '../../download/resources.js'
 import { fetchOpenImagesLabels } from '../../download/open-images-labels.js'
 import { progressSink, type ProgressSink } from '../progress.js'
@@ -43,7 +36,7 @@ function jobOptions(flags: CommonFlags, progress: ProgressSink, label: string): 
 }
 
 /** The language a hand-downloaded zip is for, from the official names (dataperf_eng_data.zip, ...). */
-function languageOfZip(path: string): SpeechLanguage | undefined {
+function languageOfZip(path: string): SpeechLanguageCode | undefined {
   const m = /dataperf_(eng|en|ind|id|por|pt)_data/i.exec(path)
   if (!m) return undefined
   return ({ eng: 'en', en: 'en', ind: 'id', id: 'id', por: 'pt', pt: 'pt' } as const)[m[1]!.toLowerCase() as 'en']
@@ -53,7 +46,7 @@ const RESUME_NOTE = 'run the same command again to resume the download'
 
 export async function downloadSpeech(opts: CommonFlags & { languages: string }, cmd: Command): Promise<void> {
   setInterruptNote(RESUME_NOTE)
-  let langs = parseLanguages(opts.languages)
+  let langs = parseSpeechLanguages(opts.languages)
   const params = loadParameters(opts.parameters_file, SPEECH_DEFAULTS)
   // a round's parameters file names its languages: download those, not the default bucket's others
   if (opts.parameters_file !== undefined && !opts.zip && cmd.getOptionValueSource('languages') === 'default')
@@ -74,7 +67,7 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
         lang,
         params,
         opts.output_path,
-        jobOptions(opts, progress, SPEECH_FILES.languageDir(lang)),
+        jobOptions(opts, progress, SPEECH_LAYOUT.languageDir(lang)),
       )
       progress.stop()
       process.stdout.write(`${lang}: ${dest}\n`)
@@ -85,7 +78,7 @@ export async function downloadSpeech(opts: CommonFlags & { languages: string }, 
   if (opts.zip) return
   const progress = progressSink({ everyMs: 10_000 })
   try {
-    const config = await fetchSpeechConfig(params, opts.output_path, jobOptions(opts, progress, SPEECH_FILES.config))
+    const config = await fetchSpeechConfig(params, opts.output_path, jobOptions(opts, progress, SPEECH_LAYOUT.config))
     progress.stop()
     if (config) process.stdout.write(`config: ${config}\n`)
   } finally {

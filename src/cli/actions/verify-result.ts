@@ -32,15 +32,18 @@ export function verifyResult(manifestPath: string, opts: VerifyResultFlags): voi
     process.exitCode = 1
   }
   const problem = manifestProblem(signed, readPublicKey(opts.publicKey))
-  if (problem) return fail(problem)
+  if (problem) {
+    fail(problem)
+    return
+  }
   const m = (signed as SignedManifest).manifest
   if (opts.submission) {
     const files = opts.submission.map((path) => ({ name: basename(path), bytes: readFileSync(path) }))
     const sha = submissionSha256(files)
-    if (sha !== m.submission_sha256)
-      return fail(
-        `the submission's SHA-256 is ${m.submission_sha256}, but ${opts.submission.join(', ')} hash to ${sha}`,
-      )
+    if (sha !== m.submission_sha256) {
+      fail(`the submission's SHA-256 is ${m.submission_sha256}, but ${opts.submission.join(', ')} hash to ${sha}`)
+      return
+    }
   }
   process.stdout.write(
     `OK: score ${pythonFloatRepr(m.score)} on board ${m.board} for team ${m.team}, submission ${m.submission_id} ` +

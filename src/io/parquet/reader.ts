@@ -26,6 +26,7 @@ import { getMaxDefinitionLevel, getMaxRepetitionLevel, getSchemaPath } from 'hyp
 import { UserError } from '../../errors.js'
 import { metadataProblem } from './check-metadata.js'
 import { allLevelsEqual, RowStartsCache } from './list-levels.js'
+import type { ProgressCount } from '../../progress.js'
 
 const SLAB_BYTES = 16 << 20
 // Sparse reads fetch a page's header and levels only (about 5 KiB for a 1,024-row page of
@@ -52,7 +53,7 @@ export interface ReadVectorsOptions {
   /** names a row in error messages (e.g. its ID); default "row N" */
   rowLabel?: (row: number) => string
   /** called with (rowsDone, totalRows) after each page */
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ProgressCount
   /** allocate the values in a SharedArrayBuffer, so worker threads can read them without a copy */
   shared?: boolean
 }

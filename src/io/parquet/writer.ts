@@ -10,6 +10,7 @@ import { ParquetWriter } from 'hyparquet-writer'
 import { fileWriter } from 'hyparquet-writer/src/node.js'
 import type { SchemaElement } from 'hyparquet'
 import { keepTemp, removeTemp, tempPathFor } from '../temp-files.js'
+import type { ProgressCount } from '../../progress.js'
 
 export interface ScalarColumn {
   name: string
@@ -40,7 +41,7 @@ export interface WriteOptions {
   codec?: 'SNAPPY' | 'UNCOMPRESSED'
   /** name of the list's element node: 'element' (pyarrow >= 13, DuckDB, Spark) or 'item' (older pyarrow) */
   listElementName?: string
-  onProgress?: (rowsDone: number, total: number) => void
+  onProgress?: ProgressCount
 }
 
 /** Writes the table to `path` (see `vectorTableSteps`). */
@@ -87,19 +88,21 @@ export function* vectorTableSteps(path: string, table: VectorTable, options: Wri
           name: c.name,
           data: Array.from({ length: rowsHere }, (_, r) => toParquetValue(c, c.value(start + r))),
         }))
-      writer.write({
-        columnData: [
-          ...scalars(table.leading),
-          { name: table.vectorColumn, data: vectorRows, statistics: false },
-          ...scalars(trailing),
-        ],
-        rowGroupSize: rowsHere || 1,
-      })
+      synchronous(
+        writer.write({
+          columnData: [
+            ...scalars(table.leading),
+            { name: table.vectorColumn, data: vectorRows, statistics: false },
+            ...scalars(trailing),
+          ],
+          rowGroupSize: rowsHere || 1,
+        }),
+      )
       options.onProgress?.(end, table.rows)
       if (table.rows === 0) break
       yield
     }
-    writer.finish()
+    synchronous(writer.finish())
     renameSync(tmp, path)
     keepTemp(tmp)
   } catch (err) {
@@ -121,4 +124,18 @@ function scalarSchema(c: ScalarColumn): SchemaElement {
 
 function toParquetValue(c: ScalarColumn, v: string | number): string | number | bigint {
   return c.type === 'INT64' ? BigInt(v) : v
+}
+
+/**
+ * hyparquet-writer's write() and finish() return a promise only when the file writer's flush is
+ * asynchronous; node's fileWriter flushes synchronously, so the file is complete before the rename.
+ * Should that change, stop rather than rename a file still being written.
+ */
+function synchronous(result: void | Promise<void>): void {
+  if (result instanceof Promise) {
+    result.catch(() => {})
+    throw new Error(
+      'hyparquet-writer wrote asynchronously; io/parquet/writer.ts expects its synchronous node fileWriter',
+    )
+  }
 }

@@ -3,6 +3,7 @@
  * products (|xi|^2 + |xj|^2 - 2 xi.xj); while predicting, from squared differences. The two
  * round differently, and reproducing which is used where keeps our SVC on sklearn's bits.
  */
+import { squaredDistancesRows } from '../wasm/row-kernels.js'
 
 /** The RBF kernel exp(-gamma d^2) of a squared distance: the one place it is computed. */
 export function rbf(squaredDistance: number, gamma: number): number {
@@ -48,9 +49,8 @@ export function trainingKernel(gram: Float64Array, n: number, gamma: number): Fl
 }
 
 /**
- * Squared distances between the rows of A (na x d) and B (nb x d): na x nb, libsvm's order.
- * Four B rows share each pass over an A row (four independent sums, each still summed in
- * coordinate order, so the bits are libsvm's); that alone makes it about twice as fast.
+ * Squared distances between the rows of A (na x d) and B (nb x d): na x nb, libsvm's order: each
+ * summed over the coordinates in order (WebAssembly, two at a time in SIMD lanes, same bits).
  */
 export function squaredDistances(
   A: Float64Array | Float32Array,
@@ -59,45 +59,5 @@ export function squaredDistances(
   nb: number,
   d: number,
 ): Float64Array {
-  const out = new Float64Array(na * nb)
-  for (let i = 0; i < na; i++) {
-    const ai = i * d
-    let j = 0
-    for (; j + 4 <= nb; j += 4) {
-      const b0 = j * d,
-        b1 = b0 + d,
-        b2 = b1 + d,
-        b3 = b2 + d
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0
-      for (let k = 0; k < d; k++) {
-        const a = A[ai + k]!
-        const e0 = a - B[b0 + k]!,
-          e1 = a - B[b1 + k]!,
-          e2 = a - B[b2 + k]!,
-          e3 = a - B[b3 + k]!
-        s0 += e0 * e0
-        s1 += e1 * e1
-        s2 += e2 * e2
-        s3 += e3 * e3
-      }
-      const o = i * nb + j
-      out[o] = s0
-      out[o + 1] = s1
-      out[o + 2] = s2
-      out[o + 3] = s3
-    }
-    for (; j < nb; j++) {
-      const bj = j * d
-      let s = 0
-      for (let k = 0; k < d; k++) {
-        const e = A[ai + k]! - B[bj + k]!
-        s += e * e
-      }
-      out[i * nb + j] = s
-    }
-  }
-  return out
+  return squaredDistancesRows({ A, na, B, nb, d })
 }

@@ -7,13 +7,12 @@ import type { Board } from '../challenge/load.js'
 import { scoreSpeechSubmission, validateSpeechSubmission, type SpeechDetails } from './speech.js'
 import type { SubmittedFile } from './staging.js'
 import { submissionSha256 } from './submission-sha.js'
-import type { ProgressCallback } from './types.js'
+import type { Progress } from '../../progress.js'
 import { scoreVisionSubmission, validateVisionSubmission, type VisionDetails } from './vision.js'
 
 export type { SubmittedFile } from './staging.js'
-export type { ProgressCallback } from './types.js'
 export type { SpeechDetails } from './speech.js'
-export type { VisionDetails, VisionTaskMetrics } from './vision.js'
+export type { VisionDetails } from './vision.js'
 
 export interface BoardScore {
   score: number
@@ -44,7 +43,7 @@ export async function validateSubmission(board: Board, files: readonly Submitted
 export async function scoreSubmission(
   board: Board,
   files: readonly SubmittedFile[],
-  onProgress?: ProgressCallback,
+  onProgress?: Progress,
 ): Promise<BoardScore> {
   return board.track === 'speech'
     ? scoreSpeechSubmission(board, files, onProgress)

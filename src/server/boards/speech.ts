@@ -1,16 +1,16 @@
 /**
  * A speech board: one `{lang}_{size}_train.json`, checked and scored by the functions behind
- * `dataperf speech eval` (readSampleIdsJson + validateSelection, then evaluateSpeech).
+ * `dataperf speech eval` (readSampleIdsJson + validateSpeechSelection, then evaluateSpeech).
  */
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../../errors.js'
 import { evaluateSpeech, type EvalDataset } from '../../speech/evaluate.js'
 import { readSampleIdsJson, readSampleIdsYaml, countSamples, type SampleIds } from '../../speech/sample-ids.js'
-import { validateSelection } from '../../speech/validate.js'
+import { validateSpeechSelection } from '../../speech/validate.js'
 import { speechBoardPaths, speechTrainFileName, type SpeechBoard } from '../challenge/load.js'
 import { withStagedFiles, type SubmittedFile } from './staging.js'
-import type { ProgressCallback } from './types.js'
+import type { Progress } from '../../progress.js'
 
 export interface SpeechDetails {
   seeds: number[]
@@ -82,7 +82,7 @@ export async function validateSpeechSubmission(
   return withStagedFiles([file], [board.dataDir], async (staged) => {
     const trainFile = staged.get(file.name)!
     const selected = readSampleIdsJson(trainFile)
-    validateSelection(selected, allowedSet(board, paths.allowedTrainingSet), board.trainSize, {
+    validateSpeechSelection(selected, allowedSet(board, paths.allowedTrainingSet), board.trainSize, {
       selected: trainFile,
       allowed: paths.allowedTrainingSet,
     })
@@ -95,7 +95,7 @@ const STAGES = ['validating selected IDs', 'loading selected training data', 'lo
 export async function scoreSpeechSubmission(
   board: SpeechBoard,
   files: readonly SubmittedFile[],
-  onProgress?: ProgressCallback,
+  onProgress?: Progress,
 ): Promise<{ score: number; details: SpeechDetails }> {
   const file = theFile(board, files)
   const paths = speechBoardPaths(board)

@@ -11,7 +11,7 @@ import { loadVisionSetup, type VisionSetup } from '../../vision/setup.js'
 import { matchPool, readTrainingSet } from '../../vision/validate.js'
 import type { VisionBoard } from '../challenge/load.js'
 import { withStagedFiles, type SubmittedFile } from './staging.js'
-import type { ProgressCallback } from './types.js'
+import type { Progress } from '../../progress.js'
 
 export interface VisionTaskMetrics {
   accuracy: number
@@ -78,7 +78,7 @@ export function meanF1(tasks: Record<string, VisionTaskMetrics>): number {
 export async function scoreVisionSubmission(
   board: VisionBoard,
   files: readonly SubmittedFile[],
-  onProgress?: ProgressCallback,
+  onProgress?: Progress,
 ): Promise<{ score: number; details: VisionDetails }> {
   const ordered = filesByTask(board, files)
   const dataDir = loadVisionSetup(board.setupPath).dataDir

@@ -25,7 +25,7 @@ export function resolveInside(root: string, base: string, raw: unknown, where: s
     throw new UserError(`${where}: path '${raw}' ${why}; paths must stay inside the challenge folder ${root}`)
   }
   if (isAbsolute(raw) || /^[A-Za-z]:/.test(raw)) refuse('is absolute')
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\u0000-\u001f\u007f]/.test(raw)) refuse('contains a control character')
   if (raw.includes('\\')) refuse('contains a backslash')
   if (raw.includes('%')) refuse('contains percent-encoding')

@@ -3,7 +3,7 @@
  * kysely_migration). Column types are the ones both SQLite and PostgreSQL accept; the only
  * difference is the binary column (blob / bytea), chosen by `binaryType`.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Migration } from 'kysely'
 import { teamNameKey } from '../team-name.js'
 
@@ -11,6 +11,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
   const binaryType = dialect === 'postgres' ? 'bytea' : 'blob'
   return {
     '0001_initial': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('users')
@@ -186,6 +187,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0002_standings': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         await db.schema
           .createTable('standings')
@@ -214,6 +216,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0003_login_lockout': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         // wrong passwords in a row, and until when the account refuses log-ins (back-off)
         await db.schema
@@ -224,6 +227,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
       },
     },
     '0004_people_and_team_names': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
       async up(db: Kysely<any>) {
         // the daily quota per person too (leaving a team and making another does not reset it)
         await db.schema
@@ -258,6 +262,36 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
           await db.updateTable('teams').set({ name_key: key }).where('id', '=', t.id).execute()
         }
         await db.schema.createIndex('teams_name_lookalike').on('teams').column('name_key').unique().execute()
+      },
+    },
+    // a board's rescoring is a record of its own: its jobs point to it, its page shows the progress,
+    // and at most one runs per board (a second request gets the running one)
+    '0005_rescores': {
+      // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, not today's Database type (Kysely's advice)
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('rescores')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('board', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('total', 'integer', (c) => c.notNull())
+          .addColumn('done', 'integer')
+          .addColumn('failed', 'integer')
+          .addColumn('ranks_before', 'text', (c) => c.notNull())
+          .addColumn('changes', 'text')
+          .execute()
+        await db.schema
+          .createIndex('rescores_one_running')
+          .on('rescores')
+          .column('board')
+          .unique()
+          .where(sql.ref('status'), '=', 'running')
+          .execute()
+        await db.schema.alterTable('jobs').addColumn('rescore_id', 'text').execute()
+        await db.schema.createIndex('jobs_rescore').on('jobs').columns(['rescore_id', 'status']).execute()
       },
     },
   }

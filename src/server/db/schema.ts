@@ -154,6 +154,25 @@ export interface JobsTable {
   created_at: string
   started_at: string | null
   finished_at: string | null
+  /** the board rescoring this job belongs to (rescores.id), else null */
+  rescore_id: string | null
+}
+
+/** A board's rescoring: progress is counted from its jobs; the rank changes are kept when it ends. */
+export interface RescoresTable {
+  id: string
+  board: string
+  status: 'running' | 'done'
+  started_by: string
+  started_at: string
+  finished_at: string | null
+  total: number
+  done: number | null
+  failed: number | null
+  /** JSON: the ranked rows (without their details) when it started */
+  ranks_before: string
+  /** JSON: rankChanges(before, after), once done */
+  changes: string | null
 }
 
 export interface ScoresTable {
@@ -252,6 +271,7 @@ export interface Database {
   person_quota_counters: PersonQuotaCountersTable
   team_events: TeamEventsTable
   jobs: JobsTable
+  rescores: RescoresTable
   scores: ScoresTable
   audit_log: AuditLogTable
   board_state: BoardStateTable

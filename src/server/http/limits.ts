@@ -91,8 +91,8 @@ export class SharedWindowStore {
   read(key: string, cb: Callback, timeWindow: number): void {
     const now = Date.now()
     const w = this.windows.get(this.prefix + key)
-    if (!w || w.startMs + timeWindow <= now) return cb(null, { current: 0, ttl: 0 })
-    cb(null, { current: w.count, ttl: w.startMs + timeWindow - now })
+    if (!w || w.startMs + timeWindow <= now) cb(null, { current: 0, ttl: 0 })
+    else cb(null, { current: w.count, ttl: w.startMs + timeWindow - now })
   }
 
   /** A route's view: routes in a group share its keys; any other route counts apart. */

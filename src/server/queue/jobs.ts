@@ -21,6 +21,7 @@ export async function enqueueJob(
   submissionId: string,
   kind: Job['kind'],
   now: Date,
+  rescoreId: string | null = null,
 ): Promise<string> {
   const id = newId('job')
   await trx
@@ -37,6 +38,7 @@ export async function enqueueJob(
       created_at: now.toISOString(),
       started_at: null,
       finished_at: null,
+      rescore_id: rescoreId,
     })
     .execute()
   await db.notify(trx, JOBS_CHANNEL, kind)

@@ -203,10 +203,3 @@ export async function followBoard(
     }
   }
 }
-
-/** Viewers following boards now, over all feeds (for tests and health). */
-export function followers(ctx: ServerContext): number {
-  let n = 0
-  for (const f of feeds(ctx).values()) n += f.listeners.size
-  return n
-}

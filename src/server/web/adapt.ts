@@ -1,7 +1,7 @@
 // From the services' answers (snake_case JSON, ISO strings) to the pages' view models (Dates,
 // camelCase). Pure functions: no request, no database.
 import type { Board, Phase } from '../challenge/load.js'
-import type { LeaderboardRow, Quota, SubmissionView as ServiceSubmission } from '../wire.js'
+import type { LeaderboardRow, Quota, SubmissionView } from '../wire.js'
 import type { TeamHistory } from '../services/overview.js'
 import type {
   BoardView,
@@ -76,7 +76,7 @@ export function seriesView(h: TeamHistory, extra: Pick<ChartSeries, 'rank' | 'mi
 }
 
 export function submissionRowView(
-  s: Pick<ServiceSubmission, 'id' | 'board' | 'method' | 'status' | 'score' | 'submitted_at' | 'baseline' | 'team'>,
+  s: Pick<SubmissionView, 'id' | 'board' | 'method' | 'status' | 'score' | 'submitted_at' | 'baseline' | 'team'>,
 ): SubmissionRowView {
   return {
     id: s.id,

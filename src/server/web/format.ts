@@ -48,16 +48,6 @@ export function timeHtml(date: Date, opts: { relative?: boolean } = {}): SafeHtm
   return html`<time datetime="${date.toISOString()}" data-local${opts.relative ? html` data-relative` : ''}>${utcText(date)}</time>`
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`
-  return `${bytes} bytes`
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
-}
-
 /** First letter up, final full stop: the services' one-line messages read as sentences on a page. */
 export function sentence(message: string): string {
   const s = message.trim()

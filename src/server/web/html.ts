@@ -3,19 +3,14 @@
 // only children marked `safe`, and the tagged-template libraries that escape by default are little
 // used; here escaping is the default and the type system tracks what is already markup.
 
+import { escapeHtml } from '../../io/html.js'
+
 /** Markup that has already been escaped (or is trusted literal template text). */
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
     return this.value
   }
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Escapes text for use in element content and in quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
 /** What may stand in a `${}` of an html template: arrays are joined, null/undefined/false vanish. */
@@ -41,11 +36,6 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
  */
 export function userText(text: string): SafeHtml {
   return html`<bdi>${text}</bdi>`
-}
-
-/** Marks a string as markup without escaping it; only for text this program generated itself. */
-export function trusted(markup: string): SafeHtml {
-  return new SafeHtml(markup)
 }
 
 /** A JSON value for a <script type="application/json"> block: `<` is escaped so `</script>` cannot close it. */

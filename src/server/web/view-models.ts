@@ -163,7 +163,7 @@ export interface VisionDetailsView {
   tasks: Record<string, { accuracy: number; recall: number; precision: number; f1: number }>
 }
 
-export interface SubmissionView {
+export interface SubmissionPageView {
   id: string
   board: BoardView
   team: string
@@ -222,6 +222,20 @@ export interface RankChangeView {
   scoreAfter?: number
 }
 
+/** A board's rescoring: its progress, and once done the rank changes. */
+export interface RescoreView {
+  id: string
+  board: string
+  status: 'running' | 'done'
+  startedAt: Date
+  finishedAt?: Date
+  total: number
+  done: number
+  failed: number
+  changes?: RankChangeView[]
+  eventsUrl: string
+}
+
 export interface AuditEntryView {
   seq: number
   at: Date
@@ -237,7 +251,6 @@ export interface OrganizerView {
   /** which page of all submissions (newest first), and the search that narrowed them */
   submissionsPager?: PagerView
   submissionsQuery?: string
-  rescore?: { board: string; changes: RankChangeView[] }
   audit: { entries: AuditEntryView[]; chain: { ok: boolean; brokenAt?: number } }
   health: {
     queue: { queued: number; running: number; failed: number; scored: number }

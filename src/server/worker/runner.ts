@@ -16,7 +16,7 @@ import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
 import { refreshTeamStandings } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
-import { ScoringError, ScoringThread, type ScoringRun } from './score.js'
+import { type ScoringError, ScoringThread, type ScoringRun } from './score.js'
 
 export interface WorkerOptions {
   /** wait between polls of an empty queue (an in-process enqueue wakes the worker at once) */

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { BoardScore, SubmittedFile } from '../boards/index.js'
+import type { Progress } from '../../progress.js'
 
 export class ScoringError extends Error {
   constructor(
@@ -25,7 +26,7 @@ interface Pending {
   id: number
   resolve(score: BoardScore): void
   reject(err: ScoringError): void
-  onProgress(stage: string, done: number, total: number): void
+  onProgress: Progress
 }
 
 type ThreadMessage = { id: number } & (
@@ -43,12 +44,7 @@ export class ScoringThread {
   constructor(private readonly onStart: () => void = () => {}) {}
 
   /** Scores one submission; one at a time per thread. */
-  score(
-    challengeDir: string,
-    board: string,
-    files: SubmittedFile[],
-    onProgress: (stage: string, done: number, total: number) => void,
-  ): ScoringRun {
+  score(challengeDir: string, board: string, files: SubmittedFile[], onProgress: Progress): ScoringRun {
     if (this.pending) throw new Error('ScoringThread: a job is already running on this thread')
     const worker = (this.worker ??= this.spawn())
     const id = this.nextId++

@@ -25,7 +25,8 @@ import { pairDecisionValues } from '../../ml/svm/svc.js'
 import { rbf, squaredDistances } from '../../ml/svm/rbf-kernel.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
 import { labelledPool, toTrainingSet, type LabelledPool } from './pool-features.js'
-import { TrainingSetSelection, type TrainingSet } from './types.js'
+import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
+import type { ProgressCount } from '../../progress.js'
 
 export const TARGET_FRACTION = 0.6
 export const N_FOLDS = 10
@@ -128,7 +129,7 @@ export function scorePair(
   const prepared = {
     rows: val.length,
     svcDecision: pairDecisionValues(model.svc, kernel, val.length),
-    lrProba: predictProba(model.lr, pool.X, pool.nTargets + pool.nNontargets, val),
+    lrProba: predictProba(model.lr, pool.X, pool.nTargets + pool.nNontargets, val, { unchanging: true }),
   }
   const predictions = predictSoftVoting(model, scalingForSeed(model, seed), prepared)
   return macroF1(Int32Array.from(val, label), predictions)
@@ -147,7 +148,7 @@ function binarySearch(sorted: Int32Array, value: number): number {
 }
 
 /** The selection for the first best pair (scores in i-major order, strict improvement as the official loop). */
-export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scores: Float64Array): TrainingSet {
+export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scores: Float64Array): SpeechTrainingSet {
   let best = 0,
     bestPair = 0
   for (let p = 0; p < scores.length; p++)
@@ -166,7 +167,7 @@ export function selectionFromScores(pool: BaselinePool, plan: BaselinePlan, scor
 export interface BaselineOptions {
   /** worker threads (default: the machine's cores, at most 8); 1 runs in this thread */
   threads?: number
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ProgressCount
 }
 
 export async function baselineSelect(
@@ -174,7 +175,7 @@ export async function baselineSelect(
   trainSize: number,
   seed: number,
   options: BaselineOptions = {},
-): Promise<TrainingSet> {
+): Promise<SpeechTrainingSet> {
   const pool = baselinePool(embeddings)
   const plan = baselinePlan(pool, trainSize, seed)
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
@@ -266,7 +267,7 @@ async function scoreAllInWorkers(
 }
 
 export class BaselineSelection extends TrainingSetSelection {
-  select(): Promise<TrainingSet> {
+  select(): Promise<SpeechTrainingSet> {
     return baselineSelect(this.embeddings, this.trainSetSize, this.randomSeed, {
       onProgress: (done, total) => this.onProgress('baseline: split pairs', done, total),
     })

@@ -14,13 +14,13 @@
 import { Rng } from '../../ml/rng.js'
 import { kMedoids } from '../../ml/coresets.js'
 import { cleaningSignals, rowsOfClass, toTrainingSet } from './pool-features.js'
-import { TrainingSetSelection, type TrainingSet } from './types.js'
+import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
 
 const EXTRA_FRAC = 0.5
 const TARGET_FRAC = 0.5
 
 export class CleanlabSelection extends TrainingSetSelection {
-  select(): TrainingSet {
+  select(): SpeechTrainingSet {
     const { pool, K, issue, quality } = cleaningSignals(this.embeddings, this.randomSeed, 'logistic', (done, total) =>
       this.onProgress('cleanlab: out-of-fold folds', done, total),
     )

@@ -6,10 +6,10 @@
 import { facilityLocation } from '../../ml/coresets.js'
 import { randomProjection } from '../../ml/random-projection.js'
 import { classBudgets, labelledPool, PROJECTION_DIM, rowsOfClass, toTrainingSet } from './pool-features.js'
-import { TrainingSetSelection, type TrainingSet } from './types.js'
+import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
 
 export class CoresetSelection extends TrainingSetSelection {
-  select(): TrainingSet {
+  select(): SpeechTrainingSet {
     const pool = labelledPool(this.embeddings)
     const K = pool.words.length
     const F = randomProjection(pool.X, pool.rows, pool.dim, PROJECTION_DIM, this.randomSeed)

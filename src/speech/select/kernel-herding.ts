@@ -25,7 +25,8 @@ import type { SpeechEmbeddings } from '../embeddings.js'
 import { keywordOf } from '../layout.js'
 import { keywordFolds } from './keyword-folds.js'
 import { classBudgets, labelledPool, rowsOfClass, toTrainingSet, type LabelledPool } from './pool-features.js'
-import { TrainingSetSelection, type ProgressCallback, type TrainingSet } from './types.js'
+import type { Progress } from '../../progress.js'
+import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
 
 /**
  * Three folds keep two thirds of the pool to herd from while each fold holds out a third of the
@@ -84,7 +85,7 @@ export function chooseSplit(
   kernels: RowKernel[],
   trainSize: number,
   seed: number,
-  onProgress?: ProgressCallback,
+  onProgress?: Progress,
 ): SplitChoice {
   const K = pool.words.length
   const perTarget = Array.from({ length: Math.floor((trainSize - 1) / K) }, (_, i) => i + 1)
@@ -153,8 +154,8 @@ export function herdTrainingSet(
   embeddings: SpeechEmbeddings,
   trainSize: number,
   seed: number,
-  onProgress?: ProgressCallback,
-): { set: TrainingSet; choice: SplitChoice } {
+  onProgress?: Progress,
+): { set: SpeechTrainingSet; choice: SplitChoice } {
   const pool = labelledPool(embeddings)
   const K = pool.words.length
   const gamma = gammaScale(pool.X, pool.rows, pool.dim)
@@ -182,7 +183,7 @@ export class KernelHerdingSelection extends TrainingSetSelection {
   /** the cross-validated class split, after select() (for reports and tests) */
   choice?: SplitChoice
 
-  select(): TrainingSet {
+  select(): SpeechTrainingSet {
     const { set, choice } = herdTrainingSet(this.embeddings, this.trainSetSize, this.randomSeed, this.onProgress)
     this.choice = choice
     return set

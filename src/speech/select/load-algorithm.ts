@@ -23,7 +23,7 @@ interface BuiltIn {
 }
 
 /** The built-ins by name; names.ts lists the same names for the CLI's help (the `satisfies` keeps them equal). */
-export const BUILT_IN_SELECTIONS: Record<string, BuiltIn> = {
+export const SPEECH_SELECTIONS: Record<string, BuiltIn> = {
   baseline: {
     module: 'selection.implementations.baseline_selection',
     className: 'BaselineSelection',
@@ -41,12 +41,12 @@ export const BUILT_IN_SELECTIONS: Record<string, BuiltIn> = {
 
 /** The built-in a config's module names (short or official dotted name), if any. */
 export function builtInName(module: string): string | undefined {
-  return Object.entries(BUILT_IN_SELECTIONS).find(([name, entry]) => module === name || module === entry.module)?.[0]
+  return Object.entries(SPEECH_SELECTIONS).find(([name, entry]) => module === name || module === entry.module)?.[0]
 }
 
 function builtIn(module: string): SelectionClass | undefined {
   const name = builtInName(module)
-  return name === undefined ? undefined : BUILT_IN_SELECTIONS[name]!.cls
+  return name === undefined ? undefined : SPEECH_SELECTIONS[name]!.cls
 }
 
 /**
@@ -59,9 +59,7 @@ export function resolveSelectionModule(module: string, configFile: string): { bu
   if (name !== undefined) return { builtIn: name }
   if (!PLUGIN_PATH.test(module)) {
     throw new UserError(
-      `${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(
-        BUILT_IN_SELECTIONS,
-      )
+      `${configFile}: selection_algorithm_module '${module}' is neither a built-in (${Object.entries(SPEECH_SELECTIONS)
         .map(([n, e]) => `${n} / ${e.module}`)
         .join(', ')}) nor a path to a .ts or .js file`,
     )

@@ -8,7 +8,7 @@ import { BugError, UserError } from '../../errors.js'
 import { answerParent, userCodeFailed } from '../../plugins/worker-side.js'
 import { attachAudio, loadSpeechEmbeddings } from '../embeddings.js'
 import { readSampleIdsYaml } from '../sample-ids.js'
-import { BUILT_IN_SELECTIONS, builtInName, loadSelectionClass } from './load-algorithm.js'
+import { SPEECH_SELECTIONS, builtInName, loadSelectionClass } from './load-algorithm.js'
 import type { WorkerRequest } from './run-in-worker.js'
 
 const request = workerData as WorkerRequest
@@ -17,7 +17,7 @@ answerParent(
   async (onProgress) => {
     const cls =
       request.builtIn !== undefined
-        ? BUILT_IN_SELECTIONS[request.builtIn]!.cls
+        ? SPEECH_SELECTIONS[request.builtIn]!.cls
         : await loadSelectionClass(request.module, request.className, request.configFile)
     const allowed = readSampleIdsYaml(request.allowedPath)
     const embeddings = await loadSpeechEmbeddings(allowed, request.embeddingsDir, { idsFile: request.allowedPath })

@@ -7,7 +7,8 @@ import { adjustedSelfConfidence, confidentLearning } from '../../ml/confident-le
 import { outOfFoldProbabilities, type OutOfFoldModel } from '../../ml/out-of-fold.js'
 import { randomProjection } from '../../ml/random-projection.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
-import type { TrainingSet } from './types.js'
+import type { SpeechTrainingSet } from './types.js'
+import type { ProgressCount } from '../../progress.js'
 
 export interface LabelledPool {
   X: Float32Array
@@ -48,7 +49,7 @@ export function rowsOfClass(pool: LabelledPool, y: number, keep?: (row: number) 
 }
 
 /** Turns chosen pool rows into the official training-set shape (targets in key order). */
-export function toTrainingSet(pool: LabelledPool, chosen: number[]): TrainingSet {
+export function toTrainingSet(pool: LabelledPool, chosen: number[]): SpeechTrainingSet {
   const targets: Record<string, string[]> = {}
   for (const w of pool.words) targets[w] = []
   const nontargets: string[] = []
@@ -81,7 +82,7 @@ export function cleaningSignals(
   embeddings: SpeechEmbeddings,
   seed: number,
   model: OutOfFoldModel,
-  onFold?: (done: number, total: number) => void,
+  onFold?: ProgressCount,
 ) {
   const pool = labelledPool(embeddings)
   const K = pool.words.length

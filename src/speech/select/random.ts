@@ -5,10 +5,10 @@
  */
 import { UserError } from '../../errors.js'
 import { PythonRandom } from '../../ml/python-random.js'
-import { TrainingSetSelection, type TrainingSet } from './types.js'
+import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
 
 export class RandomSelection extends TrainingSetSelection {
-  select(): TrainingSet {
+  select(): SpeechTrainingSet {
     const random = new PythonRandom(this.randomSeed)
     const perClass = Math.floor(this.trainSetSize / (this.embeddings.targets.size + 1))
     const draw = (ids: string[], what: string): string[] => {

@@ -5,8 +5,9 @@
  * typed matrix per class (`SpeechClass`), not one object per clip.
  */
 import type { SpeechEmbeddings } from '../embeddings.js'
+import type { Progress } from '../../progress.js'
 
-export interface TrainingSet {
+export interface SpeechTrainingSet {
   targets: Record<string, string[]>
   nontargets: string[]
 }
@@ -18,10 +19,8 @@ export interface SelectionInit {
   config: Record<string, unknown>
   audioFlag: boolean
   /** progress of long work (stage, done, total); the CLI draws it as a bar */
-  onProgress?: ProgressCallback
+  onProgress?: Progress
 }
-
-export type ProgressCallback = (stage: string, done: number, total: number) => void
 
 /** Base class for selection algorithms; user classes may extend it or just have the same shape. */
 export abstract class TrainingSetSelection {
@@ -31,7 +30,7 @@ export abstract class TrainingSetSelection {
   readonly randomSeed: number
   readonly audioFlag: boolean
   /** reports progress of long work; a no-op unless the caller asked for it */
-  readonly onProgress: ProgressCallback
+  readonly onProgress: Progress
 
   constructor(init: SelectionInit) {
     this.embeddings = init.allowedEmbeddings
@@ -43,7 +42,7 @@ export abstract class TrainingSetSelection {
     this.onProgress = init.onProgress ?? (() => {})
   }
 
-  abstract select(): TrainingSet | Promise<TrainingSet>
+  abstract select(): SpeechTrainingSet | Promise<SpeechTrainingSet>
 }
 
-export type SelectionClass = new (init: SelectionInit) => { select(): TrainingSet | Promise<TrainingSet> }
+export type SelectionClass = new (init: SelectionInit) => { select(): SpeechTrainingSet | Promise<SpeechTrainingSet> }

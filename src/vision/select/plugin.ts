@@ -12,7 +12,7 @@ import { PLUGIN_PATH } from '../../plugins/load-module.js'
 import { runInWorker } from '../../plugins/run-in-worker.js'
 import type { HumanLabelsReport } from '../human-labels.js'
 import { requireTask, type VisionSetup } from '../setup.js'
-import { validateSelected } from '../validate.js'
+import { validateVisionSelection } from '../validate.js'
 import type { InputRequest, VisionDataPaths } from './input.js'
 import type { VisionSelection, VisionSelectionOptions } from './types.js'
 
@@ -56,7 +56,7 @@ export async function runVisionPlugin(
   const pool = await ParquetFile.open(setup.embFile)
   try {
     // the checks `vision eval` makes, so that a file we write is a file eval accepts
-    const set = await validateSelected(reply.set, path, pool, options.budget)
+    const set = await validateVisionSelection(reply.set, path, pool, options.budget)
     const { notes, choices } = checkReport(reply.set as Record<string, unknown>, path)
     // the manifest records which human labels it was handed (their notes speak of built-ins' choices)
     return {

@@ -5,7 +5,7 @@ import { readAudit, verifyAudit } from '../../services/audit.js'
 import { publishBoard, setBaseline } from '../../services/leaderboard.js'
 import { patchPhase, type PhasePatch } from '../../services/phase-changes.js'
 import { phaseJson } from '../../services/phases.js'
-import { finishRescore, startRescore } from '../../services/rescore.js'
+import { finishRescore, getRescore, type Rescore, startRescore } from '../../services/rescore.js'
 import { allowTeamChange, listTeams, teamHistory } from '../../services/team-history.js'
 import type { RouteDeps } from '../route-deps.js'
 
@@ -42,9 +42,61 @@ export function adminRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
       },
     },
     async (req, reply) => {
-      const batch = await startRescore(ctx, requireOrganizer(req.user), req.params.board)
-      if (req.query.wait === '1' || req.query.wait === 'true') return finishRescore(ctx, batch)
-      return reply.status(202).send({ board: batch.board, jobs: batch.jobs.length })
+      const { rescore, started } = await startRescore(ctx, requireOrganizer(req.user), req.params.board)
+      if (req.query.wait === '1' || req.query.wait === 'true') return finishRescore(ctx, rescore.id)
+      // a rescoring of this board already running is the answer (200), not a second one
+      return reply.status(started ? 202 : 200).send(rescoreJson(rescore))
+    },
+  )
+
+  api.get<{ Params: { id: string } }>(
+    '/admin/rescores/:id',
+    {
+      schema: {
+        tags,
+        summary: "A board rescoring's progress (done, failed of total) and, once done, the rank changes",
+      },
+    },
+    async (req) => rescoreJson(await getRescore(ctx, req.user, req.params.id)),
+  )
+
+  api.get<{ Params: { id: string } }>(
+    '/admin/rescores/:id/events',
+    {
+      schema: {
+        tags,
+        summary:
+          "Server-sent events: the rescoring (event 'rescore', as GET /admin/rescores/:id) now and whenever it moves, until it is done",
+      },
+    },
+    async (req, reply) => {
+      const user = req.user
+      let last = JSON.stringify(rescoreJson(await getRescore(ctx, user, req.params.id)))
+      const stream = api.eventStreams.start(req, reply)
+      stream.send('rescore', last)
+      if ((JSON.parse(last) as { status: string }).status === 'done') return stream.end()
+      let busy = false
+      const check = async () => {
+        if (stream.closed || busy) return
+        busy = true
+        try {
+          const now = JSON.stringify(rescoreJson(await getRescore(ctx, user, req.params.id)))
+          if (now !== last) stream.send('rescore', (last = now))
+          if ((JSON.parse(now) as { status: string }).status === 'done') stream.end()
+        } catch {
+          stream.end()
+        } finally {
+          busy = false
+        }
+      }
+      // jobs end here (in-process workers) or on other machines: listen and poll
+      const onJob = () => void check()
+      ctx.events.on('job', onJob)
+      const poll = setInterval(onJob, 1000)
+      stream.onClose(() => {
+        clearInterval(poll)
+        ctx.events.off('job', onJob)
+      })
     },
   )
 
@@ -134,4 +186,21 @@ export function adminRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
       return { user: req.params.id, allowed: true }
     },
   )
+}
+
+/** A rescoring as the API shows it (snake_case, like every answer). */
+function rescoreJson(r: Rescore) {
+  return {
+    id: r.id,
+    board: r.board,
+    status: r.status,
+    started_by: r.startedBy,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    total: r.total,
+    done: r.done,
+    failed: r.failed,
+    changes: r.changes,
+    page: `/organizer/rescores/${r.id}`,
+  }
 }

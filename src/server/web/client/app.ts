@@ -165,17 +165,20 @@ function confirmations(root: ParentNode): void {
     })
   }
   for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
-    button.addEventListener('click', async () => {
-      const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
-      if (!target) return
-      target.select()
-      try {
-        await navigator.clipboard.writeText(target.value)
-        button.textContent = 'Copied'
-      } catch {
-        button.textContent = 'Press Ctrl+C'
-      }
-    })
+    button.addEventListener('click', () => void copyTarget(button))
+  }
+}
+
+/** Copies the field a data-copy button names; where the clipboard is refused, says how to copy by hand. */
+async function copyTarget(button: HTMLButtonElement): Promise<void> {
+  const target = document.querySelector<HTMLInputElement>(button.dataset['copy'] ?? '')
+  if (!target) return
+  target.select()
+  try {
+    await navigator.clipboard.writeText(target.value)
+    button.textContent = 'Copied'
+  } catch {
+    button.textContent = 'Press Ctrl+C'
   }
 }
 
@@ -241,7 +244,6 @@ function boardChangeShows(live: HTMLElement, c: BoardChange): boolean {
   return c.places.from <= 10 || (c.places.from <= to && c.places.to >= from)
 }
 
-const MINUTE_MS = 60_000
 const DAY_MS = 24 * 3600_000
 
 /**
@@ -360,7 +362,7 @@ function follow(region: HTMLElement, url: string, onEvent: (e: MessageEvent<stri
         retry = setTimeout(open, wait)
       }
     })
-    for (const type of ['message', 'submission', 'snapshot', 'change'])
+    for (const type of ['message', 'submission', 'snapshot', 'change', 'rescore'])
       s.addEventListener(type, onEvent as EventListener)
   }
   open()
@@ -380,10 +382,27 @@ function liveRegions(): void {
     const url = region.dataset['liveUrl'] ?? ''
     if (!url || typeof EventSource === 'undefined') continue
     if (name === 'submission' && FINAL.has(region.dataset['liveStatus'] ?? '')) continue
+    if (name === 'rescore' && region.dataset['liveStatus'] === 'done') continue
     let pending: ReturnType<typeof setTimeout> | undefined
     const onEvent = (e: MessageEvent<string>) => {
       const ev = parseEvent(e.data)
-      if (name === 'submission') {
+      if (name === 'rescore') {
+        // a board's rescoring: { status, total, done, failed }; the page is fetched again when it ends
+        const live = document.querySelector<HTMLElement>('[data-live-region="rescore"]')
+        const r = ev as LiveEvent & { failed?: number }
+        const finished = (r.done ?? 0) + (r.failed ?? 0)
+        const bar = live?.querySelector<HTMLProgressElement>('[data-progress]')
+        if (bar && typeof r.total === 'number') {
+          bar.max = r.total
+          bar.value = finished
+        }
+        const count = live?.querySelector<HTMLElement>('[data-stage]')
+        if (count && typeof r.total === 'number') count.textContent = `${finished} of ${r.total}`
+        if (r.status && r.status !== live?.dataset['liveStatus']) {
+          if (r.status === 'done') stream.close()
+          void refreshRegion(name)
+        }
+      } else if (name === 'submission') {
         const live = document.querySelector<HTMLElement>('[data-live-region="submission"]')
         const stage = live?.querySelector<HTMLElement>('[data-stage]')
         if (stage && ev.stage) stage.textContent = ev.stage

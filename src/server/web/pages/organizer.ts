@@ -2,7 +2,7 @@
 // rescoring with its rank changes, the audit log with its chain status, queue and worker health.
 import { html, userText, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
-import { boardTitle, formatScore, timeHtml } from '../format.js'
+import { boardTitle, timeHtml } from '../format.js'
 import { pagerNav, submissionsTable } from '../components.js'
 import type { OrganizerView, PageContext, PhaseView } from '../view-models.js'
 
@@ -67,18 +67,6 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
       <form method="post" action="/organizer/boards/${b.id}/rescore" class="inline" data-confirm="Rescore every submission of ${b.id}?">${csrfField(ctx)}<button type="submit" class="small secondary">Rescore<span class="visually-hidden"> ${b.id}</span></button></form></td></tr>`,
   )}</tbody></table></div>
   ${v.errors['boards'] ? html`<p class="error" role="alert">${v.errors['boards']}</p>` : ''}
-  ${
-    v.rescore
-      ? html`<section aria-labelledby="rescore-h" class="card"><h3 id="rescore-h">Rank changes after rescoring ${v.rescore.board}</h3>
-    ${
-      v.rescore.changes.length === 0
-        ? html`<p>No rank or score changed.</p>`
-        : html`<div class="table-wrap"><table><caption>Rank changes on ${v.rescore.board}</caption>
-    <thead><tr><th scope="col">Team</th><th scope="col" class="num">Rank before</th><th scope="col" class="num">Rank after</th><th scope="col" class="num">Score before</th><th scope="col" class="num">Score after</th></tr></thead>
-    <tbody>${v.rescore.changes.map((c) => html`<tr><th scope="row">${userText(c.team)}</th><td class="num">${c.rankBefore ?? '–'}</td><td class="num">${c.rankAfter ?? '–'}</td><td class="num">${c.scoreBefore === undefined ? '–' : formatScore(c.scoreBefore)}</td><td class="num">${c.scoreAfter === undefined ? '–' : formatScore(c.scoreAfter)}</td></tr>`)}</tbody></table></div>`
-    }</section>`
-      : ''
-  }
 </section>
 <section aria-labelledby="subs-h">
   <h2 id="subs-h">Submissions and baselines</h2>

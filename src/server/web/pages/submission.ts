@@ -6,9 +6,9 @@ import { layout } from '../layout.js'
 import { boardTitle, formatScore, scoreHtml, timeHtml } from '../format.js'
 import { statusBadge } from '../components.js'
 import { barChart } from '../chart.js'
-import type { PageContext, SubmissionView } from '../view-models.js'
+import type { PageContext, SubmissionPageView } from '../view-models.js'
 
-function statusBlock(v: SubmissionView): SafeHtml {
+function statusBlock(v: SubmissionPageView): SafeHtml {
   const pending = v.status === 'queued' || v.status === 'running'
   return html`<div class="card status" data-status="${v.status}">
   <p class="status-line"><span class="visually-hidden">Status: </span>${statusBadge(v.status)}
@@ -20,7 +20,7 @@ function statusBlock(v: SubmissionView): SafeHtml {
 </div>`
 }
 
-function detailsBlock(v: SubmissionView): SafeHtml {
+function detailsBlock(v: SubmissionPageView): SafeHtml {
   const d = v.details
   if (!d || v.status !== 'scored') return html``
   if (d.kind === 'vision') {
@@ -45,7 +45,7 @@ ${barChart(
 <tr class="total"><th scope="row">mean</th><td class="num">${v.score !== undefined ? scoreHtml(v.score) : mean !== undefined ? formatScore(mean) : ''}</td></tr></tbody></table></div></details></section>`
 }
 
-function manifestBlock(v: SubmissionView): SafeHtml {
+function manifestBlock(v: SubmissionPageView): SafeHtml {
   if (v.status !== 'scored' || !v.manifestUrl) return html``
   return html`<section aria-labelledby="man-h"><h2 id="man-h">Signed result</h2>
 <p>The server signs every score with its ed25519 key: the manifest records the SHA-256 of your file and of the challenge's data files, the evaluator version, the seeds and the scores.</p>
@@ -54,7 +54,7 @@ function manifestBlock(v: SubmissionView): SafeHtml {
 <pre><code>npx dataperf verify-result manifest-${v.id}.json --public-key server-public-key.pem</code></pre></section>`
 }
 
-export function submissionPage(ctx: PageContext, v: SubmissionView): SafeHtml {
+export function submissionPage(ctx: PageContext, v: SubmissionPageView): SafeHtml {
   const pending = v.status === 'queued' || v.status === 'running'
   return layout(
     ctx,

@@ -3,7 +3,8 @@
 // the file field (and is not charged).
 import { html, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
-import { boardTitle, expectedFiles, formatBytes } from '../format.js'
+import { formatLimit } from '../../http/upload.js'
+import { boardTitle, expectedFiles } from '../format.js'
 import { boardOptions, inputField, quotaText, textareaField } from '../components.js'
 import type { PageContext, SubmitView } from '../view-models.js'
 
@@ -35,7 +36,7 @@ ${
   </div>
   <div class="field${fileError ? ' invalid' : ''}">
     <label for="f-file">Training-set file(s)</label>
-    <p class="hint" id="f-file-hint">${view.boards.map((b) => html`<span data-files-board="${b.id}">${b.id}: <code>${expectedFiles(b)}</code>. </span>`)}At most ${formatBytes(view.maxUploadBytes)}. The file is checked on upload with the same validator as <code>dataperf … eval</code>.</p>
+    <p class="hint" id="f-file-hint">${view.boards.map((b) => html`<span data-files-board="${b.id}">${b.id}: <code>${expectedFiles(b)}</code>. </span>`)}At most ${formatLimit(view.maxUploadBytes)}. The file is checked on upload with the same validator as <code>dataperf … eval</code>.</p>
     <div class="dropzone" data-dropzone>
       <input id="f-file" name="file" type="file" multiple accept=".json,.csv,application/json,text/csv" required aria-describedby="${fileDescribed}"${fileError ? html` aria-invalid="true"` : ''}>
       <p class="drop-text" aria-hidden="true">or drop the file here</p>

@@ -1,5 +1,5 @@
 // The organizers' page and its forms: phase changes, publishing, baselines, rescoring (the page
-// waits for the rescoring to finish and shows the rank changes), audit log and health.
+// redirects to the rescoring's own page, which follows it and shows the rank changes), audit log and health.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { requireOrganizer, type User } from '../../services/accounts.js'
 import { readAudit, verifyAudit } from '../../services/audit.js'
@@ -8,9 +8,10 @@ import { publishBoard, setBaseline } from '../../services/leaderboard.js'
 import { health, listSubmissions, type SubmissionQuery } from '../../services/overview.js'
 import { patchPhase } from '../../services/phase-changes.js'
 import { effectivePhases } from '../../services/phases.js'
-import { finishRescore, startRescore } from '../../services/rescore.js'
+import { getRescore, startRescore } from '../../services/rescore.js'
 import { phaseView, submissionRowView } from '../adapt.js'
 import { organizerPage } from '../pages/organizer.js'
+import { rescorePage } from '../pages/organizer-rescore.js'
 import type { OrganizerView } from '../view-models.js'
 import { sentence } from '../format.js'
 import type { Web } from '../web.js'
@@ -166,6 +167,8 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
     },
   )
 
+  // the rescoring runs in the background: the form answers at once with a redirect to its page
+  // (a reload or a second click lands on the running one instead of starting another)
   app.post<{ Params: { board: string } }>(
     '/organizer/boards/:board/rescore',
     { schema: { hide: true } },
@@ -173,36 +176,49 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
       const user = organizer(req, reply)
       if (!user) return reply
       try {
-        const batch = await startRescore(ctx, user, req.params.board)
-        const done = await finishRescore(ctx, batch)
-        const ctxPage = await web.pageContext(req, reply)
-        ctxPage.flash = {
-          kind: done.failed > 0 ? 'error' : 'ok',
-          text: `Rescored ${done.done} submissions of ${req.params.board}${done.failed > 0 ? `; ${done.failed} failed (their submission pages say why)` : ''}.`,
-        }
-        return web.send(
-          reply,
-          organizerPage(
-            ctxPage,
-            await view(user, {
-              rescore: {
-                board: req.params.board,
-                changes: done.changes.map((c) => ({
-                  team: c.team,
-                  rankBefore: c.before ?? undefined,
-                  rankAfter: c.after ?? undefined,
-                  scoreBefore: c.scoreBefore,
-                  scoreAfter: c.scoreAfter,
-                })),
-              },
-            }),
-          ),
-        )
+        const { rescore, started } = await startRescore(ctx, user, req.params.board)
+        return web.redirect(reply, `/organizer/rescores/${rescore.id}`, {
+          kind: 'ok',
+          text: started
+            ? `Rescoring ${rescore.board}: ${rescore.total} submissions queued.`
+            : `${rescore.board} is being rescored already (${rescore.done + rescore.failed} of ${rescore.total} done): this is that rescoring.`,
+        })
       } catch (err) {
         return refused(req, reply, user, 'boards', err)
       }
     },
   )
+
+  app.get<{ Params: { id: string } }>('/organizer/rescores/:id', { schema: { hide: true } }, async (req, reply) => {
+    const user = organizer(req, reply)
+    if (!user) return reply
+    const r = await getRescore(ctx, user, req.params.id)
+    return web.send(
+      reply,
+      rescorePage(await web.pageContext(req, reply), {
+        id: r.id,
+        board: r.board,
+        status: r.status,
+        startedAt: new Date(r.startedAt),
+        ...(r.finishedAt ? { finishedAt: new Date(r.finishedAt) } : {}),
+        total: r.total,
+        done: r.done,
+        failed: r.failed,
+        ...(r.changes
+          ? {
+              changes: r.changes.map((c) => ({
+                team: c.team,
+                rankBefore: c.before ?? undefined,
+                rankAfter: c.after ?? undefined,
+                scoreBefore: c.scoreBefore,
+                scoreAfter: c.scoreAfter,
+              })),
+            }
+          : {}),
+        eventsUrl: `/api/v1/admin/rescores/${encodeURIComponent(r.id)}/events`,
+      }),
+    )
+  })
 
   app.post<{ Params: { id: string }; Body: { baseline?: string } }>(
     '/organizer/submissions/:id/baseline',

@@ -1,0 +1,130 @@
+/**
+ * The WebAssembly row kernels (ml/wasm/row-kernels.ts) give the same bits as the scalar loops
+ * they replaced: each output summed over the coordinates in order, separate multiply and add.
+ * Checked on seeded random matrices of every packing shape (octets, pairs, a padded last pair),
+ * float32 and float64 inputs, a row subset and chunked A (more rows than one chunk holds).
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { decisionFunction, type LogisticRegressionModel } from '../src/ml/logistic-regression.js'
+import { Rng } from '../src/ml/rng.js'
+import { squaredDistances } from '../src/ml/svm/rbf-kernel.js'
+import { dotProductRows, squaredDistancesRows } from '../src/ml/wasm/row-kernels.js'
+
+function randomMatrix(rng: Rng, n: number, d: number, f32: boolean): Float64Array | Float32Array {
+  const out = f32 ? new Float32Array(n * d) : new Float64Array(n * d)
+  for (let i = 0; i < out.length; i++) out[i] = (rng.uniform() - 0.5) * 4
+  return out
+}
+
+function scalar(
+  kind: 'sq' | 'dot',
+  A: Float64Array | Float32Array,
+  rows: number[],
+  B: Float64Array | Float32Array,
+  nb: number,
+  d: number,
+  init?: Float64Array,
+): Float64Array {
+  const out = new Float64Array(rows.length * nb)
+  rows.forEach((row, i) => {
+    for (let j = 0; j < nb; j++) {
+      let s = init ? init[j]! : 0
+      for (let k = 0; k < d; k++) {
+        if (kind === 'sq') {
+          const e = A[row * d + k]! - B[j * d + k]!
+          s += e * e
+        } else s += B[j * d + k]! * A[row * d + k]!
+      }
+      out[i * nb + j] = s
+    }
+  })
+  return out
+}
+
+const sameBits = (a: Float64Array, b: Float64Array, what: string) => {
+  assert.equal(a.length, b.length, what)
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: entry ${i}: ${a[i]} != ${b[i]}`)
+}
+
+test('squared distances and dot products: the scalar loops bit for bit, every packing shape', () => {
+  const rng = new Rng(7)
+  for (const nb of [1, 2, 3, 7, 8, 9, 10, 16, 25, 60])
+    for (const d of [1, 5, 64, 1024])
+      for (const f32 of [true, false]) {
+        const na = 13
+        const A = randomMatrix(rng, na, d, f32)
+        const B = randomMatrix(rng, nb, d, !f32)
+        const init = Float64Array.from({ length: nb }, () => rng.uniform() - 0.5)
+        const all = Array.from({ length: na }, (_, i) => i)
+        const what = `nb ${nb} d ${d} ${f32 ? 'float32' : 'float64'} A`
+        sameBits(squaredDistancesRows({ A, na, B, nb, d }), scalar('sq', A, all, B, nb, d), `${what}: distances`)
+        sameBits(dotProductRows({ A, na, B, nb, d, init }), scalar('dot', A, all, B, nb, d, init), `${what}: dots`)
+        const rows = Int32Array.from([12, 0, 5, 5, 3])
+        sameBits(
+          dotProductRows({ A, na, rows, B, nb, d, init }),
+          scalar('dot', A, [...rows], B, nb, d, init),
+          `${what}: dots of a row subset`,
+        )
+      }
+})
+
+test('A larger than one chunk, and the callers: squaredDistances and decisionFunction', () => {
+  const rng = new Rng(8)
+  const d = 1024,
+    na = 1500, // 1,500 x 8 KiB rows: three chunks of at most 512
+    nb = 27
+  const A = randomMatrix(rng, na, d, true)
+  const B = randomMatrix(rng, nb, d, false)
+  const all = Array.from({ length: na }, (_, i) => i)
+  sameBits(squaredDistances(A, na, B, nb, d), scalar('sq', A, all, B, nb, d), 'squaredDistances')
+  const classes = 6
+  const model: LogisticRegressionModel = {
+    classes: Int32Array.from({ length: classes }, (_, i) => i),
+    nFeatures: d,
+    coef: randomMatrix(rng, classes, d, false) as Float64Array,
+    intercept: Float64Array.from({ length: classes }, () => rng.uniform()),
+    nIter: 0,
+    converged: true,
+  }
+  const rows = Int32Array.from({ length: 700 }, () => Math.floor(rng.uniform() * na))
+  sameBits(
+    decisionFunction(model, A, na, rows),
+    scalar('dot', A, [...rows], model.coef, classes, d, model.intercept),
+    'decisionFunction',
+  )
+})
+
+test('an unchanging A kept in the kernel between calls: other calls in between, then another A', () => {
+  const rng = new Rng(9)
+  const d = 64,
+    na = 40,
+    nb = 11
+  const A = randomMatrix(rng, na, d, true)
+  const A2 = randomMatrix(rng, na + 3, d, false)
+  const B = randomMatrix(rng, nb, d, false)
+  const init = Float64Array.from({ length: nb }, () => rng.uniform())
+  const rows = Int32Array.from([39, 1, 2, 2, 17])
+  const expected = scalar('dot', A, [...rows], B, nb, d, init)
+  sameBits(dotProductRows({ A, na, rows, B, nb, d, init, unchanging: true }), expected, 'first call')
+  // a call on other rows in between, with a larger chunk of its own
+  const other = randomMatrix(rng, 300, d, false)
+  sameBits(
+    squaredDistancesRows({ A: other, na: 300, B, nb, d }),
+    scalar(
+      'sq',
+      other,
+      Array.from({ length: 300 }, (_, i) => i),
+      B,
+      nb,
+      d,
+    ),
+    'a call in between',
+  )
+  sameBits(dotProductRows({ A, na, rows, B, nb, d, init, unchanging: true }), expected, 'A again, kept')
+  sameBits(
+    dotProductRows({ A: A2, na: na + 3, rows: Int32Array.from([42, 0]), B, nb, d, init, unchanging: true }),
+    scalar('dot', A2, [42, 0], B, nb, d, init),
+    'another unchanging A',
+  )
+})
