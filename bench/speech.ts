@@ -234,6 +234,6 @@ printJsonLast({
   speech_eval_seconds: oursArraysSeconds,
   baseline_seconds: oursBaseline,
   eval_all_job_seconds: oursEvalSeconds,
-  worst_score_diff: worst,
+  worst_score_diff_x1e6: worst * 1e6, // the JSON line keeps 3 decimals
   same_clips: same ? 1 : 0,
 })

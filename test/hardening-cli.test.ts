@@ -17,6 +17,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -561,6 +562,21 @@ test('21.7: doctor agrees with eval (results_dir a file), lists every problem of
   const sd = cli(['doctor', join(ws, 'data')], { cwd: ws })
   assert.equal(sd.code, 1, sd.stdout)
   assert.match(sd.stdout, /ERROR .*selection_algorithm_module 'my_selection\.ts' not found/)
+  // the workspace itself, and the folder above it (where select and eval run with their default
+  // paths), mean the same data folder
+  const parent = join(work, 'doctor-parent')
+  mkdirSync(parent)
+  symlinkSync(ws, join(parent, 'workspace'))
+  for (const [args, cwd] of [
+    [['doctor', ws], work],
+    [['doctor'], ws],
+    [['doctor'], parent],
+  ] as const) {
+    const r = cli([...args], { cwd })
+    assert.equal(r.code, 1, `${args.join(' ')} in ${cwd}: ${r.stdout}${r.stderr}`)
+    assert.match(r.stdout, /^dataperf doctor: speech data in .*data\n/)
+    assert.match(r.stdout, /ERROR .*selection_algorithm_module 'my_selection\.ts' not found/)
+  }
 })
 
 test('21.13: vision run keeps a training set the user made and says so', () => {

@@ -16,6 +16,7 @@ import { requireBoard } from './boards.js'
 import { iso, type ServerContext } from './context.js'
 import { badRequest, notFound, ServiceError } from './errors.js'
 import { boardIsVisible, teamRank } from './leaderboard.js'
+import { rankedBoard } from './board-cache.js'
 import { currentPhase, displayedPhase } from './phases.js'
 import type { Quota, SubmissionView, SubmitResult } from '../wire.js'
 import { chargeQuota, readQuota, utcDay } from './quota.js'
@@ -270,7 +271,7 @@ async function canSee(ctx: ServerContext, viewer: User, row: SubmissionsTable): 
   return viewer.role === 'organizer' || (await teamIdOf(ctx, viewer.id)) === row.team_id
 }
 
-async function viewOf(ctx: ServerContext, viewer: User, row: SubmissionsTable): Promise<SubmissionView> {
+async function viewOf(ctx: ServerContext, viewer: User | undefined, row: SubmissionsTable): Promise<SubmissionView> {
   const team = await ctx.db.kysely.selectFrom('teams').select('name').where('id', '=', row.team_id).executeTakeFirst()
   const phase = await displayedPhase(ctx, row.phase ?? undefined).catch(() => undefined)
   const visible = phase ? await boardIsVisible(ctx, row.board, phase, viewer) : true
@@ -296,6 +297,58 @@ async function viewOf(ctx: ServerContext, viewer: User, row: SubmissionsTable): 
     score_hidden: scored && !visible,
     submitted_at: row.submitted_at,
     scored_at: row.scored_at,
+  }
+}
+
+/** What anyone who may see a board reads of a submission shown on it: no file, hash or manifest. */
+export interface PublicSubmission {
+  id: string
+  board: string
+  team: string
+  phase: string
+  method: string
+  description: string | null
+  link: string | null
+  score: number
+  /** speech { seeds, perSeedF1 } or vision { tasks } */
+  details: unknown
+  /** null for a baseline row */
+  rank: number | null
+  baseline: boolean
+  submitted_at: string
+  scored_at: string | null
+}
+
+/**
+ * A submission's public summary (issue 18 item 11): readable by anyone who may see its board in
+ * its phase (logged in or not), for a submission that is a row of that board (a team's counted
+ * submission, or a baseline); any other is 'not found', as for a stranger's file.
+ */
+export async function getPublicSubmission(
+  ctx: ServerContext,
+  viewer: User | undefined,
+  id: string,
+): Promise<PublicSubmission> {
+  const row = await ctx.db.kysely.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst()
+  const phase =
+    row?.phase && row.status === 'scored' ? await displayedPhase(ctx, row.phase).catch(() => undefined) : undefined
+  if (!row || !phase || !(await boardIsVisible(ctx, row.board, phase, viewer))) throw notFound(`submission ${id}`)
+  if (!(await rankedBoard(ctx, row.board, phase)).submissionIndex.has(row.id)) throw notFound(`submission ${id}`)
+  const v = await viewOf(ctx, viewer, row)
+  return {
+    id: v.id,
+    board: v.board,
+    team: v.team,
+    phase: phase.name,
+    method: v.method,
+    description: v.description,
+    link: v.link,
+    score: v.score ?? Number.NaN,
+    details: v.details,
+    rank: v.rank,
+    baseline: v.baseline,
+    submitted_at: v.submitted_at,
+    scored_at: v.scored_at,
   }
 }
 

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { signManifest } from '../../manifest.js'
 import { ServiceError } from '../../services/errors.js'
-import { downloadSubmissionFiles, getQuota, getSubmission, submit } from '../../services/submissions.js'
+import {
+  downloadSubmissionFiles,
+  getPublicSubmission,
+  getQuota,
+  getSubmission,
+  submit,
+} from '../../services/submissions.js'
 import { manifestOf } from '../../services/manifests.js'
 import { requireAuth } from '../auth.js'
 import { readUpload, refuseDeclaredOversize } from '../upload.js'
@@ -58,6 +64,19 @@ export function submissionRoutes(api: FastifyInstance, { ctx, options, limits }:
       },
     },
     async (req) => getSubmission(ctx, requireAuth(req), req.params.id),
+  )
+
+  api.get<{ Params: { id: string } }>(
+    '/submissions/:id/summary',
+    {
+      schema: {
+        tags,
+        summary:
+          "A submission shown on a board, as anyone who may see the board reads it (no log-in on a public board): team, method, description, link, score and its per-seed or per-task figures, rank, dates. Files and manifests stay the team's",
+        params: idParams,
+      },
+    },
+    async (req) => getPublicSubmission(ctx, req.user, req.params.id),
   )
 
   api.get<{ Params: { id: string; index: string } }>(

@@ -3,9 +3,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SubmittedFile } from '../../boards/index.js'
 import type { User } from '../../services/accounts.js'
-import { ServiceError } from '../../services/errors.js'
+import { notFound, ServiceError } from '../../services/errors.js'
 import {
   getQuota,
+  getPublicSubmission,
   getSubmission,
   listTeamSubmissions,
   submit,
@@ -174,9 +175,39 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
   )
 
   app.get<{ Params: { id: string } }>('/submissions/:id', { schema: { hide: true } }, async (req, reply) => {
-    const user = web.needUser(req, reply)
-    if (!user) return reply
-    const s = await getSubmission(ctx, user, req.params.id) // 404 unless the viewer's team or an organizer
+    const user = req.user
+    // the whole submission for its team and organizers; for anyone else who may see its board, the
+    // public summary of a row of that board; else a log-in (a team's own page) or 'not found'
+    const own = user ? await getSubmission(ctx, user, req.params.id).catch(unlessNotFound) : undefined
+    if (!own) {
+      const pub = await getPublicSubmission(ctx, user, req.params.id).catch(unlessNotFound)
+      if (!pub) {
+        if (!web.needUser(req, reply)) return reply
+        throw notFound(`submission ${req.params.id}`)
+      }
+      const board = findBoard(ctx.challenge, pub.board)
+      return web.send(
+        reply,
+        submissionPage(await web.pageContext(req, reply), {
+          id: pub.id,
+          board: board ? boardView(board) : { id: pub.board, track: 'speech' },
+          team: pub.team,
+          method: pub.method,
+          description: pub.description ?? undefined,
+          link: pub.link ?? undefined,
+          status: 'scored',
+          score: pub.score,
+          details: detailsView(pub.details),
+          rank: pub.rank ?? undefined,
+          baseline: pub.baseline,
+          submittedAt: new Date(pub.submitted_at),
+          scoredAt: pub.scored_at ? new Date(pub.scored_at) : undefined,
+          publicKeyUrl: '/api/v1/public-key',
+          eventsUrl: '',
+        }),
+      )
+    }
+    const s = own
     const board = findBoard(ctx.challenge, s.board)
     const id = encodeURIComponent(s.id)
     return web.send(
@@ -334,4 +365,10 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
     await revokeToken(ctx, user, req.params.id)
     return web.redirect(reply, '/team', { kind: 'ok', text: 'Token revoked: it no longer opens the API.' })
   })
+}
+
+/** For a lookup that may be refused: undefined for 'not found' (404), other errors go on. */
+function unlessNotFound(err: unknown): undefined {
+  if (err instanceof ServiceError && err.status === 404) return undefined
+  throw err
 }
