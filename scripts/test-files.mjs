@@ -2,6 +2,8 @@
 // starts files in the order given, so a long file started last would run alone at the end.
 // The list below is from scripts/test-times.sh (CPU seconds per file); files not named follow in
 // name order. A name here without its file is skipped.
+// With --unit: only the fast loop's files (`npm run test:unit`), those that need no oracle, Chromium,
+// PostgreSQL or CLI process: ml, io, formats and serialisation, the selection algorithms on small data.
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -23,6 +25,40 @@ const LONGEST_FIRST = [
   'speech-algorithms',
   'speech-parity-near-ties',
 ]
+
+// the fast loop's files, each under ~15 s of CPU (measured alone)
+const UNIT = [
+  'speech-algorithms',
+  'vision-algorithms',
+  'selection-progress',
+  'speech-formats',
+  'vision-formats',
+  'vision-select-pu-neighbourhood',
+  'io-csv',
+  'io-parquet',
+  'server-challenge',
+  'validate',
+  'download-layout',
+  'cli-progress',
+  'layout-owners',
+  'ml-kernel-herding',
+  'ml-mt19937',
+  'ml-row-kernels',
+  'server-audit',
+  'server-db',
+  'server-rank',
+  'vision-select-consensus',
+]
+
+if (process.argv.includes('--unit')) {
+  const missing = UNIT.filter((name) => !existsSync(join('dist/test', `${name}.test.js`)))
+  if (missing.length > 0) {
+    console.error(`scripts/test-files.mjs: unit test files not built: ${missing.join(', ')}`)
+    process.exit(1)
+  }
+  console.log(UNIT.map((name) => join('dist/test', `${name}.test.js`)).join('\n'))
+  process.exit(0)
+}
 
 const all = readdirSync('dist/test', { recursive: true })
   .map(String)

@@ -147,31 +147,39 @@ test('a vision submission (one CSV per task) is scored exactly as `dataperf visi
 })
 
 test("an invalid file is refused with the CLI's one-line message and is not charged; a byte-equal resubmission is answered with the earlier one", async () => {
-  const before = (await api.call('GET', 'boards/en-25/quota', { token: alice })).body
+  // a team of its own, so that this test needs no other test's submission
+  const dana = (await api.participant('dana@example.org', 'Team Dana')).token
+  const first = await api.submit(dana, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 7) }])
+  assert.equal(first.status, 202, JSON.stringify(first.body))
+  const before = (await api.call('GET', 'boards/en-25/quota', { token: dana })).body
+  assert.equal(before.used, 1)
   const bad = Buffer.from(JSON.stringify({ targets: { nope: ['x/y.wav'] }, nontargets: [] }))
-  const r = await api.submit(alice, 'en-25', [{ name: 'en_25_train.json', bytes: bad }])
+  const r = await api.submit(dana, 'en-25', [{ name: 'en_25_train.json', bytes: bad }])
   assert.equal(r.status, 400)
   assert.equal(r.body.error.code, 'invalid_file')
   assert.match(
     r.body.error.message,
     /^en_25_train\.json: target nope not in allowed set \(allowed_training_set\.yaml has /,
   )
-  const wrongName = await api.submit(alice, 'en-25', [{ name: 'train.json', bytes: speechSelection(challenge, 2) }])
+  const wrongName = await api.submit(dana, 'en-25', [{ name: 'train.json', bytes: speechSelection(challenge, 2) }])
   assert.equal(wrongName.status, 400)
   assert.match(wrongName.body.error.message, /en_25_train\.json/)
-  const again = await api.submit(alice, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 1) }])
+  const again = await api.submit(dana, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 7) }])
   assert.equal(again.status, 200)
   assert.equal(again.body.duplicate, true)
-  const afterQ = (await api.call('GET', 'boards/en-25/quota', { token: alice })).body
+  assert.equal(again.body.submission.id, first.body.submission.id)
+  const afterQ = (await api.call('GET', 'boards/en-25/quota', { token: dana })).body
   assert.equal(afterQ.used, before.used)
 })
 
 test('the daily quota: the answer over the limit names the limit and the reset time, and is audited', async () => {
-  for (const seed of [3, 4]) {
-    const r = await api.submit(alice, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }])
+  // a team of its own, so that the count does not depend on which tests ran before
+  const erin = (await api.participant('erin@example.org', 'Team Erin')).token
+  for (const seed of [3, 4, 8]) {
+    const r = await api.submit(erin, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }])
     assert.equal(r.status, 202, JSON.stringify(r.body))
   }
-  const over = await api.submit(alice, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 5) }])
+  const over = await api.submit(erin, 'en-25', [{ name: 'en_25_train.json', bytes: speechSelection(challenge, 5) }])
   assert.equal(over.status, 429)
   assert.equal(over.body.error.code, 'quota_exceeded')
   assert.equal(over.body.error.limit, 3)
@@ -184,7 +192,7 @@ test('the daily quota: the answer over the limit names the limit and the reset t
       over.body.error.message.includes(reset),
     over.body.error.message,
   )
-  const q = (await api.call('GET', 'boards/en-25/quota', { token: alice })).body
+  const q = (await api.call('GET', 'boards/en-25/quota', { token: erin })).body
   assert.deepEqual(q, { limit: 3, used: 3, remaining: 0, resets_at: reset, team_used: 3, person_used: 3 })
 })
 

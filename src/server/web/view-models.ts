@@ -222,6 +222,13 @@ export interface RankChangeView {
   scoreAfter?: number
 }
 
+/** One file (SHA-256) that several teams submitted on a board, with those submissions. */
+export interface DuplicateView {
+  board: string
+  sha256: string
+  submissions: Array<{ id: string; team: string; method: string; status: string; submittedAt: Date }>
+}
+
 /** A board's rescoring: its progress, and once done the rank changes. */
 export interface RescoreView {
   id: string
@@ -251,6 +258,8 @@ export interface OrganizerView {
   /** which page of all submissions (newest first), and the search that narrowed them */
   submissionsPager?: PagerView
   submissionsQuery?: string
+  /** files submitted by more than one team (organizer-duplicates page) */
+  duplicates?: number
   audit: { entries: AuditEntryView[]; chain: { ok: boolean; brokenAt?: number } }
   health: {
     queue: { queued: number; running: number; failed: number; scored: number }

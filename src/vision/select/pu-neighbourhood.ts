@@ -196,16 +196,18 @@ export async function puNeighbourhoodSelection(input: VisionSelectorInput): Prom
     throw new UserError(
       `pu-neighbourhood: ${input.task} has ${known.positives.length} known positives in the pool (examples and verified labels); it needs at least ${FOLDS}`,
     )
-  input.onProgress('ranking the pool by nearness to the concept', 0, 3)
+  // one stage of three steps (the progress contract: a stage ends at its total)
+  const stage = 'neighbourhood, positive-unlabelled learning, background negatives'
+  input.onProgress(stage, 0, 3)
   const neighbourhood = conceptNeighbourhood(pool, n, d, known, rng)
-  input.onProgress('positive-unlabelled learning in the neighbourhood', 1, 3)
+  input.onProgress(stage, 1, 3)
   const pu = positiveUnlabelled(pool, n, d, known, neighbourhood.rows, input.seed)
   const plan = planSet(known, neighbourhood, pu, input.budget)
   const chosen = new Map<number, number>()
   for (const r of plan.positives) chosen.set(r, 1)
   for (const r of plan.negatives) chosen.set(r, 0)
   if (plan.background > 0) {
-    input.onProgress('background negatives (farthest point sampling)', 2, 3)
+    input.onProgress(stage, 2, 3)
     const points = pool instanceof Float32Array ? pool : Float32Array.from(pool)
     // FPS is greedy, so the first k points of a longer run are the k-point run: enough for the chosen rows it may hit
     const fps = await farthestPointSampling(points, n, d, Math.min(n, plan.background + chosen.size), {
@@ -220,7 +222,7 @@ export async function puNeighbourhoodSelection(input: VisionSelectorInput): Prom
       }
     }
   }
-  input.onProgress('positive-unlabelled learning in the neighbourhood', 3, 3)
+  input.onProgress(stage, 3, 3)
   const out = toOutput(input, chosen)
   out.choices = {
     neighbourhood: neighbourhood.rows.length,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { queueCounts } from '../../queue/jobs.js'
+import { duplicateFiles } from '../../services/duplicates.js'
 import { createSignupInvite, requireOrganizer } from '../../services/accounts.js'
 import { readAudit, verifyAudit } from '../../services/audit.js'
 import { publishBoard, setBaseline } from '../../services/leaderboard.js'
@@ -47,6 +48,18 @@ export function adminRoutes(api: FastifyInstance, { ctx }: RouteDeps): void {
       // a rescoring of this board already running is the answer (200), not a second one
       return reply.status(started ? 202 : 200).send(rescoreJson(rescore))
     },
+  )
+
+  api.get(
+    '/admin/duplicates',
+    {
+      schema: {
+        tags,
+        summary:
+          'The same file (SHA-256) submitted on a board by more than one team, with those submissions, earliest first',
+      },
+    },
+    async (req) => ({ duplicates: await duplicateFiles(ctx, req.user) }),
   )
 
   api.get<{ Params: { id: string } }>(

@@ -3,7 +3,7 @@
 import { html, userText, type SafeHtml } from '../html.js'
 import { csrfField, layout } from '../layout.js'
 import { timeHtml } from '../format.js'
-import type { PageContext, TeamHistoryView, TeamsAdminView } from '../view-models.js'
+import type { DuplicateView, PageContext, TeamHistoryView, TeamsAdminView } from '../view-models.js'
 
 export function teamsAdminPage(ctx: PageContext, v: TeamsAdminView): SafeHtml {
   return layout(
@@ -47,5 +47,26 @@ ${v.members.length === 0 ? html`<p>Nobody: everyone left.</p>` : html`<ul>${v.me
 <p>A person creates or joins one team per phase. Allowing one more change lets them create or join another team in the current phase (their daily quota still counts across teams).</p>
 <ul class="plain">${v.people.map((p) => html`<li><form method="post" action="/organizer/users/${encodeURIComponent(p.id)}/team-change" class="inline">${csrfField(ctx)}<input type="hidden" name="back" value="${v.team.id}"><button type="submit" class="small secondary">Allow ${userText(p.name)} one more change</button></form></li>`)}</ul>
 </section>`,
+  )
+}
+
+/** Files submitted by more than one team: the same score twice on a board, for organizers to judge. */
+export function duplicatesPage(ctx: PageContext, files: DuplicateView[]): SafeHtml {
+  return layout(
+    ctx,
+    { title: 'Same file from several teams' },
+    html`
+<h1>Same file from several teams</h1>
+<p><a href="/organizer">Organizer</a> · A file submitted by more than one team is scored the same for each: look at who submitted it first.</p>
+${
+  files.length === 0
+    ? html`<p class="empty">No file was submitted by more than one team.</p>`
+    : files.map(
+        (f) => html`<section class="card"><h2>${f.board} · <code class="hash">${f.sha256}</code></h2>
+<div class="table-wrap"><table><caption>Submissions of this file on ${f.board}, earliest first</caption>
+<thead><tr><th scope="col">Team</th><th scope="col">Method</th><th scope="col">Status</th><th scope="col">Submitted</th></tr></thead>
+<tbody>${f.submissions.map((s) => html`<tr><th scope="row">${userText(s.team)}</th><td><a href="/submissions/${s.id}">${userText(s.method)}</a></td><td>${s.status}</td><td>${timeHtml(s.submittedAt)}</td></tr>`)}</tbody></table></div></section>`,
+      )
+}`,
   )
 }

@@ -49,6 +49,7 @@ export function organizerPage(ctx: PageContext, v: OrganizerView): SafeHtml {
     { title: 'Organizer' },
     html`
 <h1>Organizer</h1>
+${v.duplicates ? html`<p class="notice" role="note"><a href="/organizer/duplicates">${v.duplicates === 1 ? 'One file was' : `${v.duplicates} files were`} submitted by more than one team</a>: each is scored the same for every team that sent it.</p>` : ''}
 <nav class="toc" aria-label="On this page"><ul><li><a href="#phases-h">Phases</a></li><li><a href="#boards-h">Boards</a></li><li><a href="#subs-h">Baselines</a></li><li><a href="#audit-h">Audit log</a></li><li><a href="#health-h">Health</a></li><li><a href="/organizer/teams">Teams and their history</a></li></ul></nav>
 <section aria-labelledby="phases-h">
   <h2 id="phases-h">Phases</h2>

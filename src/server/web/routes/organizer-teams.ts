@@ -3,11 +3,29 @@
 import type { FastifyInstance } from 'fastify'
 import { requireOrganizer } from '../../services/accounts.js'
 import { allowTeamChange, listTeams, teamHistory } from '../../services/team-history.js'
-import { teamHistoryPage, teamsAdminPage } from '../pages/organizer-teams.js'
+import { duplicateFiles } from '../../services/duplicates.js'
+import { duplicatesPage, teamHistoryPage, teamsAdminPage } from '../pages/organizer-teams.js'
 import type { Web } from '../web.js'
 
 export function organizerTeamRoutes(app: FastifyInstance, web: Web): void {
   const { ctx } = web
+
+  app.get('/organizer/duplicates', { schema: { hide: true } }, async (req, reply) => {
+    const user = web.needUser(req, reply)
+    if (!user) return reply
+    const files = await duplicateFiles(ctx, user)
+    return web.send(
+      reply,
+      duplicatesPage(
+        await web.pageContext(req, reply),
+        files.map((f) => ({
+          board: f.board,
+          sha256: f.sha256,
+          submissions: f.submissions.map((s) => ({ ...s, submittedAt: new Date(s.submitted_at) })),
+        })),
+      ),
+    )
+  })
 
   app.get('/organizer/teams', { schema: { hide: true } }, async (req, reply) => {
     const user = web.needUser(req, reply)

@@ -9,6 +9,7 @@ import { health, listSubmissions, type SubmissionQuery } from '../../services/ov
 import { patchPhase } from '../../services/phase-changes.js'
 import { effectivePhases } from '../../services/phases.js'
 import { getRescore, startRescore } from '../../services/rescore.js'
+import { duplicateFiles } from '../../services/duplicates.js'
 import { phaseView, submissionRowView } from '../adapt.js'
 import { organizerPage } from '../pages/organizer.js'
 import { rescorePage } from '../pages/organizer-rescore.js'
@@ -62,6 +63,7 @@ export function organizerRoutes(app: FastifyInstance, web: Web): void {
           jobsDone: w.jobs_done,
         })),
       },
+      duplicates: (await duplicateFiles(ctx, user)).length,
       errors: {},
       ...extra,
     }
