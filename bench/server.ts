@@ -63,10 +63,37 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-/** CPU seconds of a process's main thread (queue, database) and of its other threads (scoring, GC, I/O). */
-function threadCpu(pid: number): Record<string, number> {
+/** The processes a process started (its scoring processes), from /proc/PID/task/TID/children. */
+function childPids(pid: number): number[] {
+  const out: number[] = []
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
+          if (c.trim()) out.push(Number(c))
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // the process ended meanwhile
+  }
+  return out
+}
+
+/**
+ * CPU seconds of a process's main thread (queue, database) and of its other threads (I/O, GC),
+ * and the same for the scoring processes it started (prefixed "scoring process").
+ */
+function threadCpu(pid: number, prefix = ''): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+  let tids: string[] = []
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return out // the process ended meanwhile
+  }
+  for (const tid of tids) {
     let stat: string
     try {
       stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
@@ -74,9 +101,11 @@ function threadCpu(pid: number): Record<string, number> {
       continue // the thread ended meanwhile
     }
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
-    const group = Number(tid) === pid ? 'main thread' : 'other threads'
+    const group = prefix + (Number(tid) === pid ? 'main thread' : 'other threads')
     out[group] = (out[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100
   }
+  for (const child of childPids(pid))
+    for (const [k, v] of Object.entries(threadCpu(child, 'scoring process '))) out[k] = (out[k] ?? 0) + v
   return out
 }
 
@@ -343,7 +372,11 @@ async function workersBench(base: string, template: string, processes: number, t
       .join(', ')}, PostgreSQL backends ${per(steadyPg - atWarm.pg)}; total ${per(sum)}`
   }
   await client.end()
-  const cpu = procs.reduce((sum, p) => sum + cpuSeconds(p.child.pid!), 0)
+  // the worker processes and the scoring processes they started
+  const cpu = procs.reduce(
+    (sum, p) => sum + [p.child.pid!, ...childPids(p.child.pid!)].reduce((s, pid) => s + cpuSeconds(pid), 0),
+    0,
+  )
   await Promise.all(procs.map((p) => p.stop()))
   // start-up left out: from the moment every scoring thread had finished one job
   const warm = processes * threads

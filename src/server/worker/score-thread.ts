@@ -1,11 +1,10 @@
 /**
- * Worker-thread entry: scores submissions one after another with the board's scoreSubmission (the
- * CLI's eval functions) off the main thread, so the server keeps answering and renewing leases
- * meanwhile. The thread lives as long as its job worker: the challenge is read once, and the
+ * Scoring-process entry (forked by worker/score.ts): scores submissions one after another with the
+ * board's scoreSubmission (the CLI's eval functions) outside the worker's process, so the server
+ * keeps answering and renewing leases meanwhile. The process lives as long as its job worker: the challenge is read once, and the
  * boards keep what every scoring reads (ID lists, eval sets) between jobs (boards/speech.ts).
  * In: { id, challengeDir, board, files } per job. Out: { id, progress }..., then { id, result } or { id, error }.
  */
-import { parentPort } from 'node:worker_threads'
 import { UserError } from '../../errors.js'
 import { scoreSubmission, type SubmittedFile } from '../boards/index.js'
 import { findBoard, loadChallenge, type Challenge } from '../challenge/load.js'
@@ -17,6 +16,16 @@ interface Job {
   files: Array<{ name: string; bytes: Uint8Array }>
 }
 
+// Signals go to the job worker, which gives its job back and then ends this process; a Ctrl-C
+// reaching the whole process group must not end the scoring first. Orphaned, it ends at once.
+process.on('SIGINT', () => {})
+process.on('SIGTERM', () => {})
+process.on('disconnect', () => process.exit(0))
+
+const send = (message: unknown): void => {
+  if (process.connected) process.send!(message)
+}
+
 const challenges = new Map<string, Challenge>()
 
 async function run(job: Job): Promise<void> {
@@ -26,18 +35,19 @@ async function run(job: Job): Promise<void> {
   if (!board) throw new UserError(`board ${job.board} is no longer in ${job.challengeDir}/challenge.yaml`)
   const files: SubmittedFile[] = job.files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes) }))
   const result = await scoreSubmission(board, files, (stage, done, total) =>
-    parentPort!.postMessage({ id: job.id, progress: { stage, done, total } }),
+    send({ id: job.id, progress: { stage, done, total } }),
   )
-  parentPort!.postMessage({ id: job.id, result })
+  send({ id: job.id, result })
 }
 
-parentPort!.on('message', (job: Job) => {
+process.on('message', (message) => {
+  const job = message as Job
   run(job).catch((err: unknown) => {
     const e = err as Error
     // the team sees this message: paths inside the challenge folder are shown relative to it
     const message = String(e.message ?? err)
       .split(`${job.challengeDir}/`)
       .join('')
-    parentPort!.postMessage({ id: job.id, error: { message, user: err instanceof UserError } })
+    send({ id: job.id, error: { message, user: err instanceof UserError } })
   })
 })
