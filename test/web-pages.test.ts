@@ -227,6 +227,33 @@ test("an invalid file gets the CLI's one-line message next to the field and leav
     new RegExp(`${before.remaining} of 5 submissions left`),
   )
   await page.screenshot({ path: join(shots, 'submit-invalid-desktop.png'), fullPage: true })
+  // the refused upload's page is at a URL with no CSRF token in it (the token travels in the body)
+  assert.doesNotMatch(page.url(), /_csrf/)
+  assert.equal(new URL(page.url()).pathname, '/submit')
+})
+
+test('a file over the size cap is refused in the browser before it is sent: the sizes next to the field, the form kept', async () => {
+  const big = join(root, 'big', 'en_25_train.json')
+  mkdirSync(join(root, 'big'), { recursive: true })
+  writeFileSync(big, Buffer.alloc(25 * 1024 * 1024, 0x20)) // 25.0 MB against the default 20 MB
+  const before = (await api.call('GET', 'boards/en-25/quota', { token: aliceToken })).body
+  const page = await go(alice, '/submit?board=en-25')
+  const sent: string[] = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST') sent.push(r.url())
+  })
+  await page.getByLabel('Training-set file(s)').setInputFiles(big)
+  await page.getByLabel('Method name').fill('too big')
+  await page.getByRole('button', { name: 'Submit to en-25' }).click()
+  const error = page.locator('#f-file-error')
+  await error.waitFor()
+  assert.equal(await error.innerText(), 'en_25_train.json is 25.0 MB; the limit is 20 MB. Choose a smaller file.')
+  assert.deepEqual(sent, [], 'nothing was posted')
+  assert.equal(await page.getByLabel('Method name').inputValue(), 'too big')
+  assert.equal(await page.getByLabel('Training-set file(s)').getAttribute('aria-invalid'), 'true')
+  assert.doesNotMatch(page.url(), /_csrf/)
+  const afterQ = (await api.call('GET', 'boards/en-25/quota', { token: aliceToken })).body
+  assert.equal(afterQ.used, before.used)
 })
 
 /** The message `dataperf speech eval` prints for a bad file, run where the files have the names the server gives them. */

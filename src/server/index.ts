@@ -42,6 +42,11 @@ export async function createDemoChallenge(dir: string, seed: number): Promise<De
   return (await import('./demo.js')).createDemoChallenge(dir, seed)
 }
 
+/** `dataperf serve --demo`: the official baselines submitted, marked and queued for the server's workers. */
+export async function seedDemoBaselines(server: RunningServer, log?: (line: string) => void): Promise<string[]> {
+  return (await import('./demo-baselines.js')).seedDemoBaselines(server.ctx, log)
+}
+
 /** `serve make-organizer`: gives an existing account the organizer role; its email. */
 export async function grantOrganizer(target: ServerDatabase, email: string): Promise<string> {
   return (await import('./admin.js')).grantOrganizer(target, email)

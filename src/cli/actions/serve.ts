@@ -10,6 +10,7 @@ import {
   grantOrganizer,
   newSignupInvite,
   rescoreBoard,
+  seedDemoBaselines,
   type ServerConfig,
   type ServerDatabase,
   startServer,
@@ -118,6 +119,13 @@ export async function serve(opts: ServeFlags): Promise<void> {
     },
     log: (line) => process.stderr.write(line + '\n'),
   })
+  if (opts.demo) {
+    // before the listening line: a newcomer's first page has the baselines' rows (the workers score them)
+    process.stderr.write('submitting the official baselines to the demo boards ...\n')
+    await seedDemoBaselines(server, (line) => process.stderr.write(line + '\n')).catch((err: unknown) =>
+      process.stderr.write(`warning: the demo's baselines were not submitted: ${(err as Error)?.message ?? err}\n`),
+    )
+  }
   const c = server.ctx.challenge
   process.stdout.write(
     `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${server.workers.length}${server.workers.length < opts.workers ? ` (of ${opts.workers} asked: one per core)` : ''}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,

@@ -32,6 +32,10 @@ const SLAB_BYTES = 16 << 20
 // Sparse reads fetch a page's header and levels only (about 5 KiB for a 1,024-row page of
 // 256-float vectors): small windows, no read-ahead; a larger header or level run grows the window.
 const SPARSE_SLAB_BYTES = 8 << 10
+// Kept rows' values at most this far apart in a page are read as one span (a system call costs
+// about as much as copying 16-32 KiB from the page cache), spans of at most COALESCE_SPAN_BYTES.
+const COALESCE_GAP_BYTES = 16 << 10
+const COALESCE_SPAN_BYTES = 256 << 10
 
 type PageMode = 'generic' | 'dense' | 'sparse' | 'strings'
 
@@ -69,6 +73,8 @@ export class ParquetFile {
   private readonly rowStartsCache = new RowStartsCache()
   /** slab buffers kept from one column chunk to the next (SlabReader) */
   private readonly slabPool: Buffer[] = []
+  /** the span buffer of coalesced sparse reads (allocated on first use) */
+  private scratch: Buffer | undefined
 
   private constructor(
     readonly path: string,
@@ -264,6 +270,7 @@ export class ParquetFile {
     // check below then reports any row of another length.
     const dim = options.dim ?? this.inferListLength(info)
     const data = alloc(isDouble, keptCount * dim, options.shared === true)
+    const bits = new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2) // for firstNonFinite
     let row = -1 // current row index in the file
     let count = 0 // values seen in the current row
     let keep = false
@@ -319,10 +326,9 @@ export class ParquetFile {
           if (!keep) count = numValues - rowStarts[rowsHere - 1]!
           row = firstRow + rowsHere - 1
         }
-        const target = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        page.copySegments(segments, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
         for (const g of segments) {
-          page.copyValues(g.from, g.to, target, g.at * data.BYTES_PER_ELEMENT)
-          const j = firstNonFinite(data, g.at, g.at + g.to - g.from)
+          const j = firstNonFinite(bits, isDouble, g.at, g.at + g.to - g.from)
           if (j >= 0) {
             const position = j - (g.at - (g.at % dim))
             throw new UserError(
@@ -459,11 +465,37 @@ export class ParquetFile {
     return {
       rowStarts,
       numValues,
-      // straight from the file into the caller's array: no buffer in between
-      copyValues: (from, to, target, at) => {
-        const length = (to - from) * width
-        if (readFully(this.handle, target.subarray(at, at + length), valuesPos + from * width) < length)
-          throw new UserError(`${this.path}: file is truncated (page at byte ${bodyPos} runs past the end)`)
+      copySegments: (segments, target) => {
+        const read = (into: Uint8Array, from: number) => {
+          if (readFully(this.handle, into, valuesPos + from * width) < into.length)
+            throw new UserError(`${this.path}: file is truncated (page at byte ${bodyPos} runs past the end)`)
+        }
+        for (let i = 0; i < segments.length; ) {
+          // kept rows lying close together are read as one span through a scratch buffer (one
+          // system call instead of one per row); a lone row goes straight into the caller's array
+          const first = segments[i]!
+          let j = i + 1
+          while (
+            j < segments.length &&
+            (segments[j]!.from - segments[j - 1]!.to) * width <= COALESCE_GAP_BYTES &&
+            (segments[j]!.to - first.from) * width <= COALESCE_SPAN_BYTES
+          )
+            j++
+          if (j === i + 1)
+            read(target.subarray(first.at * width, (first.at + first.to - first.from) * width), first.from)
+          else {
+            const span = (this.scratch ??= Buffer.allocUnsafeSlow(COALESCE_SPAN_BYTES)).subarray(
+              0,
+              (segments[j - 1]!.to - first.from) * width,
+            )
+            read(span, first.from)
+            for (let k = i; k < j; k++) {
+              const g = segments[k]!
+              target.set(span.subarray((g.from - first.from) * width, (g.to - first.from) * width), g.at * width)
+            }
+          }
+          i = j
+        }
       },
     }
   }
@@ -585,14 +617,21 @@ interface PlainStringPage {
 
 /**
  * A PLAIN list page without nulls, for the fast path: the positions where rows start, and a copy
- * of the little-endian bytes of values [from, to) into target at byte `at`, on demand. For
+ * of the little-endian bytes of chosen value ranges into the caller's array, on demand. For
  * uncompressed files the values are read from disk only for the rows that are kept.
  */
 interface DenseListPage {
   plainBytes?: undefined
   rowStarts: Int32Array
   numValues: number
-  copyValues: (from: number, to: number, target: Uint8Array, at: number) => void
+  copySegments: (segments: readonly ValueSegment[], target: Uint8Array) => void
+}
+
+/** Values [from, to) of a page, to be copied to element `at` of the caller's array. */
+interface ValueSegment {
+  at: number
+  from: number
+  to: number
 }
 
 /** The values section of a PLAIN BYTE_ARRAY page of a flat column without nulls, else undefined. */
@@ -714,7 +753,9 @@ function denseListPage(
   return {
     rowStarts: rowStartsCache.rowStarts(repBytes, numValues),
     numValues,
-    copyValues: (from, to, target, at) => target.set(bytes.subarray(from * width, to * width), at),
+    copySegments: (segments, target) => {
+      for (const g of segments) target.set(bytes.subarray(g.from * width, g.to * width), g.at * width)
+    },
   }
 }
 
@@ -836,13 +877,13 @@ function readFully(handle: FileHandle, target: Uint8Array, position: number): nu
 }
 
 /**
- * The first index in [from, to) of `data` holding an infinity or NaN, else -1. Tested on the bits
- * (all exponent bits set) through an Int32Array: small integers, so even before V8 optimizes the
- * loop it allocates nothing (reading a float would box it).
+ * The first index in [from, to) of the floats (doubles when isDouble) whose bits `bits` views that
+ * holds an infinity or NaN, else -1. Tested on the bits (all exponent bits set) through one
+ * Int32Array view made per read: small integers, so even before V8 optimizes the loop it allocates
+ * nothing (reading a float would box it).
  */
-function firstNonFinite(data: Float32Array | Float64Array, from: number, to: number): number {
-  const bits = new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
-  if (data instanceof Float32Array) {
+function firstNonFinite(bits: Int32Array, isDouble: boolean, from: number, to: number): number {
+  if (!isDouble) {
     for (let j = from; j < to; j++) if ((bits[j]! & 0x7f800000) === 0x7f800000) return j
   } else {
     // little-endian: the exponent is in the high word, the second of each pair
