@@ -11,7 +11,9 @@ import {
   listTeamSubmissions,
   submit,
   SUBMISSION_TEXT_LIMITS,
+  type PublicSubmission,
 } from '../../services/submissions.js'
+import type { SubmissionView } from '../../wire.js'
 import { checkCsrfToken } from '../../http/auth.js'
 import { readUpload, refuseDeclaredOversize } from '../../http/upload.js'
 import {
@@ -185,58 +187,53 @@ export function participantRoutes(app: FastifyInstance, web: Web): void {
         if (!web.needUser(req, reply)) return reply
         throw notFound(`submission ${req.params.id}`)
       }
-      const board = findBoard(ctx.challenge, pub.board)
       return web.send(
         reply,
         submissionPage(await web.pageContext(req, reply), {
-          id: pub.id,
-          board: board ? boardView(board) : { id: pub.board, track: 'speech' },
-          team: pub.team,
-          method: pub.method,
-          description: pub.description ?? undefined,
-          link: pub.link ?? undefined,
+          ...sharedFields(pub),
           status: 'scored',
           score: pub.score,
-          details: detailsView(pub.details),
-          rank: pub.rank ?? undefined,
-          baseline: pub.baseline,
-          submittedAt: new Date(pub.submitted_at),
-          scoredAt: pub.scored_at ? new Date(pub.scored_at) : undefined,
-          publicKeyUrl: '/api/v1/public-key',
           eventsUrl: '',
         }),
       )
     }
     const s = own
-    const board = findBoard(ctx.challenge, s.board)
     const id = encodeURIComponent(s.id)
     return web.send(
       reply,
       submissionPage(await web.pageContext(req, reply), {
-        id: s.id,
-        board: board ? boardView(board) : { id: s.board, track: 'speech' },
-        team: s.team,
-        method: s.method,
-        description: s.description ?? undefined,
-        link: s.link ?? undefined,
+        ...sharedFields(s),
         status: s.status,
         stage: s.stage ?? undefined,
         progress: s.progress.total > 0 ? s.progress : undefined,
         error: s.error ?? undefined,
         score: s.score ?? undefined,
-        details: detailsView(s.details),
-        rank: s.rank ?? undefined,
-        baseline: s.baseline,
-        submittedAt: new Date(s.submitted_at),
-        scoredAt: s.scored_at ? new Date(s.scored_at) : undefined,
         sha256: s.sha256,
         scoreHidden: s.score_hidden,
         manifestUrl: s.status === 'scored' && !s.score_hidden ? `/api/v1/submissions/${id}/manifest` : undefined,
-        publicKeyUrl: '/api/v1/public-key',
         eventsUrl: `/api/v1/submissions/${id}/events`,
       }),
     )
   })
+
+  /** The page's fields that a team's own view and the public summary of a board row show alike. */
+  function sharedFields(s: PublicSubmission | SubmissionView) {
+    const board = findBoard(ctx.challenge, s.board)
+    return {
+      id: s.id,
+      board: board ? boardView(board) : { id: s.board, track: 'speech' as const },
+      team: s.team,
+      method: s.method,
+      description: s.description ?? undefined,
+      link: s.link ?? undefined,
+      details: detailsView(s.details),
+      rank: s.rank ?? undefined,
+      baseline: s.baseline,
+      submittedAt: new Date(s.submitted_at),
+      scoredAt: s.scored_at ? new Date(s.scored_at) : undefined,
+      publicKeyUrl: '/api/v1/public-key',
+    }
+  }
 
   async function teamView(user: User, extra: Partial<TeamView> = {}, req?: FastifyRequest): Promise<TeamView> {
     const team = await myTeam(ctx, user)
