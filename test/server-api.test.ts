@@ -19,7 +19,7 @@ import {
   SubmitResultSchema,
 } from '../src/server/wire.js'
 import { runCliAsync } from './helpers/cli.js'
-import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { Api, makeChallenge, speechEvalArgs, speechSelection, startProc, type Proc } from './helpers/server.js'
 
 let root: string, challenge: string, dbFile: string, server: Proc, api: Api
 let alice: string
@@ -70,31 +70,7 @@ test('a speech submission is scored exactly as `dataperf speech eval` scores the
   })
   const scored = await api.waitScored(alice, r.body.submission.id)
   assert.equal(scored.status, 'scored', scored.error)
-  const data = join(challenge, 'speech/data/dataperf_en_data')
-  const cli = await runCliAsync(
-    [
-      'speech',
-      'eval',
-      '--language',
-      'en',
-      '--train_size',
-      '25',
-      '--train_file',
-      file,
-      '--json',
-      '--eval_embeddings_dir',
-      join(data, 'eval_embeddings'),
-      '--train_embeddings_dir',
-      join(data, 'train_embeddings'),
-      '--allowed_training_set',
-      join(data, 'allowed_training_set.yaml'),
-      '--eval_file',
-      join(data, 'eval.yaml'),
-      '--config_file',
-      join(challenge, 'speech/dataperf_speech_config.yaml'),
-    ],
-    root,
-  )
+  const cli = await runCliAsync([...speechEvalArgs(challenge, file), '--json'], root)
   assert.equal(cli.code, 0, cli.stderr)
   const doc = JSON.parse(cli.stdout) as { score: number; scores: number[]; seeds: number[] }
   assert.equal(scored.score, doc.score)

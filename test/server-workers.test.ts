@@ -15,7 +15,15 @@ import { parse, stringify } from 'yaml'
 import { openDb } from '../src/server/db/open.js'
 import { enqueueJob, JOBS_CHANNEL } from '../src/server/queue/jobs.js'
 import { runCli } from './helpers/cli.js'
-import { Api, freshPostgres, makeChallenge, speechSelection, startProc, until } from './helpers/server.js'
+import {
+  Api,
+  freshPostgres,
+  makeChallenge,
+  speechEvalArgs,
+  speechSelection,
+  startProc,
+  until,
+} from './helpers/server.js'
 
 let root: string, challenge: string
 before(() => {
@@ -29,30 +37,7 @@ const upload = (seed: number) => [{ name: 'en_25_train.json', bytes: speechSelec
 const threadStarts = (log: string) => log.split('\n').filter((l) => l.endsWith('scoring thread started')).length
 
 function speechEval(file: string): number {
-  const r = runCli(
-    [
-      'speech',
-      'eval',
-      '--language',
-      'en',
-      '--train_size',
-      '25',
-      '--train_file',
-      file,
-      '--json',
-      '--eval_embeddings_dir',
-      join(DATA(), 'eval_embeddings'),
-      '--train_embeddings_dir',
-      join(DATA(), 'train_embeddings'),
-      '--allowed_training_set',
-      join(DATA(), 'allowed_training_set.yaml'),
-      '--eval_file',
-      join(DATA(), 'eval.yaml'),
-      '--config_file',
-      join(challenge, 'speech/dataperf_speech_config.yaml'),
-    ],
-    root,
-  )
+  const r = runCli([...speechEvalArgs(challenge, file), '--json'], root)
   assert.equal(r.code, 0, r.stderr)
   return (JSON.parse(r.stdout) as { score: number }).score
 }

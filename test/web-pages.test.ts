@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { runCli } from './helpers/cli.js'
-import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { Api, makeChallenge, speechEvalArgs, speechSelection, startProc, type Proc } from './helpers/server.js'
 import { launchBrowser, newVisitor, PHONE } from './helpers/browser.js'
 
 const PASSWORD = 'correct horse battery'
@@ -87,31 +87,7 @@ async function shoot(context: BrowserContext, path: string, name: string): Promi
 }
 
 function speechEval(file: string): { score: number; scores: number[] } {
-  const data = join(challenge, 'speech/data/dataperf_en_data')
-  const r = runCli(
-    [
-      'speech',
-      'eval',
-      '--language',
-      'en',
-      '--train_size',
-      '25',
-      '--train_file',
-      file,
-      '--json',
-      '--eval_embeddings_dir',
-      join(data, 'eval_embeddings'),
-      '--train_embeddings_dir',
-      join(data, 'train_embeddings'),
-      '--allowed_training_set',
-      join(data, 'allowed_training_set.yaml'),
-      '--eval_file',
-      join(data, 'eval.yaml'),
-      '--config_file',
-      join(challenge, 'speech/dataperf_speech_config.yaml'),
-    ],
-    root,
-  )
+  const r = runCli([...speechEvalArgs(challenge, file), '--json'], root)
   assert.equal(r.code, 0, r.stderr)
   return JSON.parse(r.stdout) as { score: number; scores: number[] }
 }
@@ -262,6 +238,7 @@ function speechEvalError(bytes: string): string {
   const file = join(data, 'en_25_train.json')
   writeFileSync(file, bytes)
   try {
+    // the training set and allowed list by the relative names the server's scoring uses: the message names them
     const r = runCli(
       [
         'speech',

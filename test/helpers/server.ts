@@ -78,6 +78,31 @@ export function writeChallengeYaml(
   )
 }
 
+/** `dataperf speech eval` arguments for an en-25 training file on a makeChallenge() challenge (what the server scores it with). */
+export function speechEvalArgs(challengeDir: string, trainFile: string): string[] {
+  const data = join(challengeDir, 'speech/data/dataperf_en_data')
+  return [
+    'speech',
+    'eval',
+    '--language',
+    'en',
+    '--train_size',
+    '25',
+    '--train_file',
+    trainFile,
+    '--eval_embeddings_dir',
+    join(data, 'eval_embeddings'),
+    '--train_embeddings_dir',
+    join(data, 'train_embeddings'),
+    '--allowed_training_set',
+    join(data, 'allowed_training_set.yaml'),
+    '--eval_file',
+    join(data, 'eval.yaml'),
+    '--config_file',
+    join(challengeDir, 'speech/dataperf_speech_config.yaml'),
+  ]
+}
+
 /** A valid en_25_train.json, different for each seed: 3 clips per target word, the rest nontargets. */
 export function speechSelection(challengeDir: string, seed: number): Buffer {
   const allowed = readSampleIdsYaml(
