@@ -34,7 +34,7 @@ after(() => rmSync(root, { recursive: true, force: true }))
 
 const DATA = () => join(challenge, 'speech/data/dataperf_en_data')
 const upload = (seed: number) => [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }]
-const threadStarts = (log: string) => log.split('\n').filter((l) => l.endsWith('scoring thread started')).length
+const scorerStarts = (log: string) => log.split('\n').filter((l) => l.endsWith('scoring process started')).length
 
 function speechEval(file: string): number {
   const r = runCli([...speechEvalArgs(challenge, file), '--json'], root)
@@ -59,7 +59,7 @@ test('in-process workers keep one scoring thread each across jobs; a rescoring a
       ids.push(r.body.submission.id)
     }
     for (const id of ids) assert.equal((await api.waitScored(p.token, id)).status, 'scored')
-    const started = threadStarts(server.output())
+    const started = scorerStarts(server.output())
     assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 6 jobs on 2 workers`)
 
     // the organizer drops a third of the eval clips and rescores: the kept eval set must not be reused
@@ -144,7 +144,7 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
         const j = await db.kysely.selectFrom('jobs').select('status').where('kind', '=', 'rescore').executeTakeFirst()
         return j?.status === 'done' ? true : undefined
       })
-      const started = threadStarts(worker.output())
+      const started = scorerStarts(worker.output())
       assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 5 jobs on 2`)
     } finally {
       await worker.stop()

@@ -1,5 +1,5 @@
 /**
- * A job worker: takes jobs from the job table (queue/jobs.ts), scores each in a worker thread,
+ * A job worker: takes jobs from the job table (queue/jobs.ts), scores each in its scoring process (score.ts),
  * renews its lease while scoring, and writes the score, the submission's new state, the unsigned
  * manifest and the audit entry in ONE transaction that first checks it still holds the lease;
  * the score row is unique per job, so each job leaves at most one score whatever happens.
@@ -16,7 +16,7 @@ import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
 import { refreshTeamStandings } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
-import { type ScoringError, ScoringThread, type ScoringRun } from './score.js'
+import { type ScoringError, ScoringProcess, type ScoringRun } from './score.js'
 
 export interface WorkerOptions {
   /** wait between polls of an empty queue (an in-process enqueue wakes the worker at once) */
@@ -46,8 +46,8 @@ export class JobWorker {
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
   private current: ScoringRun | undefined
-  /** this worker's scoring thread: started with the first job, kept for the next ones */
-  private readonly thread: ScoringThread
+  /** this worker's scoring process: started with the first job, kept for the next ones */
+  private readonly scorer: ScoringProcess
   private readonly pollMs: number
   private readonly log: (line: string) => void
   /** when this worker last wrote its last_seen_at (ms since the epoch) */
@@ -60,7 +60,7 @@ export class JobWorker {
     this.id = `wrk_${hostname()}_${process.pid}_${newId('').slice(1, 9)}`
     this.pollMs = options.pollMs ?? 1000
     this.log = options.log ?? (() => {})
-    this.thread = new ScoringThread(() => this.log(`worker ${this.id}: scoring thread started`))
+    this.scorer = new ScoringProcess(() => this.log(`worker ${this.id}: scoring process started`))
   }
 
   start(): void {
@@ -104,7 +104,7 @@ export class JobWorker {
     }
     this.current?.abort()
     await this.loop
-    this.thread.close()
+    this.scorer.close()
   }
 
   private async heartbeat(): Promise<void> {
@@ -185,7 +185,7 @@ export class JobWorker {
     let lost = false
     let lastProgress = 0
     const started = Date.now()
-    const run = this.thread.score(challenge.dir, board.id, files, (stage, done, total) => {
+    const run = this.scorer.score(challenge.dir, board.id, files, (stage, done, total) => {
       // a job that ends within 200 ms writes no progress (the result's transaction follows at
       // once): two round trips and their page updates saved per short job
       if (job.kind !== 'score' || Date.now() - started < 200) return

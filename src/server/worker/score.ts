@@ -1,5 +1,5 @@
 /**
- * A scoring process that lives as long as its job worker (worker/score-thread.ts): each job is a
+ * A scoring process that lives as long as its job worker (worker/score-process.ts): each job is a
  * message, so its start-up, the challenge and the data every scoring of a board reads are paid
  * once, not per job. `abort()` (the lease was lost, the worker stops) ends the process; the next
  * job starts a new one.
@@ -47,7 +47,7 @@ type ThreadMessage = { id: number } & (
  */
 const SCORING_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=64']
 
-export class ScoringThread {
+export class ScoringProcess {
   private worker: ChildProcess | undefined
   private pending: Pending | undefined
   private nextId = 1
@@ -57,7 +57,7 @@ export class ScoringThread {
 
   /** Scores one submission; one at a time per thread. */
   score(challengeDir: string, board: string, files: SubmittedFile[], onProgress: Progress): ScoringRun {
-    if (this.pending) throw new Error('ScoringThread: a job is already running on this thread')
+    if (this.pending) throw new Error('ScoringProcess: a job is already running in this process')
     const worker = (this.worker ??= this.spawn())
     const id = this.nextId++
     const result = new Promise<BoardScore>((resolve, reject) => {
@@ -74,7 +74,7 @@ export class ScoringThread {
 
   private spawn(): ChildProcess {
     // not process.execArgv: under `node --test` it would make the child a test runner
-    const worker = fork(fileURLToPath(new URL('./score-thread.js', import.meta.url)), [], {
+    const worker = fork(fileURLToPath(new URL('./score-process.js', import.meta.url)), [], {
       execArgv: SCORING_NODE_FLAGS,
       serialization: 'advanced', // Uint8Array files travel as bytes
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
