@@ -19,6 +19,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { runCli, runCliAsync } from './helpers/cli.js'
 import { Api, startProc } from './helpers/server.js'
 import { startLocalServer } from './helpers/local-server.js'
+import { rawVisionPool } from './helpers/shared-fixtures.js'
 import { writeMswcCorpus } from './helpers/mswc-corpus.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { loadChallenge } from '../src/server/challenge/load.js'
@@ -93,8 +94,7 @@ test('create, pack, download, select, serve, submit: nothing hidden goes public;
       '6',
     ])
     assert.equal(r.code, 0, r.stderr)
-    const raw = join(dir, 'raw')
-    assert.equal(runCli(['generate', 'vision', '--out', raw, '--pool-size', '20000']).code, 0)
+    const raw = rawVisionPool()
     r = runCli([
       'create',
       'vision',

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli.js'
+import { rawVisionPool } from './helpers/shared-fixtures.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { readCsv } from '../src/io/csv.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
@@ -35,8 +36,7 @@ function allFiles(dir: string, prefix = ''): string[] {
 test('create vision: held-out verified test sets, examples, official layout; works with select and eval; deterministic', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-create-vision-'))
   try {
-    const raw = join(dir, 'raw')
-    assert.equal(runCli(['generate', 'vision', '--out', raw, '--pool-size', '20000']).code, 0)
+    const raw = rawVisionPool()
     const labelsCsv = join(raw, 'metadata/train-annotations-human-imagelabels.csv')
     const args = (out: string, seed = 0) => [
       'create',

@@ -3,12 +3,16 @@
  * they replaced: each output summed over the coordinates in order, separate multiply and add.
  * Checked on seeded random matrices of every packing shape (octets, pairs, a padded last pair),
  * float32 and float64 inputs, a row subset and chunked A (more rows than one chunk holds).
+ * Likewise the pairwise coupling of many rows (ml/wasm/pairwise-coupling.ts) against libsvm's
+ * scalar multiclassProbability, row by row.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { decisionFunction, type LogisticRegressionModel } from '../src/ml/logistic-regression.js'
 import { Rng } from '../src/ml/rng.js'
+import { multiclassProbability } from '../src/ml/svm/platt.js'
 import { squaredDistances } from '../src/ml/svm/rbf-kernel.js'
+import { pairwiseCouplingRows } from '../src/ml/wasm/pairwise-coupling.js'
 import { dotProductRows, squaredDistancesRows } from '../src/ml/wasm/row-kernels.js'
 
 function randomMatrix(rng: Rng, n: number, d: number, f32: boolean): Float64Array | Float32Array {
@@ -127,4 +131,30 @@ test('an unchanging A kept in the kernel between calls: other calls in between, 
     scalar('dot', A2, [42, 0], B, nb, d, init),
     'another unchanging A',
   )
+})
+
+test('pairwise coupling of many rows, two per SIMD step: multiclassProbability bit for bit, row by row', () => {
+  const rng = new Rng(10)
+  for (const k of [2, 3, 4, 5, 6, 8, 11])
+    for (const nRows of [1, 2, 5, 40]) {
+      const r = new Float64Array(nRows * k * k)
+      for (let row = 0; row < nRows; row++) {
+        // some rows confident (pairwise probabilities near the 1e-7 clip: long iterations), some not
+        const spread = row % 3 === 0 ? 40 : row % 3 === 1 ? 4 : 0.5
+        for (let i = 0; i < k; i++)
+          for (let j = i + 1; j < k; j++) {
+            const v = Math.min(Math.max(1 / (1 + Math.exp(spread * (rng.uniform() - 0.5))), 1e-7), 1 - 1e-7)
+            r[row * k * k + i * k + j] = v
+            r[row * k * k + j * k + i] = 1 - v
+          }
+      }
+      const ours = pairwiseCouplingRows(k, nRows, r)
+      const expected = new Float64Array(nRows * k)
+      const p = new Float64Array(k)
+      for (let row = 0; row < nRows; row++) {
+        multiclassProbability(k, r.subarray(row * k * k, (row + 1) * k * k), p)
+        expected.set(p, row * k)
+      }
+      sameBits(ours, expected, `k ${k}, ${nRows} rows`)
+    }
 })

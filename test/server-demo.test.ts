@@ -15,6 +15,7 @@ import { numpySum } from '../src/ml/numpy-sum.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'
 import { Api, query, startProc, until, type Proc } from './helpers/server.js'
+import { DEMO_CHALLENGE_FIXTURE, publishSharedFixture } from './helpers/shared-fixtures.js'
 
 let root: string, state: string, challenge: string, db: string, server: Proc, api: Api
 
@@ -62,6 +63,8 @@ before(async () => {
   db = join(state, 'server.sqlite')
   server = await startProc(['serve', '--demo', '--state', state, '--db', db, '--port', '0'], root)
   api = new Api(server.url)
+  // the challenge and the baselines' files it made: server-results starts its demo from a copy
+  publishSharedFixture(DEMO_CHALLENGE_FIXTURE, challenge)
 })
 
 after(async () => {

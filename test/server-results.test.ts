@@ -17,6 +17,12 @@ import { pythonFloatRepr } from '../src/io/python-json.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { runCli } from './helpers/cli.js'
 import { Api, startProc, type Proc } from './helpers/server.js'
+import {
+  copyFixture,
+  DEMO_CHALLENGE_FIXTURE,
+  findSharedFixture,
+  publishSharedFixture,
+} from './helpers/shared-fixtures.js'
 
 let root: string, state: string, challenge: string, server: Proc, api: Api
 let alice: string, bob: string, org: string
@@ -25,10 +31,15 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'dataperf-server-results-'))
   state = join(root, 'state')
   challenge = join(state, 'demo-challenge')
+  // the demo's challenge and baselines' files as server-demo's `serve --demo` made them (same seed):
+  // this server then only submits and scores the baselines; made here and shared when run alone
+  const shared = findSharedFixture(DEMO_CHALLENGE_FIXTURE)
+  if (shared) copyFixture(shared, challenge)
   server = await startProc(
     ['serve', '--demo', '--state', state, '--db', join(state, 'server.sqlite'), '--port', '0'],
     root,
   )
+  if (!shared) publishSharedFixture(DEMO_CHALLENGE_FIXTURE, challenge)
   api = new Api(server.url)
   alice = (await api.participant('alice@example.org', 'Team Alice')).token
   bob = (await api.participant('bob@example.org', 'Team Bob')).token

@@ -216,8 +216,12 @@ test('bestSoFar keeps only improvements in time order; niceTicks cover the range
 })
 
 test('every page renders with JavaScript off: a heading, labelled controls, no script errors', async () => {
+  // one visitor's tab goes through every page (a new browser context per page took ~1 s each)
+  const context = await newVisitor(browser, { javaScriptEnabled: false })
+  const page = await context.newPage()
   for (const path of Object.keys(pages)) {
-    const page = await open(path, { javaScriptEnabled: false })
+    const response = await page.goto(server.base + path)
+    assert.equal(response?.status(), 200, path)
     assert.equal(await page.locator('h1').count(), 1, `${path}: one h1`)
     assert.ok((await page.locator('h1').innerText()).length > 3, path)
     assert.deepEqual(await unlabelledControls(page), [], `${path}: unlabelled controls`)
@@ -231,8 +235,8 @@ test('every page renders with JavaScript off: a heading, labelled controls, no s
         `${path}: csrf field`,
       )
     }
-    await page.context().close()
   }
+  await context.close()
 })
 
 test('the leaderboard reads without JavaScript: ranked rows, baseline marked, escaped names, chart and exports', async () => {
@@ -405,12 +409,15 @@ test('the team page shows a new token once, with revoke buttons named for each t
 })
 
 test("the pages fit a phone's width: nothing but tables scrolls sideways", async () => {
+  const context = await newVisitor(browser, { viewport: PHONE })
+  const page = await context.newPage()
   for (const path of ['/', '/boards/vision', '/submit', '/submissions/s4', '/team', '/organizer', '/signup']) {
-    const page = await open(path, { viewport: PHONE })
+    const response = await page.goto(server.base + path)
+    assert.equal(response?.status(), 200, path)
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     )
     assert.ok(overflow <= 0, `${path} overflows the phone's width by ${overflow}px`)
-    await page.context().close()
   }
+  await context.close()
 })

@@ -24,7 +24,10 @@ export interface LbfgsOptions {
   ftol?: number
   memory?: number
   maxLineSearch?: number
-  /** the norm pgtol applies to (default max |g_i|); for problems solved in a rotated basis */
+  /**
+   * the norm pgtol applies to (default max |g_i|); for problems solved in a rotated basis. Only ever
+   * compared with pgtol, so it may return any value on the same side of it.
+   */
   gradientNorm?: (grad: Float64Array) => number
 }
 

@@ -60,9 +60,12 @@ export function fitLogisticRegression(
   const { Q, r } = orthonormalRowBasis(X, nSamples, d)
   // L = X Q^T, each entry summed over the features in order
   const L = dotProductRows({ A: X, na: nSamples, B: Q, nb: r, d })
-  const back = new Float64Array(d)
   const pgtol = options.tol ?? 1e-4
   const entries = rows * (d + 1)
+  // Q transposed (d x r): the gradient mapped back to feature j is one short sum over row j
+  const Qt = new Float64Array(d * r)
+  for (let m = 0; m < r; m++) for (let j = 0; j < d; j++) Qt[j * r + m] = Q[m * d + j]!
+  // The solver only asks whether this is <= pgtol, so an entry above pgtol answers at once.
   const gradientNorm = (g: Float64Array): number => {
     // Q has orthonormal rows, so |g|_2 is the same in both bases and bounds the max:
     // |g|_2 / sqrt(entries) <= max |g_W| <= |g|_2. Only in between is the max computed.
@@ -73,26 +76,28 @@ export function fitLogisticRegression(
     if (norm / Math.sqrt(entries) > pgtol * (1 + 1e-9)) return norm / Math.sqrt(entries)
     let max = 0
     for (let k = 0; k < rows; k++) {
-      back.fill(0)
+      const intercept = Math.abs(g[k * (r + 1) + r]!)
+      if (!(intercept <= pgtol)) return intercept // (NaN too)
+      max = Math.max(max, intercept)
+    }
+    for (let k = 0; k < rows; k++) {
       const gk = k * (r + 1)
-      let m = 0
-      for (; m + 4 <= r; m += 4) {
-        const g0 = g[gk + m]!,
-          g1 = g[gk + m + 1]!,
-          g2 = g[gk + m + 2]!,
-          g3 = g[gk + m + 3]!
-        const q0 = m * d,
-          q1 = q0 + d,
-          q2 = q1 + d,
-          q3 = q2 + d
-        for (let j = 0; j < d; j++) back[j]! += g0 * Q[q0 + j]! + g1 * Q[q1 + j]! + g2 * Q[q2 + j]! + g3 * Q[q3 + j]!
+      for (let j = 0; j < d; j++) {
+        // summed in groups of four, then one by one, as ever: the same bits as before
+        const qj = j * r
+        let back = 0,
+          m = 0
+        for (; m + 4 <= r; m += 4)
+          back +=
+            g[gk + m]! * Qt[qj + m]! +
+            g[gk + m + 1]! * Qt[qj + m + 1]! +
+            g[gk + m + 2]! * Qt[qj + m + 2]! +
+            g[gk + m + 3]! * Qt[qj + m + 3]!
+        for (; m < r; m++) back += g[gk + m]! * Qt[qj + m]!
+        const v = Math.abs(back)
+        if (!(v <= pgtol)) return v
+        if (v > max) max = v
       }
-      for (; m < r; m++) {
-        const gm = g[gk + m]!
-        for (let j = 0; j < d; j++) back[j]! += gm * Q[m * d + j]!
-      }
-      for (let j = 0; j < d; j++) max = Math.max(max, Math.abs(back[j]!))
-      max = Math.max(max, Math.abs(g[gk + r]!))
     }
     return max
   }

@@ -16,6 +16,7 @@ import { generateSpeechBenchmark } from '../../src/synth/speech.js'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../../src/synth/vision.js'
 import { Rng } from '../../src/ml/rng.js'
 import { CLI } from './paths.js'
+import { copyFixture, sharedFixture } from './shared-fixtures.js'
 
 export interface ChallengeOptions {
   dailyLimit?: number
@@ -29,7 +30,11 @@ export interface ChallengeOptions {
 /** A challenge folder: speech en at cap 25 (clip counts x0.05), optionally vision (1,000-image pool). */
 export function makeChallenge(dir: string, options: ChallengeOptions = {}): string {
   mkdirSync(dir, { recursive: true })
-  generateSpeechBenchmark({ out: join(dir, 'speech', 'data'), seed: 3, languages: ['en'], scale: 0.05 })
+  // the generated data is the same for every challenge: made once (shared-fixtures.ts), copied here
+  const speech = sharedFixture('challenge-speech-en-seed3-scale0.05', (out) =>
+    generateSpeechBenchmark({ out: join(out, 'data'), seed: 3, languages: ['en'], scale: 0.05 }),
+  )
+  copyFixture(speech, join(dir, 'speech'))
   const boards: Array<Record<string, unknown>> = [
     {
       id: 'en-25',
@@ -47,7 +52,10 @@ export function makeChallenge(dir: string, options: ChallengeOptions = {}): stri
     )
   }
   if (options.vision) {
-    generateVisionBenchmark({ out: join(dir, 'vision'), seed: 3, poolSize: 1000 })
+    const vision = sharedFixture('challenge-vision-seed3-pool1000', (out) =>
+      generateVisionBenchmark({ out, seed: 3, poolSize: 1000 }),
+    )
+    copyFixture(vision, join(dir, 'vision'))
     boards.push({ id: 'vision', track: 'vision', setup: `vision/${VISION_LAYOUT.setup}` })
   }
   writeChallengeYaml(dir, boards, options)

@@ -10,7 +10,8 @@
 import { numpyRandintMaxInt32 } from '../numpy-random.js'
 import { numpyVar } from '../numpy-sum.js'
 import { LibsvmRng } from './libsvm-rng.js'
-import { multiclassProbability, sigmoidPredict, sigmoidTrain } from './platt.js'
+import { pairwiseCouplingRows } from '../wasm/pairwise-coupling.js'
+import { sigmoidPredict, sigmoidTrain } from './platt.js'
 import { gramMatrix, rbf, rbfOfSquaredDistances, squaredDistances, trainingKernel } from './rbf-kernel.js'
 import { solveCSvc, type SolverOptions } from './smo-solver.js'
 
@@ -220,13 +221,10 @@ export function svcProbabilities(
 ): Float64Array {
   const k = model.classes.length,
     P = model.pairs.length
-  const out = new Float64Array(nRows * k)
-  const r = new Float64Array(k * k),
-    p = new Float64Array(k),
-    Q = new Float64Array(k * k),
-    Qp = new Float64Array(k)
+  const r = new Float64Array(nRows * k * k)
   const minProb = 1e-7
   for (let row = 0; row < nRows; row++) {
+    const at = row * k * k
     let pi = 0
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
@@ -234,13 +232,12 @@ export function svcProbabilities(
           Math.max(sigmoidPredict(decision[row * P + pi]!, scaling.probA[pi]!, scaling.probB[pi]!), minProb),
           1 - minProb,
         )
-        r[i * k + j] = v
-        r[j * k + i] = 1 - v
+        r[at + i * k + j] = v
+        r[at + j * k + i] = 1 - v
         pi++
       }
     }
-    multiclassProbability(k, r, p, Q, Qp)
-    out.set(p, row * k)
   }
-  return out
+  // multiclassProbability (platt.ts) for every row, two rows at a time in WebAssembly, same bits
+  return pairwiseCouplingRows(k, nRows, r)
 }

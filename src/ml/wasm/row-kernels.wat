@@ -8,7 +8,9 @@
 ;; and B packed by packRows in row-kernels.ts: first the octets (8 rows of B interleaved
 ;; coordinate by coordinate: d x 8 float64 each), then the pairs (2 rows interleaved: d x 2), the
 ;; last pair padded with a zero row. init holds each output's starting value in the same order (8 * nOct + 2 * nPair
-;; float64); out gets na rows of that many float64, one per listed row.
+;; float64); out gets na rows of that many float64, one per listed row. The octets keep four
+;; accumulators busy per row; the pairs have one each, so they are run for four rows at once (an
+;; add waits for the one before it in its chain: four chains keep the adder busy).
 (module
   (memory (export "memory") 1)
 
@@ -17,9 +19,15 @@
     (param $A i32) (param $rows i32) (param $na i32) (param $B i32) (param $nOct i32) (param $nPair i32) (param $d i32)
     (param $init i32) (param $out i32)
     (local $i i32) (local $q i32) (local $a i32) (local $aEnd i32) (local $b i32) (local $ini i32)
-    (local $o i32) (local $rowBytes i32) (local $rowAt i32)
+    (local $o i32) (local $rowBytes i32) (local $rowAt i32) (local $outBytes i32) (local $pairsB i32) (local $pairsAt i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bv v128)
     (local $x v128) (local $e v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local.set $rowBytes (i32.shl (local.get $d) (i32.const 3)))
+    ;; bytes of one output row, and where the pairs start in B, init and an output row
+    (local.set $outBytes (i32.shl (i32.add (i32.shl (local.get $nOct) (i32.const 3)) (i32.shl (local.get $nPair) (i32.const 1))) (i32.const 3)))
+    (local.set $pairsB (i32.add (local.get $B) (i32.mul (local.get $nOct) (i32.shl (local.get $rowBytes) (i32.const 3)))))
+    (local.set $pairsAt (i32.shl (local.get $nOct) (i32.const 6)))
+    ;; the octets, one row at a time: four accumulators of two lanes
     (local.set $o (local.get $out))
     (local.set $i (i32.const 0))
     (block $rows_done
@@ -62,6 +70,66 @@
             (local.set $ini (i32.add (local.get $ini) (i32.const 64)))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $each_octet)))
+        (local.set $o (i32.add (local.get $o) (i32.shl (local.get $nPair) (i32.const 4))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each_row)))
+    ;; the pairs, four rows at a time: four independent accumulators share each load of B
+    (local.set $i (i32.const 0))
+    (block $quads_done
+      (loop $each_quad
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $na)))
+        (local.set $a (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $a1 (i32.add (local.get $A) (i32.mul (i32.load offset=4 (local.get $a)) (local.get $rowBytes))))
+        (local.set $a2 (i32.add (local.get $A) (i32.mul (i32.load offset=8 (local.get $a)) (local.get $rowBytes))))
+        (local.set $a3 (i32.add (local.get $A) (i32.mul (i32.load offset=12 (local.get $a)) (local.get $rowBytes))))
+        (local.set $rowAt (i32.add (local.get $A) (i32.mul (i32.load (local.get $a)) (local.get $rowBytes))))
+        (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $outBytes))) (local.get $pairsAt)))
+        (local.set $b (local.get $pairsB))
+        (local.set $ini (i32.add (local.get $init) (local.get $pairsAt)))
+        (local.set $q (i32.const 0))
+        (block $pairs_done
+          (loop $each_pair
+            (br_if $pairs_done (i32.ge_u (local.get $q) (local.get $nPair)))
+            (local.set $s0 (v128.load (local.get $ini)))
+            (local.set $s1 (local.get $s0))
+            (local.set $s2 (local.get $s0))
+            (local.set $s3 (local.get $s0))
+            (local.set $aEnd (local.get $rowBytes))
+            (local.set $a (i32.const 0)) ;; byte offset into each row
+            (block $k_done
+              (loop $each_k
+                (br_if $k_done (i32.ge_u (local.get $a) (local.get $aEnd)))
+                (local.set $bv (v128.load (local.get $b)))
+                (local.set $e (f64x2.sub (f64x2.splat (f64.load (i32.add (local.get $rowAt) (local.get $a)))) (local.get $bv)))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $e) (local.get $e))))
+                (local.set $e (f64x2.sub (f64x2.splat (f64.load (i32.add (local.get $a1) (local.get $a)))) (local.get $bv)))
+                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $e) (local.get $e))))
+                (local.set $e (f64x2.sub (f64x2.splat (f64.load (i32.add (local.get $a2) (local.get $a)))) (local.get $bv)))
+                (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $e) (local.get $e))))
+                (local.set $e (f64x2.sub (f64x2.splat (f64.load (i32.add (local.get $a3) (local.get $a)))) (local.get $bv)))
+                (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $e) (local.get $e))))
+                (local.set $a (i32.add (local.get $a) (i32.const 8)))
+                (local.set $b (i32.add (local.get $b) (i32.const 16)))
+                (br $each_k)))
+            (v128.store (local.get $o) (local.get $s0))
+            (v128.store (i32.add (local.get $o) (local.get $outBytes)) (local.get $s1))
+            (v128.store (i32.add (local.get $o) (i32.shl (local.get $outBytes) (i32.const 1))) (local.get $s2))
+            (v128.store (i32.add (local.get $o) (i32.mul (local.get $outBytes) (i32.const 3))) (local.get $s3))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $ini (i32.add (local.get $ini) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $each_pair)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $each_quad)))
+    ;; the pairs of the last rows (fewer than four), one row at a time
+    (block $rest_done
+      (loop $each_rest
+        (br_if $rest_done (i32.ge_u (local.get $i) (local.get $na)))
+        (local.set $rowAt
+          (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rowBytes)))
+        (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $outBytes))) (local.get $pairsAt)))
+        (local.set $b (local.get $pairsB))
+        (local.set $ini (i32.add (local.get $init) (local.get $pairsAt)))
         (local.set $q (i32.const 0))
         (block $pairs_done
           (loop $each_pair
@@ -83,16 +151,22 @@
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $each_pair)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $each_row))))
+        (br $each_rest))))
 
   ;; out[i][j] = init[j] + sum_k B[j][k] * A[rows[i]][k], k in order
   (func (export "dotProducts")
     (param $A i32) (param $rows i32) (param $na i32) (param $B i32) (param $nOct i32) (param $nPair i32) (param $d i32)
     (param $init i32) (param $out i32)
     (local $i i32) (local $q i32) (local $a i32) (local $aEnd i32) (local $b i32) (local $ini i32)
-    (local $o i32) (local $rowBytes i32) (local $rowAt i32)
-    (local $x v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $o i32) (local $rowBytes i32) (local $rowAt i32) (local $outBytes i32) (local $pairsB i32) (local $pairsAt i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bv v128)
+    (local $x v128) (local $e v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local.set $rowBytes (i32.shl (local.get $d) (i32.const 3)))
+    ;; bytes of one output row, and where the pairs start in B, init and an output row
+    (local.set $outBytes (i32.shl (i32.add (i32.shl (local.get $nOct) (i32.const 3)) (i32.shl (local.get $nPair) (i32.const 1))) (i32.const 3)))
+    (local.set $pairsB (i32.add (local.get $B) (i32.mul (local.get $nOct) (i32.shl (local.get $rowBytes) (i32.const 3)))))
+    (local.set $pairsAt (i32.shl (local.get $nOct) (i32.const 6)))
+    ;; the octets, one row at a time: four accumulators of two lanes
     (local.set $o (local.get $out))
     (local.set $i (i32.const 0))
     (block $rows_done
@@ -131,6 +205,62 @@
             (local.set $ini (i32.add (local.get $ini) (i32.const 64)))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $each_octet)))
+        (local.set $o (i32.add (local.get $o) (i32.shl (local.get $nPair) (i32.const 4))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each_row)))
+    ;; the pairs, four rows at a time: four independent accumulators share each load of B
+    (local.set $i (i32.const 0))
+    (block $quads_done
+      (loop $each_quad
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $na)))
+        (local.set $a (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $a1 (i32.add (local.get $A) (i32.mul (i32.load offset=4 (local.get $a)) (local.get $rowBytes))))
+        (local.set $a2 (i32.add (local.get $A) (i32.mul (i32.load offset=8 (local.get $a)) (local.get $rowBytes))))
+        (local.set $a3 (i32.add (local.get $A) (i32.mul (i32.load offset=12 (local.get $a)) (local.get $rowBytes))))
+        (local.set $rowAt (i32.add (local.get $A) (i32.mul (i32.load (local.get $a)) (local.get $rowBytes))))
+        (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $outBytes))) (local.get $pairsAt)))
+        (local.set $b (local.get $pairsB))
+        (local.set $ini (i32.add (local.get $init) (local.get $pairsAt)))
+        (local.set $q (i32.const 0))
+        (block $pairs_done
+          (loop $each_pair
+            (br_if $pairs_done (i32.ge_u (local.get $q) (local.get $nPair)))
+            (local.set $s0 (v128.load (local.get $ini)))
+            (local.set $s1 (local.get $s0))
+            (local.set $s2 (local.get $s0))
+            (local.set $s3 (local.get $s0))
+            (local.set $aEnd (local.get $rowBytes))
+            (local.set $a (i32.const 0)) ;; byte offset into each row
+            (block $k_done
+              (loop $each_k
+                (br_if $k_done (i32.ge_u (local.get $a) (local.get $aEnd)))
+                (local.set $bv (v128.load (local.get $b)))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $bv) (f64x2.splat (f64.load (i32.add (local.get $rowAt) (local.get $a)))))))
+                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $bv) (f64x2.splat (f64.load (i32.add (local.get $a1) (local.get $a)))))))
+                (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $bv) (f64x2.splat (f64.load (i32.add (local.get $a2) (local.get $a)))))))
+                (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $bv) (f64x2.splat (f64.load (i32.add (local.get $a3) (local.get $a)))))))
+                (local.set $a (i32.add (local.get $a) (i32.const 8)))
+                (local.set $b (i32.add (local.get $b) (i32.const 16)))
+                (br $each_k)))
+            (v128.store (local.get $o) (local.get $s0))
+            (v128.store (i32.add (local.get $o) (local.get $outBytes)) (local.get $s1))
+            (v128.store (i32.add (local.get $o) (i32.shl (local.get $outBytes) (i32.const 1))) (local.get $s2))
+            (v128.store (i32.add (local.get $o) (i32.mul (local.get $outBytes) (i32.const 3))) (local.get $s3))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $ini (i32.add (local.get $ini) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $each_pair)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $each_quad)))
+    ;; the pairs of the last rows (fewer than four), one row at a time
+    (block $rest_done
+      (loop $each_rest
+        (br_if $rest_done (i32.ge_u (local.get $i) (local.get $na)))
+        (local.set $rowAt
+          (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rowBytes)))
+        (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $outBytes))) (local.get $pairsAt)))
+        (local.set $b (local.get $pairsB))
+        (local.set $ini (i32.add (local.get $init) (local.get $pairsAt)))
         (local.set $q (i32.const 0))
         (block $pairs_done
           (loop $each_pair
@@ -152,4 +282,5 @@
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $each_pair)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $each_row)))))
+        (br $each_rest))))
+)
