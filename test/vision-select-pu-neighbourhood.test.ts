@@ -1,9 +1,10 @@
 /**
  * pu-neighbourhood's parts on a small pool whose truth is known: Elkan and Noto's formulas, the
- * neighbourhood, the PU probabilities and the cleaning of verified negatives, and the set's plan;
- * then the whole selection on a generator setting and seed that no one tuned on (a combination of
- * knobs in neither sweeps/default.yaml nor our dev settings; seed 41: pu-neighbourhood was developed
- * on seeds 101-104, 111, 112 and 121, consensus on 41-43 with single-knob settings only), against
+ * neighbourhood, the PU probabilities and the cleaning of verified negatives, the set's plan and
+ * choices, and the choice by cross-validation; then the whole selection on a generator setting and
+ * seed that no one tuned on (a combination of knobs in neither sweeps/default.yaml nor our dev
+ * settings; seed 41: pu-neighbourhood was developed on seeds 101-104, 111, 112, 121 and 201-203,
+ * consensus on 41-43 with single-knob settings only), against
  * fpscv and pseudolabel with the official scoring.
  * (Validity and determinism on the default data: vision-algorithms.test.ts.)
  */
@@ -18,7 +19,15 @@ import { runVisionSelection, writeTrainingCsv } from '../src/vision/select/index
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { labelFrequency, unlabelledPositiveProbability } from '../src/ml/pu-learning.js'
 import { Rng } from '../src/ml/rng.js'
-import { conceptNeighbourhood, planSet, positiveUnlabelled } from '../src/vision/select/pu-neighbourhood.js'
+import {
+  SET_CHOICES,
+  buildSet,
+  chooseSet,
+  conceptNeighbourhood,
+  evenMixF1,
+  planSet,
+  positiveUnlabelled,
+} from '../src/vision/select/pu-neighbourhood.js'
 
 test('Elkan-Noto: the label frequency is the mean over held-out positives; the posterior of an unlabelled row', () => {
   assert.ok(Math.abs(labelFrequency([0.2, 0.4, 0.6]) - 0.4) < 1e-15)
@@ -139,6 +148,59 @@ test('the plan: positives up to half the budget, as many negatives, verified one
   const r = none.positives.length
   assert.equal(none.background, Math.round(r / 2))
   assert.equal(none.negatives.length, r - Math.round(r / 2))
+})
+
+test('the set choices: a lower threshold takes more positives; look-alike negatives only below lookalikeBelow', () => {
+  const { pool, n, d, known } = toyPool()
+  const nb = conceptNeighbourhood(pool, n, d, known, new Rng(1))
+  const pu = positiveUnlabelled(pool, n, d, known, nb.rows, 3)
+  const probOf = new Map(nb.rows.map((r, i) => [r, pu.positiveProbability[i]!]))
+  for (const choice of SET_CHOICES) {
+    const plan = planSet(known, nb, pu, 1000, choice)
+    const pseudo = plan.positives.slice(known.positives.length)
+    assert.ok(pseudo.every((r) => probOf.get(r)! >= choice.threshold))
+    assert.equal(pseudo.length, nb.rows.filter((r) => probOf.get(r)! >= choice.threshold).length)
+    const lookalikes = plan.negatives.slice(pu.negatives.length)
+    assert.ok(lookalikes.every((r) => probOf.get(r)! < choice.lookalikeBelow))
+    assert.equal(plan.negatives.length + plan.background, plan.positives.length)
+  }
+  const certain = planSet(known, nb, pu, 1000, { threshold: 1, lookalikeBelow: 1 })
+  const likely = planSet(known, nb, pu, 1000, { threshold: 0.5, lookalikeBelow: 0.5 })
+  assert.ok(likely.positives.length >= certain.positives.length)
+  // the set: positives 1, negatives 0, background from the FPS order skipping chosen and excluded rows
+  const fps = Array.from({ length: n }, (_, r) => r)
+  const exclude = new Set([certain.positives[0]!, fps[0]!])
+  const set = buildSet(certain, fps, exclude)
+  assert.ok(![...exclude].some((r) => set.has(r)))
+  assert.ok(certain.positives.slice(1).every((r) => set.get(r) === 1))
+  assert.equal(
+    [...set.values()].filter((y) => y === 0).length,
+    certain.negatives.filter((r) => !exclude.has(r)).length + certain.background,
+  )
+})
+
+test('even-mix F1 weighs the classes equally; the choice is the cross-validated best, deterministic', () => {
+  // TPR 0.8, FPR 0.1 whatever the class counts: 2 * 0.8 / (1 + 0.8 + 0.1)
+  const expected = 1.6 / 1.9
+  assert.ok(Math.abs(evenMixF1({ tp: 8, fn: 2, fp: 1, tn: 9 }) - expected) < 1e-12)
+  assert.ok(Math.abs(evenMixF1({ tp: 80, fn: 20, fp: 1, tn: 9 }) - expected) < 1e-12)
+  assert.equal(evenMixF1({ tp: 5, fn: 0, fp: 0, tn: 5 }), 1)
+  const { pool, n, d, known } = toyPool()
+  const nb = conceptNeighbourhood(pool, n, d, known, new Rng(1))
+  const pu = positiveUnlabelled(pool, n, d, known, nb.rows, 3)
+  const fps = Array.from({ length: 300 }, (_, i) => (i * 7) % n)
+  const cv = chooseSet(pool, n, d, known, nb, pu, fps, 300)
+  assert.equal(cv.scores.length, SET_CHOICES.length)
+  const best = Math.max(...cv.scores)
+  assert.equal(cv.scores[SET_CHOICES.indexOf(cv.best)], best)
+  assert.equal(cv.scores.indexOf(best), SET_CHOICES.indexOf(cv.best), 'ties keep the earlier choice')
+  // every labelled row is held out once: the pooled counts cover the known positives and kept negatives
+  for (const c of cv.counts) {
+    assert.equal(c.tp + c.fn, known.positives.length)
+    assert.equal(c.fp + c.tn, pu.negatives.length)
+  }
+  assert.ok(best > 0.8, `best even-mix F1 ${best}`)
+  assert.deepEqual(chooseSet(pool, n, d, known, nb, pu, fps, 300), cv)
 })
 
 test('on an unseen setting and seed, pu-neighbourhood scores a higher mean F1 than fpscv and pseudolabel', async () => {
