@@ -11,7 +11,8 @@
  * Targets (issue 19): board p99 under 50 ms at 200 connections with no errors (SQLite's board),
  * 2 workers / 1 worker at least 1.7x. The last line is one JSON object of the headline figures.
  * Environment: BENCH_SERVER_JOBS (submissions scored per layout, default 200),
- * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers).
+ * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers),
+ * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,2x2; 1x1 and 2x1 give the ratio).
  * PostgreSQL: $DATAPERF_TEST_PG_URL, else a throwaway cluster from scripts/test-postgres.sh.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
@@ -38,6 +39,7 @@ const work = mkdtempSync(join(tmpdir(), 'dataperf-bench-server-'))
 const JOBS = Number(process.env['BENCH_SERVER_JOBS'] ?? 200)
 const SECONDS = Number(process.env['BENCH_SERVER_SECONDS'] ?? 5)
 const PARTS = (process.env['BENCH_SERVER_PARTS'] ?? 'boards,workers').split(',')
+const LAYOUTS = (process.env['BENCH_SERVER_LAYOUTS'] ?? '1x1,2x1,2x2').split(',')
 const TEAMS = 1000,
   PER_TEAM = 10
 const children: ChildProcess[] = []
@@ -129,6 +131,13 @@ async function pgBackendCpu(client: pg.Client): Promise<number> {
       return sum
     }
   }, 0)
+}
+
+/** The machine's CPU ticks, all cores: busy and in all (/proc/stat); a share of busy ticks over a window shows idle gaps. */
+function machineTicks(): { busy: number; all: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const all = f.reduce((a, b) => a + b, 0)
+  return { busy: all - f[3]! - f[4]!, all } // idle and iowait are fields 4 and 5
 }
 
 function rssMiB(pid: number): { rss: number; peak: number } {
@@ -337,11 +346,11 @@ async function workersBench(base: string, template: string, processes: number, t
   const client = new pg.Client({ connectionString: dbUrl })
   await client.connect()
   const warmN = processes * threads
-  let atWarm: { cpu: Record<string, number>; pg: number; n: number } | undefined
+  let atWarm: { cpu: Record<string, number>; pg: number; n: number; ticks: { busy: number; all: number } } | undefined
   for (;;) {
     const r = await client.query("select count(*)::int as n from jobs where status in ('done', 'failed')")
     if (!atWarm && r.rows[0].n >= warmN)
-      atWarm = { cpu: sumThreads(procs), pg: await pgBackendCpu(client), n: r.rows[0].n }
+      atWarm = { cpu: sumThreads(procs), pg: await pgBackendCpu(client), n: r.rows[0].n, ticks: machineTicks() }
     if (r.rows[0].n === JOBS) break
     await new Promise((res) => setTimeout(res, 200))
   }
@@ -353,6 +362,15 @@ async function workersBench(base: string, template: string, processes: number, t
   const failed = (await client.query("select count(*)::int as n from jobs where status = 'failed'")).rows[0].n as number
   const steady = sumThreads(procs)
   const steadyPg = await pgBackendCpu(client)
+  const ticks = machineTicks()
+  // each scoring process's memory at the end (RSS now and its peak)
+  const scoringRss = procs
+    .flatMap((p) => childPids(p.child.pid!))
+    .map((pid) => {
+      const m = rssMiB(pid)
+      json['scoring_process_rss_mib'] = Math.max(json['scoring_process_rss_mib'] ?? 0, m.rss)
+      return `${m.rss.toFixed(0)} (peak ${m.peak.toFixed(0)})`
+    })
   // where the CPU goes once started (a ratio of CPU time means something even on a busy machine):
   // one worker using more than one core is what keeps two from doubling its throughput
   let cpuLine = ''
@@ -369,7 +387,9 @@ async function workersBench(base: string, template: string, processes: number, t
       .filter(([, d]) => d > 0)
       .sort((a, b) => b[1] - a[1])
       .map(([k, d]) => `${k} ${per(d)}`)
-      .join(', ')}, PostgreSQL backends ${per(steadyPg - atWarm.pg)}; total ${per(sum)}`
+      .join(', ')}, PostgreSQL backends ${per(steadyPg - atWarm.pg)}; total ${per(sum)}; machine busy ${(
+      (100 * (ticks.busy - atWarm.ticks.busy)) / (ticks.all - atWarm.ticks.all)
+    ).toFixed(0)}% of its cores`
   }
   await client.end()
   // the worker processes and the scoring processes they started
@@ -386,6 +406,7 @@ async function workersBench(base: string, template: string, processes: number, t
     `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (${JOBS} in ${total.toFixed(1)} s with start-up: ${((JOBS / total) * 60).toFixed(1)}/min); ${((cpu / JOBS) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
   )
   if (cpuLine) console.log(cpuLine)
+  console.log(`    scoring process RSS: ${scoringRss.join(', ')} MiB`)
   return rate
 }
 
@@ -406,16 +427,22 @@ try {
       `\nscoring on PostgreSQL (speech en-25 at the demo's scale, 10 seeds; ${JOBS} submissions queued before the workers start)`,
     )
     const template = await queuedTemplate(base)
-    const one = await workersBench(base, template, 1, 1)
-    const two = await workersBench(base, template, 2, 1)
-    const twoByTwo = await workersBench(base, template, 2, 2)
-    json['workers_1_per_min'] = one
-    json['workers_2_per_min'] = two
-    json['workers_2x2_per_min'] = twoByTwo
-    json['workers_2_over_1'] = two / one
-    console.log(
-      figure('2 workers / 1 worker (PostgreSQL)', `${(two / one).toFixed(2)}x`, 'at least 1.7x', two / one >= 1.7),
-    )
+    const rates: Record<string, number> = {}
+    for (const layout of LAYOUTS) {
+      const [processes, threads] = layout.split('x').map(Number)
+      rates[layout] = await workersBench(base, template, processes!, threads!)
+    }
+    const one = rates['1x1'],
+      two = rates['2x1']
+    if (one !== undefined) json['workers_1_per_min'] = one
+    if (two !== undefined) json['workers_2_per_min'] = two
+    if (rates['2x2'] !== undefined) json['workers_2x2_per_min'] = rates['2x2']
+    if (one !== undefined && two !== undefined) {
+      json['workers_2_over_1'] = two / one
+      console.log(
+        figure('2 workers / 1 worker (PostgreSQL)', `${(two / one).toFixed(2)}x`, 'at least 1.7x', two / one >= 1.7),
+      )
+    }
   }
   console.log(loadLine())
   printJsonLast(json)

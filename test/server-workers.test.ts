@@ -3,12 +3,13 @@
  * in-process workers run one thread each, the data a board's scorings share is kept between jobs
  * yet never outlives a change of the files (a rescoring after the organizer replaced eval data
  * gives `dataperf speech eval`'s new score and the new file's hash in the manifest), and on
- * PostgreSQL a queued job is announced to idle workers when its transaction commits (NOTIFY).
+ * PostgreSQL a queued job is announced to idle workers when its transaction commits (NOTIFY). A
+ * worker killed outright (SIGKILL: no handler runs) leaves no scoring process behind.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
@@ -23,6 +24,7 @@ import {
   speechSelection,
   startProc,
   until,
+  type Proc,
 } from './helpers/server.js'
 
 let root: string, challenge: string
@@ -152,5 +154,73 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
   } finally {
     await server.stop()
     await db.close()
+  }
+})
+
+/** The processes a process started, from /proc/PID/task/TID/children (Linux). */
+function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+      .split(' ')
+      .filter((c) => c.trim())
+      .map(Number),
+  )
+}
+
+/** Running or sleeping: not ended (a zombie, ended but not yet reaped by its new parent, counts as ended). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(') ') + 2))
+  } catch {
+    return false
+  }
+}
+
+test('a `dataperf worker` killed with SIGKILL, idle or while scoring, leaves no scoring process behind', async () => {
+  const state = join(root, 'kill-state')
+  const dbFile = join(state, 'server.sqlite')
+  const server = await startProc(
+    ['serve', '--challenge', challenge, '--db', dbFile, '--state', state, '--port', '0', '--workers', '0'],
+    root,
+  )
+  const workers: Proc[] = []
+  const seen: number[] = []
+  /** SIGKILLs the worker; its one scoring process must end within 5 s */
+  const killAndCheck = async (worker: Proc, when: string) => {
+    const scorers = await until(`the scoring process (${when})`, async () => {
+      const pids = childPids(worker.child.pid!)
+      return pids.length > 0 ? pids : undefined
+    })
+    seen.push(...scorers)
+    assert.equal(scorers.length, 1, `one scoring process (${when})`)
+    assert.ok(alive(scorers[0]!), `the scoring process is there (${when})`)
+    await worker.stop('SIGKILL')
+    await until(`the scoring process to end (${when})`, async () => (alive(scorers[0]!) ? undefined : true), 5000, 20)
+  }
+  try {
+    const api = new Api(server.url)
+    const p = await api.participant('kill@example.org', 'Team Kill')
+    workers.push(await startProc(['worker', '--challenge', challenge, '--db', dbFile], root))
+    const first = await api.submit(p.token, 'en-25', upload(21))
+    assert.equal((await api.waitScored(p.token, first.body.submission.id)).status, 'scored')
+    await killAndCheck(workers[0]!, 'idle, kept for the next job')
+
+    const second = (await api.submit(p.token, 'en-25', upload(22))).body.submission.id as string
+    workers.push(await startProc(['worker', '--challenge', challenge, '--db', dbFile], root))
+    await until(
+      'the second job running',
+      async () =>
+        (await api.call('GET', `submissions/${second}`, { token: p.token })).body.status === 'running'
+          ? true
+          : undefined,
+      60_000,
+      5,
+    )
+    await killAndCheck(workers[1]!, 'while scoring')
+  } finally {
+    for (const w of workers) await w.stop('SIGKILL')
+    for (const pid of seen.filter(alive)) process.kill(pid, 'SIGKILL') // a failed check leaves none behind
+    await server.stop()
   }
 })

@@ -28,15 +28,27 @@ const send = (message: unknown): void => {
 
 const challenges = new Map<string, Challenge>()
 
+/**
+ * Progress is told only for a job still running after this long, then at most this often (and its
+ * end): a short job sends none, which saves both processes the messages (the job worker would
+ * write none of them anyway: the result's transaction follows at once).
+ */
+const PROGRESS_MS = 200
+
 async function run(job: Job): Promise<void> {
   let challenge = challenges.get(job.challengeDir)
   if (!challenge) challenges.set(job.challengeDir, (challenge = loadChallenge(job.challengeDir)))
   const board = findBoard(challenge, job.board)
   if (!board) throw new UserError(`board ${job.board} is no longer in ${job.challengeDir}/challenge.yaml`)
   const files: SubmittedFile[] = job.files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes) }))
-  const result = await scoreSubmission(board, files, (stage, done, total) =>
-    send({ id: job.id, progress: { stage, done, total } }),
-  )
+  const started = Date.now()
+  let told = 0
+  const result = await scoreSubmission(board, files, (stage, done, total) => {
+    const now = Date.now()
+    if (now - started < PROGRESS_MS || (now - told < PROGRESS_MS && done < total)) return
+    told = now
+    send({ id: job.id, progress: { stage, done, total } })
+  })
   send({ id: job.id, result })
 }
 
