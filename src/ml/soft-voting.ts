@@ -7,6 +7,7 @@
  */
 import { fitLogisticRegression, predictProba, type LogisticRegressionModel } from './logistic-regression.js'
 import { macroF1 } from './metrics.js'
+import { plattScalingsAlongside } from './svm/platt-thread.js'
 import {
   fitPlattScaling,
   fitSvcPairs,
@@ -77,6 +78,7 @@ export function softVotingScores(
   rows: number,
   seeds: readonly number[],
 ): number[] {
-  const prepared = prepareRows(model, X, rows)
-  return seeds.map((seed) => macroF1(y, predictSoftVoting(model, scalingForSeed(model, seed), prepared)))
+  // the seeds' Platt fits go partly to a second thread while this one prepares the rows
+  const { scalings, value: prepared } = plattScalingsAlongside(model.svc, seeds, () => prepareRows(model, X, rows))
+  return scalings.map((scaling) => macroF1(y, predictSoftVoting(model, scaling, prepared)))
 }

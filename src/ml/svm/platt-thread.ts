@@ -1,0 +1,96 @@
+/**
+ * Platt scaling of several seeds on a second thread while this one does other work (the
+ * seed-free predictions): speech eval fits 10 seeds' scalings per leaderboard, and they do not
+ * depend on which thread fits them, so the results are the same bits either way.
+ *
+ * The helper is one worker thread (platt-worker.ts), started on first use when this is the main
+ * thread and the machine has a second core, kept and unref'd. Seeds are shared out through a
+ * shared Int32Array of claims: the helper takes them from the first, this thread from the last
+ * once its other work is done, so neither waits for a helper that is still starting. A seed the
+ * helper fails on (or does not finish within a minute) is fitted here.
+ */
+import { availableParallelism } from 'node:os'
+import { isMainThread, Worker } from 'node:worker_threads'
+import { fitPlattScaling, libsvmSeedFor, type PlattScaling, type SvcPairs } from './svc.js'
+
+/** claim states, one Int32 per seed */
+export const FREE = 0,
+  HELPER_BUSY = 1,
+  HELPER_DONE = 2,
+  HELPER_FAILED = 3,
+  OURS = 4
+
+export interface PlattJob {
+  svc: SvcPairs
+  seeds: number[]
+  /** Int32Array: one claim state per seed */
+  claims: SharedArrayBuffer
+  /** Float64Array: per seed, probA (pairs) then probB (pairs) */
+  results: SharedArrayBuffer
+}
+
+let helper: Worker | null | undefined
+
+function helperThread(): Worker | null {
+  if (helper === undefined) {
+    helper = null
+    if (isMainThread && availableParallelism() > 1) {
+      try {
+        helper = new Worker(new URL('./platt-worker.js', import.meta.url), { execArgv: [] })
+        helper.unref()
+        helper.on('error', () => {
+          helper = null // seeds it had claimed time out below and are fitted here
+        })
+      } catch {
+        helper = null
+      }
+    }
+  }
+  return helper
+}
+
+/** The scalings of `seeds`, fitted partly on the helper thread while `meanwhile` runs here. */
+export function plattScalingsAlongside<T>(
+  svc: SvcPairs,
+  seeds: readonly number[],
+  meanwhile: () => T,
+): { scalings: PlattScaling[]; value: T; byHelper: number } {
+  const n = seeds.length
+  const P = svc.pairs.length
+  const worker = n > 1 ? helperThread() : null
+  const claims = new Int32Array(new SharedArrayBuffer(4 * n))
+  const results = new Float64Array(new SharedArrayBuffer(8 * 2 * P * n))
+  if (worker) {
+    const job: PlattJob = {
+      svc,
+      seeds: [...seeds],
+      claims: claims.buffer as SharedArrayBuffer,
+      results: results.buffer as SharedArrayBuffer,
+    }
+    worker.postMessage(job)
+  }
+  const value = meanwhile()
+  const scalings: PlattScaling[] = new Array(n)
+  let byHelper = 0
+  for (let s = n - 1; s >= 0; s--) {
+    if (Atomics.compareExchange(claims, s, FREE, OURS) === FREE)
+      scalings[s] = fitPlattScaling(svc, libsvmSeedFor(seeds[s]!))
+  }
+  for (let s = 0; s < n; s++) {
+    if (scalings[s]) continue
+    // claimed by the helper: wait for it (it fits one seed in milliseconds)
+    let state = Atomics.load(claims, s)
+    if (state === HELPER_BUSY) {
+      Atomics.wait(claims, s, HELPER_BUSY, 60_000)
+      state = Atomics.load(claims, s)
+    }
+    if (state === HELPER_DONE) {
+      scalings[s] = {
+        probA: results.slice(2 * P * s, 2 * P * s + P),
+        probB: results.slice(2 * P * s + P, 2 * P * (s + 1)),
+      }
+      byHelper++
+    } else scalings[s] = fitPlattScaling(svc, libsvmSeedFor(seeds[s]!))
+  }
+  return { scalings, value, byHelper }
+}
