@@ -31,6 +31,16 @@ export interface PlattJob {
 
 let helper: Worker | null | undefined
 
+/**
+ * No helper thread in this process: everything is fitted here. For a process that is already one
+ * of several running side by side, one per core (the server's scoring processes): a helper would
+ * put two threads on each core and make the machine's throughput lower, not higher.
+ */
+export function noPlattHelper(): void {
+  void helper?.terminate()
+  helper = null
+}
+
 function helperThread(): Worker | null {
   if (helper === undefined) {
     helper = null

@@ -30,20 +30,29 @@ interface EntryRow {
   baseline: boolean
 }
 
-/** Raises the version of (board, phase) and locks its row until the transaction ends. */
+/**
+ * Raises the version of (board, phase) and locks its row until the transaction ends. The row
+ * is made only when the update finds none (its first change): one round trip per scoring, not two.
+ */
 async function bump(trx: Trx, board: string, phase: string): Promise<{ version: number; rule: string | null }> {
+  const raise = () =>
+    trx
+      .updateTable('board_versions')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('board', '=', board)
+      .where('phase', '=', phase)
+      .returning(['version', 'rule'])
+      .executeTakeFirst()
+  const raised = await raise()
+  if (raised) return raised
   await trx
     .insertInto('board_versions')
     .values({ board, phase, version: 0, rule: null })
     .onConflict((oc) => oc.columns(['board', 'phase']).doNothing())
     .execute()
-  return trx
-    .updateTable('board_versions')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('board', '=', board)
-    .where('phase', '=', phase)
-    .returning(['version', 'rule'])
-    .executeTakeFirstOrThrow()
+  const made = await raise()
+  if (!made) throw new Error(`board_versions: no row for ${board} / ${phase} after inserting it`)
+  return made
 }
 
 async function scoredRows(trx: Trx, board: string, phase: string, teamId?: string): Promise<EntryRow[]> {

@@ -8,6 +8,7 @@
 import { UserError } from '../../errors.js'
 import { scoreSubmission, type SubmittedFile } from '../boards/index.js'
 import { findBoard, loadChallenge, type Challenge } from '../challenge/load.js'
+import { noPlattHelper } from '../../ml/svm/platt-thread.js'
 
 interface Job {
   id: number
@@ -21,6 +22,10 @@ interface Job {
 process.on('SIGINT', () => {})
 process.on('SIGTERM', () => {})
 process.on('disconnect', () => process.exit(0))
+
+// The server runs one job worker, so one scoring process, per core (bench:server: 2 workers / 1):
+// a scoring takes one core, and the speech eval's Platt helper thread would only oversubscribe them.
+noPlattHelper()
 
 const send = (message: unknown): void => {
   if (process.connected) process.send!(message)
