@@ -396,6 +396,9 @@ test('21.3: Ctrl-C during generate vision, generate speech and compare removes t
     {
       args: ['generate', 'vision', '--out', join(work, 'int-vision'), '--pool-size', '70000'],
       root: join(work, 'int-vision'),
+      // GENERATED.json's temp lives a moment and its listeners go with it (a signal caught then is
+      // lost, not delivered late): wait for the pool's parquet, which takes seconds
+      ready: (temps) => temps.some((p) => p.includes('.parquet.tmp-')),
     },
     {
       args: ['generate', 'speech', '--out', join(work, 'int-speech', 'data'), '--languages', 'en', '--scale', '0.5'],
