@@ -5,7 +5,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { farthestPointSampling, farthestPointSamplingSync } from '../src/ml/fps.js'
+import type { FpsWorkerData } from '../src/ml/fps-worker.js'
 import { Rng } from '../src/ml/rng.js'
 import { ORACLE_PYTHON } from './helpers/oracle.js'
 import { REPO_ROOT } from './helpers/paths.js'
@@ -86,4 +89,58 @@ test('FPS handles k >= n and tiny inputs, and reports progress', async () => {
   assert.deepEqual(progress, [1, 2, 3])
   assert.deepEqual(Array.from(await farthestPointSampling(X, 3, 2, 2)), [0, 2])
   assert.deepEqual(Array.from(farthestPointSamplingSync(X, 3, 2, 0)), [])
+})
+
+test('an FPS worker takes a round only when the generation changes: a wake-up without one (Atomics.wait may return early) does nothing', async () => {
+  const n = 400,
+    d = 13
+  const points = new Float32Array(new SharedArrayBuffer(n * d * 4))
+  points.set(clustered(n, d, 9))
+  const control = new Int32Array(new SharedArrayBuffer(16))
+  const results = new Float64Array(new SharedArrayBuffer(32))
+  const workerData: FpsWorkerData = {
+    points: points.buffer as SharedArrayBuffer,
+    pointsOffset: 0,
+    pointsLength: n * d,
+    d,
+    from: 0,
+    to: n,
+    capacity: 10,
+    first: 5,
+    control: control.buffer as SharedArrayBuffer,
+    results: results.buffer as SharedArrayBuffer,
+    slot: 0,
+    shards: 1,
+  }
+  const worker = new Worker(new URL('../src/ml/fps-worker.js', import.meta.url), { workerData })
+  const exited = new Promise((resolve) => worker.once('exit', resolve))
+  const errors: unknown[] = []
+  worker.on('error', (e) => errors.push(e))
+  try {
+    const deadline = Date.now() + 20_000
+    while (Atomics.load(control, 2) < 1 && Date.now() < deadline) await sleep(5)
+    assert.equal(Atomics.load(control, 2), 1, 'the first report')
+    // wake the worker with the generation unchanged, as a spurious return of Atomics.wait would
+    for (let i = 0; i < 20; i++) {
+      Atomics.notify(control, 0)
+      await sleep(5)
+    }
+    assert.equal(Atomics.load(control, 2), 1, 'no round taken without a new generation')
+    assert.equal(Atomics.load(control, 3), 0, 'no failure')
+    // a real round still runs: the reported farthest row becomes the next center
+    const farthest = results[1]!
+    Atomics.store(control, 2, 0)
+    Atomics.store(control, 1, farthest)
+    Atomics.add(control, 0, 1)
+    Atomics.notify(control, 0)
+    while (Atomics.load(control, 2) < 1 && Date.now() < deadline) await sleep(5)
+    assert.equal(Atomics.load(control, 2), 1, 'the round after a real generation change is reported')
+    assert.notEqual(results[1], farthest)
+  } finally {
+    Atomics.store(control, 1, -1)
+    Atomics.add(control, 0, 1)
+    Atomics.notify(control, 0)
+    await exited
+  }
+  assert.deepEqual(errors, [])
 })

@@ -39,8 +39,12 @@ try {
   const shard = new FpsShard(P, data.d, data.from, data.to, data.capacity, data.first)
   report(shard)
   for (let generation = 0; ; ) {
-    Atomics.wait(control, 0, generation)
-    generation = Atomics.load(control, 0)
+    // Atomics.wait can return with the generation unchanged (seen under load, ~1 run in 40): a
+    // round taken twice adds a stale center and counts this shard done twice, so the main thread
+    // reads the other shard's previous result. Wait until the main thread really starts a round.
+    let now: number
+    while ((now = Atomics.load(control, 0)) === generation) Atomics.wait(control, 0, generation)
+    generation = now
     const center = Atomics.load(control, 1)
     if (center < 0) break
     shard.addCenter(center)

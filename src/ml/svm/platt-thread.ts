@@ -89,9 +89,11 @@ export function plattScalingsAlongside<T>(
   for (let s = 0; s < n; s++) {
     if (scalings[s]) continue
     // claimed by the helper: wait for it (it fits one seed in milliseconds)
+    // Atomics.wait may return early with the state unchanged: wait again until the deadline
+    const deadline = Date.now() + 60_000
     let state = Atomics.load(claims, s)
-    if (state === HELPER_BUSY) {
-      Atomics.wait(claims, s, HELPER_BUSY, 60_000)
+    while (state === HELPER_BUSY && Date.now() < deadline) {
+      Atomics.wait(claims, s, HELPER_BUSY, deadline - Date.now())
       state = Atomics.load(claims, s)
     }
     if (state === HELPER_DONE) {
