@@ -15,6 +15,7 @@ import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import {
   loadChallenge,
   speechBoardPaths,
+  speechTrainFileName,
   type Challenge,
   type SpeechBoard,
   type VisionBoard,
@@ -31,6 +32,7 @@ import { createDemoChallenge } from '../src/server/demo.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'
 import { runOracle } from './helpers/oracle.js'
+import { boardSpeechEvalArgs } from './helpers/server.js'
 
 let root: string
 let challenge: Challenge
@@ -58,34 +60,11 @@ function speechSelection(board: SpeechBoard, perWord: number, nontargets: number
  * its submitted name, so its messages name files as the server's do.
  */
 function cliSpeechEval(board: SpeechBoard, bytes: Buffer, json: boolean) {
-  const name = `${board.language}_${board.trainSize}_train.json`
+  const name = speechTrainFileName(board)
   const trainFile = join(board.dataDir, name)
   writeFileSync(trainFile, bytes)
   try {
-    return runCli(
-      [
-        'speech',
-        'eval',
-        '--language',
-        board.language,
-        '--train_size',
-        String(board.trainSize),
-        '--train_file',
-        name,
-        '--allowed_training_set',
-        'allowed_training_set.yaml',
-        '--eval_file',
-        'eval.yaml',
-        '--train_embeddings_dir',
-        'train_embeddings',
-        '--eval_embeddings_dir',
-        'eval_embeddings',
-        '--config_file',
-        board.configPath,
-        ...(json ? ['--json'] : []),
-      ],
-      board.dataDir,
-    )
+    return runCli([...boardSpeechEvalArgs(board, name, true), ...(json ? ['--json'] : [])], board.dataDir)
   } finally {
     rmSync(trainFile)
   }

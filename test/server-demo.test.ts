@@ -10,11 +10,11 @@ import assert from 'node:assert/strict'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadChallenge, speechBoardPaths, type SpeechBoard, type VisionBoard } from '../src/server/challenge/load.js'
+import { loadChallenge, speechTrainFileName, type SpeechBoard, type VisionBoard } from '../src/server/challenge/load.js'
 import { numpySum } from '../src/ml/numpy-sum.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'
-import { Api, query, startProc, until, type Proc } from './helpers/server.js'
+import { Api, boardSpeechEvalArgs, query, startProc, until, type Proc } from './helpers/server.js'
 import { DEMO_CHALLENGE_FIXTURE, publishSharedFixture } from './helpers/shared-fixtures.js'
 
 let root: string, state: string, challenge: string, db: string, server: Proc, api: Api
@@ -128,32 +128,7 @@ test('serve --demo restarted on the same state adds no second baseline row', asy
 
 /** `dataperf speech eval --json` on the baseline's file, where the board's data lives: its mean macro F1. */
 function speechEval(board: SpeechBoard, folder: string): number {
-  const name = `${board.language}_${board.trainSize}_train.json`
-  const paths = speechBoardPaths(board)
-  const run = runCli(
-    [
-      'speech',
-      'eval',
-      '--language',
-      board.language,
-      '--train_size',
-      String(board.trainSize),
-      '--train_file',
-      join(folder, name),
-      '--allowed_training_set',
-      paths.allowedTrainingSet,
-      '--eval_file',
-      paths.evalFile,
-      '--train_embeddings_dir',
-      paths.trainEmbeddingsDir,
-      '--eval_embeddings_dir',
-      paths.evalEmbeddingsDir,
-      '--config_file',
-      board.configPath,
-      '--json',
-    ],
-    root,
-  )
+  const run = runCli([...boardSpeechEvalArgs(board, join(folder, speechTrainFileName(board))), '--json'], root)
   assert.equal(run.code, 0, run.stderr)
   return (JSON.parse(run.stdout) as { score: number }).score
 }

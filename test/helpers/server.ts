@@ -7,9 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import pg from 'pg'
 import { stringify } from 'yaml'
+import { speechBoardPaths, type SpeechBoard } from '../../src/server/challenge/load.js'
 import { readSampleIdsYaml } from '../../src/speech/sample-ids.js'
 import { SPEECH_LAYOUT } from '../../src/speech/layout.js'
 import { generateSpeechBenchmark } from '../../src/synth/speech.js'
@@ -84,6 +85,36 @@ export function writeChallengeYaml(
       ],
     }),
   )
+}
+
+/**
+ * `dataperf speech eval` arguments that score `trainFile` as `board` does (its data folder's files and
+ * config). With `fromDataDir` the data files are named relative to the board's folder, for a run
+ * there whose messages name files as the server's do.
+ */
+export function boardSpeechEvalArgs(board: SpeechBoard, trainFile: string, fromDataDir = false): string[] {
+  const p = speechBoardPaths(board)
+  const name = (path: string) => (fromDataDir ? relative(board.dataDir, path) : path)
+  return [
+    'speech',
+    'eval',
+    '--language',
+    board.language,
+    '--train_size',
+    String(board.trainSize),
+    '--train_file',
+    trainFile,
+    '--allowed_training_set',
+    name(p.allowedTrainingSet),
+    '--eval_file',
+    name(p.evalFile),
+    '--train_embeddings_dir',
+    name(p.trainEmbeddingsDir),
+    '--eval_embeddings_dir',
+    name(p.evalEmbeddingsDir),
+    '--config_file',
+    board.configPath,
+  ]
 }
 
 /** `dataperf speech eval` arguments for an en-25 training file on a makeChallenge() challenge (what the server scores it with). */
