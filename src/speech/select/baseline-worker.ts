@@ -3,7 +3,7 @@
  * memory, then scores the (target split, nontarget split) pairs it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { distancesToTrainRows, scorePair, type BaselinePlan, type BaselinePool } from './baseline.js'
+import { distanceTable, scorePair, type BaselinePlan, type BaselinePool } from './baseline.js'
 
 interface Init {
   pool: Omit<BaselinePool, 'X'> & { X: SharedArrayBuffer }
@@ -15,13 +15,13 @@ interface Init {
 const init = workerData as Init
 const pool: BaselinePool = { ...init.pool, X: new Float32Array(init.pool.X) }
 const distances = new Float64Array(init.distances)
-const U = init.plan.trainRows.length
+const C = init.plan.columns.length
 
 parentPort!.on(
   'message',
   (message: { kind: 'distances'; from: number; to: number } | { kind: 'pair'; p: number; i: number; j: number }) => {
     if (message.kind === 'distances') {
-      distances.set(distancesToTrainRows(pool, init.plan, message.from, message.to), message.from * U)
+      distances.set(distanceTable(pool, init.plan, message.from, message.to), message.from * C)
       parentPort!.postMessage({ kind: 'distances' })
     } else {
       parentPort!.postMessage({

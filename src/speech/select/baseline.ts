@@ -58,6 +58,14 @@ export interface BaselinePlan {
   nontargetSplits: TrainTestSplit[]
   /** distinct pool rows used for training by any split, sorted */
   trainRows: Int32Array
+  /**
+   * the distance table's columns: every target split's training rows in split order, then every
+   * nontarget split's (as pool rows), so a pair's training rows are two runs of adjacent columns
+   */
+  columns: Int32Array
+  /** first column of target split i (targetAt[i]) and of nontarget split j (nontargetAt[j]) */
+  targetAt: Int32Array
+  nontargetAt: Int32Array
 }
 
 export function baselinePlan(pool: BaselinePool, trainSize: number, seed: number): BaselinePlan {
@@ -75,22 +83,52 @@ export function baselinePlan(pool: BaselinePool, trainSize: number, seed: number
   const targetSplits = split(pool.targetLabels, numTargets, 'targets')
   const nontargetSplits = split(new Int32Array(pool.nNontargets), nontargetSize, 'nontargets')
   const rows = new Set<number>()
-  for (const s of targetSplits) for (const r of s.train) rows.add(r)
-  for (const s of nontargetSplits) for (const r of s.train) rows.add(pool.nTargets + r)
-  return { targetSplits, nontargetSplits, trainRows: Int32Array.from(rows).sort() }
+  const columns: number[] = []
+  const targetAt = new Int32Array(targetSplits.length),
+    nontargetAt = new Int32Array(nontargetSplits.length)
+  targetSplits.forEach((s, i) => {
+    targetAt[i] = columns.length
+    for (const r of s.train) columns.push(r)
+  })
+  nontargetSplits.forEach((s, j) => {
+    nontargetAt[j] = columns.length
+    for (const r of s.train) columns.push(pool.nTargets + r)
+  })
+  for (const r of columns) rows.add(r)
+  return {
+    targetSplits,
+    nontargetSplits,
+    trainRows: Int32Array.from(rows).sort(),
+    columns: Int32Array.from(columns),
+    targetAt,
+    nontargetAt,
+  }
 }
 
-/** Squared distances from pool rows [from, to) to the plan's training rows: (to - from) x trainRows. */
-export function distancesToTrainRows(pool: BaselinePool, plan: BaselinePlan, from: number, to: number): Float64Array {
+/**
+ * Squared distances from pool rows [from, to) to the plan's columns: (to - from) x columns. Each
+ * distinct training row's distances are computed once, then copied to every column it fills.
+ */
+export function distanceTable(pool: BaselinePool, plan: BaselinePlan, from: number, to: number): Float64Array {
   const d = pool.dim
-  const B = new Float32Array(plan.trainRows.length * d)
+  const U = plan.trainRows.length
+  const B = new Float32Array(U * d)
   plan.trainRows.forEach((r, k) => B.set(pool.X.subarray(r * d, (r + 1) * d), k * d))
-  return squaredDistances(pool.X.subarray(from * d, to * d), to - from, B, plan.trainRows.length, d)
+  const distinct = squaredDistances(pool.X.subarray(from * d, to * d), to - from, B, U, d)
+  const C = plan.columns.length
+  const source = Int32Array.from(plan.columns, (row) => binarySearch(plan.trainRows, row))
+  const out = new Float64Array((to - from) * C)
+  for (let r = 0; r < to - from; r++) {
+    const src = r * U,
+      at = r * C
+    for (let c = 0; c < C; c++) out[at + c] = distinct[src + source[c]!]!
+  }
+  return out
 }
 
 /**
  * Macro F1 of the pair (target split i, nontarget split j), as the official inner loop scores it.
- * `distances` is pool rows x plan.trainRows.
+ * `distances` is pool rows x plan.columns (distanceTable).
  */
 export function scorePair(
   pool: BaselinePool,
@@ -118,13 +156,26 @@ export function scorePair(
   const y = Int32Array.from(train, label)
   const model = fitSoftVoting(X, train.length, d, y)
 
-  const U = plan.trainRows.length
-  const column = Int32Array.from(train, (row) => binarySearch(plan.trainRows, row))
-  const kernel = new Float64Array(val.length * train.length)
+  // kernel rows against the pair's training rows: two runs of the distance table's columns,
+  // read row after row in pool order (the validation rows come in shuffled order)
+  const C = plan.columns.length
+  const nT = t.train.length,
+    nN = n.train.length,
+    tAt = plan.targetAt[i]!,
+    nAt = plan.nontargetAt[j]!
+  const nPool = pool.nTargets + pool.nNontargets
+  const position = new Int32Array(nPool).fill(-1)
+  for (let r = 0; r < val.length; r++) position[val[r]!] = r
+  const width = train.length
+  const kernel = new Float64Array(val.length * width)
   const gamma = model.svc.gamma
-  for (let r = 0; r < val.length; r++) {
-    const base = val[r]! * U
-    for (let k = 0; k < train.length; k++) kernel[r * train.length + k] = rbf(distances[base + column[k]!]!, gamma)
+  for (let row = 0; row < nPool; row++) {
+    const r = position[row]!
+    if (r < 0) continue
+    const at = r * width,
+      base = row * C
+    for (let k = 0; k < nT; k++) kernel[at + k] = rbf(distances[base + tAt + k]!, gamma)
+    for (let k = 0; k < nN; k++) kernel[at + nT + k] = rbf(distances[base + nAt + k]!, gamma)
   }
   const prepared = {
     rows: val.length,
@@ -192,7 +243,7 @@ function scoreAllInThisThread(
   seed: number,
   options: BaselineOptions,
 ): Float64Array {
-  const distances = distancesToTrainRows(pool, plan, 0, pool.nTargets + pool.nNontargets)
+  const distances = distanceTable(pool, plan, 0, pool.nTargets + pool.nNontargets)
   const scores = new Float64Array(N_FOLDS * N_FOLDS)
   for (let p = 0; p < scores.length; p++) {
     scores[p] = scorePair(pool, plan, distances, Math.floor(p / N_FOLDS), p % N_FOLDS, seed)
@@ -212,7 +263,7 @@ async function scoreAllInWorkers(
   const nPool = pool.nTargets + pool.nNontargets
   const sharedX = new SharedArrayBuffer(pool.X.byteLength)
   new Float32Array(sharedX).set(pool.X)
-  const distances = new SharedArrayBuffer(nPool * plan.trainRows.length * 8)
+  const distances = new SharedArrayBuffer(nPool * plan.columns.length * 8)
   const { X: _unused, ...rest } = pool
   const here = fileURLToPath(import.meta.url)
   const workerFile = join(dirname(here), `baseline-worker${extname(here)}`)
