@@ -27,9 +27,9 @@ export interface TaskEvaluation {
   testPositives: number
 }
 
-/** Row-major float64 copy of a training matrix (sklearn fits in float64). */
+/** Row-major float64 copy of a training matrix (sklearn fits in float64); the constructor copies natively, where Float64Array.from would iterate. */
 function toFloat64(values: Float32Array | Float64Array): Float64Array {
-  return values instanceof Float64Array ? values : Float64Array.from(values)
+  return values instanceof Float64Array ? values : new Float64Array(values)
 }
 
 /** Opens the pool and checks its columns and vector length against the setup. */

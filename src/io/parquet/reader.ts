@@ -30,7 +30,7 @@ import type { ProgressCount } from '../../progress.js'
 
 const SLAB_BYTES = 16 << 20
 // Sparse reads fetch a page's header and levels only (about 5 KiB for a 1,024-row page of
-// 256-float vectors): small windows, no read-ahead; a larger header or level run grows the window.
+// 256-float vectors): small windows; a larger header or level run grows the window.
 const SPARSE_SLAB_BYTES = 8 << 10
 // Kept rows' values at most this far apart in a page are read as one span (a system call costs
 // about as much as copying 16-32 KiB from the page cache), spans of at most COALESCE_SPAN_BYTES.
@@ -98,12 +98,12 @@ export class ParquetFile {
       const size = stat.size
       if (size === 0) throw new UserError(`${path}: file is empty, expected a parquet file`)
       if (size < 12) throw new UserError(`${path}: file is too short to be parquet (${size} bytes)`)
-      const tail = await readAt(handle, size - 8, 8)
+      const tail = readAt(handle, size - 8, 8)
       if (tail.readUInt32LE(4) !== 0x31524150) throw new UserError(`${path}: not a parquet file (no PAR1 footer)`)
       const metaLength = tail.readUInt32LE(0)
       if (metaLength + 8 > size - 4)
         throw new UserError(`${path}: corrupt parquet footer (metadata length ${metaLength})`)
-      const footer = await readAt(handle, size - 8 - metaLength, metaLength + 8)
+      const footer = readAt(handle, size - 8 - metaLength, metaLength + 8)
       let metadata: FileMetaData
       try {
         metadata = parquetMetadata(footer)
@@ -177,7 +177,7 @@ export class ParquetFile {
     if (info.repeated) throw new UserError(`${this.path}: column '${name}' holds lists, expected one value per row`)
     const out: Array<string | number | boolean | null> = []
     const maxDef = getMaxDefinitionLevel(info.schemaPath)
-    for await (const page of this.dataPages(info)) {
+    for (const page of this.dataPages(info)) {
       const { values, definitionLevels } = page
       if (definitionLevels.length === 0) {
         for (let i = 0; i < values.length; i++) out.push(scalar(values[i]))
@@ -221,17 +221,16 @@ export class ParquetFile {
         else onRepeat?.(value, first, row)
       }
     }
-    for await (const page of this.dataPages(info, 'strings')) {
+    for (const page of this.dataPages(info, 'strings')) {
       if (page.plainBytes) {
         const bytes = page.plainBytes
-        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        let off = 0
-        for (let i = 0; i < page.numValues; i++, row++) {
-          const start = off + 4
-          off = start + view.getInt32(off, true)
-          const k = valueKey(bytes, view, start, off)
-          if (filter[k >> 5]! & (1 << (k & 31))) consider(decoder.decode(bytes.subarray(start, off)))
+        const pageRow = row
+        const hits = keyHits(bytes, page.numValues, filter)
+        for (let h = 0; h < hits.length; h += 3) {
+          row = pageRow + hits[h]!
+          consider(decoder.decode(bytes.subarray(hits[h + 1]!, hits[h + 2]!)))
         }
+        row = pageRow + page.numValues
       } else if (!page.rowStarts) {
         const { values, definitionLevels } = page
         let vi = 0
@@ -284,7 +283,7 @@ export class ParquetFile {
       }
     }
 
-    for await (const page of this.dataPages(info, wanted ? 'sparse' : 'dense')) {
+    for (const page of this.dataPages(info, wanted ? 'sparse' : 'dense')) {
       if (page.rowStarts) {
         // Fast path, whole rows at once. Values before the first row start continue the last row.
         const { rowStarts, numValues } = page
@@ -399,7 +398,7 @@ export class ParquetFile {
         range.maxRow = row
       }
     }
-    for await (const page of this.dataPages(info)) {
+    for (const page of this.dataPages(info)) {
       const { definitionLevels: defs, repetitionLevels: reps } = page
       for (let i = 0; i < reps.length; i++) {
         if (reps[i] === 0) {
@@ -429,12 +428,12 @@ export class ParquetFile {
    * An uncompressed PLAIN list page without nulls, with only its levels read: values are fetched
    * per kept row. Returns undefined for any other page (the caller decodes it whole).
    */
-  private async sparseListPage(
+  private sparseListPage(
     header: PageHeader,
     bodyPos: number,
     slab: SlabReader,
     decoder: ColumnDecoder,
-  ): Promise<DenseListPage | undefined> {
+  ): DenseListPage | undefined {
     const type = decoder.type
     if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
     const width = type === 'FLOAT' ? 4 : 8
@@ -445,18 +444,18 @@ export class ParquetFile {
       const h = header.data_page_header_v2!
       if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
       numValues = h.num_values
-      rowStarts = this.rowStartsCache.rowStarts(await slab.bytes(bodyPos, h.repetition_levels_byte_length), numValues)
+      rowStarts = this.rowStartsCache.rowStarts(slab.bytes(bodyPos, h.repetition_levels_byte_length), numValues)
       valuesPos = bodyPos + h.repetition_levels_byte_length + h.definition_levels_byte_length
     } else if (header.type === 'DATA_PAGE') {
       const h = header.data_page_header!
       if (h.encoding !== 'PLAIN') return undefined
       numValues = h.num_values
-      const repLength = uint32At(await slab.bytes(bodyPos, 4))
-      rowStarts = this.rowStartsCache.rowStarts(await slab.bytes(bodyPos + 4, repLength), numValues)
+      const repLength = uint32At(slab.bytes(bodyPos, 4))
+      rowStarts = this.rowStartsCache.rowStarts(slab.bytes(bodyPos + 4, repLength), numValues)
       valuesPos = bodyPos + 4 + repLength
       if (maxDef > 0) {
-        const defLength = uint32At(await slab.bytes(valuesPos, 4))
-        const defBytes = await slab.bytes(valuesPos + 4, defLength)
+        const defLength = uint32At(slab.bytes(valuesPos, 4))
+        const defBytes = slab.bytes(valuesPos + 4, defLength)
         if (!allLevelsEqual(defBytes, 32 - Math.clz32(maxDef), numValues, maxDef)) return undefined
         valuesPos += 4 + defLength
       }
@@ -504,12 +503,12 @@ export class ParquetFile {
    * Pages of a column. 'dense' lets PLAIN list pages without nulls take the fast path; 'sparse'
    * also leaves their values on disk until asked for (uncompressed files only).
    */
-  private dataPages(info: ColumnInfo): AsyncGenerator<DecodedPage>
-  private dataPages(info: ColumnInfo, mode: PageMode): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage>
-  private async *dataPages(
+  private dataPages(info: ColumnInfo): Generator<DecodedPage>
+  private dataPages(info: ColumnInfo, mode: PageMode): Generator<DecodedPage | DenseListPage | PlainStringPage>
+  private *dataPages(
     info: ColumnInfo,
     mode: PageMode = 'generic',
-  ): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
+  ): Generator<DecodedPage | DenseListPage | PlainStringPage> {
     for (const group of this.metadata.row_groups) {
       const chunk = group.columns.find((c) => samePath(c.meta_data?.path_in_schema, info.pathInSchema))
       if (!chunk?.meta_data) throw new UserError(`${this.path}: column '${info.name}' missing from a row group`)
@@ -517,11 +516,11 @@ export class ParquetFile {
     }
   }
 
-  private async *chunkPages(
+  private *chunkPages(
     chunk: ColumnChunk,
     info: ColumnInfo,
     mode: PageMode,
-  ): AsyncGenerator<DecodedPage | DenseListPage | PlainStringPage> {
+  ): Generator<DecodedPage | DenseListPage | PlainStringPage> {
     const meta = chunk.meta_data!
     const dataOffset = Number(meta.data_page_offset)
     const dictOffset = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset)
@@ -544,15 +543,15 @@ export class ParquetFile {
     let fastStrings: PlainStringPage | undefined
     try {
       while (pos < end) {
-        const { header, headerLength } = await slab.header(pos, end)
+        const { header, headerLength } = slab.header(pos, end)
         pos += headerLength
         const bodyPos = pos
         pos += header.compressed_page_size
-        if (sparse && (fast = await this.sparseListPage(header, bodyPos, slab, decoder))) {
+        if (sparse && (fast = this.sparseListPage(header, bodyPos, slab, decoder))) {
           yield fast
           continue
         }
-        const body = await slab.bytes(bodyPos, header.compressed_page_size)
+        const body = slab.bytes(bodyPos, header.compressed_page_size)
         try {
           if (header.type === 'DICTIONARY_PAGE') {
             const page = decompressPage(body, header.uncompressed_page_size, meta.codec, this.compressors)
@@ -594,7 +593,7 @@ export class ParquetFile {
         }
       }
     } finally {
-      await slab.release()
+      slab.release()
     }
   }
 }
@@ -684,6 +683,36 @@ const KEY_FILTER_BITS = 20
 const KEY_MASK = (1 << KEY_FILTER_BITS) - 1
 
 /**
+ * The values of a PLAIN BYTE_ARRAY page (`count` length-prefixed values) whose valueKey is set in
+ * `filter`, as triples [index in the page, start, end]. A function of its own, and small: V8
+ * optimizes it within the first page, where the same loop inside findRows waited tens of
+ * milliseconds for the whole method to be compiled while a million values crawled through.
+ */
+function keyHits(bytes: Uint8Array, count: number, filter: Int32Array): Int32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let hits = new Int32Array(3 * 256)
+  let n = 0
+  let off = 0
+  for (let i = 0; i < count; i++) {
+    const start = off + 4
+    off = start + view.getInt32(off, true)
+    const k = valueKey(bytes, view, start, off)
+    if (filter[k >> 5]! & (1 << (k & 31))) {
+      if (n === hits.length) {
+        const bigger = new Int32Array(2 * n)
+        bigger.set(hits)
+        hits = bigger
+      }
+      hits[n] = i
+      hits[n + 1] = start
+      hits[n + 2] = off
+      n += 3
+    }
+  }
+  return hits.subarray(0, n)
+}
+
+/**
  * A cheap key of bytes [from, to): their length and first and last four bytes, mixed, reduced to
  * KEY_FILTER_BITS bits (values shorter than eight bytes are mixed byte by byte). Signed 32-bit
  * operations only, so the values stay small integers and the loop allocates nothing even before
@@ -762,9 +791,12 @@ function denseListPage(
 /**
  * Reads a column chunk through two large buffers taken from (and given back to) the file's pool,
  * so pages cost few system calls and, from one chunk to the next, no fresh memory (touching fresh
- * memory costs more than reading into warm memory). The next slab is read ahead while the current
- * one is decoded. Bytes handed out stay valid until the next call (callers finish with a page
- * before asking for the next).
+ * memory costs more than reading into warm memory). Bytes handed out stay valid until the next
+ * call that moves the window (callers finish with a page before asking for the next).
+ *
+ * Reads are synchronous preads, and so is everything that walks pages: from the page cache a read
+ * costs microseconds, far less than a round trip through libuv's thread pool, and the sparse path
+ * makes thousands of small ones, each of which would otherwise also cost promise and generator steps.
  */
 class SlabReader {
   /** the buffer holding the window, and the one the next read goes into */
@@ -773,7 +805,6 @@ class SlabReader {
   /** the window: bytes of the file from `start`, a view of `current` */
   private buf: Buffer
   private start = 0
-  private ahead: { pos: number; read: Promise<Buffer> } | undefined
 
   constructor(
     private readonly handle: FileHandle,
@@ -788,46 +819,30 @@ class SlabReader {
   }
 
   /** Gives the buffers back to the pool; the reader is not used after. */
-  async release(): Promise<void> {
-    if (this.ahead) await this.ahead.read.catch(() => {}) // the read-ahead writes into spare
-    this.ahead = undefined
+  release(): void {
     this.pool.push(this.current, this.spare)
   }
 
-  async bytes(pos: number, length: number): Promise<Uint8Array> {
+  bytes(pos: number, length: number): Uint8Array {
     if (pos < this.start || pos + length > this.start + this.buf.length) {
       const size = Math.min(Math.max(length, this.slabBytes), Math.max(length, this.end - pos))
-      let next: Buffer
-      if (this.ahead && this.ahead.pos === pos) next = await this.ahead.read
-      else {
-        if (this.ahead) await this.ahead.read // never two reads into one buffer
-        next = await this.readIntoSpare(pos, size)
-      }
-      this.ahead = undefined
+      if (this.spare.length < size) this.spare = Buffer.allocUnsafeSlow(size)
+      const next = readInto(this.handle, this.spare, pos, size)
       // the window moves into the buffer just read; the old one takes the next read
       ;[this.current, this.spare] = [this.spare, this.current]
       this.buf = next
       this.start = pos
       if (this.buf.length < length)
         throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)
-      const aheadPos = pos + this.buf.length
-      if (aheadPos < this.end && this.slabBytes === SLAB_BYTES)
-        this.ahead = { pos: aheadPos, read: this.readIntoSpare(aheadPos, Math.min(SLAB_BYTES, this.end - aheadPos)) }
     }
     return this.buf.subarray(pos - this.start, pos - this.start + length)
   }
 
-  /** Reads into the spare buffer, first replacing it with a larger one if it is too small. */
-  private readIntoSpare(pos: number, length: number): Promise<Buffer> {
-    if (this.spare.length < length) this.spare = Buffer.allocUnsafeSlow(length)
-    return readInto(this.handle, this.spare, pos, length)
-  }
-
   /** Parses a thrift page header at `pos`, growing the window if the header is longer than guessed. */
-  async header(pos: number, end: number): Promise<{ header: PageHeader; headerLength: number }> {
+  header(pos: number, end: number): { header: PageHeader; headerLength: number } {
     for (let guess = 256; ; guess *= 4) {
       const len = Math.min(guess, end - pos)
-      const bytes = await this.bytes(pos, len)
+      const bytes = this.bytes(pos, len)
       const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
       try {
         const header = parquetHeader(reader)
@@ -853,14 +868,12 @@ class SlabReader {
   }
 }
 
-// Reads are synchronous preads: from the page cache they cost microseconds, far less than a
-// round trip through libuv's thread pool, and the sparse path makes thousands of small ones.
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+function readAt(handle: FileHandle, position: number, length: number): Buffer {
   return readInto(handle, Buffer.alloc(0), position, length)
 }
 
 /** Reads `length` bytes at `position` into `buf` when it is big enough, else into a new buffer. */
-async function readInto(handle: FileHandle, buf: Buffer, position: number, length: number): Promise<Buffer> {
+function readInto(handle: FileHandle, buf: Buffer, position: number, length: number): Buffer {
   const target = buf.length >= length ? buf.subarray(0, length) : Buffer.allocUnsafe(length)
   return target.subarray(0, readFully(handle, target, position))
 }
