@@ -185,16 +185,46 @@ export function pairDecisionValues(model: SvcPairs, kernelRows: Float64Array, nR
   const P = model.pairs.length,
     n = model.nTrain
   const out = new Float64Array(nRows * P)
-  for (let r = 0; r < nRows; r++) {
+  // each pair's support vectors (nonzero coefficients) in order: the terms libsvm sums
+  const support = model.pairs.map((pair) => {
+    const keep = Int32Array.from(pair.coef.keys()).filter((k) => pair.coef[k]! !== 0)
+    return { columns: Int32Array.from(keep, (k) => pair.rows[k]!), coef: Float64Array.from(keep, (k) => pair.coef[k]!) }
+  })
+  // four rows at a time: four independent sums, each in the order of the one-row loop below
+  let r = 0
+  for (; r + 4 <= nRows; r += 4) {
+    const b0 = r * n,
+      b1 = b0 + n,
+      b2 = b1 + n,
+      b3 = b2 + n
+    for (let p = 0; p < P; p++) {
+      const { columns, coef } = support[p]!
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0
+      for (let k = 0; k < columns.length; k++) {
+        const c = coef[k]!,
+          col = columns[k]!
+        s0 += c * kernelRows[b0 + col]!
+        s1 += c * kernelRows[b1 + col]!
+        s2 += c * kernelRows[b2 + col]!
+        s3 += c * kernelRows[b3 + col]!
+      }
+      const rho = model.pairs[p]!.rho
+      out[r * P + p] = s0 - rho
+      out[(r + 1) * P + p] = s1 - rho
+      out[(r + 2) * P + p] = s2 - rho
+      out[(r + 3) * P + p] = s3 - rho
+    }
+  }
+  for (; r < nRows; r++) {
     const base = r * n
     for (let p = 0; p < P; p++) {
-      const pair = model.pairs[p]!
+      const { columns, coef } = support[p]!
       let sum = 0
-      for (let k = 0; k < pair.rows.length; k++) {
-        const c = pair.coef[k]!
-        if (c !== 0) sum += c * kernelRows[base + pair.rows[k]!]!
-      }
-      out[r * P + p] = sum - pair.rho
+      for (let k = 0; k < columns.length; k++) sum += coef[k]! * kernelRows[base + columns[k]!]!
+      out[r * P + p] = sum - model.pairs[p]!.rho
     }
   }
   return out
