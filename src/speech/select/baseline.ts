@@ -144,9 +144,14 @@ export function scorePair(
   const train = new Int32Array(t.train.length + n.train.length)
   train.set(t.train)
   for (let k = 0; k < n.train.length; k++) train[t.train.length + k] = pool.nTargets + n.train[k]!
+  // the held-out rows in pool order (macro F1 counts them, so their order does not matter): the
+  // kernel, distance and pool rows below are then read front to back
+  const nPool = pool.nTargets + pool.nNontargets
+  const heldOut = new Uint8Array(nPool)
+  for (const r of t.test) heldOut[r] = 1
+  for (const r of n.test) heldOut[pool.nTargets + r] = 1
   const val = new Int32Array(t.test.length + n.test.length)
-  val.set(t.test)
-  for (let k = 0; k < n.test.length; k++) val[t.test.length + k] = pool.nTargets + n.test[k]!
+  for (let row = 0, r = 0; row < nPool; row++) if (heldOut[row]) val[r++] = row
   const label = (row: number) => (row < pool.nTargets ? pool.targetLabels[row]! : 0) // official class ids
 
   const X = new Float64Array(train.length * d)
@@ -158,31 +163,25 @@ export function scorePair(
     lr: { rowBasis: targetRowBasis(plan, i, X, t.train.length, d) },
   })
 
-  // kernel rows against the pair's training rows: two runs of the distance table's columns,
-  // read row after row in pool order (the validation rows come in shuffled order)
+  // kernel rows against the pair's training rows: two runs of the distance table's columns
   const C = plan.columns.length
   const nT = t.train.length,
     nN = n.train.length,
     tAt = plan.targetAt[i]!,
     nAt = plan.nontargetAt[j]!
-  const nPool = pool.nTargets + pool.nNontargets
-  const position = new Int32Array(nPool).fill(-1)
-  for (let r = 0; r < val.length; r++) position[val[r]!] = r
   const width = train.length
   const kernel = new Float64Array(val.length * width)
   const gamma = model.svc.gamma
-  for (let row = 0; row < nPool; row++) {
-    const r = position[row]!
-    if (r < 0) continue
+  for (let r = 0; r < val.length; r++) {
     const at = r * width,
-      base = row * C
+      base = val[r]! * C
     for (let k = 0; k < nT; k++) kernel[at + k] = rbf(distances[base + tAt + k]!, gamma)
     for (let k = 0; k < nN; k++) kernel[at + nT + k] = rbf(distances[base + nAt + k]!, gamma)
   }
   const prepared = {
     rows: val.length,
     svcDecision: pairDecisionValues(model.svc, kernel, val.length),
-    lrProba: predictProba(model.lr, pool.X, pool.nTargets + pool.nNontargets, val, { unchanging: true }),
+    lrProba: predictProba(model.lr, pool.X, nPool, val, { unchanging: true }),
   }
   const predictions = predictSoftVoting(model, scalingForSeed(model, seed), prepared)
   return macroF1(Int32Array.from(val, label), predictions)
