@@ -4,7 +4,7 @@
  * (only the listed IDs); nontargets grouped by keyword (the clip ID's first path part) in
  * order of first appearance, each group in the listed order.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, sampleList } from '../errors.js'
 import { ParquetFile } from '../io/parquet/reader.js'
@@ -33,6 +33,8 @@ export interface LoadOptions {
   idsFile: string
   dim?: number
   onProgress?: Progress
+  /** a long-lived process loading from the same files again and again (a server's scoring process) */
+  cache?: EmbeddingRowsCache
 }
 
 /** `fn` over `items`, at most `limit` at a time; results in item order. The first error wins. */
@@ -82,22 +84,113 @@ async function readIds(file: ParquetFile): Promise<ParquetRows> {
   return { ids, rowOf }
 }
 
-/** Reads `rows` (file order, may repeat) of a file's vectors into one matrix. */
-async function readRows(file: ParquetFile, rows: number[], ids: string[], dim: number): Promise<Float32Array> {
-  const distinct = Int32Array.from(new Set(rows)).sort()
+/** Reads `rows` (distinct, file order) of a file's vectors into one matrix. */
+async function readRows(file: ParquetFile, rows: Int32Array, ids: string[], dim: number): Promise<Float32Array> {
   const read = await file.readVectors(EMBEDDING_COLUMN, {
     dim,
-    rows: distinct,
+    rows,
     rowLabel: (r) => `row ${r} (clip_id ${ids[r]})`,
   })
-  const slot = new Map<number, number>()
-  distinct.forEach((r, k) => slot.set(r, k))
-  const out = new Float32Array(rows.length * dim)
-  rows.forEach((r, i) => {
-    const k = slot.get(r)!
-    for (let j = 0; j < dim; j++) out[i * dim + j] = read.data[k * dim + j]!
-  })
-  return out
+  // float64 files give float32 vectors, as the element-wise copy this replaced did
+  return read.data instanceof Float32Array ? read.data : new Float32Array(read.data)
+}
+
+/** An embedding file's clip IDs and the vectors read from it so far, by file row. */
+interface FileRows extends ParquetRows {
+  stamp: string
+  vectors: Map<number, Float32Array>
+}
+
+/**
+ * Embedding files' clip IDs and the vectors read from them, kept between loads: a server's scoring
+ * process reads the same training pool for every submission, and decoding its parquet pages was a
+ * third of a short job's CPU. A file that changes (size or time) is read again; past `maxBytes` of
+ * vectors the cache starts over, so its memory stays bounded whatever the pool's size.
+ */
+export class EmbeddingRowsCache {
+  private readonly files = new Map<string, FileRows>()
+  private bytes = 0
+
+  constructor(private readonly maxBytes = 128 * 2 ** 20) {}
+
+  /** `path`'s entry if the file is unchanged since it was read, else none (the stale entry is dropped) */
+  get(path: string, dim: number): FileRows | undefined {
+    const entry = this.files.get(path)
+    if (!entry) return undefined
+    if (entry.stamp === stampOf(path, dim)) return entry
+    this.forget(path, entry)
+    return undefined
+  }
+
+  set(path: string, dim: number, entry: Omit<FileRows, 'stamp'>): FileRows {
+    const stamp = stampOf(path, dim)
+    const e: FileRows = { ...entry, stamp }
+    if (stamp) this.files.set(path, e) // a file that cannot be stat-ed is not kept
+    return e
+  }
+
+  /** counts `bytes` of vectors added to an entry; past the budget, everything is dropped */
+  added(bytes: number): void {
+    this.bytes += bytes
+    if (this.bytes > this.maxBytes) {
+      this.files.clear()
+      this.bytes = 0
+    }
+  }
+
+  private forget(path: string, entry: FileRows): void {
+    this.files.delete(path)
+    for (const v of entry.vectors.values()) this.bytes -= v.byteLength
+  }
+}
+
+function stampOf(path: string, dim: number): string {
+  try {
+    const st = statSync(path)
+    return `${st.size}:${st.mtimeMs}:${dim}`
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * The vectors of the rows `pick` chooses (file rows, may repeat) from one embedding file, as one
+ * matrix in that order: from `cache` where it has them, the rest read from the file.
+ */
+async function readEmbeddingRows(
+  dir: string,
+  name: string,
+  why: string,
+  dim: number,
+  cache: EmbeddingRowsCache | undefined,
+  pick: (index: ParquetRows, path: string) => number[],
+): Promise<{ ids: string[]; vectors: { rows: number[]; data: Float32Array } }> {
+  const path = join(dir, SPEECH_LAYOUT.embeddingFile(name))
+  let entry = cache?.get(path, dim)
+  let file: ParquetFile | undefined
+  try {
+    if (!entry) {
+      file = await openEmbeddingFile(dir, name, why)
+      const index = await readIds(file)
+      entry = cache
+        ? cache.set(path, dim, { ...index, vectors: new Map() })
+        : { ...index, stamp: '', vectors: new Map() }
+    }
+    const rows = pick(entry, path)
+    const known = entry.vectors
+    const missing = Int32Array.from(new Set(rows.filter((r) => !known.has(r)))).sort()
+    if (missing.length) {
+      file ??= await openEmbeddingFile(dir, name, why)
+      const data = await readRows(file, missing, entry.ids, dim)
+      missing.forEach((r, k) => known.set(r, data.subarray(k * dim, (k + 1) * dim)))
+      cache?.added(data.byteLength)
+    }
+    const out = new Float32Array(rows.length * dim)
+    rows.forEach((r, i) => out.set(known.get(r)!, i * dim))
+    return { ids: entry.ids, vectors: { rows, data: out } }
+  } finally {
+    await file?.close()
+  }
 }
 
 export async function loadSpeechEmbeddings(
@@ -111,27 +204,30 @@ export async function loadSpeechEmbeddings(
   let done = 0
   const total = targetEntries.length + 1
   const targetClasses = await mapConcurrently(targetEntries, async ([word, list]) => {
-    const file = await openEmbeddingFile(dir, word, `target word '${word}' in ${options.idsFile}`)
-    try {
-      const { ids: fileIds, rowOf } = await readIds(file)
-      const wanted = new Set(list)
-      const missing = list.filter((id) => !rowOf.has(id))
-      if (missing.length)
-        throw new UserError(
-          `${file.path}: no clip_id ${sampleList(missing.map((m) => `'${m}'`))} (listed under targets.${word} in ${options.idsFile})`,
-        )
-      const rows: number[] = []
-      fileIds.forEach((id, r) => {
-        if (wanted.has(id)) rows.push(r)
-      })
-      const cls: SpeechClass = { ids: rows.map((r) => fileIds[r]!), vectors: await readRows(file, rows, fileIds, dim) }
-      options.onProgress?.('targets', ++done, total)
-      return cls
-    } finally {
-      await file.close()
-    }
+    const { ids: fileIds, vectors } = await readEmbeddingRows(
+      dir,
+      word,
+      `target word '${word}' in ${options.idsFile}`,
+      dim,
+      options.cache,
+      ({ ids: fileIds, rowOf }, path) => {
+        const wanted = new Set(list)
+        const missing = list.filter((id) => !rowOf.has(id))
+        if (missing.length)
+          throw new UserError(
+            `${path}: no clip_id ${sampleList(missing.map((m) => `'${m}'`))} (listed under targets.${word} in ${options.idsFile})`,
+          )
+        const rows: number[] = []
+        fileIds.forEach((id, r) => {
+          if (wanted.has(id)) rows.push(r)
+        })
+        return rows
+      },
+    )
+    options.onProgress?.('targets', ++done, total)
+    return { ids: vectors.rows.map((r) => fileIds[r]!), vectors: vectors.data }
   })
-  const targets = new Map<string, SpeechClass>(targetEntries.map(([word], i) => [word, targetClasses[i]!]))
+  const targets = new Map<string, SpeechClass>(targetEntries.map(([word], i) => [word, targetClasses[i]!] as const))
   // nontargets: one file per keyword, in order of first appearance
   const groups = new Map<string, number[]>()
   ids.nontargets.forEach((id, i) => {
@@ -141,24 +237,22 @@ export async function loadSpeechEmbeddings(
     g.push(i)
   })
   const blocks = await mapConcurrently([...groups], async ([keyword, members]) => {
-    const file = await openEmbeddingFile(
+    const { vectors } = await readEmbeddingRows(
       dir,
       keyword,
       `nontarget clip '${ids.nontargets[members[0]!]}' in ${options.idsFile}`,
+      dim,
+      options.cache,
+      ({ rowOf }, path) =>
+        members.map((i) => {
+          const id = ids.nontargets[i]!
+          const r = rowOf.get(id)
+          if (r === undefined)
+            throw new UserError(`${path}: no clip_id '${id}' (listed under nontargets in ${options.idsFile})`)
+          return r
+        }),
     )
-    try {
-      const { ids: fileIds, rowOf } = await readIds(file)
-      const rows = members.map((i) => {
-        const id = ids.nontargets[i]!
-        const r = rowOf.get(id)
-        if (r === undefined)
-          throw new UserError(`${file.path}: no clip_id '${id}' (listed under nontargets in ${options.idsFile})`)
-        return r
-      })
-      return await readRows(file, rows, fileIds, dim)
-    } finally {
-      await file.close()
-    }
+    return vectors.data
   })
   const order = [...groups.values()].flatMap((members) => members.map((i) => ids.nontargets[i]!))
   const vectors = new Float32Array(order.length * dim)

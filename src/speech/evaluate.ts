@@ -7,7 +7,7 @@ import { UserError } from '../errors.js'
 import { numpySum } from '../ml/numpy-sum.js'
 import { fitSoftVoting, softVotingScores } from '../ml/soft-voting.js'
 import { loadSpeechConfig } from './config.js'
-import { createDataset, loadSpeechEmbeddings } from './embeddings.js'
+import { createDataset, type EmbeddingRowsCache, loadSpeechEmbeddings } from './embeddings.js'
 import { defaultSpeechPaths, requireSpeechLanguage, trainSizeWarning } from './layout.js'
 import { readSampleIdsJson, readSampleIdsYaml, type SampleIds } from './sample-ids.js'
 import { validateSpeechSelection } from './validate.js'
@@ -27,6 +27,8 @@ export interface SpeechEvalOptions {
   evalCache?: Map<string, EvalDataset>
   /** ID files (allowed set, eval list) already parsed, by path (a server scoring many files for one board) */
   idsCache?: Map<string, SampleIds>
+  /** training pool rows already read (a server scoring many files for one board) */
+  trainCache?: EmbeddingRowsCache
   /** progress lines as the official tool prints them */
   log?: (line: string) => void
 }
@@ -81,7 +83,10 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
   })
   log('loading selected training data')
   const train = createDataset(
-    await loadSpeechEmbeddings(selected, paths.trainEmbeddingsDir, { idsFile: paths.trainFile }),
+    await loadSpeechEmbeddings(selected, paths.trainEmbeddingsDir, {
+      idsFile: paths.trainFile,
+      ...(options.trainCache ? { cache: options.trainCache } : {}),
+    }),
   )
   log('loading eval data')
   const evalIds: SampleIds = readIds(paths.evalFile)

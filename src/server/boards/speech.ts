@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../../errors.js'
+import { EmbeddingRowsCache } from '../../speech/embeddings.js'
 import { evaluateSpeech, type EvalDataset } from '../../speech/evaluate.js'
 import { readSampleIdsJson, readSampleIdsYaml, countSamples, type SampleIds } from '../../speech/sample-ids.js'
 import { validateSpeechSelection } from '../../speech/validate.js'
@@ -38,6 +39,8 @@ interface BoardData {
   signature: string
   ids: Map<string, SampleIds>
   evalSets: Map<string, EvalDataset>
+  /** the training pool's clip IDs and the rows submissions selected so far (each file re-read when it changes) */
+  trainRows: EmbeddingRowsCache
 }
 const dataOf = new Map<string, BoardData>()
 
@@ -60,7 +63,7 @@ function boardData(board: SpeechBoard): BoardData {
   const signature = [paths.allowedTrainingSet, paths.evalFile, ...evalFiles].map(stamp).join('\n')
   let data = dataOf.get(board.dataDir)
   if (!data || data.signature !== signature) {
-    data = { signature, ids: new Map(), evalSets: new Map() }
+    data = { signature, ids: new Map(), evalSets: new Map(), trainRows: new EmbeddingRowsCache() }
     dataOf.set(board.dataDir, data)
   }
   return data
@@ -105,6 +108,7 @@ export async function scoreSpeechSubmission(
     evaluateSpeech({
       idsCache: data.ids,
       evalCache: data.evalSets,
+      trainCache: data.trainRows,
       language: board.language,
       trainSize: board.trainSize,
       ...paths,

@@ -1,0 +1,113 @@
+/**
+ * EmbeddingRowsCache (a server's scoring process keeps the training pool's rows between
+ * submissions): loads through it give exactly what a plain load gives, whether the rows come from
+ * the files or from the cache; a file replaced on disk is read again; a tiny budget still gives the
+ * right rows; an ID missing from a cached file is still an error naming the file.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ParquetFile } from '../src/io/parquet/reader.js'
+import { writeVectorTable } from '../src/io/parquet/writer.js'
+import { Rng } from '../src/ml/rng.js'
+import { EmbeddingRowsCache, loadSpeechEmbeddings, type SpeechEmbeddings } from '../src/speech/embeddings.js'
+import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM } from '../src/speech/layout.js'
+import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
+import { generateSpeechBenchmark } from '../src/synth/speech.js'
+
+let root: string
+let dir: string
+let allowed: SampleIds
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'dataperf-rows-cache-'))
+  generateSpeechBenchmark({ out: join(root, 'data'), languages: ['en'], seed: 3, scale: 0.1 })
+  dir = join(root, 'data/dataperf_en_data')
+  allowed = readSampleIdsYaml(join(dir, 'allowed_training_set.yaml'))
+})
+after(() => rmSync(root, { recursive: true, force: true }))
+
+/** a random selection of `perTarget` clips per target word and `nontargets` nontargets (one listed twice) */
+function selection(seed: number, perTarget: number, nontargets: number): SampleIds {
+  const rng = new Rng(seed)
+  const pick = (ids: string[], n: number) => {
+    const c = [...ids]
+    for (let i = c.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1))
+      ;[c[i], c[j]] = [c[j]!, c[i]!]
+    }
+    return c.slice(0, n)
+  }
+  const targets = new Map([...allowed.targets].map(([w, ids]) => [w, pick(ids, perTarget)] as const))
+  const nt = pick(allowed.nontargets, nontargets)
+  return { targets, nontargets: [...nt, nt[0]!] }
+}
+
+const load = (ids: SampleIds, cache?: EmbeddingRowsCache) =>
+  loadSpeechEmbeddings(ids, join(dir, 'train_embeddings'), { idsFile: 'selection', ...(cache ? { cache } : {}) })
+
+function assertSame(got: SpeechEmbeddings, want: SpeechEmbeddings): void {
+  assert.deepEqual([...got.targets.keys()], [...want.targets.keys()])
+  for (const [w, c] of want.targets) {
+    assert.deepEqual(got.targets.get(w)!.ids, c.ids)
+    assert.deepEqual(got.targets.get(w)!.vectors, c.vectors)
+  }
+  assert.deepEqual(got.nontargets.ids, want.nontargets.ids)
+  assert.deepEqual(got.nontargets.vectors, want.nontargets.vectors)
+}
+
+test('loads through the cache equal plain loads, from the files and from the cache', async () => {
+  const cache = new EmbeddingRowsCache()
+  for (const seed of [1, 2, 1, 3, 2]) {
+    const ids = selection(seed, 3, 12)
+    assertSame(await load(ids, cache), await load(ids))
+  }
+  // a budget smaller than one file's rows: the cache starts over each time, the rows stay right
+  const tiny = new EmbeddingRowsCache(SPEECH_DIM * 4)
+  for (const seed of [4, 4, 5]) {
+    const ids = selection(seed, 2, 6)
+    assertSame(await load(ids, tiny), await load(ids))
+  }
+})
+
+test('a training file replaced on disk is read again', async () => {
+  const cache = new EmbeddingRowsCache()
+  const ids = selection(7, 4, 8)
+  const before = await load(ids, cache)
+  const word = [...ids.targets.keys()][0]!
+  const path = join(dir, 'train_embeddings', `${word}.parquet`)
+  const file = await ParquetFile.open(path)
+  const clipIds = (await file.readScalars(CLIP_ID_COLUMN)).map(String)
+  const all = await file.readVectors(EMBEDDING_COLUMN, { dim: SPEECH_DIM })
+  await file.close()
+  // the same clips, every vector negated: same IDs, same size, other numbers
+  const negated = Float32Array.from(all.data, (v) => -v)
+  writeVectorTable(path, {
+    rows: clipIds.length,
+    leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (r) => clipIds[r]! }],
+    vectorColumn: EMBEDDING_COLUMN,
+    vectors: (s, e) => negated.subarray(s * SPEECH_DIM, e * SPEECH_DIM),
+    dim: SPEECH_DIM,
+  })
+  utimesSync(path, new Date(), new Date(Date.now() + 5000)) // a later time even on a coarse clock
+  const after = await load(ids, cache)
+  assertSame(after, await load(ids))
+  assert.deepEqual(
+    after.targets.get(word)!.vectors,
+    Float32Array.from(before.targets.get(word)!.vectors, (v) => -v),
+  )
+})
+
+test('an ID missing from a cached file is still an error naming the file', async () => {
+  const cache = new EmbeddingRowsCache()
+  const ids = selection(8, 2, 4)
+  await load(ids, cache)
+  const word = [...ids.targets.keys()][1]!
+  ids.targets.set(word, [...ids.targets.get(word)!, 'en/nosuchword/clip_0.opus'])
+  await assert.rejects(load(ids, cache), (err: Error) => {
+    assert.match(err.message, new RegExp(`${word}\\.parquet: no clip_id 'en/nosuchword/clip_0.opus'`))
+    return true
+  })
+})
