@@ -14,6 +14,8 @@ export interface LogisticRegressionOptions {
   C?: number
   maxIter?: number
   tol?: number
+  /** the row-space basis of X's first rows, when X starts with rows fitted before (same result, less work) */
+  rowBasis?: RowBasisPrefix
 }
 
 export interface LogisticRegressionModel {
@@ -63,7 +65,7 @@ export function fitLogisticRegression(
   // W = V Q. Only the stopping test is not rotation invariant: it takes max |g| of the gradient
   // mapped back to the d features, as sklearn's solver sees it.
   const Xd = denseRows(X, nSamples, d)
-  const { Q, r } = orthonormalRowBasis(Xd, nSamples, d)
+  const { Q, r } = orthonormalRowBasis(Xd, nSamples, d, options.rowBasis)
   // L = X Q^T, each entry summed over the features in order
   const L = dotProductRows({ A: Xd, na: nSamples, B: Q, nb: r, d })
   const pgtol = options.tol ?? 1e-4
@@ -118,23 +120,87 @@ export function fitLogisticRegression(
   return { classes, nFeatures: d, coef, intercept, nIter: fit.nIter, converged: fit.converged }
 }
 
-/** An orthonormal basis of the row space of X (r x d, r <= n): modified Gram-Schmidt, applied twice for accuracy. */
-function orthonormalRowBasis(X: Float64Array, n: number, d: number): { Q: Float64Array; r: number } {
+/**
+ * The orthonormal basis of the first `rows` rows of some X, kept to start the basis of a longer X
+ * with those same first rows (the baseline selection fits ten training sets that share them).
+ */
+export interface RowBasisPrefix {
+  /** the rows it was built from (rows x d), to check that X starts with them */
+  X: Float64Array
+  rows: number
+  Q: Float64Array
+  r: number
+}
+
+export function rowBasisPrefix(X: Float64Array, rows: number, d: number): RowBasisPrefix {
+  const head = X.slice(0, rows * d)
+  const { Q, r } = orthonormalRowBasis(head, rows, d)
+  return { X: head, rows, Q, r }
+}
+
+function startsWith(X: Float64Array, prefix: RowBasisPrefix, n: number, d: number): boolean {
+  if (prefix.rows > n || prefix.X.length !== prefix.rows * d) return false
+  for (let k = 0; k < prefix.X.length; k++) if (!Object.is(X[k], prefix.X[k])) return false
+  return true
+}
+
+/**
+ * An orthonormal basis of the row space of X (r x d, r <= n): modified Gram-Schmidt, applied twice
+ * for accuracy. Each pass over a row subtracts one projection and sums the next dot product (or
+ * the final norm) in the same loop: every sum still runs over the features in order, same bits.
+ */
+function orthonormalRowBasis(
+  X: Float64Array,
+  n: number,
+  d: number,
+  prefix?: RowBasisPrefix,
+): { Q: Float64Array; r: number } {
   const Q = new Float64Array(n * d)
-  let r = 0
-  for (let i = 0; i < n; i++) {
+  let r = 0,
+    i = 0
+  if (prefix && startsWith(X, prefix, n, d)) {
+    Q.set(prefix.Q)
+    r = prefix.r
+    i = prefix.rows
+  }
+  for (; i < n; i++) {
     const v = X.slice(i * d, (i + 1) * d)
-    let norm0 = 0
-    for (let j = 0; j < d; j++) norm0 += v[j]! * v[j]!
-    for (let pass = 0; pass < 2; pass++) {
-      for (let m = 0; m < r; m++) {
-        let dot = 0
-        for (let j = 0; j < d; j++) dot += v[j]! * Q[m * d + j]!
-        for (let j = 0; j < d; j++) v[j]! -= dot * Q[m * d + j]!
+    // |v|^2 and the first projection's dot product (or, with no basis yet, the norm)
+    let norm0 = 0,
+      next = 0
+    if (r > 0) {
+      for (let j = 0; j < d; j++) {
+        const vj = v[j]!
+        norm0 += vj * vj
+        next += vj * Q[j]!
+      }
+    } else {
+      for (let j = 0; j < d; j++) norm0 += v[j]! * v[j]!
+      next = norm0
+    }
+    // 2r projections (two passes over Q_0..Q_r-1); step s subtracts Q_(s mod r) and sums the
+    // dot product of the next step, or after the last step the squared norm
+    const steps = 2 * r
+    for (let s = 0; s < steps; s++) {
+      const dot = next
+      const at = (s % r) * d
+      next = 0
+      if (s + 1 < steps) {
+        const nextAt = ((s + 1) % r) * d
+        for (let j = 0; j < d; j++) {
+          const vj = v[j]! - dot * Q[at + j]!
+          v[j] = vj
+          next += vj * Q[nextAt + j]!
+        }
+      } else {
+        for (let j = 0; j < d; j++) {
+          const vj = v[j]! - dot * Q[at + j]!
+          v[j] = vj
+          next += vj * vj
+        }
       }
     }
-    let norm = 0
-    for (let j = 0; j < d; j++) norm += v[j]! * v[j]!
+    const norm = next
     // a row (nearly) in the span of earlier rows adds no direction
     if (norm <= 1e-20 * norm0 || norm === 0) continue
     const inv = 1 / Math.sqrt(norm)
