@@ -5,7 +5,12 @@
  * pair solutions, the logistic regression and every decision value are computed once and each
  * seed costs one Platt fit: scoring 10 seeds is barely dearer than scoring one.
  */
-import { fitLogisticRegression, predictProba, type LogisticRegressionModel } from './logistic-regression.js'
+import {
+  fitLogisticRegression,
+  predictProba,
+  type LogisticRegressionModel,
+  type LogisticRegressionOptions,
+} from './logistic-regression.js'
 import { macroF1 } from './metrics.js'
 import { plattScalingsAlongside } from './svm/platt-thread.js'
 import {
@@ -27,9 +32,15 @@ export interface SoftVotingModel {
 }
 
 /** The seed-free part of the fit. Needs at least two classes. */
-export function fitSoftVoting(X: Float64Array, nSamples: number, nFeatures: number, y: Int32Array): SoftVotingModel {
+export function fitSoftVoting(
+  X: Float64Array,
+  nSamples: number,
+  nFeatures: number,
+  y: Int32Array,
+  options: { lr?: LogisticRegressionOptions } = {},
+): SoftVotingModel {
   const svc = fitSvcPairs(X, nSamples, nFeatures, y)
-  const lr = fitLogisticRegression(X, nSamples, nFeatures, y)
+  const lr = fitLogisticRegression(X, nSamples, nFeatures, y, options.lr)
   return { svc, lr, trainX: X, classes: svc.classes }
 }
 

@@ -17,7 +17,7 @@ import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { UserError } from '../../errors.js'
-import { predictProba } from '../../ml/logistic-regression.js'
+import { predictProba, rowBasisPrefix, type RowBasisPrefix } from '../../ml/logistic-regression.js'
 import { macroF1 } from '../../ml/metrics.js'
 import { fitSoftVoting, predictSoftVoting, scalingForSeed } from '../../ml/soft-voting.js'
 import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified-shuffle-split.js'
@@ -154,7 +154,9 @@ export function scorePair(
     for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]!
   })
   const y = Int32Array.from(train, label)
-  const model = fitSoftVoting(X, train.length, d, y)
+  const model = fitSoftVoting(X, train.length, d, y, {
+    lr: { rowBasis: targetRowBasis(plan, i, X, t.train.length, d) },
+  })
 
   // kernel rows against the pair's training rows: two runs of the distance table's columns,
   // read row after row in pool order (the validation rows come in shuffled order)
@@ -184,6 +186,14 @@ export function scorePair(
   }
   const predictions = predictSoftVoting(model, scalingForSeed(model, seed), prepared)
   return macroF1(Int32Array.from(val, label), predictions)
+}
+
+/** The logistic regression's row-space basis of target split i's rows, kept for the ten pairs that start with them. */
+let lastRowBasis: { plan: BaselinePlan; i: number; basis: RowBasisPrefix } | undefined
+
+function targetRowBasis(plan: BaselinePlan, i: number, X: Float64Array, rows: number, d: number): RowBasisPrefix {
+  if (lastRowBasis?.plan !== plan || lastRowBasis.i !== i) lastRowBasis = { plan, i, basis: rowBasisPrefix(X, rows, d) }
+  return lastRowBasis.basis
 }
 
 function binarySearch(sorted: Int32Array, value: number): number {
