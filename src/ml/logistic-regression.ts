@@ -6,6 +6,7 @@
  * stops (max_iter 100, tol 1e-4), so the coefficients are sklearn's, not just the optimum's.
  */
 import { minimizeLbfgs } from './lbfgs.js'
+import { denseRows, type MatrixRows } from './matrix-rows.js'
 import { binaryLogisticObjective } from './wasm/binary-logistic.js'
 import { dotProductRows } from './wasm/row-kernels.js'
 
@@ -31,8 +32,12 @@ function sortedClasses(y: Int32Array): Int32Array {
   return Int32Array.from(new Set(y)).sort()
 }
 
+/**
+ * Fits on X (nSamples x nFeatures, row-major), or on chosen rows of a larger matrix: a binary fit
+ * copies those straight into the WebAssembly kernel's memory, with no float64 matrix in between.
+ */
 export function fitLogisticRegression(
-  X: Float64Array,
+  X: Float64Array | MatrixRows,
   nSamples: number,
   nFeatures: number,
   y: Int32Array,
@@ -59,9 +64,10 @@ export function fitLogisticRegression(
   // solve in an orthonormal basis Q of that span (r <= n coordinates instead of d) and map back,
   // W = V Q. Only the stopping test is not rotation invariant: it takes max |g| of the gradient
   // mapped back to the d features, as sklearn's solver sees it.
-  const { Q, r } = orthonormalRowBasis(X, nSamples, d, options.rowBasis)
+  const Xd = denseRows(X, nSamples, d)
+  const { Q, r } = orthonormalRowBasis(Xd, nSamples, d, options.rowBasis)
   // L = X Q^T, each entry summed over the features in order
-  const L = dotProductRows({ A: X, na: nSamples, B: Q, nb: r, d })
+  const L = dotProductRows({ A: Xd, na: nSamples, B: Q, nb: r, d })
   const pgtol = options.tol ?? 1e-4
   const entries = rows * (d + 1)
   // Q transposed (d x r): the gradient mapped back to feature j is one short sum over row j
@@ -206,7 +212,7 @@ function orthonormalRowBasis(
 
 /** Minimises the objective over `rows` x (d + 1) variables (weights then intercept per row) of features X (n x d). */
 function fitInFeatureSpace(
-  X: Float64Array,
+  X: Float64Array | MatrixRows,
   nSamples: number,
   d: number,
   target: Int32Array,
@@ -221,78 +227,81 @@ function fitInFeatureSpace(
 
   // Binary: one weight vector (sklearn's HalfBinomialLoss), in WebAssembly (wasm/binary-logistic.wat)
   // Several classes: softmax over `rows` linear scores (sklearn's HalfMultinomialLoss).
-  const multinomialObjective = (w: Float64Array, grad: Float64Array): number => {
-    grad.fill(0)
-    let loss = 0
-    for (let i = 0; i < nSamples; i++) {
-      const xi = i * d
-      // three classes per pass over the row: three independent sums share each load of X
-      let k = 0
-      for (; k + 3 <= rows; k += 3) {
-        const w0 = k * stride,
-          w1 = w0 + stride,
-          w2 = w1 + stride
-        let s0 = w[w0 + d]!,
-          s1 = w[w1 + d]!,
-          s2 = w[w2 + d]!
-        for (let j = 0; j < d; j++) {
-          const x = X[xi + j]!
-          s0 += w[w0 + j]! * x
-          s1 += w[w1 + j]! * x
-          s2 += w[w2 + j]! * x
+  const multinomialObjective =
+    (Xd: Float64Array) =>
+    (w: Float64Array, grad: Float64Array): number => {
+      grad.fill(0)
+      let loss = 0
+      for (let i = 0; i < nSamples; i++) {
+        const xi = i * d
+        // three classes per pass over the row: three independent sums share each load of X
+        let k = 0
+        for (; k + 3 <= rows; k += 3) {
+          const w0 = k * stride,
+            w1 = w0 + stride,
+            w2 = w1 + stride
+          let s0 = w[w0 + d]!,
+            s1 = w[w1 + d]!,
+            s2 = w[w2 + d]!
+          for (let j = 0; j < d; j++) {
+            const x = Xd[xi + j]!
+            s0 += w[w0 + j]! * x
+            s1 += w[w1 + j]! * x
+            s2 += w[w2 + j]! * x
+          }
+          z[k] = s0
+          z[k + 1] = s1
+          z[k + 2] = s2
         }
-        z[k] = s0
-        z[k + 1] = s1
-        z[k + 2] = s2
-      }
-      for (; k < rows; k++) {
-        let s = w[k * stride + d]!
-        const wk = k * stride
-        for (let j = 0; j < d; j++) s += w[wk + j]! * X[xi + j]!
-        z[k] = s
-      }
-      let max = -Infinity
-      for (let k = 0; k < rows; k++) if (z[k]! > max) max = z[k]!
-      let sum = 0
-      for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
-      const lse = max + Math.log(sum)
-      loss += lse - z[target[i]!]!
-      for (let c = 0; c < rows; c++) g[c] = Math.exp(z[c]! - lse) - (c === target[i] ? 1 : 0)
-      let c = 0
-      for (; c + 3 <= rows; c += 3) {
-        const g0 = g[c]!,
-          g1 = g[c + 1]!,
-          g2 = g[c + 2]!
-        const o0 = c * stride,
-          o1 = o0 + stride,
-          o2 = o1 + stride
-        for (let j = 0; j < d; j++) {
-          const x = X[xi + j]!
-          grad[o0 + j]! += g0 * x
-          grad[o1 + j]! += g1 * x
-          grad[o2 + j]! += g2 * x
+        for (; k < rows; k++) {
+          let s = w[k * stride + d]!
+          const wk = k * stride
+          for (let j = 0; j < d; j++) s += w[wk + j]! * Xd[xi + j]!
+          z[k] = s
         }
-        grad[o0 + d]! += g0
-        grad[o1 + d]! += g1
-        grad[o2 + d]! += g2
+        let max = -Infinity
+        for (let k = 0; k < rows; k++) if (z[k]! > max) max = z[k]!
+        let sum = 0
+        for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
+        const lse = max + Math.log(sum)
+        loss += lse - z[target[i]!]!
+        for (let c = 0; c < rows; c++) g[c] = Math.exp(z[c]! - lse) - (c === target[i] ? 1 : 0)
+        let c = 0
+        for (; c + 3 <= rows; c += 3) {
+          const g0 = g[c]!,
+            g1 = g[c + 1]!,
+            g2 = g[c + 2]!
+          const o0 = c * stride,
+            o1 = o0 + stride,
+            o2 = o1 + stride
+          for (let j = 0; j < d; j++) {
+            const x = Xd[xi + j]!
+            grad[o0 + j]! += g0 * x
+            grad[o1 + j]! += g1 * x
+            grad[o2 + j]! += g2 * x
+          }
+          grad[o0 + d]! += g0
+          grad[o1 + d]! += g1
+          grad[o2 + d]! += g2
+        }
+        for (; c < rows; c++) {
+          const gi = g[c]!,
+            gk = c * stride
+          for (let j = 0; j < d; j++) grad[gk + j]! += gi * Xd[xi + j]!
+          grad[gk + d]! += gi
+        }
       }
-      for (; c < rows; c++) {
-        const gi = g[c]!,
-          gk = c * stride
-        for (let j = 0; j < d; j++) grad[gk + j]! += gi * X[xi + j]!
-        grad[gk + d]! += gi
+      for (let k = 0; k < rows; k++) {
+        for (let j = 0; j < d; j++) {
+          const v = w[k * stride + j]!
+          loss += 0.5 * l2 * v * v
+          grad[k * stride + j]! += l2 * v
+        }
       }
+      return loss
     }
-    for (let k = 0; k < rows; k++) {
-      for (let j = 0; j < d; j++) {
-        const v = w[k * stride + j]!
-        loss += 0.5 * l2 * v * v
-        grad[k * stride + j]! += l2 * v
-      }
-    }
-    return loss
-  }
-  const objective = rows === 1 ? binaryLogisticObjective(X, nSamples, d, target, l2) : multinomialObjective
+  const objective =
+    rows === 1 ? binaryLogisticObjective(X, nSamples, d, target, l2) : multinomialObjective(denseRows(X, nSamples, d))
   return minimizeLbfgs(objective, new Float64Array(rows * stride), {
     maxIter: options.maxIter ?? 100,
     pgtol: options.tol ?? 1e-4,

@@ -167,19 +167,14 @@ export async function evaluateVisionSets(
   needed.forEach((r, k) => slotOf.set(r, k))
 
   const d = setup.dim
-  // one float64 matrix for every task's rows in turn (sklearn fits in float64), filled by
-  // TypedArray.set, which converts the float32 values without touching them one by one in JS
-  const X = new Float64Array(Math.max(...sets.map((s) => s.ids.length)) * d)
   const results: TaskEvaluation[] = []
   for (let t = 0; t < setup.tasks.length; t++) {
     const task = setup.tasks[t]!
     const set = sets[t]!
-    const rows = poolRows[t]!
-    for (let i = 0; i < rows.length; i++) {
-      const k = slotOf.get(rows[i]!)!
-      X.set(vectors.subarray(k * d, (k + 1) * d), i * d)
-    }
-    const model = fitLogisticRegression(X, set.ids.length, d, set.labels)
+    // the fit reads the task's rows where they lie in `vectors` (float32 widened exactly to
+    // float64, as sklearn fits): no float64 copy of the training matrix in between
+    const slots = Int32Array.from(poolRows[t]!, (r) => slotOf.get(r)!)
+    const model = fitLogisticRegression({ values: vectors, rows: slots }, set.ids.length, d, set.labels)
     const test = await readTestSet(task.testParquet, d)
     const yPred = predict(model, test.X, test.rows)
     let trainPositives = 0,

@@ -554,7 +554,8 @@ export class ParquetFile {
         const body = slab.bytes(bodyPos, header.compressed_page_size)
         try {
           if (header.type === 'DICTIONARY_PAGE') {
-            const page = decompressPage(body, header.uncompressed_page_size, meta.codec, this.compressors)
+            // copied: the dictionary outlives the window, and the decoders return views of their input
+            const page = decompressPage(body, header.uncompressed_page_size, meta.codec, this.compressors).slice()
             const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
             dictionary = convert(
               readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length),
@@ -789,20 +790,20 @@ function denseListPage(
 }
 
 /**
- * Reads a column chunk through two large buffers taken from (and given back to) the file's pool,
+ * Reads a column chunk through one large buffer taken from (and given back to) the file's pool,
  * so pages cost few system calls and, from one chunk to the next, no fresh memory (touching fresh
- * memory costs more than reading into warm memory). Bytes handed out stay valid until the next
- * call that moves the window (callers finish with a page before asking for the next).
+ * memory costs more than reading into warm memory: on a virtual machine each fresh 4 KiB page can
+ * cost 10-20 us). Bytes handed out stay valid until the next call that moves the window (callers
+ * finish with a page before asking for the next).
  *
  * Reads are synchronous preads, and so is everything that walks pages: from the page cache a read
  * costs microseconds, far less than a round trip through libuv's thread pool, and the sparse path
  * makes thousands of small ones, each of which would otherwise also cost promise and generator steps.
  */
 class SlabReader {
-  /** the buffer holding the window, and the one the next read goes into */
-  private current: Buffer
-  private spare: Buffer
-  /** the window: bytes of the file from `start`, a view of `current` */
+  /** the buffer the window is read into */
+  private slab: Buffer
+  /** the window: bytes of the file from `start`, a view of `slab` */
   private buf: Buffer
   private start = 0
 
@@ -813,24 +814,20 @@ class SlabReader {
     private readonly slabBytes: number,
     private readonly pool: Buffer[],
   ) {
-    this.current = pool.pop() ?? Buffer.allocUnsafeSlow(0)
-    this.spare = pool.pop() ?? Buffer.allocUnsafeSlow(0)
-    this.buf = this.current.subarray(0, 0)
+    this.slab = pool.pop() ?? Buffer.allocUnsafeSlow(0)
+    this.buf = this.slab.subarray(0, 0)
   }
 
-  /** Gives the buffers back to the pool; the reader is not used after. */
+  /** Gives the buffer back to the pool; the reader is not used after. */
   release(): void {
-    this.pool.push(this.current, this.spare)
+    this.pool.push(this.slab)
   }
 
   bytes(pos: number, length: number): Uint8Array {
     if (pos < this.start || pos + length > this.start + this.buf.length) {
       const size = Math.min(Math.max(length, this.slabBytes), Math.max(length, this.end - pos))
-      if (this.spare.length < size) this.spare = Buffer.allocUnsafeSlow(size)
-      const next = readInto(this.handle, this.spare, pos, size)
-      // the window moves into the buffer just read; the old one takes the next read
-      ;[this.current, this.spare] = [this.spare, this.current]
-      this.buf = next
+      if (this.slab.length < size) this.slab = Buffer.allocUnsafeSlow(size)
+      this.buf = readInto(this.handle, this.slab, pos, size)
       this.start = pos
       if (this.buf.length < length)
         throw new UserError(`${this.path}: file is truncated (page at byte ${pos} runs past the end)`)

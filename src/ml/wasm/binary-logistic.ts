@@ -5,6 +5,7 @@
  * its memory holds the training matrix of the current fit.
  */
 import { readFileSync } from 'node:fs'
+import { copyRows, type MatrixRows } from '../matrix-rows.js'
 
 interface Kernel {
   memory: WebAssembly.Memory
@@ -26,10 +27,10 @@ function instance(): Kernel {
 /**
  * Returns objective(w, grad) for L-BFGS over weights w = (d coefficients, intercept): the summed
  * log-loss of X (n x d, row-major) against 0/1 targets plus 0.5 * l2 * |coefficients|^2; the
- * gradient is written into grad. X and the targets are copied in once.
+ * gradient is written into grad. X (or the chosen rows of a matrix) and the targets are copied in once.
  */
 export function binaryLogisticObjective(
-  X: Float64Array,
+  X: Float64Array | MatrixRows,
   n: number,
   d: number,
   target: Int32Array,
@@ -44,7 +45,7 @@ export function binaryLogisticObjective(
   const have = k.memory.buffer.byteLength
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE))
   const buffer = k.memory.buffer
-  new Float64Array(buffer, 0, n * d).set(X.subarray(0, n * d))
+  copyRows(X, n, d, new Float64Array(buffer, 0, n * d))
   new Int32Array(buffer, targetAt, n).set(target.subarray(0, n))
   const w = new Float64Array(buffer, wAt, d + 1)
   const g = new Float64Array(buffer, gradAt, d + 1)
