@@ -84,19 +84,58 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     if (S.length === 0) {
       for (let i = 0; i < n; i++) z[i] = x[i]! - g[i]! / theta
     } else {
-      for (let i = 0; i < n; i++) d[i] = -g[i]!
-      for (let k = S.length - 1; k >= 0; k--) {
-        alpha[k] = rhos[k]! * dot(S[k]!, d)
+      // Each pass over d applies one update and sums the next step's dot product (S[k-1].d or
+      // Y[k+1].d) in the same loop: every sum runs over i in order, as separate passes would.
+      const L = S.length
+      let next = 0
+      const sLast = S[L - 1]!
+      for (let i = 0; i < n; i++) {
+        const v = -g[i]!
+        d[i] = v
+        next += sLast[i]! * v
+      }
+      for (let k = L - 1; k >= 0; k--) {
+        const a = rhos[k]! * next
+        alpha[k] = a
         const yk = Y[k]!
-        for (let i = 0; i < n; i++) d[i]! -= alpha[k]! * yk[i]!
+        next = 0
+        if (k > 0) {
+          const sPrev = S[k - 1]!
+          for (let i = 0; i < n; i++) {
+            const v = d[i]! - a * yk[i]!
+            d[i] = v
+            next += sPrev[i]! * v
+          }
+        } else {
+          // the last update, then d / theta, and Y[0].d for the second loop
+          const y0 = Y[0]!
+          for (let i = 0; i < n; i++) {
+            const v = (d[i]! - a * yk[i]!) / theta
+            d[i] = v
+            next += y0[i]! * v
+          }
+        }
       }
-      for (let i = 0; i < n; i++) d[i]! /= theta
-      for (let k = 0; k < S.length; k++) {
-        const beta = rhos[k]! * dot(Y[k]!, d)
+      for (let k = 0; k < L; k++) {
+        const beta = rhos[k]! * next
         const sk = S[k]!
-        for (let i = 0; i < n; i++) d[i]! += sk[i]! * (alpha[k]! - beta)
+        const step = alpha[k]! - beta
+        next = 0
+        if (k + 1 < L) {
+          const yNext = Y[k + 1]!
+          for (let i = 0; i < n; i++) {
+            const v = d[i]! + sk[i]! * step
+            d[i] = v
+            next += yNext[i]! * v
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            const v = d[i]! + sk[i]! * step
+            d[i] = v
+            z[i] = x[i]! + v
+          }
+        }
       }
-      for (let i = 0; i < n; i++) z[i] = x[i]! + d[i]!
     }
     for (let i = 0; i < n; i++) d[i] = z[i]! - x[i]!
 
