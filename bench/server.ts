@@ -8,11 +8,14 @@
  *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers and 2 workers x 2 threads, each
  *    on a fresh copy of one database. Throughput leaves out start-up: it counts the jobs finished
  *    after each scoring thread finished its first one, over the time since then.
+ *    For information, the same 1 and 2 worker layouts on a bigger job (en-25 at the full synthetic
+ *    scale: ~4x the scoring per submission), to show how the ratio grows with the job's size.
  * Targets (issue 19): board p99 under 50 ms at 200 connections with no errors (SQLite's board),
  * 2 workers / 1 worker at least 1.7x. The last line is one JSON object of the headline figures.
  * Environment: BENCH_SERVER_JOBS (submissions scored per layout, default 200),
  * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers),
- * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,2x2; 1x1 and 2x1 give the ratio).
+ * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,2x2; 1x1 and 2x1 give the ratio),
+ * BENCH_SERVER_BIG_JOBS (submissions per layout for the bigger job, default 100; 0 leaves it out).
  * PostgreSQL: $DATAPERF_TEST_PG_URL, else a throwaway cluster from scripts/test-postgres.sh.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
@@ -40,6 +43,7 @@ const JOBS = Number(process.env['BENCH_SERVER_JOBS'] ?? 200)
 const SECONDS = Number(process.env['BENCH_SERVER_SECONDS'] ?? 5)
 const PARTS = (process.env['BENCH_SERVER_PARTS'] ?? 'boards,workers').split(',')
 const LAYOUTS = (process.env['BENCH_SERVER_LAYOUTS'] ?? '1x1,2x1,2x2').split(',')
+const BIG_JOBS = Number(process.env['BENCH_SERVER_BIG_JOBS'] ?? 100)
 const TEAMS = 1000,
   PER_TEAM = 10
 const children: ChildProcess[] = []
@@ -146,10 +150,15 @@ function rssMiB(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
 }
 
-// a challenge: speech en at cap 25, clip counts x0.2 (the demo's size), the official 10 seeds
+// a challenge: speech en at cap 25, clip counts x0.2 (the demo's size), the official 10 seeds;
+// en-25-big: the same at clip counts x1 (made only when the workers part runs it)
 const challenge = join(work, 'challenge')
 mkdirSync(challenge)
 generateSpeechBenchmark({ out: join(challenge, 'speech/data'), seed: 0, languages: ['en'], scale: 0.2 })
+const BIG = PARTS.includes('workers') && BIG_JOBS > 0
+if (BIG) generateSpeechBenchmark({ out: join(challenge, 'speech/data-big'), seed: 0, languages: ['en'], scale: 1 })
+const dataDirOf = (board: string) =>
+  `speech/${board === 'en-25-big' ? 'data-big' : 'data'}/${SPEECH_LAYOUT.languageDir('en')}`
 writeFileAtomic(
   join(challenge, 'challenge.yaml'),
   stringify({
@@ -160,9 +169,21 @@ writeFileAtomic(
         track: 'speech',
         language: 'en',
         train_size: 25,
-        data_dir: `speech/data/${SPEECH_LAYOUT.languageDir('en')}`,
+        data_dir: dataDirOf('en-25'),
         config: `speech/${SPEECH_LAYOUT.config}`,
       },
+      ...(BIG
+        ? [
+            {
+              id: 'en-25-big',
+              track: 'speech',
+              language: 'en',
+              train_size: 25,
+              data_dir: dataDirOf('en-25-big'),
+              config: `speech/${SPEECH_LAYOUT.config}`,
+            },
+          ]
+        : []),
     ],
     phases: [
       {
@@ -279,10 +300,8 @@ async function boardsBench(kind: 'sqlite' | 'postgres', dbSpec: string): Promise
   await server.stop()
 }
 
-function selections(count: number): Buffer[] {
-  const allowed = readSampleIdsYaml(
-    join(challenge, 'speech/data', SPEECH_LAYOUT.languageDir('en'), SPEECH_LAYOUT.allowedTrainingSet),
-  )
+function selections(board: string, count: number): Buffer[] {
+  const allowed = readSampleIdsYaml(join(challenge, dataDirOf(board), SPEECH_LAYOUT.allowedTrainingSet))
   const rng = new Rng(7)
   const pick = (ids: string[], n: number) => {
     const c = [...ids]
@@ -301,9 +320,9 @@ function selections(count: number): Buffer[] {
   })
 }
 
-/** A database with JOBS queued submissions (uploaded through the API), to copy for each layout. */
-async function queuedTemplate(base: string): Promise<string> {
-  const url = await createDatabase(base, 'bench_template')
+/** A database with `jobs` queued submissions to `board` (uploaded through the API), to copy for each layout. */
+async function queuedTemplate(base: string, board: string, jobs: number): Promise<string> {
+  const url = await createDatabase(base, `bench_template_${board.replaceAll('-', '_')}`)
   const server = await start(serveArgs(url))
   const api = `${server.url}/api/v1`
   const post = (path: string, body: unknown, token?: string) =>
@@ -315,11 +334,11 @@ async function queuedTemplate(base: string): Promise<string> {
   await post('auth/signup', { email: 'w@bench.example', name: 'w', password: 'bench password' })
   const { token } = await post('tokens', { name: 'b', email: 'w@bench.example', password: 'bench password' })
   await post('teams', { name: 'bench' }, token)
-  for (const bytes of selections(JOBS)) {
+  for (const bytes of selections(board, jobs)) {
     const form = new FormData()
     form.append('method', 'm')
     form.append('file', new Blob([new Uint8Array(bytes)]), 'en_25_train.json')
-    const r = await fetch(`${api}/boards/en-25/submissions`, {
+    const r = await fetch(`${api}/boards/${board}/submissions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
       body: form,
@@ -330,7 +349,13 @@ async function queuedTemplate(base: string): Promise<string> {
   return url
 }
 
-async function workersBench(base: string, template: string, processes: number, threads: number): Promise<number> {
+async function workersBench(
+  base: string,
+  template: string,
+  processes: number,
+  threads: number,
+  jobs: number,
+): Promise<number> {
   const name = `bench_${processes}x${threads}_${Date.now()}`
   const admin = new pg.Client({ connectionString: base })
   await admin.connect()
@@ -351,7 +376,7 @@ async function workersBench(base: string, template: string, processes: number, t
     const r = await client.query("select count(*)::int as n from jobs where status in ('done', 'failed')")
     if (!atWarm && r.rows[0].n >= warmN)
       atWarm = { cpu: sumThreads(procs), pg: await pgBackendCpu(client), n: r.rows[0].n, ticks: machineTicks() }
-    if (r.rows[0].n === JOBS) break
+    if (r.rows[0].n === jobs) break
     await new Promise((res) => setTimeout(res, 200))
   }
   const total = (Date.now() - t0) / 1000
@@ -375,7 +400,7 @@ async function workersBench(base: string, template: string, processes: number, t
   // one worker using more than one core is what keeps two from doubling its throughput
   let cpuLine = ''
   if (atWarm) {
-    const n = JOBS - atWarm.n
+    const n = jobs - atWarm.n
     const per = (sec: number) => `${((sec / n) * 1000).toFixed(1)}`
     let sum = steadyPg - atWarm.pg
     const parts = Object.entries(steady).map(([k, v]) => {
@@ -403,7 +428,7 @@ async function workersBench(base: string, template: string, processes: number, t
   const from = finished[warm - 1]!
   const rate = ((finished.length - warm) / (finished[finished.length - 1]! - from)) * 60_000
   console.log(
-    `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (${JOBS} in ${total.toFixed(1)} s with start-up: ${((JOBS / total) * 60).toFixed(1)}/min); ${((cpu / JOBS) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
+    `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (${jobs} in ${total.toFixed(1)} s with start-up: ${((jobs / total) * 60).toFixed(1)}/min); ${((cpu / jobs) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
   )
   if (cpuLine) console.log(cpuLine)
   console.log(`    scoring process RSS: ${scoringRss.join(', ')} MiB`)
@@ -426,11 +451,11 @@ try {
     console.log(
       `\nscoring on PostgreSQL (speech en-25 at the demo's scale, 10 seeds; ${JOBS} submissions queued before the workers start)`,
     )
-    const template = await queuedTemplate(base)
+    const template = await queuedTemplate(base, 'en-25', JOBS)
     const rates: Record<string, number> = {}
     for (const layout of LAYOUTS) {
       const [processes, threads] = layout.split('x').map(Number)
-      rates[layout] = await workersBench(base, template, processes!, threads!)
+      rates[layout] = await workersBench(base, template, processes!, threads!, JOBS)
     }
     const one = rates['1x1'],
       two = rates['2x1']
@@ -442,6 +467,18 @@ try {
       console.log(
         figure('2 workers / 1 worker (PostgreSQL)', `${(two / one).toFixed(2)}x`, 'at least 1.7x', two / one >= 1.7),
       )
+    }
+    if (BIG) {
+      console.log(
+        `\nfor information: a bigger job (en-25 at the full synthetic scale, ~4x the scoring per submission; ${BIG_JOBS} submissions)`,
+      )
+      const big = await queuedTemplate(base, 'en-25-big', BIG_JOBS)
+      const one = await workersBench(base, big, 1, 1, BIG_JOBS)
+      const two = await workersBench(base, big, 2, 1, BIG_JOBS)
+      json['workers_big_1_per_min'] = one
+      json['workers_big_2_per_min'] = two
+      json['workers_big_2_over_1'] = two / one
+      console.log(`  2 workers / 1 worker on the bigger job: ${(two / one).toFixed(2)}x (information; no target)`)
     }
   }
   console.log(loadLine())
