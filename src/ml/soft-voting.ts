@@ -21,6 +21,7 @@ import {
   predictionKernel,
   svcProbabilities,
   type PlattScaling,
+  type SvcOptions,
   type SvcPairs,
 } from './svm/svc.js'
 
@@ -37,9 +38,9 @@ export function fitSoftVoting(
   nSamples: number,
   nFeatures: number,
   y: Int32Array,
-  options: { lr?: LogisticRegressionOptions } = {},
+  options: { lr?: LogisticRegressionOptions; svc?: SvcOptions } = {},
 ): SoftVotingModel {
-  const svc = fitSvcPairs(X, nSamples, nFeatures, y)
+  const svc = fitSvcPairs(X, nSamples, nFeatures, y, options.svc)
   const lr = fitLogisticRegression(X, nSamples, nFeatures, y, options.lr)
   return { svc, lr, trainX: X, classes: svc.classes }
 }

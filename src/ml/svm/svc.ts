@@ -19,6 +19,11 @@ export interface SvcOptions {
   C?: number
   tol?: number
   shrinking?: boolean
+  /**
+   * X's squared distances (n x n, libsvm's predict formula: squared differences summed over the
+   * features in order, as squaredDistances computes them), when the caller already has them
+   */
+  squaredDistances?: Float64Array
 }
 
 export interface SvcPair {
@@ -76,7 +81,7 @@ export function fitSvcPairs(
   const gamma = scaleGamma(X, nFeatures)
   const gram = gramMatrix(X, nSamples, nFeatures)
   const kernel = trainingKernel(gram, nSamples, gamma)
-  const sq = squaredDistances(X, nSamples, X, nSamples, nFeatures)
+  const sq = options.squaredDistances ?? squaredDistances(X, nSamples, X, nSamples, nFeatures)
   const predictKernel = rbfOfSquaredDistances(sq, gamma)
   const solver: SolverOptions = {
     C: options.C ?? 1,

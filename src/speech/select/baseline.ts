@@ -159,17 +159,24 @@ export function scorePair(
     for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]!
   })
   const y = Int32Array.from(train, label)
-  const model = fitSoftVoting(X, train.length, d, y, {
-    lr: { rowBasis: targetRowBasis(plan, i, X, t.train.length, d) },
-  })
-
-  // kernel rows against the pair's training rows: two runs of the distance table's columns
+  // the training rows' squared distances are in the distance table (the same sums)
   const C = plan.columns.length
   const nT = t.train.length,
     nN = n.train.length,
     tAt = plan.targetAt[i]!,
     nAt = plan.nontargetAt[j]!
   const width = train.length
+  const trainSq = new Float64Array(width * width)
+  for (let a = 0; a < width; a++) {
+    const base = train[a]! * C
+    for (let b = 0; b < nT; b++) trainSq[a * width + b] = distances[base + tAt + b]!
+    for (let b = 0; b < nN; b++) trainSq[a * width + nT + b] = distances[base + nAt + b]!
+  }
+  const model = fitSoftVoting(X, width, d, y, {
+    svc: { squaredDistances: trainSq },
+    lr: { rowBasis: targetRowBasis(plan, i, X, nT, d) },
+  })
+  // kernel rows against the pair's training rows: two runs of the distance table's columns
   const kernel = new Float64Array(val.length * width)
   const gamma = model.svc.gamma
   for (let r = 0; r < val.length; r++) {
