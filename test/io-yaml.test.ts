@@ -5,6 +5,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseYaml } from '../src/io/yaml.js'
 
 function pyyaml(text: string): unknown {
@@ -39,4 +42,42 @@ for (const [name, text] of Object.entries(DOCUMENTS)) {
 
 test('the YAML 1.1 booleans (and not y/n) are booleans; a leading-zero decimal is a string', () => {
   assert.deepEqual(parseYaml('[yes, no, on, off, y, n, 09, 1e3]'), [true, false, true, false, 'y', 'n', '09', '1e3'])
+})
+
+test('readYamlFile answers a text read before from the cache, without loading the yaml package', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dataperf-yaml-cache-'))
+  const file = join(dir, 'task_setup.yaml')
+  // a separate process per read, as each command is: did it load the package, and what did it read?
+  const read = (): { value: unknown; loaded: boolean; nan: boolean } => {
+    const script = `
+      import { createRequire } from 'node:module'
+      import { readYamlFile } from ${JSON.stringify(new URL('../src/io/yaml.js', import.meta.url).href)}
+      const value = readYamlFile(${JSON.stringify(file)})
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((p) => p.includes('/node_modules/yaml/'))
+      console.log(JSON.stringify({ value, loaded, nan: Number.isNaN(value.a) }))`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, DATAPERF_CACHE_DIR: join(dir, 'cache') },
+    })
+    return JSON.parse(out.toString()) as { value: unknown; loaded: boolean; nan: boolean }
+  }
+  const setup = DOCUMENTS['the official vision task_setup']!
+  writeFileSync(file, setup)
+  const first = read()
+  assert.equal(first.loaded, true)
+  assert.deepEqual(first.value, parseYaml(setup))
+  const again = read()
+  assert.equal(again.loaded, false, 'the second read parsed the file again')
+  assert.deepEqual(again.value, first.value)
+  // another text is parsed (the cache is keyed by the text itself, not the file's name or time)
+  const changed = setup.replace('dim: 256', 'dim: 512')
+  writeFileSync(file, changed)
+  const third = read()
+  assert.equal(third.loaded, true)
+  assert.deepEqual(third.value, parseYaml(changed))
+  // a value JSON cannot hold is never cached: parsed each time, and read as the parser reads it
+  writeFileSync(file, 'a: .nan\n')
+  for (const r of [read(), read()]) {
+    assert.equal(r.loaded, true)
+    assert.equal(r.nan, true)
+  }
 })

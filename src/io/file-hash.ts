@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { writeFileAtomic } from './atomic-write.js'
+import { cacheDir } from './cache-dir.js'
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -41,9 +41,7 @@ interface CacheEntry {
 }
 
 function cachePath(): string {
-  const dir =
-    process.env.DATAPERF_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dataperf')
-  return join(dir, 'sha256.json')
+  return join(cacheDir(), 'sha256.json')
 }
 
 function readCache(): Record<string, CacheEntry> {

@@ -5,10 +5,30 @@
  * integers have no leading zero ("09" stays a string), floats need a dot and a signed exponent
  * ("1e3" stays a string), and dates stay strings (PyYAML makes dates of them; nothing we read
  * wants one, and a string names the value in an error).
+ *
+ * Files read are remembered by their exact text (yaml.json in the cache folder): loading the yaml
+ * package (73 CommonJS modules) costs a command 60-70 ms, more than all it then does with a
+ * one-page setup file, so a text parsed before is answered from the cache and the package is
+ * loaded only for a text not seen yet (and for parseYaml).
  */
-import { parse, type ScalarTag, type Tags } from 'yaml'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type * as Yaml from 'yaml'
+import type { ScalarTag, Tags } from 'yaml'
 import { UserError } from '../errors.js'
+import { writeFileAtomic } from './atomic-write.js'
+import { cacheDir } from './cache-dir.js'
 import { readTextFile } from './text-file.js'
+
+const require = createRequire(import.meta.url)
+let yamlPackage: typeof Yaml | undefined
+/** The yaml package, loaded on first use. */
+function yaml(): typeof Yaml {
+  yamlPackage ??= require('yaml') as typeof Yaml
+  return yamlPackage
+}
 
 const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
 const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/
@@ -37,15 +57,63 @@ function pyyamlTags(tags: Tags): Tags {
 
 /** Parses YAML text as PyYAML's safe_load would (see above); throws the parser's error. */
 export function parseYaml(text: string): unknown {
-  return parse(text, { version: '1.1', customTags: pyyamlTags, merge: true, uniqueKeys: false })
+  return yaml().parse(text, { version: '1.1', customTags: pyyamlTags, merge: true, uniqueKeys: false })
 }
 
 /** Parses a YAML file; syntax errors are user errors with the parser's first line. */
 export function readYamlFile(path: string): unknown {
   const text = readTextFile(path, 'YAML')
   try {
-    return parseYaml(text)
+    return parseYamlCached(text)
   } catch (err) {
     throw new UserError(`${path}: not valid YAML (${(err as Error).message.split('\n')[0]})`)
   }
+}
+
+const PARSE_CACHE_ENTRIES = 64
+
+/** What a parse depends on besides the text: the yaml package's version and the rules above. */
+function parserFingerprint(): string {
+  const { version } = JSON.parse(readFileSync(require.resolve('yaml/package.json'), 'utf8')) as { version: string }
+  const rules = [PYYAML_TRUE, PYYAML_FALSE, PYYAML_DECIMAL, PYYAML_FLOAT, PYYAML_SEXAGESIMAL_INT].map((r) => r.source)
+  return [version, ...rules, pyyamlTags.toString(), parseYaml.toString()].join('\0')
+}
+
+/**
+ * parseYaml, answered from the cache when this text (with this parser) was parsed before. Only
+ * values JSON holds exactly are cached (plain maps, lists, strings, booleans, null, finite
+ * numbers other than -0); a cache that cannot be read or written only costs the parse.
+ */
+function parseYamlCached(text: string): unknown {
+  const path = join(cacheDir(), 'yaml.json')
+  const key = createHash('sha256').update(parserFingerprint()).update('\0').update(text).digest('hex')
+  let cache: Record<string, unknown> = {}
+  try {
+    const read: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    if (typeof read === 'object' && read !== null && !Array.isArray(read)) cache = read as Record<string, unknown>
+  } catch {
+    /* no cache yet, or an unreadable one: parse */
+  }
+  if (Object.hasOwn(cache, key)) return cache[key]
+  const value = parseYaml(text)
+  if (jsonExact(value)) {
+    cache[key] = value
+    const keys = Object.keys(cache)
+    for (const old of keys.slice(0, Math.max(0, keys.length - PARSE_CACHE_ENTRIES))) delete cache[old]
+    try {
+      writeFileAtomic(path, JSON.stringify(cache))
+    } catch {
+      /* a cache we cannot write only costs time */
+    }
+  }
+  return value
+}
+
+/** Whether JSON.parse(JSON.stringify(v)) gives back exactly v. */
+function jsonExact(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0)
+  if (Array.isArray(v)) return v.every(jsonExact)
+  if (typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false
+  return Object.entries(v).every(([k, x]) => k !== '__proto__' && jsonExact(x))
 }
