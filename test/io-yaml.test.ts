@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseYaml } from '../src/io/yaml.js'
@@ -74,10 +74,12 @@ test('readYamlFile answers a text read before from the cache, without loading th
   const third = read()
   assert.equal(third.loaded, true)
   assert.deepEqual(third.value, parseYaml(changed))
+  assert.equal(readdirSync(join(dir, 'cache', 'yaml')).length, 2, 'one cache file per text')
   // a value JSON cannot hold is never cached: parsed each time, and read as the parser reads it
   writeFileSync(file, 'a: .nan\n')
   for (const r of [read(), read()]) {
     assert.equal(r.loaded, true)
     assert.equal(r.nan, true)
   }
+  assert.equal(readdirSync(join(dir, 'cache', 'yaml')).length, 2)
 })

@@ -6,13 +6,13 @@
  * ("1e3" stays a string), and dates stay strings (PyYAML makes dates of them; nothing we read
  * wants one, and a string names the value in an error).
  *
- * Files read are remembered by their exact text (yaml.json in the cache folder): loading the yaml
+ * Files read are remembered by their exact text (yaml/ in the cache folder): loading the yaml
  * package (73 CommonJS modules) costs a command 60-70 ms, more than all it then does with a
  * one-page setup file, so a text parsed before is answered from the cache and the package is
  * loaded only for a text not seen yet (and for parseYaml).
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type * as Yaml from 'yaml'
@@ -71,37 +71,58 @@ export function readYamlFile(path: string): unknown {
 }
 
 const PARSE_CACHE_ENTRIES = 64
+const CACHE_ENTRY = /^[0-9a-f]{64}\.json$/
 
+let fingerprint: string | undefined
 /** What a parse depends on besides the text: the yaml package's version and the rules above. */
 function parserFingerprint(): string {
-  const { version } = JSON.parse(readFileSync(require.resolve('yaml/package.json'), 'utf8')) as { version: string }
+  const { version } = JSON.parse(readYamlPackageJson()) as { version: string }
   const rules = [PYYAML_TRUE, PYYAML_FALSE, PYYAML_DECIMAL, PYYAML_FLOAT, PYYAML_SEXAGESIMAL_INT].map((r) => r.source)
   return [version, ...rules, pyyamlTags.toString(), parseYaml.toString()].join('\0')
 }
 
 /**
- * parseYaml, answered from the cache when this text (with this parser) was parsed before. Only
- * values JSON holds exactly are cached (plain maps, lists, strings, booleans, null, finite
- * numbers other than -0); a cache that cannot be read or written only costs the parse.
+ * The yaml package's package.json: first where it lies in this repository's own node_modules
+ * (beside dist/), else where module resolution finds it (which costs a cold process ~5 ms).
+ */
+function readYamlPackageJson(): string {
+  try {
+    const text = readFileSync(new URL('../../../node_modules/yaml/package.json', import.meta.url), 'utf8')
+    if ((JSON.parse(text) as { name?: unknown }).name === 'yaml') return text
+  } catch {
+    /* installed elsewhere (hoisted): resolve it */
+  }
+  return readFileSync(require.resolve('yaml/package.json'), 'utf8')
+}
+
+/**
+ * parseYaml, answered from the cache when this text (with this parser) was parsed before: one
+ * file per text, yaml/<sha256>.json in the cache folder, so a hit reads only its own value; at
+ * most PARSE_CACHE_ENTRIES files, the oldest removed first. Only values JSON holds exactly are
+ * cached (plain maps, lists, strings, booleans, null, finite numbers other than -0); a cache that
+ * cannot be read or written only costs the parse.
  */
 function parseYamlCached(text: string): unknown {
-  const path = join(cacheDir(), 'yaml.json')
-  const key = createHash('sha256').update(parserFingerprint()).update('\0').update(text).digest('hex')
-  let cache: Record<string, unknown> = {}
+  fingerprint ??= parserFingerprint()
+  const dir = join(cacheDir(), 'yaml')
+  const file = join(dir, `${createHash('sha256').update(fingerprint).update('\0').update(text).digest('hex')}.json`)
   try {
-    const read: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    if (typeof read === 'object' && read !== null && !Array.isArray(read)) cache = read as Record<string, unknown>
+    return JSON.parse(readFileSync(file, 'utf8'))
   } catch {
-    /* no cache yet, or an unreadable one: parse */
+    /* not cached yet (or unreadable): parse */
   }
-  if (Object.hasOwn(cache, key)) return cache[key]
   const value = parseYaml(text)
   if (jsonExact(value)) {
-    cache[key] = value
-    const keys = Object.keys(cache)
-    for (const old of keys.slice(0, Math.max(0, keys.length - PARSE_CACHE_ENTRIES))) delete cache[old]
     try {
-      writeFileAtomic(path, JSON.stringify(cache))
+      writeFileAtomic(file, JSON.stringify(value))
+      const entries = readdirSync(dir).filter((name) => CACHE_ENTRY.test(name))
+      if (entries.length > PARSE_CACHE_ENTRIES) {
+        const byAge = entries
+          .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+          .sort((a, b) => a.mtime - b.mtime)
+        for (const { name } of byAge.slice(0, entries.length - PARSE_CACHE_ENTRIES))
+          rmSync(join(dir, name), { force: true })
+      }
     } catch {
       /* a cache we cannot write only costs time */
     }

@@ -177,17 +177,24 @@ async function readEmbeddingRows(
         : { ...index, stamp: '', vectors: new Map() }
     }
     const rows = pick(entry, path)
-    const known = entry.vectors
-    const missing = Int32Array.from(new Set(rows.filter((r) => !known.has(r)))).sort()
-    if (missing.length) {
+    const { ids: fileIds, vectors: known } = entry
+    const wanted = Int32Array.from(new Set(rows.filter((r) => !known.has(r)))).sort()
+    if (wanted.length) {
       file ??= await openEmbeddingFile(dir, name, why)
-      const data = await readRows(file, missing, entry.ids, dim)
-      missing.forEach((r, k) => known.set(r, data.subarray(k * dim, (k + 1) * dim)))
-      cache?.added(data.byteLength)
+      const f = file
+      const read = async (missing: Int32Array) => {
+        const data = await readRows(f, missing, fileIds, dim)
+        missing.forEach((r, k) => known.set(r, data.subarray(k * dim, (k + 1) * dim)))
+        cache?.added(data.byteLength)
+      }
+      // a row costs decoding its whole page, so a cache takes the file's other rows with it; a
+      // bad row elsewhere in the file must not fail this load: then only the wanted rows are read
+      const rest = cache ? Int32Array.from(fileIds.keys()).filter((r) => !known.has(r)) : wanted
+      await (rest.length > wanted.length ? read(rest).catch(() => read(wanted)) : read(wanted))
     }
     const out = new Float32Array(rows.length * dim)
     rows.forEach((r, i) => out.set(known.get(r)!, i * dim))
-    return { ids: entry.ids, vectors: { rows, data: out } }
+    return { ids: fileIds, vectors: { rows, data: out } }
   } finally {
     await file?.close()
   }

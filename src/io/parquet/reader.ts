@@ -206,9 +206,15 @@ export class ParquetFile {
     const encoder = new TextEncoder(),
       decoder = new TextDecoder()
     const filter = new Int32Array(1 << (KEY_FILTER_BITS - 5))
+    let scratch = new Uint8Array(256),
+      view = new DataView(scratch.buffer)
     for (const w of wanted) {
-      const b = encoder.encode(w)
-      const k = valueKey(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length)
+      if (3 * w.length > scratch.length) {
+        scratch = new Uint8Array(3 * w.length) // UTF-8 takes at most 3 bytes per UTF-16 unit
+        view = new DataView(scratch.buffer)
+      }
+      const n = encoder.encodeInto(w, scratch).written
+      const k = valueKey(scratch, view, 0, n)
       filter[k >> 5]! |= 1 << (k & 31)
     }
     const found = new Map<string, number>()
@@ -433,11 +439,11 @@ export class ParquetFile {
     bodyPos: number,
     slab: SlabReader,
     decoder: ColumnDecoder,
+    { maxRep, maxDef }: MaxLevels,
   ): DenseListPage | undefined {
     const type = decoder.type
-    if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
+    if ((type !== 'FLOAT' && type !== 'DOUBLE') || maxRep !== 1) return undefined
     const width = type === 'FLOAT' ? 4 : 8
-    const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
     // row starts are taken from the levels at once: the window may move on the next read
     let numValues: number, rowStarts: Int32Array, valuesPos: number
     if (header.type === 'DATA_PAGE_V2') {
@@ -536,6 +542,10 @@ export class ParquetFile {
       compressors: this.compressors,
       utf8: true,
     }
+    const levels: MaxLevels = {
+      maxRep: getMaxRepetitionLevel(info.schemaPath),
+      maxDef: getMaxDefinitionLevel(info.schemaPath),
+    }
     const sparse = mode === 'sparse' && meta.codec === 'UNCOMPRESSED'
     const slab = new SlabReader(this.handle, this.path, end, sparse ? SPARSE_SLAB_BYTES : SLAB_BYTES, this.slabPool)
     let dictionary: DecodedArray | undefined
@@ -547,7 +557,7 @@ export class ParquetFile {
         pos += headerLength
         const bodyPos = pos
         pos += header.compressed_page_size
-        if (sparse && (fast = this.sparseListPage(header, bodyPos, slab, decoder))) {
+        if (sparse && (fast = this.sparseListPage(header, bodyPos, slab, decoder, levels))) {
           yield fast
           continue
         }
@@ -561,12 +571,12 @@ export class ParquetFile {
               readPlain(reader, meta.type, header.dictionary_page_header!.num_values, decoder.element.type_length),
               decoder,
             )
-          } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder))) {
+          } else if (mode === 'strings' && (fastStrings = plainStringPage(header, body, decoder, levels))) {
             yield fastStrings
           } else if (
             (mode === 'dense' || mode === 'sparse') &&
             (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') &&
-            (fast = denseListPage(header, body, decoder, this.rowStartsCache))
+            (fast = denseListPage(header, body, decoder, levels, this.rowStartsCache))
           ) {
             yield fast
           } else if (header.type === 'DATA_PAGE') {
@@ -597,6 +607,12 @@ export class ParquetFile {
       slab.release()
     }
   }
+}
+
+/** A column's greatest repetition and definition levels, worked out once per column chunk. */
+interface MaxLevels {
+  maxRep: number
+  maxDef: number
 }
 
 /** A page decoded generically: values plus one repetition and definition level per value. */
@@ -635,9 +651,13 @@ interface ValueSegment {
 }
 
 /** The values section of a PLAIN BYTE_ARRAY page of a flat column without nulls, else undefined. */
-function plainStringPage(header: PageHeader, body: Uint8Array, decoder: ColumnDecoder): PlainStringPage | undefined {
-  if (decoder.type !== 'BYTE_ARRAY' || getMaxRepetitionLevel(decoder.schemaPath) !== 0) return undefined
-  const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
+function plainStringPage(
+  header: PageHeader,
+  body: Uint8Array,
+  decoder: ColumnDecoder,
+  { maxRep, maxDef }: MaxLevels,
+): PlainStringPage | undefined {
+  if (decoder.type !== 'BYTE_ARRAY' || maxRep !== 0) return undefined
   if (header.type === 'DATA_PAGE_V2') {
     const h = header.data_page_header_v2!
     if (h.encoding !== 'PLAIN' || h.num_nulls !== 0) return undefined
@@ -739,11 +759,11 @@ function denseListPage(
   header: PageHeader,
   body: Uint8Array,
   decoder: ColumnDecoder,
+  { maxRep, maxDef }: MaxLevels,
   rowStartsCache: RowStartsCache,
 ): DenseListPage | undefined {
   const type = decoder.type
-  if ((type !== 'FLOAT' && type !== 'DOUBLE') || getMaxRepetitionLevel(decoder.schemaPath) !== 1) return undefined
-  const maxDef = getMaxDefinitionLevel(decoder.schemaPath)
+  if ((type !== 'FLOAT' && type !== 'DOUBLE') || maxRep !== 1) return undefined
   const defWidth = 32 - Math.clz32(maxDef)
   let numValues: number, repBytes: Uint8Array, valueBytes: Uint8Array
   if (header.type === 'DATA_PAGE_V2') {
@@ -806,6 +826,8 @@ class SlabReader {
   /** the window: bytes of the file from `start`, a view of `slab` */
   private buf: Buffer
   private start = 0
+  /** the last header decoded, and its bytes */
+  private lastHeader: { bytes: Buffer; header: PageHeader } | undefined
 
   constructor(
     private readonly handle: FileHandle,
@@ -835,26 +857,25 @@ class SlabReader {
     return this.buf.subarray(pos - this.start, pos - this.start + length)
   }
 
-  /** Parses a thrift page header at `pos`, growing the window if the header is longer than guessed. */
+  /**
+   * Parses a thrift page header at `pos`, growing the window if the header is longer than guessed.
+   * Pages of a column chunk mostly have byte-identical headers: bytes equal to the last header's
+   * are that header (callers only read it), without decoding the thrift again.
+   */
   header(pos: number, end: number): { header: PageHeader; headerLength: number } {
+    const last = this.lastHeader
+    if (last && pos + last.bytes.length <= end) {
+      const bytes = this.bytes(pos, last.bytes.length)
+      if (Buffer.compare(bytes, last.bytes) === 0) return this.checkedHeader(last.header, pos, last.bytes.length, end)
+    }
     for (let guess = 256; ; guess *= 4) {
       const len = Math.min(guess, end - pos)
       const bytes = this.bytes(pos, len)
       const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
       try {
         const header = parquetHeader(reader)
-        const body = header.compressed_page_size
-        if (
-          typeof body !== 'number' ||
-          body < 0 ||
-          pos + reader.offset + body > end ||
-          typeof header.uncompressed_page_size !== 'number'
-        ) {
-          throw new UserError(
-            `${this.path}: corrupt page header at byte ${pos} (page size ${String(body)} does not fit its column chunk)`,
-          )
-        }
-        return { header, headerLength: reader.offset }
+        this.lastHeader = { bytes: Buffer.from(bytes.subarray(0, reader.offset)), header }
+        return this.checkedHeader(header, pos, reader.offset, end)
       } catch (err) {
         if (err instanceof UserError) throw err
         if (len >= end - pos || guess > 1 << 26) {
@@ -862,6 +883,27 @@ class SlabReader {
         }
       }
     }
+  }
+
+  /** The header at `pos` if its page fits in the column chunk, else a user error. */
+  private checkedHeader(
+    header: PageHeader,
+    pos: number,
+    headerLength: number,
+    end: number,
+  ): { header: PageHeader; headerLength: number } {
+    const body = header.compressed_page_size
+    if (
+      typeof body !== 'number' ||
+      body < 0 ||
+      pos + headerLength + body > end ||
+      typeof header.uncompressed_page_size !== 'number'
+    ) {
+      throw new UserError(
+        `${this.path}: corrupt page header at byte ${pos} (page size ${String(body)} does not fit its column chunk)`,
+      )
+    }
+    return { header, headerLength }
   }
 }
 
