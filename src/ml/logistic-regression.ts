@@ -227,69 +227,157 @@ function fitInFeatureSpace(
 
   // Binary: one weight vector (sklearn's HalfBinomialLoss), in WebAssembly (wasm/binary-logistic.wat)
   // Several classes: softmax over `rows` linear scores (sklearn's HalfMultinomialLoss).
+  const z1 = new Float64Array(rows),
+    g1 = new Float64Array(rows)
+  // Scores of row xi into zOut (intercept, then the features in order), three classes per pass.
+  const scoresOf = (Xd: Float64Array, w: Float64Array, xi: number, zOut: Float64Array): void => {
+    let k = 0
+    for (; k + 3 <= rows; k += 3) {
+      const w0 = k * stride,
+        w1 = w0 + stride,
+        w2 = w1 + stride
+      let s0 = w[w0 + d]!,
+        s1 = w[w1 + d]!,
+        s2 = w[w2 + d]!
+      for (let j = 0; j < d; j++) {
+        const x = Xd[xi + j]!
+        s0 += w[w0 + j]! * x
+        s1 += w[w1 + j]! * x
+        s2 += w[w2 + j]! * x
+      }
+      zOut[k] = s0
+      zOut[k + 1] = s1
+      zOut[k + 2] = s2
+    }
+    for (; k < rows; k++) {
+      let s = w[k * stride + d]!
+      const wk = k * stride
+      for (let j = 0; j < d; j++) s += w[wk + j]! * Xd[xi + j]!
+      zOut[k] = s
+    }
+  }
+  // The same for two rows at once (six independent sums per pass when there are three classes or more).
+  const scoresOfTwo = (Xd: Float64Array, w: Float64Array, xa: number, xb: number): void => {
+    let k = 0
+    for (; k + 3 <= rows; k += 3) {
+      const w0 = k * stride,
+        w1 = w0 + stride,
+        w2 = w1 + stride
+      let a0 = w[w0 + d]!,
+        a1 = w[w1 + d]!,
+        a2 = w[w2 + d]!,
+        b0 = a0,
+        b1 = a1,
+        b2 = a2
+      for (let j = 0; j < d; j++) {
+        const x = Xd[xa + j]!,
+          y = Xd[xb + j]!
+        const v0 = w[w0 + j]!,
+          v1 = w[w1 + j]!,
+          v2 = w[w2 + j]!
+        a0 += v0 * x
+        a1 += v1 * x
+        a2 += v2 * x
+        b0 += v0 * y
+        b1 += v1 * y
+        b2 += v2 * y
+      }
+      z[k] = a0
+      z[k + 1] = a1
+      z[k + 2] = a2
+      z1[k] = b0
+      z1[k + 1] = b1
+      z1[k + 2] = b2
+    }
+    if (k < rows) {
+      for (; k < rows; k++) {
+        let sa = w[k * stride + d]!,
+          sb = sa
+        const wk = k * stride
+        for (let j = 0; j < d; j++) {
+          sa += w[wk + j]! * Xd[xa + j]!
+          sb += w[wk + j]! * Xd[xb + j]!
+        }
+        z[k] = sa
+        z1[k] = sb
+      }
+    }
+  }
+  // Softmax of the scores zi of a row with target t: writes the score gradient into gOut, returns the row's loss.
+  const rowLoss = (zi: Float64Array, t: number, gOut: Float64Array): number => {
+    let max = -Infinity
+    for (let k = 0; k < rows; k++) if (zi[k]! > max) max = zi[k]!
+    let sum = 0
+    for (let k = 0; k < rows; k++) sum += Math.exp(zi[k]! - max)
+    const lse = max + Math.log(sum)
+    for (let c = 0; c < rows; c++) gOut[c] = Math.exp(zi[c]! - lse) - (c === t ? 1 : 0)
+    return lse - zi[t]!
+  }
+  // grad += gi x_i (one row), three classes per pass
+  const addRow = (Xd: Float64Array, grad: Float64Array, xi: number, gi: Float64Array): void => {
+    let c = 0
+    for (; c + 3 <= rows; c += 3) {
+      const g0 = gi[c]!,
+        g1 = gi[c + 1]!,
+        g2 = gi[c + 2]!
+      const o0 = c * stride,
+        o1 = o0 + stride,
+        o2 = o1 + stride
+      for (let j = 0; j < d; j++) {
+        const x = Xd[xi + j]!
+        grad[o0 + j]! += g0 * x
+        grad[o1 + j]! += g1 * x
+        grad[o2 + j]! += g2 * x
+      }
+      grad[o0 + d]! += g0
+      grad[o1 + d]! += g1
+      grad[o2 + d]! += g2
+    }
+    for (; c < rows; c++) {
+      const gc = gi[c]!,
+        gk = c * stride
+      for (let j = 0; j < d; j++) grad[gk + j]! += gc * Xd[xi + j]!
+      grad[gk + d]! += gc
+    }
+  }
+  // grad += ga x_a, then += gb x_b, entry by entry (the order of two addRow calls, one pass)
+  const addTwoRows = (
+    Xd: Float64Array,
+    grad: Float64Array,
+    xa: number,
+    ga: Float64Array,
+    xb: number,
+    gb: Float64Array,
+  ): void => {
+    for (let c = 0; c < rows; c++) {
+      const pa = ga[c]!,
+        pb = gb[c]!,
+        o = c * stride
+      for (let j = 0; j < d; j++) grad[o + j] = grad[o + j]! + pa * Xd[xa + j]! + pb * Xd[xb + j]!
+      grad[o + d] = grad[o + d]! + pa + pb
+    }
+  }
   const multinomialObjective =
     (Xd: Float64Array) =>
     (w: Float64Array, grad: Float64Array): number => {
       grad.fill(0)
       let loss = 0
-      for (let i = 0; i < nSamples; i++) {
+      // two rows at a time: their scores in one pass, then each row's loss in row order, then
+      // both rows' gradient terms, each entry taking row i's term before row i + 1's
+      let i = 0
+      for (; i + 2 <= nSamples; i += 2) {
+        const xa = i * d,
+          xb = xa + d
+        scoresOfTwo(Xd, w, xa, xb)
+        loss += rowLoss(z, target[i]!, g)
+        loss += rowLoss(z1, target[i + 1]!, g1)
+        addTwoRows(Xd, grad, xa, g, xb, g1)
+      }
+      for (; i < nSamples; i++) {
         const xi = i * d
-        // three classes per pass over the row: three independent sums share each load of X
-        let k = 0
-        for (; k + 3 <= rows; k += 3) {
-          const w0 = k * stride,
-            w1 = w0 + stride,
-            w2 = w1 + stride
-          let s0 = w[w0 + d]!,
-            s1 = w[w1 + d]!,
-            s2 = w[w2 + d]!
-          for (let j = 0; j < d; j++) {
-            const x = Xd[xi + j]!
-            s0 += w[w0 + j]! * x
-            s1 += w[w1 + j]! * x
-            s2 += w[w2 + j]! * x
-          }
-          z[k] = s0
-          z[k + 1] = s1
-          z[k + 2] = s2
-        }
-        for (; k < rows; k++) {
-          let s = w[k * stride + d]!
-          const wk = k * stride
-          for (let j = 0; j < d; j++) s += w[wk + j]! * Xd[xi + j]!
-          z[k] = s
-        }
-        let max = -Infinity
-        for (let k = 0; k < rows; k++) if (z[k]! > max) max = z[k]!
-        let sum = 0
-        for (let k = 0; k < rows; k++) sum += Math.exp(z[k]! - max)
-        const lse = max + Math.log(sum)
-        loss += lse - z[target[i]!]!
-        for (let c = 0; c < rows; c++) g[c] = Math.exp(z[c]! - lse) - (c === target[i] ? 1 : 0)
-        let c = 0
-        for (; c + 3 <= rows; c += 3) {
-          const g0 = g[c]!,
-            g1 = g[c + 1]!,
-            g2 = g[c + 2]!
-          const o0 = c * stride,
-            o1 = o0 + stride,
-            o2 = o1 + stride
-          for (let j = 0; j < d; j++) {
-            const x = Xd[xi + j]!
-            grad[o0 + j]! += g0 * x
-            grad[o1 + j]! += g1 * x
-            grad[o2 + j]! += g2 * x
-          }
-          grad[o0 + d]! += g0
-          grad[o1 + d]! += g1
-          grad[o2 + d]! += g2
-        }
-        for (; c < rows; c++) {
-          const gi = g[c]!,
-            gk = c * stride
-          for (let j = 0; j < d; j++) grad[gk + j]! += gi * Xd[xi + j]!
-          grad[gk + d]! += gi
-        }
+        scoresOf(Xd, w, xi, z)
+        loss += rowLoss(z, target[i]!, g)
+        addRow(Xd, grad, xi, g)
       }
       for (let k = 0; k < rows; k++) {
         for (let j = 0; j < d; j++) {
