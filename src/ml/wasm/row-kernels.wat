@@ -24,57 +24,67 @@
     (local $o i32) (local $rowBytes i32) (local $rowAt i32) (local $outBytes i32) (local $pairsB i32) (local $pairsAt i32)
     (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bv v128)
     (local $x v128) (local $e v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $i0 i32) (local $iEnd i32) (local $bq i32)
     (local.set $rowBytes (i32.shl (local.get $d) (i32.const 3)))
     ;; bytes of one output row, and where the pairs start in B, init and an output row
     (local.set $outBytes (i32.shl (i32.add (i32.shl (local.get $nOct) (i32.const 3)) (i32.shl (local.get $nPair) (i32.const 1))) (i32.const 3)))
     (local.set $pairsB (i32.add (local.get $B) (i32.mul (local.get $nOct) (i32.shl (local.get $rowBytes) (i32.const 3)))))
     (local.set $pairsAt (i32.shl (local.get $nOct) (i32.const 6)))
-    ;; the octets, one row at a time: four accumulators of two lanes
-    (local.set $o (local.get $out))
-    (local.set $i (i32.const 0))
-    (block $rows_done
-      (loop $each_row
-        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $na)))
-        (local.set $rowAt
-          (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rowBytes)))
-        (local.set $b (local.get $B))
-        (local.set $ini (local.get $init))
+    ;; the octets: blocks of up to 16 rows (128 KiB of float64 rows, kept in cache) against one
+    ;; octet of B (64 KiB) at a time, so each octet is read once per block, not once per row;
+    ;; each row: four accumulators of two lanes
+    (local.set $i0 (i32.const 0))
+    (block $blocks_done
+      (loop $each_block
+        (br_if $blocks_done (i32.ge_u (local.get $i0) (local.get $na)))
+        (local.set $iEnd (i32.add (local.get $i0) (i32.const 16)))
+        (if (i32.gt_u (local.get $iEnd) (local.get $na)) (then (local.set $iEnd (local.get $na))))
         (local.set $q (i32.const 0))
         (block $octets_done
           (loop $each_octet
             (br_if $octets_done (i32.ge_u (local.get $q) (local.get $nOct)))
-            (local.set $s0 (v128.load offset=0 (local.get $ini)))
-            (local.set $s1 (v128.load offset=16 (local.get $ini)))
-            (local.set $s2 (v128.load offset=32 (local.get $ini)))
-            (local.set $s3 (v128.load offset=48 (local.get $ini)))
-            (local.set $a (i32.add (local.get $A) (local.get $rowAt)))
-            (local.set $aEnd (i32.add (local.get $a) (local.get $rowBytes)))
-            (block $k_done
-              (loop $each_k
-                (br_if $k_done (i32.ge_u (local.get $a) (local.get $aEnd)))
-                (local.set $x (f64x2.splat (f64.load (local.get $a))))
-                (local.set $e (f64x2.sub (local.get $x) (v128.load offset=0 (local.get $b))))
-                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $e) (local.get $e))))
-                (local.set $e (f64x2.sub (local.get $x) (v128.load offset=16 (local.get $b))))
-                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $e) (local.get $e))))
-                (local.set $e (f64x2.sub (local.get $x) (v128.load offset=32 (local.get $b))))
-                (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $e) (local.get $e))))
-                (local.set $e (f64x2.sub (local.get $x) (v128.load offset=48 (local.get $b))))
-                (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $e) (local.get $e))))
-                (local.set $a (i32.add (local.get $a) (i32.const 8)))
-                (local.set $b (i32.add (local.get $b) (i32.const 64)))
-                (br $each_k)))
-            (v128.store offset=0 (local.get $o) (local.get $s0))
-            (v128.store offset=16 (local.get $o) (local.get $s1))
-            (v128.store offset=32 (local.get $o) (local.get $s2))
-            (v128.store offset=48 (local.get $o) (local.get $s3))
-            (local.set $o (i32.add (local.get $o) (i32.const 64)))
-            (local.set $ini (i32.add (local.get $ini) (i32.const 64)))
+            (local.set $bq (i32.add (local.get $B) (i32.mul (local.get $q) (i32.shl (local.get $rowBytes) (i32.const 3)))))
+            (local.set $ini (i32.add (local.get $init) (i32.shl (local.get $q) (i32.const 6))))
+            (local.set $i (local.get $i0))
+            (block $rows_done
+              (loop $each_row
+                (br_if $rows_done (i32.ge_u (local.get $i) (local.get $iEnd)))
+                (local.set $rowAt
+                  (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rowBytes)))
+                (local.set $o
+                  (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $outBytes))) (i32.shl (local.get $q) (i32.const 6))))
+                (local.set $s0 (v128.load offset=0 (local.get $ini)))
+                (local.set $s1 (v128.load offset=16 (local.get $ini)))
+                (local.set $s2 (v128.load offset=32 (local.get $ini)))
+                (local.set $s3 (v128.load offset=48 (local.get $ini)))
+                (local.set $a (i32.add (local.get $A) (local.get $rowAt)))
+                (local.set $aEnd (i32.add (local.get $a) (local.get $rowBytes)))
+                (local.set $b (local.get $bq))
+                (block $k_done
+                  (loop $each_k
+                    (br_if $k_done (i32.ge_u (local.get $a) (local.get $aEnd)))
+                    (local.set $x (f64x2.splat (f64.load (local.get $a))))
+                    (local.set $e (f64x2.sub (local.get $x) (v128.load offset=0 (local.get $b))))
+                    (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $e) (local.get $e))))
+                    (local.set $e (f64x2.sub (local.get $x) (v128.load offset=16 (local.get $b))))
+                    (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $e) (local.get $e))))
+                    (local.set $e (f64x2.sub (local.get $x) (v128.load offset=32 (local.get $b))))
+                    (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $e) (local.get $e))))
+                    (local.set $e (f64x2.sub (local.get $x) (v128.load offset=48 (local.get $b))))
+                    (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $e) (local.get $e))))
+                    (local.set $a (i32.add (local.get $a) (i32.const 8)))
+                    (local.set $b (i32.add (local.get $b) (i32.const 64)))
+                    (br $each_k)))
+                (v128.store offset=0 (local.get $o) (local.get $s0))
+                (v128.store offset=16 (local.get $o) (local.get $s1))
+                (v128.store offset=32 (local.get $o) (local.get $s2))
+                (v128.store offset=48 (local.get $o) (local.get $s3))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $each_row)))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $each_octet)))
-        (local.set $o (i32.add (local.get $o) (i32.shl (local.get $nPair) (i32.const 4))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $each_row)))
+        (local.set $i0 (local.get $iEnd))
+        (br $each_block)))
     ;; the pairs, four rows at a time: four independent accumulators share each load of B
     (local.set $i (i32.const 0))
     (block $quads_done
