@@ -133,6 +133,39 @@ test('an unchanging A kept in the kernel between calls: other calls in between, 
   )
 })
 
+test('an unchanging float32 A is kept as float32 for dot products: every packing shape, odd sizes, then used for distances', () => {
+  const rng = new Rng(11)
+  for (const nb of [1, 2, 6, 11, 14])
+    for (const d of [5, 64]) {
+      const na = 7
+      const A = randomMatrix(rng, na, d, true)
+      const B = randomMatrix(rng, nb, d, false)
+      const init = Float64Array.from({ length: nb }, () => rng.uniform())
+      const rows = Int32Array.from([6, 0, 3, 3, 1])
+      const what = `nb ${nb} d ${d}`
+      const expected = scalar('dot', A, [...rows], B, nb, d, init)
+      sameBits(dotProductRows({ A, na, rows, B, nb, d, init, unchanging: true }), expected, `${what}: first call`)
+      sameBits(
+        dotProductRows({ A: B, na: nb, B: A, nb: na, d }),
+        scalar(
+          'dot',
+          B,
+          Array.from({ length: nb }, (_, i) => i),
+          A,
+          na,
+          d,
+        ),
+        `${what}: a call in between`,
+      )
+      sameBits(dotProductRows({ A, na, rows, B, nb, d, init, unchanging: true }), expected, `${what}: kept`)
+      sameBits(
+        squaredDistancesRows({ A, na, rows, B, nb, d, unchanging: true }),
+        scalar('sq', A, [...rows], B, nb, d),
+        `${what}: distances from the same A`,
+      )
+    }
+})
+
 test('pairwise coupling of many rows, two per SIMD step: multiclassProbability bit for bit, row by row', () => {
   const rng = new Rng(10)
   for (const k of [2, 3, 4, 5, 6, 8, 11])

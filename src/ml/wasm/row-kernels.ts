@@ -24,14 +24,20 @@ interface Kernel {
   memory: WebAssembly.Memory
   squaredDistances: KernelFunction
   dotProducts: KernelFunction
+  /** dotProducts over an A stored as float32 */
+  dotProductsF32: KernelFunction
 }
 
 const PAGE = 65536
 /** bytes of A rows copied in per call (bounds the instance's memory for a large A) */
 const CHUNK_BYTES = 1 << 22
 let kernel: Kernel | undefined
-/** the unchanging A whose rows are at offset 0 of the instance's memory, if any */
-let resident: { A: Float64Array | Float32Array; length: number } | undefined
+/**
+ * the unchanging A whose rows are at offset 0 of the instance's memory, if any: float32 values are
+ * kept as float32 for dot products (widened as they are loaded: the same numbers, half the bytes
+ * to stream through for every call), float64 otherwise
+ */
+let resident: { A: Float64Array | Float32Array; length: number; f32: boolean; bytes: number } | undefined
 
 function instance(): Kernel {
   kernel ??= new WebAssembly.Instance(
@@ -77,10 +83,11 @@ function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput): 
   const width = 8 * nOct + 2 * nPair // outputs per row, padded
   const chunk = Math.max(1, Math.min(n, Math.floor(CHUNK_BYTES / (d * 8 || 8))))
   const keep = input.unchanging === true
+  const f32 = keep && which === 'dotProducts' && A instanceof Float32Array
   // [the unchanging A, if any | this call's chunk of A rows, unless A is that one | B | ...]
-  const residentLength = keep ? na * d : (resident?.length ?? 0)
-  const aAt = keep ? 0 : residentLength * 8,
-    bAt = aAt + (keep ? na : chunk) * d * 8,
+  const residentBytes = keep ? Math.ceil((na * d * (f32 ? 4 : 8)) / 8) * 8 : (resident?.bytes ?? 0)
+  const aAt = keep ? 0 : residentBytes,
+    bAt = aAt + (keep ? residentBytes : chunk * d * 8),
     initAt = bAt + width * d * 8,
     rowsAt = initAt + width * 8,
     outAt = rowsAt + Math.ceil(chunk / 2) * 8,
@@ -89,9 +96,9 @@ function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput): 
   const have = k.memory.buffer.byteLength
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE))
   const buffer = k.memory.buffer
-  if (keep && (resident?.A !== A || resident.length !== na * d)) {
-    new Float64Array(buffer, aAt, na * d).set(A.subarray(0, na * d))
-    resident = { A, length: na * d }
+  if (keep && (resident?.A !== A || resident.length !== na * d || resident.f32 !== f32)) {
+    ;new (f32 ? Float32Array : Float64Array)(buffer, aAt, na * d).set(A.subarray(0, na * d))
+    resident = { A, length: na * d, f32, bytes: residentBytes }
   }
   packRows(B, nb, d, nOct, nPair, new Float64Array(buffer, bAt, width * d))
   const init = new Float64Array(buffer, initAt, width).fill(0)
@@ -113,7 +120,7 @@ function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput): 
         }
       } else a!.set(A.subarray(i0 * d, (i0 + count) * d))
     }
-    k[which](aAt, rowsAt, count, bAt, nOct, nPair, d, initAt, outAt)
+    k[f32 ? 'dotProductsF32' : which](aAt, rowsAt, count, bAt, nOct, nPair, d, initAt, outAt)
     if (width === nb) out.set(result.subarray(0, count * nb), i0 * nb)
     else for (let r = 0; r < count; r++) out.set(result.subarray(r * width, r * width + nb), (i0 + r) * nb)
   }
