@@ -1,33 +1,37 @@
 /**
- * Worker thread of the baseline selection: computes its share of the distance rows into shared
- * memory, then scores the (target split, nontarget split) pairs it is sent.
+ * Worker thread of the baseline selection: computes its share of the distance rows of the
+ * selection it is sent into shared memory, then scores the (target split, nontarget split) pairs
+ * it is sent. It stays for later selections in the same process (baseline.ts keeps it idle).
  */
-import { parentPort, workerData } from 'node:worker_threads'
-import { distanceTable, scorePair, type BaselinePlan, type BaselinePool } from './baseline.js'
+import { parentPort } from 'node:worker_threads'
+import { distanceTable, scorePair, type BaselineJob, type BaselinePlan, type BaselinePool } from './baseline.js'
 
-interface Init {
-  pool: Omit<BaselinePool, 'X'> & { X: SharedArrayBuffer }
-  plan: BaselinePlan
-  distances: SharedArrayBuffer
-  seed: number
-}
-
-const init = workerData as Init
-const pool: BaselinePool = { ...init.pool, X: new Float32Array(init.pool.X) }
-const distances = new Float64Array(init.distances)
-const C = init.plan.columns.length
+let current: { pool: BaselinePool; plan: BaselinePlan; distances: Float64Array; seed: number } | undefined
 
 parentPort!.on(
   'message',
-  (message: { kind: 'distances'; from: number; to: number } | { kind: 'pair'; p: number; i: number; j: number }) => {
+  (
+    message:
+      | { kind: 'distances'; job: BaselineJob; from: number; to: number }
+      | { kind: 'pair'; p: number; i: number; j: number },
+  ) => {
     if (message.kind === 'distances') {
-      distances.set(distanceTable(pool, init.plan, message.from, message.to), message.from * C)
+      const { job } = message
+      current = {
+        pool: { ...job.pool, X: new Float32Array(job.pool.X) },
+        plan: job.plan,
+        distances: new Float64Array(job.distances),
+        seed: job.seed,
+      }
+      const C = job.plan.columns.length
+      current.distances.set(distanceTable(current.pool, job.plan, message.from, message.to), message.from * C)
       parentPort!.postMessage({ kind: 'distances' })
     } else {
+      const { pool, plan, distances, seed } = current!
       parentPort!.postMessage({
         kind: 'pair',
         p: message.p,
-        score: scorePair(pool, init.plan, distances, message.i, message.j, init.seed),
+        score: scorePair(pool, plan, distances, message.i, message.j, seed),
       })
     }
   },

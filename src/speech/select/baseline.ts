@@ -268,6 +268,30 @@ function scoreAllInThisThread(
   return scores
 }
 
+/**
+ * Worker threads kept between selections in this process, unreferenced while idle (they never hold
+ * the process open): a later selection finds them with their modules loaded and their code
+ * compiled, where fresh threads spend their first pairs warming up (~0.7 s each on 2 cores).
+ */
+const idleWorkers: Worker[] = []
+
+function takeWorkers(count: number): Worker[] {
+  const here = fileURLToPath(import.meta.url)
+  const workerFile = join(dirname(here), `baseline-worker${extname(here)}`)
+  const workers = idleWorkers.splice(0, count)
+  while (workers.length < count) {
+    const w = new Worker(workerFile)
+    // a thread that fails while idle is dropped (one in use also rejects its selection)
+    w.on('error', () => {
+      const k = idleWorkers.indexOf(w)
+      if (k >= 0) idleWorkers.splice(k, 1)
+    })
+    workers.push(w)
+  }
+  for (const w of workers) w.ref()
+  return workers
+}
+
 /** The same work on worker threads over shared memory: distance rows split evenly, then pairs handed out as workers free up. */
 async function scoreAllInWorkers(
   pool: BaselinePool,
@@ -281,28 +305,36 @@ async function scoreAllInWorkers(
   new Float32Array(sharedX).set(pool.X)
   const distances = new SharedArrayBuffer(nPool * plan.columns.length * 8)
   const { X: _unused, ...rest } = pool
-  const here = fileURLToPath(import.meta.url)
-  const workerFile = join(dirname(here), `baseline-worker${extname(here)}`)
-  const workers = Array.from(
-    { length: threads },
-    () => new Worker(workerFile, { workerData: { pool: { ...rest, X: sharedX }, plan, distances, seed } }),
-  )
+  const job: BaselineJob = { pool: { ...rest, X: sharedX }, plan, distances, seed }
+  const workers = takeWorkers(threads)
+  const cleanups: Array<() => void> = []
+  const listen = (w: Worker, event: 'message' | 'error', handler: (value: unknown) => void) => {
+    w.on(event, handler)
+    cleanups.push(() => w.off(event, handler))
+  }
   const scores = new Float64Array(N_FOLDS * N_FOLDS)
+  let ok = false
   try {
     await Promise.all(
       workers.map(
         (w, t) =>
           new Promise<void>((resolveDone, reject) => {
-            w.once('error', reject)
-            w.once('message', () => resolveDone())
+            let answered = false
+            listen(w, 'error', reject)
+            listen(w, 'message', () => {
+              if (!answered) resolveDone()
+              answered = true
+            })
             w.postMessage({
               kind: 'distances',
+              job,
               from: Math.floor((t * nPool) / threads),
               to: Math.floor(((t + 1) * nPool) / threads),
             })
           }),
       ),
     )
+    for (const cleanup of cleanups.splice(0)) cleanup()
     let next = 0,
       done = 0
     await Promise.all(
@@ -317,8 +349,9 @@ async function scoreAllInWorkers(
               const p = next++
               w.postMessage({ kind: 'pair', p, i: Math.floor(p / N_FOLDS), j: p % N_FOLDS })
             }
-            w.on('error', reject)
-            w.on('message', (m: { p: number; score: number }) => {
+            listen(w, 'error', reject)
+            listen(w, 'message', (message) => {
+              const m = message as { p: number; score: number }
               scores[m.p] = m.score
               options.onProgress?.(++done, scores.length)
               send()
@@ -327,10 +360,23 @@ async function scoreAllInWorkers(
           }),
       ),
     )
+    ok = true
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()))
+    for (const cleanup of cleanups) cleanup()
+    if (ok) {
+      for (const w of workers) w.unref()
+      idleWorkers.push(...workers)
+    } else await Promise.all(workers.map((w) => w.terminate()))
   }
   return scores
+}
+
+/** What a worker thread is sent with its share of the distance table: the selection it works for. */
+export interface BaselineJob {
+  pool: Omit<BaselinePool, 'X'> & { X: SharedArrayBuffer }
+  plan: BaselinePlan
+  distances: SharedArrayBuffer
+  seed: number
 }
 
 export class BaselineSelection extends TrainingSetSelection {
