@@ -3,7 +3,7 @@
  * products (|xi|^2 + |xj|^2 - 2 xi.xj); while predicting, from squared differences. The two
  * round differently, and reproducing which is used where keeps our SVC on sklearn's bits.
  */
-import { squaredDistancesRows } from '../wasm/row-kernels.js'
+import { dotProductRows, squaredDistancesRows } from '../wasm/row-kernels.js'
 
 /** The RBF kernel exp(-gamma d^2) of a squared distance: the one place it is computed. */
 export function rbf(squaredDistance: number, gamma: number): number {
@@ -23,20 +23,13 @@ export function rbfOfSquaredDistances(sq: Float64Array, gamma: number): Float64A
   return sq.map((s) => rbf(s, gamma))
 }
 
-/** n x n dot products of row-major X (n x d), summed left to right as libsvm's dense dot. */
+/**
+ * n x n dot products of row-major X (n x d), summed left to right as libsvm's dense dot (in the
+ * WebAssembly row kernel: each entry summed over the features in order, so (i, j) and (j, i) are
+ * the same bits, as libsvm's symmetric use of them needs).
+ */
 export function gramMatrix(X: Float64Array, n: number, d: number): Float64Array {
-  const out = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) {
-    const xi = i * d
-    for (let j = i; j < n; j++) {
-      const xj = j * d
-      let s = 0
-      for (let k = 0; k < d; k++) s += X[xi + k]! * X[xj + k]!
-      out[i * n + j] = s
-      out[j * n + i] = s
-    }
-  }
-  return out
+  return dotProductRows({ A: X, na: n, B: X, nb: n, d })
 }
 
 /** The training kernel: exp(-gamma (dot_ii + dot_jj - 2 dot_ij)). */
