@@ -243,20 +243,13 @@ export async function baselineSelect(
   seed: number,
   options: BaselineOptions = {},
 ): Promise<SpeechTrainingSet> {
+  const pool = baselinePool(embeddings)
+  const plan = baselinePlan(pool, trainSize, seed)
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
-  // new threads load their modules while this one builds the pool and the splits
-  const workers = threads === 1 ? undefined : takeWorkers(threads)
-  let pool: BaselinePool, plan: BaselinePlan
-  try {
-    pool = baselinePool(embeddings)
-    plan = baselinePlan(pool, trainSize, seed)
-  } catch (err) {
-    if (workers) releaseWorkers(workers)
-    throw err
-  }
-  const scores = workers
-    ? await scoreAllInWorkers(pool, plan, seed, workers, options)
-    : scoreAllInThisThread(pool, plan, seed, options)
+  const scores =
+    threads === 1
+      ? scoreAllInThisThread(pool, plan, seed, options)
+      : await scoreAllInWorkers(pool, plan, seed, threads, options)
   return selectionFromScores(pool, plan, scores)
 }
 
@@ -299,27 +292,21 @@ function takeWorkers(count: number): Worker[] {
   return workers
 }
 
-/** Back to the idle threads, unreferenced. */
-function releaseWorkers(workers: Worker[]): void {
-  for (const w of workers) w.unref()
-  idleWorkers.push(...workers)
-}
-
 /** The same work on worker threads over shared memory: distance rows split evenly, then pairs handed out as workers free up. */
 async function scoreAllInWorkers(
   pool: BaselinePool,
   plan: BaselinePlan,
   seed: number,
-  workers: Worker[],
+  threads: number,
   options: BaselineOptions,
 ): Promise<Float64Array> {
-  const threads = workers.length
   const nPool = pool.nTargets + pool.nNontargets
   const sharedX = new SharedArrayBuffer(pool.X.byteLength)
   new Float32Array(sharedX).set(pool.X)
   const distances = new SharedArrayBuffer(nPool * plan.columns.length * 8)
   const { X: _unused, ...rest } = pool
   const job: BaselineJob = { pool: { ...rest, X: sharedX }, plan, distances, seed }
+  const workers = takeWorkers(threads)
   const cleanups: Array<() => void> = []
   const listen = (w: Worker, event: 'message' | 'error', handler: (value: unknown) => void) => {
     w.on(event, handler)
@@ -376,8 +363,10 @@ async function scoreAllInWorkers(
     ok = true
   } finally {
     for (const cleanup of cleanups) cleanup()
-    if (ok) releaseWorkers(workers)
-    else await Promise.all(workers.map((w) => w.terminate()))
+    if (ok) {
+      for (const w of workers) w.unref()
+      idleWorkers.push(...workers)
+    } else await Promise.all(workers.map((w) => w.terminate()))
   }
   return scores
 }
