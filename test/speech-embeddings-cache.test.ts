@@ -32,14 +32,7 @@ after(() => rmSync(root, { recursive: true, force: true }))
 /** a random selection of `perTarget` clips per target word and `nontargets` nontargets (one listed twice) */
 function selection(seed: number, perTarget: number, nontargets: number): SampleIds {
   const rng = new Rng(seed)
-  const pick = (ids: string[], n: number) => {
-    const c = [...ids]
-    for (let i = c.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.uniform() * (i + 1))
-      ;[c[i], c[j]] = [c[j]!, c[i]!]
-    }
-    return c.slice(0, n)
-  }
+  const pick = (ids: string[], n: number) => Array.from(rng.sampleIndices(ids.length, n), (i) => ids[i]!)
   const targets = new Map([...allowed.targets].map(([w, ids]) => [w, pick(ids, perTarget)] as const))
   const nt = pick(allowed.nontargets, nontargets)
   return { targets, nontargets: [...nt, nt[0]!] }
