@@ -57,7 +57,7 @@ test('loads through the cache equal plain loads, from the files and from the cac
     const ids = selection(seed, 3, 12)
     assertSame(await load(ids, cache), await load(ids))
   }
-  // a budget smaller than one file's rows: the cache starts over each time, the rows stay right
+  // a budget smaller than one file: no file is kept (each load reads only its rows), the rows stay right
   const tiny = new EmbeddingRowsCache(SPEECH_DIM * 4)
   for (const seed of [4, 4, 5]) {
     const ids = selection(seed, 2, 6)

@@ -91,14 +91,16 @@ async function readRows(file: ParquetFile, rows: Int32Array, ids: string[], dim:
     rows,
     rowLabel: (r) => `row ${r} (clip_id ${ids[r]})`,
   })
-  // float64 files give float32 vectors, as the element-wise copy this replaced did
+  // float64 files give float32 vectors
   return read.data instanceof Float32Array ? read.data : new Float32Array(read.data)
 }
 
-/** An embedding file's clip IDs and the vectors read from it so far, by file row. */
+/** An embedding file's clip IDs and, in a cache, the vectors read from it so far (row r at r * dim). */
 interface FileRows extends ParquetRows {
   stamp: string
-  vectors: Map<number, Float32Array>
+  /** every row's vector slot, allocated on the first read; only rows marked in `have` hold data */
+  data?: Float32Array
+  have?: Uint8Array
 }
 
 /**
@@ -118,32 +120,37 @@ export class EmbeddingRowsCache {
     const entry = this.files.get(path)
     if (!entry) return undefined
     if (entry.stamp === stampOf(path, dim)) return entry
-    this.forget(path, entry)
+    this.files.delete(path)
+    this.bytes -= entry.data?.byteLength ?? 0
     return undefined
   }
 
-  set(path: string, dim: number, entry: Omit<FileRows, 'stamp'>): FileRows {
-    const stamp = stampOf(path, dim)
-    const e: FileRows = { ...entry, stamp }
-    if (stamp) this.files.set(path, e) // a file that cannot be stat-ed is not kept
-    return e
-  }
-
-  /** counts `bytes` of vectors added to an entry; past the budget, everything is dropped */
-  added(bytes: number): void {
-    this.bytes += bytes
-    if (this.bytes > this.maxBytes) {
-      this.files.clear()
-      this.bytes = 0
+  /**
+   * A new entry for `path` (`stamp` taken before its IDs were read), with room for all its rows'
+   * vectors; a file whose vectors alone exceed the budget, or that cannot be stat-ed, is not kept.
+   * The oldest entries make room for it.
+   */
+  set(path: string, stamp: string, dim: number, index: ParquetRows): FileRows {
+    const bytes = index.ids.length * dim * 4
+    if (!stamp || bytes > this.maxBytes) return { ...index, stamp: '' }
+    const entry: FileRows = {
+      ...index,
+      stamp,
+      data: new Float32Array(index.ids.length * dim),
+      have: new Uint8Array(index.ids.length),
     }
-  }
-
-  private forget(path: string, entry: FileRows): void {
-    this.files.delete(path)
-    for (const v of entry.vectors.values()) this.bytes -= v.byteLength
+    for (const [oldPath, old] of this.files) {
+      if (this.bytes + bytes <= this.maxBytes) break
+      this.files.delete(oldPath)
+      this.bytes -= old.data!.byteLength
+    }
+    this.files.set(path, entry)
+    this.bytes += bytes
+    return entry
   }
 }
 
+/** what must be unchanged for a cached entry to hold: the file's size and time, and the vector size */
 function stampOf(path: string, dim: number): string {
   try {
     const st = statSync(path)
@@ -170,30 +177,40 @@ async function readEmbeddingRows(
   let file: ParquetFile | undefined
   try {
     if (!entry) {
+      const stamp = cache ? stampOf(path, dim) : ''
       file = await openEmbeddingFile(dir, name, why)
       const index = await readIds(file)
-      entry = cache
-        ? cache.set(path, dim, { ...index, vectors: new Map() })
-        : { ...index, stamp: '', vectors: new Map() }
+      entry = cache ? cache.set(path, stamp, dim, index) : { ...index, stamp }
     }
     const rows = pick(entry, path)
-    const { ids: fileIds, vectors: known } = entry
-    const wanted = Int32Array.from(new Set(rows.filter((r) => !known.has(r)))).sort()
-    if (wanted.length) {
-      file ??= await openEmbeddingFile(dir, name, why)
-      const f = file
-      const read = async (missing: Int32Array) => {
-        const data = await readRows(f, missing, fileIds, dim)
-        missing.forEach((r, k) => known.set(r, data.subarray(k * dim, (k + 1) * dim)))
-        cache?.added(data.byteLength)
-      }
-      // a row costs decoding its whole page, so a cache takes the file's other rows with it; a
-      // bad row elsewhere in the file must not fail this load: then only the wanted rows are read
-      const rest = cache ? Int32Array.from(fileIds.keys()).filter((r) => !known.has(r)) : wanted
-      await (rest.length > wanted.length ? read(rest).catch(() => read(wanted)) : read(wanted))
-    }
     const out = new Float32Array(rows.length * dim)
-    rows.forEach((r, i) => out.set(known.get(r)!, i * dim))
+    const { ids: fileIds, data, have } = entry
+    const wanted = Int32Array.from(new Set(have ? rows.filter((r) => !have[r]) : rows)).sort()
+    if (wanted.length) file ??= await openEmbeddingFile(dir, name, why)
+    if (data && have) {
+      if (wanted.length) {
+        const f = file!
+        const read = async (missing: Int32Array) => {
+          const got = await readRows(f, missing, fileIds, dim)
+          missing.forEach((r, k) => {
+            data.set(got.subarray(k * dim, (k + 1) * dim), r * dim)
+            have[r] = 1
+          })
+        }
+        // a row costs decoding its whole page, so the cache takes the file's other rows with it; a
+        // bad row elsewhere in the file must not fail this load: then only the wanted rows are read
+        const rest = Int32Array.from(fileIds.keys()).filter((r) => !have[r])
+        await (rest.length > wanted.length ? read(rest).catch(() => read(wanted)) : read(wanted))
+      }
+      rows.forEach((r, i) => out.set(data.subarray(r * dim, (r + 1) * dim), i * dim))
+    } else if (wanted.length) {
+      const got = await readRows(file!, wanted, fileIds, dim)
+      const slot = new Int32Array(fileIds.length)
+      wanted.forEach((r, k) => {
+        slot[r] = k
+      })
+      rows.forEach((r, i) => out.set(got.subarray(slot[r]! * dim, (slot[r]! + 1) * dim), i * dim))
+    }
     return { ids: fileIds, vectors: { rows, data: out } }
   } finally {
     await file?.close()
