@@ -33,7 +33,7 @@ import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { SPEECH_LAYOUT } from '../src/speech/layout.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { seedBoard } from '../test/helpers/board-seed.js'
-import { createDatabase, startProc, type Proc } from '../test/helpers/server.js'
+import { childPids, createDatabase, startProc, type Proc } from '../test/helpers/server.js'
 import { figure, loadLine, printJsonLast } from './report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -67,24 +67,6 @@ async function start(args: string[]): Promise<Proc> {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-/** The processes a process started (its scoring processes), from /proc/PID/task/TID/children. */
-function childPids(pid: number): number[] {
-  const out: number[] = []
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
-          if (c.trim()) out.push(Number(c))
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  } catch {
-    // the process ended meanwhile
-  }
-  return out
 }
 
 /**

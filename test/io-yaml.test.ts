@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseYaml } from '../src/io/yaml.js'
@@ -44,8 +44,9 @@ test('the YAML 1.1 booleans (and not y/n) are booleans; a leading-zero decimal i
   assert.deepEqual(parseYaml('[yes, no, on, off, y, n, 09, 1e3]'), [true, false, true, false, 'y', 'n', '09', '1e3'])
 })
 
-test('readYamlFile answers a text read before from the cache, without loading the yaml package', () => {
+test('readYamlFile answers a text read before from the cache, without loading the yaml package', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-yaml-cache-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'task_setup.yaml')
   // a separate process per read, as each command is: did it load the package, and what did it read?
   const read = (): { value: unknown; loaded: boolean; nan: boolean } => {

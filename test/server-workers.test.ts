@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
@@ -22,6 +22,7 @@ import {
   makeChallenge,
   speechEvalArgs,
   speechSelection,
+  childPids,
   startProc,
   until,
   type Proc,
@@ -156,16 +157,6 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
     await db.close()
   }
 })
-
-/** The processes a process started, from /proc/PID/task/TID/children (Linux). */
-function childPids(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
-      .split(' ')
-      .filter((c) => c.trim())
-      .map(Number),
-  )
-}
 
 /** Running or sleeping: not ended (a zombie, ended but not yet reaped by its new parent, counts as ended). */
 function alive(pid: number): boolean {

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import pg from 'pg'
 import { stringify } from 'yaml'
@@ -367,4 +367,22 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await sleep(everyMs)
   }
+}
+
+/** The processes a process started (a worker's scoring processes), from /proc/PID/task/TID/children (Linux). */
+export function childPids(pid: number): number[] {
+  const out: number[] = []
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
+          if (c.trim()) out.push(Number(c))
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // the process ended meanwhile
+  }
+  return out
 }

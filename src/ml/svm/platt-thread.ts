@@ -59,7 +59,10 @@ function helperThread(): Worker | null {
   return helper
 }
 
-/** The scalings of `seeds`, fitted partly on the helper thread while `meanwhile` runs here. */
+/**
+ * The scalings of `seeds`, fitted partly on the helper thread while `meanwhile` runs here.
+ * `byHelper` (how many seeds the helper fitted) is for tests that check the helper took part.
+ */
 export function plattScalingsAlongside<T>(
   svc: SvcPairs,
   seeds: readonly number[],

@@ -4,15 +4,17 @@
 ;; order with separate multiply and add (no fused multiply-add), exactly as the scalar JavaScript
 ;; loops did: the results are the same bits, two to four at a time.
 ;;
-;; Both functions take A (rows of d float64, row-major), the na row numbers of A to use (int32)
+;; squaredDistances and dotProducts take A (rows of d float64, row-major; dotProductsF32 the same
+;; rows as float32, widened exactly as they are loaded), the na row numbers of A to use (int32)
 ;; and B packed by packRows in row-kernels.ts: first the octets (8 rows of B interleaved
 ;; coordinate by coordinate: d x 8 float64 each), then the pairs (2 rows interleaved: d x 2), the
 ;; last pair padded with a zero row. init holds each output's starting value in the same order (8 * nOct + 2 * nPair
 ;; float64); out gets na rows of that many float64, one per listed row. The octets keep four
 ;; accumulators busy per row; the pairs have one each, so they are run for four rows at once (an
 ;; add waits for the one before it in its chain: four chains keep the adder busy).
-;; Exactly three pairs (six outputs: a six-class logistic regression's scores) go two rows at a
-;; time with six accumulators, so each row's coordinate is loaded once for all six.
+;; In the dot-product kernels, exactly three pairs (six outputs: a six-class logistic regression's
+;; scores) go two rows at a time with six accumulators, so each row's coordinate is loaded once for
+;; all six. squaredDistances takes its rows in blocks of up to 16 against each octet of B.
 (module
   (memory (export "memory") 1)
 

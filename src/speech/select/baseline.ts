@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { UserError } from '../../errors.js'
 import { predictProba, rowBasisPrefix, type RowBasisPrefix } from '../../ml/logistic-regression.js'
+import { denseRows } from '../../ml/matrix-rows.js'
 import { macroF1 } from '../../ml/metrics.js'
 import { fitSoftVoting, predictSoftVoting, scalingForSeed } from '../../ml/soft-voting.js'
 import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified-shuffle-split.js'
@@ -154,10 +155,7 @@ export function scorePair(
   for (let row = 0, r = 0; row < nPool; row++) if (heldOut[row]) val[r++] = row
   const label = (row: number) => (row < pool.nTargets ? pool.targetLabels[row]! : 0) // official class ids
 
-  const X = new Float64Array(train.length * d)
-  train.forEach((row, k) => {
-    for (let c = 0; c < d; c++) X[k * d + c] = pool.X[row * d + c]!
-  })
+  const X = denseRows({ values: pool.X, rows: train }, train.length, d)
   const y = Int32Array.from(train, label)
   // the training rows' squared distances are in the distance table (the same sums)
   const C = plan.columns.length
@@ -319,12 +317,8 @@ async function scoreAllInWorkers(
       workers.map(
         (w, t) =>
           new Promise<void>((resolveDone, reject) => {
-            let answered = false
             listen(w, 'error', reject)
-            listen(w, 'message', () => {
-              if (!answered) resolveDone()
-              answered = true
-            })
+            listen(w, 'message', () => resolveDone())
             w.postMessage({
               kind: 'distances',
               job,

@@ -113,7 +113,7 @@ export interface PositiveUnlabelled {
    * fold): the fold's rows, and per neighbourhood row g = P(labelled | x) and the decision value.
    * The label frequency comes from these models, so it fits them; `chooseSet` reuses them.
    */
-  folds: Array<{ test: number[]; labelled: Float64Array; score: Float64Array }>
+  folds: Array<{ test: number[]; labelledProbability: Float64Array; score: Float64Array }>
 }
 
 /** Step 2: Elkan and Noto's estimate for the neighbourhood, and the verified negatives cleaned. */
@@ -139,7 +139,7 @@ export function positiveUnlabelled(
   const rows = Int32Array.from(neighbourhood)
   const folds: PositiveUnlabelled['folds'] = []
   for (let f = 0; f < FOLDS; f++) {
-    const train = (rows: readonly number[], offset: number) => rows.filter((_, i) => fold[offset + i] !== f)
+    const train = (list: readonly number[], offset: number) => list.filter((_, i) => fold[offset + i] !== f)
     const test = labelled.filter((_, i) => fold[i] === f)
     if (test.length === 0) continue
     const model = fitOnRows(pool, d, train(known.positives, 0), [
@@ -154,7 +154,7 @@ export function positiveUnlabelled(
     const near = predictProba(model, pool, n, rows)
     folds.push({
       test,
-      labelled: Float64Array.from(rows, (_, i) => near[i * 2 + 1]!),
+      labelledProbability: Float64Array.from(rows, (_, i) => near[i * 2 + 1]!),
       score: decisionFunction(model, pool, n, rows),
     })
   }
@@ -189,7 +189,7 @@ export interface SetPlan {
 export interface SetChoice {
   /** P(positive | x, unlabelled) at or above which a neighbourhood row is taken as a positive */
   threshold: number
-  /** neighbourhood rows whose PU probability is below this are look-alike negatives (0: none) */
+  /** neighbourhood rows whose PU probability is below this are look-alike negatives */
   lookalikeBelow: number
 }
 
@@ -210,8 +210,9 @@ export const SET_CHOICES: readonly SetChoice[] = [
  * Step 3: which rows the set takes. Positives: the known ones, then neighbourhood rows at or above
  * the choice's threshold (most labelled-like first), at most half the budget. Negatives: as many as
  * the positives, the cleaned verified negatives first; the rest split between look-alikes (rows
- * below the threshold; none if the choice takes none) and background in the share of verified
- * negatives outside the neighbourhood.
+ * below the choice's `lookalikeBelow`; with threshold 1 and lookalikeBelow 0.5, rows from 0.5 up
+ * to certainty are neither) and background in the share of verified negatives outside the
+ * neighbourhood.
  */
 export function planSet(
   known: KnownLabels,
@@ -233,7 +234,7 @@ export function planSet(
   // a verified negative is inside when it ranks as near as the neighbourhood's last row
   const edge = rows.length > 0 ? neighbourhood.nearness[rows[rows.length - 1]!]! : Infinity
   const outside = pu.negatives.filter((r) => !(neighbourhood.nearness[r]! >= edge)).length
-  const backgroundShare = choice.lookalikeBelow > 0 ? (outside + 1) / (pu.negatives.length + 2) : 1
+  const backgroundShare = (outside + 1) / (pu.negatives.length + 2)
   const lookalikes = index
     .filter((i) => pu.positiveProbability[i]! < choice.lookalikeBelow)
     .sort(
@@ -311,7 +312,7 @@ export function chooseSet(
       ...pu,
       negatives: train.negatives,
       score: fold.score,
-      positiveProbability: fold.labelled.map((g) => unlabelledPositiveProbability(g, pu.labelFrequency)),
+      positiveProbability: fold.labelledProbability.map((g) => unlabelledPositiveProbability(g, pu.labelFrequency)),
     }
     const truth = Int32Array.from(test, (r) => (isPositive.has(r) ? 1 : 0))
     SET_CHOICES.forEach((choice, c) => {
