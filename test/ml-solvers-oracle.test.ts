@@ -143,11 +143,14 @@ print(json.dumps(out))`,
 })
 
 test('L-BFGS logistic regression: coefficients, intercepts and predict_proba equal sklearn LogisticRegression(random_state=0)', () => {
-  // vision's eval model (binary, 256-d, more rows than features), speech's (6 classes, 1024-d, fewer rows than features), a 3-class middle
+  // vision's eval model (binary, 256-d, more rows than features), speech's (6 classes, 1024-d, fewer rows than features), a 3-class middle;
+  // 4 and 5 classes on an odd row count take the multinomial objective's leftover class and leftover row paths
   const settings = [
     [21, 300, 256, 2, 60],
     [22, 25, 1024, 6, 40],
     [23, 80, 40, 3, 40],
+    [24, 41, 30, 4, 40],
+    [25, 53, 20, 5, 40],
   ] as const
   const cases = settings.map(([seed, n, d, k, m]) => classificationProblem(seed, n, d, k, m, 1.2))
   const oracle = runOracle<Array<{ coef: number[][]; intercept: number[]; proba: number[][]; nIter: number }>>(
