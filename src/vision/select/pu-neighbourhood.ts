@@ -353,7 +353,9 @@ export async function puNeighbourhoodSelection(input: VisionSelectorInput): Prom
   const pu = positiveUnlabelled(pool, n, d, known, neighbourhood.rows, input.seed)
   input.onProgress(stage, 2, 4)
   const points = pool instanceof Float32Array ? pool : Float32Array.from(pool)
-  // background candidates in farthest-point order: a set never takes more than half the budget of them
+  // background candidates in farthest-point order, `budget` of them: a set's background plus its
+  // labelled rows (which the background skips) is at most the budget, so the final set never runs
+  // short; a cross-validation set also skips its fold's rows and may take a little less background
   const fps = Array.from(await farthestPointSampling(points, n, d, Math.min(n, input.budget), { first: rng.int(n) }))
   input.onProgress(stage, 3, 4)
   const cv = chooseSet(pool, n, d, known, neighbourhood, pu, fps, input.budget)
