@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { decisionFunction, type LogisticRegressionModel } from '../src/ml/logistic-regression.js'
 import { Rng } from '../src/ml/rng.js'
 import { multiclassProbability } from '../src/ml/svm/platt.js'
-import { squaredDistances } from '../src/ml/svm/rbf-kernel.js'
+import { squaredDistances, squaredDistancesEach } from '../src/ml/svm/rbf-kernel.js'
 import { pairwiseCouplingRows } from '../src/ml/wasm/pairwise-coupling.js'
 import { dotProductRows, squaredDistancesRows } from '../src/ml/wasm/row-kernels.js'
 
@@ -73,7 +73,7 @@ test('squared distances and dot products: the scalar loops bit for bit, every pa
       }
 })
 
-test('A larger than one chunk, and the callers: squaredDistances and decisionFunction', () => {
+test('A larger than one chunk, and the callers: squaredDistances (whole, and a block of rows at a time) and decisionFunction', () => {
   const rng = new Rng(8)
   const d = 1024,
     na = 1500, // 1,500 x 8 KiB rows: three chunks of at most 512
@@ -81,7 +81,18 @@ test('A larger than one chunk, and the callers: squaredDistances and decisionFun
   const A = randomMatrix(rng, na, d, true)
   const B = randomMatrix(rng, nb, d, false)
   const all = Array.from({ length: na }, (_, i) => i)
-  sameBits(squaredDistances(A, na, B, nb, d), scalar('sq', A, all, B, nb, d), 'squaredDistances')
+  const expected = scalar('sq', A, all, B, nb, d)
+  sameBits(squaredDistances(A, na, B, nb, d), expected, 'squaredDistances')
+  // the same handed over a block of rows at a time (27 outputs padded to 28 per row in the kernel)
+  const blocks: number[] = []
+  const fromBlocks = new Float64Array(na * nb)
+  squaredDistancesEach(A, na, B, nb, d, (first, rows, values, width) => {
+    blocks.push(rows)
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < nb; j++) fromBlocks[(first + r) * nb + j] = values[r * width + j]!
+  })
+  assert.deepEqual(blocks, [512, 512, 476])
+  sameBits(fromBlocks, expected, 'squaredDistancesEach')
   const classes = 6
   const model: LogisticRegressionModel = {
     classes: Int32Array.from({ length: classes }, (_, i) => i),
