@@ -5,7 +5,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,7 @@ import { SPEECH_SELECTIONS } from '../src/speech/select/load-algorithm.js'
 import { SPEECH_SELECTION_NAMES } from '../src/speech/select/names.js'
 import { runCli } from './helpers/cli.js'
 import { CLI, REPO_ROOT } from './helpers/paths.js'
+import { makeChallenge } from './helpers/server.js'
 
 const PRELOAD = join(REPO_ROOT, 'dist/test/helpers/module-log.js')
 const SERVER_PACKAGES = ['fastify', 'kysely', 'pg', 'better-sqlite3']
@@ -41,6 +42,12 @@ interface Loaded {
   packages: string[]
 }
 
+const loggedEnv = (log: string) => ({
+  ...process.env,
+  DATAPERF_MODULE_LOG: log,
+  DATAPERF_CACHE_DIR: join(dir, 'cache'),
+})
+
 /** Runs the CLI with the module log preloaded and returns what it loaded. */
 function runLogged(args: string[]): Loaded {
   const log = join(dir, `modules-${logCount++}.txt`)
@@ -48,8 +55,33 @@ function runLogged(args: string[]): Loaded {
   const r = spawnSync(process.execPath, ['--import', PRELOAD, CLI, ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, DATAPERF_MODULE_LOG: log, DATAPERF_CACHE_DIR: join(dir, 'cache') },
+    env: loggedEnv(log),
   })
+  return loaded(log, r.status ?? -1, r.stdout, r.stderr)
+}
+
+/** Starts a long-running command (serve, worker) with the module log, stops it (SIGTERM) once it prints `ready`. */
+function runLoggedUntil(args: string[], ready: RegExp): Promise<Loaded> {
+  const log = join(dir, `modules-${logCount++}.txt`)
+  writeFileSync(log, '')
+  const child = spawn(process.execPath, ['--import', PRELOAD, CLI, ...args], { cwd: dir, env: loggedEnv(log) })
+  let stdout = '',
+    stderr = ''
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d
+    if (ready.test(stdout)) child.kill('SIGTERM')
+  })
+  child.stderr.on('data', (d: Buffer) => (stderr += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve(loaded(log, code ?? -1, stdout, stderr))
+    }),
+  )
+}
+
+function loaded(log: string, code: number, stdout: string, stderr: string): Loaded {
   const urls = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))]
   const src = new URL('dist/src/', `file://${REPO_ROOT}/`).href
   const ours = urls.filter((u) => u.startsWith(src)).map((u) => u.slice(src.length))
@@ -61,7 +93,7 @@ function runLogged(args: string[]): Loaded {
       }),
     ),
   ].sort()
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ours, packages }
+  return { code, stdout, stderr, ours, packages }
 }
 
 const actionModules = (l: Loaded) => l.ours.filter((m) => m.startsWith('cli/actions/'))
@@ -120,4 +152,21 @@ test("a command's flags are checked before its module loads", () => {
 test("the help's lists of built-in selections are the registries' names, in order", () => {
   assert.deepEqual([...VISION_SELECTOR_NAMES], Object.keys(VISION_SELECTORS))
   assert.deepEqual([...SPEECH_SELECTION_NAMES], Object.keys(SPEECH_SELECTIONS))
+})
+
+test("dataperf worker and the organizer's database commands load no HTTP app: no fastify, typebox or pages", async () => {
+  const challenge = makeChallenge(join(dir, 'challenge'))
+  const db = ['--challenge', challenge, '--db', join(dir, 'state', 'server.sqlite')]
+  const invite = runLogged(['serve', 'invite', ...db, '--state', join(dir, 'state')])
+  assert.equal(invite.code, 0, invite.stderr)
+  assert.match(invite.stdout, /\S/, 'serve invite printed its code')
+  const worker = await runLoggedUntil(['worker', ...db], /dataperf worker: wrk_/)
+  assert.match(worker.stdout, /dataperf worker: wrk_/, worker.stderr)
+  for (const [name, l] of Object.entries({ 'serve invite': invite, worker })) {
+    // the database layer loaded, so the log saw the server's packages and the checks below could fail
+    assert.ok(l.packages.includes('kysely') && l.packages.includes('better-sqlite3'), l.packages.join(' '))
+    for (const p of ['fastify', 'typebox']) assert.ok(!l.packages.includes(p), `${name} loaded ${p}`)
+    const app = l.ours.filter((m) => m.startsWith('server/http/') || m.startsWith('server/web/'))
+    assert.deepEqual(app, [], `${name} loaded the HTTP app`)
+  }
 })

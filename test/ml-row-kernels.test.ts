@@ -3,7 +3,8 @@
  * they replaced: each output summed over the coordinates in order, separate multiply and add.
  * Checked on seeded random matrices of every packing shape (octets, pairs, a padded last pair),
  * float32 and float64 inputs, a row subset and chunked A (more rows than one chunk holds).
- * Likewise the pairwise coupling of many rows (ml/wasm/pairwise-coupling.ts) against libsvm's
+ * Likewise the row basis of logistic regression's small-sample path (ml/wasm/row-basis.ts)
+ * against the scalar modified Gram-Schmidt it replaced, and the pairwise coupling of many rows (ml/wasm/pairwise-coupling.ts) against libsvm's
  * scalar multiclassProbability, row by row.
  */
 import { test } from 'node:test'
@@ -11,8 +12,9 @@ import assert from 'node:assert/strict'
 import { decisionFunction, type LogisticRegressionModel } from '../src/ml/logistic-regression.js'
 import { Rng } from '../src/ml/rng.js'
 import { multiclassProbability } from '../src/ml/svm/platt.js'
-import { squaredDistances } from '../src/ml/svm/rbf-kernel.js'
+import { squaredDistances, squaredDistancesEach } from '../src/ml/svm/rbf-kernel.js'
 import { pairwiseCouplingRows } from '../src/ml/wasm/pairwise-coupling.js'
+import { extendRowBasis } from '../src/ml/wasm/row-basis.js'
 import { dotProductRows, squaredDistancesRows } from '../src/ml/wasm/row-kernels.js'
 
 function randomMatrix(rng: Rng, n: number, d: number, f32: boolean): Float64Array | Float32Array {
@@ -73,7 +75,7 @@ test('squared distances and dot products: the scalar loops bit for bit, every pa
       }
 })
 
-test('A larger than one chunk, and the callers: squaredDistances and decisionFunction', () => {
+test('A larger than one chunk, and the callers: squaredDistances (whole, and a block of rows at a time) and decisionFunction', () => {
   const rng = new Rng(8)
   const d = 1024,
     na = 1500, // 1,500 x 8 KiB rows: three chunks of at most 512
@@ -81,7 +83,18 @@ test('A larger than one chunk, and the callers: squaredDistances and decisionFun
   const A = randomMatrix(rng, na, d, true)
   const B = randomMatrix(rng, nb, d, false)
   const all = Array.from({ length: na }, (_, i) => i)
-  sameBits(squaredDistances(A, na, B, nb, d), scalar('sq', A, all, B, nb, d), 'squaredDistances')
+  const expected = scalar('sq', A, all, B, nb, d)
+  sameBits(squaredDistances(A, na, B, nb, d), expected, 'squaredDistances')
+  // the same handed over a block of rows at a time (27 outputs padded to 28 per row in the kernel)
+  const blocks: number[] = []
+  const fromBlocks = new Float64Array(na * nb)
+  squaredDistancesEach(A, na, B, nb, d, (first, rows, values, width) => {
+    blocks.push(rows)
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < nb; j++) fromBlocks[(first + r) * nb + j] = values[r * width + j]!
+  })
+  assert.deepEqual(blocks, [512, 512, 476])
+  sameBits(fromBlocks, expected, 'squaredDistancesEach')
   const classes = 6
   const model: LogisticRegressionModel = {
     classes: Int32Array.from({ length: classes }, (_, i) => i),
@@ -190,4 +203,69 @@ test('pairwise coupling of many rows, two per SIMD step: multiclassProbability b
       }
       sameBits(ours, expected, `k ${k}, ${nRows} rows`)
     }
+})
+
+/** The scalar modified Gram-Schmidt (twice) that extendRowBasis replaced: each step subtracts one projection and sums the next dot product. */
+function scalarRowBasis(X: Float64Array, n: number, d: number, Q0?: Float64Array, r0 = 0, start = 0) {
+  const Q = new Float64Array(n * d)
+  if (Q0) Q.set(Q0.subarray(0, r0 * d))
+  let r = r0
+  for (let i = start; i < n; i++) {
+    const v = X.slice(i * d, (i + 1) * d)
+    let norm0 = 0,
+      next = 0
+    for (let j = 0; j < d; j++) {
+      norm0 += v[j]! * v[j]!
+      if (r > 0) next += v[j]! * Q[j]!
+    }
+    if (r === 0) next = norm0
+    for (let s = 0; s < 2 * r; s++) {
+      const dot = next,
+        at = (s % r) * d,
+        nextAt = s + 1 < 2 * r ? ((s + 1) % r) * d : -1
+      next = 0
+      for (let j = 0; j < d; j++) {
+        v[j] = v[j]! - dot * Q[at + j]!
+        next += v[j]! * (nextAt >= 0 ? Q[nextAt + j]! : v[j]!)
+      }
+    }
+    if (next <= 1e-20 * norm0 || next === 0) continue
+    const inv = 1 / Math.sqrt(next)
+    for (let j = 0; j < d; j++) Q[r * d + j] = v[j]! * inv
+    r++
+  }
+  return { Q: Q.subarray(0, r * d), r }
+}
+
+test('row basis (Gram-Schmidt twice): the scalar loop bit for bit; odd d, repeated, zero and dependent rows skipped; from a prefix', () => {
+  const rng = new Rng(11)
+  for (const [n, d] of [
+    [1, 1],
+    [4, 3],
+    [9, 8],
+    [12, 33],
+    [25, 1024],
+    [60, 1024],
+    [20, 1023],
+  ] as const) {
+    const X = randomMatrix(rng, n, d, false) as Float64Array
+    if (n >= 9) {
+      X.copyWithin(3 * d, 1 * d, 2 * d) // row 3 = row 1
+      X.fill(0, 4 * d, 5 * d) // row 4 = 0
+      for (let j = 0; j < d; j++) X[7 * d + j] = 2 * X[j]! - 3 * X[2 * d + j]! // row 7 in the span of rows 0 and 2
+    }
+    const expected = scalarRowBasis(X, n, d)
+    const got = extendRowBasis(X, n, d)
+    assert.equal(got.r, expected.r, `${n} x ${d}: rank`)
+    if (n >= 9 && n <= d) assert.ok(got.r <= n - 3, `${n} x ${d}: the repeated, zero and dependent rows add nothing`)
+    sameBits(got.Q, expected.Q, `${n} x ${d}: Q`)
+    const start = Math.floor(n / 2)
+    const head = scalarRowBasis(X, start, d)
+    sameBits(
+      extendRowBasis(X, n, d, { Q: head.Q, r: head.r, start }).Q,
+      scalarRowBasis(X, n, d, head.Q, head.r, start).Q,
+      `${n} x ${d}: from a prefix of ${start} rows`,
+    )
+    sameBits(extendRowBasis(X, n, d, { Q: head.Q, r: head.r, start }).Q, expected.Q, `${n} x ${d}: prefix, whole`)
+  }
 })

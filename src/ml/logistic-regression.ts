@@ -8,6 +8,7 @@
 import { minimizeLbfgs } from './lbfgs.js'
 import { denseRows, type MatrixRows } from './matrix-rows.js'
 import { binaryLogisticObjective } from './wasm/binary-logistic.js'
+import { extendRowBasis } from './wasm/row-basis.js'
 import { dotProductRows } from './wasm/row-kernels.js'
 
 export interface LogisticRegressionOptions {
@@ -144,70 +145,19 @@ function startsWith(X: Float64Array, prefix: RowBasisPrefix, n: number, d: numbe
   return true
 }
 
-/**
- * An orthonormal basis of the row space of X (r x d, r <= n): modified Gram-Schmidt, applied twice
- * for accuracy. Each pass over a row subtracts one projection and sums the next dot product (or
- * the final norm) in the same loop: every sum still runs over the features in order, same bits.
- */
+/** An orthonormal basis of the row space of X (r x d, r <= n), starting from a prefix's when X starts with its rows. */
 function orthonormalRowBasis(
   X: Float64Array,
   n: number,
   d: number,
   prefix?: RowBasisPrefix,
 ): { Q: Float64Array; r: number } {
-  const Q = new Float64Array(n * d)
-  let r = 0,
-    i = 0
-  if (prefix && startsWith(X, prefix, n, d)) {
-    Q.set(prefix.Q)
-    r = prefix.r
-    i = prefix.rows
-  }
-  for (; i < n; i++) {
-    const v = X.slice(i * d, (i + 1) * d)
-    // |v|^2 and the first projection's dot product (or, with no basis yet, the norm)
-    let norm0 = 0,
-      next = 0
-    if (r > 0) {
-      for (let j = 0; j < d; j++) {
-        const vj = v[j]!
-        norm0 += vj * vj
-        next += vj * Q[j]!
-      }
-    } else {
-      for (let j = 0; j < d; j++) norm0 += v[j]! * v[j]!
-      next = norm0
-    }
-    // 2r projections (two passes over Q_0..Q_r-1); step s subtracts Q_(s mod r) and sums the
-    // dot product of the next step, or after the last step the squared norm
-    const steps = 2 * r
-    for (let s = 0; s < steps; s++) {
-      const dot = next
-      const at = (s % r) * d
-      next = 0
-      if (s + 1 < steps) {
-        const nextAt = ((s + 1) % r) * d
-        for (let j = 0; j < d; j++) {
-          const vj = v[j]! - dot * Q[at + j]!
-          v[j] = vj
-          next += vj * Q[nextAt + j]!
-        }
-      } else {
-        for (let j = 0; j < d; j++) {
-          const vj = v[j]! - dot * Q[at + j]!
-          v[j] = vj
-          next += vj * vj
-        }
-      }
-    }
-    const norm = next
-    // a row (nearly) in the span of earlier rows adds no direction
-    if (norm <= 1e-20 * norm0 || norm === 0) continue
-    const inv = 1 / Math.sqrt(norm)
-    for (let j = 0; j < d; j++) Q[r * d + j] = v[j]! * inv
-    r++
-  }
-  return { Q: Q.subarray(0, r * d), r }
+  return extendRowBasis(
+    X,
+    n,
+    d,
+    prefix && startsWith(X, prefix, n, d) ? { Q: prefix.Q, r: prefix.r, start: prefix.rows } : undefined,
+  )
 }
 
 /** Minimises the objective over `rows` x (d + 1) variables (weights then intercept per row) of features X (n x d). */

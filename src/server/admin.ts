@@ -4,7 +4,7 @@
  * does one thing through the services, and closes them.
  */
 import type { RankChange } from './leaderboard/rank.js'
-import { auditCheckpointsIn, openContext } from './serve.js'
+import { auditCheckpointsIn, openContext } from './open-context.js'
 import { createSignupInvite, makeOrganizer } from './services/accounts.js'
 import { type AuditVerdict, verifyAudit } from './services/audit.js'
 import type { ServerContext } from './services/context.js'

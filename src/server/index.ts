@@ -10,12 +10,14 @@
  */
 import type { RescoreOutcome, ServerDatabase } from './admin.js'
 import type { DemoChallenge } from './demo.js'
-import type { RunningServer, ServeOptions, StartedWorker } from './serve.js'
+import type { RunningServer, ServeOptions } from './serve.js'
+import type { StartedWorker } from './start-workers.js'
 import type { AuditVerdict } from './services/audit.js'
 import type { ServerConfig } from './services/context.js'
 
 export type { RescoreOutcome, ServerDatabase } from './admin.js'
-export type { RunningServer, ServeOptions, StartedWorker } from './serve.js'
+export type { RunningServer, ServeOptions } from './serve.js'
+export type { StartedWorker } from './start-workers.js'
 export type { ServerConfig } from './services/context.js'
 export type { ApiError, Leaderboard, SubmissionView, SubmitResult } from './wire.js'
 export { submissionSha256 } from './boards/submission-sha.js'
@@ -34,7 +36,7 @@ export async function startWorkers(
   config: Partial<ServerConfig>,
   log?: (line: string) => void,
 ): Promise<StartedWorker> {
-  return (await import('./serve.js')).startWorkers(challengeDir, db, count, config, log)
+  return (await import('./start-workers.js')).startWorkers(challengeDir, db, count, config, log)
 }
 
 /** `dataperf serve --demo`: a small generated challenge in `dir`. */

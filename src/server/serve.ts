@@ -1,21 +1,18 @@
 /**
- * Starting the server and the worker: open (and migrate) the database, load the challenge,
- * build the HTTP app (the API and the pages), start the in-process worker. `dataperf serve` and
- * `dataperf worker` reach these through server/index.ts.
+ * Starting the server: open (and migrate) the database, load the challenge, build the HTTP app
+ * (the API and the pages), start the in-process workers. `dataperf serve` reaches it through
+ * server/index.ts; `dataperf worker` starts from start-workers.ts, which loads no HTTP app.
  */
-import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { loadChallenge } from './challenge/load.js'
-import { openDb, type Db } from './db/open.js'
 import { buildApp } from './http/app.js'
 import type { RateLimits } from './http/limits.js'
 import type { ConnectionLimits } from './http/connections.js'
-import { existsSync, readFileSync } from 'node:fs'
-import { CHECKPOINT_FILE } from './audit/checkpoints.js'
-import { loadOrCreateServerKey, PUBLIC_KEY_FILE } from './manifest.js'
+import { loadOrCreateServerKey } from './manifest.js'
+import { checkpointFile, openContext } from './open-context.js'
 import { startCheckpointing } from './services/audit-checkpoints.js'
-import { createContext, type ServerConfig, type ServerContext } from './services/context.js'
+import type { ServerConfig, ServerContext } from './services/context.js'
+import { DEFAULT_STOP_GRACE_MS, scoringThreads } from './start-workers.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
 import { webPages } from './web/plugin.js'
 import { JobWorker } from './worker/runner.js'
@@ -40,37 +37,12 @@ export interface ServeOptions {
   log?: (line: string) => void
 }
 
-/** A job that ends within this time after SIGTERM is kept; a longer one goes back to the queue. */
-export const DEFAULT_STOP_GRACE_MS = 2000
-
 export interface RunningServer {
   url: string
   app: FastifyInstance
   ctx: ServerContext
   workers: JobWorker[]
   close(): Promise<void>
-}
-
-/** Where a server keeps its signed audit checkpoints: beside its key, outside the database. */
-export function checkpointFile(stateDir: string): string {
-  return join(resolve(stateDir), 'keys', CHECKPOINT_FILE)
-}
-
-/** The state folder's checkpoints and public key, for audit-verify (undefined when it holds no key). */
-export function auditCheckpointsIn(stateDir: string): ServerContext['auditCheckpoints'] {
-  const publicKey = join(resolve(stateDir), 'keys', PUBLIC_KEY_FILE)
-  if (!existsSync(publicKey)) return undefined
-  return { file: checkpointFile(stateDir), publicKeyPem: readFileSync(publicKey, 'utf8') }
-}
-
-export async function openContext(
-  challengeDir: string,
-  dbSpec: string,
-  config: Partial<ServerConfig> = {},
-): Promise<ServerContext> {
-  const challenge = loadChallenge(challengeDir)
-  const db: Db = await openDb(dbSpec)
-  return createContext(db, challenge, config)
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -117,38 +89,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS
       await Promise.all([app.close(), ...workers.map((w) => w.stop(grace))])
       await checkpoints.stop()
-      await ctx.db.close()
-    },
-  }
-}
-
-/** Workers in one process, each scoring on its own thread: at most one per core (more only wait for one). */
-export function scoringThreads(asked: number): number {
-  return Math.max(0, Math.min(Math.floor(asked), availableParallelism()))
-}
-
-export interface StartedWorker {
-  ctx: ServerContext
-  workers: JobWorker[]
-  close(): Promise<void>
-}
-
-/** `dataperf worker`: job loops only, on a shared database (PostgreSQL for other machines). */
-export async function startWorkers(
-  challengeDir: string,
-  dbSpec: string,
-  count = 1,
-  config: Partial<ServerConfig> = {},
-  log?: (line: string) => void,
-): Promise<StartedWorker> {
-  const ctx = await openContext(challengeDir, dbSpec, config)
-  const workers = Array.from({ length: scoringThreads(count) }, () => new JobWorker(ctx, { log, pollMs: 500 }))
-  for (const w of workers) w.start()
-  return {
-    ctx,
-    workers,
-    async close() {
-      await Promise.all(workers.map((w) => w.stop(DEFAULT_STOP_GRACE_MS)))
       await ctx.db.close()
     },
   }

@@ -44,6 +44,9 @@ export function runOracle<T = unknown>(
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // one BLAS thread: OpenBLAS's idle threads spin, and on a 2-core runner they took ~30 s of CPU
+      // from the files running beside speech parity (its answers are the same either way)
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
     })
     return JSON.parse(out) as T
   } finally {

@@ -3,7 +3,7 @@
  * products (|xi|^2 + |xj|^2 - 2 xi.xj); while predicting, from squared differences. The two
  * round differently, and reproducing which is used where keeps our SVC on sklearn's bits.
  */
-import { dotProductRows, squaredDistancesRows } from '../wasm/row-kernels.js'
+import { dotProductRows, squaredDistancesRowBlocks, squaredDistancesRows, type RowBlock } from '../wasm/row-kernels.js'
 
 /** The RBF kernel exp(-gamma d^2) of a squared distance: the one place it is computed. */
 export function rbf(squaredDistance: number, gamma: number): number {
@@ -53,4 +53,16 @@ export function squaredDistances(
   d: number,
 ): Float64Array {
   return squaredDistancesRows({ A, na, B, nb, d })
+}
+
+/** squaredDistances handed over a block of A's rows at a time (for callers that keep only part of each row). */
+export function squaredDistancesEach(
+  A: Float64Array | Float32Array,
+  na: number,
+  B: Float64Array | Float32Array,
+  nb: number,
+  d: number,
+  each: RowBlock,
+): void {
+  squaredDistancesRowBlocks({ A, na, B, nb, d }, each)
 }

@@ -63,9 +63,20 @@ export interface RowKernelInput {
   unchanging?: boolean
 }
 
+/**
+ * Results for rows first..first + rows - 1 (of the rows used): row i's output j at values[i * width + j].
+ * `values` is the kernel's memory, valid only during the call.
+ */
+export type RowBlock = (first: number, rows: number, values: Float64Array, width: number) => void
+
 /** out[i * nb + j] = init[j] + sum over k of (A[i][k] - B[j][k])^2 */
 export function squaredDistancesRows(input: RowKernelInput): Float64Array {
   return run('squaredDistances', input)
+}
+
+/** The same squared distances handed to `each` a block of rows at a time: the caller keeps what it needs, no n x nb array. */
+export function squaredDistancesRowBlocks(input: RowKernelInput, each: RowBlock): void {
+  run('squaredDistances', input, each)
 }
 
 /** out[i * nb + j] = init[j] + sum over k of B[j][k] * A[i][k] */
@@ -73,10 +84,10 @@ export function dotProductRows(input: RowKernelInput): Float64Array {
   return run('dotProducts', input)
 }
 
-function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput): Float64Array {
+function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput, each?: RowBlock): Float64Array {
   const { A, na, B, nb, d } = input
   const n = input.rows ? input.rows.length : na
-  const out = new Float64Array(n * nb)
+  const out = new Float64Array(each ? 0 : n * nb)
   if (n === 0 || nb === 0) return out
   const nOct = Math.floor(nb / 8)
   const nPair = Math.ceil((nb - 8 * nOct) / 2)
@@ -121,7 +132,8 @@ function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput): 
       } else a!.set(A.subarray(i0 * d, (i0 + count) * d))
     }
     k[f32 ? 'dotProductsF32' : which](aAt, rowsAt, count, bAt, nOct, nPair, d, initAt, outAt)
-    if (width === nb) out.set(result.subarray(0, count * nb), i0 * nb)
+    if (each) each(i0, count, result, width)
+    else if (width === nb) out.set(result.subarray(0, count * nb), i0 * nb)
     else for (let r = 0; r < count; r++) out.set(result.subarray(r * width, r * width + nb), (i0 + r) * nb)
   }
   return out

@@ -23,8 +23,7 @@ parentPort!.on(
         distances: new Float64Array(job.distances),
         seed: job.seed,
       }
-      const C = job.plan.columns.length
-      current.distances.set(distanceTable(current.pool, job.plan, message.from, message.to), message.from * C)
+      distanceTable(current.pool, job.plan, message.from, message.to, current.distances)
       parentPort!.postMessage({ kind: 'distances' })
     } else {
       const { pool, plan, distances, seed } = current!

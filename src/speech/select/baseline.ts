@@ -23,7 +23,7 @@ import { macroF1 } from '../../ml/metrics.js'
 import { fitSoftVoting, predictSoftVoting, scalingForSeed } from '../../ml/soft-voting.js'
 import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified-shuffle-split.js'
 import { pairDecisionValues } from '../../ml/svm/svc.js'
-import { rbf, squaredDistances } from '../../ml/svm/rbf-kernel.js'
+import { rbf, squaredDistancesEach } from '../../ml/svm/rbf-kernel.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
 import { labelledPool, toTrainingSet, type LabelledPool } from './pool-features.js'
 import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
@@ -40,8 +40,9 @@ export interface BaselinePool extends LabelledPool {
   targetLabels: Int32Array
 }
 
-export function baselinePool(embeddings: SpeechEmbeddings): BaselinePool {
-  const pool = labelledPool(embeddings)
+/** `shared`: the pool's X in a SharedArrayBuffer, for worker threads (see labelledPool). */
+export function baselinePool(embeddings: SpeechEmbeddings, options: { shared?: boolean } = {}): BaselinePool {
+  const pool = labelledPool(embeddings, options)
   const nNontargets = embeddings.nontargets.ids.length
   const nTargets = pool.rows - nNontargets
   const sorted = [...pool.words].sort()
@@ -107,24 +108,32 @@ export function baselinePlan(pool: BaselinePool, trainSize: number, seed: number
 }
 
 /**
- * Squared distances from pool rows [from, to) to the plan's columns: (to - from) x columns. Each
- * distinct training row's distances are computed once, then copied to every column it fills.
+ * Squared distances from pool rows [from, to) to the plan's columns, written into `table` (pool
+ * rows x columns: row r at r * columns). Each distinct training row's distances are computed once,
+ * then copied to every column it fills, a block of rows at a time (no temporary table: on this
+ * kind of machine fresh memory costs more to touch than the copying).
  */
-export function distanceTable(pool: BaselinePool, plan: BaselinePlan, from: number, to: number): Float64Array {
+export function distanceTable(
+  pool: BaselinePool,
+  plan: BaselinePlan,
+  from: number,
+  to: number,
+  table: Float64Array = new Float64Array((pool.nTargets + pool.nNontargets) * plan.columns.length),
+): Float64Array {
   const d = pool.dim
   const U = plan.trainRows.length
   const B = new Float32Array(U * d)
   plan.trainRows.forEach((r, k) => B.set(pool.X.subarray(r * d, (r + 1) * d), k * d))
-  const distinct = squaredDistances(pool.X.subarray(from * d, to * d), to - from, B, U, d)
   const C = plan.columns.length
   const source = Int32Array.from(plan.columns, (row) => binarySearch(plan.trainRows, row))
-  const out = new Float64Array((to - from) * C)
-  for (let r = 0; r < to - from; r++) {
-    const src = r * U,
-      at = r * C
-    for (let c = 0; c < C; c++) out[at + c] = distinct[src + source[c]!]!
-  }
-  return out
+  squaredDistancesEach(pool.X.subarray(from * d, to * d), to - from, B, U, d, (first, rows, distinct, width) => {
+    for (let r = 0; r < rows; r++) {
+      const src = r * width,
+        at = (from + first + r) * C
+      for (let c = 0; c < C; c++) table[at + c] = distinct[src + source[c]!]!
+    }
+  })
+  return table
 }
 
 /**
@@ -241,9 +250,9 @@ export async function baselineSelect(
   seed: number,
   options: BaselineOptions = {},
 ): Promise<SpeechTrainingSet> {
-  const pool = baselinePool(embeddings)
-  const plan = baselinePlan(pool, trainSize, seed)
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
+  const pool = baselinePool(embeddings, { shared: threads > 1 })
+  const plan = baselinePlan(pool, trainSize, seed)
   const scores =
     threads === 1
       ? scoreAllInThisThread(pool, plan, seed, options)
@@ -299,8 +308,8 @@ async function scoreAllInWorkers(
   options: BaselineOptions,
 ): Promise<Float64Array> {
   const nPool = pool.nTargets + pool.nNontargets
-  const sharedX = new SharedArrayBuffer(pool.X.byteLength)
-  new Float32Array(sharedX).set(pool.X)
+  const sharedX = wholeSharedBuffer(pool.X) ?? new SharedArrayBuffer(pool.X.byteLength)
+  if (sharedX !== pool.X.buffer) new Float32Array(sharedX).set(pool.X)
   const distances = new SharedArrayBuffer(nPool * plan.columns.length * 8)
   const { X: _unused, ...rest } = pool
   const job: BaselineJob = { pool: { ...rest, X: sharedX }, plan, distances, seed }
@@ -363,6 +372,14 @@ async function scoreAllInWorkers(
     } else await Promise.all(workers.map((w) => w.terminate()))
   }
   return scores
+}
+
+/** The SharedArrayBuffer that is exactly X, if there is one (baselinePool with `shared`). */
+function wholeSharedBuffer(X: Float32Array): SharedArrayBuffer | undefined {
+  const buffer = X.buffer
+  return buffer instanceof SharedArrayBuffer && X.byteOffset === 0 && buffer.byteLength === X.byteLength
+    ? buffer
+    : undefined
 }
 
 /** What a worker thread is sent with its share of the distance table: the selection it works for. */
