@@ -38,8 +38,10 @@ interface Loaded {
   stderr: string
   /** our modules, relative to dist/src (cli/main.js, ...) */
   ours: string[]
-  /** packages under node_modules (commander, fastify, @fastify/cookie, ...) */
+  /** packages under node_modules (commander, fastify, @fastify/cookie, ...) and bundled ones (src/vendor/) */
   packages: string[]
+  /** every URL loaded */
+  urls: string[]
 }
 
 const loggedEnv = (log: string) => ({
@@ -89,11 +91,13 @@ function loaded(log: string, code: number, stdout: string, stderr: string): Load
     ...new Set(
       urls.flatMap((u) => {
         const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)
-        return m ? [m[1]!] : []
+        // a bundled package (src/vendor/, scripts/bundle-vendor.mjs) loads as dist/src/vendor/NAME.js
+        const vendor = /\/dist\/src\/vendor\/([^/]+)\.js$/.exec(u)
+        return m ? [m[1]!] : vendor ? [vendor[1]!] : []
       }),
     ),
   ].sort()
-  return { code, stdout, stderr, ours, packages }
+  return { code, stdout, stderr, ours, packages, urls }
 }
 
 const actionModules = (l: Loaded) => l.ours.filter((m) => m.startsWith('cli/actions/'))
@@ -169,4 +173,20 @@ test("dataperf worker and the organizer's database commands load no HTTP app: no
     const app = l.ours.filter((m) => m.startsWith('server/http/') || m.startsWith('server/web/'))
     assert.deepEqual(app, [], `${name} loaded the HTTP app`)
   }
+})
+
+test('serve loads kysely and typebox as one bundled file each (src/vendor/), none of their package files', async () => {
+  const challenge = makeChallenge(join(dir, 'challenge-serve'))
+  const state = join(dir, 'state-serve')
+  const serve = await runLoggedUntil(
+    ['serve', '--challenge', challenge, '--db', join(state, 'server.sqlite'), '--state', state, '--port', '0'],
+    /http:\/\/127\.0\.0\.1:\d+/,
+  )
+  assert.match(serve.stdout, /http:\/\/127\.0\.0\.1:\d+/, serve.stderr)
+  for (const name of ['kysely', 'typebox']) {
+    assert.ok(serve.ours.includes(`vendor/${name}.js`), `serve loaded vendor/${name}.js`)
+    const files = serve.urls.filter((u) => u.includes(`/node_modules/${name}/`))
+    assert.deepEqual(files, [], `serve loaded ${name}'s own files`)
+  }
+  assert.ok(serve.packages.includes('fastify'), serve.packages.join(' '))
 })

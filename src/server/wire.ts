@@ -5,7 +5,7 @@
  * reads (through server/index.ts). A field the services add must be added here, or it does not
  * type-check (and would not be sent).
  */
-import Type, { type Static } from 'typebox'
+import Type, { type Static } from '../vendor/typebox.js'
 
 const Timestamp = Type.String({ description: 'ISO 8601, UTC' })
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()])

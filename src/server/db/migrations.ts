@@ -3,8 +3,8 @@
  * kysely_migration). Column types are the ones both SQLite and PostgreSQL accept; the only
  * difference is the binary column (blob / bytea), chosen by `binaryType`.
  */
-import { sql, type Kysely } from 'kysely'
-import type { Migration } from 'kysely'
+import { sql, type Kysely } from '../../vendor/kysely.js'
+import type { Migration } from '../../vendor/kysely.js'
 import { teamNameKey } from '../team-name.js'
 
 export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {

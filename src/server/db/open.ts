@@ -20,7 +20,7 @@ import {
   SqliteDriver,
   sql,
   type Transaction,
-} from 'kysely'
+} from '../../vendor/kysely.js'
 import { UserError } from '../../errors.js'
 import { migrations } from './migrations.js'
 import type { Database } from './schema.js'

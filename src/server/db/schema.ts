@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely'
+import type { Generated } from '../../vendor/kysely.js'
 
 /**
  * The server's tables, as Kysely sees them. Times are ISO-8601 UTC strings (sortable as text in

@@ -5,7 +5,7 @@
  * pick, so any number of worker machines share the table without taking a job twice; on SQLite
  * the single UPDATE is atomic by itself.
  */
-import type { Transaction } from 'kysely'
+import type { Transaction } from '../../vendor/kysely.js'
 import type { Db } from '../db/open.js'
 import type { Database, JobsTable } from '../db/schema.js'
 import { newId } from '../db/ids.js'

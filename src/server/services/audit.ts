@@ -4,7 +4,7 @@
  * the same transaction as the change it records. Appends are serialised (an advisory lock on
  * PostgreSQL; SQLite transactions already are), so the chain never forks.
  */
-import type { Transaction } from 'kysely'
+import type { Transaction } from '../../vendor/kysely.js'
 import {
   GENESIS_HASH,
   nextEntry,

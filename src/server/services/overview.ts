@@ -3,7 +3,7 @@
  * (the best-score chart; the board is opened first, with the leaderboard's visibility rules), every
  * team's submissions a page at a time (organizers mark baselines there), and queue and worker health.
  */
-import { sql } from 'kysely'
+import { sql } from '../../vendor/kysely.js'
 import type { User } from './accounts.js'
 import type { ServerContext } from './context.js'
 import type { OpenBoard } from './leaderboard.js'

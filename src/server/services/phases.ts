@@ -3,7 +3,7 @@
  * /admin/phases/:name, phase-changes.ts) kept in the database and applied on top, so a restart
  * keeps them.
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely, Transaction } from '../../vendor/kysely.js'
 import type { Phase } from '../challenge/load.js'
 import type { Database, PhaseOverridesTable } from '../db/schema.js'
 import type { ServerContext } from './context.js'

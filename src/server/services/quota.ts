@@ -4,7 +4,7 @@
  * Charging is a conditional UPDATE (used < limit) per counter inside the submission's transaction, so
  * concurrent uploads can never pass the limit, and an invalid file never reaches it.
  */
-import type { Transaction } from 'kysely'
+import type { Transaction } from '../../vendor/kysely.js'
 import type { Phase } from '../challenge/load.js'
 import type { Database } from '../db/schema.js'
 import type { ServerContext } from './context.js'

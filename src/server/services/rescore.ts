@@ -6,7 +6,7 @@
  * records the rank changes. One rescoring runs per board at a time: asking again while it runs
  * answers the running one (a retried form or request never starts a second).
  */
-import { sql } from 'kysely'
+import { sql } from '../../vendor/kysely.js'
 import { isUniqueViolation } from '../db/open.js'
 import { newId } from '../db/ids.js'
 import { rankChanges, type RankChange, type RankedRow } from '../leaderboard/rank.js'

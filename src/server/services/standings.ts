@@ -6,7 +6,7 @@
  * entries (one per team) and cache the result until the counter moves; PostgreSQL announces each
  * change to other processes with NOTIFY on BOARDS_CHANNEL.
  */
-import { sql, type QueryCreator, type Transaction } from 'kysely'
+import { sql, type QueryCreator, type Transaction } from '../../vendor/kysely.js'
 import type { RankRule } from '../challenge/load.js'
 import type { Database } from '../db/schema.js'
 import { standingKey, standingsOf, type Standing } from '../leaderboard/rank.js'

@@ -4,7 +4,7 @@
  * quota and a second place on the board), unless an organizer lets them change once more. The
  * organizers read a team's history, with every move of the people who were ever in it.
  */
-import type { Transaction } from 'kysely'
+import type { Transaction } from '../../vendor/kysely.js'
 import type { Database, TeamEventsTable } from '../db/schema.js'
 import { newId } from '../db/ids.js'
 import { requireOrganizer, type User } from './accounts.js'

@@ -4,7 +4,7 @@
  * Team names are unique as compared by team-name.ts (look-alikes are one name); a person makes or
  * joins one team per phase unless an organizer allows a change (team-history.ts).
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely, Transaction } from '../../vendor/kysely.js'
 import { isUniqueViolation } from '../db/open.js'
 import type { Database } from '../db/schema.js'
 import { teamNameKey } from '../team-name.js'

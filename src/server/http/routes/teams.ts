@@ -12,7 +12,7 @@ import { listTeamSubmissions } from '../../services/submissions.js'
 import { requireAuth } from '../auth.js'
 import type { RouteDeps } from '../route-deps.js'
 import { SubmissionViewSchema } from '../../wire.js'
-import Type from 'typebox'
+import Type from '../../../vendor/typebox.js'
 
 const tags = ['teams']
 
