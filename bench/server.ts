@@ -69,9 +69,13 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
+/** keys of threadCpu's context switch counts (the others are CPU seconds) */
+const SWITCHES = 'switches: '
+
 /**
- * CPU seconds of a process's main thread (queue, database) and of its other threads (I/O, GC),
- * and the same for the scoring processes it started (prefixed "scoring process").
+ * CPU seconds of a process's main thread (queue, database) and of its other threads (I/O, GC,
+ * compilation), and the same for the scoring processes it started (prefixed "scoring process");
+ * under SWITCHES-prefixed keys, the context switches of each.
  */
 function threadCpu(pid: number, prefix = ''): Record<string, number> {
   const out: Record<string, number> = {}
@@ -91,6 +95,20 @@ function threadCpu(pid: number, prefix = ''): Record<string, number> {
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
     const group = prefix + (Number(tid) === pid ? 'main thread' : 'other threads')
     out[group] = (out[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100
+    // its context switches: waits (voluntary: a reply, a message) and preemptions (involuntary)
+    let status = ''
+    try {
+      status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8')
+    } catch {
+      continue
+    }
+    for (const [key, name] of [
+      ['voluntary_ctxt_switches', 'waits'],
+      ['nonvoluntary_ctxt_switches', 'preemptions'],
+    ] as const) {
+      const k = `${SWITCHES}${group} ${name}`
+      out[k] = (out[k] ?? 0) + Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
+    }
   }
   for (const child of childPids(pid))
     for (const [k, v] of Object.entries(threadCpu(child, 'scoring process '))) out[k] = (out[k] ?? 0) + v
@@ -381,15 +399,20 @@ async function workersBench(
   // where the CPU goes once started (a ratio of CPU time means something even on a busy machine):
   // one worker using more than one core is what keeps two from doubling its throughput
   let cpuLine = ''
+  let switchLine = ''
   if (atWarm) {
     const n = jobs - atWarm.n
     const per = (sec: number) => `${((sec / n) * 1000).toFixed(1)}`
     let sum = steadyPg - atWarm.pg
-    const parts = Object.entries(steady).map(([k, v]) => {
-      const d = v - (atWarm!.cpu[k] ?? 0)
-      sum += d
-      return [k, d] as const
-    })
+    const deltas = Object.entries(steady).map(([k, v]) => [k, v - (atWarm!.cpu[k] ?? 0)] as const)
+    const parts = deltas.filter(([k]) => !k.startsWith(SWITCHES))
+    for (const [, d] of parts) sum += d
+    // every wait for PostgreSQL or the scoring process is a wake-up, and each wake-up can preempt
+    // the other worker's scoring process: these counts show what two workers cost each other
+    switchLine = `    context switches per job: ${deltas
+      .filter(([k]) => k.startsWith(SWITCHES))
+      .map(([k, d]) => `${k.slice(SWITCHES.length)} ${(d / n).toFixed(1)}`)
+      .join(', ')}`
     cpuLine = `    after start-up (${n} jobs), CPU ms per job: ${parts
       .filter(([, d]) => d > 0)
       .sort((a, b) => b[1] - a[1])
@@ -409,10 +432,15 @@ async function workersBench(
   const warm = processes * threads
   const from = finished[warm - 1]!
   const rate = ((finished.length - warm) / (finished[finished.length - 1]! - from)) * 60_000
+  // the same over the last half of the jobs: each scoring process keeps optimizing its code (and
+  // filling its caches) for tens of jobs after its first, so a rate still climbing shows here
+  const half = Math.floor(finished.length / 2)
+  const lateRate = ((finished.length - 1 - half) / (finished[finished.length - 1]! - finished[half]!)) * 60_000
   console.log(
-    `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (${jobs} in ${total.toFixed(1)} s with start-up: ${((jobs / total) * 60).toFixed(1)}/min); ${((cpu / jobs) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
+    `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (last half of the jobs: ${lateRate.toFixed(1)}/min; ${jobs} in ${total.toFixed(1)} s with start-up: ${((jobs / total) * 60).toFixed(1)}/min); ${((cpu / jobs) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
   )
   if (cpuLine) console.log(cpuLine)
+  if (switchLine) console.log(switchLine)
   console.log(`    scoring process RSS: ${scoringRss.join(', ')} MiB`)
   return rate
 }

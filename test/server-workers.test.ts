@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { openDb } from '../src/server/db/open.js'
 import { enqueueJob, JOBS_CHANNEL } from '../src/server/queue/jobs.js'
-import { runCli } from './helpers/cli.js'
+import { runCli, runCliAsync } from './helpers/cli.js'
 import {
   Api,
   freshPostgres,
@@ -149,6 +149,33 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
       })
       const started = scorerStarts(worker.output())
       assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 5 jobs on 2`)
+      // on PostgreSQL a job's rows are written by one statement (runner.ts): the audit chain
+      // holds, each score's manifest names the audit entry of its own submission, each scored
+      // submission points at its score, and the worker counted every job
+      const verified = await runCliAsync(['serve', 'audit-verify', '--challenge', challenge, '--db', url], root)
+      assert.equal(verified.code, 0, verified.stdout + verified.stderr)
+      assert.match(verified.stdout, /^audit log OK: \d+ entries/)
+      const scores = await db.kysely.selectFrom('scores').select(['id', 'submission_id', 'manifest']).execute()
+      assert.equal(scores.length, 5)
+      for (const s of scores) {
+        const audit = (JSON.parse(s.manifest) as { audit: { seq: number; hash: string } }).audit
+        const entry = await db.kysely
+          .selectFrom('audit_log')
+          .select(['hash', 'kind', 'payload'])
+          .where('seq', '=', audit.seq)
+          .executeTakeFirstOrThrow()
+        assert.equal(entry.hash, audit.hash)
+        assert.ok(['score', 'rescore'].includes(entry.kind), entry.kind)
+        const payload = typeof entry.payload === 'string' ? JSON.parse(entry.payload) : entry.payload
+        assert.equal(payload.submission, s.submission_id)
+      }
+      const latest = await db.kysely.selectFrom('submissions').select(['status', 'score_id']).execute()
+      assert.ok(latest.every((r) => r.status === 'scored' && scores.some((s) => s.id === r.score_id)))
+      const done = await db.kysely.selectFrom('workers').select('jobs_done').execute()
+      assert.equal(
+        done.reduce((n, w) => n + Number(w.jobs_done), 0),
+        5,
+      )
     } finally {
       await worker.stop()
     }

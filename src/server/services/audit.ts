@@ -32,6 +32,20 @@ export async function appendAudit(
   trx: Transaction<Database>,
   input: AuditInput,
 ): Promise<AuditHead> {
+  const entry = await nextAuditRow(ctx, trx, input)
+  await trx.insertInto('audit_log').values(entry).execute()
+  return { seq: entry.seq, hash: entry.hash }
+}
+
+/**
+ * The row `appendAudit` would insert, with the log locked until `trx` ends; the caller inserts it
+ * in `trx` (PostgreSQL: a job worker inserts it in the same statement as the job's other rows).
+ */
+export async function nextAuditRow(
+  ctx: Pick<ServerContext, 'db' | 'now'>,
+  trx: Transaction<Database>,
+  input: AuditInput,
+): Promise<Database['audit_log']> {
   await advisoryLock(ctx.db, trx, AUDIT_LOCK)
   const last = await trx
     .selectFrom('audit_log')
@@ -40,19 +54,15 @@ export async function appendAudit(
     .limit(1)
     .executeTakeFirst()
   const e = nextEntry(last, { at: iso(ctx.now()), kind: input.kind, actor: input.actor, payload: input.payload })
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq: e.seq,
-      at: e.at,
-      kind: e.kind,
-      actor: e.actor,
-      payload: JSON.stringify(e.payload),
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    })
-    .execute()
-  return { seq: e.seq, hash: e.hash }
+  return {
+    seq: e.seq,
+    at: e.at,
+    kind: e.kind,
+    actor: e.actor,
+    payload: JSON.stringify(e.payload),
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  }
 }
 
 /** The newest entry (seq 0 and the genesis hash for an empty log). */

@@ -6,7 +6,7 @@
  * entries (one per team) and cache the result until the counter moves; PostgreSQL announces each
  * change to other processes with NOTIFY on BOARDS_CHANNEL.
  */
-import type { Transaction } from '../../vendor/kysely.js'
+import { sql, type QueryCreator, type Transaction } from '../../vendor/kysely.js'
 import type { RankRule } from '../challenge/load.js'
 import type { Database } from '../db/schema.js'
 import { standingKey, standingsOf, type Standing } from '../leaderboard/rank.js'
@@ -33,16 +33,33 @@ interface EntryRow {
 /**
  * Raises the version of (board, phase) and locks its row until the transaction ends. The row
  * is made only when the update finds none (its first change): one round trip per scoring, not two.
+ * `notify` (PostgreSQL): the payload announced on BOARDS_CHANNEL by the same statement that raises it.
  */
-async function bump(trx: Trx, board: string, phase: string): Promise<{ version: number; rule: string | null }> {
-  const raise = () =>
-    trx
+async function bump(
+  trx: Trx,
+  board: string,
+  phase: string,
+  notify?: string,
+): Promise<{ version: number; rule: string | null }> {
+  const update = (q: Trx | QueryCreator<Database>) =>
+    q
       .updateTable('board_versions')
       .set((eb) => ({ version: eb('version', '+', 1) }))
       .where('board', '=', board)
       .where('phase', '=', phase)
       .returning(['version', 'rule'])
-      .executeTakeFirst()
+  const raise = () =>
+    notify === undefined
+      ? update(trx).executeTakeFirst()
+      : trx
+          .with('raised', (q) => update(q))
+          .selectFrom('raised')
+          .select([
+            'raised.version',
+            'raised.rule',
+            sql<string>`pg_notify(${BOARDS_CHANNEL}, ${notify})`.as('notified'),
+          ])
+          .executeTakeFirst()
   const raised = await raise()
   if (raised) return raised
   await trx
@@ -55,9 +72,31 @@ async function bump(trx: Trx, board: string, phase: string): Promise<{ version: 
   return made
 }
 
-async function scoredRows(trx: Trx, board: string, phase: string, teamId?: string): Promise<EntryRow[]> {
-  let q = trx
-    .selectFrom('submissions')
+/**
+ * The scored submissions of (board, phase), or of one team there. `dropTeamEntries` (PostgreSQL, with
+ * a team): the team's standings entries are deleted by the same statement (one round trip, not two).
+ */
+async function scoredRows(
+  trx: Trx,
+  board: string,
+  phase: string,
+  teamId?: string,
+  dropTeamEntries = false,
+): Promise<EntryRow[]> {
+  let q = (
+    dropTeamEntries && teamId !== undefined
+      ? trx
+          .with('dropped', (w) =>
+            w
+              .deleteFrom('standings')
+              .where('board', '=', board)
+              .where('phase', '=', phase)
+              .where('team_id', '=', teamId)
+              .returning('entry'),
+          )
+          .selectFrom('submissions')
+      : trx.selectFrom('submissions')
+  )
     .select(['id', 'team_id', 'score', 'submitted_at', 'baseline'])
     .where('board', '=', board)
     .where('phase', '=', phase)
@@ -120,16 +159,20 @@ export async function refreshTeamStandings(
   if (phase === null) return
   const rule = await ruleOf(ctx, trx, phase)
   if (!rule) return
-  const { rule: builtWith } = await bump(trx, board, phase)
-  await ctx.db.notify(trx, BOARDS_CHANNEL, `${board} ${phase}`)
+  // PostgreSQL: the NOTIFY rides on the version's update and the team's old entries are deleted by
+  // the statement that reads its rows (each round trip costs both processes a wake-up)
+  const pg = ctx.db.dialect === 'postgres'
+  const { rule: builtWith } = await bump(trx, board, phase, pg ? `${board} ${phase}` : undefined)
+  if (!pg) await ctx.db.notify(trx, BOARDS_CHANNEL, `${board} ${phase}`)
   if (builtWith !== rule) return rebuild(trx, board, phase, rule)
-  await trx
-    .deleteFrom('standings')
-    .where('board', '=', board)
-    .where('phase', '=', phase)
-    .where('team_id', '=', teamId)
-    .execute()
-  await insertEntries(trx, board, phase, standingsOf(await scoredRows(trx, board, phase, teamId), rule))
+  if (!pg)
+    await trx
+      .deleteFrom('standings')
+      .where('board', '=', board)
+      .where('phase', '=', phase)
+      .where('team_id', '=', teamId)
+      .execute()
+  await insertEntries(trx, board, phase, standingsOf(await scoredRows(trx, board, phase, teamId, pg), rule))
 }
 
 /** Phases or publication changed: readers drop what they cached. Call `ctx.events.boardsChanged()` after the commit. */

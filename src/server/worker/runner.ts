@@ -10,7 +10,7 @@ import { findBoard } from '../challenge/load.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore } from '../boards/index.js'
 import { claimJob, closeJob, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
-import { appendAudit } from '../services/audit.js'
+import { appendAudit, nextAuditRow } from '../services/audit.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
@@ -156,31 +156,37 @@ export class JobWorker {
 
   private async process(job: Job): Promise<void> {
     const { db, config, challenge } = this.ctx
-    const sub = await db.kysely
-      .selectFrom('submissions')
-      .innerJoin('teams', 'teams.id', 'submissions.team_id')
-      .select([
-        'submissions.id',
-        'submissions.board',
-        'submissions.sha256',
-        'submissions.submitted_at',
-        'submissions.score',
-        'submissions.phase',
-        'submissions.team_id',
-        'teams.name as team',
-      ])
-      .where('submissions.id', '=', job.submission_id)
-      .executeTakeFirstOrThrow()
+    const columns = [
+      'submissions.id',
+      'submissions.board',
+      'submissions.sha256',
+      'submissions.submitted_at',
+      'submissions.score',
+      'submissions.phase',
+      'submissions.team_id',
+    ] as const
+    // a first scoring marks its submission running and reads it back in one round trip (the
+    // columns read are not among those it sets); a rescore leaves the submission as it is
+    const sub =
+      job.kind === 'score'
+        ? await db.kysely
+            .updateTable('submissions')
+            .set({ status: 'running', stage: 'starting', error: null })
+            .where('id', '=', job.submission_id)
+            .returning((eb) => [
+              ...columns,
+              eb.selectFrom('teams').select('teams.name').whereRef('teams.id', '=', 'submissions.team_id').as('team'),
+            ])
+            .executeTakeFirstOrThrow()
+        : await db.kysely
+            .selectFrom('submissions')
+            .innerJoin('teams', 'teams.id', 'submissions.team_id')
+            .select([...columns, 'teams.name as team'])
+            .where('submissions.id', '=', job.submission_id)
+            .executeTakeFirstOrThrow()
+    if (job.kind === 'score') this.ctx.events.changed(sub.id)
     const board = findBoard(challenge, sub.board)
     if (!board) return this.fail(job, `board ${sub.board} is no longer in challenge.yaml`)
-    if (job.kind === 'score') {
-      await db.kysely
-        .updateTable('submissions')
-        .set({ status: 'running', stage: 'starting', error: null })
-        .where('id', '=', sub.id)
-        .execute()
-      this.ctx.events.changed(sub.id)
-    }
     const files = await submissionFiles(this.ctx, sub.id)
     let lost = false
     // the scoring process tells progress only of a job past 200 ms, at most every 200 ms
@@ -239,7 +245,7 @@ export class JobWorker {
       server: config.serverName,
       board: board.id,
       submission_id: sub.id,
-      team: sub.team,
+      team: sub.team!, // submissions.team_id references teams
       submitted_at: sub.submitted_at,
       scored_at: iso(now),
       submission_sha256: sub.sha256,
@@ -249,53 +255,82 @@ export class JobWorker {
       score: score.score,
       details: score.details,
     }
+    const auditInput = {
+      kind: job.kind === 'score' ? ('score' as const) : ('rescore' as const),
+      actor: this.id,
+      payload: {
+        submission: sub.id,
+        board: board.id,
+        score: score.score,
+        ...(job.kind === 'rescore' ? { previous: sub.score } : {}),
+        evaluator_version: EVALUATOR_VERSION,
+      },
+    }
+    const scoreRow = (manifestText: string) => ({
+      id: scoreId,
+      submission_id: sub.id,
+      job_id: job.id,
+      score: score.score,
+      details: JSON.stringify(score.details),
+      manifest: manifestText,
+      evaluator_version: EVALUATOR_VERSION,
+      created_at: iso(now),
+    })
+    const scored = {
+      status: 'scored' as const,
+      stage: null,
+      error: null,
+      score: score.score,
+      details: JSON.stringify(score.details),
+      score_id: scoreId,
+      scored_at: iso(now),
+    }
     await db.kysely.transaction().execute(async (trx) => {
-      if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
-      // the score's audit entry first: the manifest names it (seq and hash), anchoring the log's
-      // head at this time in a document the team keeps
-      const audit = await appendAudit(this.ctx, trx, {
-        kind: job.kind === 'score' ? 'score' : 'rescore',
-        actor: this.id,
-        payload: {
-          submission: sub.id,
-          board: board.id,
-          score: score.score,
-          ...(job.kind === 'rescore' ? { previous: sub.score } : {}),
-          evaluator_version: EVALUATOR_VERSION,
-        },
-      })
-      manifest.audit = audit
-      await trx
-        .insertInto('scores')
-        .values({
-          id: scoreId,
-          submission_id: sub.id,
-          job_id: job.id,
-          score: score.score,
-          details: JSON.stringify(score.details),
-          manifest: JSON.stringify(manifest),
-          evaluator_version: EVALUATOR_VERSION,
-          created_at: iso(now),
-        })
-        .execute()
-      await trx
-        .updateTable('submissions')
-        .set({
-          status: 'scored',
-          stage: null,
-          error: null,
-          score: score.score,
-          details: JSON.stringify(score.details),
-          score_id: scoreId,
-          scored_at: iso(now),
-        })
-        .where('id', '=', sub.id)
-        .execute()
-      await trx
-        .updateTable('workers')
-        .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
-        .where('id', '=', this.id)
-        .execute()
+      if (db.dialect === 'postgres') {
+        // one statement writes the job's rows once the audit log is locked (each round trip to
+        // the database costs both processes a wake-up; the manifest names the audit entry, so
+        // the entry is computed first); a lease lost meanwhile rolls it all back
+        const entry = await nextAuditRow(this.ctx, trx, auditInput)
+        manifest.audit = { seq: entry.seq, hash: entry.hash }
+        const held = await trx
+          .with('j', (q) =>
+            q
+              .updateTable('jobs')
+              .set({ status: 'done', finished_at: iso(now), lease_expires_at: null, error: null })
+              .where('id', '=', job.id)
+              .where('lease_owner', '=', this.id)
+              .where('status', '=', 'running')
+              .returning('id'),
+          )
+          .with('a', (q) => q.insertInto('audit_log').values(entry))
+          .with('s', (q) => q.insertInto('scores').values(scoreRow(JSON.stringify(manifest))))
+          .with('u', (q) => q.updateTable('submissions').set(scored).where('id', '=', sub.id))
+          .with('w', (q) =>
+            q
+              .updateTable('workers')
+              .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
+              .where('id', '=', this.id),
+          )
+          .selectFrom('j')
+          .select('j.id')
+          .executeTakeFirst()
+        if (!held) throw new LeaseLost()
+      } else {
+        if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
+        // the score's audit entry first: the manifest names it (seq and hash), anchoring the log's
+        // head at this time in a document the team keeps
+        manifest.audit = await appendAudit(this.ctx, trx, auditInput)
+        await trx
+          .insertInto('scores')
+          .values(scoreRow(JSON.stringify(manifest)))
+          .execute()
+        await trx.updateTable('submissions').set(scored).where('id', '=', sub.id).execute()
+        await trx
+          .updateTable('workers')
+          .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
+          .where('id', '=', this.id)
+          .execute()
+      }
       await refreshTeamStandings(this.ctx, trx, board.id, sub.phase, sub.team_id)
     })
     this.lastSeen = now.getTime()
