@@ -25,7 +25,7 @@ import { stratifiedShuffleSplit, type TrainTestSplit } from '../../ml/stratified
 import { pairDecisionValues } from '../../ml/svm/svc.js'
 import { rbf, squaredDistancesEach } from '../../ml/svm/rbf-kernel.js'
 import type { SpeechEmbeddings } from '../embeddings.js'
-import { labelledPool, toTrainingSet, type LabelledPool } from './pool-features.js'
+import { labelledPool, toTrainingSet, type LabelledPool, type PoolBuffer } from './pool-features.js'
 import { TrainingSetSelection, type SpeechTrainingSet } from './types.js'
 import type { ProgressCount } from '../../progress.js'
 
@@ -40,8 +40,8 @@ export interface BaselinePool extends LabelledPool {
   targetLabels: Int32Array
 }
 
-/** `shared`: the pool's X in a SharedArrayBuffer, for worker threads (see labelledPool). */
-export function baselinePool(embeddings: SpeechEmbeddings, options: { shared?: boolean } = {}): BaselinePool {
+/** `buffer`: where the pool's X lives (a SharedArrayBuffer for worker threads: see labelledPool). */
+export function baselinePool(embeddings: SpeechEmbeddings, options: { buffer?: PoolBuffer } = {}): BaselinePool {
   const pool = labelledPool(embeddings, options)
   const nNontargets = embeddings.nontargets.ids.length
   const nTargets = pool.rows - nNontargets
@@ -257,7 +257,7 @@ export async function baselineSelect(
   options: BaselineOptions = {},
 ): Promise<SpeechTrainingSet> {
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 8), N_FOLDS * N_FOLDS))
-  const pool = baselinePool(embeddings, { shared: threads > 1 })
+  const pool = baselinePool(embeddings, threads > 1 ? { buffer: (bytes) => takeShared(bytes, true) } : {})
   const plan = baselinePlan(pool, trainSize, seed)
   const scores =
     threads === 1
@@ -305,6 +305,24 @@ function takeWorkers(count: number): Worker[] {
   return workers
 }
 
+/**
+ * Shared buffers of finished selections (the pool's X, the distance table), kept for the next
+ * selection in this process as the worker threads are: on this kind of machine first touching
+ * fresh memory costs ~0.1 s per 28 MB, writing over touched memory a tenth of that. Whoever takes
+ * one writes all of it that it reads. At most two are kept.
+ */
+const idleBuffers: SharedArrayBuffer[] = []
+
+function takeShared(bytes: number, exact: boolean): SharedArrayBuffer {
+  const k = idleBuffers.findIndex((b) => (exact ? b.byteLength === bytes : b.byteLength >= bytes))
+  return k >= 0 ? idleBuffers.splice(k, 1)[0]! : new SharedArrayBuffer(bytes)
+}
+
+function keepShared(...buffers: SharedArrayBuffer[]): void {
+  idleBuffers.unshift(...buffers)
+  idleBuffers.length = Math.min(idleBuffers.length, 2)
+}
+
 /** The same work on worker threads over shared memory: distance rows split evenly, then pairs handed out as workers free up. */
 async function scoreAllInWorkers(
   pool: BaselinePool,
@@ -316,7 +334,8 @@ async function scoreAllInWorkers(
   const nPool = pool.nTargets + pool.nNontargets
   const sharedX = wholeSharedBuffer(pool.X) ?? new SharedArrayBuffer(pool.X.byteLength)
   if (sharedX !== pool.X.buffer) new Float32Array(sharedX).set(pool.X)
-  const distances = new SharedArrayBuffer(nPool * plan.columns.length * 8)
+  // (a larger one, kept from an earlier selection, serves as well: rows are read at r * columns)
+  const distances = takeShared(nPool * plan.columns.length * 8, false)
   const { X: _unused, ...rest } = pool
   const job: BaselineJob = { pool: { ...rest, X: sharedX }, plan, distances, seed }
   const workers = takeWorkers(threads)
@@ -375,6 +394,7 @@ async function scoreAllInWorkers(
     if (ok) {
       for (const w of workers) w.unref()
       idleWorkers.push(...workers)
+      keepShared(sharedX, distances)
     } else await Promise.all(workers.map((w) => w.terminate()))
   }
   return scores

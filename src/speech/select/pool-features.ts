@@ -20,16 +20,20 @@ export interface LabelledPool {
   words: string[]
 }
 
+/** Where a pool's X lives: a buffer of exactly `bytes` bytes, every one of which the pool then writes. */
+export type PoolBuffer = (bytes: number) => ArrayBuffer | SharedArrayBuffer
+
 /**
- * `shared`: X lives in a SharedArrayBuffer, so worker threads can read it without a second copy
- * (on this kind of machine, first touching 28 MB of fresh memory costs about 0.1 s).
+ * `buffer`: where X lives (default a fresh ArrayBuffer); a SharedArrayBuffer lets worker threads
+ * read it without a second copy (on this kind of machine first touching 28 MB of fresh memory
+ * costs about 0.1 s).
  */
-export function labelledPool(embeddings: SpeechEmbeddings, options: { shared?: boolean } = {}): LabelledPool {
+export function labelledPool(embeddings: SpeechEmbeddings, options: { buffer?: PoolBuffer } = {}): LabelledPool {
   const words = [...embeddings.targets.keys()]
   let rows = embeddings.nontargets.ids.length
   for (const c of embeddings.targets.values()) rows += c.ids.length
   const d = embeddings.dim
-  const X = options.shared ? new Float32Array(new SharedArrayBuffer(rows * d * 4)) : new Float32Array(rows * d)
+  const X = options.buffer ? new Float32Array(options.buffer(rows * d * 4), 0, rows * d) : new Float32Array(rows * d)
   const labels = new Int32Array(rows)
   const ids: string[] = []
   let r = 0
