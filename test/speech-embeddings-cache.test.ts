@@ -1,12 +1,13 @@
 /**
  * EmbeddingRowsCache (a server's scoring process keeps the training pool's rows between
  * submissions): loads through it give exactly what a plain load gives, whether the rows come from
- * the files or from the cache; a file replaced on disk is read again; a tiny budget still gives the
- * right rows; an ID missing from a cached file is still an error naming the file.
+ * the files or from the cache; a cached load reads no row from disk; a file replaced on disk is read
+ * again; a tiny budget still gives the right rows; an ID missing from a cached file is still an error
+ * naming the file.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -65,25 +66,51 @@ test('loads through the cache equal plain loads, from the files and from the cac
   }
 })
 
+/** Rewrites a training file with each clip's vector changed by `change` (all vectors, row-major). */
+async function rewriteVectors(path: string, change: (all: Float32Array, rows: number) => Float32Array): Promise<void> {
+  const file = await ParquetFile.open(path)
+  const clipIds = (await file.readScalars(CLIP_ID_COLUMN)).map(String)
+  const all = await file.readVectors(EMBEDDING_COLUMN, { dim: SPEECH_DIM })
+  await file.close()
+  const changed = change(Float32Array.from(all.data), clipIds.length)
+  writeVectorTable(path, {
+    rows: clipIds.length,
+    leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (r) => clipIds[r]! }],
+    vectorColumn: EMBEDDING_COLUMN,
+    vectors: (s, e) => changed.subarray(s * SPEECH_DIM, e * SPEECH_DIM),
+    dim: SPEECH_DIM,
+  })
+}
+
+const negated = (all: Float32Array) => Float32Array.from(all, (v) => -v)
+
+test('a cached load reads no row from disk: a file overwritten in place behind the same size and time still gives the cached rows', async (t) => {
+  const ids = selection(9, 3, 6)
+  const word = [...ids.targets.keys()][2]!
+  const path = join(dir, 'train_embeddings', `${word}.parquet`)
+  const time = 1_700_000_000 // whole seconds: the same time can be set again exactly
+  utimesSync(path, time, time)
+  const cache = new EmbeddingRowsCache()
+  const first = await load(ids, cache)
+  // zeros over the middle half of the file (its pages), written in place: the same size; the time set back
+  const original = readFileSync(path)
+  t.after(() => writeFileSync(path, original)) // back for the tests below, whatever happens here
+  const fd = openSync(path, 'r+')
+  writeSync(fd, new Uint8Array(original.length >> 1), 0, original.length >> 1, original.length >> 2)
+  closeSync(fd)
+  utimesSync(path, time, time)
+  await assert.rejects(load(ids), 'a load from the file fails now')
+  // the cache's stamp (size and time) still matches, so its rows are the ones it read the first time
+  assertSame(await load(ids, cache), first)
+})
+
 test('a training file replaced on disk is read again', async () => {
   const cache = new EmbeddingRowsCache()
   const ids = selection(7, 4, 8)
   const before = await load(ids, cache)
   const word = [...ids.targets.keys()][0]!
   const path = join(dir, 'train_embeddings', `${word}.parquet`)
-  const file = await ParquetFile.open(path)
-  const clipIds = (await file.readScalars(CLIP_ID_COLUMN)).map(String)
-  const all = await file.readVectors(EMBEDDING_COLUMN, { dim: SPEECH_DIM })
-  await file.close()
-  // the same clips, every vector negated: same IDs, same size, other numbers
-  const negated = Float32Array.from(all.data, (v) => -v)
-  writeVectorTable(path, {
-    rows: clipIds.length,
-    leading: [{ name: CLIP_ID_COLUMN, type: 'STRING', value: (r) => clipIds[r]! }],
-    vectorColumn: EMBEDDING_COLUMN,
-    vectors: (s, e) => negated.subarray(s * SPEECH_DIM, e * SPEECH_DIM),
-    dim: SPEECH_DIM,
-  })
+  await rewriteVectors(path, negated) // the same clips, every vector negated: same IDs, other numbers
   utimesSync(path, new Date(), new Date(Date.now() + 5000)) // a later time even on a coarse clock
   const after = await load(ids, cache)
   assertSame(after, await load(ids))

@@ -81,8 +81,12 @@ export function sigmoidTrain(decValues: Float64Array, labels: Int8Array): { A: n
 
 export function sigmoidPredict(decisionValue: number, A: number, B: number): number {
   const fApB = decisionValue * A + B
-  // written for 1-p to avoid cancellation, as libsvm
-  return fApB >= 0 ? Math.exp(-fApB) / (1.0 + Math.exp(-fApB)) : 1.0 / (1 + Math.exp(fApB))
+  // written for 1-p to avoid cancellation, as libsvm (its exp(-fApB), computed once)
+  if (fApB >= 0) {
+    const e = Math.exp(-fApB)
+    return e / (1.0 + e)
+  }
+  return 1.0 / (1 + Math.exp(fApB))
 }
 
 /**

@@ -185,11 +185,18 @@ function crossValidatedSigmoid(
   return sigmoidTrain(dec, pair.y)
 }
 
-/** Decision values of each pair for rows whose kernel against every training row is `kernelRows` (nRows x nTrain). */
-export function pairDecisionValues(model: SvcPairs, kernelRows: Float64Array, nRows: number): Float64Array {
+/**
+ * Decision values of each pair for rows whose kernel against every training row is `kernelRows`
+ * (nRows x nTrain): nRows x pairs, into `out` when given (a caller's scratch, at least that long).
+ */
+export function pairDecisionValues(
+  model: SvcPairs,
+  kernelRows: Float64Array,
+  nRows: number,
+  out: Float64Array = new Float64Array(nRows * model.pairs.length),
+): Float64Array {
   const P = model.pairs.length,
     n = model.nTrain
-  const out = new Float64Array(nRows * P)
   // each pair's support vectors (nonzero coefficients) in order: the terms libsvm sums
   const support = model.pairs.map((pair) => {
     const keep = Int32Array.from(pair.coef.keys()).filter((k) => pair.coef[k]! !== 0)
@@ -247,6 +254,9 @@ export function predictionKernel(
   return sq
 }
 
+/** The pairwise probabilities of the last svcProbabilities call, kept for the next (megabytes a call: fewer collections). */
+let pairwiseScratch = new Float64Array(0)
+
 /** predict_proba from pair decision values: nRows x nClasses, classes in sorted order. */
 export function svcProbabilities(
   model: SvcPairs,
@@ -256,7 +266,9 @@ export function svcProbabilities(
 ): Float64Array {
   const k = model.classes.length,
     P = model.pairs.length
-  const r = new Float64Array(nRows * k * k)
+  // every entry but the diagonal (never written, never read) is written below
+  if (pairwiseScratch.length < nRows * k * k) pairwiseScratch = new Float64Array(nRows * k * k)
+  const r = pairwiseScratch
   const minProb = 1e-7
   for (let row = 0; row < nRows; row++) {
     const at = row * k * k

@@ -4,23 +4,18 @@
  * heap numbers V8's interpreter allocates while a fresh process warms up. One instance, reused:
  * its memory holds the training matrix of the current fit.
  */
-import { readFileSync } from 'node:fs'
 import { copyRows, type MatrixRows } from '../matrix-rows.js'
+import { instantiateKernel, memoryOf } from './instance.js'
 
 interface Kernel {
   memory: WebAssembly.Memory
   objective: (X: number, target: number, w: number, grad: number, n: number, d: number, l2: number) => number
 }
 
-const PAGE = 65536
 let kernel: Kernel | undefined
 
 function instance(): Kernel {
-  if (!kernel) {
-    const module = new WebAssembly.Module(readFileSync(new URL('./binary-logistic.wasm', import.meta.url)))
-    const imports = { math: { exp: Math.exp, log1p: Math.log1p } }
-    kernel = new WebAssembly.Instance(module, imports).exports as unknown as Kernel
-  }
+  kernel ??= instantiateKernel<Kernel>('binary-logistic', { math: { exp: Math.exp, log1p: Math.log1p } })
   return kernel
 }
 
@@ -42,9 +37,7 @@ export function binaryLogisticObjective(
   const wAt = targetAt + Math.ceil((n * 4) / 8) * 8
   const gradAt = wAt + (d + 1) * 8
   const bytes = gradAt + (d + 1) * 8
-  const have = k.memory.buffer.byteLength
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE))
-  const buffer = k.memory.buffer
+  const buffer = memoryOf(k.memory, bytes)
   copyRows(X, n, d, new Float64Array(buffer, 0, n * d))
   new Int32Array(buffer, targetAt, n).set(target.subarray(0, n))
   const w = new Float64Array(buffer, wAt, d + 1)

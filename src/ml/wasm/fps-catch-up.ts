@@ -4,7 +4,7 @@
  * point's distance to them up to date: float32 SIMD distances rule centers out, exact float64
  * distances decide.
  */
-import { readFileSync } from 'node:fs'
+import { instantiateKernel, memoryOf } from './instance.js'
 
 interface Kernel {
   memory: WebAssembly.Memory
@@ -20,9 +20,6 @@ interface Kernel {
     factor: number,
   ) => [number, number]
 }
-
-let compiled: WebAssembly.Module | undefined
-const PAGE = 65536
 
 export class FpsCatchUp {
   /** the row length inside the kernel: d rounded up to a multiple of 8, zero-padded */
@@ -41,12 +38,8 @@ export class FpsCatchUp {
     readonly capacity: number,
   ) {
     this.dp = Math.ceil(d / 8) * 8
-    compiled ??= new WebAssembly.Module(readFileSync(new URL('./fps-catch-up.wasm', import.meta.url)))
-    this.kernel = new WebAssembly.Instance(compiled).exports as unknown as Kernel
-    const bytes = (this.dp + capacity * this.dp) * 4
-    const have = this.kernel.memory.buffer.byteLength
-    if (bytes > have) this.kernel.memory.grow(Math.ceil((bytes - have) / PAGE))
-    const buffer = this.kernel.memory.buffer
+    this.kernel = instantiateKernel<Kernel>('fps-catch-up')
+    const buffer = memoryOf(this.kernel.memory, (this.dp + capacity * this.dp) * 4)
     this.row = new Float32Array(buffer, 0, this.dp)
     this.centers = new Float32Array(buffer, this.dp * 4, capacity * this.dp)
     // per lane dp/8 additions and 3 to combine the lanes, one rounding each for - and *

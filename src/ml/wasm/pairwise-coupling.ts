@@ -4,7 +4,7 @@
  * with the bits the scalar multiclassProbability (svm/platt.ts) gives it; about twice as fast,
  * which matters as every predicted row of every seed is coupled. One instance per thread, reused.
  */
-import { readFileSync } from 'node:fs'
+import { instantiateKernel, memoryOf } from './instance.js'
 
 interface Kernel {
   memory: WebAssembly.Memory
@@ -20,13 +20,10 @@ interface Kernel {
   ) => void
 }
 
-const PAGE = 65536
 let kernel: Kernel | undefined
 
 function instance(): Kernel {
-  kernel ??= new WebAssembly.Instance(
-    new WebAssembly.Module(readFileSync(new URL('./pairwise-coupling.wasm', import.meta.url))),
-  ).exports as unknown as Kernel
+  kernel ??= instantiateKernel<Kernel>('pairwise-coupling')
   return kernel
 }
 
@@ -44,9 +41,7 @@ export function pairwiseCouplingRows(k: number, nRows: number, r: Float64Array):
     scratch = pAt + nPairs * k * 16,
     bytes = scratch + (kk + 2 * k) * 16
   const w = instance()
-  const have = w.memory.buffer.byteLength
-  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE))
-  const mem = new Float64Array(w.memory.buffer)
+  const mem = new Float64Array(memoryOf(w.memory, bytes))
   // rows 2q and 2q + 1 interleaved entry by entry; an odd last row is coupled twice
   for (let q = 0; q < nPairs; q++) {
     const a = 2 * q * kk,

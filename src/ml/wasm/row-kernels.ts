@@ -6,7 +6,7 @@
  * packed B rows and a chunk of A rows at a time, or all of an A that the caller marks unchanging
  * (kept there from call to call while the same array comes back).
  */
-import { readFileSync } from 'node:fs'
+import { instantiateKernel, memoryOf } from './instance.js'
 
 type KernelFunction = (
   A: number,
@@ -28,7 +28,6 @@ interface Kernel {
   dotProductsF32: KernelFunction
 }
 
-const PAGE = 65536
 /** bytes of A rows copied in per call (bounds the instance's memory for a large A) */
 const CHUNK_BYTES = 1 << 22
 let kernel: Kernel | undefined
@@ -40,9 +39,7 @@ let kernel: Kernel | undefined
 let resident: { A: Float64Array | Float32Array; length: number; f32: boolean; bytes: number } | undefined
 
 function instance(): Kernel {
-  kernel ??= new WebAssembly.Instance(
-    new WebAssembly.Module(readFileSync(new URL('./row-kernels.wasm', import.meta.url))),
-  ).exports as unknown as Kernel
+  kernel ??= instantiateKernel<Kernel>('row-kernels')
   return kernel
 }
 
@@ -104,9 +101,7 @@ function run(which: 'squaredDistances' | 'dotProducts', input: RowKernelInput, e
     outAt = rowsAt + Math.ceil(chunk / 2) * 8,
     bytes = outAt + chunk * width * 8
   const k = instance()
-  const have = k.memory.buffer.byteLength
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE))
-  const buffer = k.memory.buffer
+  const buffer = memoryOf(k.memory, bytes)
   if (keep && (resident?.A !== A || resident.length !== na * d || resident.f32 !== f32)) {
     ;new (f32 ? Float32Array : Float64Array)(buffer, aAt, na * d).set(A.subarray(0, na * d))
     resident = { A, length: na * d, f32, bytes: residentBytes }

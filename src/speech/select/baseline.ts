@@ -184,7 +184,10 @@ export function scorePair(
     lr: { rowBasis: targetRowBasis(plan, i, X, nT, d) },
   })
   // kernel rows against the pair's training rows: two runs of the distance table's columns
-  const kernel = new Float64Array(val.length * width)
+  if (pairScratch.kernel.length < val.length * width) pairScratch.kernel = new Float64Array(val.length * width)
+  if (pairScratch.decision.length < val.length * model.svc.pairs.length)
+    pairScratch.decision = new Float64Array(val.length * model.svc.pairs.length)
+  const kernel = pairScratch.kernel
   const gamma = model.svc.gamma
   for (let r = 0; r < val.length; r++) {
     const at = r * width,
@@ -194,12 +197,15 @@ export function scorePair(
   }
   const prepared = {
     rows: val.length,
-    svcDecision: pairDecisionValues(model.svc, kernel, val.length),
+    svcDecision: pairDecisionValues(model.svc, kernel, val.length, pairScratch.decision),
     lrProba: predictProba(model.lr, pool.X, nPool, val, { unchanging: true }),
   }
   const predictions = predictSoftVoting(model, scalingForSeed(model, seed), prepared)
   return macroF1(Int32Array.from(val, label), predictions)
 }
+
+/** Each pair's kernel rows and decision values, kept for the next pair (megabytes a pair: fewer collections). */
+const pairScratch = { kernel: new Float64Array(0), decision: new Float64Array(0) }
 
 /** The logistic regression's row-space basis of target split i's rows, kept for the ten pairs that start with them. */
 let lastRowBasis: { plan: BaselinePlan; i: number; basis: RowBasisPrefix } | undefined
