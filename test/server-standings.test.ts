@@ -145,6 +145,15 @@ async function randomHistory(dbSpec: string): Promise<void> {
         await score(actor, ids[rng.int(ids.length)]!, rounded()) // a rescoring
       else if (op < 9) await setBaseline(actor, organizer, ids[rng.int(ids.length)]!, rng.uniform() < 0.6)
       else await patchPhase(actor, organizer, 'open', { rule: rng.uniform() < 0.5 ? 'best' : 'latest' })
+      // the writer leaves the entries built with the phase's rule as the organizers set it (a
+      // reader would rebuild them otherwise, hiding a writer that read the rule wrong)
+      const built = await db.kysely
+        .selectFrom('board_versions')
+        .select('rule')
+        .where('board', '=', BOARD)
+        .where('phase', '=', 'open')
+        .executeTakeFirst()
+      assert.equal(built?.rule, (await effectivePhases(ctx)).find((p) => p.name === 'open')!.rule, `step ${step}: rule`)
       if (step % 6 === 5) {
         const expected = await expectedRows(ctx)
         assert.deepEqual((await allRows(actor, undefined, BOARD)).map(rowJson), expected, `step ${step}, writer`)
