@@ -185,6 +185,20 @@ function crossValidatedSigmoid(
   return sigmoidTrain(dec, pair.y)
 }
 
+/** A pair's support vectors (nonzero coefficients) in order, as training columns: the terms libsvm sums. */
+export interface PairSupport {
+  columns: Int32Array
+  coef: Float64Array
+}
+
+/** Every pair's support vectors, for callers that compute decision values a block of rows at a time. */
+export function pairSupports(model: SvcPairs): PairSupport[] {
+  return model.pairs.map((pair) => {
+    const keep = Int32Array.from(pair.coef.keys()).filter((k) => pair.coef[k]! !== 0)
+    return { columns: Int32Array.from(keep, (k) => pair.rows[k]!), coef: Float64Array.from(keep, (k) => pair.coef[k]!) }
+  })
+}
+
 /**
  * Decision values of each pair for rows whose kernel against every training row is `kernelRows`
  * (nRows x nTrain): nRows x pairs, into `out` when given (a caller's scratch, at least that long).
@@ -194,14 +208,10 @@ export function pairDecisionValues(
   kernelRows: Float64Array,
   nRows: number,
   out: Float64Array = new Float64Array(nRows * model.pairs.length),
+  support: PairSupport[] = pairSupports(model),
 ): Float64Array {
   const P = model.pairs.length,
     n = model.nTrain
-  // each pair's support vectors (nonzero coefficients) in order: the terms libsvm sums
-  const support = model.pairs.map((pair) => {
-    const keep = Int32Array.from(pair.coef.keys()).filter((k) => pair.coef[k]! !== 0)
-    return { columns: Int32Array.from(keep, (k) => pair.rows[k]!), coef: Float64Array.from(keep, (k) => pair.coef[k]!) }
-  })
   // four rows at a time: four independent sums, each in the order of the one-row loop below
   let r = 0
   for (; r + 4 <= nRows; r += 4) {
