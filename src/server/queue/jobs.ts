@@ -5,7 +5,7 @@
  * pick, so any number of worker machines share the table without taking a job twice; on SQLite
  * the single UPDATE is atomic by itself.
  */
-import type { Transaction } from '../../vendor/kysely.js'
+import type { QueryCreator, Transaction } from '../../vendor/kysely.js'
 import type { Db } from '../db/open.js'
 import type { Database, JobsTable } from '../db/schema.js'
 import { newId } from '../db/ids.js'
@@ -101,14 +101,28 @@ export async function closeJob(
   now: Date,
   error: string | null = null,
 ): Promise<boolean> {
-  const r = await trx
+  const r = await closeJobUpdate(trx, jobId, workerId, status, now, error).executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+/**
+ * closeJob's UPDATE, not yet run: it changes the job only while `workerId` holds it (a worker on
+ * PostgreSQL runs it inside the one statement that writes a job's result).
+ */
+export function closeJobUpdate(
+  q: QueryCreator<Database>,
+  jobId: string,
+  workerId: string,
+  status: 'done' | 'failed',
+  now: Date,
+  error: string | null = null,
+) {
+  return q
     .updateTable('jobs')
     .set({ status, finished_at: now.toISOString(), lease_expires_at: null, error })
     .where('id', '=', jobId)
     .where('lease_owner', '=', workerId)
     .where('status', '=', 'running')
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
 }
 
 /**

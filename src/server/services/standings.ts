@@ -11,7 +11,7 @@ import type { RankRule } from '../challenge/load.js'
 import type { Database } from '../db/schema.js'
 import { standingKey, standingsOf, type Standing } from '../leaderboard/rank.js'
 import type { ServerContext } from './context.js'
-import { applyOverrides, effectivePhases } from './phases.js'
+import { effectivePhases } from './phases.js'
 
 export const BOARDS_CHANNEL = 'dataperf_boards'
 
@@ -40,7 +40,7 @@ async function bump(
   board: string,
   phase: string,
   notify?: string,
-): Promise<{ version: number; rule: string | null; overrideRule?: string | null }> {
+): Promise<{ version: number; rule: string | null }> {
   const update = (q: Trx | QueryCreator<Database>) =>
     q
       .updateTable('board_versions')
@@ -48,22 +48,16 @@ async function bump(
       .where('board', '=', board)
       .where('phase', '=', phase)
       .returning(['version', 'rule'])
-  // with `notify`, the same statement also reads the phase's overridden rule (phase_overrides)
   const raise = () =>
     notify === undefined
       ? update(trx).executeTakeFirst()
       : trx
           .with('raised', (q) => update(q))
           .selectFrom('raised')
-          .select((eb) => [
+          .select([
             'raised.version',
             'raised.rule',
             sql<string>`pg_notify(${BOARDS_CHANNEL}, ${notify})`.as('notified'),
-            eb
-              .selectFrom('phase_overrides')
-              .select('phase_overrides.rule')
-              .where('name', '=', phase)
-              .as('overrideRule'),
           ])
           .executeTakeFirst()
   const raised = await raise()
@@ -163,30 +157,13 @@ export async function refreshTeamStandings(
   teamId: string,
 ): Promise<void> {
   if (phase === null) return
-  // PostgreSQL: the phase's overridden rule is read and the NOTIFY sent by the version's update,
-  // and the team's old entries are deleted by the statement that reads its rows (each round trip
-  // costs both processes a wake-up)
+  const rule = await ruleOf(ctx, trx, phase)
+  if (!rule) return
+  // PostgreSQL: the NOTIFY rides on the version's update and the team's old entries are deleted by
+  // the statement that reads its rows (each round trip costs both processes a wake-up)
   const pg = ctx.db.dialect === 'postgres'
-  let rule: RankRule | undefined
-  let builtWith: string | null
-  if (pg) {
-    const known = ctx.challenge.phases.find((p) => p.name === phase)
-    if (!known) return
-    const raised = await bump(trx, board, phase, `${board} ${phase}`)
-    const override = raised.overrideRule ?? null
-    rule = applyOverrides(
-      [known],
-      override === null
-        ? []
-        : [{ name: phase, start: null, end: null, daily_limit: null, leaderboard: null, rule: override }],
-    )[0]!.rule
-    builtWith = raised.rule
-  } else {
-    rule = await ruleOf(ctx, trx, phase)
-    if (!rule) return
-    builtWith = (await bump(trx, board, phase)).rule
-    await ctx.db.notify(trx, BOARDS_CHANNEL, `${board} ${phase}`)
-  }
+  const { rule: builtWith } = await bump(trx, board, phase, pg ? `${board} ${phase}` : undefined)
+  if (!pg) await ctx.db.notify(trx, BOARDS_CHANNEL, `${board} ${phase}`)
   if (builtWith !== rule) return rebuild(trx, board, phase, rule)
   if (!pg)
     await trx

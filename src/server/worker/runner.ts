@@ -6,10 +6,12 @@
  * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
  */
 import { hostname } from 'node:os'
+import type { QueryCreator } from '../../vendor/kysely.js'
+import type { Database } from '../db/schema.js'
 import { findBoard } from '../challenge/load.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore } from '../boards/index.js'
-import { claimJob, closeJob, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
+import { claimJob, closeJob, closeJobUpdate, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit, nextAuditRow } from '../services/audit.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
@@ -289,28 +291,16 @@ export class JobWorker {
       if (db.dialect === 'postgres') {
         // one statement writes the job's rows once the audit log is locked (each round trip to
         // the database costs both processes a wake-up; the manifest names the audit entry, so
-        // the entry is computed first); a lease lost meanwhile rolls it all back
+        // the entry is computed first); a lease lost meanwhile rolls it all back (the new holder's
+        // score, if it wrote one first, stops the statement at the score's unique job_id instead)
         const entry = await nextAuditRow(this.ctx, trx, auditInput)
         manifest.audit = { seq: entry.seq, hash: entry.hash }
         const held = await trx
-          .with('j', (q) =>
-            q
-              .updateTable('jobs')
-              .set({ status: 'done', finished_at: iso(now), lease_expires_at: null, error: null })
-              .where('id', '=', job.id)
-              .where('lease_owner', '=', this.id)
-              .where('status', '=', 'running')
-              .returning('id'),
-          )
+          .with('j', (q) => closeJobUpdate(q, job.id, this.id, 'done', now).returning('id'))
           .with('a', (q) => q.insertInto('audit_log').values(entry))
           .with('s', (q) => q.insertInto('scores').values(scoreRow(JSON.stringify(manifest))))
           .with('u', (q) => q.updateTable('submissions').set(scored).where('id', '=', sub.id))
-          .with('w', (q) =>
-            q
-              .updateTable('workers')
-              .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
-              .where('id', '=', this.id),
-          )
+          .with('w', () => this.countJob(trx, now))
           .selectFrom('j')
           .select('j.id')
           .executeTakeFirst()
@@ -325,17 +315,21 @@ export class JobWorker {
           .values(scoreRow(JSON.stringify(manifest)))
           .execute()
         await trx.updateTable('submissions').set(scored).where('id', '=', sub.id).execute()
-        await trx
-          .updateTable('workers')
-          .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
-          .where('id', '=', this.id)
-          .execute()
+        await this.countJob(trx, now).execute()
       }
       await refreshTeamStandings(this.ctx, trx, board.id, sub.phase, sub.team_id)
     })
     this.lastSeen = now.getTime()
     this.ctx.events.boardsChanged()
     this.ctx.events.changed(sub.id)
+  }
+
+  /** This worker's count of finished jobs, one more, and its heartbeat (not yet run). */
+  private countJob(q: QueryCreator<Database>, now: Date) {
+    return q
+      .updateTable('workers')
+      .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
+      .where('id', '=', this.id)
   }
 
   /** Gives the job back (the worker is stopping); a first scoring's page says queued again. */

@@ -410,7 +410,7 @@ async function scoreAllInWorkers(
   return scores
 }
 
-/** The SharedArrayBuffer that is exactly X, if there is one (baselinePool with `shared`). */
+/** The SharedArrayBuffer that is exactly X, if there is one (baselinePool given a shared `buffer`). */
 function wholeSharedBuffer(X: Float32Array): SharedArrayBuffer | undefined {
   const buffer = X.buffer
   return buffer instanceof SharedArrayBuffer && X.byteOffset === 0 && buffer.byteLength === X.byteLength
