@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import { ParquetWriter } from 'hyparquet-writer'
+import { fileWriter } from 'hyparquet-writer/src/node.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { Rng } from '../src/ml/rng.js'
@@ -74,6 +76,85 @@ for (const [name, options] of [
     assert.deepEqual((await readAll(path, subset)).v.data, expectedRows(subset))
   })
 }
+
+// the writer computes the vector column's levels itself (writer.ts vectorChunk) instead of
+// hyparquet-writer's generic walk over number[][]: the bytes must be the library's own, and DuckDB
+// must read them back
+test("our vector column's levels are the ones hyparquet-writer computes: same file bytes, and DuckDB reads it", async () => {
+  const shapes = [
+    { rows: N, dim: D, group: 700, type: 'FLOAT' as const, element: 'element', codec: 'SNAPPY' as const },
+    { rows: 3, dim: 5, group: 2, type: 'DOUBLE' as const, element: 'item', codec: 'UNCOMPRESSED' as const },
+    { rows: 1, dim: 1, group: 10, type: 'FLOAT' as const, element: 'element', codec: 'SNAPPY' as const },
+    { rows: 0, dim: 4, group: 10, type: 'FLOAT' as const, element: 'element', codec: 'SNAPPY' as const },
+    { rows: 4, dim: 0, group: 3, type: 'DOUBLE' as const, element: 'element', codec: 'SNAPPY' as const },
+  ]
+  for (const [k, s] of shapes.entries()) {
+    const data = (s.type === 'DOUBLE' ? Float64Array : Float32Array).from(vectors.subarray(0, s.rows * s.dim))
+    const ours = join(dir, `levels-${k}.parquet`)
+    writeVectorTable(
+      ours,
+      {
+        rows: s.rows,
+        dim: s.dim,
+        leading: [{ name: 'id', type: 'STRING', value: (r) => `id-${r}` }],
+        vectorColumn: 'v',
+        vectors: (a, b) => data.subarray(a * s.dim, b * s.dim),
+        elementType: s.type,
+        trailing: [
+          { name: 'label', type: 'INT64', value: (r) => r % 3 },
+          { name: 'w', type: 'DOUBLE', value: (r) => r / 7 },
+        ],
+      },
+      { rowGroupSize: s.group, codec: s.codec, listElementName: s.element },
+    )
+    // the same table through the library's generic path, one write() per row group
+    const theirs = join(dir, `levels-${k}-generic.parquet`)
+    const writer = new ParquetWriter({
+      writer: fileWriter(theirs),
+      codec: s.codec,
+      createdBy: 'dataperf',
+      schema: [
+        { name: 'schema', num_children: 4 },
+        { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+        { name: 'v', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: s.element, type: s.type, repetition_type: 'OPTIONAL' },
+        { name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
+        { name: 'w', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      ],
+    })
+    for (let a = 0; a < s.rows; a += s.group) {
+      const b = Math.min(s.rows, a + s.group)
+      const rows = Array.from({ length: b - a }, (_, i) => a + i)
+      await writer.write({
+        columnData: [
+          { name: 'id', data: rows.map((r) => `id-${r}`) },
+          {
+            name: 'v',
+            data: rows.map((r) => Array.from(data.subarray(r * s.dim, (r + 1) * s.dim))),
+            statistics: false,
+            encoding: 'PLAIN',
+          },
+          { name: 'label', data: rows.map((r) => BigInt(r % 3)) },
+          { name: 'w', data: rows.map((r) => r / 7) },
+        ],
+        rowGroupSize: b - a,
+      })
+    }
+    await writer.finish()
+    assert.ok(readFileSync(ours).equals(readFileSync(theirs)), `shape ${k} (${JSON.stringify(s)}): the files differ`)
+    const read = await (
+      await conn.runAndReadAll(`SELECT id, v, label, w FROM read_parquet('${ours}')`)
+    ).getRowObjectsJS()
+    assert.equal(read.length, s.rows)
+    read.forEach((row, r) => {
+      assert.equal(row['id'], `id-${r}`)
+      assert.deepEqual(row['v'], Array.from(data.subarray(r * s.dim, (r + 1) * s.dim)), `shape ${k} row ${r}`)
+      assert.equal(row['label'], BigInt(r % 3))
+      assert.equal(row['w'], r / 7)
+    })
+  }
+})
 
 test('DuckDB files (v1 pages, dictionary pages, doubles) read the same, whole or in part', async () => {
   const src = write('src.parquet', {})
