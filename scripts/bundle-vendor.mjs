@@ -16,6 +16,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // CommonJS packages in an ES module bundle (fastify's) require Node's modules: give them a require
+  banner: {
+    js: "import { createRequire as __vendorRequire } from 'node:module'; const require = __vendorRequire(import.meta.url);",
+  },
+  // fastify loads pino only when its logger is on (the server logs itself); pino starts its transports
+  // from its own files, so it stays a package, required from node_modules if ever
+  external: ['pino'],
   logLevel: 'warning',
 })
 // tsc's source maps describe the re-export, not the bundle

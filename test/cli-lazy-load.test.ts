@@ -175,7 +175,7 @@ test("dataperf worker and the organizer's database commands load no HTTP app: no
   }
 })
 
-test('serve loads kysely and typebox as one bundled file each (src/vendor/), none of their package files', async () => {
+test('serve loads kysely, typebox and fastify (with its plugins) as one bundled file each (src/vendor/), none of their package files; on SQLite, not pg', async () => {
   const challenge = makeChallenge(join(dir, 'challenge-serve'))
   const state = join(dir, 'state-serve')
   const serve = await runLoggedUntil(
@@ -183,10 +183,17 @@ test('serve loads kysely and typebox as one bundled file each (src/vendor/), non
     /http:\/\/127\.0\.0\.1:\d+/,
   )
   assert.match(serve.stdout, /http:\/\/127\.0\.0\.1:\d+/, serve.stderr)
-  for (const name of ['kysely', 'typebox']) {
+  for (const name of ['kysely', 'typebox', 'fastify']) {
     assert.ok(serve.ours.includes(`vendor/${name}.js`), `serve loaded vendor/${name}.js`)
     const files = serve.urls.filter((u) => u.includes(`/node_modules/${name}/`))
     assert.deepEqual(files, [], `serve loaded ${name}'s own files`)
   }
-  assert.ok(serve.packages.includes('fastify'), serve.packages.join(' '))
+  // the plugins and fastify's own dependencies are in vendor/fastify.js too
+  const stack = serve.urls.filter((u) =>
+    /\/node_modules\/(@fastify\/|helmet|ajv|avvio|find-my-way|fast-json-stringify)/.test(u),
+  )
+  assert.deepEqual(stack, [], 'serve loaded package files of the fastify stack')
+  // each database driver loads with a database of its kind (server/db/open.ts)
+  assert.ok(serve.packages.includes('better-sqlite3'), serve.packages.join(' '))
+  assert.ok(!serve.packages.includes('pg'), 'serve on SQLite loaded pg')
 })

@@ -4,7 +4,7 @@
  * server/index.ts; `dataperf worker` starts from start-workers.ts, which loads no HTTP app.
  */
 import { join, resolve } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../vendor/fastify.js'
 import { buildApp } from './http/app.js'
 import type { RateLimits } from './http/limits.js'
 import type { ConnectionLimits } from './http/connections.js'

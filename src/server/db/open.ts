@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import SQLite from 'better-sqlite3'
-import pg from 'pg'
+import type SQLite from 'better-sqlite3'
+import type pg from 'pg'
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -55,8 +55,17 @@ export function isPostgresUrl(spec: string): boolean {
   return /^postgres(ql)?:\/\//.test(spec)
 }
 
-// pg returns BIGINT (count(*)) as text; counts here are small, so numbers are safe
-pg.types.setTypeParser(20, (v: string) => Number(v))
+// Each driver loads when a database of its kind is opened: a server on SQLite never loads pg's
+// 25 modules, a worker on PostgreSQL never loads better-sqlite3's.
+let pgModule: typeof pg | undefined
+async function loadPg(): Promise<typeof pg> {
+  if (!pgModule) {
+    pgModule = (await import('pg')).default
+    // pg returns BIGINT (count(*)) as text; counts here are small, so numbers are safe
+    pgModule.types.setTypeParser(20, (v: string) => Number(v))
+  }
+  return pgModule
+}
 
 export async function openDb(spec: string, options: { migrate?: boolean } = {}): Promise<Db> {
   let kysely: Kysely<Database>
@@ -69,7 +78,7 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
     dialect = 'postgres'
     const url = new URL(spec)
     describe = `postgres://${url.host}${url.pathname}`
-    const pool = new pg.Pool({ connectionString: spec, max: 10 })
+    const pool = new (await loadPg()).Pool({ connectionString: spec, max: 10 })
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     try {
       await sql`select 1`.execute(kysely)
@@ -84,7 +93,7 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
     mkdirSync(dirname(path), { recursive: true })
     let database: SQLite.Database
     try {
-      database = new SQLite(path)
+      database = new (await import('better-sqlite3')).default(path)
     } catch (err) {
       throw new UserError(`cannot open the SQLite database ${path}: ${(err as Error).message}`)
     }
@@ -161,7 +170,8 @@ class Listener {
   ) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url })
+    const driver = await loadPg() // already loaded: the database it listens to is open
+    const client = new driver.Client({ connectionString: this.url })
     this.client = client
     let gone = false
     const lost = () => {
@@ -181,7 +191,7 @@ class Listener {
     client.on('end', lost)
     try {
       await client.connect()
-      await client.query(`listen ${pg.escapeIdentifier(this.channel)}`)
+      await client.query(`listen ${driver.escapeIdentifier(this.channel)}`)
     } catch {
       lost()
       return

@@ -6,7 +6,7 @@
  * sign-up forms need one before any session exists (a pre-session token, bound to the CSRF
  * secret cookie of that browser): else another site could log a visitor into its own account.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from '../../vendor/fastify.js'
 import { userForSession, userForToken, type User } from '../services/accounts.js'
 import type { ServerContext } from '../services/context.js'
 import { ServiceError, unauthorized } from '../services/errors.js'

@@ -9,8 +9,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import proxyAddr from '@fastify/proxy-addr'
-import type { FastifyServerFactory } from 'fastify'
+import { proxyAddr } from '../../vendor/fastify.js'
+import type { FastifyServerFactory } from '../../vendor/fastify.js'
 
 export interface ConnectionLimits {
   requestTimeoutMs: number

@@ -5,7 +5,7 @@
  * registry, so that a stopping server ends them all at once (an open page would otherwise keep the
  * process alive) and the pages reconnect to the next one.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from '../../vendor/fastify.js'
 
 export interface EventStream {
   /** one event: `event: NAME` and its data (one line of JSON); `id` comes back as Last-Event-ID on a reconnect */

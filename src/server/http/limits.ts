@@ -6,7 +6,7 @@
  * (`groupId` shares a bucket only on Redis), so the store below, written by hand in a few lines,
  * is one fixed-window map that every route's `child` shares.
  */
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest } from '../../vendor/fastify.js'
 
 export interface RateLimit {
   max: number

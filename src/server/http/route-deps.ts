@@ -3,7 +3,7 @@
  * buckets), in a module of its own so that the routes and the app that registers them do not
  * import each other.
  */
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync } from '../../vendor/fastify.js'
 import type { ServerContext } from '../services/context.js'
 import type { ConnectionLimits } from './connections.js'
 import type { EventStreams } from './event-stream.js'

@@ -6,7 +6,7 @@
  * form sent with the session cookie carries its CSRF token as its FIRST field, checked before any
  * file is read, so the token never travels in the URL.
  */
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest } from '../../vendor/fastify.js'
 import type { SubmittedFile } from '../boards/index.js'
 import type { ServerContext } from '../services/context.js'
 import { ServiceError } from '../services/errors.js'

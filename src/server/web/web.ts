@@ -2,7 +2,7 @@
  * What the page routes are handed (web/plugin.ts builds it), in a module of its own so that the
  * routes and the plugin that registers them do not import each other.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from '../../vendor/fastify.js'
 import type { ServerContext } from '../services/context.js'
 import type { SafeHtml } from './html.js'
 import type { PageContext } from './view-models.js'

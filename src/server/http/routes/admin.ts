@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import { queueCounts } from '../../queue/jobs.js'
 import { duplicateFiles } from '../../services/duplicates.js'
 import { createSignupInvite, requireOrganizer } from '../../services/accounts.js'

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import { logIn, logOut, signUp } from '../../services/accounts.js'
 import { myTeam } from '../../services/teams.js'
 import { csrfTokenFor, requireAuth, SESSION_COOKIE, sessionCookie } from '../auth.js'

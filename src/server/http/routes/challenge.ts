@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import { currentPhase, effectivePhases, phaseJson } from '../../services/phases.js'
 import type { RouteDeps } from '../route-deps.js'
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import { followBoard } from '../../services/board-feed.js'
 import { DEFAULT_PAGE_ROWS, leaderboardBody, MAX_PAGE_ROWS, openBoard } from '../../services/leaderboard.js'
 import type { RouteDeps } from '../route-deps.js'

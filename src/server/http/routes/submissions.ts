@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import { signManifest } from '../../manifest.js'
 import { ServiceError } from '../../services/errors.js'
 import {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import {
   createTeam,
   createTeamInvite,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from '../../../vendor/fastify.js'
 import { checkPassword } from '../../services/accounts.js'
 import { createToken, listTokens, revokeToken } from '../../services/tokens.js'
 import { requireAuth } from '../auth.js'

@@ -2,7 +2,7 @@
 // the top: a wrong e-mail or password, a rate limit, a lock), and the typed values kept, the
 // password not. Both forms carry a pre-session CSRF token (no other site can log a visitor in),
 // and both count in the one per-address bucket of password checks that the API's routes share.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from '../../../vendor/fastify.js'
 import { logIn, logOut, signUp } from '../../services/accounts.js'
 import { ServiceError } from '../../services/errors.js'
 import { preSessionCsrfToken, SESSION_COOKIE, sessionCookie } from '../../http/auth.js'

@@ -1,6 +1,6 @@
 // The organizers' team pages: the list of teams, one team's history, and allowing a person one
 // more team change (a form that redirects back to the team's page).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import { requireOrganizer } from '../../services/accounts.js'
 import { allowTeamChange, listTeams, teamHistory } from '../../services/team-history.js'
 import { duplicateFiles } from '../../services/duplicates.js'

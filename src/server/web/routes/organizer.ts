@@ -1,6 +1,6 @@
 // The organizers' page and its forms: phase changes, publishing, baselines, rescoring (the page
 // redirects to the rescoring's own page, which follows it and shows the rank changes), audit log and health.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from '../../../vendor/fastify.js'
 import { requireOrganizer, type User } from '../../services/accounts.js'
 import { readAudit, verifyAudit } from '../../services/audit.js'
 import { ServiceError } from '../../services/errors.js'

@@ -1,6 +1,6 @@
 // A participant's pages: submit (multipart form; an invalid file comes back with the validator's
 // message next to the field), a submission's status, the team with its tokens and invitations.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from '../../../vendor/fastify.js'
 import type { SubmittedFile } from '../../boards/index.js'
 import type { User } from '../../services/accounts.js'
 import { notFound, ServiceError } from '../../services/errors.js'

@@ -1,7 +1,7 @@
 // Pages anyone may open: the challenge home, the list of boards, a board's leaderboard (a page of
 // it, a search, the visitor's own row, a chart of the top ten); the page follows the board's change
 // feed (/api/v1/boards/:board/events) to refresh itself when its rows move.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance } from '../../../vendor/fastify.js'
 import type { User } from '../../services/accounts.js'
 import {
   boardIsVisible,
