@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 files=("$@")
-[ ${#files[@]} -gt 0 ] || mapfile -t files < <(node scripts/test-files.mjs)
+[ ${#files[@]} -gt 0 ] || mapfile -t files < <(node scripts/run-tests.mjs --list)
 out=$(mktemp)
 one() {
   local f=$1 t rc u s e

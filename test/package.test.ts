@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as zlib from 'node:zlib'
 import semver from 'semver'
@@ -48,6 +49,22 @@ test('hyparquet-writer is pinned exactly: io/parquet/writer.ts imports its inter
 test('@fastify/cookie is pinned at 11.1.0: later versions need cookie 2.x, which declares node>=22 (engines says >=20.15)', () => {
   assertPinned('@fastify/cookie')
   assert.match(lock.packages['node_modules/cookie']?.version ?? '', /^1\./)
+})
+
+test('npm test runs every built test file exactly once (scripts/run-tests.mjs), the longest first; test:unit a part of them', () => {
+  const list = (...args: string[]) =>
+    execFileSync(process.execPath, ['scripts/run-tests.mjs', '--list', ...args], { cwd: root, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+  const built = (readdirSync(join(root, 'dist/test'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => join('dist/test', f))
+  const all = list()
+  assert.deepEqual([...all].sort(), [...built].sort())
+  assert.equal(new Set(all).size, all.length)
+  assert.equal(all[0], join('dist/test', 'speech-parity.test.js'))
+  const unit = list('--unit')
+  assert.ok(unit.length > 10 && unit.every((f) => all.includes(f)), unit.join(' '))
 })
 
 test('engines names the Node the code needs (zlib.crc32 arrived in 20.15)', () => {
