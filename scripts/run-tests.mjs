@@ -6,6 +6,8 @@
 //   node scripts/run-tests.mjs            every dist/test/**/*.test.js, the longest first
 //   node scripts/run-tests.mjs --unit     the fast loop's files only
 //   node scripts/run-tests.mjs --list     print the files in order instead (scripts/test-times.sh)
+//   npm test -- server- web-pages         only the files whose names contain one of these words
+//   npm test -- --test-name-pattern=RE    only the tests whose names match (others reported skipped)
 // Exit code 1 when a test fails.
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -90,18 +92,32 @@ function testFiles(unit) {
   return [...first, ...all.filter((f) => !first.includes(f))]
 }
 
+const args = process.argv.slice(2)
+const words = args.filter((a) => !a.startsWith('--'))
+const namePatterns = args.filter((a) => a.startsWith('--test-name-pattern=')).map((a) => a.slice(a.indexOf('=') + 1))
 let files
 try {
-  files = testFiles(process.argv.includes('--unit'))
+  files = testFiles(args.includes('--unit'))
 } catch (err) {
   console.error(`scripts/run-tests.mjs: ${err.message}`)
   process.exit(1)
 }
-if (process.argv.includes('--list')) {
+if (words.length > 0) {
+  files = files.filter((f) => words.some((w) => f.slice(TEST_DIR.length + 1).includes(w)))
+  if (files.length === 0) {
+    console.error(`scripts/run-tests.mjs: no test file under ${TEST_DIR} has ${words.join(' or ')} in its name`)
+    process.exit(1)
+  }
+}
+if (args.includes('--list')) {
   console.log(files.join('\n'))
 } else {
   // two at a time: the suite is CPU-bound on two cores (three measured slower: 402 vs 363 s)
-  const stream = run({ files: files.map((f) => resolve(f)), concurrency: 2 })
+  const stream = run({
+    files: files.map((f) => resolve(f)),
+    concurrency: 2,
+    ...(namePatterns.length > 0 ? { testNamePatterns: namePatterns } : {}),
+  })
   stream.on('test:fail', () => {
     process.exitCode = 1
   })

@@ -63,6 +63,11 @@ test('npm test runs every built test file exactly once (scripts/run-tests.mjs), 
   assert.deepEqual([...all].sort(), [...built].sort())
   assert.equal(new Set(all).size, all.length)
   assert.equal(all[0], join('dist/test', 'speech-parity.test.js'))
+  // `npm test -- speech-parity`: the files whose names hold the word
+  assert.deepEqual(
+    list('speech-parity'),
+    ['speech-parity', 'speech-parity-near-ties'].map((n) => join('dist/test', `${n}.test.js`)),
+  )
   const unit = list('--unit')
   assert.ok(unit.length > 10 && unit.every((f) => all.includes(f)), unit.join(' '))
 })
