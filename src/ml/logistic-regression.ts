@@ -383,9 +383,17 @@ export function predictProba(
   rows?: Int32Array,
   options: ScoringOptions = {},
 ): Float64Array {
-  const dec = decisionFunction(model, X, nSamples, rows, options)
+  return probabilitiesOf(model, decisionFunction(model, X, nSamples, rows, options))
+}
+
+/**
+ * predict_proba from decision values already computed (decisionFunction's output for the same
+ * rows): the logistic of each for two classes ([1 - p, p]), the softmax over classes otherwise.
+ * A caller that needs both a row's decision value and its probability computes the dot products once.
+ */
+export function probabilitiesOf(model: LogisticRegressionModel, dec: Float64Array): Float64Array {
   const K = model.classes.length
-  const n = rows ? rows.length : nSamples
+  const n = K === 2 ? dec.length : dec.length / K
   const out = new Float64Array(n * K)
   for (let i = 0; i < n; i++) {
     if (K === 2) {

@@ -34,7 +34,7 @@
  */
 import { UserError } from '../../errors.js'
 import { farthestPointSampling } from '../../ml/fps.js'
-import { decisionFunction, predict, predictProba } from '../../ml/logistic-regression.js'
+import { decisionFunction, predict, predictProba, probabilitiesOf } from '../../ml/logistic-regression.js'
 import { confusionCounts, type ConfusionCounts } from '../../ml/metrics.js'
 import { stratifiedFolds } from '../../ml/out-of-fold.js'
 import { labelFrequency, unlabelledPositiveProbability } from '../../ml/pu-learning.js'
@@ -151,11 +151,13 @@ export function positiveUnlabelled(
       if (isPositive.has(r)) heldOutPositive.push(proba[i * 2 + 1]!)
       else negativeProbability.set(r, proba[i * 2 + 1]!)
     })
-    const near = predictProba(model, pool, n, rows)
+    // one pass of dot products: the probabilities are the decision values' logistic
+    const score = decisionFunction(model, pool, n, rows)
+    const near = probabilitiesOf(model, score)
     folds.push({
       test,
       labelledProbability: Float64Array.from(rows, (_, i) => near[i * 2 + 1]!),
-      score: decisionFunction(model, pool, n, rows),
+      score,
     })
   }
   if (heldOutPositive.length > 0) c = labelFrequency(heldOutPositive)
@@ -163,7 +165,7 @@ export function positiveUnlabelled(
   const negatives = known.negatives.filter((r) => !suspect.has(r))
   const model = fitOnRows(pool, d, known.positives, [...negatives, ...neighbourhood])
   const score = decisionFunction(model, pool, n, rows)
-  const proba = predictProba(model, pool, n, rows)
+  const proba = probabilitiesOf(model, score)
   const positiveProbability = Float64Array.from(neighbourhood, (_, i) =>
     unlabelledPositiveProbability(proba[i * 2 + 1]!, c),
   )
