@@ -112,7 +112,8 @@ if (words.length > 0) {
 if (args.includes('--list')) {
   console.log(files.join('\n'))
 } else {
-  // two at a time: the suite is CPU-bound on two cores (three measured slower: 402 vs 363 s)
+  // two at a time: the suite is CPU-bound on two cores (on one build, three at a time took 402 s,
+  // two 380 s)
   const stream = run({
     files: files.map((f) => resolve(f)),
     concurrency: 2,

@@ -236,8 +236,9 @@ function writeRowGroup(writer: ParquetWriter, rows: number, chunks: ColumnChunkD
 }
 
 /**
- * hyparquet-writer's write() and finish() return a promise only when the file writer's flush is
- * asynchronous; node's fileWriter flushes synchronously, so the file is complete before the rename.
+ * The file writer's flush (after each row group, writeRowGroup) and hyparquet-writer's finish() return a
+ * promise only when the flush is asynchronous; node's fileWriter flushes synchronously, so the file is
+ * complete before the rename.
  * Should that change, stop rather than rename a file still being written.
  */
 function synchronous(result: void | Promise<void>): void {

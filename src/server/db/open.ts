@@ -91,9 +91,11 @@ export async function openDb(spec: string, options: { migrate?: boolean } = {}):
     const path = resolve(spec)
     describe = path
     mkdirSync(dirname(path), { recursive: true })
+    // imported outside the try: a driver that fails to load is an installation fault, not the user's file
+    const Driver = (await import('better-sqlite3')).default
     let database: SQLite.Database
     try {
-      database = new (await import('better-sqlite3')).default(path)
+      database = new Driver(path)
     } catch (err) {
       throw new UserError(`cannot open the SQLite database ${path}: ${(err as Error).message}`)
     }
