@@ -8,6 +8,8 @@
 # Set CI=true and DATAPERF_TEST_PG_URL (scripts/test-postgres.sh start) so nothing skips.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# as npm test runs them (scripts/run-tests.mjs): without the extra CA certificates' start-up cost
+unset NODE_EXTRA_CA_CERTS
 files=("$@")
 [ ${#files[@]} -gt 0 ] || mapfile -t files < <(node scripts/run-tests.mjs --list)
 out=$(mktemp)
