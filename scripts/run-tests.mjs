@@ -17,7 +17,7 @@ import { spec, tap } from 'node:test/reporters'
 // Longest first, every file over ~10 s by wall seconds from `JOBS=2 scripts/test-times.sh` (a file
 // that waits on Chromium or timers takes longer than its CPU seconds): a long file started last
 // would run alone at the end, as web-views did in name order. Files not named follow in name order;
-// a name here without its file is skipped.
+// a name here without its built file is an error (a renamed file must be renamed here too).
 const LONGEST_FIRST = [
   'speech-parity',
   'vision-select',
@@ -88,7 +88,9 @@ function testFiles(unit) {
     .filter((f) => f.endsWith('.test.js'))
     .map((f) => join(TEST_DIR, f))
     .sort()
-  const first = LONGEST_FIRST.map(fileOf).filter((f) => existsSync(f))
+  const stale = LONGEST_FIRST.filter((name) => !existsSync(fileOf(name)))
+  if (stale.length > 0) throw new Error(`test files in LONGEST_FIRST not built: ${stale.join(', ')}`)
+  const first = LONGEST_FIRST.map(fileOf)
   return [...first, ...all.filter((f) => !first.includes(f))]
 }
 
