@@ -11,7 +11,9 @@
  *    For information, the same 1 and 2 worker layouts on a bigger job (en-25 at the full synthetic
  *    scale: ~4x the scoring per submission), to show how the ratio grows with the job's size.
  * Targets (issue 19): board p99 under 50 ms at 200 connections with no errors (SQLite's board),
- * 2 workers / 1 worker at least 1.7x. The last line is one JSON object of the headline figures.
+ * 2 workers / 1 worker at least 1.7x; beside the ratio, the most the cores allow it (two workers
+ * finish at most cores / their CPU per job; one worker's time per job is about its CPU per job).
+ * The last line is one JSON object of the headline figures.
  * Environment: BENCH_SERVER_JOBS (submissions scored per layout, default 200),
  * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers),
  * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,2x2; 1x1 and 2x1 give the ratio),
@@ -20,7 +22,7 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -355,7 +357,7 @@ async function workersBench(
   processes: number,
   threads: number,
   jobs: number,
-): Promise<number> {
+): Promise<{ rate: number; cpuMsPerJob: number }> {
   const name = `bench_${processes}x${threads}_${Date.now()}`
   const admin = new pg.Client({ connectionString: base })
   await admin.connect()
@@ -400,6 +402,7 @@ async function workersBench(
   // one worker using more than one core is what keeps two from doubling its throughput
   let cpuLine = ''
   let switchLine = ''
+  let cpuMsPerJob = Number.NaN
   if (atWarm) {
     const n = jobs - atWarm.n
     const per = (sec: number) => `${((sec / n) * 1000).toFixed(1)}`
@@ -407,6 +410,7 @@ async function workersBench(
     const deltas = Object.entries(steady).map(([k, v]) => [k, v - (atWarm!.cpu[k] ?? 0)] as const)
     const parts = deltas.filter(([k]) => !k.startsWith(SWITCHES))
     for (const [, d] of parts) sum += d
+    cpuMsPerJob = (sum / n) * 1000
     // every wait for PostgreSQL or the scoring process is a wake-up, and each wake-up can preempt
     // the other worker's scoring process: these counts show what two workers cost each other
     switchLine = `    context switches per job: ${deltas
@@ -442,7 +446,7 @@ async function workersBench(
   if (cpuLine) console.log(cpuLine)
   if (switchLine) console.log(switchLine)
   console.log(`    scoring process RSS: ${scoringRss.join(', ')} MiB`)
-  return rate
+  return { rate, cpuMsPerJob }
 }
 
 try {
@@ -462,11 +466,12 @@ try {
       `\nscoring on PostgreSQL (speech en-25 at the demo's scale, 10 seeds; ${JOBS} submissions queued before the workers start)`,
     )
     const template = await queuedTemplate(base, 'en-25', JOBS)
-    const rates: Record<string, number> = {}
+    const runs: Record<string, { rate: number; cpuMsPerJob: number }> = {}
     for (const layout of LAYOUTS) {
       const [processes, threads] = layout.split('x').map(Number)
-      rates[layout] = await workersBench(base, template, processes!, threads!, JOBS)
+      runs[layout] = await workersBench(base, template, processes!, threads!, JOBS)
     }
+    const rates = Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, r.rate]))
     const one = rates['1x1'],
       two = rates['2x1']
     if (one !== undefined) json['workers_1_per_min'] = one
@@ -477,14 +482,26 @@ try {
       console.log(
         figure('2 workers / 1 worker (PostgreSQL)', `${(two / one).toFixed(2)}x`, 'at least 1.7x', two / one >= 1.7),
       )
+      // What the cores allow: one worker runs its job's parts one after another (its time per job is
+      // about its CPU per job), so two workers sharing the machine's cores finish at most
+      // cores / (their CPU per job) jobs, however little they wait for each other.
+      const cores = Math.min(2, availableParallelism()) // two workers use at most two cores
+      const cpu2 = runs['2x1']!.cpuMsPerJob
+      if (Number.isFinite(cpu2)) {
+        const bound = (cores * 60_000) / cpu2
+        json['workers_2_over_1_cpu_bound'] = bound / one
+        console.log(
+          `  the cores' bound: ${cores} cores / ${cpu2.toFixed(1)} ms of CPU per job with 2 workers = ${bound.toFixed(0)}/min at 100% busy, ${(bound / one).toFixed(2)}x the 1 worker's ${one.toFixed(0)}/min (1 worker: ${(60_000 / one).toFixed(1)} ms per job, ${runs['1x1']!.cpuMsPerJob.toFixed(1)} ms of CPU)`,
+        )
+      }
     }
     if (BIG) {
       console.log(
         `\nfor information: a bigger job (en-25 at the full synthetic scale, ~4x the scoring per submission; ${BIG_JOBS} submissions)`,
       )
       const big = await queuedTemplate(base, 'en-25-big', BIG_JOBS)
-      const one = await workersBench(base, big, 1, 1, BIG_JOBS)
-      const two = await workersBench(base, big, 2, 1, BIG_JOBS)
+      const one = (await workersBench(base, big, 1, 1, BIG_JOBS)).rate
+      const two = (await workersBench(base, big, 2, 1, BIG_JOBS)).rate
       json['workers_big_1_per_min'] = one
       json['workers_big_2_per_min'] = two
       json['workers_big_2_over_1'] = two / one
