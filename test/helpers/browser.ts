@@ -1,9 +1,10 @@
 // Debian's Chromium driven by playwright-core, for the pages' tests: its headless shell (Debian's
-// chromium-headless-shell, the same Chromium built as the headless browser Playwright itself runs
-// by default), which took a third of the full browser's CPU for the same contexts and pages (4.4-4.8
-// vs 12.4 s for eight visitors of two pages each, every process counted). The flags keep Chromium
-// from reaching for the network (this machine and CI have none outside loopback) and from needing a
-// GPU or a sandbox (tests run as root in CI). A missing Chromium fails the test: CI installs it.
+// chromium-headless-shell: the same Chromium sources built as a headless-only browser, the kind
+// Playwright itself runs for headless tests by default), which took a third of the full browser's
+// CPU for the same contexts and pages (4.4-4.8 vs 12.4 s for eight visitors of two pages each, every
+// process counted, Chromium 156). The flags keep Chromium from reaching for the network (this
+// machine and CI have none outside loopback) and from needing a GPU or a sandbox (tests run as root
+// in CI). A missing Chromium fails the test: CI installs it.
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
