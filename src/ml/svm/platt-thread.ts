@@ -7,7 +7,8 @@
  * thread and the machine has a second core, kept and unref'd. Seeds are shared out through a
  * shared Int32Array of claims: the helper takes them from the first, this thread from the last
  * once its other work is done, so neither waits for a helper that is still starting. A seed the
- * helper fails on (or does not finish within a minute) is fitted here.
+ * helper fails on, or has not finished within a second plus four times this thread's slowest fit
+ * (a helper that died mid-seed), is fitted here.
  */
 import { availableParallelism } from 'node:os'
 import { isMainThread, Worker } from 'node:worker_threads'
@@ -30,6 +31,10 @@ export interface PlattJob {
 }
 
 let helper: Worker | null | undefined
+
+/** How long a seed the helper took may keep this thread waiting: this, plus HELPER_PATIENCE of its own slowest fit. */
+const HELPER_GRACE_MS = 1000
+const HELPER_PATIENCE = 4
 
 /**
  * No helper thread in this process: everything is fitted here. For a process that is already one
@@ -85,15 +90,20 @@ export function plattScalingsAlongside<T>(
   const value = meanwhile()
   const scalings: PlattScaling[] = new Array(n)
   let byHelper = 0
+  let slowestOwnMs = 0
   for (let s = n - 1; s >= 0; s--) {
-    if (Atomics.compareExchange(claims, s, FREE, OURS) === FREE)
-      scalings[s] = fitPlattScaling(svc, libsvmSeedFor(seeds[s]!))
+    if (Atomics.compareExchange(claims, s, FREE, OURS) !== FREE) continue
+    const started = Date.now()
+    scalings[s] = fitPlattScaling(svc, libsvmSeedFor(seeds[s]!))
+    slowestOwnMs = Math.max(slowestOwnMs, Date.now() - started)
   }
   for (let s = 0; s < n; s++) {
     if (scalings[s]) continue
-    // claimed by the helper: wait for it (it fits one seed in milliseconds)
+    // claimed by the helper: wait for it, but not for a helper that died meanwhile (it cannot say
+    // so: this thread's events wait while it blocks). Both threads fit seeds of one size, so one
+    // still busy after several times this thread's slowest fit is fitted here too (the same bits).
     // Atomics.wait may return early with the state unchanged: wait again until the deadline
-    const deadline = Date.now() + 60_000
+    const deadline = Date.now() + HELPER_GRACE_MS + HELPER_PATIENCE * slowestOwnMs
     let state = Atomics.load(claims, s)
     while (state === HELPER_BUSY && Date.now() < deadline) {
       Atomics.wait(claims, s, HELPER_BUSY, deadline - Date.now())
