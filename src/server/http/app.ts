@@ -4,15 +4,19 @@
  * and the place where the pages plugin (issue 10) registers: `options.plugins`.
  */
 import { randomBytes } from 'node:crypto'
-import { Fastify, type FastifyInstance } from '../../vendor/fastify.js'
 import { constants as zlibConstants } from 'node:zlib'
-import { fastifyCompress } from '../../vendor/fastify.js'
-import { fastifyCookie } from '../../vendor/fastify.js'
-import { fastifyCsrf } from '../../vendor/fastify.js'
-import { fastifyMultipart } from '../../vendor/fastify.js'
-import { helmet, type HelmetOptions } from '../../vendor/fastify.js'
-import { fastifyRateLimit } from '../../vendor/fastify.js'
-import { fastifySwagger } from '../../vendor/fastify.js'
+import {
+  Fastify,
+  type FastifyInstance,
+  fastifyCompress,
+  fastifyCookie,
+  fastifyCsrf,
+  fastifyMultipart,
+  fastifyRateLimit,
+  fastifySwagger,
+  helmet,
+  type HelmetOptions,
+} from '../../vendor/fastify.js'
 import { UserError } from '../../errors.js'
 import { VERSION } from '../../version.js'
 import type { ServerContext } from '../services/context.js'

@@ -5,8 +5,7 @@
  * costs one compression per version and encoding, not one per request.
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
-import { Negotiator } from '../../vendor/fastify.js'
-import type { FastifyReply, FastifyRequest } from '../../vendor/fastify.js'
+import { type FastifyReply, type FastifyRequest, Negotiator } from '../../vendor/fastify.js'
 import type { CachedBody } from '../services/leaderboard.js'
 
 const encodings = new Negotiator({ supportedValues: ['br', 'gzip', 'identity'] })

@@ -9,8 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { proxyAddr } from '../../vendor/fastify.js'
-import type { FastifyServerFactory } from '../../vendor/fastify.js'
+import { type FastifyServerFactory, proxyAddr } from '../../vendor/fastify.js'
 
 export interface ConnectionLimits {
   requestTimeoutMs: number

@@ -4,8 +4,7 @@
  * plain view models to the views. Form posts are CSRF-checked by the app's hook (field `_csrf`);
  * every error becomes a page with a sentence to act on, never a stack trace or the API's JSON.
  */
-import type { FastifyInstance, FastifyPluginAsync } from '../../vendor/fastify.js'
-import { fastifyFormbody } from '../../vendor/fastify.js'
+import { type FastifyInstance, type FastifyPluginAsync, fastifyFormbody } from '../../vendor/fastify.js'
 import { UserError } from '../../errors.js'
 import type { ServerContext } from '../services/context.js'
 import { ServiceError } from '../services/errors.js'
