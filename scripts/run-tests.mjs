@@ -115,7 +115,7 @@ if (args.includes('--list')) {
   console.log(files.join('\n'))
 } else {
   // Node reads and parses the certificates NODE_EXTRA_CA_CERTS names at every process start (~45 ms
-  // of CPU on our 2-core machines, which set it for their package proxy); the suite starts ~550 node
+  // of CPU on our 2-core machines, which set it for their package proxy); the suite starts ~600 node
   // processes and opens no TLS connection, so the test files and the commands they run go without it
   delete process.env.NODE_EXTRA_CA_CERTS
   // two at a time: the suite is CPU-bound on two cores (on one build, three at a time took 402 s,

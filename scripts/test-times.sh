@@ -4,7 +4,10 @@
 #   scripts/test-times.sh                     # every dist/test/**/*.test.js
 #   scripts/test-times.sh dist/test/a.test.js dist/test/b.test.js
 #   JOBS=2 scripts/test-times.sh              # two files at a time (as npm test runs them)
-# CPU time is the figure to compare on a shared machine; wall time depends on its load.
+# CPU time is the figure to compare on a shared machine; wall time depends on its load. It misses
+# processes that outlive their parent (Chromium's, scoring processes of a killed server): their
+# parent's parent never waits for them. Process accounting (apt-get install acct; accton FILE;
+# dump-acct FILE) counts those too.
 # Set CI=true and DATAPERF_TEST_PG_URL (scripts/test-postgres.sh start) so nothing skips.
 set -uo pipefail
 cd "$(dirname "$0")/.."

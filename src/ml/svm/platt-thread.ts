@@ -32,7 +32,7 @@ export interface PlattJob {
 
 let helper: Worker | null | undefined
 
-/** How long a seed the helper took may keep this thread waiting: this, plus HELPER_PATIENCE of its own slowest fit. */
+/** How long a seed the helper took may keep this thread waiting: this, plus HELPER_PATIENCE times its own slowest fit. */
 const HELPER_GRACE_MS = 1000
 const HELPER_PATIENCE = 4
 
