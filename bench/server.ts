@@ -7,7 +7,8 @@
  * 2. Scoring on PostgreSQL, the same queued speech submissions (en-25 at the demo's scale, the
  *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers and 2 workers x 2 threads, each
  *    on a fresh copy of one database. Throughput leaves out start-up: it counts the jobs finished
- *    after each scoring thread finished its first one, over the time since then.
+ *    after each scoring thread finished its first one, over the time since then. 1 and 2 workers
+ *    run in alternated rounds; the ratio is the median round's (one try of each varies by ~20%).
  *    For information, the same 1 and 2 worker layouts on a bigger job (en-25 at the full synthetic
  *    scale: ~4x the scoring per submission), to show how the ratio grows with the job's size.
  * Targets (issue 19): board p99 under 50 ms at 200 connections with no errors (SQLite's board),
@@ -17,6 +18,7 @@
  * Environment: BENCH_SERVER_JOBS (submissions scored per layout, default 200),
  * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers),
  * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,2x2; 1x1 and 2x1 give the ratio),
+ * BENCH_SERVER_ROUNDS (alternated rounds of 1x1 and 2x1, default 3; the ratio is the median round's),
  * BENCH_SERVER_BIG_JOBS (submissions per layout for the bigger job, default 100; 0 leaves it out).
  * PostgreSQL: $DATAPERF_TEST_PG_URL, else a throwaway cluster from scripts/test-postgres.sh.
  */
@@ -36,7 +38,7 @@ import { SPEECH_LAYOUT } from '../src/speech/layout.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { seedBoard } from '../test/helpers/board-seed.js'
 import { childPids, createDatabase, startProc, type Proc } from '../test/helpers/server.js'
-import { figure, loadLine, printJsonLast } from './report.js'
+import { figure, loadLine, median, printJsonLast, speedLine } from './report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..')
@@ -45,6 +47,7 @@ const JOBS = Number(process.env['BENCH_SERVER_JOBS'] ?? 200)
 const SECONDS = Number(process.env['BENCH_SERVER_SECONDS'] ?? 5)
 const PARTS = (process.env['BENCH_SERVER_PARTS'] ?? 'boards,workers').split(',')
 const LAYOUTS = (process.env['BENCH_SERVER_LAYOUTS'] ?? '1x1,2x1,2x2').split(',')
+const ROUNDS = Math.max(1, Number(process.env['BENCH_SERVER_ROUNDS'] ?? 3))
 const BIG_JOBS = Number(process.env['BENCH_SERVER_BIG_JOBS'] ?? 100)
 const TEAMS = 1000,
   PER_TEAM = 10
@@ -323,6 +326,18 @@ function selections(board: string, count: number): Buffer[] {
 }
 
 /** A database with `jobs` queued submissions to `board` (uploaded through the API), to copy for each layout. */
+/**
+ * Drops a database of this bench once measured: PostgreSQL's autovacuum would otherwise work
+ * through each finished run's dead rows while the next runs are timed.
+ */
+async function dropDatabase(base: string, url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: base })
+  await admin.connect()
+  await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`)
+  await admin.end()
+}
+
+/** A database of `jobs` queued submissions to `board`, vacuumed and analysed, for workersBench to copy. */
 async function queuedTemplate(base: string, board: string, jobs: number): Promise<string> {
   const url = await createDatabase(base, `bench_template_${board.replaceAll('-', '_')}`)
   const server = await start(serveArgs(url))
@@ -348,6 +363,11 @@ async function queuedTemplate(base: string, board: string, jobs: number): Promis
     if (r.status !== 202) throw new Error(`submission refused: ${r.status} ${await r.text()}`)
   }
   await server.stop()
+  // its copies start with no dead rows and with statistics: autovacuum finds nothing to do at once
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query('vacuum analyze')
+  await client.end()
   return url
 }
 
@@ -375,16 +395,22 @@ async function workersBench(
   const warmN = processes * threads
   let atWarm: { cpu: Record<string, number>; pg: number; n: number; ticks: { busy: number; all: number } } | undefined
   for (;;) {
-    const r = await client.query("select count(*)::int as n from jobs where status in ('done', 'failed')")
-    if (!atWarm && r.rows[0].n >= warmN)
+    const r = await client.query(
+      "select count(*)::int as n, count(distinct lease_owner)::int as owners from jobs where status in ('done', 'failed')",
+    )
+    // start-up ends when every scoring thread (a job worker, its lease_owner) has finished a job
+    if (!atWarm && r.rows[0].owners >= warmN)
       atWarm = { cpu: sumThreads(procs), pg: await pgBackendCpu(client), n: r.rows[0].n, ticks: machineTicks() }
     if (r.rows[0].n === jobs) break
     await new Promise((res) => setTimeout(res, 200))
   }
   const total = (Date.now() - t0) / 1000
-  const finished = (
-    await client.query<{ t: string }>("select finished_at as t from jobs where status = 'done' order by finished_at")
-  ).rows.map((r) => Date.parse(r.t))
+  const done = (
+    await client.query<{ t: string; owner: string }>(
+      "select finished_at as t, lease_owner as owner from jobs where status = 'done' order by finished_at",
+    )
+  ).rows
+  const finished = done.map((r) => Date.parse(r.t))
   const twice = (await client.query('select count(*)::int as n from jobs where attempts <> 1')).rows[0].n as number
   const failed = (await client.query("select count(*)::int as n from jobs where status = 'failed'")).rows[0].n as number
   const steady = sumThreads(procs)
@@ -432,10 +458,14 @@ async function workersBench(
     0,
   )
   await Promise.all(procs.map((p) => p.stop()))
-  // start-up left out: from the moment every scoring thread had finished one job
-  const warm = processes * threads
-  const from = finished[warm - 1]!
-  const rate = ((finished.length - warm) / (finished[finished.length - 1]! - from)) * 60_000
+  await dropDatabase(base, dbUrl)
+  // start-up left out: from the moment every scoring thread (job worker) had finished its first job;
+  // a worker process started later than another is still starting while the first one scores
+  const firsts = new Map<string, number>()
+  done.forEach((r, i) => firsts.has(r.owner) || firsts.set(r.owner, i))
+  const warm = Math.max(...firsts.values()) // index of the last thread's first job
+  const from = finished[warm]!
+  const rate = ((finished.length - 1 - warm) / (finished[finished.length - 1]! - from)) * 60_000
   // the same over the last half of the jobs: each scoring process keeps optimizing its code (and
   // filling its caches) for tens of jobs after its first, so a rate still climbing shows here
   const half = Math.floor(finished.length / 2)
@@ -459,42 +489,70 @@ try {
   }
   if (PARTS.includes('boards')) {
     await boardsBench('sqlite', join(work, 'board.sqlite'))
-    await boardsBench('postgres', await createDatabase(base, 'bench_board'))
+    const board = await createDatabase(base, 'bench_board')
+    await boardsBench('postgres', board)
+    await dropDatabase(base, board)
   }
   if (PARTS.includes('workers')) {
     console.log(
       `\nscoring on PostgreSQL (speech en-25 at the demo's scale, 10 seeds; ${JOBS} submissions queued before the workers start)`,
     )
     const template = await queuedTemplate(base, 'en-25', JOBS)
-    const runs: Record<string, { rate: number; cpuMsPerJob: number }> = {}
-    for (const layout of LAYOUTS) {
+    console.log(`  ${speedLine()}`)
+    // 1 and 2 workers in ROUNDS alternated rounds (1, 2 | 2, 1 | 1, 2 ...): one layout scoring the
+    // same jobs twice gives rates up to ~20% apart while the cores stay as fast (speedLine), so one
+    // try of each is a draw; each round's ratio compares two runs taken side by side, and the figure
+    // is the median round's
+    const runs: Record<string, Array<{ rate: number; cpuMsPerJob: number }>> = {}
+    const measure = async (layout: string) => {
       const [processes, threads] = layout.split('x').map(Number)
-      runs[layout] = await workersBench(base, template, processes!, threads!, JOBS)
+      ;(runs[layout] ??= []).push(await workersBench(base, template, processes!, threads!, JOBS))
     }
-    const rates = Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, r.rate]))
+    const paired = LAYOUTS.includes('1x1') && LAYOUTS.includes('2x1')
+    const ratios: number[] = []
+    for (let round = 0; paired && round < ROUNDS; round++) {
+      console.log(`  round ${round + 1} of ${ROUNDS}`)
+      for (const layout of round % 2 === 0 ? ['1x1', '2x1'] : ['2x1', '1x1']) await measure(layout)
+      const ratio = runs['2x1']![round]!.rate / runs['1x1']![round]!.rate
+      ratios.push(ratio)
+      console.log(`  round ${round + 1}: 2 workers / 1 worker ${ratio.toFixed(2)}x`)
+    }
+    for (const layout of LAYOUTS) if (!paired || (layout !== '1x1' && layout !== '2x1')) await measure(layout)
+    console.log(`  ${speedLine()}`)
+    const rates = Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, median(r.map((x) => x.rate))]))
     const one = rates['1x1'],
       two = rates['2x1']
     if (one !== undefined) json['workers_1_per_min'] = one
     if (two !== undefined) json['workers_2_per_min'] = two
     if (rates['2x2'] !== undefined) json['workers_2x2_per_min'] = rates['2x2']
     if (one !== undefined && two !== undefined) {
-      json['workers_2_over_1'] = two / one
+      const ratio = median(ratios)
+      json['workers_2_over_1'] = ratio
+      json['workers_2_over_1_min'] = Math.min(...ratios)
+      json['workers_2_over_1_max'] = Math.max(...ratios)
       console.log(
-        figure('2 workers / 1 worker (PostgreSQL)', `${(two / one).toFixed(2)}x`, 'at least 1.7x', two / one >= 1.7),
+        figure(
+          `2 workers / 1 worker (PostgreSQL; median of ${ratios.length})`,
+          `${ratio.toFixed(2)}x`,
+          'at least 1.7x',
+          ratio >= 1.7,
+        ),
       )
+      console.log(`  rounds: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}`)
       // What the cores allow: one worker runs its job's parts one after another (its time per job is
       // about its CPU per job), so two workers sharing the machine's cores finish at most
       // cores / (their CPU per job) jobs, however little they wait for each other.
       const cores = Math.min(2, availableParallelism()) // two workers use at most two cores
-      const cpu2 = runs['2x1']!.cpuMsPerJob
+      const cpu2 = median(runs['2x1']!.map((x) => x.cpuMsPerJob))
       if (Number.isFinite(cpu2)) {
         const bound = (cores * 60_000) / cpu2
         json['workers_2_over_1_cpu_bound'] = bound / one
         console.log(
-          `  the cores' bound: ${cores} cores / ${cpu2.toFixed(1)} ms of CPU per job with 2 workers = ${bound.toFixed(0)}/min at 100% busy, ${(bound / one).toFixed(2)}x the 1 worker's ${one.toFixed(0)}/min (1 worker: ${(60_000 / one).toFixed(1)} ms per job, ${runs['1x1']!.cpuMsPerJob.toFixed(1)} ms of CPU)`,
+          `  the cores' bound: ${cores} cores / ${cpu2.toFixed(1)} ms of CPU per job with 2 workers = ${bound.toFixed(0)}/min at 100% busy, ${(bound / one).toFixed(2)}x the 1 worker's ${one.toFixed(0)}/min (1 worker: ${(60_000 / one).toFixed(1)} ms per job, ${median(runs['1x1']!.map((x) => x.cpuMsPerJob)).toFixed(1)} ms of CPU; medians of the rounds)`,
         )
       }
     }
+    await dropDatabase(base, template)
     if (BIG) {
       console.log(
         `\nfor information: a bigger job (en-25 at the full synthetic scale, ~4x the scoring per submission; ${BIG_JOBS} submissions)`,
@@ -502,6 +560,7 @@ try {
       const big = await queuedTemplate(base, 'en-25-big', BIG_JOBS)
       const one = (await workersBench(base, big, 1, 1, BIG_JOBS)).rate
       const two = (await workersBench(base, big, 2, 1, BIG_JOBS)).rate
+      await dropDatabase(base, big)
       json['workers_big_1_per_min'] = one
       json['workers_big_2_per_min'] = two
       json['workers_big_2_over_1'] = two / one
