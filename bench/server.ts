@@ -8,7 +8,7 @@
  *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers and 2 workers x 2 threads, each
  *    on a fresh copy of one database. Throughput leaves out start-up: it counts the jobs finished
  *    after each scoring thread finished its first one, over the time since then. 1 and 2 workers
- *    run in alternated rounds; the ratio is the median round's (one try of each varies by ~20%).
+ *    run in alternated rounds; the ratio is the median round's (one try of each varies by up to 25%).
  *    For information, the same 1 and 2 worker layouts on a bigger job (en-25 at the full synthetic
  *    scale: ~4x the scoring per submission), to show how the ratio grows with the job's size.
  * Targets (issue 19): board p99 under 50 ms at 200 connections with no errors (SQLite's board),
@@ -500,7 +500,7 @@ try {
     const template = await queuedTemplate(base, 'en-25', JOBS)
     console.log(`  ${speedLine()}`)
     // 1 and 2 workers in ROUNDS alternated rounds (1, 2 | 2, 1 | 1, 2 ...): one layout scoring the
-    // same jobs twice gives rates up to ~20% apart while the cores stay as fast (speedLine), so one
+    // same jobs twice gives rates up to ~25% apart while the cores stay as fast (speedLine), so one
     // try of each is a draw; each round's ratio compares two runs taken side by side, and the figure
     // is the median round's
     const runs: Record<string, Array<{ rate: number; cpuMsPerJob: number }>> = {}
