@@ -10,8 +10,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { parse as parseYaml } from 'yaml'
@@ -24,6 +23,7 @@ import { writeMswcCorpus } from './helpers/mswc-corpus.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { loadChallenge } from '../src/server/challenge/load.js'
 import { scoreSubmission } from '../src/server/boards/index.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 async function stringsOf(path: string): Promise<string[]> {
   if (path.endsWith('.parquet')) {
@@ -48,7 +48,7 @@ function yamlIds(path: string): string[] {
 }
 
 test('create, pack, download, select, serve, submit: nothing hidden goes public; the server scores as eval does', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-pack-'))
+  const dir = tempFolder('pack')
   const served = new Map<string, Buffer>()
   const server = await startLocalServer((req, res) => {
     const body = served.get(decodeURIComponent((req.url ?? '').slice(1)))
@@ -410,6 +410,5 @@ test('create, pack, download, select, serve, submit: nothing hidden goes public;
     }
   } finally {
     server.close()
-    rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -8,20 +8,20 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BugError, checkBuiltInResult, UserError } from '../src/errors.js'
 import { generateVisionBenchmark } from '../src/synth/vision.js'
 import { runCli } from './helpers/cli.js'
 import { REPO_ROOT } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let dir: string
 let launcher: string
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dataperf-cli-errors-'))
+  dir = tempFolder('cli-errors')
   generateVisionBenchmark({ out: join(dir, 'data'), seed: 5, poolSize: 1000 })
   const dist = (p: string) => pathToFileURL(join(REPO_ROOT, 'dist/src', p)).href
   // bin/dataperf.js with two broken built-ins added to the registry the CLI reads

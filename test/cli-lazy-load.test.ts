@@ -6,8 +6,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { VISION_CONCEPTS } from '../src/synth/vision.js'
 import { VISION_LAYOUT } from '../src/vision/layout.js'
@@ -18,6 +17,7 @@ import { SPEECH_SELECTION_NAMES } from '../src/speech/select/names.js'
 import { runCli } from './helpers/cli.js'
 import { CLI, REPO_ROOT } from './helpers/paths.js'
 import { makeChallenge } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const PRELOAD = join(REPO_ROOT, 'dist/test/helpers/module-log.js')
 const SERVER_PACKAGES = ['fastify', 'kysely', 'pg', 'better-sqlite3']
@@ -25,7 +25,7 @@ let dir: string
 let logCount = 0
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dataperf-lazy-'))
+  dir = tempFolder('lazy')
   const r = runCli(['generate', 'vision', '--out', join(dir, 'data'), '--seed', '3', '--pool-size', '1000'])
   assert.equal(r.code, 0, r.stderr)
   const train = readFileSync(join(dir, 'data', VISION_LAYOUT.randomTemplate), 'utf8')

@@ -5,13 +5,13 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 test('compare --track speech: table with every leaderboard, and an HTML report', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-compare-'))
+  const dir = tempFolder('compare')
   const r = runCli(
     [
       'compare',
@@ -69,7 +69,7 @@ test('compare --track speech: table with every leaderboard, and an HTML report',
 })
 
 test('compare: an unknown algorithm is one clear error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-compare-'))
+  const dir = tempFolder('compare')
   const r = runCli(['compare', '--track', 'vision', '--algorithms', 'random,magic', '--seeds', '1'], dir)
   assert.equal(r.code, 2)
   assert.match(r.stderr, /^dataperf: error: unknown vision algorithm 'magic'; built in: random, weak-labels/)
@@ -77,7 +77,7 @@ test('compare: an unknown algorithm is one clear error', () => {
 
 test('compare --track vision: table per concept, and a projection whose first axis points towards the examples', async () => {
   const { compareVision } = await import('../src/compare/vision.js')
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-compare-vision-'))
+  const dir = tempFolder('compare-vision')
   const result = await compareVision({ algorithms: ['random', 'centroid'], seeds: [1], workDir: dir, poolSize: 3000 })
   assert.deepEqual(result.tasks, ['Cupcake', 'Hawk', 'Sushi'])
   for (const a of ['random', 'centroid'])

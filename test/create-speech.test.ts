@@ -8,8 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli.js'
 import { ORACLE_PYTHON } from './helpers/oracle.js'
@@ -17,6 +16,7 @@ import { REPO_ROOT } from './helpers/paths.js'
 import { writeMswcCorpus, type MswcCorpus } from './helpers/mswc-corpus.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const ORACLE = join(REPO_ROOT, 'test/oracles/speech_create_experiment.py')
 
@@ -141,7 +141,7 @@ async function assertParity(
 }
 
 test('create speech equals the oracle on a small corpus (tricky words, two seeds, target order)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-create-speech-'))
+  const dir = tempFolder('create-speech')
   try {
     const corpus = writeMswcCorpus(dir, {
       seed: 1,
@@ -164,7 +164,7 @@ test('create speech equals the oracle on a small corpus (tricky words, two seeds
 })
 
 test('create speech equals the oracle with the official defaults (100 + 100 words of 200 clips)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-create-speech-'))
+  const dir = tempFolder('create-speech')
   try {
     const corpus = writeMswcCorpus(dir, {
       seed: 2,
@@ -192,7 +192,7 @@ test('create speech equals the oracle with the official defaults (100 + 100 word
 })
 
 test('create speech errors: one line, exit 2, nothing written', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-create-speech-'))
+  const dir = tempFolder('create-speech')
   try {
     const corpus = writeMswcCorpus(dir, { seed: 4, targets: ['music', 'job'], otherWords: 20, clips: [8, 30], dim: 3 })
     const p = { minSamples: 12, known: 5, unknown: 4, seed: 0 }

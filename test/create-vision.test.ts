@@ -6,14 +6,14 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli.js'
 import { rawVisionPool } from './helpers/shared-fixtures.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { readCsv } from '../src/io/csv.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 async function readTable(path: string, withLabels = false) {
   const f = await ParquetFile.open(path)
@@ -34,7 +34,7 @@ function allFiles(dir: string, prefix = ''): string[] {
 }
 
 test('create vision: held-out verified test sets, examples, official layout; works with select and eval; deterministic', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-create-vision-'))
+  const dir = tempFolder('create-vision')
   try {
     const raw = rawVisionPool()
     const labelsCsv = join(raw, 'metadata/train-annotations-human-imagelabels.csv')

@@ -1,17 +1,17 @@
 /** `dataperf doctor` says what is fine and what is wrong (with a fix), and exits 1 on errors. */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { stringify } from 'yaml'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 test('doctor on a vision folder: fine when generated, specific errors when broken', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-doctor-v-'))
+  const dir = tempFolder('doctor-v')
   generateVisionBenchmark({ out: dir, seed: 2, poolSize: 2000 })
   const good = runCli(['doctor', dir])
   assert.equal(good.code, 0, good.stdout + good.stderr)
@@ -36,7 +36,7 @@ test('doctor on a vision folder: fine when generated, specific errors when broke
 })
 
 test('doctor on a speech folder: layout, YAML/parquet consistency, vector length', () => {
-  const ws = mkdtempSync(join(tmpdir(), 'dataperf-doctor-s-'))
+  const ws = tempFolder('doctor-s')
   const data = join(ws, 'data')
   const root = join(data, 'dataperf_en_data')
   const table = (path: string, ids: string[], dim = 1024) =>
@@ -87,7 +87,7 @@ test('doctor on a speech folder: layout, YAML/parquet consistency, vector length
 })
 
 test('doctor (issue 13 item 8): a folder as the pool and a link loop are named; results_dir outside the data folder is reported', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-doctor-v8-'))
+  const dir = tempFolder('doctor-v8')
   generateVisionBenchmark({ out: dir, seed: 2, poolSize: 1000 })
   rmSync(join(dir, VISION_LAYOUT.pool))
   mkdirSync(join(dir, VISION_LAYOUT.pool))
@@ -112,7 +112,7 @@ test('doctor (issue 13 item 8): a folder as the pool and a link loop are named; 
 })
 
 test('doctor (issue 13 item 8): speech config as eval reads it, train JSON files checked, a language folder accepted itself', () => {
-  const ws = mkdtempSync(join(tmpdir(), 'dataperf-doctor-s8-'))
+  const ws = tempFolder('doctor-s8')
   generateSpeechBenchmark({ out: join(ws, 'data'), languages: ['en'], seed: 3, scale: 0.2 })
   const config = join(ws, 'dataperf_speech_config.yaml')
   writeFileSync(

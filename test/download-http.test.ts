@@ -7,14 +7,14 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { downloadFile, type DownloadOptions } from '../src/download/http-download.js'
 import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 import { fullDiskDir, readOnlyDir } from './helpers/limited-fs.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 interface Seen {
   headers: IncomingHttpHeaders
@@ -28,7 +28,7 @@ let base: string
 let work: string
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-download-http-'))
+  work = tempFolder('download-http')
   server = await startLocalServer((req, res) => {
     const route = routes.get(req.url!)
     if (!route) {
@@ -63,7 +63,6 @@ before(async () => {
 
 after(() => {
   server.close()
-  rmSync(work, { recursive: true, force: true })
 })
 
 function route(path: string, handler: Handler): { url: string; seen: Seen[] } {

@@ -7,8 +7,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { strToU8, zipSync, type Zippable } from 'fflate'
@@ -17,6 +16,7 @@ import { decodeEntryName, extractZip } from '../src/download/extract.js'
 import { loadParameters } from '../src/download/parameters.js'
 import { fetchSpeechLanguage, fetchVision, type JobOptions } from '../src/download/resources.js'
 import { startLocalServer, type LocalServer } from './helpers/local-server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const files = new Map<string, Buffer>()
 const hits = new Map<string, number>()
@@ -25,7 +25,7 @@ let base: string
 let work: string
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-download-layout-'))
+  work = tempFolder('download-layout')
   server = await startLocalServer((req, res) => {
     hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1)
     const body = files.get(req.url!)
@@ -42,7 +42,6 @@ before(async () => {
 
 after(() => {
   server.close()
-  rmSync(work, { recursive: true, force: true })
 })
 
 function serve(name: string, body: Uint8Array): string {

@@ -6,15 +6,15 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { IncomingHttpHeaders } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { zipSync, strToU8 } from 'fflate'
 import { fetchSpeechLanguage } from '../src/download/resources.js'
 import { loadParameters } from '../src/download/parameters.js'
 import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 import { runCliAsync } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 type Mode = 'normal' | 'drop-first' | 'fail-twice' | 'ignore-range'
 const files = new Map<string, { body: Buffer; mode: Mode; served: number }>()
@@ -42,7 +42,7 @@ function serve(name: string, body: Uint8Array, mode: Mode = 'normal'): string {
 }
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-download-'))
+  work = tempFolder('download')
   server = await startLocalServer((req, res) => {
     seen.push({ path: req.url!, headers: req.headers })
     const f = files.get(req.url!)

@@ -5,14 +5,13 @@
  * eval, memory limits). Issue 23 item 4 (errors with structure) and issue 18 item 10 (numbers on
  * the command line) are checked here too.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -20,13 +19,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { VISION_LAYOUT } from '../src/vision/layout.js'
 import { startLocalServer } from './helpers/local-server.js'
 import { CLI, REPO_ROOT } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let work: string
 /** a generated vision benchmark (pool 1,000) with valid training sets for every task */
@@ -99,7 +98,7 @@ const selectHawk = (algorithm: string, out: string, extra: string[] = []) => [
 const validRows = () => `ImageID,Confidence\n${poolIds[0]},1\n${poolIds[1]},0\n${poolIds[2]},0\n`
 
 before(() => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-hardening-'))
+  work = tempFolder('hardening')
   vision = join(work, 'vision')
   const r = cli(['generate', 'vision', '--out', vision, '--pool-size', '1000', '--seed', '3'])
   assert.equal(r.code, 0, r.stderr)
@@ -110,8 +109,6 @@ before(() => {
     .map((l) => l.split(',')[0]!)
   writeTrainingSets(vision, validRows)
 })
-
-after(() => rmSync(work, { recursive: true, force: true }))
 
 /** A copy of the generated benchmark to break. */
 function visionCopy(name: string): string {

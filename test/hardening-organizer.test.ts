@@ -3,20 +3,20 @@
  * inputs (missing files, languages, targets, vector length, targets without training clips, clips
  * in both splits), and challenge pack checks every eval clip and says what to upload where.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { runCli } from './helpers/cli.js'
 import { writeMswcCorpus, type MswcCorpus } from './helpers/mswc-corpus.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let work: string
 let corpus: MswcCorpus
 
 before(() => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-hardening-org-'))
+  work = tempFolder('hardening-org')
   corpus = writeMswcCorpus(join(work, 'mswc'), {
     seed: 7,
     targets: ['music', 'window', 'family'],
@@ -26,8 +26,6 @@ before(() => {
     duplicateRows: false,
   })
 })
-
-after(() => rmSync(work, { recursive: true, force: true }))
 
 function create(
   out: string,

@@ -5,10 +5,9 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 let challenge: string
@@ -17,7 +16,7 @@ let api: Api
 let token: string
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-hardening-server-'))
+  root = tempFolder('hardening-server')
   challenge = makeChallenge(join(root, 'challenge'), { seeds: [5] })
   server = await startProc(
     ['serve', '--challenge', challenge, '--state', join(root, 'state'), '--port', '0', '--workers', '0'],
@@ -29,7 +28,6 @@ before(async () => {
 
 after(async () => {
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 /** Multipart POST of `fields` (in order) and one submission file. */

@@ -1,8 +1,7 @@
 /** The parquet reader on files from our writer and from DuckDB: all paths give the same vectors. */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ParquetWriter } from 'hyparquet-writer'
@@ -11,6 +10,7 @@ import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { Rng } from '../src/ml/rng.js'
 import { UserError } from '../src/errors.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const N = 2500,
   D = 16
@@ -19,7 +19,7 @@ let vectors: Float32Array
 let conn: DuckDBConnection
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dataperf-parquet-'))
+  dir = tempFolder('parquet')
   const rng = new Rng(9)
   vectors = Float32Array.from({ length: N * D }, () => rng.normal())
   conn = await (await DuckDBInstance.create(':memory:')).connect()

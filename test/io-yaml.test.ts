@@ -5,10 +5,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseYaml } from '../src/io/yaml.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 function pyyaml(text: string): unknown {
   const out = execFileSync(
@@ -45,7 +45,7 @@ test('the YAML 1.1 booleans (and not y/n) are booleans; a leading-zero decimal i
 })
 
 test('readYamlFile answers a text read before from the cache, without loading the yaml package', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-yaml-cache-'))
+  const dir = tempFolder('yaml-cache')
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'task_setup.yaml')
   // a separate process per read, as each command is: did it load the package, and what did it read?

@@ -2,8 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -12,6 +11,7 @@ import type { FpsWorkerData } from '../src/ml/fps-worker.js'
 import { Rng } from '../src/ml/rng.js'
 import { ORACLE_PYTHON } from './helpers/oracle.js'
 import { REPO_ROOT } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 function clustered(n: number, d: number, seed: number, spread = 0.4): Float32Array {
   const rng = new Rng(seed)
@@ -29,7 +29,7 @@ function clustered(n: number, d: number, seed: number, spread = 0.4): Float32Arr
 }
 
 function numpyFps(X: Float32Array, n: number, d: number, k: number, first: number): number[] {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-fps-'))
+  const dir = tempFolder('fps')
   try {
     writeFileSync(join(dir, 'x.bin'), new Uint8Array(X.buffer, X.byteOffset, X.byteLength))
     return (

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as zlib from 'node:zlib'
 import semver from 'semver'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const root = join(import.meta.dirname, '..', '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -112,10 +113,9 @@ test('tsx is an optional peer (loaded only for a .ts selection module), and a de
 })
 
 test("a separate project imports 'dataperf' by name, type-checks against its types and scores with it", async () => {
-  const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs')
-  const { tmpdir } = await import('node:os')
+  const { mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs')
   const { execFileSync } = await import('node:child_process')
-  const project = mkdtempSync(join(tmpdir(), 'dataperf-user-'))
+  const project = tempFolder('user')
   try {
     mkdirSync(join(project, 'node_modules'))
     symlinkSync(root, join(project, 'node_modules', 'dataperf'), 'dir') // as `npm link` / a workspace install lays it

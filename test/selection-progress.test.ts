@@ -4,8 +4,6 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadSpeechEmbeddings, type SpeechEmbeddings } from '../src/speech/embeddings.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
@@ -14,6 +12,7 @@ import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { runVisionSelection, VISION_SELECTORS } from '../src/vision/select/index.js'
 import { loadVisionSetup, type VisionSetup } from '../src/vision/setup.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 type Event = [stage: string, done: number, total: number]
 
@@ -36,7 +35,7 @@ let visionSetup: VisionSetup
 let speechPool: SpeechEmbeddings
 
 before(async () => {
-  const work = mkdtempSync(join(tmpdir(), 'dataperf-progress-'))
+  const work = tempFolder('progress')
   generateVisionBenchmark({ out: join(work, 'vision'), seed: 4, poolSize: 3000 })
   visionSetup = loadVisionSetup(join(work, 'vision', VISION_LAYOUT.setup))
   // small: the reports' shape is checked, not the selections (the baseline's 100 fits at scale 0.2 took 12 s)

@@ -5,8 +5,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { verifyManifest } from '../src/server/manifest.js'
@@ -20,12 +19,13 @@ import {
 } from '../src/server/wire.js'
 import { runCliAsync } from './helpers/cli.js'
 import { Api, makeChallenge, speechEvalArgs, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string, dbFile: string, server: Proc, api: Api
 let alice: string
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-api-'))
+  root = tempFolder('server-api')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 3, vision: true })
   dbFile = join(root, 'state', 'server.sqlite')
   server = await startProc(
@@ -51,7 +51,6 @@ before(async () => {
 
 after(async () => {
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 test('a speech submission is scored exactly as `dataperf speech eval` scores the same file (every seed, to the last bit)', async () => {

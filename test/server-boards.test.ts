@@ -3,11 +3,10 @@
  * equals `dataperf speech eval` / `dataperf vision eval` to the last bit, and an invalid file gets
  * the CLI's one-line message (naming the submitted file instead of the server's paths).
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { readCsv } from '../src/io/csv.js'
@@ -33,16 +32,16 @@ import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'
 import { runOracle } from './helpers/oracle.js'
 import { boardSpeechEvalArgs } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 let challenge: Challenge
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-boards-'))
+  root = tempFolder('server-boards')
   createDemoChallenge(join(root, 'challenge'), 5)
   challenge = loadChallenge(join(root, 'challenge'))
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 const speechBoard = (id: string) => challenge.boards.find((b) => b.id === id) as SpeechBoard
 const visionBoard = () => challenge.boards.find((b) => b.id === 'vision') as VisionBoard

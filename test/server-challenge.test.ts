@@ -3,29 +3,28 @@
  * naming the file and key, and no configured path (speech data, config, vision setup and the
  * paths inside it) reaching outside the challenge folder.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { UserError } from '../src/errors.js'
 import { boardDataFiles, challengeDataFiles, loadChallenge, phaseAt } from '../src/server/challenge/load.js'
 import { createDemoChallenge } from '../src/server/demo.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 let dir: string
 let demoYaml: string
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-challenge-'))
+  root = tempFolder('server-challenge')
   dir = join(root, 'challenge')
   createDemoChallenge(dir, 2)
   demoYaml = readFileSync(join(dir, 'challenge.yaml'), 'utf8')
   // a secret outside the challenge folder, and a folder of look-alike data outside it
   writeFileSync(join(root, 'secret.yaml'), 'selection_random_seed: 0\neval_random_seeds: [1]\n')
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 const speech = {
   id: 'en-25',

@@ -5,14 +5,13 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { openDb } from '../src/server/db/open.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 test('a SQLite transaction holds the write lock from its BEGIN, before it writes anything', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dataperf-db-'))
+  const dir = tempFolder('db')
   const file = join(dir, 'server.sqlite')
   const db = await openDb(file)
   // another process's connection, which does not wait for a lock
@@ -28,6 +27,5 @@ test('a SQLite transaction holds the write lock from its BEGIN, before it writes
   } finally {
     other.close()
     await db.close()
-    rmSync(dir, { recursive: true, force: true })
   }
 })

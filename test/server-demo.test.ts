@@ -7,8 +7,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadChallenge, speechTrainFileName, type SpeechBoard, type VisionBoard } from '../src/server/challenge/load.js'
 import { numpySum } from '../src/ml/numpy-sum.js'
@@ -16,6 +15,7 @@ import { loadVisionSetup } from '../src/vision/setup.js'
 import { runCli } from './helpers/cli.js'
 import { Api, boardSpeechEvalArgs, query, startProc, until, type Proc } from './helpers/server.js'
 import { DEMO_CHALLENGE_FIXTURE, publishSharedFixture } from './helpers/shared-fixtures.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, state: string, challenge: string, db: string, server: Proc, api: Api
 
@@ -57,7 +57,7 @@ async function boardsScored(): Promise<Record<string, Row[]>> {
 }
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-demo-'))
+  root = tempFolder('server-demo')
   state = join(root, 'state')
   challenge = join(state, 'demo-challenge')
   db = join(state, 'server.sqlite')
@@ -69,7 +69,6 @@ before(async () => {
 
 after(async () => {
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 test('serve --demo: the official baselines are scored baseline rows of an organizer team, equal to speech eval / vision eval', async () => {

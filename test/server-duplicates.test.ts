@@ -5,19 +5,18 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { runCliAsync } from './helpers/cli.js'
 import { launchBrowser, newVisitor } from './helpers/browser.js'
 import { Api, freshPostgres, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string, browser: Browser
 const procs: Proc[] = []
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-dup-'))
+  root = tempFolder('dup')
   challenge = makeChallenge(join(root, 'challenge'), { seeds: [5, 69] })
   browser = await launchBrowser()
 })
@@ -25,7 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
   for (const p of procs) await p.stop('SIGKILL')
-  rmSync(root, { recursive: true, force: true })
 })
 
 for (const kind of ['sqlite', 'postgres'] as const) {

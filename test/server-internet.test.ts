@@ -9,18 +9,17 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { Api, makeChallenge, sleep, speechSelection, startProc, type Proc } from './helpers/server.js'
 import { pageText, WebClient } from './helpers/web-client.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const PASSWORD = 'correct horse battery'
 let root: string, challenge: string, proxied: Proc, direct: Proc
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-internet-'))
+  root = tempFolder('internet')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 50, seeds: [5] })
   const serve = (state: string, flags: string[]) =>
     startProc(
@@ -48,7 +47,6 @@ before(async () => {
 
 after(async () => {
   await Promise.all([proxied?.stop(), direct?.stop()])
-  rmSync(root, { recursive: true, force: true })
 })
 
 /** A visitor behind the proxy, speaking from its own address. */

@@ -3,11 +3,10 @@
  * verifies offline; any change to it (the score by one ulp, a hash, any field, an added field),
  * another key, or a changed signature does not, each with a one-line reason and exit code 1.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash, generateKeyPairSync } from 'node:crypto'
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { loadChallenge } from '../src/server/challenge/load.js'
@@ -26,15 +25,15 @@ import {
   type SignedManifest,
 } from '../src/server/manifest.js'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 let keyDir: string
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-manifest-'))
+  root = tempFolder('server-manifest')
   keyDir = join(root, 'keys')
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 const submission = Buffer.from('{"targets": {"a": ["a/1.wav"]}, "nontargets": ["n/2.wav"]}')
 

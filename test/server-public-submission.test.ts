@@ -7,18 +7,17 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { launchBrowser, newVisitor } from './helpers/browser.js'
 import { Api, freshPostgres, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string, browser: Browser
 const procs: Proc[] = []
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-public-'))
+  root = tempFolder('public')
   challenge = makeChallenge(join(root, 'challenge'), { seeds: [5, 69, 98] })
   browser = await launchBrowser()
 })
@@ -26,7 +25,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
   for (const p of procs) await p.stop('SIGKILL')
-  rmSync(root, { recursive: true, force: true })
 })
 
 for (const kind of ['sqlite', 'postgres'] as const) {

@@ -6,8 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   Api,
@@ -19,6 +17,7 @@ import {
   until,
   type Proc,
 } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string
 
@@ -29,11 +28,10 @@ const TEAMS = 10,
   ACCEPTED = TEAMS * LIMIT
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-queue-'))
+  root = tempFolder('server-queue')
   // one eval seed: the same evaluator, quicker jobs
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: LIMIT, seeds: [5] })
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 const upload = (seed: number) => [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }]
 

@@ -5,23 +5,21 @@
  * entries of audit_log, which leaves a shorter chain that still hashes right, makes
  * `serve audit-verify` say BROKEN, through the checkpoint or through a manifest.
  */
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { runCliAsync } from './helpers/cli.js'
 import { Api, freshPostgres, makeChallenge, query, speechSelection, startProc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-records-'))
+  root = tempFolder('records')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 5, seeds: [5] })
 })
-
-after(() => rmSync(root, { recursive: true, force: true }))
 
 /** Runs a statement that changes the database (the tests' own tampering). */
 async function tamper(dbSpec: string, text: string): Promise<void> {

@@ -7,8 +7,6 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { runCliAsync } from './helpers/cli.js'
@@ -23,13 +21,14 @@ import {
   until,
   type Proc,
 } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const PASSWORD = 'correct horse battery'
 let root: string, challenge: string, browser: Browser
 const procs: Proc[] = []
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-rescore-'))
+  root = tempFolder('rescore')
   challenge = makeChallenge(join(root, 'challenge'), { seeds: [5, 69, 98] })
   browser = await launchBrowser()
 })
@@ -37,7 +36,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
   for (const p of procs) await p.stop('SIGKILL')
-  rmSync(root, { recursive: true, force: true })
 })
 
 async function worker(db: string): Promise<Proc> {

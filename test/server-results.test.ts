@@ -8,8 +8,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { readCsv } from '../src/io/csv.js'
@@ -23,12 +22,13 @@ import {
   findSharedFixture,
   publishSharedFixture,
 } from './helpers/shared-fixtures.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, state: string, challenge: string, server: Proc, api: Api
 let alice: string, bob: string, org: string
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-results-'))
+  root = tempFolder('server-results')
   state = join(root, 'state')
   challenge = join(state, 'demo-challenge')
   // the demo's challenge and baselines' files as server-demo's `serve --demo` made them (same seed):
@@ -63,7 +63,6 @@ before(async () => {
 
 after(async () => {
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 /** en_25_train.json: `perWord` clips per target word from `offset`, then `nontargets` nontargets. */

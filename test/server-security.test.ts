@@ -6,18 +6,18 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliAsync } from './helpers/cli.js'
 import { Api, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string, dbFile: string, server: Proc, api: Api
 let a: { token: string; teamId?: string }, b: { token: string; teamId?: string }
 let aSubmission: string
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-server-security-'))
+  root = tempFolder('server-security')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 5, seeds: [5] })
   dbFile = join(root, 'state', 'server.sqlite')
   server = await startProc(
@@ -49,7 +49,6 @@ before(async () => {
 
 after(async () => {
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 test("team B cannot read team A's submission, its files, its manifest, its events, or A's tokens", async () => {

@@ -6,8 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { EventStreamClient } from './helpers/event-stream.js'
@@ -22,6 +20,7 @@ import {
   until,
   type Proc,
 } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const PASSWORD = 'correct horse battery'
 // a lease far longer than the test: a job scored again after the restart was given back, not retaken
@@ -31,13 +30,12 @@ let root: string, challenge: string
 const procs: Proc[] = []
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-shutdown-'))
+  root = tempFolder('shutdown')
   challenge = makeChallenge(join(root, 'challenge'))
 })
 
 after(async () => {
   for (const p of procs) await p.stop('SIGKILL')
-  rmSync(root, { recursive: true, force: true })
 })
 
 async function serve(db: string, state: string, port = 0): Promise<Proc> {

@@ -8,12 +8,12 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LeaderboardRow } from '../src/server/wire.js'
 import { EventStreamClient } from './helpers/event-stream.js'
 import { Api, makeChallenge, sleep, speechSelection, startProc, until, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const VIEWERS = 200
 const SUBMISSIONS = 100
@@ -23,7 +23,7 @@ const BOARD = 'en-25'
 let root: string, challenge: string, server: Proc, worker: Proc | undefined
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-soak-'))
+  root = tempFolder('soak')
   // one evaluation seed: the soak is about the server, not the scoring
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 1000, seeds: [0] })
   const state = join(root, 'state')
@@ -54,7 +54,6 @@ before(async () => {
 after(async () => {
   await worker?.stop()
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 /** The server's resident memory in MiB (Linux). */

@@ -8,9 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type { Challenge } from '../src/server/challenge/load.js'
@@ -29,12 +27,12 @@ import { Rng } from '../src/ml/rng.js'
 import { scoredSubmission, seedBoard } from './helpers/board-seed.js'
 import { EventStreamClient } from './helpers/event-stream.js'
 import { freshPostgres, makeChallenge, startProc, until, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-standings-'))
+  root = tempFolder('standings')
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 const BOARD = 'en-25'
 const organizer: User = { id: 'usr_org', email: 'org@example.org', name: 'Org', role: 'organizer' }

@@ -6,20 +6,17 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCliAsync } from './helpers/cli.js'
 import { Api, freshPostgres, makeChallenge, speechSelection, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-teams-'))
+  root = tempFolder('teams')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 2 })
 })
-
-after(() => rmSync(root, { recursive: true, force: true }))
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(kind, () => {

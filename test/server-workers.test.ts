@@ -6,11 +6,10 @@
  * PostgreSQL a queued job is announced to idle workers when its transaction commits (NOTIFY). A
  * worker killed outright (SIGKILL: no handler runs) leaves no scoring process behind.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { openDb } from '../src/server/db/open.js'
@@ -27,13 +26,13 @@ import {
   until,
   type Proc,
 } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-workers-'))
+  root = tempFolder('workers')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 20 })
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 const DATA = () => join(challenge, 'speech/data/dataperf_en_data')
 const upload = (seed: number) => [{ name: 'en_25_train.json', bytes: speechSelection(challenge, seed) }]

@@ -9,10 +9,8 @@
  * The official baseline is left to speech-parity (its picks against the oracle's) and speech-cli
  * (valid, deterministic): its nested search would cost more than everything here together.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fitSoftVoting, softVotingScores } from '../src/ml/soft-voting.js'
 import { OFFICIAL_EVAL_SEEDS } from '../src/speech/config.js'
@@ -23,6 +21,7 @@ import { SPEECH_SELECTIONS } from '../src/speech/select/load-algorithm.js'
 import type { SpeechTrainingSet } from '../src/speech/select/types.js'
 import { validateSpeechSelection } from '../src/speech/validate.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 let dir: string
@@ -66,7 +65,7 @@ async function score(set: SpeechTrainingSet): Promise<number> {
 }
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-speech-algorithms-'))
+  root = tempFolder('speech-algorithms')
   generateSpeechBenchmark({ out: join(root, 'data'), languages: ['en'], seed: 21, scale: 0.15 })
   dir = join(root, 'data/dataperf_en_data')
   allowed = readSampleIdsYaml(join(dir, 'allowed_training_set.yaml'))
@@ -83,7 +82,6 @@ before(async () => {
     randomScore.set(size, sum / 3)
   }
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 for (const name of ['random', 'cleanlab', 'coreset']) {
   test(`${name}: valid under both caps, deterministic by seed`, async () => {

@@ -5,26 +5,25 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadSpeechEmbeddings, type SpeechEmbeddings } from '../src/speech/embeddings.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { baselineSelect } from '../src/speech/select/baseline.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let pool: SpeechEmbeddings
 
 before(async () => {
-  const work = mkdtempSync(join(tmpdir(), 'dataperf-baseline-threads-'))
-  generateSpeechBenchmark({ out: work, languages: ['en'], seed: 6, scale: 0.1 })
-  const dir = join(work, 'dataperf_en_data')
+  const work = tempFolder('baseline-threads')
+  // the generator writes the config beside its data folder: inside `work`, not in the temp folder
+  generateSpeechBenchmark({ out: join(work, 'data'), languages: ['en'], seed: 6, scale: 0.1 })
+  const dir = join(work, 'data', 'dataperf_en_data')
   pool = await loadSpeechEmbeddings(
     readSampleIdsYaml(join(dir, 'allowed_training_set.yaml')),
     join(dir, 'train_embeddings'),
     { idsFile: 'allowed' },
   )
-  rmSync(work, { recursive: true, force: true })
 })
 
 test('baseline on two threads, selection after selection (buffers kept between them): the one-thread picks', async () => {

@@ -5,19 +5,19 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import wavefile from 'wavefile'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { runOracle } from './helpers/oracle.js'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-speech-cli-'))
+  root = tempFolder('speech-cli')
   generateSpeechBenchmark({ out: join(root, 'workspace/data'), languages: ['en', 'pt'], seed: 11, scale: 0.2 })
 })
 

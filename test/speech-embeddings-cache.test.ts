@@ -5,10 +5,9 @@
  * again; a tiny budget still gives the right rows; an ID missing from a cached file is still an error
  * naming the file.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { closeSync, openSync, readFileSync, utimesSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
@@ -17,18 +16,18 @@ import { EmbeddingRowsCache, loadSpeechEmbeddings, type SpeechEmbeddings } from 
 import { CLIP_ID_COLUMN, EMBEDDING_COLUMN, SPEECH_DIM } from '../src/speech/layout.js'
 import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 let dir: string
 let allowed: SampleIds
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-rows-cache-'))
+  root = tempFolder('rows-cache')
   generateSpeechBenchmark({ out: join(root, 'data'), languages: ['en'], seed: 3, scale: 0.1 })
   dir = join(root, 'data/dataperf_en_data')
   allowed = readSampleIdsYaml(join(dir, 'allowed_training_set.yaml'))
 })
-after(() => rmSync(root, { recursive: true, force: true }))
 
 /** a random selection of `perTarget` clips per target word and `nontargets` nontargets (one listed twice) */
 function selection(seed: number, perTarget: number, nontargets: number): SampleIds {

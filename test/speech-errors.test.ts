@@ -5,18 +5,18 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let pristine: string
 let n = 0
 
 before(() => {
-  pristine = mkdtempSync(join(tmpdir(), 'dataperf-speech-errors-'))
+  pristine = tempFolder('speech-errors')
   generateSpeechBenchmark({ out: join(pristine, 'workspace/data'), languages: ['en'], seed: 3, scale: 0.2 })
   // a valid 25-clip training set for the eval cases to break
   const r = runCli(['speech', 'select', '--language', 'en', '--train_size', '25', '--algorithm', 'random'], pristine)
@@ -25,7 +25,7 @@ before(() => {
 
 /** A fresh copy of the workspace for one case. */
 function workspace(): string {
-  const dir = join(pristine, '..', `${pristine.split('/').pop()}-case${n++}`)
+  const dir = tempFolder(`speech-errors-case${n++}`)
   cpSync(pristine, dir, { recursive: true })
   return dir
 }

@@ -5,8 +5,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -14,6 +13,7 @@ import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { evaluateSpeech } from '../src/speech/evaluate.js'
 import { runSpeechSelection } from '../src/speech/select-job.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 let reference: number[]
@@ -36,7 +36,7 @@ async function scores(root: string): Promise<number[]> {
 }
 
 before(async () => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-speech-formats-'))
+  base = tempFolder('speech-formats')
   const ours = join(base, 'ours')
   generateSpeechBenchmark({ out: join(ours, 'workspace/data'), languages: ['en'], seed: 5, scale: 0.15 })
   const data = join(ours, 'workspace/data/dataperf_en_data')

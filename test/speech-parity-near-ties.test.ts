@@ -21,8 +21,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Rng } from '../src/ml/rng.js'
 import { fitSoftVoting, predictSoftVoting, prepareRows, scalingForSeed } from '../src/ml/soft-voting.js'
@@ -32,6 +31,7 @@ import { readSampleIdsYaml, type SampleIds } from '../src/speech/sample-ids.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runOracle } from './helpers/oracle.js'
 import { pickTrainingSet } from './helpers/speech-sets.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 /** bound on |our LR probability - sklearn's| */
 const PROBA_BOUND = 1e-2
@@ -45,7 +45,7 @@ let sets: Array<{ X: Float64Array; y: Int32Array; rows: number }>
 let evalData: ReturnType<typeof createDataset>
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-speech-near-ties-'))
+  root = tempFolder('speech-near-ties')
   generateSpeechBenchmark({ out: join(root, 'data'), languages: ['en'], seed: 7, scale: 0.5 })
   const dataDir = join(root, 'data', 'dataperf_en_data')
   const pool = await loadSpeechEmbeddings(

@@ -8,8 +8,6 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { macroF1 } from '../src/ml/metrics.js'
 import { numpySum } from '../src/ml/numpy-sum.js'
@@ -23,6 +21,7 @@ import { RandomSelection } from '../src/speech/select/random.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runOracle } from './helpers/oracle.js'
 import { pickTrainingSet } from './helpers/speech-sets.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let allowed: SampleIds
 let pool: SpeechEmbeddings
@@ -30,7 +29,7 @@ let evalData: ReturnType<typeof createDataset>
 let dataDir: string
 
 before(async () => {
-  const root = mkdtempSync(join(tmpdir(), 'dataperf-speech-parity-'))
+  const root = tempFolder('speech-parity')
   generateSpeechBenchmark({ out: join(root, 'data'), languages: ['en'], seed: 7 })
   dataDir = join(root, 'data', 'dataperf_en_data')
   allowed = readSampleIdsYaml(join(dataDir, 'allowed_training_set.yaml'))

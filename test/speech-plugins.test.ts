@@ -5,16 +5,16 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { runCli, type CliResult } from './helpers/cli.js'
 import { readOnlyDir } from './helpers/limited-fs.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-speech-plugins-'))
+  root = tempFolder('speech-plugins')
   generateSpeechBenchmark({ out: join(root, 'workspace/data'), languages: ['en'], seed: 4, scale: 0.2 })
 })
 

@@ -2,11 +2,10 @@
  * Robustness sweeps: the generators' knobs (byte-identical output at their defaults, each knob
  * changing what it says), the sweep file's checks, and `compare --sweep` end to end on tiny data.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { readCsv } from '../src/io/csv.js'
@@ -14,12 +13,12 @@ import { ParquetFile } from '../src/io/parquet/reader.js'
 import { generateSpeechBenchmark, resolveSpeechKnobs, type SpeechKnobs } from '../src/synth/speech.js'
 import { generateVisionBenchmark, resolveVisionKnobs, VISION_LAYOUT, type VisionKnobs } from '../src/synth/vision.js'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 before(() => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-sweep-'))
+  base = tempFolder('sweep')
 })
-after(() => rmSync(base, { recursive: true, force: true }))
 
 /** sha256 over every file's relative path and bytes (GENERATED.json / the marker, which record the knobs, excluded). */
 function treeHash(dir: string): string {

@@ -6,8 +6,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -22,6 +21,7 @@ import { ParquetFile } from '../src/io/parquet/reader.js'
 import { UserError } from '../src/errors.js'
 import { runCli } from './helpers/cli.js'
 import { officialFixture } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const SCALE = 0.04
 const SEED = 3
@@ -55,7 +55,7 @@ function hashes(dir: string): Map<string, string> {
 const keywordOf = (id: string) => id.split('/')[0]!
 
 before(() => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-synth-speech-'))
+  base = tempFolder('synth-speech')
   full = generateSpeechBenchmark({ out: dataDir('a'), seed: SEED, scale: SCALE })
   generateSpeechBenchmark({ out: dataDir('b'), seed: SEED, scale: SCALE })
   generateSpeechBenchmark({ out: dataDir('c'), seed: SEED + 1, scale: SCALE })

@@ -5,8 +5,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -25,10 +24,11 @@ import { evaluateVision, evaluateVisionSets } from '../src/vision/evaluate.js'
 import { ID_COLUMN, VISION_DATA_PARTS, VISION_LAYOUT } from '../src/vision/layout.js'
 import { loadVisionSetup } from '../src/vision/setup.js'
 import { matchPool, parseTrainingSet, readTrainingSet } from '../src/vision/validate.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 before(() => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-validate-'))
+  base = tempFolder('validate')
 })
 
 test('vision: an uploaded CSV (bytes) is validated and scored exactly as the file `vision eval` reads', async () => {

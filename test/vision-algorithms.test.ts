@@ -5,14 +5,13 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { evaluateVision } from '../src/vision/evaluate.js'
 import { runVisionSelection, VISION_SELECTORS, writeTrainingCsv } from '../src/vision/select/index.js'
 import { loadVisionSetup, type VisionSetup } from '../src/vision/setup.js'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let setup: VisionSetup
 let poolIds: Set<string>
@@ -40,7 +39,7 @@ async function score(algorithm: string): Promise<number> {
 }
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-vision-algorithms-'))
+  work = tempFolder('vision-algorithms')
   generateVisionBenchmark({ out: join(work, 'data'), seed: 9, poolSize: 6000 })
   setup = loadVisionSetup(join(work, 'data', VISION_LAYOUT.setup))
   const pool = await ParquetFile.open(setup.embFile)

@@ -2,8 +2,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -11,6 +10,7 @@ import { VISION_CONCEPTS, VISION_LAYOUT } from '../src/synth/vision.js'
 import { pythonJsonDumps } from '../src/io/python-json.js'
 import { runCli } from './helpers/cli.js'
 import { officialFixture } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 const gen = (out: string, seed: number) =>
@@ -33,7 +33,7 @@ function filesOf(dir: string): Record<string, string> {
 }
 
 before(() => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-cli-'))
+  base = tempFolder('cli')
   const r = gen(join(base, 'a'), 1)
   assert.equal(r.code, 0, r.stderr)
 })

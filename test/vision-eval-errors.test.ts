@@ -4,20 +4,20 @@
  */
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { writeVectorTable } from '../src/io/parquet/writer.js'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 let poolIds: string[]
 
 before(async () => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-errors-'))
+  base = tempFolder('errors')
   generateVisionBenchmark({ out: join(base, 'bench'), seed: 3, poolSize: 2000 })
   const pool = await ParquetFile.open(join(base, 'bench', VISION_LAYOUT.pool))
   poolIds = (await pool.readScalars('ImageID')).map(String)

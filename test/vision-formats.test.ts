@@ -5,8 +5,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { generateVisionBenchmark, VISION_CONCEPTS, VISION_LAYOUT } from '../src/synth/vision.js'
@@ -19,6 +18,7 @@ import { loadVisionSetup } from '../src/vision/setup.js'
 import { readExampleSet } from '../src/vision/metadata.js'
 import { readTrainingSet } from '../src/vision/training-set.js'
 import { officialFixture } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 let reference: unknown
@@ -28,7 +28,7 @@ async function scores(dir: string) {
 }
 
 before(async () => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-formats-'))
+  base = tempFolder('formats')
   const dir = join(base, 'ours')
   generateVisionBenchmark({ out: dir, seed: 5, poolSize: 3000 })
   const pool = await ParquetFile.open(join(dir, VISION_LAYOUT.pool))

@@ -4,11 +4,10 @@
  * an algorithm that finds none says so on stderr and in its manifest; the download fetches the
  * file from a local HTTP server with resume and verification.
  */
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { readCsv } from '../src/io/csv.js'
@@ -16,6 +15,7 @@ import { generateVisionBenchmark, VISION_CONCEPTS, VISION_LAYOUT } from '../src/
 import { readHumanLabels } from '../src/vision/human-labels.js'
 import { startLocalServer, type LocalServer } from './helpers/local-server.js'
 import { runCli, runCliAsync } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let work: string
 let data: string
@@ -23,14 +23,13 @@ let poolIds: string[]
 const hawk = VISION_CONCEPTS.find((c) => c.name === 'Hawk')!
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'dataperf-human-labels-'))
+  work = tempFolder('human-labels')
   data = join(work, 'data')
   generateVisionBenchmark({ out: data, seed: 3, poolSize: 2000 })
   const pool = await ParquetFile.open(join(data, VISION_LAYOUT.pool))
   poolIds = (await pool.readScalars('ImageID')).map(String)
   await pool.close()
 })
-after(() => rmSync(work, { recursive: true, force: true }))
 
 /** An Open Images-style file: the generator's rows, plus rows of images outside the pool and of other labels, some quoted. */
 function openImagesStyle(): { text: string; positives: Set<string>; negatives: Set<string> } {

@@ -5,8 +5,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateVisionBenchmark, VISION_CONCEPTS, VISION_LAYOUT } from '../src/synth/vision.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -17,6 +16,7 @@ import { readExampleSet } from '../src/vision/metadata.js'
 import { decisionFunction, fitLogisticRegression } from '../src/ml/logistic-regression.js'
 import { Rng } from '../src/ml/rng.js'
 import { runOracle } from './helpers/oracle.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const D = 256
 const SETS = 50
@@ -26,7 +26,7 @@ let pool: Float32Array
 const tests: Record<string, { X: Float64Array; y: Int32Array; rows: number }> = {}
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dataperf-parity-'))
+  dir = tempFolder('parity')
   generateVisionBenchmark({ out: dir, seed: 11, poolSize: 20000 })
   const file = await ParquetFile.open(join(dir, VISION_LAYOUT.pool))
   ids = (await file.readScalars('ImageID')).map(String)

@@ -6,8 +6,7 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
@@ -17,13 +16,14 @@ import { readTrainingSet } from '../src/vision/training-set.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
 import { runCli, type CliResult } from './helpers/cli.js'
 import { REPO_ROOT } from './helpers/paths.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let dir: string
 let poolIds: string[]
 const data = () => join(dir, 'data')
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dataperf-vision-plugins-'))
+  dir = tempFolder('vision-plugins')
   generateVisionBenchmark({ out: data(), seed: 3, poolSize: 1500 })
   // the user's project: dataperf installed beside their module (as `npm install dataperf` lays it)
   mkdirSync(join(dir, 'node_modules'))

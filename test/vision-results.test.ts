@@ -5,16 +5,16 @@
  */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { runCli, runCliAsync, type CliResult } from './helpers/cli.js'
 import { fullDiskDir, readOnlyDir } from './helpers/limited-fs.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let base: string
 before(() => {
-  base = mkdtempSync(join(tmpdir(), 'dataperf-results-'))
+  base = tempFolder('results')
   generateVisionBenchmark({ out: join(base, 'bench'), seed: 5, poolSize: 1500 })
   for (const task of ['Cupcake', 'Hawk', 'Sushi'])
     cpSync(join(base, 'bench', VISION_LAYOUT.randomTemplate), join(base, 'bench', VISION_LAYOUT.trainSet(task)))
@@ -129,7 +129,7 @@ test('a full disk: one line, exit 2, and no result without its manifest', (t) =>
 })
 
 test('results_dir outside the data folder is followed, and said (issue 13 item 7)', () => {
-  const elsewhere = mkdtempSync(join(tmpdir(), 'dataperf-results-elsewhere-'))
+  const elsewhere = tempFolder('results-elsewhere')
   const dir = copyWithResultsDir(elsewhere)
   const r = runCli(evalArgs(dir))
   assert.equal(r.code, 0, r.stderr)

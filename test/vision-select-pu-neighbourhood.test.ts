@@ -10,8 +10,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateVisionBenchmark, VISION_LAYOUT } from '../src/synth/vision.js'
 import { evaluateVision } from '../src/vision/evaluate.js'
@@ -28,6 +27,7 @@ import {
   planSet,
   positiveUnlabelled,
 } from '../src/vision/select/pu-neighbourhood.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 test('Elkan-Noto: the label frequency is the mean over held-out positives; the posterior of an unlabelled row', () => {
   assert.ok(Math.abs(labelFrequency([0.2, 0.4, 0.6]) - 0.4) < 1e-15)
@@ -206,7 +206,7 @@ test('even-mix F1 weighs the classes equally; the choice is the cross-validated 
 })
 
 test('on an unseen setting and seed, pu-neighbourhood scores a higher mean F1 than fpscv and pseudolabel', async () => {
-  const work = mkdtempSync(join(tmpdir(), 'dataperf-pu-neighbourhood-'))
+  const work = tempFolder('pu-neighbourhood')
   try {
     // two looser modes, closer look-alikes, fewer verifications: a combination of knobs in neither sweep
     const knobs = { concept_modes: 2, concept_noise: 1.7, lookalike_closeness: 0.94, verification_rate: 0.2 }

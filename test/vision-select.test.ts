@@ -1,8 +1,7 @@
 /** vision select: every algorithm writes a valid, deterministic training set that beats random. */
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateVisionBenchmark, VISION_CONCEPTS, VISION_LAYOUT } from '../src/synth/vision.js'
 import { ParquetFile } from '../src/io/parquet/reader.js'
@@ -13,6 +12,7 @@ import { readExampleSet } from '../src/vision/metadata.js'
 import { readTrainingSet } from '../src/vision/training-set.js'
 import { VISION_SELECTORS, writeTrainingCsv } from '../src/vision/select/index.js'
 import { runCli } from './helpers/cli.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 let dir: string
 let poolIds: Set<string>
@@ -20,7 +20,7 @@ let randomF1: number
 let ids: string[]
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dataperf-select-'))
+  dir = tempFolder('select')
   generateVisionBenchmark({ out: dir, seed: 21, poolSize: 8000 })
   const f = await ParquetFile.open(join(dir, VISION_LAYOUT.pool))
   ids = (await f.readScalars('ImageID')).map(String)

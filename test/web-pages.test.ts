@@ -9,13 +9,13 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { runCli } from './helpers/cli.js'
 import { Api, makeChallenge, speechEvalArgs, speechSelection, startProc, type Proc } from './helpers/server.js'
 import { launchBrowser, newVisitor, PHONE } from './helpers/browser.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const PASSWORD = 'correct horse battery'
 let root: string, challenge: string, state: string, dbFile: string, server: Proc, api: Api, browser: Browser
@@ -26,7 +26,7 @@ let aliceScore: { score: number; scores: number[] }
 let visionCli: Record<string, { accuracy: number; recall: number; precision: number; f1: number }>
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-web-'))
+  root = tempFolder('web')
   challenge = makeChallenge(join(root, 'challenge'), { dailyLimit: 5, vision: true, leaderboard: 'hidden' })
   state = join(root, 'state')
   dbFile = join(state, 'server.sqlite')
@@ -40,7 +40,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
   await server?.stop()
-  rmSync(root, { recursive: true, force: true })
 })
 
 async function visitor(opts: Parameters<typeof newVisitor>[1] = {}): Promise<BrowserContext> {

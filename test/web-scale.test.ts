@@ -10,8 +10,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { loadChallenge } from '../src/server/challenge/load.js'
@@ -24,6 +23,7 @@ import { Rng } from '../src/ml/rng.js'
 import { scoredSubmission, seedBoard, type SeededTeam } from './helpers/board-seed.js'
 import { DESKTOP, launchBrowser, newVisitor, openPage, PHONE } from './helpers/browser.js'
 import { makeChallenge, startProc, type Proc } from './helpers/server.js'
+import { tempFolder } from './helpers/temp-folder.js'
 
 const PASSWORD = 'correct horse battery'
 const START = new Date('2026-11-01T00:00:00Z')
@@ -32,7 +32,7 @@ let ctx: ServerContext, teams: SeededTeam[]
 let ada: BrowserContext
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), 'dataperf-web-scale-'))
+  root = tempFolder('web-scale')
   const challenge = makeChallenge(join(root, 'challenge'))
   const state = join(root, 'state')
   dbFile = join(state, 'server.sqlite')
@@ -82,7 +82,6 @@ after(async () => {
   await browser?.close()
   await server?.stop()
   await ctx?.db.close()
-  rmSync(root, { recursive: true, force: true })
 })
 
 async function visitor(opts: Parameters<typeof newVisitor>[1] = {}): Promise<BrowserContext> {
