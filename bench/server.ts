@@ -325,7 +325,6 @@ function selections(board: string, count: number): Buffer[] {
   })
 }
 
-/** A database with `jobs` queued submissions to `board` (uploaded through the API), to copy for each layout. */
 /**
  * Drops a database of this bench once measured: PostgreSQL's autovacuum would otherwise work
  * through each finished run's dead rows while the next runs are timed.
@@ -337,7 +336,10 @@ async function dropDatabase(base: string, url: string): Promise<void> {
   await admin.end()
 }
 
-/** A database of `jobs` queued submissions to `board`, vacuumed and analysed, for workersBench to copy. */
+/**
+ * A database with `jobs` queued submissions to `board` (uploaded through the API), vacuumed and
+ * analysed, for workersBench to copy for each layout.
+ */
 async function queuedTemplate(base: string, board: string, jobs: number): Promise<string> {
   const url = await createDatabase(base, `bench_template_${board.replaceAll('-', '_')}`)
   const server = await start(serveArgs(url))
@@ -461,9 +463,13 @@ async function workersBench(
   await dropDatabase(base, dbUrl)
   // start-up left out: from the moment every scoring thread (job worker) had finished its first job;
   // a worker process started later than another is still starting while the first one scores
-  const firsts = new Map<string, number>()
-  done.forEach((r, i) => firsts.has(r.owner) || firsts.set(r.owner, i))
-  const warm = Math.max(...firsts.values()) // index of the last thread's first job
+  const owners = new Set<string>()
+  let warm = 0 // index of the last thread's first finished job
+  done.forEach((r, i) => {
+    if (owners.has(r.owner)) return
+    owners.add(r.owner)
+    warm = i
+  })
   const from = finished[warm]!
   const rate = ((finished.length - 1 - warm) / (finished[finished.length - 1]! - from)) * 60_000
   // the same over the last half of the jobs: each scoring process keeps optimizing its code (and

@@ -1,7 +1,7 @@
 /**
  * A test file's working folders in the system's temp folder, removed when its process exits,
- * whether its tests passed or not: a day of suite runs had left 13 GB there (26 files made one
- * folder per run, some of 22 MB, and never removed it).
+ * whether its tests passed or not: a day of suite runs had left 13 GB there (22 files made 26
+ * folders per run, some of 22 MB, and never removed them).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
