@@ -112,7 +112,7 @@ export class ParquetFile {
       }
       const problem = metadataProblem(metadata, size - 8 - metaLength)
       if (problem) throw new UserError(`${path}: unreadable parquet metadata (${problem})`)
-      const compressors = needsCompressors(metadata) ? (await import('hyparquet-compressors')).compressors : undefined
+      const compressors = await compressorsFor(metadata)
       return new ParquetFile(path, handle, size, metadata, compressors)
     } catch (err) {
       await handle.close()
@@ -682,22 +682,28 @@ function plainStringPage(
 }
 
 /**
- * Whether reading the file wants hyparquet-compressors (zstd, gzip, brotli, lz4, and a WebAssembly
- * snappy): hyparquet decodes snappy itself, which for test sets and other small files costs less
- * than loading the compressors (about 20 modules and a WebAssembly module); above SNAPPY_WASM_BYTES
- * of snappy pages the faster decoder pays for its loading.
+ * The decompressors a file's columns need: none for an uncompressed file (most embedding files);
+ * for snappy alone (the speech track's files) hysnappy, one small module whose WebAssembly decoder
+ * loads in about a millisecond and decodes ~3x as fast as hyparquet's JavaScript one (`npm run
+ * bench:snappy`); for any other codec all of hyparquet-compressors (zstd, gzip, brotli, lz4).
  */
-function needsCompressors(metadata: FileMetaData): boolean {
-  let snappyBytes = 0
+async function compressorsFor(metadata: FileMetaData): Promise<Compressors | undefined> {
+  const codecs = new Set<string>()
   for (const group of metadata.row_groups)
-    for (const c of group.columns) {
-      const codec = c.meta_data?.codec ?? 'UNCOMPRESSED'
-      if (codec === 'SNAPPY') snappyBytes += Number(c.meta_data?.total_compressed_size ?? 0)
-      else if (codec !== 'UNCOMPRESSED') return true
-    }
-  return snappyBytes > SNAPPY_WASM_BYTES
+    for (const c of group.columns) codecs.add(c.meta_data?.codec ?? 'UNCOMPRESSED')
+  codecs.delete('UNCOMPRESSED')
+  if (codecs.size === 0) return undefined
+  if (codecs.size === 1 && codecs.has('SNAPPY')) return { SNAPPY: await snappyDecoder() }
+  return (await import('hyparquet-compressors')).compressors
 }
-const SNAPPY_WASM_BYTES = 64 << 20
+
+let snappy: Promise<(input: Uint8Array, outputLength: number) => Uint8Array> | undefined
+
+/** hysnappy's decoder, made once per process (it keeps its WebAssembly memory between pages) */
+function snappyDecoder(): Promise<(input: Uint8Array, outputLength: number) => Uint8Array> {
+  snappy ??= import('hysnappy').then((m) => m.snappyUncompressor())
+  return snappy
+}
 
 /** Bits of findRows' filter: 2^20 bits (128 KiB), so a few thousand wanted values set few of them. */
 const KEY_FILTER_BITS = 20
