@@ -144,6 +144,10 @@ test('vision eval loads its own action and neither fastify, kysely, pg nor bette
   assert.ok(!l.ours.some((m) => m.startsWith('server/') && m !== 'server/state-dir.js'), l.ours.join(' '))
   // the hooks see the evaluator's own packages, so the check above could fail
   assert.ok(l.packages.includes('hyparquet'), l.packages.join(' '))
+  // its test sets are snappy (its pool uncompressed): hysnappy alone decodes them, without the ~20
+  // modules of hyparquet-compressors (io/parquet/reader.ts)
+  assert.ok(l.packages.includes('hysnappy'), l.packages.join(' '))
+  assert.ok(!l.packages.includes('hyparquet-compressors'), l.packages.join(' '))
 })
 
 test("a command's flags are checked before its module loads", () => {

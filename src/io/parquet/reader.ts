@@ -682,10 +682,11 @@ function plainStringPage(
 }
 
 /**
- * The decompressors a file's columns need: none for an uncompressed file (most embedding files);
- * for snappy alone (the speech track's files) hysnappy, one small module whose WebAssembly decoder
- * loads in about a millisecond and decodes ~3x as fast as hyparquet's JavaScript one (`npm run
- * bench:snappy`); for any other codec all of hyparquet-compressors (zstd, gzip, brotli, lz4).
+ * The decompressors a file's columns need: none for an uncompressed file (the vision pool); for
+ * snappy alone (the speech track's files, vision's test sets) hysnappy, one small module whose
+ * WebAssembly decoder loads in about a millisecond and decodes ~3x as fast as hyparquet's
+ * JavaScript one (`npm run bench:snappy`); for any other codec all of hyparquet-compressors (zstd,
+ * gzip, brotli, lz4).
  */
 async function compressorsFor(metadata: FileMetaData): Promise<Compressors | undefined> {
   const codecs = new Set<string>()
