@@ -12,7 +12,7 @@ import { snappyUncompress as jsUncompress } from 'hyparquet/src/snappy.js'
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js'
 import { snappyUncompressor } from 'hysnappy'
 import { ParquetFile } from '../src/io/parquet/reader.js'
-import { SPEECH_LAYOUT } from '../src/speech/layout.js'
+import { EMBEDDING_COLUMN, SPEECH_LAYOUT } from '../src/speech/layout.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { tempFolder } from '../test/helpers/temp-folder.js'
 import { loadLine, median, printJsonLast } from './report.js'
@@ -22,11 +22,11 @@ const PAGE = 1 << 20
 
 const out = tempFolder('bench-snappy')
 generateSpeechBenchmark({ out, seed: 0, languages: ['en'], scale: 0.5 })
-const dir = join(out, SPEECH_LAYOUT.languageDir('en'), 'train_embeddings')
+const dir = join(out, SPEECH_LAYOUT.languageDir('en'), SPEECH_LAYOUT.trainEmbeddings)
 const parts: Uint8Array[] = []
 for (const name of readdirSync(dir).sort()) {
   const file = await ParquetFile.open(join(dir, name))
-  const { data } = await file.readVectors('mswc_embedding_vector')
+  const { data } = await file.readVectors(EMBEDDING_COLUMN)
   await file.close()
   parts.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
 }

@@ -683,8 +683,8 @@ function plainStringPage(
 
 /**
  * The decompressors a file's columns need: none for an uncompressed file (the vision pool); for
- * snappy alone (the speech track's files, vision's test sets) hysnappy, one small module whose
- * WebAssembly decoder loads in about a millisecond and decodes ~3x as fast as hyparquet's
+ * snappy alone (the speech track's files, vision's test sets) hysnappy, a small package (~12 KB)
+ * whose WebAssembly decoder loads in about a millisecond and decodes ~3x as fast as hyparquet's
  * JavaScript one (`npm run bench:snappy`); for any other codec all of hyparquet-compressors (zstd,
  * gzip, brotli, lz4).
  */
