@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as zlib from 'node:zlib'
 import semver from 'semver'
@@ -113,8 +113,6 @@ test('tsx is an optional peer (loaded only for a .ts selection module), and a de
 })
 
 test("a separate project imports 'dataperf' by name, type-checks against its types and scores with it", async () => {
-  const { mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs')
-  const { execFileSync } = await import('node:child_process')
   const project = tempFolder('user')
   try {
     mkdirSync(join(project, 'node_modules'))
