@@ -1,8 +1,9 @@
-// Runs the compiled tests (`npm test`, `npm run test:unit`) with Node's test runner, two files at a
-// time, in the order below. `node --test FILES` sorts its files by name whatever order they are
-// given in (Node 20), which put the three long Chromium files last and left one core idle at the
-// end; run() keeps the order given, so this script calls it and prints the same TAP (or, on a
-// terminal, spec) report.
+// Runs the compiled tests (`npm test`, `npm run test:unit`) with Node's test runner in two lanes:
+// two files at a time in the order below, and beside them, one at a time, the files that mostly
+// wait (WAITING). `node --test FILES` sorts its files by name whatever order they are given in
+// (Node 20), which put the three long Chromium files last and left one core idle at the end; run()
+// keeps the order given, so this script calls it, once per lane, and prints one TAP (or, on a
+// terminal, spec) report of both (merge-test-streams.mjs).
 //   node scripts/run-tests.mjs            every dist/test/**/*.test.js, the longest first
 //   node scripts/run-tests.mjs --unit     the fast loop's files only
 //   node scripts/run-tests.mjs --list     print the files in order instead (scripts/test-times.sh)
@@ -11,8 +12,10 @@
 // Exit code 1 when a test fails.
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { Readable } from 'node:stream'
 import { run } from 'node:test'
 import { spec, tap } from 'node:test/reporters'
+import { mergeTestStreams } from './merge-test-streams.mjs'
 
 // Longest first, every file over ~10 s by wall seconds from `JOBS=2 scripts/test-times.sh` (a file
 // that waits on Chromium or timers takes longer than its CPU seconds): a long file started last
@@ -47,6 +50,24 @@ const LONGEST_FIRST = [
   'create-speech',
   'hardening-organizer',
   'speech-plugins',
+]
+
+// Files that spend much of their time waiting (on a server's timeouts, a browser, workers polling):
+// each took 4-13 s more wall time than CPU time (`JOBS=2 scripts/test-times.sh`). They run one at a
+// time in a lane of their own beside the two-file lane, so their waits no longer leave a core idle
+// (process accounting of a whole run: 73 of 680 core-seconds idle, about the sum of these waits).
+const WAITING = [
+  'server-internet',
+  'web-pages',
+  'server-queue',
+  'server-rescore',
+  'server-shutdown',
+  'web-scale',
+  'web-views',
+  'server-records',
+  'server-duplicates',
+  'server-public-submission',
+  'ml-platt-thread',
 ]
 
 // the fast loop's files, each under ~15 s of CPU (measured alone): no oracle, Chromium, PostgreSQL
@@ -88,8 +109,13 @@ function testFiles(unit) {
     .filter((f) => f.endsWith('.test.js'))
     .map((f) => join(TEST_DIR, f))
     .sort()
-  const stale = LONGEST_FIRST.filter((name) => !existsSync(fileOf(name)))
-  if (stale.length > 0) throw new Error(`test files in LONGEST_FIRST not built: ${stale.join(', ')}`)
+  for (const [listName, list] of [
+    ['LONGEST_FIRST', LONGEST_FIRST],
+    ['WAITING', WAITING],
+  ]) {
+    const stale = list.filter((name) => !existsSync(fileOf(name)))
+    if (stale.length > 0) throw new Error(`test files in ${listName} not built: ${stale.join(', ')}`)
+  }
   const first = LONGEST_FIRST.map(fileOf)
   return [...first, ...all.filter((f) => !first.includes(f))]
 }
@@ -119,14 +145,25 @@ if (args.includes('--list')) {
   // processes and opens no TLS connection, so the test files and the commands they run go without it
   delete process.env.NODE_EXTRA_CA_CERTS
   // two at a time: the suite is CPU-bound on two cores (on one build, three at a time took 402 s,
-  // two 380 s; on a later one, back to back, three 345.7 s and two 343.4 s)
-  const stream = run({
-    files: files.map((f) => resolve(f)),
-    concurrency: 2,
-    ...(namePatterns.length > 0 ? { testNamePatterns: namePatterns } : {}),
-  })
-  stream.on('test:fail', () => {
-    process.exitCode = 1
-  })
-  stream.compose(process.stdout.isTTY ? spec : tap).pipe(process.stdout)
+  // two 380 s; on a later one, back to back, three 345.7 s and two 343.4 s); a third file only
+  // when it is one that mostly waits
+  const waiting = new Set(WAITING.map(fileOf))
+  const lanes = [
+    { files: files.filter((f) => !waiting.has(f)), concurrency: 2 },
+    { files: files.filter((f) => waiting.has(f)), concurrency: 1 },
+  ].filter((lane) => lane.files.length > 0)
+  const streams = lanes.map((lane) =>
+    run({
+      files: lane.files.map((f) => resolve(f)),
+      concurrency: lane.concurrency,
+      ...(namePatterns.length > 0 ? { testNamePatterns: namePatterns } : {}),
+    }),
+  )
+  for (const stream of streams)
+    stream.on('test:fail', () => {
+      process.exitCode = 1
+    })
+  Readable.from(mergeTestStreams(streams))
+    .compose(process.stdout.isTTY ? spec : tap)
+    .pipe(process.stdout)
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import * as zlib from 'node:zlib'
 import semver from 'semver'
 import { tempFolder } from './helpers/temp-folder.js'
@@ -71,6 +72,43 @@ test('npm test runs every built test file exactly once (scripts/run-tests.mjs), 
   )
   const unit = list('--unit')
   assert.ok(unit.length > 10 && unit.every((f) => all.includes(f)), unit.join(' '))
+})
+
+test('the lanes of npm test report as one run: top-level tests numbered across lanes, one plan, the counts added up', () => {
+  const dir = tempFolder('lanes')
+  const file = (name: string, tests: string) => {
+    writeFileSync(join(dir, name), `import { test } from 'node:test'\nimport assert from 'node:assert'\n${tests}\n`)
+    return join(dir, name)
+  }
+  const twoFiles = [
+    file('a.test.mjs', "test('a1', () => {})\ntest('a2', () => assert.equal(1, 2))"),
+    file('b.test.mjs', "test('b1', () => {})"),
+  ]
+  const oneFile = [file('c.test.mjs', "test('c1', () => {})")]
+  // two run() calls as scripts/run-tests.mjs makes them, in a process of their own: node:test runs no
+  // files from inside a test file
+  const script = [
+    "import { Readable } from 'node:stream'",
+    "import { run } from 'node:test'",
+    "import { tap } from 'node:test/reporters'",
+    `import { mergeTestStreams } from ${JSON.stringify(pathToFileURL(join(root, 'scripts/merge-test-streams.mjs')).href)}`,
+    `const lanes = [run({ files: ${JSON.stringify(twoFiles)}, concurrency: 2 }), run({ files: ${JSON.stringify(oneFile)}, concurrency: 1 })]`,
+    'Readable.from(mergeTestStreams(lanes)).compose(tap).pipe(process.stdout)',
+  ].join('\n')
+  writeFileSync(join(dir, 'lanes.mjs'), script)
+  const env = { ...process.env }
+  delete env['NODE_TEST_CONTEXT']
+  const report = execFileSync(process.execPath, [join(dir, 'lanes.mjs')], { env, encoding: 'utf8' })
+  const lines = report.split('\n')
+  const numbers = lines.flatMap((l) => /^(?:not )?ok (\d+) - /.exec(l)?.[1] ?? []).map(Number)
+  assert.deepEqual(
+    [...numbers].sort((a, b) => a - b),
+    [1, 2, 3, 4],
+    report,
+  )
+  const summary = lines.filter((l) => /^1\.\.\d+$|^# (tests|pass|fail) \d+$|^# duration_ms /.test(l))
+  assert.deepEqual(summary.slice(0, 4), ['1..4', '# tests 4', '# pass 3', '# fail 1'], report)
+  assert.equal(summary.length, 5, report)
 })
 
 test('engines names the Node the code needs (zlib.crc32 arrived in 20.15)', () => {
