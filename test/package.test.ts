@@ -102,7 +102,7 @@ test('the lanes of npm test report as one run: top-level tests numbered across l
   const lines = report.split('\n')
   const numbers = lines.flatMap((l) => /^(?:not )?ok (\d+) - /.exec(l)?.[1] ?? []).map(Number)
   assert.deepEqual(
-    [...numbers].sort((a, b) => a - b),
+    numbers.sort((a, b) => a - b),
     [1, 2, 3, 4],
     report,
   )

@@ -698,10 +698,12 @@ async function compressorsFor(metadata: FileMetaData): Promise<Compressors | und
   return (await import('hyparquet-compressors')).compressors
 }
 
-let snappy: Promise<(input: Uint8Array, outputLength: number) => Uint8Array> | undefined
+type Decompressor = NonNullable<Compressors['SNAPPY']>
+
+let snappy: Promise<Decompressor> | undefined
 
 /** hysnappy's decoder, made once per process (it keeps its WebAssembly memory between pages) */
-function snappyDecoder(): Promise<(input: Uint8Array, outputLength: number) => Uint8Array> {
+function snappyDecoder(): Promise<Decompressor> {
   snappy ??= import('hysnappy').then((m) => m.snappyUncompressor())
   return snappy
 }
