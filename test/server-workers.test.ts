@@ -14,6 +14,12 @@ import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { openDb } from '../src/server/db/open.js'
 import { enqueueJob, JOBS_CHANNEL } from '../src/server/queue/jobs.js'
+import { loadChallenge } from '../src/server/challenge/load.js'
+import { standingKey, standingsOf } from '../src/server/leaderboard/rank.js'
+import type { User } from '../src/server/services/accounts.js'
+import { createContext, type ServerContext } from '../src/server/services/context.js'
+import { setBaseline } from '../src/server/services/leaderboard.js'
+import { effectivePhases } from '../src/server/services/phases.js'
 import { runCli, runCliAsync } from './helpers/cli.js'
 import {
   Api,
@@ -138,16 +144,26 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
     await until('the NOTIFY at commit', async () => (heard.length === 2 ? true : undefined), 10_000, 20)
     const more = []
     for (const seed of [12, 13, 14]) more.push((await api.submit(p.token, 'en-25', upload(seed))).body.submission.id)
+    // a second team, one of whose queued submissions the organizers mark as a baseline: the
+    // board's entries below are those of every scored submission, whichever way the worker wrote them
+    const q = await api.participant('pg2@example.org', 'Team PG 2')
+    for (const seed of [15, 16]) more.push((await api.submit(q.token, 'en-25', upload(seed))).body.submission.id)
+    const ctx = createContext(db, loadChallenge(challenge))
+    await db.kysely
+      .insertInto('users')
+      .values({ ...organizer, password_hash: 'x', created_at: new Date().toISOString() })
+      .execute()
+    await setBaseline(ctx, organizer, more.at(-1)!, true)
     const worker = await startProc(['worker', '--challenge', challenge, '--db', url, '--concurrency', '2'], root)
     try {
-      for (const id of [first.body.submission.id, ...more])
-        assert.equal((await api.waitScored(p.token, id)).status, 'scored')
+      for (const [i, id] of [first.body.submission.id, ...more].entries())
+        assert.equal((await api.waitScored(i < 4 ? p.token : q.token, id)).status, 'scored')
       await until('the rescore job', async () => {
         const j = await db.kysely.selectFrom('jobs').select('status').where('kind', '=', 'rescore').executeTakeFirst()
         return j?.status === 'done' ? true : undefined
       })
       const started = scorerStarts(worker.output())
-      assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 5 jobs on 2`)
+      assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 7 jobs on 2`)
       // on PostgreSQL a job's rows are written by one statement (runner.ts): the audit chain
       // holds, each score's manifest names the audit entry of its own submission, each scored
       // submission points at its score, and the worker counted every job
@@ -155,7 +171,7 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
       assert.equal(verified.code, 0, verified.stdout + verified.stderr)
       assert.match(verified.stdout, /^audit log OK: \d+ entries/)
       const scores = await db.kysely.selectFrom('scores').select(['id', 'submission_id', 'manifest']).execute()
-      assert.equal(scores.length, 5)
+      assert.equal(scores.length, 7)
       for (const s of scores) {
         const audit = (JSON.parse(s.manifest) as { audit: { seq: number; hash: string } }).audit
         const entry = await db.kysely
@@ -173,8 +189,9 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
       const done = await db.kysely.selectFrom('workers').select('jobs_done').execute()
       assert.equal(
         done.reduce((n, w) => n + Number(w.jobs_done), 0),
-        5,
+        7,
       )
+      await assertEntriesOfScored(ctx)
     } finally {
       await worker.stop()
     }
@@ -183,6 +200,43 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
     await db.close()
   }
 })
+
+const organizer: User = { id: 'usr_org', email: 'org@example.org', name: 'Org', role: 'organizer' }
+
+/** The materialized entries of every board and phase are those of its scored submissions (leaderboard/rank.ts). */
+async function assertEntriesOfScored(ctx: ServerContext): Promise<void> {
+  const scored = await ctx.db.kysely
+    .selectFrom('submissions')
+    .select(['id', 'board', 'phase', 'team_id', 'score', 'submitted_at', 'baseline'])
+    .where('status', '=', 'scored')
+    .execute()
+  const stored = await ctx.db.kysely.selectFrom('standings').selectAll().execute()
+  const phases = await effectivePhases(ctx)
+  const keys = new Set(scored.map((r) => `${r.board} ${r.phase}`))
+  assert.ok(keys.size > 0)
+  for (const key of keys) {
+    const [board, phase] = key.split(' ')
+    const rule = phases.find((p) => p.name === phase)!.rule
+    const rows = scored
+      .filter((r) => r.board === board && r.phase === phase)
+      .map((r) => ({
+        submissionId: r.id,
+        teamId: r.team_id,
+        score: r.score!,
+        submittedAt: r.submitted_at,
+        baseline: r.baseline === 1,
+      }))
+    const expected = standingsOf(rows, rule)
+      .map((e) => [standingKey(e), e.submissionId, e.score, e.submissions, e.lastSubmittedAt, e.baseline ? 1 : 0])
+      .sort()
+    const actual = stored
+      .filter((r) => r.board === board && r.phase === phase)
+      .map((r) => [r.entry, r.submission_id, r.score, r.submissions, r.last_submitted_at, r.baseline])
+      .sort()
+    assert.deepEqual(actual, expected, key)
+    assert.ok(expected.some((e) => e[5] === 1) && expected.length === 3, `${key}: two teams and a baseline`)
+  }
+}
 
 /** Running or sleeping: not ended (a zombie, ended but not yet reaped by its new parent, counts as ended). */
 function alive(pid: number): boolean {

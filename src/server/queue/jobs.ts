@@ -46,8 +46,22 @@ export async function enqueueJob(
 }
 
 export async function claimJob(db: Db, workerId: string, leaseMs: number, now: Date): Promise<Job | undefined> {
+  return claimJobUpdate(db.kysely, db.dialect, workerId, leaseMs, now).returningAll().executeTakeFirst()
+}
+
+/**
+ * claimJob's UPDATE, not yet run (returning nothing yet): a worker on PostgreSQL runs it inside the
+ * statement that also marks the job's submission running and reads it with its files.
+ */
+export function claimJobUpdate(
+  q: QueryCreator<Database>,
+  dialect: Db['dialect'],
+  workerId: string,
+  leaseMs: number,
+  now: Date,
+) {
   const nowIso = now.toISOString()
-  const claimed = await db.kysely
+  return q
     .updateTable('jobs')
     .set((eb) => ({
       status: 'running',
@@ -66,12 +80,9 @@ export async function claimJob(db: Db, workerId: string, leaseMs: number, now: D
         .orderBy('created_at')
         .orderBy('id')
         .limit(1)
-      if (db.dialect === 'postgres') pick = pick.forUpdate().skipLocked()
+      if (dialect === 'postgres') pick = pick.forUpdate().skipLocked()
       return pick
     })
-    .returningAll()
-    .executeTakeFirst()
-  return claimed
 }
 
 /** Extends the lease; false when the job is no longer this worker's (lease lost and retaken). */

@@ -4,7 +4,7 @@
  * the same transaction as the change it records. Appends are serialised (an advisory lock on
  * PostgreSQL; SQLite transactions already are), so the chain never forks.
  */
-import type { Transaction } from '../../vendor/kysely.js'
+import type { QueryCreator, Transaction } from '../../vendor/kysely.js'
 import {
   GENESIS_HASH,
   nextEntry,
@@ -39,20 +39,36 @@ export async function appendAudit(
 
 /**
  * The row `appendAudit` would insert, with the log locked until `trx` ends; the caller inserts it
- * in `trx` (PostgreSQL: a job worker inserts it in the same statement as the job's other rows).
+ * in `trx`.
  */
 export async function nextAuditRow(
   ctx: Pick<ServerContext, 'db' | 'now'>,
   trx: Transaction<Database>,
   input: AuditInput,
 ): Promise<Database['audit_log']> {
+  await lockAudit(ctx, trx)
+  return auditRowAfter(ctx, await auditHeadQuery(trx).executeTakeFirst(), input)
+}
+
+/**
+ * Locks the log until `trx` ends (PostgreSQL; SQLite transactions are serialised already): read
+ * the head after this, in a later statement, or another append may have moved it meanwhile.
+ */
+export async function lockAudit(ctx: Pick<ServerContext, 'db'>, trx: Transaction<Database>): Promise<void> {
   await advisoryLock(ctx.db, trx, AUDIT_LOCK)
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+}
+
+/** The newest entry's seq and hash, not yet run (no row for an empty log). */
+export function auditHeadQuery(q: QueryCreator<Database>) {
+  return q.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1)
+}
+
+/** The row that follows `last` (undefined: the log is empty) for `input`, at ctx.now(). */
+export function auditRowAfter(
+  ctx: Pick<ServerContext, 'now'>,
+  last: AuditHead | undefined,
+  input: AuditInput,
+): Database['audit_log'] {
   const e = nextEntry(last, { at: iso(ctx.now()), kind: input.kind, actor: input.actor, payload: input.payload })
   return {
     seq: e.seq,
@@ -67,13 +83,7 @@ export async function nextAuditRow(
 
 /** The newest entry (seq 0 and the genesis hash for an empty log). */
 export async function auditHead(ctx: Pick<ServerContext, 'db'>): Promise<AuditHead> {
-  const last = await ctx.db.kysely
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return last ?? { seq: 0, hash: GENESIS_HASH }
+  return (await auditHeadQuery(ctx.db.kysely).executeTakeFirst()) ?? { seq: 0, hash: GENESIS_HASH }
 }
 
 export interface AuditRow {

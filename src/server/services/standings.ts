@@ -30,6 +30,16 @@ interface EntryRow {
   baseline: boolean
 }
 
+/** The UPDATE that raises (board, phase)'s version and locks its row until the transaction ends, not yet run. */
+export function raiseVersion(q: QueryCreator<Database>, board: string, phase: string) {
+  return q
+    .updateTable('board_versions')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .returning(['version', 'rule'])
+}
+
 /**
  * Raises the version of (board, phase) and locks its row until the transaction ends. The row
  * is made only when the update finds none (its first change): one round trip per scoring, not two.
@@ -41,13 +51,7 @@ async function bump(
   phase: string,
   notify?: string,
 ): Promise<{ version: number; rule: string | null }> {
-  const update = (q: Trx | QueryCreator<Database>) =>
-    q
-      .updateTable('board_versions')
-      .set((eb) => ({ version: eb('version', '+', 1) }))
-      .where('board', '=', board)
-      .where('phase', '=', phase)
-      .returning(['version', 'rule'])
+  const update = (q: Trx | QueryCreator<Database>) => raiseVersion(q, board, phase)
   const raise = () =>
     notify === undefined
       ? update(trx).executeTakeFirst()
@@ -112,8 +116,9 @@ async function scoredRows(
   }))
 }
 
-async function insertEntries(trx: Trx, board: string, phase: string, entries: Array<Standing<EntryRow>>) {
-  const rows = entries.map((e) => ({
+/** The rows of table standings for `entries` of (board, phase). */
+function entryRows(board: string, phase: string, entries: Array<Standing<EntryRow>>) {
+  return entries.map((e) => ({
     board,
     phase,
     entry: standingKey(e),
@@ -125,6 +130,10 @@ async function insertEntries(trx: Trx, board: string, phase: string, entries: Ar
     last_submitted_at: e.lastSubmittedAt,
     baseline: e.baseline ? 1 : 0,
   }))
+}
+
+async function insertEntries(trx: Trx, board: string, phase: string, entries: Array<Standing<EntryRow>>) {
+  const rows = entryRows(board, phase, entries)
   // 10 values a row: 400 rows stay far below either database's limit on bound values
   for (let i = 0; i < rows.length; i += 400)
     await trx
@@ -133,7 +142,8 @@ async function insertEntries(trx: Trx, board: string, phase: string, entries: Ar
       .execute()
 }
 
-async function ruleOf(ctx: ServerContext, trx: Trx, phase: string): Promise<RankRule | undefined> {
+/** The rule of a phase as the organizers set it (challenge.yaml and its overrides); undefined for no such phase. */
+export async function ruleOf(ctx: ServerContext, trx: Trx, phase: string): Promise<RankRule | undefined> {
   return (await effectivePhases(ctx, trx)).find((p) => p.name === phase)?.rule
 }
 
@@ -173,6 +183,74 @@ export async function refreshTeamStandings(
       .where('team_id', '=', teamId)
       .execute()
   await insertEntries(trx, board, phase, standingsOf(await scoredRows(trx, board, phase, teamId, pg), rule))
+}
+
+/**
+ * PostgreSQL, for a statement that also writes other rows: a team's scored submissions of (board,
+ * phase), and the submission `also` whatever its state, as one JSON array of
+ * [id, score, submitted_at, baseline] (an expression for a select list, not yet run).
+ */
+export function teamRowsJson(q: QueryCreator<Database>, board: string, phase: string, teamId: string, also: string) {
+  return q
+    .selectFrom('submissions')
+    .select(
+      sql<TeamRowJson[]>`coalesce(json_agg(json_build_array(id, score, submitted_at, baseline)), '[]')`.as('rows'),
+    )
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .where('team_id', '=', teamId)
+    .where((eb) => eb.or([eb('status', '=', 'scored'), eb('id', '=', also)]))
+}
+
+type TeamRowJson = [id: string, score: number | null, submittedAt: string, baseline: number]
+
+/**
+ * A team's entries once submission `scoredId` has score `score`, from teamRowsJson's rows (read
+ * with the version's row locked, so no other writer changed them since).
+ */
+export function teamEntriesWith(
+  rows: TeamRowJson[],
+  teamId: string,
+  scoredId: string,
+  score: number,
+  rule: RankRule,
+): Array<Standing<EntryRow>> {
+  const entries = rows.map(([id, s, submittedAt, baseline]) => ({
+    submissionId: id,
+    teamId,
+    score: id === scoredId ? score : s!,
+    submittedAt,
+    baseline: baseline === 1,
+  }))
+  return standingsOf(entries, rule)
+}
+
+/**
+ * The INSERT that writes `entries` of (board, phase) over the rows of the same keys, not yet run:
+ * a team's entries after one of its submissions was scored (a PostgreSQL job worker runs it in the
+ * statement that writes the score). No entry of the team goes away then: each scored submission
+ * keeps its key (the team's, or its own as a baseline), and scoring only adds or changes one.
+ */
+export function upsertEntries(
+  q: QueryCreator<Database>,
+  board: string,
+  phase: string,
+  entries: Array<Standing<EntryRow>>,
+) {
+  return q
+    .insertInto('standings')
+    .values(entryRows(board, phase, entries))
+    .onConflict((oc) =>
+      oc.columns(['board', 'phase', 'entry']).doUpdateSet((eb) => ({
+        team_id: eb.ref('excluded.team_id'),
+        submission_id: eb.ref('excluded.submission_id'),
+        score: eb.ref('excluded.score'),
+        submitted_at: eb.ref('excluded.submitted_at'),
+        submissions: eb.ref('excluded.submissions'),
+        last_submitted_at: eb.ref('excluded.last_submitted_at'),
+        baseline: eb.ref('excluded.baseline'),
+      })),
+    )
 }
 
 /** Phases or publication changed: readers drop what they cached. Call `ctx.events.boardsChanged()` after the commit. */

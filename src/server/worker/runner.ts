@@ -6,17 +6,35 @@
  * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
  */
 import { hostname } from 'node:os'
-import type { QueryCreator } from '../../vendor/kysely.js'
+import { type QueryCreator, sql } from '../../vendor/kysely.js'
 import type { Database } from '../db/schema.js'
 import { findBoard } from '../challenge/load.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
-import type { BoardScore } from '../boards/index.js'
-import { claimJob, closeJob, closeJobUpdate, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
-import { appendAudit, nextAuditRow } from '../services/audit.js'
+import type { BoardScore, SubmittedFile } from '../boards/index.js'
+import {
+  claimJob,
+  claimJobUpdate,
+  closeJob,
+  closeJobUpdate,
+  JOBS_CHANNEL,
+  releaseJob,
+  renewLease,
+  type Job,
+} from '../queue/jobs.js'
+import { appendAudit, auditHeadQuery, auditRowAfter, lockAudit } from '../services/audit.js'
+import type { AuditHead } from '../audit/chain.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
-import { refreshTeamStandings } from '../services/standings.js'
+import {
+  BOARDS_CHANNEL,
+  raiseVersion,
+  refreshTeamStandings,
+  ruleOf,
+  teamEntriesWith,
+  teamRowsJson,
+  upsertEntries,
+} from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
 import { type ScoringError, ScoringProcess, type ScoringRun } from './score.js'
 
@@ -28,6 +46,30 @@ export interface WorkerOptions {
 
 /** a busy worker's last_seen_at may lag this much behind (organizer pages show it in minutes) */
 const HEARTBEAT_MS = 5000
+
+/** What a job worker reads of its job's submission, besides its id. */
+const SUBMISSION_COLUMNS = [
+  'submissions.board',
+  'submissions.sha256',
+  'submissions.submitted_at',
+  'submissions.score',
+  'submissions.phase',
+  'submissions.team_id',
+] as const
+
+interface SubmissionRow {
+  id: string
+  board: string
+  sha256: string
+  submitted_at: string
+  score: number | null
+  phase: string | null
+  team_id: string
+  team: string | null
+}
+
+/** A first scoring's submission, once a worker has taken its job. */
+const RUNNING = { status: 'running', stage: 'starting', error: null } as const
 
 class LeaseLost extends Error {}
 /** The worker stopped while scoring: the job went back to the queue. */
@@ -131,12 +173,13 @@ export class JobWorker {
 
   /** Takes and processes one job; false when the queue had none. */
   async runOnce(): Promise<boolean> {
-    const { db, config } = this.ctx
+    const { config } = this.ctx
     // the heartbeat: a finished job writes it too (with jobs_done), so a busy worker skips this
     // round trip between jobs; an idle one writes it at most every HEARTBEAT_MS
     if (this.ctx.now().getTime() - this.lastSeen >= HEARTBEAT_MS) await this.heartbeat()
-    const job = await claimJob(db, this.id, config.leaseMs, this.ctx.now())
-    if (!job) return false
+    const claimed = await this.claim()
+    if (!claimed) return false
+    const { job } = claimed
     this.log(`worker ${this.id}: job ${job.id} (${job.kind} ${job.submission_id}, attempt ${job.attempts})`)
     if (job.attempts > config.maxAttempts) {
       await this.fail(
@@ -146,7 +189,7 @@ export class JobWorker {
       return true
     }
     try {
-      await this.process(job)
+      await this.process(job, claimed.sub ?? (await this.readSubmission(job)), claimed.files)
     } catch (err) {
       if (err instanceof LeaseLost)
         this.log(`worker ${this.id}: lost the lease of job ${job.id}; another worker has it`)
@@ -156,40 +199,94 @@ export class JobWorker {
     return true
   }
 
-  private async process(job: Job): Promise<void> {
+  /**
+   * The next job. PostgreSQL: with its submission (marked running for a first scoring) and that
+   * submission's files, in the claim's one statement: each round trip costs this process and the
+   * database a wake-up, and a worker's jobs are short (tens of ms). SQLite: the job alone.
+   */
+  private async claim(): Promise<{ job: Job; sub?: SubmissionRow; files?: SubmittedFile[] } | undefined> {
+    const { db, config } = this.ctx
+    const now = this.ctx.now()
+    if (db.dialect !== 'postgres') {
+      const job = await claimJob(db, this.id, config.leaseMs, now)
+      return job && { job }
+    }
+    const row = await db.kysely
+      .with('c', (q) => claimJobUpdate(q, db.dialect, this.id, config.leaseMs, now).returningAll())
+      .with('u', (q) =>
+        q
+          .updateTable('submissions')
+          .set(RUNNING)
+          .from('c')
+          .whereRef('submissions.id', '=', 'c.submission_id')
+          .where('c.kind', '=', 'score')
+          .where('c.attempts', '<=', config.maxAttempts)
+          .returning('submissions.id'),
+      )
+      .selectFrom('c')
+      .innerJoin('submissions', 'submissions.id', 'c.submission_id')
+      .innerJoin('teams', 'teams.id', 'submissions.team_id')
+      .selectAll('c')
+      .select([
+        ...SUBMISSION_COLUMNS,
+        'teams.name as team',
+        // the columns read are not among those `u` sets: the statement's snapshot has them as they are
+        (eb) =>
+          eb
+            .selectFrom('submission_files')
+            .select(sql<string[] | null>`array_agg(name order by position)`.as('names'))
+            .whereRef('submission_id', '=', 'c.submission_id')
+            .as('file_names'),
+        (eb) =>
+          eb
+            .selectFrom('submission_files')
+            .innerJoin('blobs', 'blobs.sha256', 'submission_files.blob_sha256')
+            .select(sql<Buffer[] | null>`array_agg(blobs.bytes order by submission_files.position)`.as('bytes'))
+            .whereRef('submission_files.submission_id', '=', 'c.submission_id')
+            .as('file_bytes'),
+      ])
+      .executeTakeFirst()
+    if (!row) return undefined
+    const { board, sha256, submitted_at, score, phase, team_id, team, file_names, file_bytes, ...job } = row
+    const names = file_names ?? []
+    return {
+      job,
+      sub: { id: job.submission_id, board, sha256, submitted_at, score, phase, team_id, team },
+      files: names.map((name, i) => ({ name, bytes: file_bytes![i]! })),
+    }
+  }
+
+  /**
+   * SQLite: a first scoring marks its submission running and reads it back in one round trip (the
+   * columns read are not among those it sets); a rescore leaves the submission as it is.
+   */
+  private async readSubmission(job: Job): Promise<SubmissionRow> {
+    const { db } = this.ctx
+    return job.kind === 'score'
+      ? await db.kysely
+          .updateTable('submissions')
+          .set(RUNNING)
+          .where('id', '=', job.submission_id)
+          .returning((eb) => [
+            'submissions.id',
+            ...SUBMISSION_COLUMNS,
+            eb.selectFrom('teams').select('teams.name').whereRef('teams.id', '=', 'submissions.team_id').as('team'),
+          ])
+          .executeTakeFirstOrThrow()
+      : await db.kysely
+          .selectFrom('submissions')
+          .innerJoin('teams', 'teams.id', 'submissions.team_id')
+          .select(['submissions.id', ...SUBMISSION_COLUMNS, 'teams.name as team'])
+          .where('submissions.id', '=', job.submission_id)
+          .executeTakeFirstOrThrow()
+  }
+
+  private async process(job: Job, sub: SubmissionRow, claimedFiles: SubmittedFile[] | undefined): Promise<void> {
     const { db, config, challenge } = this.ctx
-    const columns = [
-      'submissions.id',
-      'submissions.board',
-      'submissions.sha256',
-      'submissions.submitted_at',
-      'submissions.score',
-      'submissions.phase',
-      'submissions.team_id',
-    ] as const
-    // a first scoring marks its submission running and reads it back in one round trip (the
-    // columns read are not among those it sets); a rescore leaves the submission as it is
-    const sub =
-      job.kind === 'score'
-        ? await db.kysely
-            .updateTable('submissions')
-            .set({ status: 'running', stage: 'starting', error: null })
-            .where('id', '=', job.submission_id)
-            .returning((eb) => [
-              ...columns,
-              eb.selectFrom('teams').select('teams.name').whereRef('teams.id', '=', 'submissions.team_id').as('team'),
-            ])
-            .executeTakeFirstOrThrow()
-        : await db.kysely
-            .selectFrom('submissions')
-            .innerJoin('teams', 'teams.id', 'submissions.team_id')
-            .select([...columns, 'teams.name as team'])
-            .where('submissions.id', '=', job.submission_id)
-            .executeTakeFirstOrThrow()
     if (job.kind === 'score') this.ctx.events.changed(sub.id)
     const board = findBoard(challenge, sub.board)
     if (!board) return this.fail(job, `board ${sub.board} is no longer in challenge.yaml`)
-    const files = await submissionFiles(this.ctx, sub.id)
+    const files = claimedFiles ?? (await submissionFiles(this.ctx, sub.id))
     let lost = false
     // the scoring process tells progress only of a job past 200 ms, at most every 200 ms
     // (score-process.ts): a short job writes none, saving round trips and page updates
@@ -289,34 +386,69 @@ export class JobWorker {
     }
     await db.kysely.transaction().execute(async (trx) => {
       if (db.dialect === 'postgres') {
-        // one statement writes the job's rows once the audit log is locked (each round trip to
-        // the database costs both processes a wake-up; the manifest names the audit entry, so
-        // the entry is computed first); a lease lost meanwhile rolls it all back (the new holder's
-        // score, if it wrote one first, stops the statement at the score's unique job_id instead)
-        const entry = await nextAuditRow(this.ctx, trx, auditInput)
+        // a job's rows in few round trips (each costs this process and the database a wake-up,
+        // and the audit log stays locked from the second to the commit, so every other worker's
+        // scoring waits meanwhile): the phase's rule, before the lock; the log's head, the board's
+        // version (raised, its row locked) and the team's rows, in one statement; then one
+        // statement writes the job's rows and the team's entries. A lease lost meanwhile rolls it
+        // all back (the new holder's score, if it wrote one first, stops the statement at the
+        // score's unique job_id instead).
+        const phase = sub.phase
+        const rule = phase === null ? undefined : await ruleOf(this.ctx, trx, phase)
+        await lockAudit(this.ctx, trx)
+        let last: AuditHead | undefined
+        let entries: ReturnType<typeof teamEntriesWith> | undefined
+        if (phase === null || rule === undefined) last = await auditHeadQuery(trx).executeTakeFirst()
+        else {
+          const state = await trx
+            .with('head', () => auditHeadQuery(trx))
+            .with('raised', () => raiseVersion(trx, board.id, phase))
+            .selectNoFrom((eb) => [
+              eb.selectFrom('head').select('seq').as('seq'),
+              eb.selectFrom('head').select('hash').as('hash'),
+              eb.selectFrom('raised').select('rule').as('built_with'),
+              eb
+                .selectFrom('raised')
+                .select(sql<string>`pg_notify(${BOARDS_CHANNEL}, ${`${board.id} ${phase}`})`.as('n'))
+                .as('notified'),
+              teamRowsJson(trx, board.id, phase, sub.team_id, sub.id).as('team_rows'),
+            ])
+            .executeTakeFirstOrThrow()
+          if (state.seq !== null && state.hash !== null) last = { seq: state.seq, hash: state.hash }
+          // entries built with another rule (or never built: no version row yet) are built again
+          // by refreshTeamStandings below, after this statement
+          if (state.built_with === rule)
+            entries = teamEntriesWith(state.team_rows ?? [], sub.team_id, sub.id, score.score, rule)
+        }
+        const entry = auditRowAfter(this.ctx, last, auditInput)
         manifest.audit = { seq: entry.seq, hash: entry.hash }
-        const held = await trx
+        const write = trx
           .with('j', (q) => closeJobUpdate(q, job.id, this.id, 'done', now).returning('id'))
           .with('a', (q) => q.insertInto('audit_log').values(entry))
           .with('s', (q) => q.insertInto('scores').values(scoreRow(JSON.stringify(manifest))))
           .with('u', (q) => q.updateTable('submissions').set(scored).where('id', '=', sub.id))
           .with('w', () => this.countJob(trx, now))
-          .selectFrom('j')
-          .select('j.id')
-          .executeTakeFirst()
+        const held = await (entries && phase !== null
+          ? write
+              .with('e', () => upsertEntries(trx, board.id, phase, entries))
+              .selectFrom('j')
+              .select('j.id')
+          : write.selectFrom('j').select('j.id')
+        ).executeTakeFirst()
         if (!held) throw new LeaseLost()
-      } else {
-        if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
-        // the score's audit entry first: the manifest names it (seq and hash), anchoring the log's
-        // head at this time in a document the team keeps
-        manifest.audit = await appendAudit(this.ctx, trx, auditInput)
-        await trx
-          .insertInto('scores')
-          .values(scoreRow(JSON.stringify(manifest)))
-          .execute()
-        await trx.updateTable('submissions').set(scored).where('id', '=', sub.id).execute()
-        await this.countJob(trx, now).execute()
+        if (!entries) await refreshTeamStandings(this.ctx, trx, board.id, phase, sub.team_id)
+        return
       }
+      if (!(await closeJob(trx, job.id, this.id, 'done', now))) throw new LeaseLost()
+      // the score's audit entry first: the manifest names it (seq and hash), anchoring the log's
+      // head at this time in a document the team keeps
+      manifest.audit = await appendAudit(this.ctx, trx, auditInput)
+      await trx
+        .insertInto('scores')
+        .values(scoreRow(JSON.stringify(manifest)))
+        .execute()
+      await trx.updateTable('submissions').set(scored).where('id', '=', sub.id).execute()
+      await this.countJob(trx, now).execute()
       await refreshTeamStandings(this.ctx, trx, board.id, sub.phase, sub.team_id)
     })
     this.lastSeen = now.getTime()
