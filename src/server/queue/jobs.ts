@@ -46,7 +46,13 @@ export async function enqueueJob(
 }
 
 export async function claimJob(db: Db, workerId: string, leaseMs: number, now: Date): Promise<Job | undefined> {
-  return claimJobUpdate(db.kysely, db.dialect, workerId, leaseMs, now).returningAll().executeTakeFirst()
+  return claimJobUpdate(db.kysely, db.dialect, {
+    workerId,
+    now: now.toISOString(),
+    leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString(),
+  })
+    .returningAll()
+    .executeTakeFirst()
 }
 
 /**
@@ -56,26 +62,23 @@ export async function claimJob(db: Db, workerId: string, leaseMs: number, now: D
 export function claimJobUpdate(
   q: QueryCreator<Database>,
   dialect: Db['dialect'],
-  workerId: string,
-  leaseMs: number,
-  now: Date,
+  v: { workerId: string; now: string; leaseExpiresAt: string },
 ) {
-  const nowIso = now.toISOString()
   return q
     .updateTable('jobs')
     .set((eb) => ({
       status: 'running',
-      lease_owner: workerId,
-      lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      lease_owner: v.workerId,
+      lease_expires_at: v.leaseExpiresAt,
       attempts: eb('attempts', '+', 1),
-      started_at: nowIso,
+      started_at: v.now,
     }))
     .where('id', '=', (eb) => {
       let pick = eb
         .selectFrom('jobs')
         .select('id')
         .where((w) =>
-          w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_expires_at', '<', nowIso)])]),
+          w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_expires_at', '<', v.now)])]),
         )
         .orderBy('created_at')
         .orderBy('id')
@@ -112,7 +115,13 @@ export async function closeJob(
   now: Date,
   error: string | null = null,
 ): Promise<boolean> {
-  const r = await closeJobUpdate(trx, jobId, workerId, status, now, error).executeTakeFirst()
+  const r = await closeJobUpdate(trx, {
+    jobId,
+    workerId,
+    status,
+    finishedAt: now.toISOString(),
+    error,
+  }).executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
 
@@ -122,18 +131,22 @@ export async function closeJob(
  */
 export function closeJobUpdate(
   q: QueryCreator<Database>,
-  jobId: string,
-  workerId: string,
-  status: 'done' | 'failed',
-  now: Date,
-  error: string | null = null,
+  v: { jobId: string; workerId: string; status: 'done' | 'failed'; finishedAt: string; error: string | null },
 ) {
   return q
     .updateTable('jobs')
-    .set({ status, finished_at: now.toISOString(), lease_expires_at: null, error })
-    .where('id', '=', jobId)
-    .where('lease_owner', '=', workerId)
+    .set({ status: v.status, finished_at: v.finishedAt, lease_expires_at: null, error: v.error })
+    .where('id', '=', v.jobId)
+    .where('lease_owner', '=', v.workerId)
     .where('status', '=', 'running')
+}
+
+/** A worker's count of finished jobs, one more, and its heartbeat (not yet run). */
+export function countJobUpdate(q: QueryCreator<Database>, workerId: string, now: string) {
+  return q
+    .updateTable('workers')
+    .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: now }))
+    .where('id', '=', workerId)
 }
 
 /**

@@ -117,7 +117,7 @@ async function scoredRows(
 }
 
 /** The rows of table standings for `entries` of (board, phase). */
-function entryRows(board: string, phase: string, entries: Array<Standing<EntryRow>>) {
+export function entryRows(board: string, phase: string, entries: Array<Standing<EntryRow>>) {
   return entries.map((e) => ({
     board,
     phase,
@@ -226,20 +226,15 @@ export function teamEntriesWith(
 }
 
 /**
- * The INSERT that writes `entries` of (board, phase) over the rows of the same keys, not yet run:
+ * The INSERT that writes entries (entryRows) over the rows of the same keys, not yet run:
  * a team's entries after one of its submissions was scored (a PostgreSQL job worker runs it in the
  * statement that writes the score). No entry of the team goes away then: each scored submission
  * keeps its key (the team's, or its own as a baseline), and scoring only adds or changes one.
  */
-export function upsertEntries(
-  q: QueryCreator<Database>,
-  board: string,
-  phase: string,
-  entries: Array<Standing<EntryRow>>,
-) {
+export function upsertEntries(q: QueryCreator<Database>, rows: ReturnType<typeof entryRows>) {
   return q
     .insertInto('standings')
-    .values(entryRows(board, phase, entries))
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['board', 'phase', 'entry']).doUpdateSet((eb) => ({
         team_id: eb.ref('excluded.team_id'),

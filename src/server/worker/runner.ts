@@ -6,36 +6,18 @@
  * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
  */
 import { hostname } from 'node:os'
-import { type QueryCreator, sql } from '../../vendor/kysely.js'
-import type { Database } from '../db/schema.js'
 import { findBoard } from '../challenge/load.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore, SubmittedFile } from '../boards/index.js'
-import {
-  claimJob,
-  claimJobUpdate,
-  closeJob,
-  closeJobUpdate,
-  JOBS_CHANNEL,
-  releaseJob,
-  renewLease,
-  type Job,
-} from '../queue/jobs.js'
+import { claimJob, closeJob, countJobUpdate, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
 import { appendAudit, auditHeadQuery, auditRowAfter, lockAudit } from '../services/audit.js'
 import type { AuditHead } from '../audit/chain.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
-import {
-  BOARDS_CHANNEL,
-  raiseVersion,
-  refreshTeamStandings,
-  ruleOf,
-  teamEntriesWith,
-  teamRowsJson,
-  upsertEntries,
-} from '../services/standings.js'
+import { entryRows, refreshTeamStandings, ruleOf, teamEntriesWith } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
+import { pgStatements, RUNNING, SUBMISSION_COLUMNS } from './pg-statements.js'
 import { type ScoringError, ScoringProcess, type ScoringRun } from './score.js'
 
 export interface WorkerOptions {
@@ -47,16 +29,6 @@ export interface WorkerOptions {
 /** a busy worker's last_seen_at may lag this much behind (organizer pages show it in minutes) */
 const HEARTBEAT_MS = 5000
 
-/** What a job worker reads of its job's submission, besides its id. */
-const SUBMISSION_COLUMNS = [
-  'submissions.board',
-  'submissions.sha256',
-  'submissions.submitted_at',
-  'submissions.score',
-  'submissions.phase',
-  'submissions.team_id',
-] as const
-
 interface SubmissionRow {
   id: string
   board: string
@@ -67,9 +39,6 @@ interface SubmissionRow {
   team_id: string
   team: string | null
 }
-
-/** A first scoring's submission, once a worker has taken its job. */
-const RUNNING = { status: 'running', stage: 'starting', error: null } as const
 
 class LeaseLost extends Error {}
 /** The worker stopped while scoring: the job went back to the queue. */
@@ -92,6 +61,8 @@ export class JobWorker {
   private current: ScoringRun | undefined
   /** this worker's scoring process: started with the first job, kept for the next ones */
   private readonly scorer: ScoringProcess
+  /** PostgreSQL: this worker's statements, built once (pg-statements.ts) */
+  private readonly pg: ReturnType<typeof pgStatements> | undefined
   private readonly pollMs: number
   private readonly log: (line: string) => void
   /** when this worker last wrote its last_seen_at (ms since the epoch) */
@@ -104,6 +75,7 @@ export class JobWorker {
     this.id = `wrk_${hostname()}_${process.pid}_${newId('').slice(1, 9)}`
     this.pollMs = options.pollMs ?? 1000
     this.log = options.log ?? (() => {})
+    this.pg = ctx.db.dialect === 'postgres' ? pgStatements(ctx.db.kysely) : undefined
     this.scorer = new ScoringProcess(() => this.log(`worker ${this.id}: scoring process started`))
   }
 
@@ -207,45 +179,16 @@ export class JobWorker {
   private async claim(): Promise<{ job: Job; sub?: SubmissionRow; files?: SubmittedFile[] } | undefined> {
     const { db, config } = this.ctx
     const now = this.ctx.now()
-    if (db.dialect !== 'postgres') {
+    if (!this.pg) {
       const job = await claimJob(db, this.id, config.leaseMs, now)
       return job && { job }
     }
-    const row = await db.kysely
-      .with('c', (q) => claimJobUpdate(q, db.dialect, this.id, config.leaseMs, now).returningAll())
-      .with('u', (q) =>
-        q
-          .updateTable('submissions')
-          .set(RUNNING)
-          .from('c')
-          .whereRef('submissions.id', '=', 'c.submission_id')
-          .where('c.kind', '=', 'score')
-          .where('c.attempts', '<=', config.maxAttempts)
-          .returning('submissions.id'),
-      )
-      .selectFrom('c')
-      .innerJoin('submissions', 'submissions.id', 'c.submission_id')
-      .innerJoin('teams', 'teams.id', 'submissions.team_id')
-      .selectAll('c')
-      .select([
-        ...SUBMISSION_COLUMNS,
-        'teams.name as team',
-        // the columns read are not among those `u` sets: the statement's snapshot has them as they are
-        (eb) =>
-          eb
-            .selectFrom('submission_files')
-            .select(sql<string[] | null>`array_agg(name order by position)`.as('names'))
-            .whereRef('submission_id', '=', 'c.submission_id')
-            .as('file_names'),
-        (eb) =>
-          eb
-            .selectFrom('submission_files')
-            .innerJoin('blobs', 'blobs.sha256', 'submission_files.blob_sha256')
-            .select(sql<Buffer[] | null>`array_agg(blobs.bytes order by submission_files.position)`.as('bytes'))
-            .whereRef('submission_files.submission_id', '=', 'c.submission_id')
-            .as('file_bytes'),
-      ])
-      .executeTakeFirst()
+    const [row] = await this.pg.claim(db.kysely, {
+      workerId: this.id,
+      now: now.toISOString(),
+      leaseExpiresAt: new Date(now.getTime() + config.leaseMs).toISOString(),
+      maxAttempts: config.maxAttempts,
+    })
     if (!row) return undefined
     const { board, sha256, submitted_at, score, phase, team_id, team, file_names, file_bytes, ...job } = row
     const names = file_names ?? []
@@ -385,7 +328,8 @@ export class JobWorker {
       scored_at: iso(now),
     }
     await db.kysely.transaction().execute(async (trx) => {
-      if (db.dialect === 'postgres') {
+      const pg = this.pg
+      if (pg) {
         // a job's rows in few round trips (each costs this process and the database a wake-up,
         // and the audit log stays locked from the second to the commit, so every other worker's
         // scoring waits meanwhile): the phase's rule, before the lock; the log's head, the board's
@@ -397,44 +341,38 @@ export class JobWorker {
         const rule = phase === null ? undefined : await ruleOf(this.ctx, trx, phase)
         await lockAudit(this.ctx, trx)
         let last: AuditHead | undefined
-        let entries: ReturnType<typeof teamEntriesWith> | undefined
+        let entries: ReturnType<typeof entryRows> | undefined
         if (phase === null || rule === undefined) last = await auditHeadQuery(trx).executeTakeFirst()
         else {
-          const state = await trx
-            .with('head', () => auditHeadQuery(trx))
-            .with('raised', () => raiseVersion(trx, board.id, phase))
-            .selectNoFrom((eb) => [
-              eb.selectFrom('head').select('seq').as('seq'),
-              eb.selectFrom('head').select('hash').as('hash'),
-              eb.selectFrom('raised').select('rule').as('built_with'),
-              eb
-                .selectFrom('raised')
-                .select(sql<string>`pg_notify(${BOARDS_CHANNEL}, ${`${board.id} ${phase}`})`.as('n'))
-                .as('notified'),
-              teamRowsJson(trx, board.id, phase, sub.team_id, sub.id).as('team_rows'),
-            ])
-            .executeTakeFirstOrThrow()
-          if (state.seq !== null && state.hash !== null) last = { seq: state.seq, hash: state.hash }
+          const [state] = await pg.state(trx, {
+            board: board.id,
+            phase,
+            teamId: sub.team_id,
+            submissionId: sub.id,
+            notify: `${board.id} ${phase}`,
+          })
+          if (state!.seq !== null && state!.hash !== null) last = { seq: state!.seq, hash: state!.hash }
           // entries built with another rule (or never built: no version row yet) are built again
-          // by refreshTeamStandings below, after this statement
-          if (state.built_with === rule)
-            entries = teamEntriesWith(state.team_rows ?? [], sub.team_id, sub.id, score.score, rule)
+          // by refreshTeamStandings below, after the write
+          if (state!.built_with === rule)
+            entries = entryRows(
+              board.id,
+              phase,
+              teamEntriesWith(state!.team_rows ?? [], sub.team_id, sub.id, score.score, rule),
+            )
         }
         const entry = auditRowAfter(this.ctx, last, auditInput)
         manifest.audit = { seq: entry.seq, hash: entry.hash }
-        const write = trx
-          .with('j', (q) => closeJobUpdate(q, job.id, this.id, 'done', now).returning('id'))
-          .with('a', (q) => q.insertInto('audit_log').values(entry))
-          .with('s', (q) => q.insertInto('scores').values(scoreRow(JSON.stringify(manifest))))
-          .with('u', (q) => q.updateTable('submissions').set(scored).where('id', '=', sub.id))
-          .with('w', () => this.countJob(trx, now))
-        const held = await (entries && phase !== null
-          ? write
-              .with('e', () => upsertEntries(trx, board.id, phase, entries))
-              .selectFrom('j')
-              .select('j.id')
-          : write.selectFrom('j').select('j.id')
-        ).executeTakeFirst()
+        const values = {
+          jobId: job.id,
+          workerId: this.id,
+          submissionId: sub.id,
+          now: iso(now),
+          audit: entry,
+          score: scoreRow(JSON.stringify(manifest)),
+          scored,
+        }
+        const [held] = entries ? await pg.writeWithEntries(trx, { ...values, entries }) : await pg.write(trx, values)
         if (!held) throw new LeaseLost()
         if (!entries) await refreshTeamStandings(this.ctx, trx, board.id, phase, sub.team_id)
         return
@@ -448,20 +386,12 @@ export class JobWorker {
         .values(scoreRow(JSON.stringify(manifest)))
         .execute()
       await trx.updateTable('submissions').set(scored).where('id', '=', sub.id).execute()
-      await this.countJob(trx, now).execute()
+      await countJobUpdate(trx, this.id, iso(now)).execute()
       await refreshTeamStandings(this.ctx, trx, board.id, sub.phase, sub.team_id)
     })
     this.lastSeen = now.getTime()
     this.ctx.events.boardsChanged()
     this.ctx.events.changed(sub.id)
-  }
-
-  /** This worker's count of finished jobs, one more, and its heartbeat (not yet run). */
-  private countJob(q: QueryCreator<Database>, now: Date) {
-    return q
-      .updateTable('workers')
-      .set((eb) => ({ jobs_done: eb('jobs_done', '+', 1), last_seen_at: iso(now) }))
-      .where('id', '=', this.id)
   }
 
   /** Gives the job back (the worker is stopping); a first scoring's page says queued again. */
