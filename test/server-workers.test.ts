@@ -19,6 +19,7 @@ import { standingKey, standingsOf } from '../src/server/leaderboard/rank.js'
 import type { User } from '../src/server/services/accounts.js'
 import { createContext, type ServerContext } from '../src/server/services/context.js'
 import { setBaseline } from '../src/server/services/leaderboard.js'
+import { patchPhase } from '../src/server/services/phase-changes.js'
 import { effectivePhases } from '../src/server/services/phases.js'
 import { runCli, runCliAsync } from './helpers/cli.js'
 import {
@@ -191,6 +192,17 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
         done.reduce((n, w) => n + Number(w.jobs_done), 0),
         7,
       )
+      await assertEntriesOfScored(ctx)
+      // the organizers rank by each team's latest submission from now on: later scorings keep it
+      const [open] = await effectivePhases(ctx)
+      assert.equal(open!.rule, 'best')
+      await patchPhase(ctx, organizer, open!.name, { rule: 'latest' })
+      const late = [
+        (await api.submit(p.token, 'en-25', upload(17))).body.submission.id,
+        (await api.submit(q.token, 'en-25', upload(18))).body.submission.id,
+      ]
+      assert.equal((await api.waitScored(p.token, late[0])).status, 'scored')
+      assert.equal((await api.waitScored(q.token, late[1])).status, 'scored')
       await assertEntriesOfScored(ctx)
     } finally {
       await worker.stop()

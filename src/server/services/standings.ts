@@ -142,8 +142,7 @@ async function insertEntries(trx: Trx, board: string, phase: string, entries: Ar
       .execute()
 }
 
-/** The rule of a phase as the organizers set it (challenge.yaml and its overrides); undefined for no such phase. */
-export async function ruleOf(ctx: ServerContext, trx: Trx, phase: string): Promise<RankRule | undefined> {
+async function ruleOf(ctx: ServerContext, trx: Trx, phase: string): Promise<RankRule | undefined> {
   return (await effectivePhases(ctx, trx)).find((p) => p.name === phase)?.rule
 }
 

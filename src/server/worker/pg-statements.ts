@@ -2,11 +2,11 @@
  * A job worker's statements on PostgreSQL, each built once (db/prepared.ts) and few per job: each
  * round trip costs the worker and the database a wake-up, and the audit log stays locked from the
  * lock to the commit, so every other worker's scoring waits meanwhile. Per job: `claim`; then in
- * the scoring transaction the phase's rule (before the lock), the lock, `state`, `write`.
+ * the scoring transaction the lock, `state`, `write`.
  */
 import { type Kysely, sql } from '../../vendor/kysely.js'
 import { prepare } from '../db/prepared.js'
-import type { Database } from '../db/schema.js'
+import type { Database, PhaseOverridesTable } from '../db/schema.js'
 import { claimJobUpdate, closeJobUpdate, countJobUpdate } from '../queue/jobs.js'
 import { auditHeadQuery } from '../services/audit.js'
 import { BOARDS_CHANNEL, type entryRows, raiseVersion, teamRowsJson, upsertEntries } from '../services/standings.js'
@@ -37,7 +37,7 @@ export interface WriteValues {
 export function pgStatements(kysely: Kysely<Database>) {
   /**
    * The next job, with its submission (marked running for a first scoring within the attempts
-   * allowed) and that submission's files. The columns read are not among those `u` sets: the
+   * allowed), that submission's files and the organizers' changes of the phases. The columns read are not among those `u` sets: the
    * statement's snapshot has them as they are.
    */
   const claim = prepare((v: { workerId: string; now: string; leaseExpiresAt: string; maxAttempts: number }) =>
@@ -73,6 +73,11 @@ export function pgStatements(kysely: Kysely<Database>) {
             .select(sql<Buffer[] | null>`array_agg(blobs.bytes order by submission_files.position)`.as('bytes'))
             .whereRef('submission_files.submission_id', '=', 'c.submission_id')
             .as('file_bytes'),
+        (eb) =>
+          eb
+            .selectFrom('phase_overrides')
+            .select(sql<PhaseOverridesTable[] | null>`json_agg(phase_overrides)`.as('rows'))
+            .as('overrides'),
       ]),
   )
 

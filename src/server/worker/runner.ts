@@ -6,7 +6,8 @@
  * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
  */
 import { hostname } from 'node:os'
-import { findBoard } from '../challenge/load.js'
+import { findBoard, type Phase } from '../challenge/load.js'
+import { applyOverrides } from '../services/phases.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
 import type { BoardScore, SubmittedFile } from '../boards/index.js'
 import { claimJob, closeJob, countJobUpdate, JOBS_CHANNEL, releaseJob, renewLease, type Job } from '../queue/jobs.js'
@@ -15,7 +16,7 @@ import type { AuditHead } from '../audit/chain.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
-import { entryRows, refreshTeamStandings, ruleOf, teamEntriesWith } from '../services/standings.js'
+import { entryRows, refreshTeamStandings, teamEntriesWith } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
 import { pgStatements, RUNNING, SUBMISSION_COLUMNS } from './pg-statements.js'
 import { type ScoringError, ScoringProcess, type ScoringRun } from './score.js'
@@ -38,6 +39,15 @@ interface SubmissionRow {
   phase: string | null
   team_id: string
   team: string | null
+}
+
+interface Claimed {
+  job: Job
+  /** PostgreSQL: the claim's statement read these too */
+  sub?: SubmissionRow
+  files?: SubmittedFile[]
+  /** challenge.yaml's phases with the organizers' changes, as they were at the claim */
+  phases?: Phase[]
 }
 
 class LeaseLost extends Error {}
@@ -161,7 +171,7 @@ export class JobWorker {
       return true
     }
     try {
-      await this.process(job, claimed.sub ?? (await this.readSubmission(job)), claimed.files)
+      await this.process(claimed, claimed.sub ?? (await this.readSubmission(job)))
     } catch (err) {
       if (err instanceof LeaseLost)
         this.log(`worker ${this.id}: lost the lease of job ${job.id}; another worker has it`)
@@ -172,11 +182,11 @@ export class JobWorker {
   }
 
   /**
-   * The next job. PostgreSQL: with its submission (marked running for a first scoring) and that
-   * submission's files, in the claim's one statement: each round trip costs this process and the
-   * database a wake-up, and a worker's jobs are short (tens of ms). SQLite: the job alone.
+   * The next job. PostgreSQL: with its submission (marked running for a first scoring), that
+   * submission's files and the phases, in the claim's one statement: each round trip costs this
+   * process and the database a wake-up, and a worker's jobs are short (tens of ms). SQLite: the job alone.
    */
-  private async claim(): Promise<{ job: Job; sub?: SubmissionRow; files?: SubmittedFile[] } | undefined> {
+  private async claim(): Promise<Claimed | undefined> {
     const { db, config } = this.ctx
     const now = this.ctx.now()
     if (!this.pg) {
@@ -190,12 +200,13 @@ export class JobWorker {
       maxAttempts: config.maxAttempts,
     })
     if (!row) return undefined
-    const { board, sha256, submitted_at, score, phase, team_id, team, file_names, file_bytes, ...job } = row
+    const { board, sha256, submitted_at, score, phase, team_id, team, file_names, file_bytes, overrides, ...job } = row
     const names = file_names ?? []
     return {
       job,
       sub: { id: job.submission_id, board, sha256, submitted_at, score, phase, team_id, team },
       files: names.map((name, i) => ({ name, bytes: file_bytes![i]! })),
+      phases: applyOverrides(this.ctx.challenge.phases, overrides ?? []),
     }
   }
 
@@ -224,12 +235,13 @@ export class JobWorker {
           .executeTakeFirstOrThrow()
   }
 
-  private async process(job: Job, sub: SubmissionRow, claimedFiles: SubmittedFile[] | undefined): Promise<void> {
+  private async process(claimed: Claimed, sub: SubmissionRow): Promise<void> {
+    const { job } = claimed
     const { db, config, challenge } = this.ctx
     if (job.kind === 'score') this.ctx.events.changed(sub.id)
     const board = findBoard(challenge, sub.board)
     if (!board) return this.fail(job, `board ${sub.board} is no longer in challenge.yaml`)
-    const files = claimedFiles ?? (await submissionFiles(this.ctx, sub.id))
+    const files = claimed.files ?? (await submissionFiles(this.ctx, sub.id))
     let lost = false
     // the scoring process tells progress only of a job past 200 ms, at most every 200 ms
     // (score-process.ts): a short job writes none, saving round trips and page updates
@@ -338,7 +350,10 @@ export class JobWorker {
         // all back (the new holder's score, if it wrote one first, stops the statement at the
         // score's unique job_id instead).
         const phase = sub.phase
-        const rule = phase === null ? undefined : await ruleOf(this.ctx, trx, phase)
+        // the phase's rule as the claim read it: `state` tells whether the board's entries were
+        // built with it (a rule changed since rebuilt them with the new one: refreshTeamStandings
+        // below then reads it again)
+        const rule = claimed.phases!.find((p) => p.name === phase)?.rule
         await lockAudit(this.ctx, trx)
         let last: AuditHead | undefined
         let entries: ReturnType<typeof entryRows> | undefined
