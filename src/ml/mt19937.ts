@@ -75,6 +75,12 @@ export class MT19937 {
     this.index = 0
   }
 
+  /** Takes `other`'s state (a copy: the two then draw alike and apart). */
+  copyFrom(other: MT19937): void {
+    this.mt.set(other.mt)
+    this.index = other.index
+  }
+
   /** Next 32-bit output (genrand_int32). */
   nextUint32(): number {
     if (this.index >= N) {
