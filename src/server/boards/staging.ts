@@ -3,7 +3,7 @@
  * private temporary folder under their submitted names, the evaluator runs on those paths, and
  * the folder is removed; user errors name the submitted file, not the temporary path.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UserError } from '../../errors.js'
@@ -24,8 +24,8 @@ export async function withStagedFiles<T>(
   fn: (paths: Map<string, string>) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'dataperf-submission-'))
+  const paths = new Map<string, string>()
   try {
-    const paths = new Map<string, string>()
     for (const f of files) {
       const path = join(dir, f.name) // names were checked against the board's expected names
       writeFileSync(path, f.bytes, { mode: 0o600 })
@@ -42,6 +42,20 @@ export async function withStagedFiles<T>(
       throw err
     }
   } finally {
+    removeStaged(dir, paths)
+  }
+}
+
+/**
+ * The folder and the files written there, by name: a recursive rmSync would first list the folder
+ * and stat each entry (system calls, each job of a job worker). Anything else found there (nothing
+ * writes there) is left to that recursive removal.
+ */
+function removeStaged(dir: string, paths: Map<string, string>): void {
+  try {
+    for (const path of paths.values()) unlinkSync(path)
+    rmdirSync(dir)
+  } catch {
     rmSync(dir, { recursive: true, force: true })
   }
 }
