@@ -342,13 +342,10 @@ export class JobWorker {
     await db.kysely.transaction().execute(async (trx) => {
       const pg = this.pg
       if (pg) {
-        // a job's rows in few round trips (each costs this process and the database a wake-up,
-        // and the audit log stays locked from the second to the commit, so every other worker's
-        // scoring waits meanwhile): the phase's rule, before the lock; the log's head, the board's
-        // version (raised, its row locked) and the team's rows, in one statement; then one
-        // statement writes the job's rows and the team's entries. A lease lost meanwhile rolls it
-        // all back (the new holder's score, if it wrote one first, stops the statement at the
-        // score's unique job_id instead).
+        // a job's rows in few round trips (pg-statements.ts): the audit log's lock, `state`,
+        // `write`, the commit. The manifest names the audit entry, so the entry is computed
+        // before the write. A lease lost meanwhile rolls it all back (the new holder's score, if
+        // it wrote one first, stops the statement at the score's unique job_id instead).
         const phase = sub.phase
         // the phase's rule as the claim read it: `state` tells whether the board's entries were
         // built with it (a rule changed since rebuilt them with the new one: refreshTeamStandings
@@ -359,21 +356,23 @@ export class JobWorker {
         let entries: ReturnType<typeof entryRows> | undefined
         if (phase === null || rule === undefined) last = await auditHeadQuery(trx).executeTakeFirst()
         else {
-          const [state] = await pg.state(trx, {
-            board: board.id,
-            phase,
-            teamId: sub.team_id,
-            submissionId: sub.id,
-            notify: `${board.id} ${phase}`,
-          })
-          if (state!.seq !== null && state!.hash !== null) last = { seq: state!.seq, hash: state!.hash }
+          const state = (
+            await pg.state(trx, {
+              board: board.id,
+              phase,
+              teamId: sub.team_id,
+              submissionId: sub.id,
+              notify: `${board.id} ${phase}`,
+            })
+          )[0]! // a select without FROM: one row
+          if (state.seq !== null && state.hash !== null) last = { seq: state.seq, hash: state.hash }
           // entries built with another rule (or never built: no version row yet) are built again
           // by refreshTeamStandings below, after the write
-          if (state!.built_with === rule)
+          if (state.built_with === rule)
             entries = entryRows(
               board.id,
               phase,
-              teamEntriesWith(state!.team_rows ?? [], sub.team_id, sub.id, score.score, rule),
+              teamEntriesWith(state.team_rows ?? [], sub.team_id, sub.id, score.score, rule),
             )
         }
         const entry = auditRowAfter(this.ctx, last, auditInput)
