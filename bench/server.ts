@@ -32,12 +32,15 @@ import pg from 'pg'
 import { stringify } from 'yaml'
 import { writeFileAtomic } from '../src/io/atomic-write.js'
 import { Rng } from '../src/ml/rng.js'
+import { loadChallenge } from '../src/server/challenge/load.js'
 import { openDb } from '../src/server/db/open.js'
+import { createContext } from '../src/server/services/context.js'
 import { readSampleIdsYaml } from '../src/speech/sample-ids.js'
 import { SPEECH_LAYOUT } from '../src/speech/layout.js'
 import { generateSpeechBenchmark } from '../src/synth/speech.js'
 import { seedBoard } from '../test/helpers/board-seed.js'
 import { childPids, createDatabase, startProc, type Proc } from '../test/helpers/server.js'
+import { storedAndExpectedEntries } from '../test/helpers/standings-check.js'
 import { figure, loadLine, median, printJsonLast, speedLine } from './report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -415,6 +418,7 @@ async function workersBench(
   const finished = done.map((r) => Date.parse(r.t))
   const twice = (await client.query('select count(*)::int as n from jobs where attempts <> 1')).rows[0].n as number
   const failed = (await client.query("select count(*)::int as n from jobs where status = 'failed'")).rows[0].n as number
+  const standings = await checkStandings(dbUrl)
   const steady = sumThreads(procs)
   const steadyPg = await pgBackendCpu(client)
   const ticks = machineTicks()
@@ -482,7 +486,29 @@ async function workersBench(
   if (cpuLine) console.log(cpuLine)
   if (switchLine) console.log(switchLine)
   console.log(`    scoring process RSS: ${scoringRss.join(', ')} MiB`)
+  console.log(`    ${standings}`)
   return { rate, cpuMsPerJob }
+}
+
+/**
+ * The board the workers wrote (table standings) against the ranking rules over every scored
+ * submission: the workers wrote it concurrently, one team's submissions in both at once. A mismatch
+ * ends the bench.
+ */
+async function checkStandings(dbUrl: string): Promise<string> {
+  const db = await openDb(dbUrl)
+  try {
+    const boards = await storedAndExpectedEntries(createContext(db, loadChallenge(challenge)))
+    if (boards.length === 0) throw new Error('standings: no scored submission to check')
+    for (const { key, stored, expected } of boards)
+      if (JSON.stringify(stored) !== JSON.stringify(expected))
+        throw new Error(
+          `standings of ${key}: stored ${JSON.stringify(stored)}, the ranking rules give ${JSON.stringify(expected)}`,
+        )
+    return `standings: ${boards.map((b) => `${b.key} ${b.stored.length} entries`).join(', ')}, as the ranking rules give them`
+  } finally {
+    await db.close()
+  }
 }
 
 try {

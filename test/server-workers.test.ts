@@ -15,7 +15,6 @@ import { parse, stringify } from 'yaml'
 import { openDb } from '../src/server/db/open.js'
 import { enqueueJob, JOBS_CHANNEL } from '../src/server/queue/jobs.js'
 import { loadChallenge } from '../src/server/challenge/load.js'
-import { standingKey, standingsOf } from '../src/server/leaderboard/rank.js'
 import type { User } from '../src/server/services/accounts.js'
 import { createContext, type ServerContext } from '../src/server/services/context.js'
 import { setBaseline } from '../src/server/services/leaderboard.js'
@@ -33,6 +32,7 @@ import {
   until,
   type Proc,
 } from './helpers/server.js'
+import { storedAndExpectedEntries } from './helpers/standings-check.js'
 import { tempFolder } from './helpers/temp-folder.js'
 
 let root: string, challenge: string
@@ -217,35 +217,10 @@ const organizer: User = { id: 'usr_org', email: 'org@example.org', name: 'Org', 
 
 /** The materialized entries of every board and phase are those of its scored submissions (leaderboard/rank.ts). */
 async function assertEntriesOfScored(ctx: ServerContext): Promise<void> {
-  const scored = await ctx.db.kysely
-    .selectFrom('submissions')
-    .select(['id', 'board', 'phase', 'team_id', 'score', 'submitted_at', 'baseline'])
-    .where('status', '=', 'scored')
-    .execute()
-  const stored = await ctx.db.kysely.selectFrom('standings').selectAll().execute()
-  const phases = await effectivePhases(ctx)
-  const keys = new Set(scored.map((r) => `${r.board} ${r.phase}`))
-  assert.ok(keys.size > 0)
-  for (const key of keys) {
-    const [board, phase] = key.split(' ')
-    const rule = phases.find((p) => p.name === phase)!.rule
-    const rows = scored
-      .filter((r) => r.board === board && r.phase === phase)
-      .map((r) => ({
-        submissionId: r.id,
-        teamId: r.team_id,
-        score: r.score!,
-        submittedAt: r.submitted_at,
-        baseline: r.baseline === 1,
-      }))
-    const expected = standingsOf(rows, rule)
-      .map((e) => [standingKey(e), e.submissionId, e.score, e.submissions, e.lastSubmittedAt, e.baseline ? 1 : 0])
-      .sort()
-    const actual = stored
-      .filter((r) => r.board === board && r.phase === phase)
-      .map((r) => [r.entry, r.submission_id, r.score, r.submissions, r.last_submitted_at, r.baseline])
-      .sort()
-    assert.deepEqual(actual, expected, key)
+  const boards = await storedAndExpectedEntries(ctx)
+  assert.ok(boards.length > 0)
+  for (const { key, stored, expected } of boards) {
+    assert.deepEqual(stored, expected, key)
     assert.ok(expected.some((e) => e[5] === 1) && expected.length === 3, `${key}: two teams and a baseline`)
   }
 }
