@@ -49,7 +49,8 @@ interface Executor {
 export type Prepared<V, R> = (db: Executor, values: V) => Promise<R[]>
 
 function compile<V, R>(build: (values: V) => Compilable<R>, values: V): CompiledQuery<R> {
-  const query = build(slotsLike(values) as V).compile()
+  const slots = slotsLike(values)
+  const query = build(slots as V).compile()
   // a leaf kysely did not take as a parameter would be left out of every later run, silently
   const bound = new Set(query.parameters.filter((p) => p instanceof Slot).map((p) => p.path.join('.')))
   const leaves: string[] = []
@@ -58,7 +59,7 @@ function compile<V, R>(build: (values: V) => Compilable<R>, values: V): Compiled
     else if (Array.isArray(v)) v.forEach(walk)
     else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk)
   }
-  walk(slotsLike(values))
+  walk(slots)
   const unbound = leaves.filter((l) => !bound.has(l))
   if (unbound.length > 0) throw new Error(`prepare: values not bound as parameters: ${unbound.join(', ')}`)
   return query

@@ -30,6 +30,11 @@ interface EntryRow {
   baseline: boolean
 }
 
+/** PostgreSQL: announces `payload` on BOARDS_CHANNEL, in the statement that raises a version (an expression). */
+export function notifyBoards(payload: string) {
+  return sql<string>`pg_notify(${BOARDS_CHANNEL}, ${payload})`
+}
+
 /** The UPDATE that raises (board, phase)'s version and locks its row until the transaction ends, not yet run. */
 export function raiseVersion(q: QueryCreator<Database>, board: string, phase: string) {
   return q
@@ -51,18 +56,13 @@ async function bump(
   phase: string,
   notify?: string,
 ): Promise<{ version: number; rule: string | null }> {
-  const update = (q: Trx | QueryCreator<Database>) => raiseVersion(q, board, phase)
   const raise = () =>
     notify === undefined
-      ? update(trx).executeTakeFirst()
+      ? raiseVersion(trx, board, phase).executeTakeFirst()
       : trx
-          .with('raised', (q) => update(q))
+          .with('raised', (q) => raiseVersion(q, board, phase))
           .selectFrom('raised')
-          .select([
-            'raised.version',
-            'raised.rule',
-            sql<string>`pg_notify(${BOARDS_CHANNEL}, ${notify})`.as('notified'),
-          ])
+          .select(['raised.version', 'raised.rule', notifyBoards(notify).as('notified')])
           .executeTakeFirst()
   const raised = await raise()
   if (raised) return raised
@@ -204,8 +204,12 @@ export function teamRowsJson(q: QueryCreator<Database>, board: string, phase: st
 type TeamRowJson = [id: string, score: number | null, submittedAt: string, baseline: number]
 
 /**
- * A team's entries once submission `scoredId` has score `score`, from teamRowsJson's rows (read
- * with the version's row locked, so no other writer changed them since).
+ * A team's entries once submission `scoredId` has score `score`, from teamRowsJson's rows. Those
+ * rows must have been read after the audit log's lock was taken: every change to which of a
+ * team's submissions are scored, their scores or their baseline marks is written or followed, in
+ * its transaction, by the audit entry that takes that lock, so none can commit in between. (The
+ * version row's lock, taken by the same statement as the read, does not cover it: the statement
+ * reads as of its start.)
  */
 export function teamEntriesWith(
   rows: TeamRowJson[],

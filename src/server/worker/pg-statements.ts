@@ -9,7 +9,7 @@ import { prepare } from '../db/prepared.js'
 import type { Database, PhaseOverridesTable } from '../db/schema.js'
 import { claimJobUpdate, closeJobUpdate, countJobUpdate } from '../queue/jobs.js'
 import { auditHeadQuery } from '../services/audit.js'
-import { BOARDS_CHANNEL, type entryRows, raiseVersion, teamRowsJson, upsertEntries } from '../services/standings.js'
+import { type entryRows, raiseVersion, teamRowsJson, upsertEntries, notifyBoards } from '../services/standings.js'
 
 /** A first scoring's submission, once a worker has taken its job. */
 export const RUNNING = { status: 'running', stage: 'starting', error: null } as const
@@ -84,7 +84,7 @@ export function pgStatements(kysely: Kysely<Database>) {
   /**
    * With the audit log locked: its head, the board's version raised (its row locked until the
    * commit; the NOTIFY rides on it) with the rule its entries were built with (null: no version row
-   * yet), and the team's rows (standings.ts teamRowsJson).
+   * yet), and the team's rows (standings.ts teamRowsJson; why they are current: teamEntriesWith).
    */
   const state = prepare((v: { board: string; phase: string; teamId: string; submissionId: string; notify: string }) =>
     kysely
@@ -94,7 +94,7 @@ export function pgStatements(kysely: Kysely<Database>) {
         eb.selectFrom('head').select('seq').as('seq'),
         eb.selectFrom('head').select('hash').as('hash'),
         eb.selectFrom('raised').select('rule').as('built_with'),
-        eb.selectFrom('raised').select(sql<string>`pg_notify(${BOARDS_CHANNEL}, ${v.notify})`.as('n')).as('notified'),
+        eb.selectFrom('raised').select(notifyBoards(v.notify).as('n')).as('notified'),
         teamRowsJson(kysely, v.board, v.phase, v.teamId, v.submissionId).as('team_rows'),
       ]),
   )
