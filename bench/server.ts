@@ -5,8 +5,9 @@
  *    asks) and on `?team=` lookups (a different team each request): p50, p99, requests/s, errors;
  *    the server's RSS.
  * 2. Scoring on PostgreSQL, the same queued speech submissions (en-25 at the demo's scale, the
- *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers and 2 workers x 2 threads, each
- *    on a fresh copy of one database. Throughput leaves out start-up: it counts the jobs finished
+ *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers, 1 worker x 2 threads
+ *    (`--concurrency 2`, as `serve --workers 2`) and 2 workers x 2 threads, each on a fresh copy of
+ *    one database. Throughput leaves out start-up: it counts the jobs finished
  *    after each scoring thread finished its first 20 (V8 compiles the scoring code over a process's
  *    first jobs), over the time since then; the rate from each thread's first job is printed beside
  *    it. 1 and 2 workers run in alternated rounds (1, 2 | 2, 1 | ...: a machine slowing or speeding
@@ -20,7 +21,7 @@
  * The last line is one JSON object of the headline figures.
  * Environment: BENCH_SERVER_JOBS (submissions scored per layout, default 400),
  * BENCH_SERVER_SECONDS (autocannon duration, default 5), BENCH_SERVER_PARTS (boards,workers),
- * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,2x2; 1x1 and 2x1 give the ratio),
+ * BENCH_SERVER_LAYOUTS (worker layouts, processes x threads, default 1x1,2x1,1x2,2x2; 1x1 and 2x1 give the ratio),
  * BENCH_SERVER_ROUNDS (alternated rounds of 1x1 and 2x1, default 4; the ratio is the median round's),
  * BENCH_SERVER_WARM_JOBS (each scoring thread's jobs counted as start-up, default 20),
  * BENCH_SERVER_BIG_JOBS (submissions per layout for the bigger job, default 100; 0 leaves it out).
@@ -53,7 +54,7 @@ const work = mkdtempSync(join(tmpdir(), 'dataperf-bench-server-'))
 const JOBS = Number(process.env['BENCH_SERVER_JOBS'] ?? 400)
 const SECONDS = Number(process.env['BENCH_SERVER_SECONDS'] ?? 5)
 const PARTS = (process.env['BENCH_SERVER_PARTS'] ?? 'boards,workers').split(',')
-const LAYOUTS = (process.env['BENCH_SERVER_LAYOUTS'] ?? '1x1,2x1,2x2').split(',')
+const LAYOUTS = (process.env['BENCH_SERVER_LAYOUTS'] ?? '1x1,2x1,1x2,2x2').split(',')
 const ROUNDS = Math.max(1, Number(process.env['BENCH_SERVER_ROUNDS'] ?? 4))
 const WARM_JOBS = Math.max(1, Number(process.env['BENCH_SERVER_WARM_JOBS'] ?? 20))
 const BIG_JOBS = Number(process.env['BENCH_SERVER_BIG_JOBS'] ?? 100)
@@ -574,6 +575,8 @@ try {
       two = rates['2x1']
     if (one !== undefined) json['workers_1_per_min'] = one
     if (two !== undefined) json['workers_2_per_min'] = two
+    // 1x2: two job workers in one process, as `dataperf worker --concurrency 2` and `serve --workers 2` run them
+    if (rates['1x2'] !== undefined) json['workers_1x2_per_min'] = rates['1x2']
     if (rates['2x2'] !== undefined) json['workers_2x2_per_min'] = rates['2x2']
     if (one !== undefined && two !== undefined) {
       const ratio = median(ratios)
