@@ -6,7 +6,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../src/errors.js'
 import { readCsv } from '../src/io/csv.js'
@@ -106,6 +106,37 @@ for (const [id, perWord, nontargets, offset] of [
   })
 }
 
+test('speech: a submission is checked and scored from its bytes, with nothing written to the temporary folder', async () => {
+  // what the folder sees (inotify) while the work runs; vision's evaluator reads files by path, so
+  // its check stages them there: it shows the watch catches staging
+  const seen = async (work: () => Promise<unknown>): Promise<string[]> => {
+    const dir = mkdtempSync(join(root, 'tmp-'))
+    const events: string[] = []
+    const watcher = watch(dir, (event, name) => events.push(`${event} ${name}`))
+    const before = process.env['TMPDIR']
+    process.env['TMPDIR'] = dir // os.tmpdir() reads it on each call
+    try {
+      await work()
+      await new Promise((r) => setTimeout(r, 50)) // the watch's events arrive after the calls
+    } finally {
+      if (before === undefined) delete process.env['TMPDIR']
+      else process.env['TMPDIR'] = before
+      watcher.close()
+    }
+    return events
+  }
+  const board = speechBoard('en-25')
+  const files = [{ name: 'en_25_train.json', bytes: speechSelection(board, 3, 7) }]
+  assert.deepEqual(
+    await seen(async () => {
+      await validateSubmission(board, files)
+      await scoreSubmission(board, files)
+    }),
+    [],
+  )
+  assert.notDeepEqual(await seen(() => validateSubmission(visionBoard(), visionFiles(visionBoard()))), [])
+})
+
 test("speech: invalid files are refused with the CLI's one-line message, naming the submitted file", async () => {
   const board = speechBoard('en-25')
   const name = 'en_25_train.json'
@@ -126,6 +157,7 @@ test("speech: invalid files are refused with the CLI's one-line message, naming 
       /^en_25_train\.json: \w+ contains an ID not in allowed set: 'nope\/x\.wav'$/,
     ],
     ['not JSON', Buffer.from('{"targets": '), /^en_25_train\.json: not valid JSON/],
+    ['empty', Buffer.from(' \n'), /^en_25_train\.json: file is empty, expected a JSON training set$/],
     [
       'a missing class',
       Buffer.from(

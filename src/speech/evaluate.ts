@@ -22,6 +22,8 @@ export interface SpeechEvalOptions {
   allowedTrainingSet?: string
   evalFile?: string
   trainFile?: string
+  /** the selection already parsed (a server's upload): `trainFile` then only names it in messages */
+  trainSelection?: SampleIds
   configFile?: string
   /** eval sets already loaded, by eval file and folder (evaluateMany shares one between the 25 and 60 jobs) */
   evalCache?: Map<string, EvalDataset>
@@ -75,7 +77,7 @@ export async function evaluateSpeech(options: SpeechEvalOptions): Promise<Speech
     return ids
   }
   const allowed = readIds(paths.allowedTrainingSet)
-  const selected = readSampleIdsJson(paths.trainFile)
+  const selected = options.trainSelection ?? readSampleIdsJson(paths.trainFile)
   log('validating selected IDs')
   validateSpeechSelection(selected, allowed, options.trainSize, {
     selected: paths.trainFile,

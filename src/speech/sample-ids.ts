@@ -48,15 +48,22 @@ export function readSampleIdsYaml(path: string): SampleIds {
   return toSampleIds(readYamlFile(path), path)
 }
 
+const JSON_TRAINING_SET = 'a JSON training set'
+
 export function readSampleIdsJson(path: string): SampleIds {
-  const text = readTextFile(path, 'a JSON training set')
+  return parseSampleIdsJson(readTextFile(path, JSON_TRAINING_SET), path)
+}
+
+/** A JSON training set's text; `name` (its path, or the name it was uploaded under) heads each error. */
+export function parseSampleIdsJson(text: string, name: string): SampleIds {
+  if (text.trim() === '') throw new UserError(`${name}: file is empty, expected ${JSON_TRAINING_SET}`)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`)
+    throw new UserError(`${name}: not valid JSON (${(err as Error).message})`)
   }
-  return toSampleIds(value, path)
+  return toSampleIds(value, name)
 }
 
 export function countSamples(ids: SampleIds): number {

@@ -1,7 +1,8 @@
 /**
- * The track evaluators read files by path, as the CLI does. A submission's bytes are written to a
- * private temporary folder under their submitted names, the evaluator runs on those paths, and
- * the folder is removed; user errors name the submitted file, not the temporary path.
+ * The vision evaluator reads its training sets by path, as the CLI does: a submission's bytes are
+ * written to a private temporary folder under their submitted names, the evaluator runs on those
+ * paths, and the folder is removed; user errors name the submitted file, not the temporary path.
+ * (A speech board parses its one small JSON file from the bytes: see speech.ts.)
  */
 import { mkdtempSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,18 +32,26 @@ export async function withStagedFiles<T>(
       writeFileSync(path, f.bytes, { mode: 0o600 })
       paths.set(f.name, path)
     }
-    try {
-      return await fn(paths)
-    } catch (err) {
-      if (err instanceof UserError) {
-        let message = err.message
-        for (const prefix of [dir, ...hidePrefixes]) message = message.split(prefix + '/').join('')
-        throw new UserError(message)
-      }
-      throw err
-    }
+    return await withPathsHidden([dir, ...hidePrefixes], () => fn(paths))
   } finally {
     removeStaged(dir, paths)
+  }
+}
+
+/**
+ * Runs `fn`; a user error it throws loses the server folders in `prefixes` from its message, so a
+ * participant sees e.g. `allowed_training_set.yaml`, not where the server keeps it.
+ */
+export async function withPathsHidden<T>(prefixes: readonly string[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof UserError) {
+      let message = err.message
+      for (const prefix of prefixes) message = message.split(prefix + '/').join('')
+      throw new UserError(message)
+    }
+    throw err
   }
 }
 
