@@ -478,6 +478,10 @@ async function workersBench(
   // one scores, and V8 still compiles a scoring process's code over its first jobs (two workers
   // pay that twice in the same number of jobs; with one, the compiler's thread has the idle core).
   // For comparison, the rate from each thread's first job on.
+  const last = finished.length - 1
+  /** jobs per minute finished after the `from`-th one */
+  const rateFrom = (from: number) =>
+    from >= 0 && from < last ? ((last - from) / (finished[last]! - finished[from]!)) * 60_000 : Number.NaN
   const rateAfter = (k: number) => {
     const count = new Map<string, number>()
     let from = -1 // index of the job that made the last thread's k-th
@@ -486,15 +490,13 @@ async function workersBench(
       count.set(r.owner, c)
       if (c === k) from = i
     })
-    const last = finished.length - 1
-    return from >= 0 && from < last ? ((last - from) / (finished[last]! - finished[from]!)) * 60_000 : Number.NaN
+    return rateFrom(from)
   }
   const rate = rateAfter(WARM_JOBS)
   const rateFirst = rateAfter(1)
   // the same over the last half of the jobs: each scoring process keeps optimizing its code (and
   // filling its caches) for tens of jobs after its first, so a rate still climbing shows here
-  const half = Math.floor(finished.length / 2)
-  const lateRate = ((finished.length - 1 - half) / (finished[finished.length - 1]! - finished[half]!)) * 60_000
+  const lateRate = rateFrom(Math.floor(finished.length / 2))
   console.log(
     `  ${processes} process${processes > 1 ? 'es' : ''} x ${threads} thread${threads > 1 ? 's' : ''}: ${rate.toFixed(1)} submissions/min after start-up (from each thread's first job: ${rateFirst.toFixed(1)}/min; last half of the jobs: ${lateRate.toFixed(1)}/min; ${jobs} in ${total.toFixed(1)} s with start-up: ${((jobs / total) * 60).toFixed(1)}/min); ${((cpu / jobs) * 1000).toFixed(0)} ms of worker CPU per job; failed ${failed}, taken more than once ${twice}`,
   )

@@ -9,6 +9,11 @@ export function readTextFile(path: string, expected: string): string {
   } catch (err) {
     throw new UserError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
   }
-  if (text.trim() === '') throw new UserError(`${path}: file is empty, expected ${expected}`)
+  return nonEmptyText(text, path, expected)
+}
+
+/** `text` itself; blank, a user error naming `name` (a path, or an upload's name) and what was expected. */
+export function nonEmptyText(text: string, name: string, expected: string): string {
+  if (text.trim() === '') throw new UserError(`${name}: file is empty, expected ${expected}`)
   return text
 }

@@ -3,7 +3,7 @@
  * hold {targets: {word: [clip_id, ...]}, nontargets: [clip_id, ...]}.
  */
 import { UserError } from '../errors.js'
-import { readTextFile } from '../io/text-file.js'
+import { nonEmptyText, readTextFile } from '../io/text-file.js'
 import { readYamlFile } from '../io/yaml.js'
 
 export interface SampleIds {
@@ -56,7 +56,7 @@ export function readSampleIdsJson(path: string): SampleIds {
 
 /** A JSON training set's text; `name` (its path, or the name it was uploaded under) heads each error. */
 export function parseSampleIdsJson(text: string, name: string): SampleIds {
-  if (text.trim() === '') throw new UserError(`${name}: file is empty, expected ${JSON_TRAINING_SET}`)
+  nonEmptyText(text, name, JSON_TRAINING_SET)
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -18,12 +18,14 @@ class Slot {
 
 type Leaf = string | number | boolean | null | undefined | Buffer
 
-/** The values' leaves as slots, each knowing where it is. */
-function slotsLike(value: unknown, path: (string | number)[] = []): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => slotsLike(v, [...path, i]))
+/** The values' leaves as slots, each knowing where it is; each slot made is also put in `all`. */
+function slotsLike(value: unknown, all: Slot[], path: (string | number)[] = []): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => slotsLike(v, all, [...path, i]))
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, slotsLike(v, [...path, k])]))
-  return new Slot(path)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, slotsLike(v, all, [...path, k])]))
+  const slot = new Slot(path)
+  all.push(slot)
+  return slot
 }
 
 /** What tells two values' shapes apart: their keys and array lengths. */
@@ -49,18 +51,11 @@ interface Executor {
 export type Prepared<V, R> = (db: Executor, values: V) => Promise<R[]>
 
 function compile<V, R>(build: (values: V) => Compilable<R>, values: V): CompiledQuery<R> {
-  const slots = slotsLike(values)
-  const query = build(slots as V).compile()
+  const leaves: Slot[] = []
+  const query = build(slotsLike(values, leaves) as V).compile()
   // a leaf kysely did not take as a parameter would be left out of every later run, silently
-  const bound = new Set(query.parameters.filter((p) => p instanceof Slot).map((p) => p.path.join('.')))
-  const leaves: string[] = []
-  const walk = (v: unknown): void => {
-    if (v instanceof Slot) leaves.push(v.path.join('.'))
-    else if (Array.isArray(v)) v.forEach(walk)
-    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk)
-  }
-  walk(slots)
-  const unbound = leaves.filter((l) => !bound.has(l))
+  const bound = new Set(query.parameters)
+  const unbound = leaves.filter((l) => !bound.has(l)).map((l) => l.path.join('.'))
   if (unbound.length > 0) throw new Error(`prepare: values not bound as parameters: ${unbound.join(', ')}`)
   return query
 }
