@@ -18,6 +18,11 @@ import { loadChallenge } from '../src/server/challenge/load.js'
 import type { User } from '../src/server/services/accounts.js'
 import { createContext, type ServerContext } from '../src/server/services/context.js'
 import { setBaseline } from '../src/server/services/leaderboard.js'
+import { signUp } from '../src/server/services/accounts.js'
+import { submit } from '../src/server/services/submissions.js'
+import { createTeam } from '../src/server/services/teams.js'
+import { openContext } from '../src/server/open-context.js'
+import { startJobWorkers } from '../src/server/worker/in-process.js'
 import { patchPhase } from '../src/server/services/phase-changes.js'
 import { effectivePhases } from '../src/server/services/phases.js'
 import { runCli, runCliAsync } from './helpers/cli.js'
@@ -70,6 +75,15 @@ test('in-process workers keep one scoring thread each across jobs; a rescoring a
     for (const id of ids) assert.equal((await api.waitScored(p.token, id)).status, 'scored')
     const started = scorerStarts(server.output())
     assert.ok(started >= 1 && started <= 2, `${started} scoring threads started for 6 jobs on 2 workers`)
+    assert.match(server.output(), /in-process workers: 2\n/)
+    // two in-process workers run on a thread each (worker/in-process.ts), which their ids name
+    const db = await openDb(dbFile)
+    try {
+      const workerIds = (await db.kysely.selectFrom('workers').select('id').execute()).map((w) => w.id)
+      assert.equal(onThreads(workerIds), 2, workerIds.join(', '))
+    } finally {
+      await db.close()
+    }
 
     // the organizer drops a third of the eval clips and rescores: the kept eval set must not be reused
     const file = join(root, 'en_25_train.json')
@@ -157,6 +171,8 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
     await setBaseline(ctx, organizer, more.at(-1)!, true)
     const worker = await startProc(['worker', '--challenge', challenge, '--db', url, '--concurrency', '2'], root)
     try {
+      const printed = /dataperf worker: (.*) on /.exec(worker.output())![1]!.split(', ')
+      assert.equal(onThreads(printed), 2, printed.join(', '))
       for (const [i, id] of [first.body.submission.id, ...more].entries())
         assert.equal((await api.waitScored(i < 4 ? p.token : q.token, id)).status, 'scored')
       await until('the rescore job', async () => {
@@ -213,6 +229,44 @@ test('PostgreSQL: a queued job is announced at commit; `dataperf worker --concur
   }
 })
 
+test('two job workers in one process run on a thread each: a job queued here wakes them, and what they change reaches this thread', async () => {
+  const dbFile = join(root, 'threads.sqlite')
+  const ctx = await openContext(challenge, dbFile)
+  // polls far apart: only the wake this thread passes on gets the job taken within the test
+  const workers = await startJobWorkers(ctx, { dbSpec: dbFile, count: 2, pollMs: 120_000 })
+  try {
+    assert.equal(onThreads(workers.ids), 2, workers.ids.join(', '))
+    await new Promise((r) => setTimeout(r, 300)) // both have polled the empty queue and wait
+    const changed: string[] = []
+    ctx.events.on('submission', (id: string) => changed.push(id))
+    const boards = new Promise<void>((r) => ctx.events.once('boards', () => r()))
+    const user = await signUp(ctx, { email: 'threads@example.org', name: 'T', password: 'correct horse battery' })
+    await createTeam(ctx, user, 'Team Threads')
+    const { submission } = await submit(ctx, user, 'en-25', upload(31), { method: 'random' })
+    await until('the score', async () => {
+      const row = await ctx.db.kysely
+        .selectFrom('submissions')
+        .select('status')
+        .where('id', '=', submission.id)
+        .executeTakeFirst()
+      return row?.status === 'scored' ? true : undefined
+    })
+    await boards // the worker's new standings, told here (the pages' live updates hear of them at once)
+    // queued (this thread), running and scored (a worker's thread)
+    assert.ok(changed.filter((id) => id === submission.id).length >= 3, changed.join(', '))
+    const owner = await ctx.db.kysely.selectFrom('jobs').select('lease_owner').executeTakeFirstOrThrow()
+    assert.ok(workers.ids.includes(owner.lease_owner!), `${owner.lease_owner} is one of ${workers.ids.join(', ')}`)
+  } finally {
+    await workers.stop()
+    await ctx.db.close()
+  }
+})
+
+/** How many distinct threads (other than a process's main one) these worker ids name (runner.ts). */
+function onThreads(ids: string[]): number {
+  return new Set(ids.map((id) => /^wrk_.+_\d+_t(\d+)_[^_]+$/.exec(id)?.[1]).filter((t) => t !== undefined)).size
+}
+
 const organizer: User = { id: 'usr_org', email: 'org@example.org', name: 'Org', role: 'organizer' }
 
 /** The materialized entries of every board and phase are those of its scored submissions (leaderboard/rank.ts). */
@@ -235,7 +289,7 @@ function alive(pid: number): boolean {
   }
 }
 
-test('a `dataperf worker` killed with SIGKILL, idle or while scoring, leaves no scoring process behind', async () => {
+test('a `dataperf worker` killed with SIGKILL, idle or while scoring or with its workers on threads, leaves no scoring process behind', async () => {
   const state = join(root, 'kill-state')
   const dbFile = join(state, 'server.sqlite')
   const server = await startProc(
@@ -276,6 +330,12 @@ test('a `dataperf worker` killed with SIGKILL, idle or while scoring, leaves no 
       5,
     )
     await killAndCheck(workers[1]!, 'while scoring')
+
+    // a worker on a thread of its own (two in the process) forked its scoring process from there
+    workers.push(await startProc(['worker', '--challenge', challenge, '--db', dbFile, '--concurrency', '2'], root))
+    const third = await api.submit(p.token, 'en-25', upload(23))
+    assert.equal((await api.waitScored(p.token, third.body.submission.id)).status, 'scored')
+    await killAndCheck(workers[2]!, 'idle, on a thread of its own')
   } finally {
     for (const w of workers) await w.stop('SIGKILL')
     for (const pid of seen.filter(alive)) process.kill(pid, 'SIGKILL') // a failed check leaves none behind

@@ -10,7 +10,7 @@ import { type AuditVerdict, verifyAudit } from './services/audit.js'
 import type { ServerContext } from './services/context.js'
 import { finishRescore, startRescore } from './services/rescore.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
-import { JobWorker } from './worker/runner.js'
+import { startJobWorkers } from './worker/in-process.js'
 
 /** Which server the operation acts on: its challenge folder and its database (default: STATE/dataperf.sqlite). */
 export interface ServerDatabase {
@@ -21,8 +21,10 @@ export interface ServerDatabase {
   stateDir?: string
 }
 
+const dbSpecOf = (target: ServerDatabase): string => target.db ?? defaultDbPath(target.stateDir)
+
 async function withContext<T>(target: ServerDatabase, work: (ctx: ServerContext) => Promise<T>): Promise<T> {
-  const ctx = await openContext(target.challengeDir, target.db ?? defaultDbPath(target.stateDir))
+  const ctx = await openContext(target.challengeDir, dbSpecOf(target))
   try {
     return await work(ctx)
   } finally {
@@ -64,15 +66,18 @@ export function rescoreBoard(
   options: { workers: number; onQueued?: (submissions: number) => void },
 ): Promise<RescoreOutcome> {
   return withContext(target, async (ctx) => {
-    const workers = Array.from({ length: Math.max(0, options.workers) }, () => new JobWorker(ctx, { pollMs: 300 }))
+    const { rescore } = await startRescore(ctx, undefined, board)
+    options.onQueued?.(rescore.total)
+    const workers = await startJobWorkers(ctx, {
+      dbSpec: dbSpecOf(target),
+      count: Math.max(0, options.workers),
+      pollMs: 300,
+    })
     try {
-      const { rescore } = await startRescore(ctx, undefined, board)
-      options.onQueued?.(rescore.total)
-      for (const w of workers) w.start()
       const { done, failed, changes } = await finishRescore(ctx, rescore.id)
       return { done, failed, changes }
     } finally {
-      await Promise.all(workers.map((w) => w.stop()))
+      await workers.stop()
     }
   })
 }

@@ -15,7 +15,7 @@ import type { ServerConfig, ServerContext } from './services/context.js'
 import { DEFAULT_STOP_GRACE_MS, scoringThreads } from './start-workers.js'
 import { DEFAULT_STATE_DIR, defaultDbPath } from './state-dir.js'
 import { webPages } from './web/plugin.js'
-import { JobWorker } from './worker/runner.js'
+import { type JobWorkers, startJobWorkers } from './worker/in-process.js'
 
 export interface ServeOptions {
   challengeDir: string
@@ -41,7 +41,8 @@ export interface RunningServer {
   url: string
   app: FastifyInstance
   ctx: ServerContext
-  workers: JobWorker[]
+  /** the in-process job workers (more than one: a thread each) */
+  workers: JobWorkers
   close(): Promise<void>
 }
 
@@ -68,11 +69,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await ctx.db.close()
     throw err
   }
-  const workers = Array.from(
-    { length: scoringThreads(options.workers ?? 1) },
-    () => new JobWorker(ctx, { log: options.log }),
-  )
-  for (const w of workers) w.start()
+  let workers: JobWorkers
+  try {
+    workers = await startJobWorkers(ctx, {
+      dbSpec,
+      count: scoringThreads(options.workers ?? 1),
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    })
+  } catch (err) {
+    await app.close()
+    await ctx.db.close()
+    throw err
+  }
   const checkpoints = startCheckpointing(ctx, {
     ...ctx.auditCheckpoints,
     privateKey: keys.privateKey,
@@ -87,7 +96,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       // at once: no new work, the event streams end (the pages say so and reconnect to the next
       // server), the port closes; a running job finishes within the grace or goes back to the queue
       const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS
-      await Promise.all([app.close(), ...workers.map((w) => w.stop(grace))])
+      await Promise.all([app.close(), workers.stop(grace)])
       await checkpoints.stop()
       await ctx.db.close()
     },

@@ -128,7 +128,7 @@ export async function serve(opts: ServeFlags): Promise<void> {
   }
   const c = server.ctx.challenge
   process.stdout.write(
-    `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${server.workers.length}${server.workers.length < opts.workers ? ` (of ${opts.workers} asked: one per core)` : ''}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
+    `dataperf server listening on ${server.url}\n  challenge: ${c.name} (boards: ${c.boards.map((b) => b.id).join(', ')})\n  database: ${server.ctx.db.describe}\n  in-process workers: ${server.workers.ids.length}${server.workers.ids.length < opts.workers ? ` (of ${opts.workers} asked: one per core)` : ''}\n  pages: ${server.url}/\n  API: ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)\n`,
   )
   await stopAsked
   await server.close()
@@ -178,9 +178,7 @@ export async function worker(opts: WorkerFlags): Promise<void> {
     workerConfig(opts),
     (line) => process.stderr.write(line + '\n'),
   )
-  process.stdout.write(
-    `dataperf worker: ${started.workers.map((w) => w.id).join(', ')} on ${started.ctx.db.describe}\n`,
-  )
+  process.stdout.write(`dataperf worker: ${started.workers.ids.join(', ')} on ${started.ctx.db.describe}\n`)
   await stopAsked
   await started.close()
 }

@@ -37,7 +37,10 @@ export const DEFAULT_CONFIG: Omit<ServerConfig, 'serverName'> = {
   lockoutMaxMs: 3600_000,
 }
 
-/** Events about one submission: `submission:<id>` with the new status (listeners re-read it). */
+/**
+ * Events about one submission: `submission:<id>` with the new status (listeners re-read it), and
+ * `submission` with its id (a job worker's thread passes them on: worker/thread.ts).
+ */
 export class SubmissionEvents extends EventEmitter {
   constructor() {
     super()
@@ -45,6 +48,7 @@ export class SubmissionEvents extends EventEmitter {
   }
   changed(submissionId: string): void {
     this.emit(`submission:${submissionId}`)
+    this.emit('submission', submissionId)
     this.emit('job')
   }
   /** A transaction that raised a board's version (standings.ts) committed: `boards` readers look again. */

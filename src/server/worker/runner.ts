@@ -6,6 +6,7 @@
  * The server runs one in-process; `dataperf worker` runs the same loop on other machines.
  */
 import { hostname } from 'node:os'
+import { threadId } from 'node:worker_threads'
 import { findBoard, type Phase } from '../challenge/load.js'
 import { applyOverrides } from '../services/phases.js'
 import { boardDataHashes, EVALUATOR_VERSION, MANIFEST_FORMAT, type ResultManifest } from '../manifest.js'
@@ -82,7 +83,8 @@ export class JobWorker {
     private readonly ctx: ServerContext,
     options: WorkerOptions = {},
   ) {
-    this.id = `wrk_${hostname()}_${process.pid}_${newId('').slice(1, 9)}`
+    // a worker on a thread of its own (worker/in-process.ts) names it: wrk_<host>_<pid>_t<thread>_<random>
+    this.id = `wrk_${hostname()}_${process.pid}${threadId ? `_t${threadId}` : ''}_${newId('').slice(1, 9)}`
     this.pollMs = options.pollMs ?? 1000
     this.log = options.log ?? (() => {})
     this.pg = ctx.db.dialect === 'postgres' ? pgStatements(ctx.db.kysely) : undefined
