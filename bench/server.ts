@@ -6,7 +6,7 @@
  *    the server's RSS.
  * 2. Scoring on PostgreSQL, the same queued speech submissions (en-25 at the demo's scale, the
  *    official 10 seeds) scored by 1 `dataperf worker`, 2 workers, 1 worker x 2 threads
- *    (`--concurrency 2`, as `serve --workers 2`) and 2 workers x 2 threads, each on a fresh copy of
+ *    (`--concurrency 2`, as `serve --workers 2`: a thread each) and 2 workers x 2 threads, each on a fresh copy of
  *    one database. Throughput leaves out start-up: it counts the jobs finished
  *    after each scoring thread finished its first 20 (V8 compiles the scoring code over a process's
  *    first jobs), over the time since then; the rate from each thread's first job is printed beside
@@ -88,7 +88,7 @@ const SWITCHES = 'switches: '
 
 /**
  * CPU seconds of a process's main thread (queue, database) and of its other threads (I/O, GC,
- * compilation), and the same for the scoring processes it started (prefixed "scoring process");
+ * compilation; with two or more job workers in the process, their threads: worker/in-process.ts), and the same for the scoring processes it started (prefixed "scoring process");
  * under SWITCHES-prefixed keys, the context switches of each.
  */
 function threadCpu(pid: number, prefix = ''): Record<string, number> {
