@@ -36,7 +36,9 @@ export async function startJobWorkers(ctx: ServerContext, options: JobWorkersOpt
     for (const w of workers) w.start()
     return {
       ids: workers.map((w) => w.id),
-      stop: async (graceMs) => void (await Promise.all(workers.map((w) => w.stop(graceMs)))),
+      async stop(graceMs) {
+        await Promise.all(workers.map((w) => w.stop(graceMs)))
+      },
     }
   }
   const data: ThreadData = {
@@ -45,38 +47,47 @@ export async function startJobWorkers(ctx: ServerContext, options: JobWorkersOpt
     config: options.config ?? {},
     ...(pollMs ? { pollMs } : {}),
   }
-  const threads: Worker[] = []
-  const wake = () => threads.forEach((t) => t.postMessage({ wake: true }))
+  const threads: WorkerThread[] = []
+  const wake = () => {
+    for (const t of threads) t.thread.postMessage({ wake: true })
+  }
   ctx.events.on('job', wake)
   try {
-    const ids = []
-    for (let i = 0; i < count; i++) ids.push(await startThread(ctx, data, threads, log))
-    return {
-      ids,
-      async stop(graceMs = 0) {
-        ctx.events.off('job', wake)
-        await Promise.all(threads.map((t) => stopThread(t, graceMs)))
-      },
-    }
+    for (let i = 0; i < count; i++) threads.push(await startThread(ctx, data, log))
   } catch (err) {
     ctx.events.off('job', wake)
-    await Promise.all(threads.map((t) => t.terminate()))
+    await Promise.all(threads.map((t) => t.thread.terminate()))
     throw err
+  }
+  return {
+    ids: threads.map((t) => t.id),
+    async stop(graceMs = 0) {
+      ctx.events.off('job', wake)
+      for (const t of threads) t.thread.postMessage({ stop: graceMs })
+      await Promise.all(threads.map((t) => t.ended))
+    },
   }
 }
 
-/** One worker on a thread of its own; its id once it has started. */
+interface WorkerThread {
+  thread: Worker
+  /** its worker's id */
+  id: string
+  /** resolves when the thread has ended (told to stop, or failed) */
+  ended: Promise<void>
+}
+
+/** One worker on a thread of its own, once it has started. */
 function startThread(
   ctx: ServerContext,
   data: ThreadData,
-  threads: Worker[],
   log: ((line: string) => void) | undefined,
-): Promise<string> {
+): Promise<WorkerThread> {
   const thread = new Worker(new URL('./thread.js', import.meta.url), { workerData: data })
-  threads.push(thread)
-  return new Promise<string>((resolve, reject) => {
+  const ended = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
+  return new Promise<WorkerThread>((resolve, reject) => {
     thread.on('message', (m: ThreadMessage) => {
-      if ('ready' in m) resolve(m.ready)
+      if ('ready' in m) resolve({ thread, id: m.ready, ended })
       else if ('changed' in m) ctx.events.changed(m.changed)
       else if ('boards' in m) ctx.events.boardsChanged()
       else if ('log' in m) log?.(m.log)
@@ -87,15 +98,6 @@ function startThread(
       log?.(`a job worker's thread failed: ${err.message}`)
       reject(err)
     })
-    thread.once('exit', (code) =>
-      reject(new Error(`a job worker's thread ended before it started (exit code ${code})`)),
-    )
-  })
-}
-
-function stopThread(thread: Worker, graceMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    thread.once('exit', () => resolve())
-    thread.postMessage({ stop: graceMs })
+    void ended.then(() => reject(new Error("a job worker's thread ended before it started")))
   })
 }
