@@ -22,7 +22,13 @@ import { allRows, rowJson, setBaseline } from '../src/server/services/leaderboar
 import type { Leaderboard, LeaderboardRow } from '../src/server/wire.js'
 import { patchPhase } from '../src/server/services/phase-changes.js'
 import { effectivePhases } from '../src/server/services/phases.js'
-import { refreshTeamStandings } from '../src/server/services/standings.js'
+import {
+  entryAfterFirstScoring,
+  type EntryRow,
+  refreshTeamStandings,
+  type TeamEntryJson,
+} from '../src/server/services/standings.js'
+import { standingsOf } from '../src/server/leaderboard/rank.js'
 import { Rng } from '../src/ml/rng.js'
 import { scoredSubmission, seedBoard } from './helpers/board-seed.js'
 import { EventStreamClient } from './helpers/event-stream.js'
@@ -367,6 +373,45 @@ describe('GET /api/v1/boards/:board/leaderboard at 1,000 teams', () => {
     assert.deepEqual([fresh.version, fresh.rows, fresh.position], [change.version, [after[0]], 1])
     again.close()
   })
+})
+
+test("a first scoring's entry from the team's entry before it equals the ranking rules over all its scored submissions", () => {
+  const rng = new Rng(11)
+  for (const rule of ['best', 'latest'] as const)
+    for (let trial = 0; trial < 200; trial++) {
+      const scored: EntryRow[] = []
+      let teamEntry: TeamEntryJson | null = null
+      const baselines = new Map<string, unknown>()
+      const n = 1 + Math.floor(rng.uniform() * 12)
+      for (let i = 0; i < n; i++) {
+        // few distinct scores and times: ties on both, which the rules break by time then id
+        const row: EntryRow = {
+          submissionId: `sub_${Math.floor(rng.uniform() * 1e6)
+            .toString(36)
+            .padStart(4, '0')}${i}`,
+          teamId: 'team_a',
+          score: Math.floor(rng.uniform() * 4) / 4,
+          submittedAt: new Date(Date.UTC(2026, 0, 1, 0, Math.floor(rng.uniform() * 5))).toISOString(),
+          baseline: rng.uniform() < 0.15,
+        }
+        scored.push(row)
+        const entry = entryAfterFirstScoring(teamEntry, row, rule)
+        if (row.baseline) baselines.set(row.submissionId, entry)
+        else teamEntry = [entry.submissionId, entry.score, entry.submittedAt, entry.submissions, entry.lastSubmittedAt]
+        const expected = standingsOf(scored, rule)
+        const team = expected.find((e) => !e.baseline)
+        assert.deepEqual(
+          teamEntry,
+          team ? [team.submissionId, team.score, team.submittedAt, team.submissions, team.lastSubmittedAt] : null,
+          `${rule}, trial ${trial}, after ${i + 1}`,
+        )
+        assert.deepEqual(
+          new Map(expected.filter((e) => e.baseline).map((e) => [e.submissionId, e])),
+          baselines,
+          `${rule}, trial ${trial}: baselines`,
+        )
+      }
+    }
 })
 
 test('boardChange: rows whose figures changed, places that moved, rows that left', () => {

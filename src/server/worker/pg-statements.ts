@@ -9,7 +9,7 @@ import { prepare } from '../db/prepared.js'
 import type { Database, PhaseOverridesTable } from '../db/schema.js'
 import { claimJobUpdate, closeJobUpdate, countJobUpdate } from '../queue/jobs.js'
 import { auditHeadQuery } from '../services/audit.js'
-import { type entryRows, raiseVersion, teamRowsJson, upsertEntries, notifyBoards } from '../services/standings.js'
+import { type entryRows, raiseVersion, teamEntryJson, upsertEntries, notifyBoards } from '../services/standings.js'
 
 /** A first scoring's submission, once a worker has taken its job. */
 export const RUNNING = { status: 'running', stage: 'starting', error: null } as const
@@ -84,7 +84,8 @@ export function pgStatements(kysely: Kysely<Database>) {
   /**
    * With the audit log locked: its head, the board's version raised (its row locked until the
    * commit; the NOTIFY rides on it) with the rule its entries were built with (null: no version row
-   * yet), and the team's rows (standings.ts teamRowsJson; why they are current: teamEntriesWith).
+   * yet), the team's entry (standings.ts teamEntryJson; why it is current: entryAfterFirstScoring),
+   * and the submission's baseline mark and status (a submission already scored, its entries are built again).
    */
   const state = prepare((v: { board: string; phase: string; teamId: string; submissionId: string; notify: string }) =>
     kysely
@@ -95,7 +96,9 @@ export function pgStatements(kysely: Kysely<Database>) {
         eb.selectFrom('head').select('hash').as('hash'),
         eb.selectFrom('raised').select('rule').as('built_with'),
         eb.selectFrom('raised').select(notifyBoards(v.notify).as('n')).as('notified'),
-        teamRowsJson(kysely, v.board, v.phase, v.teamId, v.submissionId).as('team_rows'),
+        teamEntryJson(kysely, v.board, v.phase, v.teamId).as('team_entry'),
+        eb.selectFrom('submissions').select('baseline').where('id', '=', v.submissionId).as('baseline'),
+        eb.selectFrom('submissions').select('status').where('id', '=', v.submissionId).as('status'),
       ]),
   )
 
