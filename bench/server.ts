@@ -88,8 +88,9 @@ const SWITCHES = 'switches: '
 
 /**
  * CPU seconds of a process's main thread (queue, database) and of its other threads (I/O, GC,
- * compilation; with two or more job workers in the process, their threads: worker/in-process.ts), and the same for the scoring processes it started (prefixed "scoring process");
- * under SWITCHES-prefixed keys, the context switches of each.
+ * compilation; with two or more job workers in the process, their threads: worker/in-process.ts),
+ * and the same for the scoring processes it started (prefixed "scoring process"); under
+ * SWITCHES-prefixed keys, the context switches of each.
  */
 function threadCpu(pid: number, prefix = ''): Record<string, number> {
   const out: Record<string, number> = {}

@@ -211,12 +211,62 @@ export type TeamEntryJson = [
 ]
 
 /**
+ * PostgreSQL, for a statement that also writes other rows: a team's scored submissions of (board,
+ * phase), and the submission `also` whatever its state, as one JSON array of
+ * [id, score, submitted_at, baseline]; an empty array unless `wanted` (a parameter of the prepared
+ * statement: a rescoring needs them, a first scoring does not). An expression for a select list.
+ */
+export function teamRowsJson(
+  q: QueryCreator<Database>,
+  board: string,
+  phase: string,
+  teamId: string,
+  also: string,
+  wanted: boolean,
+) {
+  return q
+    .selectFrom('submissions')
+    .select(
+      sql<TeamRowJson[]>`coalesce(json_agg(json_build_array(id, score, submitted_at, baseline)), '[]')`.as('rows'),
+    )
+    .where(sql<boolean>`${wanted}`)
+    .where('board', '=', board)
+    .where('phase', '=', phase)
+    .where('team_id', '=', teamId)
+    .where((eb) => eb.or([eb('status', '=', 'scored'), eb('id', '=', also)]))
+}
+
+type TeamRowJson = [id: string, score: number | null, submittedAt: string, baseline: number]
+
+/**
+ * A team's entries once its submission `scoredId` has score `score` (a rescoring: a score that
+ * moved can change which submission the team's entry is), from teamRowsJson's rows, read after the
+ * audit log's lock as entryAfterFirstScoring says.
+ */
+export function teamEntriesWith(
+  rows: TeamRowJson[],
+  teamId: string,
+  scoredId: string,
+  score: number,
+  rule: RankRule,
+): Array<Standing<EntryRow>> {
+  const entries = rows.map(([id, s, submittedAt, baseline]) => ({
+    submissionId: id,
+    teamId,
+    score: id === scoredId ? score : s!,
+    submittedAt,
+    baseline: baseline === 1,
+  }))
+  return standingsOf(entries, rule)
+}
+
+/**
  * The entry that changes when a submission is scored for the first time, from the team's entry
  * before it (teamEntryJson; null: none yet): a baseline gets its own entry; otherwise both rules
  * pick one submission by a total order (standingsOf), so the team's pick among all its scored
  * submissions is the pick between its earlier pick and this one, its count one more and its last
  * submission time the later one. What a job costs then does not grow with the team's history
- * (reading all the team's rows took ~8 us per row per job, under the audit log's lock).
+ * (reading all the team's rows took ~5-7 us per row per job, under the audit log's lock).
  *
  * The entry before must have been read after the audit log's lock was taken: every change to
  * which of a team's submissions are scored, their scores or their baseline marks is written or

@@ -3,7 +3,7 @@
  * rescore --workers N`). One runs on the calling thread, as before. Two or more run on a thread
  * each (worker/thread.ts), with their own event loop and database connection: sharing one event
  * loop, each worker's claim and commit waited behind the other's, and two workers in one process
- * scored 12-20% fewer submissions per minute than two processes (bench:server, 1 x 2 against 2 x 1);
+ * scored 9-20% fewer submissions per minute than two processes (bench:server, 1 x 2 against 2 x 1);
  * on threads they score as many. Each thread tells this one what the in-process workers told the
  * context's event bus (a submission changed, a board changed: the pages' live updates), and this
  * one wakes them when a job is queued here.

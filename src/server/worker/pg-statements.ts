@@ -9,7 +9,14 @@ import { prepare } from '../db/prepared.js'
 import type { Database, PhaseOverridesTable } from '../db/schema.js'
 import { claimJobUpdate, closeJobUpdate, countJobUpdate } from '../queue/jobs.js'
 import { auditHeadQuery } from '../services/audit.js'
-import { type entryRows, raiseVersion, teamEntryJson, upsertEntries, notifyBoards } from '../services/standings.js'
+import {
+  type entryRows,
+  notifyBoards,
+  raiseVersion,
+  teamEntryJson,
+  teamRowsJson,
+  upsertEntries,
+} from '../services/standings.js'
 
 /** A first scoring's submission, once a worker has taken its job. */
 export const RUNNING = { status: 'running', stage: 'starting', error: null } as const
@@ -85,21 +92,24 @@ export function pgStatements(kysely: Kysely<Database>) {
    * With the audit log locked: its head, the board's version raised (its row locked until the
    * commit; the NOTIFY rides on it) with the rule its entries were built with (null: no version row
    * yet), the team's entry (standings.ts teamEntryJson; why it is current: entryAfterFirstScoring),
-   * and the submission's baseline mark and status (a submission already scored, its entries are built again).
+   * the submission's baseline mark and status, and for a rescoring (`allRows`) all the team's rows
+   * (teamRowsJson).
    */
-  const state = prepare((v: { board: string; phase: string; teamId: string; submissionId: string; notify: string }) =>
-    kysely
-      .with('head', (q) => auditHeadQuery(q))
-      .with('raised', () => raiseVersion(kysely, v.board, v.phase))
-      .selectNoFrom((eb) => [
-        eb.selectFrom('head').select('seq').as('seq'),
-        eb.selectFrom('head').select('hash').as('hash'),
-        eb.selectFrom('raised').select('rule').as('built_with'),
-        eb.selectFrom('raised').select(notifyBoards(v.notify).as('n')).as('notified'),
-        teamEntryJson(kysely, v.board, v.phase, v.teamId).as('team_entry'),
-        eb.selectFrom('submissions').select('baseline').where('id', '=', v.submissionId).as('baseline'),
-        eb.selectFrom('submissions').select('status').where('id', '=', v.submissionId).as('status'),
-      ]),
+  const state = prepare(
+    (v: { board: string; phase: string; teamId: string; submissionId: string; notify: string; allRows: boolean }) =>
+      kysely
+        .with('head', (q) => auditHeadQuery(q))
+        .with('raised', () => raiseVersion(kysely, v.board, v.phase))
+        .selectNoFrom((eb) => [
+          eb.selectFrom('head').select('seq').as('seq'),
+          eb.selectFrom('head').select('hash').as('hash'),
+          eb.selectFrom('raised').select('rule').as('built_with'),
+          eb.selectFrom('raised').select(notifyBoards(v.notify).as('n')).as('notified'),
+          teamEntryJson(kysely, v.board, v.phase, v.teamId).as('team_entry'),
+          eb.selectFrom('submissions').select('baseline').where('id', '=', v.submissionId).as('baseline'),
+          eb.selectFrom('submissions').select('status').where('id', '=', v.submissionId).as('status'),
+          teamRowsJson(kysely, v.board, v.phase, v.teamId, v.submissionId, v.allRows).as('team_rows'),
+        ]),
   )
 
   /** The job's rows: the job done (while this worker holds it), the audit entry, the score, the submission, the worker's count. */

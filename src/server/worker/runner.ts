@@ -17,7 +17,7 @@ import type { AuditHead } from '../audit/chain.js'
 import { refundQuota } from '../services/quota.js'
 import { iso, type ServerContext } from '../services/context.js'
 import { newId } from '../db/ids.js'
-import { entryAfterFirstScoring, entryRows, refreshTeamStandings } from '../services/standings.js'
+import { entryAfterFirstScoring, entryRows, refreshTeamStandings, teamEntriesWith } from '../services/standings.js'
 import { submissionFiles } from '../services/submissions.js'
 import { pgStatements, RUNNING, SUBMISSION_COLUMNS } from './pg-statements.js'
 import { type ScoringError, ScoringProcess, type ScoringRun } from './score.js'
@@ -365,13 +365,20 @@ export class JobWorker {
               teamId: sub.team_id,
               submissionId: sub.id,
               notify: `${board.id} ${phase}`,
+              allRows: job.kind === 'rescore',
             })
           )[0]! // a select without FROM: one row
           if (state.seq !== null && state.hash !== null) last = { seq: state.seq, hash: state.hash }
-          // a first scoring changes one entry; entries built with another rule (or never built: no
-          // version row yet) and a rescoring (a score that moved can change the team's pick) are
-          // built again by refreshTeamStandings below, after the write
-          if (state.built_with === rule && job.kind === 'score' && state.status !== 'scored')
+          // a first scoring changes one entry; a rescoring (a score that moved can change the
+          // team's pick) the team's entries from all its rows; entries built with another rule (or
+          // never built: no version row yet) are built again by refreshTeamStandings below, after the write
+          if (state.built_with === rule && job.kind === 'rescore')
+            entries = entryRows(
+              board.id,
+              phase,
+              teamEntriesWith(state.team_rows ?? [], sub.team_id, sub.id, score.score, rule),
+            )
+          else if (state.built_with === rule && state.status !== 'scored')
             entries = entryRows(board.id, phase, [
               entryAfterFirstScoring(
                 state.team_entry,
